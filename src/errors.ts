@@ -1,0 +1,48 @@
+/**
+ * The small family of errors quotaplan raises. Only entry points (src/cli.ts, the HTTP app's onError)
+ * turn them into exit codes or HTTP statuses.
+ */
+
+/** Bad input from a user: a file, a flag, a field. The message names where and what. */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly where: { file?: string; field?: string; value?: unknown } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Something outside quotaplan failed in a way the user can act on (unreachable server, 403, ...). */
+export class ExternalError extends Error {
+  override readonly name = 'ExternalError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A state the user asked for cannot be reached (infeasible plan, approving an approved cycle, ...). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A bug in quotaplan. */
+export class InternalError extends Error {
+  override readonly name = 'InternalError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Exit code for each error kind: 2 bad input, 3 external failure, 4 conflict, 70 internal. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof ValidationError) return 2;
+  if (error instanceof ExternalError) return 3;
+  if (error instanceof ConflictError) return 4;
+  return 70;
+}
