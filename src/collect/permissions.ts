@@ -1,0 +1,89 @@
+/**
+ * What quotaplan asks of the API server, as data: the lists the collector makes, and the RBAC rules and
+ * manifests (`quotaplan rbac`) that grant exactly those, so the printed role and the code cannot drift apart.
+ */
+import type { ListTarget } from './list.js';
+
+/** Pods in phases Succeeded and Failed count for neither quota nor the scheduler (domain.md section 2). */
+export const nonTerminalPods = 'status.phase!=Succeeded,status.phase!=Failed';
+
+/** Everything the collector lists, in the order it lists them (pods last: they fold into the inventory). */
+export const collectedResources = {
+  nodes: { kind: 'Node', apiVersion: 'v1', group: '', resource: 'nodes' },
+  namespaces: { kind: 'Namespace', apiVersion: 'v1', group: '', resource: 'namespaces' },
+  resourcequotas: { kind: 'ResourceQuota', apiVersion: 'v1', group: '', resource: 'resourcequotas' },
+  limitranges: { kind: 'LimitRange', apiVersion: 'v1', group: '', resource: 'limitranges' },
+  profiles: { kind: 'Profile', apiVersion: 'kubeflow.org/v1', group: 'kubeflow.org', resource: 'profiles', optional: true },
+  pods: { kind: 'Pod', apiVersion: 'v1', group: '', resource: 'pods', fieldSelector: nonTerminalPods },
+} as const satisfies Record<string, ListTarget>;
+
+/** An rbac.authorization.k8s.io/v1 PolicyRule. */
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+/**
+ * One rule per resource, each with only `list` (the collector never GETs a single object, never watches).
+ * Profiles are listed even where the CRD is absent: authorization runs before routing, so without the rule
+ * a cluster without Kubeflow answers 403 instead of 404.
+ */
+export function collectorRules(): PolicyRule[] {
+  return Object.values(collectedResources).map((target) => ({
+    apiGroups: [target.group],
+    resources: [target.resource],
+    verbs: ['list'],
+  }));
+}
+
+/**
+ * What `quotaplan apply` needs: server-side apply of ResourceQuotas and LimitRanges (a PATCH; the API server
+ * also checks `create` when the object does not exist yet, kubernetes#64892 and the API concepts page
+ * "Patch and apply"), `get` to read the live object for the diff, and PATCH on existing Profiles (their
+ * spec.resourceQuotaSpec, domain.md section 4: never the profile controller's kf-resource-quota).
+ */
+export function applyRules(): PolicyRule[] {
+  return [
+    { apiGroups: [''], resources: ['resourcequotas'], verbs: ['get', 'create', 'patch'] },
+    { apiGroups: [''], resources: ['limitranges'], verbs: ['get', 'create', 'patch'] },
+    { apiGroups: ['kubeflow.org'], resources: ['profiles'], verbs: ['get', 'patch'] },
+  ];
+}
+
+export type RbacSubject =
+  | { kind: 'ServiceAccount'; name: string; namespace: string }
+  | { kind: 'User'; name: string }
+  | { kind: 'Group'; name: string };
+
+export interface RbacManifestOptions {
+  /** `collect` for the read-only role, `apply` for the write role. */
+  role: 'collect' | 'apply';
+  subject: RbacSubject;
+}
+
+/** Names of the ClusterRole and ClusterRoleBinding. */
+export function rbacRoleName(role: RbacManifestOptions['role']): string {
+  return role === 'collect' ? 'quotaplan-collector' : 'quotaplan-apply';
+}
+
+/** A ClusterRole and a ClusterRoleBinding granting it to `subject`, as plain objects ready for YAML. */
+export function rbacManifests(options: RbacManifestOptions): Record<string, unknown>[] {
+  const name = rbacRoleName(options.role);
+  const rules = options.role === 'collect' ? collectorRules() : applyRules();
+  const labels = { 'app.kubernetes.io/name': 'quotaplan', 'app.kubernetes.io/component': options.role };
+  const subject =
+    options.subject.kind === 'ServiceAccount'
+      ? { kind: 'ServiceAccount', name: options.subject.name, namespace: options.subject.namespace }
+      : { kind: options.subject.kind, apiGroup: 'rbac.authorization.k8s.io', name: options.subject.name };
+  return [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels }, rules },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [subject],
+    },
+  ];
+}

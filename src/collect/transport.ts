@@ -1,0 +1,176 @@
+/**
+ * GET requests to the Kubernetes API with the kubeconfig's TLS and credentials, returning parsed JSON.
+ *
+ * Why not client-node's generated CoreV1Api: it runs every object of a LIST through ObjectSerializer (a second
+ * deep copy with Date parsing and per-field type lookups) before we validate it ourselves with zod anyway.
+ * docs/collect.md has the measurement. We still use client-node for everything that is hard to get right:
+ * kubeconfig parsing, exec/OIDC/token-file credentials and the TLS material (`applyToHTTPSOptions`).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** The `Status` object the API server sends with every error response (metav1.Status). */
+export interface ApiStatus {
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { name?: string; group?: string; kind?: string; retryAfterSeconds?: number };
+}
+
+/** The server answered with an HTTP error status. */
+export class ApiResponseError extends Error {
+  override readonly name = 'ApiResponseError';
+  constructor(
+    readonly url: string,
+    readonly statusCode: number,
+    readonly status: ApiStatus | undefined,
+    /** From the Retry-After header (or Status details), in milliseconds. */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`GET ${url}: HTTP ${statusCode}${status?.message ? `: ${status.message}` : ''}`);
+  }
+}
+
+/** No HTTP answer: the connection failed, was reset, timed out, or the body was cut short. */
+export class ApiNetworkError extends Error {
+  override readonly name = 'ApiNetworkError';
+  constructor(
+    readonly url: string,
+    /** The errno-style code (ECONNREFUSED, ECONNRESET, ETIMEDOUT, CERT_HAS_EXPIRED, ...). */
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`GET ${url}: ${message}`, options);
+  }
+}
+
+export interface ApiTransport {
+  /** The API server URL (no trailing slash). */
+  readonly server: string;
+  /** GET `path` with `query`; resolves to the parsed JSON body of a 2xx answer. */
+  getJson(path: string, query?: Record<string, string>): Promise<unknown>;
+  /** Closes kept-alive sockets so the process can exit. */
+  close(): void;
+}
+
+export interface TransportOptions {
+  /** Per-request socket inactivity timeout. */
+  timeoutMs?: number;
+  /** Ask for gzip bodies (the API server compresses large responses; worth it on real networks). */
+  gzip?: boolean;
+}
+
+/** A transport using `config`'s current context. */
+export function createTransport(config: KubeConfig, options: TransportOptions = {}): ApiTransport {
+  const cluster = config.getCurrentCluster();
+  if (cluster === null) throw new Error('kubeconfig has no current cluster');
+  const server = cluster.server.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const gzip = options.gzip ?? true;
+  let agent: http.Agent | undefined;
+
+  async function getJson(path: string, query: Record<string, string> = {}): Promise<unknown> {
+    const url = new URL(server + path);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    // Credentials are applied per request: exec plugins and token files may rotate them.
+    const request: https.RequestOptions = {};
+    await config.applyToHTTPSOptions(request);
+    agent ??= keepAliveAgent(url, request, cluster?.proxyUrl !== undefined);
+    // client-node only ever sets headers as an object (Authorization, Impersonate-User).
+    const headers: http.OutgoingHttpHeaders = { ...((request.headers ?? {}) as http.OutgoingHttpHeaders), Accept: 'application/json' };
+    if (gzip) headers['Accept-Encoding'] = 'gzip';
+    const send = url.protocol === 'http:' ? http.request : https.request;
+    return new Promise<unknown>((resolve, reject) => {
+      const fail = (error: unknown): void => reject(toNetworkError(url.href, error));
+      const req = send(url, { method: 'GET', agent, headers, auth: request.auth, timeout: timeoutMs }, (res) => {
+        const encoding = res.headers['content-encoding'];
+        const body: Readable = encoding === 'gzip' ? res.pipe(createGunzip()) : res;
+        const chunks: Buffer[] = [];
+        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+        res.on('error', fail);
+        if (body !== res) body.on('error', fail);
+        body.on('data', (chunk: Buffer) => chunks.push(chunk));
+        body.on('end', () => {
+          if (!res.complete) {
+            fail(Object.assign(new Error('response ended before the body was complete'), { code: 'ECONNRESET' }));
+            return;
+          }
+          const text = Buffer.concat(chunks).toString('utf8');
+          const statusCode = res.statusCode ?? 0;
+          if (statusCode >= 200 && statusCode < 300) {
+            try {
+              resolve(JSON.parse(text));
+            } catch (error) {
+              reject(new ApiNetworkError(url.href, 'EBADJSON', `response is not JSON: ${(error as Error).message}`));
+            }
+            return;
+          }
+          const status = parseStatus(text);
+          reject(new ApiResponseError(url.href, statusCode, status, retryAfterOf(res.headers['retry-after'], status)));
+        });
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', fail);
+      req.end();
+    });
+  }
+
+  return {
+    server,
+    getJson,
+    close: () => agent?.destroy(),
+  };
+}
+
+/**
+ * One agent with keep-alive for the whole collection (client-node builds a fresh agent per call, which would
+ * cost a TLS handshake per page). With a proxy in the kubeconfig, client-node's proxy agent is used as is.
+ */
+function keepAliveAgent(url: URL, request: https.RequestOptions, viaProxy: boolean): http.Agent {
+  if (viaProxy && request.agent instanceof http.Agent) return request.agent;
+  if (url.protocol === 'http:') return new http.Agent({ keepAlive: true });
+  const tls: https.AgentOptions = { keepAlive: true };
+  if (request.ca !== undefined) tls.ca = request.ca;
+  if (request.cert !== undefined) tls.cert = request.cert;
+  if (request.key !== undefined) tls.key = request.key;
+  if (request.pfx !== undefined) tls.pfx = request.pfx;
+  if (request.passphrase !== undefined) tls.passphrase = request.passphrase;
+  if (request.rejectUnauthorized !== undefined) tls.rejectUnauthorized = request.rejectUnauthorized;
+  if (request.servername !== undefined) tls.servername = request.servername;
+  return new https.Agent(tls);
+}
+
+function toNetworkError(url: string, error: unknown): ApiNetworkError {
+  if (error instanceof ApiNetworkError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiNetworkError(url, typeof code === 'string' ? code : 'EUNKNOWN', message, { cause: error });
+}
+
+function parseStatus(text: string): ApiStatus | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && (parsed as { kind?: unknown }).kind === 'Status') {
+      return parsed as ApiStatus;
+    }
+  } catch {
+    // Not JSON (e.g. "404 page not found" for an API group that does not exist): no Status to report.
+  }
+  return undefined;
+}
+
+/** Retry-After in seconds or as an HTTP date (RFC 9110 10.2.3); the API server sends seconds. */
+export function retryAfterOf(header: string | undefined, status: ApiStatus | undefined, now = Date.now()): number | undefined {
+  if (header !== undefined && header.trim() !== '') {
+    const trimmed = header.trim();
+    if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const seconds = status?.details?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
+}

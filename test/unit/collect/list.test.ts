@@ -1,0 +1,122 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiResponseError, type ApiTransport } from '../../../src/collect/transport.js';
+import { listAll, listPath, type ListSink, type ListTarget } from '../../../src/collect/list.js';
+import { ExternalError } from '../../../src/errors.js';
+import { collectedResources } from '../../../src/collect/permissions.js';
+
+const noRetry = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 };
+
+/** Serves `names` as pages of `limit`, with continue tokens `t<offset>`; `fail` may throw for a request first. */
+function fakeTransport(names: string[], fail?: (query: Record<string, string>, call: number) => Error | undefined): ApiTransport & {
+  requests: { path: string; query: Record<string, string> }[];
+} {
+  const requests: { path: string; query: Record<string, string> }[] = [];
+  return {
+    server: 'https://k8s.test',
+    requests,
+    close() {},
+    async getJson(path, query = {}) {
+      requests.push({ path, query });
+      const failure = fail?.(query, requests.length);
+      if (failure) throw failure;
+      const offset = query.continue ? Number(query.continue.slice(1)) : 0;
+      const limit = Number(query.limit);
+      const items = names.slice(offset, offset + limit).map((name) => ({ metadata: { name } }));
+      const next = offset + limit < names.length ? `t${offset + limit}` : undefined;
+      return { kind: 'PodList', apiVersion: 'v1', metadata: next ? { continue: next } : {}, items };
+    },
+  };
+}
+
+/** A sink that records what it is told. */
+function recordingSink(): ListSink & { events: string[] } {
+  const events: string[] = [];
+  return {
+    events,
+    restart: () => void events.push('restart'),
+    accept: (items) => void events.push(items.map((item) => `${item.kind}/${(item.metadata as { name: string }).name}`).join(',')),
+  };
+}
+
+const pods = collectedResources.pods;
+
+describe('listPath', () => {
+  it('puts core resources under /api and grouped ones under /apis', () => {
+    assert.equal(listPath(collectedResources.nodes), '/api/v1/nodes');
+    assert.equal(listPath(collectedResources.profiles), '/apis/kubeflow.org/v1/profiles');
+  });
+});
+
+describe('listAll', () => {
+  it('follows continue tokens page by page, stamping kind and apiVersion on items', async () => {
+    const transport = fakeTransport(['a', 'b', 'c', 'd', 'e']);
+    const sink = recordingSink();
+    const outcome = await listAll(pods, sink, { transport, pageSize: 2, retry: noRetry });
+    assert.deepEqual(outcome, { found: true, pages: 3, restarts: 0 });
+    assert.deepEqual(sink.events, ['Pod/a,Pod/b', 'Pod/c,Pod/d', 'Pod/e']);
+    assert.deepEqual(transport.requests, [
+      { path: '/api/v1/pods', query: { limit: '2', fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' } },
+      { path: '/api/v1/pods', query: { limit: '2', fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed', continue: 't2' } },
+      { path: '/api/v1/pods', query: { limit: '2', fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed', continue: 't4' } },
+    ]);
+  });
+
+  it('restarts the list from the first page when a continue token expires (410), telling the sink', async () => {
+    const transport = fakeTransport(['a', 'b', 'c'], (query, call) =>
+      query.continue === 't2' && call === 2 ? new ApiResponseError('u', 410, { reason: 'Expired', code: 410 }, undefined) : undefined,
+    );
+    const sink = recordingSink();
+    const outcome = await listAll(pods, sink, { transport, pageSize: 2, retry: noRetry });
+    assert.deepEqual(outcome, { found: true, pages: 3, restarts: 1 });
+    assert.deepEqual(sink.events, ['Pod/a,Pod/b', 'restart', 'Pod/a,Pod/b', 'Pod/c']);
+    assert.deepEqual(transport.requests.map((request) => request.query.continue ?? '-'), ['-', 't2', '-', 't2']);
+  });
+
+  it('gives up with an actionable error when the token keeps expiring', async () => {
+    const transport = fakeTransport(['a', 'b', 'c'], (query) =>
+      query.continue ? new ApiResponseError('u', 410, { reason: 'Expired', code: 410 }, undefined) : undefined,
+    );
+    await assert.rejects(listAll(pods, recordingSink(), { transport, pageSize: 2, retry: noRetry, maxRestarts: 2 }), (error) => {
+      assert.ok(error instanceof ExternalError);
+      assert.equal(
+        error.message,
+        'listing pods restarted 2 times because its continue token expired (HTTP 410); the cluster compacts faster than quotaplan reads: try a larger --page-size',
+      );
+      return true;
+    });
+    assert.equal(transport.requests.length, 6);
+  });
+
+  it('reports an optional resource whose CRD is absent (404) as not found', async () => {
+    const transport = fakeTransport([], () => new ApiResponseError('u', 404, undefined, undefined));
+    const sink = recordingSink();
+    assert.deepEqual(await listAll(collectedResources.profiles, sink, { transport, pageSize: 2, retry: noRetry }), { found: false });
+    assert.deepEqual(sink.events, []);
+  });
+
+  it('treats 404 on a required resource as an error', async () => {
+    const transport = fakeTransport([], () => new ApiResponseError('u', 404, undefined, undefined));
+    await assert.rejects(listAll(collectedResources.nodes, recordingSink(), { transport, pageSize: 2, retry: noRetry }), ApiResponseError);
+  });
+
+  it('retries a throttled page and keeps its place in the list', async () => {
+    const transport = fakeTransport(['a', 'b', 'c'], (query, call) =>
+      call === 2 ? new ApiResponseError('u', 429, undefined, 0) : undefined,
+    );
+    const sink = recordingSink();
+    const retry = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 };
+    await listAll(pods, sink, { transport, pageSize: 2, retry, retryEnvironment: { sleep: async () => {}, random: () => 0 } });
+    assert.deepEqual(sink.events, ['Pod/a,Pod/b', 'Pod/c']);
+    assert.deepEqual(transport.requests.map((request) => request.query.continue ?? '-'), ['-', 't2', 't2']);
+  });
+
+  it('rejects a body that is not a list', async () => {
+    const transport: ApiTransport = { server: 's', close() {}, getJson: async () => ({ kind: 'Status' }) };
+    const target: ListTarget = collectedResources.nodes;
+    await assert.rejects(listAll(target, recordingSink(), { transport, pageSize: 2, retry: noRetry }), {
+      name: 'ExternalError',
+      message: 'GET /api/v1/nodes did not return a NodeList (no items array)',
+    });
+  });
+});
