@@ -1,0 +1,509 @@
+/**
+ * The quota change set: what a plan means for every namespace of every leaf team, computed once and printed by
+ * every output (GitOps tree, flat files, `-o yaml`, PR body, `quotaplan apply`). Pure: no I/O, no clock.
+ */
+import type { Quantity } from '../quantity.js';
+import { addQuantities, compareQuantities, formatQuantity, parseQuantity } from '../quantity.js';
+import type { ResourceList } from '../resources.js';
+import { sortedNames } from '../resources.js';
+import type { ClusterInventory, LimitRangeFacts, NamespaceFacts, ResourceQuotaFacts } from '../inventory/types.js';
+import { ValidationError } from '../errors.js';
+import { limitsKeyOf, requestsKeyOf, resourceOfKey, tracksComputeKeys, unenforcedReason } from './quota-keys.js';
+import { splitQuota, splitUnitOf } from './split.js';
+
+/** One allocation of the plan, as `src/plan` produces it. */
+export interface PlanAllocationInput {
+  team: string;
+  resource: string;
+  flavor?: string | null | undefined;
+  quota: Quantity;
+}
+
+export type PlanWarningInput = string | { message: string };
+
+/** The parts of a plan that emitting reads. */
+export interface PlanInput {
+  cycle: string;
+  allocations: readonly PlanAllocationInput[];
+  warnings: readonly PlanWarningInput[];
+}
+
+/** Per-namespace LimitRange settings of a team (teams file), all optional. */
+export interface LimitRangeSettings {
+  /** Container `defaultRequest`, per resource; cpu/memory default to `defaultRequests` of the options. */
+  defaultRequest?: ResourceList;
+  /** Container `default` (limit), per resource. */
+  defaultLimit?: ResourceList;
+  /** Pod `max` (sum over the pod's containers), e.g. `{ cpu: 8, memory: 32Gi, nvidia.com/gpu: 1 }`. */
+  maxPerPod?: ResourceList;
+}
+
+/** A leaf team and where its quota goes. Built from the teams file by `targetsFromTeams`. */
+export interface TeamTarget {
+  /** Team path as the plan names it: `platform/fraud`. */
+  team: string;
+  namespaces?: readonly string[];
+  profiles?: readonly string[];
+  /** Namespaces whose labels include all of these. */
+  selector?: Readonly<Record<string, string>>;
+  /** Name of the ResourceQuota to write in plain namespaces (default: see `quotaNameFor`). */
+  quotaName?: string;
+  /** How to split the team's quota across its namespaces: weight per namespace (default: current use). */
+  split?: Readonly<Record<string, bigint>>;
+  /** Resources whose limits are quota'd too (`limits.cpu` = the requests quota). Only cpu, memory, storage. */
+  limits?: readonly string[];
+  limitRange?: LimitRangeSettings;
+}
+
+export interface EmitOptions {
+  /** Cluster name: the folder of the GitOps tree (`clusters/<cluster>/...`). */
+  cluster: string;
+  /** Plan id, recorded in annotations. */
+  planId: string;
+  /** Quota name in a plain namespace when neither the team nor an existing quota names one. */
+  defaultQuotaName?: string;
+  limitRangeName?: string;
+  /** Container defaultRequest for cpu / memory when a quota tracks them. */
+  defaultRequests?: { cpu: Quantity; memory: Quantity };
+}
+
+export interface BuildQuotaChangesInput {
+  plan: PlanInput;
+  teams: readonly TeamTarget[];
+  inventory: ClusterInventory;
+  options: EmitOptions;
+}
+
+export type FlagKind =
+  | 'use-above-quota'
+  | 'unenforced-key'
+  | 'other-quota-limits'
+  | 'flavor-not-enforceable'
+  | 'profile-not-found'
+  | 'namespace-not-found'
+  | 'team-without-namespaces'
+  | 'existing-limit-range';
+
+/** Something a reviewer must see. `namespace` is absent for team-level flags. */
+export interface Flag {
+  kind: FlagKind;
+  team: string;
+  namespace?: string;
+  key?: string;
+  message: string;
+}
+
+/** One quota key of one namespace: before, after, and what is in use now. */
+export interface KeyChange {
+  key: string;
+  /** spec.hard before (null when the key is not set today). */
+  previous: Quantity | null;
+  next: Quantity;
+  /** Current requests in the namespace (null when the inventory cannot tell, e.g. limits). */
+  used: Quantity | null;
+}
+
+export type QuotaTarget =
+  | { kind: 'ResourceQuota'; name: string; exists: boolean }
+  /** A Kubeflow Profile: its `spec.resourceQuotaSpec.hard`, never `kf-resource-quota` (the controller reverts it). */
+  | { kind: 'Profile'; name: string; exists: boolean };
+
+export interface LimitRangeChange {
+  name: string;
+  /** Container item: defaultRequest / default. */
+  defaultRequest: ResourceList;
+  defaultLimit: ResourceList;
+  /** Pod item: max. Empty when the team sets no per-pod maxima. */
+  maxPerPod: ResourceList;
+}
+
+export interface NamespaceChange {
+  namespace: string;
+  team: string;
+  target: QuotaTarget;
+  /** Keys quotaplan sets, sorted. */
+  keys: KeyChange[];
+  /** Keys of the existing quota quotaplan does not manage, kept as they are (sorted). */
+  preserved: ResourceList;
+  limitRange: LimitRangeChange | null;
+}
+
+/** Per team and key: the sums over the team's namespaces. */
+export interface TeamKeyChange {
+  key: string;
+  previous: Quantity | null;
+  next: Quantity;
+  used: Quantity | null;
+}
+
+export interface TeamChange {
+  team: string;
+  namespaces: NamespaceChange[];
+  keys: TeamKeyChange[];
+  flags: Flag[];
+}
+
+export interface QuotaChangeSet {
+  cluster: string;
+  cycle: string;
+  planId: string;
+  /** Sorted by team path. */
+  teams: TeamChange[];
+  planWarnings: string[];
+}
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGER = 'quotaplan';
+export const DEFAULT_QUOTA_NAME = 'quotaplan';
+export const DEFAULT_LIMIT_RANGE_NAME = 'quotaplan-defaults';
+
+/** Builds the change set. Throws ValidationError when a namespace belongs to two teams. */
+export function buildQuotaChanges(input: BuildQuotaChangesInput): QuotaChangeSet {
+  const { plan, inventory, options } = input;
+  const targets = [...input.teams].sort((a, b) => compareText(a.team, b.team));
+  const namespacesByName = new Map(inventory.namespaces.map((ns) => [ns.name, ns]));
+  const profilesByNamespace = new Map(inventory.profiles.map((p) => [p.namespace, p]));
+  const profilesByName = new Map(inventory.profiles.map((p) => [p.name, p]));
+  const ownerOf = new Map<string, string>();
+
+  const teams: TeamChange[] = [];
+  for (const target of targets) {
+    const flags: Flag[] = [];
+    const namespaces = resolveNamespaces(target, inventory.namespaces, profilesByName);
+    for (const ns of namespaces) {
+      const other = ownerOf.get(ns);
+      if (other !== undefined) {
+        throw new ValidationError(`namespace ${ns} belongs to two teams: ${other} and ${target.team}`, {
+          field: `teams.${target.team}`,
+          value: ns,
+        });
+      }
+      ownerOf.set(ns, target.team);
+    }
+
+    const totals = teamTotals(plan.allocations, target);
+    for (const [resource, flavors] of totals.flavors) {
+      if (flavors.size > 1) {
+        flags.push({
+          kind: 'flavor-not-enforceable',
+          team: target.team,
+          key: requestsKeyOf(resource),
+          message:
+            `${target.team}: ${resource} is planned per model (${[...flavors].sort().join(', ')}) but a ResourceQuota ` +
+            `counts only ${requestsKeyOf(resource)}; the sum is written, per-model limits need --target kueue`,
+        });
+      }
+    }
+    if (namespaces.length === 0) {
+      if (totals.quota.size > 0) {
+        flags.push({
+          kind: 'team-without-namespaces',
+          team: target.team,
+          message: `${target.team} has quota in the plan but no namespace: nothing is written for it`,
+        });
+      }
+      teams.push({ team: target.team, namespaces: [], keys: [], flags });
+      continue;
+    }
+
+    // Desired hard per namespace: each resource of the team split across its namespaces.
+    const desired = new Map<string, Map<string, Quantity>>(namespaces.map((ns) => [ns, new Map()]));
+    for (const resource of [...totals.quota.keys()].sort(compareText)) {
+      const total = totals.quota.get(resource) as Quantity;
+      const parts = namespaces.map((ns) => ({
+        namespace: ns,
+        weight: target.split !== undefined ? (target.split[ns] ?? 0n) : useOf(namespacesByName.get(ns), resource),
+      }));
+      const split = splitQuota({ total, parts, unitNanos: splitUnitOf(resource, total) });
+      for (const [ns, quota] of split) {
+        const keys = desired.get(ns) as Map<string, Quantity>;
+        keys.set(requestsKeyOf(resource), quota);
+        const limitsKey = target.limits?.includes(resource) ? limitsKeyOf(resource) : null;
+        if (limitsKey !== null) keys.set(limitsKey, quota);
+      }
+    }
+
+    const namespaceChanges: NamespaceChange[] = [];
+    for (const ns of namespaces) {
+      const facts = namespacesByName.get(ns);
+      const profile = profilesByNamespace.get(ns);
+      const isProfile = profile !== undefined || (target.profiles ?? []).includes(ns);
+      if (isProfile && profile === undefined) {
+        flags.push({
+          kind: 'profile-not-found',
+          team: target.team,
+          namespace: ns,
+          message: `${ns}: Profile ${ns} is not in the snapshot; the patch fails until it exists`,
+        });
+      } else if (!isProfile && facts === undefined) {
+        flags.push({
+          kind: 'namespace-not-found',
+          team: target.team,
+          namespace: ns,
+          message: `${ns}: namespace is not in the snapshot; applying fails until it exists`,
+        });
+      }
+      const quotas = inventory.resourceQuotas.filter((q) => q.namespace === ns);
+      const wanted = desired.get(ns) as Map<string, Quantity>;
+      let target_: QuotaTarget;
+      let previous: ResourceList;
+      if (isProfile) {
+        target_ = { kind: 'Profile', name: profile?.name ?? ns, exists: profile !== undefined };
+        previous = profile?.hard ?? {};
+      } else {
+        const managed = managedQuotaOf(quotas, [...wanted.keys()], target.quotaName ?? null, options.defaultQuotaName);
+        target_ = { kind: 'ResourceQuota', name: managed.name, exists: managed.existing !== undefined };
+        previous = managed.existing?.hard ?? {};
+        for (const other of quotas) {
+          if (other.name === managed.name || isScoped(other)) continue;
+          for (const [key, next] of wanted) {
+            const hard = other.hard[key];
+            if (hard !== undefined && compareQuantities(hard, next) < 0) {
+              flags.push({
+                kind: 'other-quota-limits',
+                team: target.team,
+                namespace: ns,
+                key,
+                message:
+                  `${ns}: ResourceQuota ${other.name} also sets ${key}: ${formatQuantity(hard)}, below the new ` +
+                  `${formatQuantity(next)}; the lower limit is the one enforced`,
+              });
+            }
+          }
+        }
+      }
+
+      const keys: KeyChange[] = [...wanted.keys()].sort(compareText).map((key) => ({
+        key,
+        previous: previous[key] ?? null,
+        next: wanted.get(key) as Quantity,
+        used: usedOfKey(facts, key),
+      }));
+      const preserved: ResourceList = {};
+      for (const key of sortedNames(previous)) {
+        if (!wanted.has(key)) preserved[key] = previous[key] as Quantity;
+      }
+      for (const key of sortedNames(previous)) {
+        const unenforced = unenforcedReason(key);
+        if (unenforced === null) continue;
+        flags.push({
+          kind: 'unenforced-key',
+          team: target.team,
+          namespace: ns,
+          key,
+          message: `${ns}: ${unenforced.reason} (${target_.kind} ${target_.name}); ${unenforced.use} is the key that is`,
+        });
+      }
+      for (const change of keys) {
+        if (change.used !== null && compareQuantities(change.used, change.next) > 0) {
+          flags.push({
+            kind: 'use-above-quota',
+            team: target.team,
+            namespace: ns,
+            key: change.key,
+            message:
+              `${ns}: ${change.key} in use ${formatQuantity(change.used)} is above the new quota ` +
+              `${formatQuantity(change.next)}; running pods stay, new ones are rejected until use falls`,
+          });
+        }
+      }
+
+      const limitRange = limitRangeFor({
+        namespace: ns,
+        team: target.team,
+        hardKeys: [...wanted.keys(), ...Object.keys(preserved)],
+        settings: target.limitRange,
+        existing: inventory.limitRanges.filter((lr) => lr.namespace === ns),
+        options,
+        flags,
+      });
+      namespaceChanges.push({ namespace: ns, team: target.team, target: target_, keys, preserved, limitRange });
+    }
+
+    teams.push({ team: target.team, namespaces: namespaceChanges, keys: teamKeys(namespaceChanges), flags });
+  }
+
+  return {
+    cluster: options.cluster,
+    cycle: plan.cycle,
+    planId: options.planId,
+    teams,
+    planWarnings: plan.warnings.map((w) => (typeof w === 'string' ? w : w.message)),
+  };
+}
+
+/** Explicit namespaces, then profiles' namespaces, then selector matches; deduplicated, sorted. */
+function resolveNamespaces(
+  target: TeamTarget,
+  namespaces: readonly NamespaceFacts[],
+  profilesByName: Map<string, { namespace: string }>,
+): string[] {
+  const out = new Set<string>(target.namespaces ?? []);
+  for (const profile of target.profiles ?? []) out.add(profilesByName.get(profile)?.namespace ?? profile);
+  const selector = target.selector;
+  if (selector !== undefined) {
+    for (const ns of namespaces) {
+      if (Object.entries(selector).every(([label, value]) => ns.labels[label] === value)) out.add(ns.name);
+    }
+  }
+  return [...out].sort(compareText);
+}
+
+/** The team's quota per resource (flavors summed) and which flavors each resource had. */
+function teamTotals(
+  allocations: readonly PlanAllocationInput[],
+  target: TeamTarget,
+): { quota: Map<string, Quantity>; flavors: Map<string, Set<string>> } {
+  const quota = new Map<string, Quantity>();
+  const flavors = new Map<string, Set<string>>();
+  for (const allocation of allocations) {
+    if (allocation.team !== target.team) continue;
+    const existing = quota.get(allocation.resource);
+    quota.set(allocation.resource, existing === undefined ? allocation.quota : addQuantities(existing, allocation.quota));
+    if (allocation.flavor !== undefined && allocation.flavor !== null) {
+      const set = flavors.get(allocation.resource) ?? new Set<string>();
+      set.add(allocation.flavor);
+      flavors.set(allocation.resource, set);
+    }
+  }
+  return { quota, flavors };
+}
+
+/** Current requests of `resource` in the namespace, in nanos (0 when absent). */
+function useOf(facts: NamespaceFacts | undefined, resource: string): bigint {
+  return facts?.requests[resource]?.nanos ?? 0n;
+}
+
+function usedOfKey(facts: NamespaceFacts | undefined, key: string): Quantity | null {
+  if (facts === undefined || key.startsWith('limits.')) return null;
+  const resource = resourceOfKey(key);
+  if (resource === null) return null;
+  return facts.requests[resource] ?? null;
+}
+
+/**
+ * The ResourceQuota quotaplan writes in a plain namespace: the team's configured name; else the quota already
+ * labelled managed-by quotaplan; else the one unscoped quota already holding a key quotaplan sets (so the old limit
+ * does not keep binding beside the new one; first by name when several); else the default name.
+ */
+export function managedQuotaOf(
+  quotas: readonly ResourceQuotaFacts[],
+  keys: readonly string[],
+  configured: string | null,
+  fallback: string | undefined,
+): { name: string; existing: ResourceQuotaFacts | undefined } {
+  const byName = [...quotas].sort((a, b) => compareText(a.name, b.name));
+  const pick = (name: string): { name: string; existing: ResourceQuotaFacts | undefined } => ({
+    name,
+    existing: byName.find((q) => q.name === name),
+  });
+  if (configured !== null) return pick(configured);
+  const fallbackName = fallback ?? DEFAULT_QUOTA_NAME;
+  const own = byName.find((q) => q.name === fallbackName);
+  if (own !== undefined) return { name: own.name, existing: own };
+  const holding = byName.find((q) => !isScoped(q) && keys.some((key) => q.hard[key] !== undefined));
+  if (holding !== undefined) return { name: holding.name, existing: holding };
+  return pick(fallbackName);
+}
+
+function isScoped(quota: ResourceQuotaFacts): boolean {
+  return quota.scopes.length > 0 || quota.scopeSelector.length > 0;
+}
+
+/** Container defaultRequest when neither the team nor the options set one: small, so it rarely blocks a pod. */
+export const DEFAULT_CPU_REQUEST = '100m';
+export const DEFAULT_MEMORY_REQUEST = '128Mi';
+
+interface LimitRangeInput {
+  namespace: string;
+  team: string;
+  hardKeys: string[];
+  settings: LimitRangeSettings | undefined;
+  existing: LimitRangeFacts[];
+  options: EmitOptions;
+  flags: Flag[];
+}
+
+/**
+ * A LimitRange where the quota tracks cpu or memory, so pods without those requests get defaults instead of a
+ * 403 (LimitRanger admission runs before ResourceQuota). Per-pod maxima when the team sets them.
+ */
+function limitRangeFor(input: LimitRangeInput): LimitRangeChange | null {
+  const { settings, options } = input;
+  const tracked = tracksComputeKeys(input.hardKeys);
+  const maxPerPod = settings?.maxPerPod ?? {};
+  if (tracked.requests.size === 0 && tracked.limits.size === 0 && Object.keys(maxPerPod).length === 0) return null;
+  const name = options.limitRangeName ?? DEFAULT_LIMIT_RANGE_NAME;
+
+  const defaults = {
+    cpu: options.defaultRequests?.cpu ?? parseQuantity(DEFAULT_CPU_REQUEST),
+    memory: options.defaultRequests?.memory ?? parseQuantity(DEFAULT_MEMORY_REQUEST),
+  };
+  const defaultRequest: ResourceList = {};
+  const defaultLimit: ResourceList = {};
+  const needsLimit = new Set<string>([...tracked.limits]);
+  // A Pod max on cpu/memory rejects containers without limits ("No limit is specified"): give them a default limit.
+  for (const resource of ['cpu', 'memory'] as const) if (maxPerPod[resource] !== undefined) needsLimit.add(resource);
+  for (const resource of ['cpu', 'memory'] as const) {
+    if (tracked.requests.has(resource) || tracked.limits.has(resource)) {
+      defaultRequest[resource] = settings?.defaultRequest?.[resource] ?? defaults[resource];
+    }
+  }
+  for (const [resource, quantity] of Object.entries(settings?.defaultRequest ?? {})) defaultRequest[resource] = quantity;
+  for (const resource of needsLimit) {
+    defaultLimit[resource] =
+      settings?.defaultLimit?.[resource] ?? maxPerPod[resource] ?? (defaultRequest[resource] as Quantity);
+  }
+  for (const [resource, quantity] of Object.entries(settings?.defaultLimit ?? {})) defaultLimit[resource] = quantity;
+
+  const others = input.existing.filter((lr) => lr.name !== name);
+  for (const other of others) {
+    const item = other.limits.find((l) => l.type === 'Container');
+    const covered = Object.keys(defaultRequest).filter((r) => item?.defaultRequest[r] !== undefined || item?.default[r] !== undefined);
+    if (covered.length > 0) {
+      input.flags.push({
+        kind: 'existing-limit-range',
+        team: input.team,
+        namespace: input.namespace,
+        message:
+          `${input.namespace}: LimitRange ${other.name} already defaults ${covered.sort().join(', ')}; ` +
+          `with ${name} beside it, the first LimitRange admission reads sets the value`,
+      });
+    }
+  }
+  return { name, defaultRequest: sortList(defaultRequest), defaultLimit: sortList(defaultLimit), maxPerPod: sortList(maxPerPod) };
+}
+
+function sortList(list: ResourceList): ResourceList {
+  const out: ResourceList = {};
+  for (const name of sortedNames(list)) out[name] = list[name] as Quantity;
+  return out;
+}
+
+/** Sums over namespaces per key; previous/used stay null only when no namespace had a value. */
+function teamKeys(namespaces: NamespaceChange[]): TeamKeyChange[] {
+  const byKey = new Map<string, TeamKeyChange>();
+  for (const ns of namespaces) {
+    for (const change of ns.keys) {
+      const current = byKey.get(change.key);
+      if (current === undefined) {
+        byKey.set(change.key, { ...change });
+        continue;
+      }
+      current.next = addQuantities(current.next, change.next);
+      current.previous = addNullable(current.previous, change.previous);
+      current.used = addNullable(current.used, change.used);
+    }
+  }
+  return [...byKey.values()].sort((a, b) => compareText(a.key, b.key));
+}
+
+function addNullable(a: Quantity | null, b: Quantity | null): Quantity | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return addQuantities(a, b);
+}
+
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

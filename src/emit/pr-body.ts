@@ -1,0 +1,129 @@
+/**
+ * The pull-request body for a quota change set: what a reviewer needs to approve the tree. Per team and key:
+ * current hard -> new hard, the change, current use; then everything flagged; then the plan's own warnings.
+ */
+import { formatQuantity, subtractQuantities, type Quantity } from '../quantity.js';
+import type { FlagKind, KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
+
+const flagTitles: Record<FlagKind, string> = {
+  'use-above-quota': 'Use above the new quota',
+  'unenforced-key': 'Keys that are not enforced',
+  'other-quota-limits': 'Another quota is lower',
+  'flavor-not-enforceable': 'Per-model quotas a ResourceQuota cannot enforce',
+  'profile-not-found': 'Profiles not found',
+  'namespace-not-found': 'Namespaces not found',
+  'team-without-namespaces': 'Teams without namespaces',
+  'existing-limit-range': 'Existing LimitRange defaults',
+};
+
+const flagOrder: FlagKind[] = [
+  'use-above-quota',
+  'unenforced-key',
+  'other-quota-limits',
+  'flavor-not-enforceable',
+  'namespace-not-found',
+  'profile-not-found',
+  'team-without-namespaces',
+  'existing-limit-range',
+];
+
+export function renderPrBody(changes: QuotaChangeSet): string {
+  const lines: string[] = [];
+  const namespaces = changes.teams.flatMap((t) => t.namespaces);
+  const counts = countChanges(namespaces);
+  lines.push(`# Quotas for ${changes.cycle} (plan ${changes.planId}, cluster ${changes.cluster})`, '');
+  lines.push(
+    `${changes.teams.length} ${plural(changes.teams.length, 'team')}, ${namespaces.length} ` +
+      `${plural(namespaces.length, 'namespace')}: ${counts.raised} raised, ${counts.lowered} lowered, ` +
+      `${counts.added} new, ${counts.unchanged} unchanged ${plural(counts.unchanged, 'key')}.`,
+    '',
+  );
+
+  const flags = changes.teams.flatMap((t) => t.flags);
+  lines.push('## Flags', '');
+  if (flags.length === 0) lines.push('None.', '');
+  for (const kind of flagOrder) {
+    const ofKind = flags.filter((f) => f.kind === kind);
+    if (ofKind.length === 0) continue;
+    lines.push(`### ${flagTitles[kind]} (${ofKind.length})`, '');
+    for (const flag of ofKind) lines.push(`- ${escapeText(flag.message)}`);
+    lines.push('');
+  }
+
+  lines.push('## Plan warnings', '');
+  if (changes.planWarnings.length === 0) lines.push('None.', '');
+  else lines.push(...changes.planWarnings.map((w) => `- ${escapeText(w)}`), '');
+
+  lines.push('## Changes by team', '');
+  for (const team of changes.teams) {
+    lines.push(`### ${escapeText(team.team)}`, '');
+    if (team.namespaces.length === 0) {
+      lines.push('No namespace: nothing written.', '');
+      continue;
+    }
+    lines.push(`Namespaces: ${team.namespaces.map(describeTarget).join(', ')}`, '');
+    lines.push('| Key | Current hard | New hard | Change | Current use |', '|---|---:|---:|---:|---:|');
+    for (const key of team.keys) lines.push(keyRow(key.key, key, overQuota(key)));
+    lines.push('');
+    if (team.namespaces.length > 1) {
+      lines.push('Split across namespaces:', '');
+      lines.push('| Namespace | Key | Current hard | New hard | Change | Current use |', '|---|---|---:|---:|---:|---:|');
+      for (const ns of team.namespaces) {
+        for (const key of ns.keys) lines.push(`| ${ns.namespace} ${keyRow(key.key, key, overQuota(key))}`);
+      }
+      lines.push('');
+    }
+    const preserved = team.namespaces.filter((ns) => Object.keys(ns.preserved).length > 0);
+    for (const ns of preserved) {
+      const kept = Object.entries(ns.preserved).map(([k, q]) => `\`${k}: ${formatQuantity(q)}\``);
+      lines.push(`Kept as they are in ${ns.namespace}: ${kept.join(', ')}`, '');
+    }
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function describeTarget(ns: NamespaceChange): string {
+  const what = ns.target.kind === 'Profile' ? `Profile ${ns.target.name}` : `ResourceQuota ${ns.target.name}`;
+  return `\`${ns.namespace}\` (${what}${ns.target.exists ? '' : ', new'})`;
+}
+
+function keyRow(key: string, change: KeyChange | TeamKeyChange, over: boolean): string {
+  const previous = change.previous === null ? '-' : formatQuantity(change.previous);
+  const used = change.used === null ? '-' : `${formatQuantity(change.used)}${over ? ' **over**' : ''}`;
+  return `| \`${key}\` | ${previous} | ${formatQuantity(change.next)} | ${changeText(change.previous, change.next)} | ${used} |`;
+}
+
+function changeText(previous: Quantity | null, next: Quantity): string {
+  if (previous === null) return 'new';
+  const delta = subtractQuantities(next, previous);
+  if (delta.nanos === 0n) return '0';
+  const text = formatQuantity({ nanos: delta.nanos, format: next.format });
+  return delta.nanos > 0n ? `+${text}` : text;
+}
+
+function overQuota(change: KeyChange | TeamKeyChange): boolean {
+  return change.used !== null && change.used.nanos > change.next.nanos;
+}
+
+function countChanges(namespaces: NamespaceChange[]): { raised: number; lowered: number; added: number; unchanged: number } {
+  const counts = { raised: 0, lowered: 0, added: 0, unchanged: 0 };
+  for (const ns of namespaces) {
+    for (const key of ns.keys) {
+      if (key.previous === null) counts.added += 1;
+      else if (key.next.nanos > key.previous.nanos) counts.raised += 1;
+      else if (key.next.nanos < key.previous.nanos) counts.lowered += 1;
+      else counts.unchanged += 1;
+    }
+  }
+  return counts;
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}
+
+/** Markdown-safe text: pipes would break a table, angle brackets would be read as HTML. */
+function escapeText(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
