@@ -1,0 +1,15 @@
+/** The cluster test harness: a real control plane, identities, seeding. See docs/testing.md. */
+export { controlPlaneSuiteOptions, locateControlPlaneBinaries, requireControlPlaneBinaries } from './binaries.js';
+export type { BinaryLookup, ControlPlaneBinaries } from './binaries.js';
+export { connect, writeKubeconfig } from './clients.js';
+export type { KubeClients } from './clients.js';
+export { installProfileCrd, readerClusterRole, startControlPlane } from './control-plane.js';
+export type { ControlPlane, ControlPlaneOptions, ControlPlaneTimings } from './control-plane.js';
+export { boundPodObject, limitRangeObject, namespaceObject, nodeObject, profileObject, resourceQuotaObject } from './objects.js';
+export type { BoundPodOptions, NodeOptions, ProfileObject, ResourceList } from './objects.js';
+export { identityNamespace, readOnlyRules, rulesWithout } from './rbac.js';
+export type { Permission } from './rbac.js';
+export { apiErrorMessage, seedDump, seedObjects } from './seed.js';
+export type { SeedOptions, SeedReport } from './seed.js';
+export { quantityValues } from './values.js';
+export { waitUntil } from './wait.js';

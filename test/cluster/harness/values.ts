@@ -1,0 +1,12 @@
+/**
+ * Comparing what the API server returns with what was sent. The server re-serializes quantities (`2000m` comes
+ * back `2`), so resource lists are compared by value, through src/quantity.ts.
+ */
+import { parseQuantity } from '../../../src/quantity.js';
+
+/** `{ cpu: '2000m' }` -> `{ cpu: 2000000000n }` (nano-units), for deepEqual against another list. */
+export function quantityValues(list: Record<string, string> | undefined, field = 'resources'): Record<string, bigint> {
+  return Object.fromEntries(
+    Object.entries(list ?? {}).map(([resource, text]) => [resource, parseQuantity(String(text), { field: `${field}.${resource}` }).nanos]),
+  );
+}
