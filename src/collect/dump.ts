@@ -1,0 +1,106 @@
+/**
+ * Reading `kubectl get nodes,namespaces,pods,resourcequotas,limitranges[,profiles] -A -o json|yaml` dumps:
+ * a List, a single object, or a YAML stream of several documents. Every object is validated by parseObject;
+ * anything wrong is a ValidationError naming the file, the object and the field.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseAllDocuments } from 'yaml';
+import { ValidationError } from '../errors.js';
+import { InventoryBuilder } from '../inventory/builder.js';
+import { parseObject, type KubeObject } from '../inventory/objects.js';
+import type { ClusterInventory } from '../inventory/types.js';
+
+/** Reads and parses a dump file into an inventory. */
+export async function inventoryFromDumpFile(file: string): Promise<ClusterInventory> {
+  const builder = new InventoryBuilder();
+  for (const object of dumpObjects(await readDumpText(file), { file })) builder.add(object);
+  return builder.build();
+}
+
+export async function readDumpText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw new ValidationError(`${file}: cannot read dump: ${reason}`, { file }, { cause: error });
+  }
+}
+
+/**
+ * The objects of a dump, validated one at a time in file order. JSON when the text starts with `{` or `[`,
+ * YAML (possibly several `---` documents) otherwise.
+ */
+export function* dumpObjects(text: string, where: { file?: string } = {}): Generator<KubeObject> {
+  const name = where.file ?? '<input>';
+  const documents = looksLikeJson(text) ? [parseJson(text, name)] : parseYaml(text, name);
+  let count = 0;
+  for (const [index, document] of documents.entries()) {
+    const docLabel = documents.length > 1 ? `document ${index + 1}` : undefined;
+    for (const { raw, position } of itemsOf(document, docLabel, name)) {
+      count += 1;
+      yield parseObject(raw, { file: name, position });
+    }
+  }
+  if (count === 0) throw new ValidationError(`${name}: no objects found (expected a List from kubectl get -o json|yaml)`, { file: where.file });
+}
+
+function looksLikeJson(text: string): boolean {
+  const first = text.trimStart()[0];
+  return first === '{' || first === '[';
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const at = position === null ? '' : ` at ${lineAndColumn(text, Number(position[1]))}`;
+    throw new ValidationError(`${file}: malformed JSON${at}: ${message}`, { file }, { cause: error });
+  }
+}
+
+function parseYaml(text: string, file: string): unknown[] {
+  const documents = parseAllDocuments(text, { prettyErrors: true });
+  const out: unknown[] = [];
+  for (const [index, doc] of documents.entries()) {
+    const error = doc.errors[0];
+    if (error !== undefined) {
+      const docLabel = documents.length > 1 ? ` (document ${index + 1})` : '';
+      throw new ValidationError(`${file}: malformed YAML${docLabel}: ${error.message.split('\n')[0] ?? error.message}`, { file }, { cause: error });
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value !== null && value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+interface RawItem {
+  raw: unknown;
+  position: string | undefined;
+}
+
+/** A List's items, an array's elements, or the object itself. */
+function itemsOf(document: unknown, docLabel: string | undefined, file: string): RawItem[] {
+  const at = (p: string): string => (docLabel === undefined ? p : `${docLabel}, ${p}`);
+  if (Array.isArray(document)) return document.map((raw, i) => ({ raw, position: at(`[${i}]`) }));
+  if (typeof document !== 'object' || document === null) {
+    throw new ValidationError(`${file}${docLabel === undefined ? '' : ` (${docLabel})`}: expected a Kubernetes List or object, got ${typeof document}`, { file });
+  }
+  const o = document as { kind?: unknown; items?: unknown };
+  const isList = typeof o.kind === 'string' && o.kind.endsWith('List');
+  if (isList) {
+    if (o.items === null || o.items === undefined) return [];
+    if (!Array.isArray(o.items)) throw new ValidationError(`${file}: ${o.kind as string}: items: expected an array`, { file, field: 'items' });
+    return o.items.map((raw, i) => ({ raw, position: at(`items[${i}]`) }));
+  }
+  return [{ raw: document, position: docLabel }];
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}

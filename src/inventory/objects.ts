@@ -1,0 +1,261 @@
+/**
+ * The parts of Kubernetes objects quotaplan reads, validated at the edge with zod. Everything else in an
+ * object is dropped on parse, so a streamed 150,000-pod LIST does not keep what the inventory never reads.
+ * Quantities are parsed here, once, into exact Quantity values.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { parseQuantity, QuantityError, type Quantity } from '../quantity.js';
+
+/** A quantity as the API serializes it (a string), or as a hand-written YAML file may (a number). */
+const quantity = z.union([z.string(), z.number()]).transform((raw, ctx): Quantity => {
+  const text = String(raw);
+  try {
+    return parseQuantity(text);
+  } catch (error) {
+    if (!(error instanceof QuantityError)) throw error;
+    ctx.issues.push({ code: 'custom', message: error.message, input: raw });
+    return z.NEVER;
+  }
+});
+
+const resourceList = z.record(z.string(), quantity);
+const stringMap = z.record(z.string(), z.string());
+
+const metadata = z.object({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  labels: stringMap.nullish().transform((v) => v ?? {}),
+});
+
+const namespacedMetadata = metadata.extend({ namespace: z.string().min(1) });
+
+const taint = z.object({ key: z.string(), value: z.string().optional(), effect: z.string() });
+
+const condition = z.object({ type: z.string(), status: z.string() });
+
+export const nodeSchema = z.object({
+  kind: z.literal('Node'),
+  metadata,
+  spec: z
+    .object({
+      unschedulable: z.boolean().optional(),
+      taints: z.array(taint).nullish().transform((v) => v ?? []),
+    })
+    .optional()
+    .transform((v) => v ?? { taints: [] }),
+  status: z
+    .object({
+      capacity: resourceList.nullish().transform((v) => v ?? {}),
+      allocatable: resourceList.nullish().transform((v) => v ?? {}),
+      conditions: z.array(condition).nullish().transform((v) => v ?? []),
+    })
+    .optional()
+    .transform((v) => v ?? { capacity: {}, allocatable: {}, conditions: [] }),
+});
+
+export const namespaceSchema = z.object({ kind: z.literal('Namespace'), metadata });
+
+const resourceRequirements = z
+  .object({
+    requests: resourceList.nullish().transform((v) => v ?? {}),
+    limits: resourceList.nullish().transform((v) => v ?? {}),
+  })
+  .nullish()
+  .transform((v) => v ?? { requests: {}, limits: {} });
+
+const container = z.object({
+  name: z.string(),
+  resources: resourceRequirements,
+  restartPolicy: z.string().optional(),
+});
+
+export const podSpecSchema = z.object({
+  nodeName: z.string().optional(),
+  containers: z.array(container),
+  initContainers: z.array(container).nullish().transform((v) => v ?? []),
+  overhead: resourceList.nullish().transform((v) => v ?? {}),
+  /** Pod-level resources (PodLevelResources, beta in 1.34): when set they bound cpu and memory for the pod. */
+  resources: resourceRequirements.optional(),
+});
+
+export const podSchema = z.object({
+  kind: z.literal('Pod'),
+  metadata: namespacedMetadata,
+  spec: podSpecSchema,
+  status: z
+    .object({ phase: z.string().optional() })
+    .nullish()
+    .transform((v) => v ?? {}),
+});
+
+const scopeSelector = z
+  .object({
+    matchExpressions: z
+      .array(z.object({ scopeName: z.string(), operator: z.string(), values: z.array(z.string()).optional() }))
+      .nullish()
+      .transform((v) => v ?? []),
+  })
+  .nullish()
+  .transform((v) => v ?? { matchExpressions: [] });
+
+const resourceQuotaSpec = z
+  .object({
+    hard: resourceList.nullish().transform((v) => v ?? {}),
+    scopes: z.array(z.string()).nullish().transform((v) => v ?? []),
+    scopeSelector,
+  })
+  .nullish()
+  .transform((v) => v ?? { hard: {}, scopes: [], scopeSelector: { matchExpressions: [] } });
+
+export const resourceQuotaSchema = z.object({
+  kind: z.literal('ResourceQuota'),
+  metadata: namespacedMetadata,
+  spec: resourceQuotaSpec,
+  status: z
+    .object({
+      hard: resourceList.nullish().transform((v) => v ?? {}),
+      used: resourceList.nullish().transform((v) => v ?? {}),
+    })
+    .nullish()
+    .transform((v) => v ?? { hard: {}, used: {} }),
+});
+
+const limitRangeItem = z.object({
+  type: z.string(),
+  max: resourceList.nullish().transform((v) => v ?? {}),
+  min: resourceList.nullish().transform((v) => v ?? {}),
+  default: resourceList.nullish().transform((v) => v ?? {}),
+  defaultRequest: resourceList.nullish().transform((v) => v ?? {}),
+  maxLimitRequestRatio: resourceList.nullish().transform((v) => v ?? {}),
+});
+
+export const limitRangeSchema = z.object({
+  kind: z.literal('LimitRange'),
+  metadata: namespacedMetadata,
+  spec: z.object({ limits: z.array(limitRangeItem).nullish().transform((v) => v ?? []) }),
+});
+
+/** Kubeflow Profile (kubeflow.org/v1, cluster-scoped); it owns the namespace of the same name. */
+export const profileSchema = z.object({
+  apiVersion: z.string().regex(/^kubeflow\.org\//, 'a Profile must be kubeflow.org/*'),
+  kind: z.literal('Profile'),
+  metadata,
+  spec: z
+    .object({
+      owner: z.object({ kind: z.string(), name: z.string() }).nullish().transform((v) => v ?? null),
+      resourceQuotaSpec: resourceQuotaSpec,
+    })
+    .nullish()
+    .transform((v) => v ?? { owner: null, resourceQuotaSpec: { hard: {}, scopes: [], scopeSelector: { matchExpressions: [] } } }),
+});
+
+export type NodeObject = z.output<typeof nodeSchema>;
+export type NamespaceObject = z.output<typeof namespaceSchema>;
+export type PodObject = z.output<typeof podSchema>;
+export type PodSpec = z.output<typeof podSpecSchema>;
+export type ContainerSpec = z.output<typeof container>;
+export type ResourceQuotaObject = z.output<typeof resourceQuotaSchema>;
+export type LimitRangeObject = z.output<typeof limitRangeSchema>;
+export type ProfileObject = z.output<typeof profileSchema>;
+export type KubeObject =
+  | NodeObject
+  | NamespaceObject
+  | PodObject
+  | ResourceQuotaObject
+  | LimitRangeObject
+  | ProfileObject;
+export type KubeKind = KubeObject['kind'];
+
+const schemas = {
+  Node: nodeSchema,
+  Namespace: namespaceSchema,
+  Pod: podSchema,
+  ResourceQuota: resourceQuotaSchema,
+  LimitRange: limitRangeSchema,
+  Profile: profileSchema,
+} as const;
+
+export const KNOWN_KINDS: readonly KubeKind[] = Object.keys(schemas) as KubeKind[];
+
+/** Where an object came from: the file, and its position in the file (`items[12]`, `document 3`). */
+export interface ObjectSource {
+  file?: string;
+  position?: string;
+}
+
+/**
+ * Validates one object and returns the parts quotaplan reads, discriminated by kind. Throws a ValidationError
+ * naming the file, the object (`Pod fraud-train/trainer-0`) and the field path (`spec.containers[0]...`).
+ */
+export function parseObject(raw: unknown, where: ObjectSource = {}): KubeObject {
+  const identity = describeRaw(raw, where.position);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw invalid(where, identity, undefined, `expected an object, got ${describeValue(raw)}`, raw);
+  }
+  const kind = (raw as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !(kind in schemas)) {
+    throw invalid(
+      where,
+      identity,
+      'kind',
+      `unknown kind ${JSON.stringify(kind ?? null)} (quotaplan reads ${KNOWN_KINDS.join(', ')})`,
+      kind,
+    );
+  }
+  const result = schemas[kind as KubeKind].safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue === undefined ? undefined : formatPath(issue.path);
+  const value = issue === undefined ? undefined : valueAt(raw, issue.path);
+  throw invalid(where, identity, field, issue?.message ?? 'invalid object', value, result.error);
+}
+
+/** `Kind namespace/name` (or `Kind name`), as far as the raw object says; `items[3]` when it says nothing. */
+export function describeRaw(raw: unknown, position?: string): string {
+  if (typeof raw !== 'object' || raw === null) return position ?? 'object';
+  const o = raw as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  const kind = typeof o.kind === 'string' ? o.kind : 'object';
+  const name = typeof o.metadata?.name === 'string' ? o.metadata.name : undefined;
+  const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined;
+  const id = name === undefined ? undefined : namespace === undefined ? name : `${namespace}/${name}`;
+  const at = position === undefined ? '' : ` (${position})`;
+  return id === undefined ? `${kind}${at === '' ? '' : at}` : `${kind} ${id}${at}`;
+}
+
+/** `spec.containers[0].resources.requests.cpu`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = raw;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : typeof value;
+}
+
+function invalid(
+  where: ObjectSource,
+  identity: string,
+  field: string | undefined,
+  message: string,
+  value: unknown,
+  cause?: unknown,
+): ValidationError {
+  const parts = [where.file, identity, field].filter((p): p is string => p !== undefined && p !== '');
+  return new ValidationError(`${parts.join(': ')}: ${message}`, { file: where.file, field, value }, { cause });
+}
