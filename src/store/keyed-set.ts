@@ -1,0 +1,73 @@
+/**
+ * A set of named items (nodes, quotas, ...) stored so that history stays small. Each item is a content-addressed
+ * blob; the set is a root blob that either lists every `[key, blob]` pair (a full root) or names a full root and
+ * the pairs changed since it (a delta root). A set equal to the previous snapshot's costs nothing new: the same
+ * root id is returned. A delta never chains (it always refers to a full root), so reading is at most two roots;
+ * a delta that grows past a quarter of its base is replaced by a new full root.
+ */
+import { InternalError } from '../errors.js';
+import type { BlobReader, BlobWriter } from './blobs.js';
+
+type Entry = [key: string, blob: number];
+
+type SetRoot = { full: Entry[]; sorted: boolean } | { base: number; put: Entry[]; del: string[] };
+
+export interface WriteKeyedSetOptions<T> {
+  items: readonly T[];
+  keyOf(item: T): string;
+  /** What is stored for an item; the item itself when omitted. */
+  storedValue?(item: T): unknown;
+  /** The root this set had in the cluster's previous snapshot. */
+  previousRoot: number | null;
+}
+
+/** Smallest delta allowed regardless of the base's size, so small sets do not rewrite full roots on every change. */
+const MIN_DELTA = 16;
+
+export function writeKeyedSet<T>(writer: BlobWriter, reader: BlobReader, options: WriteKeyedSetOptions<T>): number {
+  const storedValue = options.storedValue ?? ((item: T): unknown => item);
+  const entries: Entry[] = options.items.map((item) => [options.keyOf(item), writer.putValue(storedValue(item))]);
+  const sorted = entries.every((entry, i) => i === 0 || (entries[i - 1] as Entry)[0] < entry[0]);
+  // Order that is not strictly ascending by key (or repeats a key) is kept verbatim in a full root.
+  if (!sorted || options.previousRoot === null) return writer.putValue({ full: entries, sorted } satisfies SetRoot);
+
+  const previous = readRoot(reader, options.previousRoot);
+  const baseId = 'full' in previous ? options.previousRoot : previous.base;
+  const base = 'full' in previous ? previous : readRoot(reader, baseId);
+  if (!('full' in base) || !base.sorted) return writer.putValue({ full: entries, sorted } satisfies SetRoot);
+
+  const baseBlobs = new Map(base.full);
+  const put = entries.filter(([key, blob]) => baseBlobs.get(key) !== blob);
+  const current = new Set(entries.map(([key]) => key));
+  const del = base.full.map(([key]) => key).filter((key) => !current.has(key));
+  if (put.length === 0 && del.length === 0) return baseId;
+  if (put.length + del.length > Math.max(MIN_DELTA, Math.floor(base.full.length / 4))) {
+    return writer.putValue({ full: entries, sorted } satisfies SetRoot);
+  }
+  return writer.putValue({ base: baseId, put, del } satisfies SetRoot);
+}
+
+/** The stored values of a set, in the order they were written. */
+export function readKeyedSet(reader: BlobReader, rootId: number): unknown[] {
+  return readEntries(reader, rootId).map(([, blob]) => reader.getValue(blob));
+}
+
+/** The `[key, blob]` pairs of a set: what a caller needs to compare two sets without decoding items. */
+export function readEntries(reader: BlobReader, rootId: number): Entry[] {
+  const root = readRoot(reader, rootId);
+  if ('full' in root) return root.full;
+  const base = readRoot(reader, root.base);
+  if (!('full' in base)) throw new InternalError(`set root ${rootId} refers to a delta root ${root.base}`);
+  const merged = new Map(base.full);
+  for (const key of root.del) merged.delete(key);
+  for (const [key, blob] of root.put) merged.set(key, blob);
+  return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function readRoot(reader: BlobReader, id: number): SetRoot {
+  const root = reader.getValue(id);
+  if (typeof root !== 'object' || root === null || !('full' in root || 'base' in root)) {
+    throw new InternalError(`blob ${id} is not a set root`);
+  }
+  return root as SetRoot;
+}

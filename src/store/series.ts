@@ -1,0 +1,137 @@
+/**
+ * Time series from stored snapshots, for the dashboard's History page and the quarterly review: per-namespace
+ * requests and pod counts, and cluster capacity. Both are read from compact tables (usage intervals, capacity
+ * points) without decoding any snapshot's blobs.
+ */
+import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { parseQuantity, type Quantity } from '../quantity.js';
+import type { ResourceList } from '../resources.js';
+import { requireCluster } from './clusters.js';
+import type { Store } from './open.js';
+import { capacityPoints, namespaceUsage, snapshots } from './schema.js';
+
+export interface SeriesRange {
+  cluster: string;
+  /** Inclusive bounds on the snapshots' taken-at time. */
+  from: Date;
+  to: Date;
+}
+
+export interface NamespaceUsagePoint {
+  snapshotId: number;
+  takenAt: Date;
+  namespace: string;
+  requests: ResourceList;
+  pods: number;
+}
+
+export interface CapacityFigures {
+  /** Sum of the nodes' capacity. */
+  capacity: Quantity;
+  allocatable: Quantity;
+  /** Sum of the requests of pods bound to nodes. */
+  requested: Quantity;
+  plannable: Quantity;
+}
+
+export interface CapacityPoint {
+  snapshotId: number;
+  takenAt: Date;
+  /** Keys sorted. */
+  resources: Record<string, CapacityFigures>;
+}
+
+interface SnapshotInRange {
+  id: number;
+  seq: number;
+  takenAt: Date;
+}
+
+function snapshotsInRange(store: Store, range: SeriesRange): { clusterId: number; points: SnapshotInRange[] } {
+  const cluster = requireCluster(store.db, range.cluster);
+  const points = store.db
+    .select({ id: snapshots.id, seq: snapshots.seq, takenAt: snapshots.takenAt })
+    .from(snapshots)
+    .where(and(eq(snapshots.clusterId, cluster.id), gte(snapshots.takenAt, range.from), lte(snapshots.takenAt, range.to)))
+    .orderBy(asc(snapshots.seq))
+    .all();
+  return { clusterId: cluster.id, points };
+}
+
+function parseList(json: string): ResourceList {
+  const raw = JSON.parse(json) as Record<string, string>;
+  const list: ResourceList = {};
+  for (const [resource, text] of Object.entries(raw)) list[resource] = parseQuantity(text);
+  return list;
+}
+
+/**
+ * One point per snapshot in range and namespace present in it, ordered by time then namespace name.
+ * `namespaces` restricts the namespaces returned.
+ */
+export function namespaceUsageSeries(store: Store, range: SeriesRange & { namespaces?: readonly string[] }): NamespaceUsagePoint[] {
+  const { clusterId, points } = snapshotsInRange(store, range);
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const conditions = [eq(namespaceUsage.clusterId, clusterId), gte(namespaceUsage.lastSeq, first.seq), lte(namespaceUsage.firstSeq, last.seq)];
+  if (range.namespaces !== undefined) conditions.push(inArray(namespaceUsage.namespace, [...range.namespaces]));
+  const intervals = store.db
+    .select({
+      namespace: namespaceUsage.namespace,
+      firstSeq: namespaceUsage.firstSeq,
+      lastSeq: namespaceUsage.lastSeq,
+      requests: namespaceUsage.requests,
+      pods: namespaceUsage.pods,
+    })
+    .from(namespaceUsage)
+    .where(and(...conditions))
+    .all()
+    .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.firstSeq - b.firstSeq));
+  // Snapshots of a cluster are stored in time order, so the ones in range have consecutive seqs.
+  const perPoint: NamespaceUsagePoint[][] = points.map(() => []);
+  for (const interval of intervals) {
+    const start = Math.max(interval.firstSeq, first.seq);
+    const end = Math.min(interval.lastSeq, last.seq);
+    for (let seq = start; seq <= end; seq += 1) {
+      const point = points[seq - first.seq] as SnapshotInRange;
+      (perPoint[seq - first.seq] as NamespaceUsagePoint[]).push({
+        snapshotId: point.id,
+        takenAt: point.takenAt,
+        namespace: interval.namespace,
+        requests: parseList(interval.requests),
+        pods: interval.pods,
+      });
+    }
+  }
+  return perPoint.flat();
+}
+
+/** One point per snapshot in range, in time order. */
+export function capacitySeries(store: Store, range: SeriesRange): CapacityPoint[] {
+  const { points } = snapshotsInRange(store, range);
+  if (points.length === 0) return [];
+  const byId = new Map<number, CapacityPoint>(
+    points.map((point) => [point.id, { snapshotId: point.id, takenAt: point.takenAt, resources: {} }]),
+  );
+  const ids = points.map((point) => point.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = store.db
+      .select()
+      .from(capacityPoints)
+      .where(inArray(capacityPoints.snapshotId, ids.slice(i, i + 500)))
+      .orderBy(asc(capacityPoints.snapshotId), asc(capacityPoints.resource))
+      .all();
+    for (const row of rows) {
+      const point = byId.get(row.snapshotId);
+      if (point === undefined) continue;
+      point.resources[row.resource] = {
+        capacity: parseQuantity(row.capacity),
+        allocatable: parseQuantity(row.allocatable),
+        requested: parseQuantity(row.requested),
+        plannable: parseQuantity(row.plannable),
+      };
+    }
+  }
+  return [...byId.values()];
+}
