@@ -444,8 +444,10 @@ function limitRangeFor(input: LimitRangeInput): LimitRangeChange | null {
   const needsLimit = new Set<string>([...tracked.limits]);
   // A Pod max on cpu/memory rejects containers without limits ("No limit is specified"): give them a default limit.
   for (const resource of ['cpu', 'memory'] as const) if (maxPerPod[resource] !== undefined) needsLimit.add(resource);
+  // A container with a limit and no request gets request = limit (core/v1 defaults), so every resource with a
+  // default limit gets a default request too.
   for (const resource of ['cpu', 'memory'] as const) {
-    if (tracked.requests.has(resource) || tracked.limits.has(resource)) {
+    if (tracked.requests.has(resource) || needsLimit.has(resource)) {
       defaultRequest[resource] = settings?.defaultRequest?.[resource] ?? defaults[resource];
     }
   }
