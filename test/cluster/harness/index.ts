@@ -11,5 +11,5 @@ export { identityNamespace, readOnlyRules, rulesWithout } from './rbac.js';
 export type { Permission } from './rbac.js';
 export { apiErrorMessage, seedDump, seedObjects } from './seed.js';
 export type { SeedOptions, SeedReport } from './seed.js';
-export { quantityValues } from './values.js';
+export { plain, quantityValues } from './values.js';
 export { waitUntil } from './wait.js';

@@ -10,3 +10,11 @@ export function quantityValues(list: Record<string, string> | undefined, field =
     Object.entries(list ?? {}).map(([resource, text]) => [resource, parseQuantity(String(text), { field: `${field}.${resource}` }).nanos]),
   );
 }
+
+/**
+ * client-node deserializes into model classes (V1Taint, ...); deepStrictEqual compares prototypes, so compare the
+ * JSON the server sent instead.
+ */
+export function plain<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
