@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, ValidationError } from './errors.js';
+import { inventoryCommand } from './commands/inventory.js';
 
 export function buildProgram(): Command {
   const program = new Command('quotaplan')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(inventoryCommand());
   return program;
 }
 

@@ -1,0 +1,44 @@
+/**
+ * `quotaplan inventory --from-file DUMP [-o table|json]`: what the cluster has, per node, namespace, pool and
+ * model, and what is plannable. Reading, building and printing stay separate: the source gives a
+ * ClusterInventory, the printers read that one value.
+ */
+import { Command } from 'commander';
+import { inventoryFromDumpFile } from '../collect/dump.js';
+import { inventoryTable } from '../emit/inventory-table.js';
+import { ValidationError } from '../errors.js';
+import { inventoryToJson } from '../inventory/json.js';
+import type { ClusterInventory } from '../inventory/types.js';
+import { outputOption } from './options.js';
+
+export interface InventoryFlags {
+  fromFile?: string;
+  output: 'table' | 'json';
+}
+
+export function inventoryCommand(): Command {
+  return new Command('inventory')
+    .description('show nodes, accelerators, namespace requests and plannable capacity')
+    .option('--from-file <dump>', 'a `kubectl get nodes,namespaces,pods,resourcequotas,limitranges -A -o json|yaml` dump')
+    .addOption(outputOption(['table', 'json'], 'table'))
+    // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
+    .showHelpAfterError()
+    .exitOverride()
+    .action(async (flags: InventoryFlags) => {
+      const inventory = await loadInventory(flags);
+      process.stdout.write(renderInventory(inventory, flags.output));
+    });
+}
+
+/**
+ * Where the inventory comes from. One source today (`--from-file`); a stored snapshot (`--snapshot ID|latest`)
+ * plugs in here as another branch returning the same ClusterInventory.
+ */
+export async function loadInventory(flags: InventoryFlags): Promise<ClusterInventory> {
+  if (flags.fromFile !== undefined) return inventoryFromDumpFile(flags.fromFile);
+  throw new ValidationError('inventory: give --from-file <dump>', { field: '--from-file' });
+}
+
+export function renderInventory(inventory: ClusterInventory, output: InventoryFlags['output']): string {
+  return output === 'json' ? `${JSON.stringify(inventoryToJson(inventory), null, 2)}\n` : inventoryTable(inventory);
+}

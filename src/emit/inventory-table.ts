@@ -1,0 +1,101 @@
+/**
+ * The inventory for people: one row per pool, model and accelerator resource (cpu and memory for pools
+ * without accelerators), then plannable capacity per resource and per model, then warnings.
+ */
+import { formatQuantity, subtractQuantities, ZERO_QUANTITY, type Quantity } from '../quantity.js';
+import { addInto, sortedNames, type ResourceList } from '../resources.js';
+import { isPlannable } from '../inventory/node-facts.js';
+import type { ClusterInventory, NodeFacts } from '../inventory/types.js';
+
+const NONE = '-';
+
+interface Group {
+  pool: string;
+  model: string;
+  nodes: NodeFacts[];
+}
+
+export function inventoryTable(inv: ClusterInventory): string {
+  const sections = [nodeGroupsTable(inv.nodes), plannableTable(inv), warningsBlock(inv.warnings)];
+  return sections.join('');
+}
+
+/**
+ * Per pool and model: nodes (and how many are plannable), physical accelerators, and per resource the
+ * allocatable and requested over all the group's nodes, free = allocatable - requested, and the plannable part.
+ */
+function nodeGroupsTable(nodes: NodeFacts[]): string {
+  const rows: string[][] = [['POOL', 'MODEL', 'NODES', 'PLANNABLE', 'PHYSICAL', 'RESOURCE', 'ALLOCATABLE', 'REQUESTED', 'FREE', 'PLANNABLE-ALLOC']];
+  for (const group of groupsOf(nodes)) {
+    const allocatable: ResourceList = {};
+    const requested: ResourceList = {};
+    const plannable: ResourceList = {};
+    const acceleratorNames = new Set<string>();
+    for (const n of group.nodes) {
+      addInto(allocatable, n.allocatable);
+      addInto(requested, n.requested);
+      if (isPlannable(n)) addInto(plannable, n.allocatable);
+      for (const a of n.accelerators) acceleratorNames.add(a.resource);
+    }
+    const resources = acceleratorNames.size > 0 ? [...acceleratorNames].sort() : ['cpu', 'memory'];
+    const physical = group.nodes.reduce((sum, n) => sum + n.physicalAccelerators, 0);
+    const plannableNodes = group.nodes.filter(isPlannable).length;
+    resources.forEach((resource, i) => {
+      const alloc = allocatable[resource] ?? ZERO_QUANTITY;
+      const req = requested[resource] ?? ZERO_QUANTITY;
+      const head = i === 0 ? [group.pool, group.model, String(group.nodes.length), String(plannableNodes), String(physical)] : ['', '', '', '', ''];
+      rows.push([...head, resource, q(alloc), q(req), q(subtractQuantities(alloc, req)), q(plannable[resource] ?? ZERO_QUANTITY)]);
+    });
+  }
+  return `NODES\n${align(rows)}`;
+}
+
+function plannableTable(inv: ClusterInventory): string {
+  const rows: string[][] = [['RESOURCE', 'MODEL', 'PLANNABLE']];
+  for (const resource of sortedNames(inv.plannable)) {
+    rows.push([resource, '', q(inv.plannable[resource] as Quantity)]);
+    const byModel = inv.plannableByFlavor[resource];
+    if (byModel === undefined) continue;
+    const models = sortedNames(byModel);
+    if (models.length < 2) continue;
+    for (const model of models) rows.push(['', model, q(byModel[model] as Quantity)]);
+  }
+  return `\nPLANNABLE (ready, schedulable, non-transitional nodes)\n${align(rows)}`;
+}
+
+function warningsBlock(warnings: string[]): string {
+  if (warnings.length === 0) return '';
+  return `\nWARNINGS\n${warnings.map((w) => `- ${w}\n`).join('')}`;
+}
+
+function groupsOf(nodes: NodeFacts[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const n of nodes) {
+    const pool = n.pool ?? NONE;
+    const model = n.model ?? NONE;
+    const key = `${pool}\u0000${model}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { pool, model, nodes: [] };
+      groups.set(key, group);
+    }
+    group.nodes.push(n);
+  }
+  return [...groups.values()].sort((a, b) => compare(a.pool, b.pool) || compare(a.model, b.model));
+}
+
+function q(value: Quantity): string {
+  return formatQuantity(value);
+}
+
+/** Left-aligned columns separated by two spaces; no trailing spaces. */
+function align(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => `${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()}\n`).join('');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
