@@ -1,0 +1,298 @@
+/**
+ * The planner: teams file + inventory facts (+ the previous plan) -> Plan. Pure: no I/O, no clock, no
+ * randomness; the same inputs give the same value. Rules: docs/planning.md.
+ */
+import { ConflictError } from '../errors.js';
+import type { NamespaceFacts, ResourceListByFlavor } from '../inventory/types.js';
+import {
+  addQuantities,
+  compareQuantities,
+  formatQuantity,
+  multiplyQuantity,
+  quantityFromNanos,
+  subtractQuantities,
+  unitsOf,
+  ZERO_QUANTITY,
+  type Quantity,
+} from '../quantity.js';
+import type { ResourceList } from '../resources.js';
+import { buildClaims, poolsOf, type Claim, type ClaimIndex, type PoolKey } from './claims.js';
+import { divideLevel, type LevelClaim, type LevelDivision } from './divide-level.js';
+import { dominantResourceFairness, type DrfOutcome } from './drf.js';
+import { explainShare } from './explain.js';
+import { compareAllocations, type Allocation, type Plan, type PlannedTeam, type Pool } from './plan.js';
+import type { Rational } from './rational.js';
+import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
+import { planWarnings } from './warnings.js';
+
+/** The inventory facts the planner reads (a ClusterInventory has them all). */
+export interface PlanInventory {
+  plannable: ResourceList;
+  plannableByFlavor: ResourceListByFlavor;
+  namespaces: readonly Pick<NamespaceFacts, 'name' | 'labels' | 'requests'>[];
+}
+
+export interface PlanInput {
+  teams: TeamsFile;
+  inventory: PlanInventory;
+  /** The plan this one replaces, to report quotas that fell although capacity grew. */
+  previous?: Plan | null;
+}
+
+interface PoolState extends PoolKey {
+  capacity: Quantity;
+  reserve: Quantity;
+  granularity: Quantity;
+  /** Whole granularity units the top level divides. */
+  units: bigint;
+  /** capacity - reserve below one granularity unit: never divided. */
+  remainder: Quantity;
+  unallocatedUnits: bigint;
+}
+
+export function buildPlan(input: PlanInput): Plan {
+  const { teams, inventory } = input;
+  const pools = poolsOf(teams).map((pool) => poolState(teams, inventory, pool));
+  const poolByKey = new Map(pools.map((pool) => [pool.key, pool]));
+  const claims = buildClaims(teams);
+  const teamNamespaces = resolveNamespaces(teams, inventory);
+  const usedNanos = currentUse(teams, inventory, teamNamespaces);
+  const allocations: Allocation[] = [];
+
+  const divideAmong = (parent: TeamSpec | null, children: TeamSpec[], amounts: Map<string, bigint>): void => {
+    const parentLabel = parent === null ? 'the cluster' : parent.path;
+    const levelClaims = new Map<string, { team: TeamSpec; claim: Claim }[]>();
+    for (const [key, amount] of amounts) {
+      const claimants = children
+        .map((team) => ({ team, claim: claims.get(team.path)?.get(key) }))
+        .filter((entry): entry is { team: TeamSpec; claim: Claim } => entry.claim !== undefined);
+      if (claimants.length === 0) continue;
+      const pool = poolByKey.get(key) as PoolState;
+      let guarantees = 0n;
+      for (const { claim } of claimants) guarantees += claim.guarantee;
+      if (guarantees > amount) {
+        throw new ConflictError(
+          `infeasible plan: ${describePool(pool)} guarantees of ${parentLabel === 'the cluster' ? 'the top-level' : `${parentLabel}'s`} ` +
+            `teams sum to ${formatUnits(pool, guarantees)} but ${parentLabel} has ${formatUnits(pool, amount)}` +
+            (parent === null ? ` (capacity ${formatQuantity(pool.capacity)} - reserve ${formatQuantity(pool.reserve)})` : '') +
+            ` [${claimants.map(({ team, claim }) => `${team.name}: ${formatUnits(pool, claim.guarantee)}`).join(', ')}]`,
+        );
+      }
+      levelClaims.set(key, claimants);
+    }
+    const drf = teams.policy === 'drf' ? runDrf(amounts, levelClaims) : null;
+    const childAmounts = new Map<string, Map<string, bigint>>();
+    for (const [key, claimants] of levelClaims) {
+      const pool = poolByKey.get(key) as PoolState;
+      const amount = amounts.get(key) as bigint;
+      const claimList: LevelClaim[] = claimants.map(({ team, claim }) => ({
+        name: team.name,
+        weight: team.weight,
+        guarantee: claim.guarantee,
+        demand: claim.demand,
+        cap: claim.cap,
+      }));
+      const initial = drf === null ? undefined : claimants.map(({ team }) => drfExtraOf(drf, team, key));
+      const division = divideLevel(amount, claimList, initial === undefined ? { surplus: teams.surplus } : { surplus: teams.surplus, initial });
+      pool.unallocatedUnits += division.unallocated;
+      for (const [i, { team, claim }] of claimants.entries()) {
+        const share = division.shares[i] as LevelDivision['shares'][number];
+        allocations.push({
+          team: team.path,
+          resource: pool.resource,
+          flavor: pool.flavor,
+          quota: multiplyQuantity(pool.granularity, share.quota),
+          guarantee: multiplyQuantity(pool.granularity, claim.guarantee),
+          demand: claim.demand === null ? null : multiplyQuantity(pool.granularity, claim.demand),
+          cap: claim.cap === null ? null : multiplyQuantity(pool.granularity, claim.cap),
+          binding: share.binding,
+          explanation: explainShare({
+            pool,
+            claim: claimList[i] as LevelClaim,
+            share,
+            division,
+            amount,
+            siblings: claimants.length,
+            parentLabel,
+            surplusPolicy: teams.surplus,
+            drf: drf === null ? null : drfDominantOf(drf, team),
+          }),
+          used: pool.flavor === null ? quantityFromNanos(usedNanos(team, pool.resource), pool.granularity.format) : null,
+          terminal: claim.children.length === 0,
+        });
+        if (claim.children.length > 0) {
+          let own = childAmounts.get(team.path);
+          if (own === undefined) childAmounts.set(team.path, (own = new Map()));
+          own.set(key, share.quota);
+        }
+      }
+    }
+    for (const team of children) {
+      const own = childAmounts.get(team.path);
+      if (own !== undefined) divideAmong(team, team.teams, own);
+    }
+  };
+
+  divideAmong(null, teams.teams, new Map(pools.map((pool) => [pool.key, pool.units])));
+  allocations.sort(compareAllocations);
+
+  const planPools: Pool[] = pools.map((pool) => ({
+    resource: pool.resource,
+    flavor: pool.flavor,
+    capacity: pool.capacity,
+    reserve: pool.reserve,
+    granularity: pool.granularity,
+    unallocated: addQuantities(multiplyQuantity(pool.granularity, pool.unallocatedUnits), pool.remainder),
+  }));
+  const plan: Plan = {
+    cycle: teams.cycle,
+    policy: teams.policy,
+    surplus: teams.surplus,
+    pools: planPools,
+    teams: plannedTeams(teams, teamNamespaces),
+    allocations,
+    warnings: [],
+  };
+  const teamByPath = new Map<string, TeamSpec>();
+  const index = (team: TeamSpec): void => {
+    teamByPath.set(team.path, team);
+    team.teams.forEach(index);
+  };
+  teams.teams.forEach(index);
+  plan.warnings = planWarnings({
+    plan,
+    teams,
+    inventory,
+    previous: input.previous ?? null,
+    useOf: (path, resource) =>
+      quantityFromNanos(usedNanos(teamByPath.get(path) as TeamSpec, resource), granularityOf(teams, resource).format),
+  });
+  return plan;
+}
+
+function poolState(teams: TeamsFile, inventory: PlanInventory, pool: PoolKey): PoolState {
+  const capacity =
+    (pool.flavor === null
+      ? inventory.plannable[pool.resource]
+      : inventory.plannableByFlavor[pool.resource]?.[pool.flavor]) ?? ZERO_QUANTITY;
+  const reserve =
+    teams.reserve.find((r) => r.resource === pool.resource && r.flavor === pool.flavor)?.amount ?? ZERO_QUANTITY;
+  const granularity = granularityOf(teams, pool.resource);
+  if (compareQuantities(reserve, capacity) > 0) {
+    throw new ConflictError(
+      `infeasible plan: ${teams.file}: reserve of ${describePool(pool)} is ${formatQuantity(reserve)}, ` +
+        `above the plannable capacity ${formatQuantity(capacity)}`,
+    );
+  }
+  const dividable = subtractQuantities(capacity, reserve);
+  const units = unitsOf(dividable, granularity, 'floor');
+  return {
+    ...pool,
+    capacity,
+    reserve,
+    granularity,
+    units,
+    remainder: subtractQuantities(dividable, multiplyQuantity(granularity, units)),
+    unallocatedUnits: 0n,
+  };
+}
+
+function runDrf(amounts: Map<string, bigint>, levelClaims: Map<string, { team: TeamSpec; claim: Claim }[]>): DrfResult {
+  const byTeam = new Map<string, { team: TeamSpec; claims: Map<string, LevelClaim> }>();
+  for (const [key, claimants] of levelClaims) {
+    for (const { team, claim } of claimants) {
+      let entry = byTeam.get(team.path);
+      if (entry === undefined) byTeam.set(team.path, (entry = { team, claims: new Map() }));
+      entry.claims.set(key, {
+        name: team.name,
+        weight: team.weight,
+        guarantee: claim.guarantee,
+        demand: claim.demand,
+        cap: claim.cap,
+      });
+    }
+  }
+  const claimants = [...byTeam.values()];
+  const levelAmounts = new Map([...levelClaims.keys()].map((key) => [key, amounts.get(key) as bigint]));
+  const outcome = dominantResourceFairness(
+    levelAmounts,
+    claimants.map(({ team, claims }) => ({ name: team.name, weight: team.weight, claims })),
+  );
+  return { outcome, index: new Map(claimants.map(({ team }, i) => [team.path, i])) };
+}
+
+interface DrfResult {
+  outcome: DrfOutcome;
+  index: Map<string, number>;
+}
+
+function drfExtraOf(drf: DrfResult, team: TeamSpec, key: string): Rational {
+  const i = drf.index.get(team.path) as number;
+  return drf.outcome.extra[i]?.get(key) ?? { num: 0n, den: 1n };
+}
+
+function drfDominantOf(drf: DrfResult, team: TeamSpec): DrfOutcome['dominant'][number] | null {
+  const i = drf.index.get(team.path);
+  return i === undefined ? null : (drf.outcome.dominant[i] ?? null);
+}
+
+/** Namespaces of each team: a leaf's own (Profiles own the namespace of their name), a parent's leaves'. */
+function resolveNamespaces(teams: TeamsFile, inventory: PlanInventory): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const visit = (team: TeamSpec): string[] => {
+    let names: string[];
+    if (team.members === null) names = team.teams.flatMap(visit);
+    else if (team.members.kind === 'namespaces') names = team.members.namespaces;
+    else if (team.members.kind === 'profiles') names = team.members.profiles;
+    else {
+      const selector = Object.entries(team.members.selector);
+      names = inventory.namespaces
+        .filter((ns) => selector.every(([label, value]) => ns.labels[label] === value))
+        .map((ns) => ns.name);
+    }
+    const sorted = [...new Set(names)].sort();
+    out.set(team.path, sorted);
+    return sorted;
+  };
+  teams.teams.forEach(visit);
+  return out;
+}
+
+function plannedTeams(teams: TeamsFile, namespaces: Map<string, string[]>): PlannedTeam[] {
+  const out: PlannedTeam[] = [];
+  const visit = (team: TeamSpec): void => {
+    out.push({ team: team.path, leaf: team.teams.length === 0, namespaces: namespaces.get(team.path) ?? [] });
+    team.teams.forEach(visit);
+  };
+  teams.teams.forEach(visit);
+  return out.sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
+}
+
+/** Current requests of a team's namespaces (a parent: its sub-teams'), in nanos, memoized per team and resource. */
+function currentUse(
+  teams: TeamsFile,
+  inventory: PlanInventory,
+  namespaces: Map<string, string[]>,
+): (team: TeamSpec, resource: string) => bigint {
+  const requestsByNamespace = new Map(inventory.namespaces.map((ns) => [ns.name, ns.requests]));
+  const memo = new Map<string, bigint>();
+  const use = (team: TeamSpec, resource: string): bigint => {
+    const memoKey = `${team.path}\u0000${resource}`;
+    const known = memo.get(memoKey);
+    if (known !== undefined) return known;
+    let total = 0n;
+    if (team.teams.length > 0) for (const child of team.teams) total += use(child, resource);
+    else for (const name of namespaces.get(team.path) ?? []) total += requestsByNamespace.get(name)?.[resource]?.nanos ?? 0n;
+    memo.set(memoKey, total);
+    return total;
+  };
+  return use;
+}
+
+export function describePool(pool: { resource: string; flavor: string | null }): string {
+  return pool.flavor === null ? pool.resource : `${pool.resource} (flavor ${pool.flavor})`;
+}
+
+function formatUnits(pool: { granularity: Quantity }, units: bigint): string {
+  return formatQuantity(multiplyQuantity(pool.granularity, units));
+}

@@ -1,0 +1,125 @@
+/**
+ * What each team claims of each pool (resource, flavor), in whole granularity units, with the parent rules:
+ * a parent without its own demand or cap takes its sub-teams' sum (unlimited if any is), its cap is never
+ * above the sum of its sub-teams' caps, and its guarantee is at least the sum of theirs. A team claims a pool
+ * when its own `resources` or a descendant's name it.
+ */
+import { ValidationError } from '../errors.js';
+import { formatQuantity, multiplyQuantity, unitsOf, type Quantity } from '../quantity.js';
+import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
+import { granularityOf } from './teams-file.js';
+
+export interface PoolKey {
+  key: string;
+  resource: string;
+  flavor: string | null;
+}
+
+export interface Claim {
+  resource: string;
+  guarantee: bigint;
+  /** null = unlimited. */
+  demand: bigint | null;
+  /** null = no cap. */
+  cap: bigint | null;
+  /** Sub-teams that claim this pool, in file order. */
+  children: TeamSpec[];
+}
+
+/** Claims of every team, by team path, then pool key. */
+export type ClaimIndex = Map<string, Map<string, Claim>>;
+
+export function poolKeyOf(resource: string, flavor: string | null): string {
+  return flavor === null ? resource : `${resource}@${flavor}`;
+}
+
+/** Every pool a team names, sorted by resource then flavor (plain first). */
+export function poolsOf(teams: TeamsFile): PoolKey[] {
+  const pools = new Map<string, PoolKey>();
+  const visit = (team: TeamSpec): void => {
+    for (const request of team.resources) {
+      const key = poolKeyOf(request.resource, request.flavor);
+      pools.set(key, { key, resource: request.resource, flavor: request.flavor });
+    }
+    team.teams.forEach(visit);
+  };
+  teams.teams.forEach(visit);
+  return [...pools.values()].sort(
+    (a, b) =>
+      (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0) ||
+      (a.flavor === b.flavor ? 0 : a.flavor === null ? -1 : b.flavor === null ? 1 : a.flavor < b.flavor ? -1 : 1),
+  );
+}
+
+export function buildClaims(teams: TeamsFile): ClaimIndex {
+  const index: ClaimIndex = new Map();
+  const visit = (team: TeamSpec): Map<string, Claim> => {
+    const childClaims = team.teams.map((child) => ({ child, claims: visit(child) }));
+    const own = new Map<string, ResourceRequest>();
+    for (const request of team.resources) own.set(poolKeyOf(request.resource, request.flavor), request);
+    const keys = new Set<string>(own.keys());
+    for (const { claims } of childClaims) for (const key of claims.keys()) keys.add(key);
+    const claims = new Map<string, Claim>();
+    for (const key of keys) {
+      const children = childClaims.filter(({ claims: c }) => c.has(key));
+      const request = own.get(key);
+      const resource = request?.resource ?? resourceOfKey(index, children[0]?.child, key);
+      const claim = combine(teams, team, resource, request, children.map(({ claims: c }) => c.get(key) as Claim));
+      claims.set(key, { ...claim, children: children.map(({ child }) => child) });
+    }
+    index.set(team.path, claims);
+    return claims;
+  };
+  teams.teams.forEach(visit);
+  return index;
+}
+
+function resourceOfKey(index: ClaimIndex, child: TeamSpec | undefined, key: string): string {
+  const claim = child === undefined ? undefined : index.get(child.path)?.get(key);
+  return claim?.resource ?? key;
+}
+
+function combine(
+  teams: TeamsFile,
+  team: TeamSpec,
+  resource: string,
+  request: ResourceRequest | undefined,
+  children: Claim[],
+): Omit<Claim, 'children'> {
+  const granularity = granularityOf(teams, resource);
+  const ownGuarantee = request?.guarantee == null ? 0n : unitsOf(request.guarantee, granularity, 'ceil');
+  const ownDemand = request?.demand == null ? undefined : unitsOf(request.demand, granularity, 'ceil');
+  const ownCap = request?.cap == null ? undefined : unitsOf(request.cap, granularity, 'floor');
+  if (request !== undefined && ownCap !== undefined && ownGuarantee > ownCap) {
+    throw new ValidationError(
+          `${teams.file}: ${request.where}: guarantee ${formatQuantity(request.guarantee as Quantity)} and cap ` +
+        `${formatQuantity(request.cap as Quantity)} round to ${ownGuarantee} and ${ownCap} units of ` +
+        `granularity ${formatQuantity(granularity as Quantity)}; the guarantee cannot fit under the cap`,
+      { file: teams.file, field: `${request.where}.cap`, value: formatQuantity(request.cap as Quantity) },
+    );
+  }
+  if (children.length === 0) {
+    return { resource, guarantee: ownGuarantee, demand: ownDemand ?? null, cap: ownCap ?? null };
+  }
+  let childGuarantees = 0n;
+  let childDemands: bigint | null = 0n;
+  let childCaps: bigint | null = 0n;
+  for (const child of children) {
+    childGuarantees += child.guarantee;
+    childDemands = childDemands === null || child.demand === null ? null : childDemands + child.demand;
+    childCaps = childCaps === null || child.cap === null ? null : childCaps + child.cap;
+  }
+  const guarantee = ownGuarantee > childGuarantees ? ownGuarantee : childGuarantees;
+  const demand = ownDemand === undefined ? childDemands : ownDemand;
+  const cap = ownCap === undefined ? childCaps : childCaps === null || ownCap < childCaps ? ownCap : childCaps;
+  if (cap !== null && guarantee > cap) {
+    const where = request?.where ?? `${team.where}`;
+    throw new ValidationError(
+      `${teams.file}: ${where}: the ${resource} guarantees of ${team.path}'s sub-teams sum to ` +
+        `${formatQuantity(multiplyQuantity(granularity, childGuarantees))}, above its cap of ` +
+        `${formatQuantity(multiplyQuantity(granularity, cap))}`,
+      { file: teams.file, field: request === undefined ? team.where : `${request.where}.cap`, value: formatQuantity(multiplyQuantity(granularity, cap)) },
+    );
+  }
+  return { resource, guarantee, demand, cap };
+}
