@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, ValidationError } from './errors.js';
+import { collectCommand } from './commands/collect.js';
+import { snapshotsCommand } from './commands/snapshots.js';
 import { inventoryCommand } from './commands/inventory.js';
 
 export function buildProgram(): Command {
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(collectCommand());
+  program.addCommand(snapshotsCommand());
   program.addCommand(inventoryCommand());
   return program;
 }

@@ -3,16 +3,21 @@
  * model, and what is plannable. Reading, building and printing stay separate: the source gives a
  * ClusterInventory, the printers read that one value.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { inventoryFromDumpFile } from '../collect/dump.js';
 import { inventoryTable } from '../emit/inventory-table.js';
 import { ValidationError } from '../errors.js';
 import { inventoryToJson } from '../inventory/json.js';
 import type { ClusterInventory } from '../inventory/types.js';
-import { outputOption } from './options.js';
+import { openStore } from '../store/open.js';
+import { loadInventory as loadStoredInventory, resolveSnapshot } from '../store/snapshots.js';
+import { dbOption, outputOption } from './options.js';
 
 export interface InventoryFlags {
   fromFile?: string;
+  snapshot?: string;
+  cluster?: string;
+  db?: string;
   output: 'table' | 'json';
 }
 
@@ -20,6 +25,9 @@ export function inventoryCommand(): Command {
   return new Command('inventory')
     .description('show nodes, accelerators, namespace requests and plannable capacity')
     .option('--from-file <dump>', 'a `kubectl get nodes,namespaces,pods,resourcequotas,limitranges -A -o json|yaml` dump')
+    .addOption(new Option('--snapshot <id|latest>', 'a stored snapshot (see `quotaplan snapshots`)').conflicts('fromFile'))
+    .option('--cluster <name>', 'with --snapshot latest: which cluster (needed when the database holds several)')
+    .addOption(dbOption())
     .addOption(outputOption(['table', 'json'], 'table'))
     // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
     .showHelpAfterError()
@@ -36,7 +44,16 @@ export function inventoryCommand(): Command {
  */
 export async function loadInventory(flags: InventoryFlags): Promise<ClusterInventory> {
   if (flags.fromFile !== undefined) return inventoryFromDumpFile(flags.fromFile);
-  throw new ValidationError('inventory: give --from-file <dump>', { field: '--from-file' });
+  if (flags.snapshot !== undefined) {
+    const store = openStore({ file: flags.db ?? 'quotaplan.db', create: false });
+    try {
+      const cluster = flags.cluster === undefined ? {} : { cluster: flags.cluster };
+      return loadStoredInventory(store, resolveSnapshot(store, { ref: flags.snapshot, ...cluster }).id);
+    } finally {
+      store.close();
+    }
+  }
+  throw new ValidationError('inventory: give --from-file <dump> or --snapshot <id|latest>', { field: '--from-file' });
 }
 
 export function renderInventory(inventory: ClusterInventory, output: InventoryFlags['output']): string {

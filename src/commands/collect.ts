@@ -1,0 +1,154 @@
+/**
+ * `quotaplan collect`: read a cluster and store one snapshot.
+ *
+ *   quotaplan collect --from-file DUMP [--cluster C] [--db F] [--taken-at ISO]
+ *   quotaplan collect [--kubeconfig F] [--context C] [--cluster C] [--db F] [--taken-at ISO] [--quiet]
+ *
+ * Both sources produce the same `CollectedCluster`, which `storeCollected` saves in one transaction. Everything
+ * that can fail on bad input (flags, the dump, the kubeconfig, the API server) happens before the database is
+ * opened, so a failed collection leaves the database exactly as it was, and does not create one.
+ */
+import { Command, Option } from 'commander';
+import { basename, extname } from 'node:path';
+import { z } from 'zod';
+import { inventoryFromDumpFile } from '../collect/dump.js';
+import { loadClusterTarget } from '../collect/kubeconfig.js';
+import { collectLive } from '../collect/live.js';
+import { progressFor } from '../collect/progress.js';
+import { ValidationError } from '../errors.js';
+import type { ClusterInventory } from '../inventory/types.js';
+import { openStore } from '../store/open.js';
+import { saveSnapshot, type SnapshotSource, type SnapshotSummary } from '../store/snapshots.js';
+import { dbOption } from './options.js';
+
+export interface CollectFlags {
+  fromFile?: string;
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  takenAt?: string;
+  db: string;
+  quiet?: boolean;
+}
+
+/** What a source hands to the store: live collection and dump files both produce this. */
+export interface CollectedCluster {
+  inventory: ClusterInventory;
+  /** The cluster's name when `--cluster` is not given: the context, or the dump file's base name. */
+  defaultName: string;
+  server: string | null;
+  context: string | null;
+  source: SnapshotSource;
+}
+
+export function collectCommand(): Command {
+  return new Command('collect')
+    .description('read a cluster (live, or a kubectl dump with --from-file) and store a snapshot of it')
+    .addOption(
+      new Option('--from-file <dump>', 'a `kubectl get nodes,namespaces,pods,resourcequotas,limitranges -A -o json|yaml` dump').conflicts([
+        'kubeconfig',
+        'context',
+      ]),
+    )
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context (default: the current context)')
+    .option('--cluster <name>', "the cluster's name in the database (default: the context, or the dump file's base name)")
+    .option('--taken-at <time>', 'when the snapshot was taken, ISO 8601 with a zone (default: now)')
+    .option('--quiet', 'no progress on stderr', false)
+    .addOption(dbOption())
+    // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
+    .showHelpAfterError()
+    .exitOverride()
+    .action(async (flags: CollectFlags) => {
+      const summary = await runCollect(flags, { now: new Date() });
+      process.stdout.write(`${describeSnapshot(summary)}\n`);
+    });
+}
+
+/** Validates the flags, reads the source, then stores: the order that keeps a failure from touching the database. */
+export async function runCollect(flags: CollectFlags, clock: { now: Date }): Promise<SnapshotSummary> {
+  const takenAt = flags.takenAt === undefined ? clock.now : parseTakenAt(flags.takenAt);
+  if (flags.cluster !== undefined) validateClusterName(flags.cluster, '--cluster');
+  const collected = flags.fromFile !== undefined ? await collectFromFile(flags.fromFile) : await collectFromCluster(flags);
+  return storeCollected({ db: flags.db, collected, cluster: flags.cluster, takenAt });
+}
+
+export async function collectFromFile(file: string): Promise<CollectedCluster> {
+  const inventory = await inventoryFromDumpFile(file);
+  return { inventory, defaultName: dumpClusterName(file), server: null, context: null, source: { kind: 'file', ref: file } };
+}
+
+async function collectFromCluster(flags: CollectFlags): Promise<CollectedCluster> {
+  const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const progress = progressFor(process.stderr, flags.quiet ?? false);
+  try {
+    const collection = await collectLive({ target, progress });
+    return {
+      inventory: collection.inventory,
+      defaultName: collection.context,
+      server: collection.server,
+      context: collection.context,
+      source: { kind: 'live', ref: collection.context },
+    };
+  } finally {
+    progress.finish();
+  }
+}
+
+export function storeCollected(options: {
+  db: string;
+  collected: CollectedCluster;
+  cluster: string | undefined;
+  takenAt: Date;
+}): SnapshotSummary {
+  const name = options.cluster ?? options.collected.defaultName;
+  validateClusterName(name, options.cluster === undefined ? 'default cluster name' : '--cluster');
+  const store = openStore({ file: options.db });
+  try {
+    return saveSnapshot(store, {
+      cluster: { name, server: options.collected.server, context: options.collected.context },
+      takenAt: options.takenAt,
+      source: options.collected.source,
+      inventory: options.collected.inventory,
+    });
+  } finally {
+    store.close();
+  }
+}
+
+/** `prod-east.json` -> `prod-east`. */
+export function dumpClusterName(file: string): string {
+  const base = basename(file);
+  return base.slice(0, base.length - extname(base).length) || base;
+}
+
+const takenAtSchema = z.iso.datetime({ offset: true });
+
+export function parseTakenAt(text: string): Date {
+  const parsed = takenAtSchema.safeParse(text);
+  const date = new Date(text);
+  if (!parsed.success || Number.isNaN(date.getTime())) {
+    throw new ValidationError(
+      `--taken-at must be an ISO 8601 time with a zone, e.g. 2026-10-01T09:00:00Z; got ${JSON.stringify(text)}`,
+      { field: '--taken-at', value: text },
+    );
+  }
+  return date;
+}
+
+function validateClusterName(name: string, field: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (name.trim() !== name || name === '' || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new ValidationError(`${field}: a cluster name must be non-empty, without surrounding spaces or control characters; got ${JSON.stringify(name)}`, {
+      field,
+      value: name,
+    });
+  }
+}
+
+export function describeSnapshot(summary: SnapshotSummary): string {
+  return (
+    `snapshot ${summary.id} of cluster ${summary.cluster} taken at ${summary.takenAt.toISOString()}: ` +
+    `${summary.nodes} nodes, ${summary.namespaces} namespaces, ${summary.pods} pods, ${summary.warnings} warnings`
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * `quotaplan snapshots [--cluster C] [-o table|json] [--db F]`: the stored snapshots, oldest first per cluster.
+ */
+import { Command } from 'commander';
+import { openStore } from '../store/open.js';
+import { listSnapshots, type SnapshotSummary } from '../store/snapshots.js';
+import { dbOption, outputOption } from './options.js';
+
+export interface SnapshotsFlags {
+  cluster?: string;
+  output: 'table' | 'json';
+  db: string;
+}
+
+export function snapshotsCommand(): Command {
+  return new Command('snapshots')
+    .description('list the stored snapshots')
+    .option('--cluster <name>', 'only this cluster')
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .addOption(dbOption())
+    // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
+    .showHelpAfterError()
+    .exitOverride()
+    .action((flags: SnapshotsFlags) => {
+      process.stdout.write(runSnapshots(flags));
+    });
+}
+
+export function runSnapshots(flags: SnapshotsFlags): string {
+  const store = openStore({ file: flags.db, create: false });
+  try {
+    const list = listSnapshots(store, flags.cluster === undefined ? {} : { cluster: flags.cluster });
+    return flags.output === 'json' ? `${JSON.stringify(list.map(snapshotToJson), null, 2)}\n` : snapshotsTable(list);
+  } finally {
+    store.close();
+  }
+}
+
+/** A snapshot summary as JSON, keys sorted. */
+export function snapshotToJson(summary: SnapshotSummary): Record<string, unknown> {
+  return {
+    cluster: summary.cluster,
+    context: summary.context,
+    id: summary.id,
+    namespaces: summary.namespaces,
+    nodes: summary.nodes,
+    pods: summary.pods,
+    seq: summary.seq,
+    server: summary.server,
+    source: { kind: summary.source.kind, ref: summary.source.ref },
+    takenAt: summary.takenAt.toISOString(),
+    warnings: summary.warnings,
+  };
+}
+
+const COLUMNS = ['ID', 'CLUSTER', 'TAKEN AT', 'SOURCE', 'NODES', 'NAMESPACES', 'PODS', 'WARNINGS'] as const;
+/** Counts are right-aligned. */
+const NUMERIC = new Set<string>(['ID', 'NODES', 'NAMESPACES', 'PODS', 'WARNINGS']);
+
+export function snapshotsTable(list: readonly SnapshotSummary[]): string {
+  if (list.length === 0) return 'no snapshots\n';
+  const rows = list.map((s) => [
+    String(s.id),
+    s.cluster,
+    s.takenAt.toISOString(),
+    `${s.source.kind}:${s.source.ref}`,
+    String(s.nodes),
+    String(s.namespaces),
+    String(s.pods),
+    String(s.warnings),
+  ]);
+  const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => {
+        const width = widths[i] as number;
+        return NUMERIC.has(COLUMNS[i] as string) ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ')
+      .trimEnd();
+  return `${[line(COLUMNS), ...rows.map(line)].join('\n')}\n`;
+}
