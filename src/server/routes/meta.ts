@@ -1,0 +1,24 @@
+/** `GET /api/meta`: what the page needs first: the clusters known, the one shown, and whether changes are possible. */
+import { Hono } from 'hono';
+import { listClusterNames } from '../../store/clusters.js';
+import type { AppDeps } from '../app.js';
+
+export interface MetaJson {
+  version: string;
+  /** Every cluster in the database, sorted. */
+  clusters: string[];
+  /** The cluster shown when the page names none: the only one, else null (the page asks). */
+  cluster: string | null;
+  /** How a change can be authorized here: `token`, `proxy`, both, or none (read-only). */
+  writers: Array<'token' | 'proxy'>;
+}
+
+export function metaRoutes(deps: AppDeps): Hono {
+  return new Hono().get('/', (c) => {
+    const writers: MetaJson['writers'] = [];
+    if (deps.token) writers.push('token');
+    if (deps.trustedAuthHeader) writers.push('proxy');
+    const clusters = listClusterNames(deps.store.db);
+    return c.json<MetaJson>({ version: '0.1.0', clusters, cluster: clusters.length === 1 ? (clusters[0] ?? null) : null, writers });
+  });
+}

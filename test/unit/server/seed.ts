@@ -1,0 +1,60 @@
+/**
+ * Test fixtures for the dashboard: a store holding hourly snapshots of the bundled demo cluster, built the way
+ * `quotaplan collect --from-file` builds them (dump objects -> InventoryBuilder -> saveSnapshot), plus one node
+ * and one namespace whose labels carry HTML, to prove cluster strings never become markup.
+ */
+import { dumpObjects } from '../../../src/collect/dump.js';
+import { demoCluster } from '../../../src/demo/cluster.js';
+import { InventoryBuilder } from '../../../src/inventory/builder.js';
+import type { ClusterInventory } from '../../../src/inventory/types.js';
+import { openStore, type Store } from '../../../src/store/open.js';
+import { saveSnapshot } from '../../../src/store/snapshots.js';
+
+export const HOSTILE = '<img src=x onerror=alert(1)>';
+export const CLUSTER = 'demo';
+/** The first snapshot's time; snapshot n (0-based) is n hours later. */
+export const FIRST_SNAPSHOT = new Date('2026-07-01T00:00:00Z');
+
+type Raw = Record<string, unknown>;
+
+/** The demo cluster at `hour` of `hours`, with a CPU node in a pool named like an HTML tag and a labelled namespace. */
+export function demoList(hour: number, hours: number): Raw {
+  const list = demoCluster({ hour, hours }) as { items: Raw[] };
+  const items = [
+    ...list.items,
+    {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'cpu-hostile', labels: { 'karpenter.sh/nodepool': HOSTILE } },
+      spec: {},
+      status: {
+        capacity: { cpu: '8', memory: '32Gi', pods: '110' },
+        allocatable: { cpu: '8', memory: '32Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
+    },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sandbox', labels: { team: HOSTILE } } },
+  ];
+  return { ...list, items };
+}
+
+export function demoInventory(hour: number, hours: number): ClusterInventory {
+  const builder = new InventoryBuilder();
+  for (const object of dumpObjects(JSON.stringify(demoList(hour, hours)))) builder.add(object);
+  return builder.build();
+}
+
+/** An in-memory store with `hours` hourly snapshots of the demo cluster. */
+export function seededStore(options: { hours?: number } = {}): Store {
+  const hours = options.hours ?? 1;
+  const store = openStore({ file: ':memory:' });
+  for (let hour = 0; hour < hours; hour += 1) {
+    saveSnapshot(store, {
+      cluster: { name: CLUSTER },
+      takenAt: new Date(FIRST_SNAPSHOT.getTime() + hour * 3_600_000),
+      source: { kind: 'file', ref: 'demo.json' },
+      inventory: demoInventory(hour, hours),
+    });
+  }
+  return store;
+}

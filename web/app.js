@@ -1,0 +1,108 @@
+// The dashboard shell: navigation, hash routing (#/capacity, #/plan?id=3), the token dialog, error display.
+import { getJson, getToken, setToken } from './lib/api.js';
+import { el, replace, toast } from './lib/dom.js';
+import { pages } from './pages/index.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+let cleanup = null;
+let meta = null;
+
+function parseHash() {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [id, query = ''] = hash.split('?');
+  return { id: id || pages[0].id, params: new URLSearchParams(query) };
+}
+
+function renderNav(activeId) {
+  replace(
+    nav,
+    pages.map((page) =>
+      el('li', {}, el('a', { href: `#/${page.id}`, 'aria-current': page.id === activeId ? 'page' : null, 'data-page': page.id }, page.title)),
+    ),
+  );
+}
+
+function showError(error) {
+  replace(
+    main,
+    el('h1', {}, 'Something went wrong'),
+    el('p', { class: 'error', role: 'alert' }, error.message ?? String(error)),
+    error.field ? el('p', { class: 'muted' }, `Field: ${error.field}`) : null,
+  );
+}
+
+async function route() {
+  const routedHash = location.hash;
+  const { id, params } = parseHash();
+  const page = pages.find((candidate) => candidate.id === id);
+  renderNav(page?.id);
+  if (typeof cleanup === 'function') cleanup();
+  cleanup = null;
+  if (!page) {
+    replace(main, el('h1', {}, 'Not found'), el('p', {}, `There is no page "${id}".`));
+    main.dataset.rendered = routedHash;
+    return;
+  }
+  document.title = `${page.title} · quotaplan`;
+  main.dataset.page = page.id;
+  main.dataset.rendered = '';
+  replace(main, el('h1', {}, page.title), el('p', { class: 'muted' }, 'Loading…'));
+  try {
+    meta ??= await getJson('/api/meta');
+    const module = await page.load();
+    const container = el('div', { class: 'page' });
+    cleanup = (await module.render(container, { params, meta, navigate })) ?? null;
+    replace(main, container);
+  } catch (error) {
+    showError(error);
+  } finally {
+    // The end-to-end tests wait for this: the page for this hash has finished rendering (or failed).
+    main.dataset.rendered = routedHash || '#/';
+  }
+  if (document.activeElement === document.body || document.activeElement?.closest('#nav')) main.focus({ preventScroll: true });
+}
+
+/** Goes to a page with query parameters (`navigate('plan', { id: 3 })`). */
+export function navigate(id, params = {}) {
+  const query = new URLSearchParams(params).toString();
+  location.hash = `#/${id}${query ? `?${query}` : ''}`;
+}
+
+function setupTokenDialog() {
+  const button = document.getElementById('token-button');
+  const dialog = document.getElementById('token-dialog');
+  const input = document.getElementById('token-input');
+  const label = () => {
+    button.textContent = getToken() ? 'Token ✓' : 'Token';
+  };
+  label();
+  button.addEventListener('click', () => {
+    input.value = getToken();
+    dialog.showModal();
+  });
+  dialog.addEventListener('close', () => {
+    if (dialog.returnValue === 'save') setToken(input.value.trim());
+    if (dialog.returnValue === 'clear') setToken('');
+    input.value = '';
+    label();
+    if (dialog.returnValue === 'save' || dialog.returnValue === 'clear') toast(getToken() ? 'Token saved for this tab.' : 'Token forgotten.');
+  });
+}
+
+async function showCluster() {
+  try {
+    meta ??= await getJson('/api/meta');
+    const target = document.getElementById('cluster');
+    target.textContent = meta.cluster ? `cluster ${meta.cluster}` : 'no snapshot yet';
+  } catch {
+    // The page itself reports the error.
+  }
+}
+
+setupTokenDialog();
+window.addEventListener('hashchange', route);
+window.addEventListener('load', () => {
+  showCluster();
+  route();
+});
