@@ -7,6 +7,7 @@ import { exitCodeOf, ValidationError } from './errors.js';
 import { collectCommand } from './commands/collect.js';
 import { snapshotsCommand } from './commands/snapshots.js';
 import { inventoryCommand } from './commands/inventory.js';
+import { planCommand } from './commands/plan.js';
 
 export function buildProgram(): Command {
   const program = new Command('quotaplan')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   program.addCommand(collectCommand());
   program.addCommand(snapshotsCommand());
   program.addCommand(inventoryCommand());
+  program.addCommand(planCommand());
   return program;
 }
 

@@ -1,0 +1,144 @@
+/**
+ * `quotaplan plan --teams F [--snapshot ID|latest | --from-file DUMP] [--cluster C] [-o table|json|yaml] [--db F]`:
+ * divide the plannable capacity among the teams, store the plan (unless planning from a dump without --db) and
+ * print it. Reading (teams file, inventory, previous plan), planning (pure) and printing stay separate.
+ * An infeasible plan (ConflictError) stores nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { inventoryFromDumpFile } from '../collect/dump.js';
+import { planTable, planYaml } from '../emit/plan-table.js';
+import { ValidationError } from '../errors.js';
+import type { ClusterInventory } from '../inventory/types.js';
+import { buildPlan } from '../plan/build-plan.js';
+import type { Plan } from '../plan/plan.js';
+import { planFromJson, planToJson, planToJsonText } from '../plan/plan-json.js';
+import { parseTeamsFile } from '../plan/teams-file.js';
+import { findCluster } from '../store/clusters.js';
+import { openStore, type Store } from '../store/open.js';
+import { getPlan, savePlan, type StoredPlan } from '../store/plans.js';
+import { loadInventory, resolveSnapshot } from '../store/snapshots.js';
+import { dumpClusterName } from './collect.js';
+import { dbOption, outputOption } from './options.js';
+
+export type PlanOutput = 'table' | 'json' | 'yaml';
+
+export interface PlanFlags {
+  teams: string;
+  snapshot?: string;
+  fromFile?: string;
+  cluster?: string;
+  db: string;
+  /** Whether --db (or $QUOTAPLAN_DB) was given, rather than defaulted: a plan from a dump is stored only then. */
+  dbGiven: boolean;
+  output: PlanOutput;
+}
+
+export interface PlanRun {
+  plan: Plan;
+  /** The stored plan's id; null when not stored. */
+  planId: number | null;
+  cluster: string | null;
+}
+
+export function planCommand(): Command {
+  const command = new Command('plan')
+    .description('divide plannable capacity among the teams of a teams file into quotas')
+    .requiredOption('--teams <file>', 'the teams file (YAML, see docs/planning.md)')
+    .addOption(new Option('--snapshot <id|latest>', 'plan on a stored snapshot (default: latest)').conflicts('fromFile'))
+    .option('--from-file <dump>', 'plan on a `kubectl get ... -o json|yaml` dump instead of a stored snapshot')
+    .option('--cluster <name>', "the cluster's name in the database (default: the snapshot's, or the dump file's base name)")
+    .addOption(dbOption())
+    .addOption(outputOption(['table', 'json', 'yaml'], 'table'))
+    .showHelpAfterError()
+    .exitOverride();
+  return command.action(async (options: Omit<PlanFlags, 'dbGiven'>) => {
+    const source = command.getOptionValueSource('db');
+    const run = await runPlan({ ...options, dbGiven: source === 'cli' || source === 'env' }, { now: new Date() });
+    process.stdout.write(renderPlan(run.plan, options.output));
+    if (run.planId !== null) process.stderr.write(`stored plan ${run.planId} (cluster ${run.cluster}, cycle ${run.plan.cycle})\n`);
+  });
+}
+
+export function renderPlan(plan: Plan, output: PlanOutput): string {
+  if (output === 'json') return planToJsonText(plan);
+  if (output === 'yaml') return planYaml(plan);
+  return planTable(plan);
+}
+
+/** Reads, plans and (when asked) stores; `clock.now` stamps the stored plan. */
+export async function runPlan(flags: PlanFlags, clock: { now: Date }): Promise<PlanRun> {
+  const teamsYaml = await readTeamsText(flags.teams);
+  const teams = parseTeamsFile(teamsYaml, flags.teams);
+
+  if (flags.fromFile !== undefined) {
+    const inventory = await inventoryFromDumpFile(flags.fromFile);
+    if (!flags.dbGiven) return { plan: buildPlan({ teams, inventory }), planId: null, cluster: null };
+    const cluster = flags.cluster ?? dumpClusterName(flags.fromFile);
+    return withStore(flags.db, true, (store) =>
+      planAndStore({ store, cluster, snapshotId: null, inventory, teams, teamsYaml, now: clock.now }),
+    );
+  }
+
+  return withStore(flags.db, false, (store) => {
+    const ref = flags.snapshot ?? 'latest';
+    const snapshot = resolveSnapshot(store, flags.cluster === undefined ? { ref } : { ref, cluster: flags.cluster });
+    const inventory = loadInventory(store, snapshot.id);
+    return planAndStore({ store, cluster: snapshot.cluster, snapshotId: snapshot.id, inventory, teams, teamsYaml, now: clock.now });
+  });
+}
+
+function planAndStore(options: {
+  store: Store;
+  cluster: string;
+  snapshotId: number | null;
+  inventory: ClusterInventory;
+  teams: ReturnType<typeof parseTeamsFile>;
+  teamsYaml: string;
+  now: Date;
+}): PlanRun {
+  const previous = previousPlan(options.store, options.cluster);
+  // buildPlan throws before anything is written: an infeasible plan stores nothing.
+  const plan = buildPlan({ teams: options.teams, inventory: options.inventory, previous });
+  const stored = savePlan(options.store, {
+    cluster: options.cluster,
+    cycle: plan.cycle,
+    snapshotId: options.snapshotId,
+    teamsYaml: options.teamsYaml,
+    plan: planToJson(plan),
+    createdAt: options.now,
+  });
+  return { plan, planId: stored.id, cluster: options.cluster };
+}
+
+/** The cluster's most recent stored plan, the baseline of the Alabama-paradox warning; null when none. */
+function previousPlan(store: Store, cluster: string): Plan | null {
+  if (findCluster(store.db, cluster) === undefined) return null;
+  let stored: StoredPlan;
+  try {
+    stored = getPlan(store, 'latest', { cluster });
+  } catch (error) {
+    if (error instanceof ValidationError) return null;
+    throw error;
+  }
+  return planFromJson(stored.plan, `stored plan ${stored.id}`);
+}
+
+async function withStore<T>(file: string, create: boolean, use: (store: Store) => T): Promise<T> {
+  const store = openStore({ file, create });
+  try {
+    return use(store);
+  } finally {
+    store.close();
+  }
+}
+
+async function readTeamsText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw new ValidationError(`${file}: cannot read teams file: ${reason}`, { file, field: '--teams' }, { cause: error });
+  }
+}
