@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { PatchStrategy, setHeaderOptions, type V1PolicyRule } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { collectLive, type LiveCollection } from '../../src/collect/live.js';
+import { loadClusterTarget } from '../../src/collect/kubeconfig.js';
+import { renderRbac } from '../../src/commands/rbac.js';
+import { ExternalError } from '../../src/errors.js';
+import { clusterNodes, clusterWorkloads } from './collect-cluster.js';
+import {
+  connect,
+  controlPlaneSuiteOptions,
+  identityNamespace,
+  installProfileCrd,
+  seedObjects,
+  startControlPlane,
+  type ControlPlane,
+} from './harness/index.js';
+
+/** The rules of the ClusterRole in `quotaplan rbac` output, exactly as printed. */
+function printedRules(flags: { write?: boolean }): V1PolicyRule[] {
+  const documents = parseAllDocuments(renderRbac(flags)).map((doc) => doc.toJS() as { kind: string; rules?: V1PolicyRule[] });
+  const role = documents.find((doc) => doc.kind === 'ClusterRole');
+  assert.ok(role?.rules, 'quotaplan rbac prints a ClusterRole with rules');
+  return role.rules;
+}
+
+async function collectAs(kubeconfig: string): Promise<LiveCollection> {
+  return collectLive({ target: loadClusterTarget({ kubeconfig }), pageSize: 5 });
+}
+
+describe('the permissions `quotaplan rbac` prints', await controlPlaneSuiteOptions(), () => {
+  let plane: ControlPlane;
+
+  before(async () => {
+    // No Profile CRD at first: a cluster without Kubeflow is normal for the collector.
+    plane = await startControlPlane({ profileCrd: false });
+    const withoutProfiles = clusterWorkloads().filter((object) => object.kind !== 'Profile');
+    await seedObjects(plane.admin, [...clusterNodes(), ...withoutProfiles]);
+  });
+
+  after(async () => {
+    await plane?.stop();
+  });
+
+  test('the read-only role is enough to collect, and a missing Profile CRD is not an error', async () => {
+    const kubeconfig = await plane.createIdentity('collector', printedRules({}));
+    const result = await collectAs(kubeconfig);
+    assert.equal(result.profilesFound, false);
+    assert.deepEqual(result.inventory.profiles, []);
+    assert.deepEqual(result.counts, { nodes: 16, namespaces: 9, resourcequotas: 3, limitranges: 1, profiles: 0, pods: 9 });
+  });
+
+  test('without any one of its rules, collection fails naming the verb and resource that are missing', async () => {
+    const rules = printedRules({});
+    assert.equal(rules.length, 6);
+    for (const [index, removed] of rules.entries()) {
+      const resource = removed.resources?.[0] ?? '';
+      const group = removed.apiGroups?.[0] ?? '';
+      const name = `minus-${resource}`;
+      const kubeconfig = await plane.createIdentity(name, rules.filter((_, i) => i !== index));
+      const context = `${name}@quotaplan-test`;
+      const groupText = group === '' ? '"" (core)' : `"${group}"`;
+      await assert.rejects(collectAs(kubeconfig), (error) => {
+        assert.ok(error instanceof ExternalError, `an ExternalError without ${resource}`);
+        assert.equal(
+          error.message,
+          `forbidden: the identity of context "${context}" may not list ${resource} (API group ${groupText}) at ${plane.server}: ` +
+            `${resource}${group === '' ? '' : `.${group}`} is forbidden: User "system:serviceaccount:${identityNamespace}:${name}" ` +
+            `cannot list resource "${resource}" in API group "${group}" at the cluster scope; ` +
+            'grant the read-only ClusterRole printed by `quotaplan rbac`',
+        );
+        return true;
+      });
+    }
+  });
+
+  test('an unknown token is a 401 naming the server and the context', async () => {
+    const kubeconfig = join(plane.dir, 'bad-token.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: plane.server, 'certificate-authority': plane.caFile } }],
+        users: [{ name: 'u', user: { token: 'not-a-token-the-cluster-knows' } }],
+        contexts: [{ name: 'stale', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'stale',
+      }),
+    );
+    await assert.rejects(collectAs(kubeconfig), {
+      name: 'ExternalError',
+      message:
+        `the API server at ${plane.server} rejected the credentials of context "stale" (HTTP 401 Unauthorized): Unauthorized; ` +
+        'the token or client certificate is missing, expired or unknown to the cluster',
+    });
+  });
+
+  test('the write role allows server-side apply of quotas and limit ranges and a merge patch of Profiles', async () => {
+    await installProfileCrd(plane.admin, 30_000);
+    await plane.admin.customObjects.createClusterCustomObject({
+      group: 'kubeflow.org',
+      version: 'v1',
+      plural: 'profiles',
+      body: { apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: 'team-research' }, spec: { owner: { kind: 'User', name: 'alice' } } },
+    });
+    const writer = connect(await plane.createIdentity('applier', printedRules({ write: true })));
+    const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    try {
+      const quota = await writer.core.patchNamespacedResourceQuota(
+        {
+          name: 'quotaplan',
+          namespace: 'team-research',
+          fieldManager: 'quotaplan',
+          body: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'quotaplan' }, spec: { hard: { 'requests.amd.com/gpu': '2' } } },
+        },
+        apply,
+      );
+      assert.deepEqual(quota.spec?.hard, { 'requests.amd.com/gpu': '2' });
+      const limitRange = await writer.core.patchNamespacedLimitRange(
+        {
+          name: 'quotaplan',
+          namespace: 'team-research',
+          fieldManager: 'quotaplan',
+          body: {
+            apiVersion: 'v1',
+            kind: 'LimitRange',
+            metadata: { name: 'quotaplan' },
+            spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '250m' }, default: { cpu: '1' } }] },
+          },
+        },
+        apply,
+      );
+      assert.equal(limitRange.metadata?.name, 'quotaplan');
+      const profile = (await writer.customObjects.patchClusterCustomObject(
+        {
+          group: 'kubeflow.org',
+          version: 'v1',
+          plural: 'profiles',
+          name: 'team-research',
+          body: { spec: { resourceQuotaSpec: { hard: { 'requests.amd.com/gpu': '2' } } } },
+        },
+        merge,
+      )) as { spec: { resourceQuotaSpec: { hard: Record<string, string> } } };
+      assert.deepEqual(profile.spec.resourceQuotaSpec.hard, { 'requests.amd.com/gpu': '2' });
+    } finally {
+      writer.close();
+    }
+  });
+
+  test('the write role needs `create`: server-side apply of a new quota is forbidden without it', async () => {
+    const withoutCreate = printedRules({ write: true }).map((rule) => ({ ...rule, verbs: rule.verbs.filter((verb) => verb !== 'create') }));
+    const writer = connect(await plane.createIdentity('applier-without-create', withoutCreate));
+    try {
+      await assert.rejects(
+        writer.core.patchNamespacedResourceQuota(
+          {
+            name: 'brand-new',
+            namespace: 'team-vision',
+            fieldManager: 'quotaplan',
+            body: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'brand-new' }, spec: { hard: { pods: '5' } } },
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+        ),
+        (error) => (error as { code?: number }).code === 403,
+      );
+    } finally {
+      writer.close();
+    }
+  });
+});
