@@ -34,7 +34,7 @@ export function classifyResource(name: string): ResourceKind | null {
     return profile === null ? null : { family: 'nvidia-mig', profile, renamedShared, labelPrefix: `nvidia.com/mig-${bare}` };
   }
   if (name === 'amd.com/gpu') return { family: 'amd-gpu' };
-  const amd = /^amd\.com\/([sdqc]px)_nps\d+$/.exec(name);
+  const amd = /^amd\.com\/([sdtqc]px)_nps\d+$/.exec(name);
   if (amd !== null) return { family: 'amd-partition', mode: amd[1] ?? 'spx' };
   // Intel's device plugin also advertises `monitoring` and `i915_monitoring`: access to all devices for
   // telemetry, not a device (intel-device-plugins-for-kubernetes gpu_plugin).
@@ -179,8 +179,10 @@ function cloudGpuModel(labels: Labels): string | null {
   return (
     nonEmpty(labels['cloud.google.com/gke-accelerator']) ??
     nonEmpty(labels['karpenter.k8s.aws/instance-gpu-name']) ??
-    (labels['kubernetes.azure.com/accelerator'] !== undefined ? nonEmpty(labels['node.kubernetes.io/instance-type']) : null) ??
-    null
+    // AKS labels only `kubernetes.azure.com/accelerator=nvidia`; the instance type names the model, as it does
+    // on EKS nodes without GFD or Karpenter labels.
+    nonEmpty(labels['node.kubernetes.io/instance-type']) ??
+    nonEmpty(labels['beta.kubernetes.io/instance-type'])
   );
 }
 
@@ -188,17 +190,24 @@ function nvidiaGpu(renamedShared: boolean, resource: string, units: bigint, labe
   const product = labels['nvidia.com/gpu.product'] ?? null;
   const model = nvidiaModel(labels);
   const single = singleStrategyProfile(labels);
-  let replicas = sharingReplicas(labels);
+  const labelled = sharingReplicas(labels);
+  let replicas = labelled;
   let sharing = replicaSharing(labels, renamedShared || replicas > 1);
 
-  const labelCount = integerLabel(labels['nvidia.com/gpu.count']);
-  if (single === null && replicas > 1 && labelCount !== null && labelCount > 0 && units === BigInt(labelCount)) {
-    // The sharing config did not apply: the plugin advertises one unit per GPU (k8s-device-plugin#990).
-    warn(`${resource}: labels say ${sharing} with ${replicas} replicas but capacity ${units} equals nvidia.com/gpu.count; treating units as whole GPUs`);
-    replicas = 1;
-    sharing = 'none';
-  }
-  if (replicas > 1 && units % BigInt(replicas) !== 0n) {
+  // Outside MIG single, `nvidia.com/gpu.count` stays the physical count, so the resource says how many units
+  // each GPU became. It wins over the replicas label: a sharing config can fail to apply (capacity stays at the
+  // GPU count, k8s-device-plugin#990) and GFD can label `replicas=1` on a shared node (k8s-device-plugin#732).
+  const gpus = integerLabel(labels['nvidia.com/gpu.count']);
+  if (single === null && gpus !== null && gpus > 0 && units > 0n && units % BigInt(gpus) === 0n) {
+    const observed = Number(units / BigInt(gpus));
+    if (observed !== labelled) {
+      warn(
+        `${resource}: ${units} units on ${gpus} GPUs (nvidia.com/gpu.count) means ${observed} per GPU, but labels say ${labelled} replicas; using ${observed}`,
+      );
+      replicas = observed;
+      sharing = replicas > 1 ? replicaSharing(labels, true) : 'none';
+    }
+  } else if (replicas > 1 && units % BigInt(replicas) !== 0n) {
     warn(`${resource}: capacity ${units} is not a multiple of ${replicas} replicas`);
   }
 
@@ -218,7 +227,7 @@ function nvidiaGpu(renamedShared: boolean, resource: string, units: bigint, labe
       physical: ratio(units, BigInt(perGpu * replicas)),
     };
   }
-  if (product !== undefined && product !== null && /-MIG-INVALID$/.test(product)) {
+  if (product !== null && /-MIG-INVALID$/.test(product)) {
     warn(`nvidia.com/gpu.product is ${product}: the MIG layout is invalid for the single strategy; counting units as whole GPUs`);
   }
   return {
@@ -289,6 +298,8 @@ function partitionsPerGpu(mode: string, model: string | null, warn: (m: string) 
       return 1;
     case 'dpx':
       return 2;
+    case 'tpx':
+      return 3;
     case 'qpx':
       return 4;
     case 'cpx': {
@@ -301,10 +312,9 @@ function partitionsPerGpu(mode: string, model: string | null, warn: (m: string) 
   }
 }
 
-/** XCDs per GPU: 8 on MI300X/MI325X/MI350X/MI355X, 6 on MI300A, 4 on MI308X (AMD Instinct partitioning docs). */
+/** XCDs per GPU: 8 on MI300X (and MI325X/MI350X/MI355X), 6 on MI300A (amd-smi partitioning guide). */
 function xcdsOf(model: string | null): number | null {
   if (model === null) return null;
-  if (/MI308/i.test(model)) return 4;
   if (/MI300A/i.test(model)) return 6;
   if (/MI3(00X|25X|50X|55X)/i.test(model)) return 8;
   return null;
@@ -313,12 +323,18 @@ function xcdsOf(model: string | null): number | null {
 export function amdModel(labels: Labels): string | null {
   const name = nonEmpty(labels['amd.com/gpu.product-name']);
   if (name !== null) return name;
-  for (const key of Object.keys(labels).sort()) {
+  const keys = Object.keys(labels).sort();
+  for (const key of keys) {
     const legacy = /^beta\.amd\.com\/gpu\.product-name\.(.+)$/.exec(key);
     if (legacy !== null) return legacy[1] ?? null;
   }
   const id = nonEmpty(labels['amd.com/gpu.device-id']);
   if (id !== null) return `device-${id}`;
+  // Legacy labeller: `beta.amd.com/gpu.device-id.1638=1` (ROCm/k8s-device-plugin#42).
+  for (const key of keys) {
+    const legacy = /^beta\.amd\.com\/gpu\.device-id\.([0-9a-f]+)$/.exec(key);
+    if (legacy !== null) return `device-${legacy[1] ?? ''}`;
+  }
   return genericModel('amd', labels);
 }
 
