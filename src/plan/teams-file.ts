@@ -118,7 +118,7 @@ const teamEntry: z.ZodType<RawTeam> = z.strictObject({
   selector: z.record(z.string(), z.string()).optional(),
   resources: z.record(z.string(), resourceEntry).optional(),
   limits: limitsEntry.optional(),
-  namespaceWeights: z.record(z.string(), z.number().positive()).optional(),
+  namespaceWeights: z.record(z.string(), z.number().int().positive()).optional(),
   get teams() {
     return z.array(teamEntry).min(1).optional();
   },
@@ -135,12 +135,12 @@ const teamsFileShape = z.strictObject({
 
 /** Parses and checks a teams file's text. `file` is only used in error messages. */
 export function parseTeamsFile(text: string, file: string): TeamsFile {
-  const document = parseDocument(text, { prettyErrors: false });
+  const document = parseDocument(text);
   if (document.errors.length > 0) {
     const first = document.errors[0];
     const line = first?.linePos?.[0];
     const at = line === undefined ? '' : `:${line.line}:${line.col}`;
-    throw new ValidationError(`${file}${at}: not valid YAML: ${first?.message ?? 'unknown error'}`, { file });
+    throw new ValidationError(`${file}${at}: not valid YAML: ${(first?.message ?? 'unknown error').split('\n')[0]}`, { file });
   }
   return teamsFileFromValue(document.toJS(), file);
 }
