@@ -8,6 +8,7 @@ import { collectCommand } from './commands/collect.js';
 import { snapshotsCommand } from './commands/snapshots.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { planCommand } from './commands/plan.js';
+import { rbacCommand } from './commands/rbac.js';
 
 export function buildProgram(): Command {
   const program = new Command('quotaplan')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(snapshotsCommand());
   program.addCommand(inventoryCommand());
   program.addCommand(planCommand());
+  program.addCommand(rbacCommand());
   return program;
 }
 

@@ -37,6 +37,7 @@ export function terminalProgress(options: TerminalProgressOptions): ProgressSink
   const counts = new Map<string, number>();
   let lastDraw = -Infinity;
   let drawn = false;
+  let finished = false;
 
   const line = (): string => {
     const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
@@ -68,6 +69,9 @@ export function terminalProgress(options: TerminalProgressOptions): ProgressSink
       if (drawn) draw(true);
     },
     finish() {
+      // Idempotent: both the collector and the command finish it, and a second newline would be noise.
+      if (finished) return;
+      finished = true;
       draw(true);
       options.write('\n');
     },

@@ -13,7 +13,7 @@ import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { inventoryFromDumpFile } from '../collect/dump.js';
 import { loadClusterTarget } from '../collect/kubeconfig.js';
-import { collectLive } from '../collect/live.js';
+import { collectLive, defaultPageSize } from '../collect/live.js';
 import { progressFor } from '../collect/progress.js';
 import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
@@ -29,6 +29,7 @@ export interface CollectFlags {
   takenAt?: string;
   db: string;
   quiet?: boolean;
+  pageSize?: number;
 }
 
 /** What a source hands to the store: live collection and dump files both produce this. */
@@ -55,6 +56,7 @@ export function collectCommand(): Command {
     .option('--cluster <name>', "the cluster's name in the database (default: the context, or the dump file's base name)")
     .option('--taken-at <time>', 'when the snapshot was taken, ISO 8601 with a zone (default: now)')
     .option('--quiet', 'no progress on stderr', false)
+    .option('--page-size <n>', `objects per LIST page (default ${defaultPageSize})`, parsePageSize)
     .addOption(dbOption())
     // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
     .showHelpAfterError()
@@ -82,7 +84,7 @@ async function collectFromCluster(flags: CollectFlags): Promise<CollectedCluster
   const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
   const progress = progressFor(process.stderr, flags.quiet ?? false);
   try {
-    const collection = await collectLive({ target, progress });
+    const collection = await collectLive({ target, progress, pageSize: flags.pageSize ?? defaultPageSize });
     return {
       inventory: collection.inventory,
       defaultName: collection.context,
@@ -114,6 +116,13 @@ export function storeCollected(options: {
   } finally {
     store.close();
   }
+}
+
+function parsePageSize(text: string): number {
+  if (!/^[1-9]\d{0,5}$/.test(text)) {
+    throw new ValidationError(`--page-size must be a whole number from 1 to 999999, got ${JSON.stringify(text)}`, { field: '--page-size', value: text });
+  }
+  return Number(text);
 }
 
 /** `prod-east.json` -> `prod-east`. */

@@ -30,6 +30,9 @@ export function rbacCommand(): Command {
     )
     .addOption(new Option('--user <name>', 'bind to this user').conflicts(['serviceAccount', 'group']))
     .addOption(new Option('--group <name>', 'bind to this group').conflicts(['serviceAccount', 'user']))
+    // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
+    .showHelpAfterError()
+    .exitOverride()
     .action((flags: RbacFlags) => {
       process.stdout.write(renderRbac(flags));
     });
