@@ -9,6 +9,7 @@ import { snapshotsCommand } from './commands/snapshots.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { planCommand } from './commands/plan.js';
 import { rbacCommand } from './commands/rbac.js';
+import { emitCommand } from './commands/emit.js';
 
 export function buildProgram(): Command {
   const program = new Command('quotaplan')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(inventoryCommand());
   program.addCommand(planCommand());
   program.addCommand(rbacCommand());
+  program.addCommand(emitCommand());
   return program;
 }
 

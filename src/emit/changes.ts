@@ -3,7 +3,7 @@
  * every output (GitOps tree, flat files, `-o yaml`, PR body, `quotaplan apply`). Pure: no I/O, no clock.
  */
 import type { Quantity } from '../quantity.js';
-import { addQuantities, compareQuantities, formatQuantity, parseQuantity } from '../quantity.js';
+import { addQuantities, compareQuantities, formatQuantity, parseQuantity, ZERO_QUANTITY } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { sortedNames } from '../resources.js';
 import type { ClusterInventory, LimitRangeFacts, NamespaceFacts, ResourceQuotaFacts } from '../inventory/types.js';
@@ -17,6 +17,8 @@ export interface PlanAllocationInput {
   resource: string;
   flavor?: string | null | undefined;
   quota: Quantity;
+  /** True when this quota is the one enforced on namespaces (no sub-team shares in the resource). */
+  terminal?: boolean | undefined;
 }
 
 export type PlanWarningInput = string | { message: string };
@@ -36,6 +38,8 @@ export interface LimitRangeSettings {
   defaultLimit?: ResourceList;
   /** Pod `max` (sum over the pod's containers), e.g. `{ cpu: 8, memory: 32Gi, nvidia.com/gpu: 1 }`. */
   maxPerPod?: ResourceList;
+  /** Container `max`. */
+  maxPerContainer?: ResourceList;
 }
 
 /** A leaf team and where its quota goes. Built from the teams file by `targetsFromTeams`. */
@@ -60,6 +64,8 @@ export interface EmitOptions {
   cluster: string;
   /** Plan id, recorded in annotations. */
   planId: string;
+  /** `--quota-name`: the ResourceQuota to write in every plain namespace (a team's own setting wins). */
+  quotaName?: string;
   /** Quota name in a plain namespace when neither the team nor an existing quota names one. */
   defaultQuotaName?: string;
   limitRangeName?: string;
@@ -115,6 +121,8 @@ export interface LimitRangeChange {
   defaultLimit: ResourceList;
   /** Pod item: max. Empty when the team sets no per-pod maxima. */
   maxPerPod: ResourceList;
+  /** Container item: max. */
+  maxPerContainer: ResourceList;
 }
 
 export interface NamespaceChange {
@@ -157,170 +165,134 @@ export const MANAGER = 'quotaplan';
 export const DEFAULT_QUOTA_NAME = 'quotaplan';
 export const DEFAULT_LIMIT_RANGE_NAME = 'quotaplan-defaults';
 
-/** Builds the change set. Throws ValidationError when a namespace belongs to two teams. */
+/**
+ * Builds the change set. A quota is written where the plan says it is enforced: allocations marked `terminal`
+ * (no sub-team shares in that resource), or, when the plan does not say, those of leaf teams. A leaf's quota is
+ * split across its namespaces; a parent's terminal quota across all its leaves' namespaces, by current use.
+ * Throws ValidationError when a namespace belongs to two teams.
+ */
 export function buildQuotaChanges(input: BuildQuotaChangesInput): QuotaChangeSet {
   const { plan, inventory, options } = input;
   const targets = [...input.teams].sort((a, b) => compareText(a.team, b.team));
+  const targetsByTeam = new Map(targets.map((t) => [t.team, t]));
   const namespacesByName = new Map(inventory.namespaces.map((ns) => [ns.name, ns]));
   const profilesByNamespace = new Map(inventory.profiles.map((p) => [p.namespace, p]));
   const profilesByName = new Map(inventory.profiles.map((p) => [p.name, p]));
-  const ownerOf = new Map<string, string>();
 
-  const teams: TeamChange[] = [];
+  // Which leaf owns each namespace.
+  const ownerOf = new Map<string, TeamTarget>();
+  const namespacesOfLeaf = new Map<string, string[]>();
   for (const target of targets) {
-    const flags: Flag[] = [];
     const namespaces = resolveNamespaces(target, inventory.namespaces, profilesByName);
+    namespacesOfLeaf.set(target.team, namespaces);
     for (const ns of namespaces) {
       const other = ownerOf.get(ns);
       if (other !== undefined) {
-        throw new ValidationError(`namespace ${ns} belongs to two teams: ${other} and ${target.team}`, {
+        throw new ValidationError(`namespace ${ns} belongs to two teams: ${other.team} and ${target.team}`, {
           field: `teams.${target.team}`,
           value: ns,
         });
       }
-      ownerOf.set(ns, target.team);
+      ownerOf.set(ns, target);
     }
+  }
+  const namespacesOfTeam = (team: string): string[] =>
+    namespacesOfLeaf.get(team) ??
+    targets.filter((t) => t.team.startsWith(`${team}/`)).flatMap((t) => namespacesOfLeaf.get(t.team) ?? []).sort(compareText);
 
-    const totals = teamTotals(plan.allocations, target);
+  // Teams whose allocations are written, leaves first known from the targets.
+  const writing = new Map<string, PlanAllocationInput[]>();
+  for (const allocation of plan.allocations) {
+    const terminal = allocation.terminal ?? targetsByTeam.has(allocation.team);
+    if (!terminal) continue;
+    const list = writing.get(allocation.team) ?? [];
+    list.push(allocation);
+    writing.set(allocation.team, list);
+  }
+
+  const flagsOf = new Map<string, Flag[]>();
+  const flag = (f: Flag): void => {
+    const list = flagsOf.get(f.team) ?? [];
+    list.push(f);
+    flagsOf.set(f.team, list);
+  };
+  /** namespace -> key -> quota and the team whose allocation it is. */
+  const desired = new Map<string, Map<string, { quota: Quantity; team: string }>>();
+  const keysOfTeam = new Map<string, Set<string>>();
+
+  for (const team of [...writing.keys()].sort(compareText)) {
+    const allocations = writing.get(team) as PlanAllocationInput[];
+    const target = targetsByTeam.get(team);
+    const totals = teamTotals(allocations);
     for (const [resource, flavors] of totals.flavors) {
       if (flavors.size > 1) {
-        flags.push({
+        flag({
           kind: 'flavor-not-enforceable',
-          team: target.team,
+          team,
           key: requestsKeyOf(resource),
           message:
-            `${target.team}: ${resource} is planned per model (${[...flavors].sort().join(', ')}) but a ResourceQuota ` +
+            `${team}: ${resource} is planned per model (${[...flavors].sort(compareText).join(', ')}) but a ResourceQuota ` +
             `counts only ${requestsKeyOf(resource)}; the sum is written, per-model limits need --target kueue`,
         });
       }
     }
+    const namespaces = namespacesOfTeam(team);
     if (namespaces.length === 0) {
-      if (totals.quota.size > 0) {
-        flags.push({
-          kind: 'team-without-namespaces',
-          team: target.team,
-          message: `${target.team} has quota in the plan but no namespace: nothing is written for it`,
-        });
-      }
-      teams.push({ team: target.team, namespaces: [], keys: [], flags });
+      flag({
+        kind: 'team-without-namespaces',
+        team,
+        message: `${team} has quota in the plan but no namespace: nothing is written for it`,
+      });
       continue;
     }
-
-    // Desired hard per namespace: each resource of the team split across its namespaces.
-    const desired = new Map<string, Map<string, Quantity>>(namespaces.map((ns) => [ns, new Map()]));
+    const teamKeys = new Set<string>();
+    keysOfTeam.set(team, teamKeys);
     for (const resource of [...totals.quota.keys()].sort(compareText)) {
       const total = totals.quota.get(resource) as Quantity;
       const parts = namespaces.map((ns) => ({
         namespace: ns,
-        weight: target.split !== undefined ? (target.split[ns] ?? 0n) : useOf(namespacesByName.get(ns), resource),
+        weight: target?.split !== undefined ? (target.split[ns] ?? 0n) : useOf(namespacesByName.get(ns), resource),
       }));
       const split = splitQuota({ total, parts, unitNanos: splitUnitOf(resource, total) });
+      const keys = [requestsKeyOf(resource)];
+      const limitsKey = target?.limits?.includes(resource) ? limitsKeyOf(resource) : null;
+      if (limitsKey !== null) keys.push(limitsKey);
       for (const [ns, quota] of split) {
-        const keys = desired.get(ns) as Map<string, Quantity>;
-        keys.set(requestsKeyOf(resource), quota);
-        const limitsKey = target.limits?.includes(resource) ? limitsKeyOf(resource) : null;
-        if (limitsKey !== null) keys.set(limitsKey, quota);
-      }
-    }
-
-    const namespaceChanges: NamespaceChange[] = [];
-    for (const ns of namespaces) {
-      const facts = namespacesByName.get(ns);
-      const profile = profilesByNamespace.get(ns);
-      const isProfile = profile !== undefined || (target.profiles ?? []).includes(ns);
-      if (isProfile && profile === undefined) {
-        flags.push({
-          kind: 'profile-not-found',
-          team: target.team,
-          namespace: ns,
-          message: `${ns}: Profile ${ns} is not in the snapshot; the patch fails until it exists`,
-        });
-      } else if (!isProfile && facts === undefined) {
-        flags.push({
-          kind: 'namespace-not-found',
-          team: target.team,
-          namespace: ns,
-          message: `${ns}: namespace is not in the snapshot; applying fails until it exists`,
-        });
-      }
-      const quotas = inventory.resourceQuotas.filter((q) => q.namespace === ns);
-      const wanted = desired.get(ns) as Map<string, Quantity>;
-      let target_: QuotaTarget;
-      let previous: ResourceList;
-      if (isProfile) {
-        target_ = { kind: 'Profile', name: profile?.name ?? ns, exists: profile !== undefined };
-        previous = profile?.hard ?? {};
-      } else {
-        const managed = managedQuotaOf(quotas, [...wanted.keys()], target.quotaName ?? null, options.defaultQuotaName);
-        target_ = { kind: 'ResourceQuota', name: managed.name, exists: managed.existing !== undefined };
-        previous = managed.existing?.hard ?? {};
-        for (const other of quotas) {
-          if (other.name === managed.name || isScoped(other)) continue;
-          for (const [key, next] of wanted) {
-            const hard = other.hard[key];
-            if (hard !== undefined && compareQuantities(hard, next) < 0) {
-              flags.push({
-                kind: 'other-quota-limits',
-                team: target.team,
-                namespace: ns,
-                key,
-                message:
-                  `${ns}: ResourceQuota ${other.name} also sets ${key}: ${formatQuantity(hard)}, below the new ` +
-                  `${formatQuantity(next)}; the lower limit is the one enforced`,
-              });
-            }
+        const wanted = desired.get(ns) ?? new Map<string, { quota: Quantity; team: string }>();
+        desired.set(ns, wanted);
+        for (const key of keys) {
+          const taken = wanted.get(key);
+          if (taken !== undefined) {
+            throw new ValidationError(`namespace ${ns}: ${key} is planned for both ${taken.team} and ${team}`, {
+              field: `teams.${team}`,
+              value: key,
+            });
           }
+          wanted.set(key, { quota, team });
+          teamKeys.add(key);
         }
       }
-
-      const keys: KeyChange[] = [...wanted.keys()].sort(compareText).map((key) => ({
-        key,
-        previous: previous[key] ?? null,
-        next: wanted.get(key) as Quantity,
-        used: usedOfKey(facts, key),
-      }));
-      const preserved: ResourceList = {};
-      for (const key of sortedNames(previous)) {
-        if (!wanted.has(key)) preserved[key] = previous[key] as Quantity;
-      }
-      for (const key of sortedNames(previous)) {
-        const unenforced = unenforcedReason(key);
-        if (unenforced === null) continue;
-        flags.push({
-          kind: 'unenforced-key',
-          team: target.team,
-          namespace: ns,
-          key,
-          message: `${ns}: ${unenforced.reason} (${target_.kind} ${target_.name}); ${unenforced.use} is the key that is`,
-        });
-      }
-      for (const change of keys) {
-        if (change.used !== null && compareQuantities(change.used, change.next) > 0) {
-          flags.push({
-            kind: 'use-above-quota',
-            team: target.team,
-            namespace: ns,
-            key: change.key,
-            message:
-              `${ns}: ${change.key} in use ${formatQuantity(change.used)} is above the new quota ` +
-              `${formatQuantity(change.next)}; running pods stay, new ones are rejected until use falls`,
-          });
-        }
-      }
-
-      const limitRange = limitRangeFor({
-        namespace: ns,
-        team: target.team,
-        hardKeys: [...wanted.keys(), ...Object.keys(preserved)],
-        settings: target.limitRange,
-        existing: inventory.limitRanges.filter((lr) => lr.namespace === ns),
-        options,
-        flags,
-      });
-      namespaceChanges.push({ namespace: ns, team: target.team, target: target_, keys, preserved, limitRange });
     }
+  }
 
-    teams.push({ team: target.team, namespaces: namespaceChanges, keys: teamKeys(namespaceChanges), flags });
+  const namespaceChanges: NamespaceChange[] = [];
+  for (const ns of [...desired.keys()].sort(compareText)) {
+    const owner = ownerOf.get(ns) as TeamTarget;
+    const wanted = new Map([...(desired.get(ns) as Map<string, { quota: Quantity }>)].map(([k, v]) => [k, v.quota]));
+    namespaceChanges.push(namespaceChange({ ns, owner, wanted, inventory, options, namespacesByName, profilesByNamespace, flag }));
+  }
+
+  const teams: TeamChange[] = [];
+  const teamNames = new Set([...targets.map((t) => t.team), ...writing.keys()]);
+  for (const team of [...teamNames].sort(compareText)) {
+    const isLeaf = targetsByTeam.has(team);
+    const owned = isLeaf ? namespaceChanges.filter((ns) => ns.team === team) : [];
+    const written = keysOfTeam.get(team) ?? new Set<string>();
+    const parts = namespaceChanges.flatMap((ns) =>
+      ns.keys.filter((k) => written.has(k.key) && (desired.get(ns.namespace)?.get(k.key)?.team ?? '') === team),
+    );
+    if (!isLeaf && written.size === 0 && !flagsOf.has(team)) continue;
+    teams.push({ team, namespaces: owned, keys: sumKeys(parts), flags: flagsOf.get(team) ?? [] });
   }
 
   return {
@@ -330,6 +302,105 @@ export function buildQuotaChanges(input: BuildQuotaChangesInput): QuotaChangeSet
     teams,
     planWarnings: plan.warnings.map((w) => (typeof w === 'string' ? w : w.message)),
   };
+}
+
+interface NamespaceChangeInput {
+  ns: string;
+  owner: TeamTarget;
+  wanted: Map<string, Quantity>;
+  inventory: ClusterInventory;
+  options: EmitOptions;
+  namespacesByName: Map<string, NamespaceFacts>;
+  profilesByNamespace: Map<string, ClusterInventory['profiles'][number]>;
+  flag: (f: Flag) => void;
+}
+
+/** One namespace: which object carries its quota, before/after per key, what is kept, its LimitRange, its flags. */
+function namespaceChange(input: NamespaceChangeInput): NamespaceChange {
+  const { ns, owner, wanted, inventory, options, flag } = input;
+  const team = owner.team;
+  const facts = input.namespacesByName.get(ns);
+  const profile = input.profilesByNamespace.get(ns);
+  const isProfile = profile !== undefined || (owner.profiles ?? []).includes(ns);
+  if (isProfile && profile === undefined) {
+    flag({ kind: 'profile-not-found', team, namespace: ns, message: `${ns}: Profile ${ns} is not in the snapshot; the patch fails until it exists` });
+  } else if (!isProfile && facts === undefined) {
+    flag({ kind: 'namespace-not-found', team, namespace: ns, message: `${ns}: namespace is not in the snapshot; applying fails until it exists` });
+  }
+  const quotas = inventory.resourceQuotas.filter((q) => q.namespace === ns);
+  let target: QuotaTarget;
+  let previous: ResourceList;
+  if (isProfile) {
+    target = { kind: 'Profile', name: profile?.name ?? ns, exists: profile !== undefined };
+    previous = profile?.hard ?? {};
+  } else {
+    const managed = managedQuotaOf(quotas, [...wanted.keys()], owner.quotaName ?? options.quotaName ?? null, options.defaultQuotaName);
+    target = { kind: 'ResourceQuota', name: managed.name, exists: managed.existing !== undefined };
+    previous = managed.existing?.hard ?? {};
+    for (const other of quotas) {
+      if (other.name === managed.name || isScoped(other)) continue;
+      for (const [key, next] of [...wanted].sort(([a], [b]) => compareText(a, b))) {
+        const hard = other.hard[key];
+        if (hard !== undefined && compareQuantities(hard, next) < 0) {
+          flag({
+            kind: 'other-quota-limits',
+            team,
+            namespace: ns,
+            key,
+            message:
+              `${ns}: ResourceQuota ${other.name} also sets ${key}: ${formatQuantity(hard)}, below the new ` +
+              `${formatQuantity(next)}; the lower limit is the one enforced`,
+          });
+        }
+      }
+    }
+  }
+
+  const keys: KeyChange[] = [...wanted.keys()].sort(compareText).map((key) => ({
+    key,
+    previous: previous[key] ?? null,
+    next: wanted.get(key) as Quantity,
+    used: usedOfKey(facts, key),
+  }));
+  const preserved: ResourceList = {};
+  for (const key of sortedNames(previous)) {
+    if (!wanted.has(key)) preserved[key] = previous[key] as Quantity;
+  }
+  for (const key of sortedNames(previous)) {
+    const unenforced = unenforcedReason(key);
+    if (unenforced === null) continue;
+    flag({
+      kind: 'unenforced-key',
+      team,
+      namespace: ns,
+      key,
+      message: `${ns}: ${unenforced.reason} (${target.kind} ${target.name}); ${unenforced.use} is the key that is`,
+    });
+  }
+  for (const change of keys) {
+    if (change.used !== null && compareQuantities(change.used, change.next) > 0) {
+      flag({
+        kind: 'use-above-quota',
+        team,
+        namespace: ns,
+        key: change.key,
+        message:
+          `${ns}: ${change.key} in use ${formatQuantity(change.used)} is above the new quota ` +
+          `${formatQuantity(change.next)}; running pods stay, new ones are rejected until use falls`,
+      });
+    }
+  }
+
+  const limitRange = limitRangeFor({
+    namespace: ns,
+    team,
+    hardKeys: [...wanted.keys(), ...Object.keys(preserved)],
+    settings: owner.limitRange,
+    existing: inventory.limitRanges.filter((lr) => lr.namespace === ns),
+    options,
+    flag,
+  });
+  return { namespace: ns, team, target, keys, preserved, limitRange };
 }
 
 /** Explicit namespaces, then profiles' namespaces, then selector matches; deduplicated, sorted. */
@@ -350,14 +421,10 @@ function resolveNamespaces(
 }
 
 /** The team's quota per resource (flavors summed) and which flavors each resource had. */
-function teamTotals(
-  allocations: readonly PlanAllocationInput[],
-  target: TeamTarget,
-): { quota: Map<string, Quantity>; flavors: Map<string, Set<string>> } {
+function teamTotals(allocations: readonly PlanAllocationInput[]): { quota: Map<string, Quantity>; flavors: Map<string, Set<string>> } {
   const quota = new Map<string, Quantity>();
   const flavors = new Map<string, Set<string>>();
   for (const allocation of allocations) {
-    if (allocation.team !== target.team) continue;
     const existing = quota.get(allocation.resource);
     quota.set(allocation.resource, existing === undefined ? allocation.quota : addQuantities(existing, allocation.quota));
     if (allocation.flavor !== undefined && allocation.flavor !== null) {
@@ -378,7 +445,8 @@ function usedOfKey(facts: NamespaceFacts | undefined, key: string): Quantity | n
   if (facts === undefined || key.startsWith('limits.')) return null;
   const resource = resourceOfKey(key);
   if (resource === null) return null;
-  return facts.requests[resource] ?? null;
+  // A namespace in the snapshot with no requests of the resource uses none of it.
+  return facts.requests[resource] ?? ZERO_QUANTITY;
 }
 
 /**
@@ -421,7 +489,7 @@ interface LimitRangeInput {
   settings: LimitRangeSettings | undefined;
   existing: LimitRangeFacts[];
   options: EmitOptions;
-  flags: Flag[];
+  flag: (f: Flag) => void;
 }
 
 /**
@@ -432,7 +500,9 @@ function limitRangeFor(input: LimitRangeInput): LimitRangeChange | null {
   const { settings, options } = input;
   const tracked = tracksComputeKeys(input.hardKeys);
   const maxPerPod = settings?.maxPerPod ?? {};
-  if (tracked.requests.size === 0 && tracked.limits.size === 0 && Object.keys(maxPerPod).length === 0) return null;
+  const maxPerContainer = settings?.maxPerContainer ?? {};
+  const hasMaxima = Object.keys(maxPerPod).length > 0 || Object.keys(maxPerContainer).length > 0;
+  if (tracked.requests.size === 0 && tracked.limits.size === 0 && !hasMaxima) return null;
   const name = options.limitRangeName ?? DEFAULT_LIMIT_RANGE_NAME;
 
   const defaults = {
@@ -442,8 +512,11 @@ function limitRangeFor(input: LimitRangeInput): LimitRangeChange | null {
   const defaultRequest: ResourceList = {};
   const defaultLimit: ResourceList = {};
   const needsLimit = new Set<string>([...tracked.limits]);
-  // A Pod max on cpu/memory rejects containers without limits ("No limit is specified"): give them a default limit.
-  for (const resource of ['cpu', 'memory'] as const) if (maxPerPod[resource] !== undefined) needsLimit.add(resource);
+  // A max on cpu/memory rejects containers without limits ("No limit is specified", LimitRanger
+  // plugin/pkg/admission/limitranger maxConstraint): give them a default limit.
+  for (const resource of ['cpu', 'memory'] as const) {
+    if (maxPerPod[resource] !== undefined || maxPerContainer[resource] !== undefined) needsLimit.add(resource);
+  }
   // A container with a limit and no request gets request = limit (core/v1 defaults), so every resource with a
   // default limit gets a default request too.
   for (const resource of ['cpu', 'memory'] as const) {
@@ -454,7 +527,9 @@ function limitRangeFor(input: LimitRangeInput): LimitRangeChange | null {
   for (const [resource, quantity] of Object.entries(settings?.defaultRequest ?? {})) defaultRequest[resource] = quantity;
   for (const resource of needsLimit) {
     defaultLimit[resource] =
-      settings?.defaultLimit?.[resource] ?? maxPerPod[resource] ?? (defaultRequest[resource] as Quantity);
+      settings?.defaultLimit?.[resource] ??
+      minOf(maxPerContainer[resource], maxPerPod[resource]) ??
+      (defaultRequest[resource] as Quantity);
   }
   for (const [resource, quantity] of Object.entries(settings?.defaultLimit ?? {})) defaultLimit[resource] = quantity;
 
@@ -463,17 +538,29 @@ function limitRangeFor(input: LimitRangeInput): LimitRangeChange | null {
     const item = other.limits.find((l) => l.type === 'Container');
     const covered = Object.keys(defaultRequest).filter((r) => item?.defaultRequest[r] !== undefined || item?.default[r] !== undefined);
     if (covered.length > 0) {
-      input.flags.push({
+      input.flag({
         kind: 'existing-limit-range',
         team: input.team,
         namespace: input.namespace,
         message:
-          `${input.namespace}: LimitRange ${other.name} already defaults ${covered.sort().join(', ')}; ` +
-          `with ${name} beside it, the first LimitRange admission reads sets the value`,
+          `${input.namespace}: LimitRange ${other.name} already sets container defaults for ${covered.sort(compareText).join(', ')}; ` +
+          `with ${name} beside it, whichever LimitRange admission reads first sets the value`,
       });
     }
   }
-  return { name, defaultRequest: sortList(defaultRequest), defaultLimit: sortList(defaultLimit), maxPerPod: sortList(maxPerPod) };
+  return {
+    name,
+    defaultRequest: sortList(defaultRequest),
+    defaultLimit: sortList(defaultLimit),
+    maxPerPod: sortList(maxPerPod),
+    maxPerContainer: sortList(maxPerContainer),
+  };
+}
+
+function minOf(a: Quantity | undefined, b: Quantity | undefined): Quantity | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return compareQuantities(a, b) <= 0 ? a : b;
 }
 
 function sortList(list: ResourceList): ResourceList {
@@ -482,20 +569,18 @@ function sortList(list: ResourceList): ResourceList {
   return out;
 }
 
-/** Sums over namespaces per key; previous/used stay null only when no namespace had a value. */
-function teamKeys(namespaces: NamespaceChange[]): TeamKeyChange[] {
+/** Sums per key; previous/used stay null only when no part had a value. */
+function sumKeys(parts: readonly KeyChange[]): TeamKeyChange[] {
   const byKey = new Map<string, TeamKeyChange>();
-  for (const ns of namespaces) {
-    for (const change of ns.keys) {
-      const current = byKey.get(change.key);
-      if (current === undefined) {
-        byKey.set(change.key, { ...change });
-        continue;
-      }
-      current.next = addQuantities(current.next, change.next);
-      current.previous = addNullable(current.previous, change.previous);
-      current.used = addNullable(current.used, change.used);
+  for (const change of parts) {
+    const current = byKey.get(change.key);
+    if (current === undefined) {
+      byKey.set(change.key, { ...change });
+      continue;
     }
+    current.next = addQuantities(current.next, change.next);
+    current.previous = addNullable(current.previous, change.previous);
+    current.used = addNullable(current.used, change.used);
   }
   return [...byKey.values()].sort((a, b) => compareText(a.key, b.key));
 }

@@ -92,6 +92,7 @@ function limitRangeManifest(changes: QuotaChangeSet, ns: NamespaceChange): Manif
   const limits: Record<string, unknown>[] = [];
   if (Object.keys(lr.maxPerPod).length > 0) limits.push({ type: 'Pod', max: formatList(lr.maxPerPod) });
   const container: Record<string, unknown> = { type: 'Container' };
+  if (Object.keys(lr.maxPerContainer).length > 0) container.max = formatList(lr.maxPerContainer);
   if (Object.keys(lr.defaultLimit).length > 0) container.default = formatList(lr.defaultLimit);
   if (Object.keys(lr.defaultRequest).length > 0) container.defaultRequest = formatList(lr.defaultRequest);
   if (Object.keys(container).length > 1) limits.push(container);

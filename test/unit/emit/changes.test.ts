@@ -229,7 +229,7 @@ describe('buildQuotaChanges', () => {
     );
     assert.deepEqual(keys(changes.teams[0]?.namespaces[0]?.keys ?? []), [
       ['limits.cpu', null, '64', null],
-      ['requests.cpu', null, '64', null],
+      ['requests.cpu', null, '64', '0'],
     ]);
     assert.deepEqual(Object.keys(changes.teams[0]?.namespaces[0]?.limitRange?.defaultLimit ?? {}), ['cpu']);
   });
@@ -265,5 +265,38 @@ describe('buildQuotaChanges', () => {
       inventory({ namespaces: [namespace('fraud')] }),
     );
     assert.deepEqual(changes.teams.map((t) => t.team), ['platform/fraud']);
+  });
+});
+
+describe('buildQuotaChanges with terminal allocations of a parent team', () => {
+  it("splits a parent's terminal quota across all its leaves' namespaces and skips non-terminal ones", () => {
+    const changes = build(
+      plan([
+        { ...allocation('platform', 'cpu', '30'), terminal: true },
+        { ...allocation('platform', 'nvidia.com/gpu', '10'), terminal: false },
+        { ...allocation('platform/fraud', 'nvidia.com/gpu', '6'), terminal: true },
+        { ...allocation('platform/recsys', 'nvidia.com/gpu', '4'), terminal: true },
+      ]),
+      [
+        { team: 'platform/fraud', namespaces: ['fraud'] },
+        { team: 'platform/recsys', namespaces: ['recsys'] },
+      ],
+      inventory({ namespaces: [namespace('fraud', { cpu: '20' }), namespace('recsys', { cpu: '10' })] }),
+    );
+    assert.deepEqual(
+      changes.teams.map((t) => [t.team, t.namespaces.map((ns) => ns.namespace), t.keys.map((k) => `${k.key}=${formatQuantity(k.next)}`)]),
+      [
+        ['platform', [], ['requests.cpu=30']],
+        ['platform/fraud', ['fraud'], ['requests.nvidia.com/gpu=6']],
+        ['platform/recsys', ['recsys'], ['requests.nvidia.com/gpu=4']],
+      ],
+    );
+    assert.deepEqual(
+      changes.teams.flatMap((t) => t.namespaces.map((ns) => [ns.namespace, keys(ns.keys).map(([k, , next]) => `${k}=${next}`)])),
+      [
+        ['fraud', ['requests.cpu=20', 'requests.nvidia.com/gpu=6']],
+        ['recsys', ['requests.cpu=10', 'requests.nvidia.com/gpu=4']],
+      ],
+    );
   });
 });
