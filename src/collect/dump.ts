@@ -4,7 +4,7 @@
  * anything wrong is a ValidationError naming the file, the object and the field.
  */
 import { readFile } from 'node:fs/promises';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { InventoryBuilder } from '../inventory/builder.js';
 import { parseObject, type KubeObject } from '../inventory/objects.js';
@@ -56,8 +56,9 @@ function parseJson(text: string, file: string): unknown {
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    const at = position === null ? '' : ` at ${lineAndColumn(text, Number(position[1]))}`;
-    throw new ValidationError(`${file}: malformed JSON${at}: ${message}`, { file }, { cause: error });
+    const where = position === null ? yamlErrorPosition(text) : lineAndColumn(text, Number(position[1]));
+    const at = where === null ? '' : ` at ${where}`;
+    throw new ValidationError(`${file}: malformed JSON${at}: ${message.replace(/\s+/g, ' ')}`, { file }, { cause: error });
   }
 }
 
@@ -96,6 +97,12 @@ function itemsOf(document: unknown, docLabel: string | undefined, file: string):
     return o.items.map((raw, i) => ({ raw, position: at(`items[${i}]`) }));
   }
   return [{ raw: document, position: docLabel }];
+}
+
+/** V8's JSON errors often carry no position; the YAML parser (JSON is YAML) finds the same fault with one. */
+function yamlErrorPosition(text: string): string | null {
+  const first = parseDocument(text).errors[0]?.linePos?.[0];
+  return first === undefined ? null : `line ${first.line}, column ${first.col}`;
 }
 
 function lineAndColumn(text: string, offset: number): string {

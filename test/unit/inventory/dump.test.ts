@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { dumpObjects, inventoryFromDumpFile } from '../../../src/collect/dump.js';
+import { ValidationError } from '../../../src/errors.js';
+import { formatResourceList } from '../../../src/resources.js';
+import { aList, aNamespace, aNode, aPod } from '../../builders/kube.js';
+
+const kinds = (text: string): string[] => [...dumpObjects(text, { file: 'd' })].map((o) => `${o.kind} ${o.metadata.name}`);
+
+function rejects(text: string, message: string, field?: string): void {
+  assert.throws(
+    () => [...dumpObjects(text, { file: 'dump.json' })],
+    (error: unknown) => {
+      assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
+      assert.equal(error.message, message);
+      assert.equal(error.where.file, 'dump.json');
+      if (field !== undefined) assert.equal(error.where.field, field);
+      return true;
+    },
+  );
+}
+
+describe('dump reading', () => {
+  const list = aList(aNode('n1').build(), aNamespace('a'), aPod('a', 'p').container({ cpu: '1' }).build());
+
+  it('reads a kubectl List as JSON', () => {
+    assert.deepEqual(kinds(JSON.stringify(list)), ['Node n1', 'Namespace a', 'Pod p']);
+  });
+
+  it('reads the same List as YAML', () => {
+    assert.deepEqual(kinds(stringify(list)), ['Node n1', 'Namespace a', 'Pod p']);
+  });
+
+  it('reads a YAML stream of Lists and single objects', () => {
+    const text = `${stringify(aList(aNode('n1').build()))}---\n${stringify(aNamespace('a'))}---\n`;
+    assert.deepEqual(kinds(text), ['Node n1', 'Namespace a']);
+  });
+
+  it('reads typed lists such as NodeList', () => {
+    assert.deepEqual(kinds(JSON.stringify({ apiVersion: 'v1', kind: 'NodeList', items: [aNode('n2').build()] })), ['Node n2']);
+  });
+
+  it('accepts quantities written as YAML numbers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quotaplan-dump-'));
+    const file = join(dir, 'numbers.yaml');
+    writeFileSync(file, 'kind: Node\nmetadata: {name: n}\nstatus:\n  capacity: {cpu: 4, memory: 0.5}\n');
+    const inv = await inventoryFromDumpFile(file);
+    assert.deepEqual(formatResourceList(inv.nodes[0]?.capacity ?? {}), { cpu: '4', memory: '500m' });
+  });
+
+  it('rejects malformed JSON with the line and column', () => {
+    // V8 words the reason differently across versions; the position is ours.
+    assert.throws(() => [...dumpObjects('{\n  "kind": "List",\n  "items": [ } \n}', { file: 'dump.json' })], (error: unknown) => {
+      assert.ok(error instanceof ValidationError);
+      assert.match(error.message, /^dump\.json: malformed JSON at line 3, column 14: /);
+      return true;
+    });
+  });
+
+  it('rejects malformed YAML naming the document', () => {
+    assert.throws(() => [...dumpObjects('kind: List\n---\nitems: [\n  - a: b\n  c\n', { file: 'dump.yaml' })], (error: unknown) => {
+      assert.ok(error instanceof ValidationError);
+      assert.match(error.message, /^dump\.yaml: malformed YAML \(document 2\): /);
+      return true;
+    });
+  });
+
+  it('rejects an object of an unknown kind, naming it and its position', () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } };
+    rejects(
+      JSON.stringify(aList(aNode('n1').build(), deployment)),
+      'dump.json: Deployment shop/web (items[1]): kind: unknown kind "Deployment" (quotaplan reads Node, Namespace, Pod, ResourceQuota, LimitRange, Profile)',
+      'kind',
+    );
+  });
+
+  it('rejects an invalid quantity, naming the object, the field path and the value', () => {
+    rejects(
+      JSON.stringify(aList(aPod('team-a', 'trainer').container({ cpu: '1' }).container({ cpu: '4 cores' }).build())),
+      'dump.json: Pod team-a/trainer (items[0]): spec.containers[1].resources.requests.cpu: invalid quantity "4 cores": expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki..Ei or an e/E exponent)',
+      'spec.containers[1].resources.requests.cpu',
+    );
+  });
+
+  it('rejects an invalid node capacity', () => {
+    rejects(
+      JSON.stringify(aList(aNode('gpu-1').withCapacity({ 'nvidia.com/gpu': '8x' }).build())),
+      'dump.json: Node gpu-1 (items[0]): status.capacity.nvidia.com/gpu: invalid quantity "8x": expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki..Ei or an e/E exponent)',
+      'status.capacity.nvidia.com/gpu',
+    );
+  });
+
+  it('rejects a pod without containers and a namespaced object without a namespace', () => {
+    rejects(
+      JSON.stringify(aList({ kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: {} })),
+      'dump.json: Pod a/p (items[0]): spec.containers: Invalid input: expected array, received undefined',
+      'spec.containers',
+    );
+    rejects(
+      JSON.stringify(aList({ kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: {} } })),
+      'dump.json: ResourceQuota q (items[0]): metadata.namespace: Invalid input: expected string, received undefined',
+      'metadata.namespace',
+    );
+  });
+
+  it('rejects a dump with no objects and a file that does not exist', async () => {
+    rejects(JSON.stringify(aList()), 'dump.json: no objects found (expected a List from kubectl get -o json|yaml)');
+    await assert.rejects(inventoryFromDumpFile('/nonexistent/dump.json'), {
+      name: 'ValidationError',
+      message: '/nonexistent/dump.json: cannot read dump: no such file',
+    });
+  });
+});
