@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { collectLive } from '../../src/collect/live.js';
+import { loadClusterTarget } from '../../src/collect/kubeconfig.js';
+import type { RetryPolicy } from '../../src/collect/retry.js';
+import type { ClusterInventory } from '../../src/inventory/types.js';
+import { openStore } from '../../src/store/open.js';
+import { listSnapshots, loadInventory } from '../../src/store/snapshots.js';
+import { clusterNodes, clusterWorkloads, quotasSettled } from './collect-cluster.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { boundPodObject, controlPlaneSuiteOptions, namespaceObject, seedObjects, startControlPlane, type ControlPlane } from './harness/index.js';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Short waits so the test spends its time on requests, not on backoff (the bounds are the same as in production). */
+const quickRetry: RetryPolicy = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 };
+
+/** The CLI in a child process (the proxy lives in this one and must keep answering while it runs). */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: repo });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Bulk pods so the pod list spans several pages. */
+function bulkPods(count: number): KubernetesObject[] {
+  return [
+    namespaceObject('bulk', { team: 'bulk' }),
+    ...Array.from({ length: count }, (_, i) =>
+      boundPodObject({ namespace: 'bulk', name: `job-${String(i).padStart(2, '0')}`, nodeName: 'cpu-1', requests: { cpu: '100m', memory: '64Mi' }, phase: 'Running' }),
+    ),
+  ] as KubernetesObject[];
+}
+
+describe('collecting through a faulty connection', await controlPlaneSuiteOptions(), () => {
+  let plane: ControlPlane;
+  let proxy: FaultProxy;
+  let proxyKubeconfig: string;
+  let direct: ClusterInventory;
+
+  before(async () => {
+    plane = await startControlPlane();
+    await seedObjects(plane.admin, [...clusterNodes(), ...clusterWorkloads(), ...bulkPods(21)]);
+    await quotasSettled(plane, 3);
+    direct = (await collectLive({ target: loadClusterTarget({ kubeconfig: plane.kubeconfigPath }), pageSize: 500 })).inventory;
+    proxy = await startFaultProxy({ upstream: plane.server, caFile: plane.caFile });
+    proxyKubeconfig = proxy.kubeconfigFor(plane.kubeconfigPath, join(plane.dir, 'via-proxy.kubeconfig'));
+  });
+
+  beforeEach(() => proxy?.reset());
+
+  after(async () => {
+    await proxy?.close();
+    await plane?.stop();
+  });
+
+  test('retries 429 (after Retry-After), 500, dropped connections and cut-short bodies, and restarts a list on 410', async () => {
+    const isPods = (path: string): boolean => path === '/api/v1/pods';
+    proxy.inject(
+      { match: (r) => r.path === '/api/v1/nodes', fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, times: 1 },
+      { match: (r) => r.path === '/api/v1/namespaces', fault: { kind: 'status', status: 500 }, times: 2 },
+      { match: (r) => r.path === '/api/v1/resourcequotas', fault: { kind: 'truncate' }, times: 1 },
+      { match: (r) => r.path === '/api/v1/limitranges', fault: { kind: 'drop' }, times: 1 },
+      // On the pods' second page: a dropped connection, then an expired continue token.
+      { match: (r) => isPods(r.path) && r.query.has('continue'), fault: { kind: 'drop' }, times: 1 },
+      { match: (r) => isPods(r.path) && r.query.has('continue'), fault: { kind: 'expired' }, times: 1 },
+    );
+    const sleeps: number[] = [];
+    const result = await collectLive({
+      target: loadClusterTarget({ kubeconfig: proxyKubeconfig }),
+      pageSize: 10,
+      retry: quickRetry,
+      retryEnvironment: {
+        random: Math.random,
+        sleep: (ms) => {
+          sleeps.push(ms);
+          return new Promise((resolve) => setTimeout(resolve, ms));
+        },
+      },
+    });
+
+    assert.deepEqual(result.inventory, direct);
+    // 30 live pods (9 + 21 bulk): the pass that completed read them all once, not 40.
+    assert.equal(result.counts.pods, 30);
+    const outcomes = (path: string): string[] =>
+      proxy.seen.filter((r) => r.path === path).map((r) => `${r.query.continue === undefined ? 'first' : 'next'}:${r.outcome}`);
+    assert.deepEqual(outcomes('/api/v1/nodes'), ['first:status', 'first:forwarded', 'next:forwarded']);
+    assert.deepEqual(outcomes('/api/v1/namespaces'), ['first:status', 'first:status', 'first:forwarded']);
+    assert.deepEqual(outcomes('/api/v1/resourcequotas'), ['first:truncate', 'first:forwarded']);
+    assert.deepEqual(outcomes('/api/v1/limitranges'), ['first:drop', 'first:forwarded']);
+    assert.deepEqual(outcomes('/api/v1/pods'), [
+      'first:forwarded',
+      'next:drop',
+      'next:expired',
+      'first:forwarded',
+      'next:forwarded',
+      'next:forwarded',
+    ]);
+    // The 429 asked for one second: the first wait honoured it; the other five waits are the short backoff.
+    assert.equal(sleeps.length, 6);
+    assert.ok(sleeps[0]! >= 1_000, `waited ${sleeps[0]} ms after Retry-After: 1`);
+    assert.ok(sleeps.slice(1).every((ms) => ms < 20));
+  });
+
+  test('a collection that finally fails exits 3, names the failure, and writes nothing to the database', async () => {
+    const db = join(plane.dir, 'faults.db');
+    const first = await cli(['collect', '--kubeconfig', proxyKubeconfig, '--db', db, '--page-size', '10', '--cluster', 'lab', '--quiet']);
+    assert.equal(first.code, 0, first.stderr);
+
+    proxy.inject({ match: (r) => r.path === '/api/v1/pods' && r.query.has('continue'), fault: { kind: 'status', status: 500 }, times: Infinity });
+    const failed = await cli(['collect', '--kubeconfig', proxyKubeconfig, '--db', db, '--page-size', '10', '--cluster', 'lab', '--quiet']);
+    assert.equal(failed.code, 3);
+    assert.equal(failed.stdout, '');
+    const podsUrl = `${proxy.url}/api/v1/pods`;
+    assert.match(failed.stderr, new RegExp(`^quotaplan: list pods at ${proxy.url} failed after 6 attempts: HTTP 500 InternalError: injected by the fault proxy\\n$`));
+    assert.equal(proxy.seen.filter((r) => `${proxy.url}${r.path}` === podsUrl && r.outcome === 'status').length, 6);
+
+    const store = openStore({ file: db });
+    try {
+      const snapshots = listSnapshots(store);
+      assert.equal(snapshots.length, 1);
+      assert.deepEqual(loadInventory(store, snapshots[0]!.id), direct);
+    } finally {
+      store.close();
+    }
+  });
+});
