@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 out=${QUOTAPLAN_CLUSTER_BIN:-$PWD/.bin}
 mkdir -p "$out"
+# Two test processes (or a test and `npm run cluster:build`) must not write the same binaries at once.
+if command -v flock >/dev/null 2>&1; then exec 9>"$out/.build.lock"; flock 9; fi
 k8s=$(go list -m -f '{{.Version}}' k8s.io/kubernetes)
 minor=$(echo "$k8s" | cut -d. -f2)
 # The version the binaries report (kubectl version, /version); without it they say v0.0.0-master.

@@ -89,13 +89,3 @@ function goOnPath(): string | undefined {
   }
   return undefined;
 }
-
-/**
- * node:test options for a cluster suite: `{ skip: reason }` when the binaries are unavailable outside CI, so the
- * suite is reported as skipped (with the reason), never as passed.
- * `describe('...', await controlPlaneSuiteOptions(), () => { ... })`
- */
-export async function controlPlaneSuiteOptions(): Promise<{ skip: string | false }> {
-  const found = await locateControlPlaneBinaries();
-  return { skip: found.kind === 'unavailable' ? found.reason : false };
-}

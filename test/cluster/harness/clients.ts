@@ -5,7 +5,7 @@
  * call pays a TLS handshake. For seeding thousands of objects a middleware swaps in one keep-alive agent per client set.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Agent } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import {
   ApiextensionsV1Api,
   CoreV1Api,
@@ -50,8 +50,21 @@ export interface KubeClients {
   apiextensions: ApiextensionsV1Api;
   /** Any other generated API class, sharing the same keep-alive agent. */
   make<T>(apiType: new (config: ReturnType<typeof createConfiguration>) => T): T;
+  /** A raw HTTPS request over the same keep-alive agent (the caller sets headers, including Authorization). */
+  request(url: string, init: RawRequest): Promise<RawResponse>;
   /** Closes idle keep-alive sockets. */
   close(): void;
+}
+
+export interface RawRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  body: string;
 }
 
 /** API clients for a kubeconfig file, all sharing one keep-alive agent with at most `maxSockets` connections. */
@@ -86,6 +99,21 @@ export function connect(kubeconfigPath: string, options: { maxSockets?: number }
     rbac: make(RbacAuthorizationV1Api),
     apiextensions: make(ApiextensionsV1Api),
     make,
+    request: (url, init) => sendRaw(agent, url, init),
     close: () => agent.destroy(),
   };
+}
+
+function sendRaw(agent: Agent, url: string, init: RawRequest): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...init.headers, ...(init.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(init.body)) } : {}) };
+    const req = httpsRequest(url, { method: init.method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }

@@ -1,5 +1,6 @@
 /** The cluster test harness: a real control plane, identities, seeding. See docs/testing.md. */
-export { controlPlaneSuiteOptions, locateControlPlaneBinaries, requireControlPlaneBinaries } from './binaries.js';
+export { locateControlPlaneBinaries, requireControlPlaneBinaries } from './binaries.js';
+export { controlPlaneSuiteOptions } from './suite.js';
 export type { BinaryLookup, ControlPlaneBinaries } from './binaries.js';
 export { connect, writeKubeconfig } from './clients.js';
 export type { KubeClients } from './clients.js';

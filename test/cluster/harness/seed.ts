@@ -28,8 +28,13 @@ import {
 import type { KubeClients } from './clients.js';
 
 export interface SeedOptions {
-  /** Requests in flight at once; default 32. */
+  /** Requests in flight at once; default 32 (the keep-alive agent's socket limit). */
   concurrency?: number;
+  /**
+   * 'json' (default): plain JSON requests with the kubeconfig's credentials, about 2x the rate of 'client-node',
+   * the generated CoreV1Api/CustomObjectsApi calls. Both write the same objects.
+   */
+  via?: 'json' | 'client-node';
 }
 
 export interface SeedReport {
@@ -50,7 +55,6 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 export async function seedObjects(clients: KubeClients, objects: KubernetesObject[], options: SeedOptions = {}): Promise<SeedReport> {
   const started = performance.now();
   const concurrency = options.concurrency ?? 32;
-  const counter = { requests: 0 };
   const byKind: Record<string, number> = {};
   const phases: AnyObject[][] = [[], [], []];
   for (const raw of objects) {
@@ -60,11 +64,12 @@ export async function seedObjects(clients: KubeClients, objects: KubernetesObjec
     const phase = kind === 'Pod' ? 1 : object.metadata?.namespace !== undefined && kind !== 'Namespace' ? 2 : 0;
     phases[phase]!.push(object);
   }
-  let generic: KubernetesObjectApi | undefined;
+  const counter = { requests: 0 };
+  const writer = options.via === 'client-node' ? clientNodeWriter(clients, counter) : jsonWriter(clients, counter);
   for (const phase of phases) {
     await forEachLimited(phase, concurrency, async (object) => {
       try {
-        await createOne(clients, object, counter, () => (generic ??= KubernetesObjectApi.makeApiClient(clients.kubeConfig)));
+        await createOne(writer, object);
       } catch (error) {
         throw new Error(`seeding ${describe(object)}: ${apiErrorMessage(error)}`, { cause: error });
       }
@@ -105,66 +110,167 @@ export async function seedDump(clients: KubeClients, dump: unknown, options: See
   return seedObjects(clients, items as KubernetesObject[], options);
 }
 
-async function createOne(
-  clients: KubeClients,
-  object: AnyObject,
-  counter: { requests: number },
-  generic: () => KubernetesObjectApi,
-): Promise<void> {
-  const name = object.metadata!.name!;
-  const namespace = object.metadata?.namespace ?? '';
-  counter.requests += 1;
+async function createOne(writer: ObjectWriter, object: AnyObject): Promise<void> {
   switch (`${object.apiVersion}/${object.kind}`) {
     case 'v1/Namespace': {
       try {
-        await clients.core.createNamespace({ body: object as V1Namespace });
+        await writer.create(object);
       } catch (error) {
         if ((error as { code?: number }).code !== 409) throw error;
         // default, kube-system, ... exist already: give them the dump's labels and annotations.
-        counter.requests += 1;
         const { labels, annotations } = object.metadata ?? {};
-        await clients.core.patchNamespace({ name, body: { metadata: { labels, annotations } } }, mergePatch);
+        await writer.mergePatch(object, { metadata: { labels, annotations } });
       }
       return;
     }
     case 'v1/Node': {
-      const created = await clients.core.createNode({ body: object as V1Node });
+      const created = await writer.create(object);
       // Node create keeps status today (pkg/registry/core/node/strategy.go); write it explicitly if that changes.
-      if (object.status && created.status?.capacity === undefined && object.status.capacity !== undefined) {
-        counter.requests += 1;
-        await clients.core.patchNodeStatus({ name, body: { status: object.status } }, mergePatch);
+      if (object.status?.capacity !== undefined && created.status?.capacity === undefined) {
+        await writer.mergePatch(object, { status: object.status }, 'status');
       }
       return;
     }
     case 'v1/Pod': {
-      const created = await clients.core.createNamespacedPod({ namespace, body: object as V1Pod });
-      const { qosClass: _computed, ...status } = object.status ?? {};
-      if (Object.keys(status).length > 0 && !(Object.keys(status).length === 1 && status.phase === created.status?.phase)) {
-        counter.requests += 1;
-        await clients.core.patchNamespacedPodStatus({ name, namespace, body: { status } }, mergePatch);
+      // Pod create resets status to Pending (pkg/registry/core/pod/strategy.go PrepareForCreate).
+      const created = await writer.create(object);
+      const { qosClass: _computedByServer, ...status } = object.status ?? {};
+      const onlyPhase = Object.keys(status).length === 1 && status.phase !== undefined;
+      if (Object.keys(status).length > 0 && !(onlyPhase && status.phase === created.status?.phase)) {
+        await writer.mergePatch(object, { status }, 'status');
       }
       return;
     }
-    case 'v1/ResourceQuota':
-      await clients.core.createNamespacedResourceQuota({ namespace, body: { ...(object as V1ResourceQuota), status: undefined } });
+    case 'v1/ResourceQuota': {
+      const { status: _recomputedByController, ...quota } = object;
+      await writer.create(quota);
       return;
-    case 'v1/LimitRange':
-      await clients.core.createNamespacedLimitRange({ namespace, body: object as V1LimitRange });
-      return;
+    }
     case 'kubeflow.org/v1/Profile': {
-      await clients.customObjects.createClusterCustomObject({ group: 'kubeflow.org', version: 'v1', plural: 'profiles', body: object });
-      if (object.status && Object.keys(object.status).length > 0) {
-        counter.requests += 1;
-        await clients.customObjects.patchClusterCustomObjectStatus(
-          { group: 'kubeflow.org', version: 'v1', plural: 'profiles', name, body: { status: object.status } },
-          mergePatch,
-        );
-      }
+      await writer.create(object);
+      if (object.status && Object.keys(object.status).length > 0) await writer.mergePatch(object, { status: object.status }, 'status');
       return;
     }
     default:
-      await generic().create(object);
+      await writer.create(object);
   }
+}
+
+/** The two writes seeding needs. Both implementations count their HTTP requests in a shared counter. */
+interface ObjectWriter {
+  /** Returns the object as stored. Fails like client-node's ApiException: `code` (HTTP status) and `body`. */
+  create(object: AnyObject): Promise<AnyObject>;
+  mergePatch(object: AnyObject, patch: object, subresource?: 'status'): Promise<void>;
+}
+
+/** Through the generated client-node APIs (CoreV1Api, CustomObjectsApi, KubernetesObjectApi for other kinds). */
+function clientNodeWriter(clients: KubeClients, counter: { requests: number }): ObjectWriter {
+  let generic: KubernetesObjectApi | undefined;
+  const profile = { group: 'kubeflow.org', version: 'v1', plural: 'profiles' } as const;
+  return {
+    async create(object): Promise<AnyObject> {
+      counter.requests += 1;
+      const namespace = object.metadata?.namespace ?? '';
+      switch (`${object.apiVersion}/${object.kind}`) {
+        case 'v1/Namespace':
+          return clients.core.createNamespace({ body: object as V1Namespace }) as Promise<AnyObject>;
+        case 'v1/Node':
+          return clients.core.createNode({ body: object as V1Node }) as Promise<AnyObject>;
+        case 'v1/Pod':
+          return clients.core.createNamespacedPod({ namespace, body: object as V1Pod }) as Promise<AnyObject>;
+        case 'v1/ResourceQuota':
+          return clients.core.createNamespacedResourceQuota({ namespace, body: object as V1ResourceQuota }) as Promise<AnyObject>;
+        case 'v1/LimitRange':
+          return clients.core.createNamespacedLimitRange({ namespace, body: object as V1LimitRange }) as Promise<AnyObject>;
+        case 'kubeflow.org/v1/Profile':
+          return clients.customObjects.createClusterCustomObject({ ...profile, body: object }) as Promise<AnyObject>;
+        default:
+          generic ??= KubernetesObjectApi.makeApiClient(clients.kubeConfig);
+          return generic.create(object);
+      }
+    },
+    async mergePatch(object, patch, subresource) {
+      counter.requests += 1;
+      const name = object.metadata!.name!;
+      const namespace = object.metadata?.namespace ?? '';
+      const kind = `${object.apiVersion}/${object.kind}${subresource ? `/${subresource}` : ''}`;
+      switch (kind) {
+        case 'v1/Namespace':
+          await clients.core.patchNamespace({ name, body: patch }, mergePatch);
+          return;
+        case 'v1/Node/status':
+          await clients.core.patchNodeStatus({ name, body: patch }, mergePatch);
+          return;
+        case 'v1/Pod/status':
+          await clients.core.patchNamespacedPodStatus({ name, namespace, body: patch }, mergePatch);
+          return;
+        case 'kubeflow.org/v1/Profile/status':
+          await clients.customObjects.patchClusterCustomObjectStatus({ ...profile, name, body: patch }, mergePatch);
+          return;
+        default:
+          throw new Error(`seeding: no merge patch for ${kind}`);
+      }
+    },
+  };
+}
+
+/**
+ * Plain JSON over the clients' keep-alive connections, with the kubeconfig's credentials: no model classes, no
+ * (de)serializer. About twice as fast as the generated APIs when the client shares two cores with the control plane.
+ * Kinds it has no URL for go through client-node.
+ */
+function jsonWriter(clients: KubeClients, counter: { requests: number }): ObjectWriter {
+  const fallback = clientNodeWriter(clients, counter);
+  const cluster = clients.kubeConfig.getCurrentCluster()!;
+  let headers: Promise<Record<string, string>> | undefined;
+  const send = async (method: 'POST' | 'PATCH', path: string, body: object): Promise<AnyObject> => {
+    headers ??= (async () => {
+      const options: { headers?: Record<string, string> } = {};
+      await clients.kubeConfig.applyToHTTPSOptions(options);
+      return options.headers ?? {};
+    })();
+    const response = await clients.request(`${cluster.server}${path}`, {
+      method,
+      headers: {
+        ...(await headers),
+        Accept: 'application/json',
+        'Content-Type': method === 'PATCH' ? PatchStrategy.MergePatch : 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (response.status >= 300) throw Object.assign(new Error(`HTTP ${response.status}`), { code: response.status, body: response.body });
+    return JSON.parse(response.body) as AnyObject;
+  };
+  return {
+    async create(object) {
+      const collection = collectionPath(object);
+      if (collection === undefined) return fallback.create(object);
+      counter.requests += 1;
+      return send('POST', collection, object);
+    },
+    async mergePatch(object, patch, subresource) {
+      const collection = collectionPath(object);
+      if (collection === undefined) return fallback.mergePatch(object, patch, subresource);
+      counter.requests += 1;
+      await send('PATCH', `${collection}/${encodeURIComponent(object.metadata!.name!)}${subresource ? `/${subresource}` : ''}`, patch);
+    },
+  };
+}
+
+const resourcePaths: Record<string, { prefix: string; plural: string; namespaced: boolean }> = {
+  'v1/Namespace': { prefix: '/api/v1', plural: 'namespaces', namespaced: false },
+  'v1/Node': { prefix: '/api/v1', plural: 'nodes', namespaced: false },
+  'v1/Pod': { prefix: '/api/v1', plural: 'pods', namespaced: true },
+  'v1/ResourceQuota': { prefix: '/api/v1', plural: 'resourcequotas', namespaced: true },
+  'v1/LimitRange': { prefix: '/api/v1', plural: 'limitranges', namespaced: true },
+  'kubeflow.org/v1/Profile': { prefix: '/apis/kubeflow.org/v1', plural: 'profiles', namespaced: false },
+};
+
+function collectionPath(object: AnyObject): string | undefined {
+  const resource = resourcePaths[`${object.apiVersion}/${object.kind}`];
+  if (!resource) return undefined;
+  if (!resource.namespaced) return `${resource.prefix}/${resource.plural}`;
+  return `${resource.prefix}/namespaces/${encodeURIComponent(object.metadata?.namespace ?? 'default')}/${resource.plural}`;
 }
 
 const serverFields = [
