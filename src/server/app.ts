@@ -10,8 +10,12 @@ import type { Store } from '../store/open.js';
 import { hostCheck, sameOriginJson, type GuardOptions } from './guard.js';
 import { errorResponse, NotFoundError } from './http-errors.js';
 import { capacityRoutes } from './routes/capacity.js';
+import { historyRoutes } from './routes/history.js';
 import { metaRoutes } from './routes/meta.js';
+import { planRoutes } from './routes/plans.js';
 import { snapshotRoutes } from './routes/snapshots.js';
+import { teamRoutes } from './routes/teams.js';
+import { whatIfRoutes } from './routes/what-if.js';
 import { webRoutes } from './web-assets.js';
 
 export interface AppDeps {
@@ -64,6 +68,10 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/meta', metaRoutes(deps));
   api.route('/snapshots', snapshotRoutes(deps));
   api.route('/capacity', capacityRoutes(deps));
+  api.route('/teams', teamRoutes(deps));
+  api.route('/plans', planRoutes(deps));
+  api.route('/what-if', whatIfRoutes(deps));
+  api.route('/history', historyRoutes(deps));
   api.all('*', (c) => {
     throw new NotFoundError(`no API route ${c.req.method} ${c.req.path}`, 'path');
   });

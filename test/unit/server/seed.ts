@@ -58,3 +58,48 @@ export function seededStore(options: { hours?: number } = {}): Store {
   }
   return store;
 }
+
+/** A teams file over the demo namespaces: two levels, guarantees, caps, a Profile-owned team. */
+export const DEMO_TEAMS = `# Demo teams: quarterly GPU allocation
+cycle: 2026-Q3
+reserve:
+  nvidia.com/gpu: "2"
+teams:
+  - name: platform
+    weight: 2
+    teams:
+      - name: fraud
+        weight: 3
+        namespaces: [fraud-train, fraud-serve]
+        resources:
+          nvidia.com/gpu: { demand: "24", guarantee: "8", cap: "32" }
+          nvidia.com/mig-1g.10gb: { demand: "6" }
+          cpu: { demand: "200" }
+      - name: recsys
+        namespaces: [recsys]
+        resources:
+          nvidia.com/gpu: { demand: "8", guarantee: "2" }
+          cpu: { demand: "64" }
+  - name: research
+    teams:
+      - name: nlp
+        namespaces: [nlp-train, nlp-eval]
+        resources:
+          nvidia.com/gpu: { demand: "40", guarantee: "8" }
+          nvidia.com/mig-3g.40gb: { demand: "2" }
+          cpu: { demand: "200" }
+      - name: vision
+        namespaces: [vision]
+        resources:
+          nvidia.com/gpu.shared: { demand: "40" }
+      - name: alice
+        profiles: [alice-research]
+        resources:
+          amd.com/gpu: { demand: "8", guarantee: "4" }
+  - name: data
+    teams:
+      - name: etl
+        namespaces: [etl]
+        resources:
+          cpu: { demand: "300" }
+`;

@@ -1,0 +1,143 @@
+/**
+ * Loading what the plan routes work on (a stored plan, its teams file, the inventory it was planned on) and
+ * running the pure planner for the what-if and save routes. No HTTP here: routes validate and respond.
+ */
+import { z } from 'zod';
+import { buildQuotaChanges, type QuotaChangeSet } from '../emit/changes.js';
+import { targetsFromTeamsFile } from '../emit/inputs.js';
+import type { ClusterInventory } from '../inventory/types.js';
+import { formatQuantity } from '../quantity.js';
+import { buildPlan } from '../plan/build-plan.js';
+import type { Plan } from '../plan/plan.js';
+import { planFromJson, planToJson, type PlanJson } from '../plan/plan-json.js';
+import { parseTeamsFile, type TeamSpec, type TeamsFile } from '../plan/teams-file.js';
+import type { Store } from '../store/open.js';
+import type { StoredPlan } from '../store/plans.js';
+import { loadInventory, type SnapshotSummary } from '../store/snapshots.js';
+import { findPlan, findSnapshot } from './lookups.js';
+import { planRows, type PlanRowJson } from './team-view.js';
+import { clusterName, planRef, snapshotRef } from './validate.js';
+import { applyNodeChanges, applyTeamChanges, nodeChangeSchema, teamChangeSchema } from './what-if.js';
+import { snapshotToJson, type SnapshotJson } from './routes/snapshots.js';
+
+/** The body of `POST /api/what-if` and `POST /api/plans`. */
+export const planRequestSchema = z.strictObject({
+  /** Start from this stored plan's teams file (default: the latest plan)... */
+  plan: planRef.optional(),
+  /** ...or from this teams file text. */
+  teamsYaml: z.string().min(1).max(512 * 1024).optional(),
+  /** Plan on this snapshot (default: the base plan's snapshot, else the latest). */
+  snapshot: snapshotRef.optional(),
+  cluster: clusterName.optional(),
+  changes: z.array(teamChangeSchema).max(1000).default([]),
+  nodes: z.array(nodeChangeSchema).max(100).default([]),
+});
+export type PlanRequest = z.infer<typeof planRequestSchema>;
+
+/** A stored plan decoded: the plan value and its teams file. */
+export interface LoadedPlan {
+  stored: StoredPlan;
+  plan: Plan;
+}
+
+export function loadPlan(store: Store, ref: string, cluster?: string): LoadedPlan {
+  const stored = findPlan(store, ref, cluster === undefined ? {} : { cluster });
+  return { stored, plan: planFromJson(stored.plan, `plan ${stored.id}`) };
+}
+
+/** The snapshot a stored plan was made on, or the cluster's latest when it was made from an unstored dump. */
+export function snapshotOfPlan(store: Store, stored: StoredPlan): SnapshotSummary {
+  return findSnapshot(store, stored.snapshotId === null ? 'latest' : String(stored.snapshotId), stored.cluster);
+}
+
+export function quotaChangesOf(loaded: LoadedPlan, inventory: ClusterInventory): QuotaChangeSet {
+  const teams = parseTeamsFile(loaded.stored.teamsYaml, `teams file of plan ${loaded.stored.id}`);
+  return buildQuotaChanges({
+    plan: loaded.plan,
+    teams: targetsFromTeamsFile(teams),
+    inventory,
+    options: { cluster: loaded.stored.cluster, planId: String(loaded.stored.id) },
+  });
+}
+
+export interface PlanRowWithBaseline extends PlanRowJson {
+  /** The quota without the what-if changes; null when the team had no such allocation. */
+  baseline: string | null;
+}
+
+export interface PlanningResult {
+  cluster: string;
+  snapshot: SnapshotJson;
+  /** The plan this one started from (null when a teams file was posted). */
+  basePlanId: number | null;
+  teamsYaml: string;
+  plan: Plan;
+  json: PlanJson;
+  rows: PlanRowWithBaseline[];
+}
+
+/** Applies the request's changes and plans, without storing anything. */
+export function planRequest(store: Store, request: PlanRequest): PlanningResult {
+  const base = request.teamsYaml === undefined ? loadPlan(store, request.plan ?? 'latest', request.cluster) : null;
+  const baseYaml = request.teamsYaml ?? (base as LoadedPlan).stored.teamsYaml;
+  const snapshotRefText = request.snapshot ?? (base?.stored.snapshotId != null ? String(base.stored.snapshotId) : 'latest');
+  const snapshot = findSnapshot(store, snapshotRefText, request.cluster ?? base?.stored.cluster);
+  const inventory = loadInventory(store, snapshot.id);
+  const teamsYaml = applyTeamChanges(baseYaml, request.changes);
+  const file = request.teamsYaml === undefined ? `teams file of plan ${base?.stored.id}` : 'teams file';
+  const teams = parseTeamsFile(teamsYaml, file);
+  const changedInventory = applyNodeChanges(inventory, request.nodes);
+  const previous = base?.plan ?? null;
+  const plan = buildPlan({ teams, inventory: changedInventory, previous });
+  const baseline =
+    request.changes.length === 0 && request.nodes.length === 0
+      ? plan
+      : buildPlan({ teams: parseTeamsFile(baseYaml, file), inventory, previous });
+  const baselineQuota = new Map(baseline.allocations.map((a) => [`${a.team}\u0000${a.resource}\u0000${a.flavor ?? ''}`, a.quota]));
+  const rows = planRows(plan, inventory).map((row): PlanRowWithBaseline => {
+    const before = baselineQuota.get(`${row.team}\u0000${row.resource}\u0000${row.flavor ?? ''}`);
+    return { ...row, baseline: before === undefined ? null : formatQuantity(before) };
+  });
+  return {
+    cluster: snapshot.cluster,
+    snapshot: snapshotToJson(snapshot),
+    basePlanId: base?.stored.id ?? null,
+    teamsYaml,
+    plan,
+    json: planToJson(plan),
+    rows,
+  };
+}
+
+/** A team of the teams file as the what-if form edits it. */
+export interface TeamSpecJson {
+  team: string;
+  depth: number;
+  leaf: boolean;
+  weight: string;
+  resources: Array<{ resource: string; flavor: string | null; demand: string | null; guarantee: string | null; cap: string | null }>;
+}
+
+/** Every team of a teams file, parents before their children, with its weight and bounds as written. */
+export function teamSpecsJson(teams: TeamsFile): TeamSpecJson[] {
+  const out: TeamSpecJson[] = [];
+  const visit = (team: TeamSpec, depth: number): void => {
+    out.push({
+      team: team.path,
+      depth,
+      leaf: team.teams.length === 0,
+      // Weights are decimals in the file (parseDecimal), so this prints them as written.
+      weight: String(Number(team.weight.num) / Number(team.weight.den)),
+      resources: team.resources.map((r) => ({
+        resource: r.resource,
+        flavor: r.flavor,
+        demand: r.demand === null ? null : formatQuantity(r.demand),
+        guarantee: r.guarantee === null ? null : formatQuantity(r.guarantee),
+        cap: r.cap === null ? null : formatQuantity(r.cap),
+      })),
+    });
+    for (const child of team.teams) visit(child, depth + 1);
+  };
+  for (const team of teams.teams) visit(team, 0);
+  return out;
+}

@@ -1,0 +1,92 @@
+/**
+ * Plans: `GET /api/plans` (list), `GET /api/plans/:ref` (`latest` or an id: the plan with today's quota and use per
+ * team), `GET /api/plans/:ref/manifests.yaml` and `/pr-body.md` (the same files `quotaplan emit` writes), and
+ * `POST /api/plans` (plan with the what-if body's changes and store it; needs a writer).
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { buildManifests } from '../../emit/manifests.js';
+import { renderPrBody } from '../../emit/pr-body.js';
+import { toMultiDocument } from '../../emit/tree.js';
+import { planToJson } from '../../plan/plan-json.js';
+import { listPlans, savePlan } from '../../store/plans.js';
+import { loadInventory } from '../../store/snapshots.js';
+import type { AppDeps } from '../app.js';
+import { guardOptions } from '../app.js';
+import { requireWriter, type GuardVariables } from '../guard.js';
+import { loadPlan, planRequest, planRequestSchema, quotaChangesOf, snapshotOfPlan, teamSpecsJson } from '../planning.js';
+import { parseTeamsFile } from '../../plan/teams-file.js';
+import { planRows } from '../team-view.js';
+import { clusterName, planRef, validate } from '../validate.js';
+import { snapshotToJson } from './snapshots.js';
+
+const refParam = z.object({ ref: planRef });
+const clusterQuery = z.object({ cluster: clusterName.optional() });
+
+export function planRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
+  const { store } = deps;
+  const routes = new Hono<{ Variables: GuardVariables }>();
+
+  routes.get('/', validate('query', clusterQuery), (c) => {
+    const { cluster } = c.req.valid('query');
+    const plans = listPlans(store, cluster === undefined ? {} : { cluster });
+    return c.json({
+      plans: plans.map((p) => ({ id: p.id, cluster: p.cluster, cycle: p.cycle, snapshotId: p.snapshotId, createdAt: p.createdAt.toISOString() })),
+    });
+  });
+
+  routes.get('/:ref', validate('param', refParam), validate('query', clusterQuery), (c) => {
+    const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
+    const snapshot = snapshotOfPlan(store, loaded.stored);
+    const inventory = loadInventory(store, snapshot.id);
+    return c.json({
+      id: loaded.stored.id,
+      cluster: loaded.stored.cluster,
+      cycle: loaded.stored.cycle,
+      snapshotId: loaded.stored.snapshotId,
+      createdAt: loaded.stored.createdAt.toISOString(),
+      snapshot: snapshotToJson(snapshot),
+      teamsYaml: loaded.stored.teamsYaml,
+      teamSpecs: teamSpecsJson(parseTeamsFile(loaded.stored.teamsYaml, `teams file of plan ${loaded.stored.id}`)),
+      plan: planToJson(loaded.plan),
+      rows: planRows(loaded.plan, inventory),
+    });
+  });
+
+  routes.get('/:ref/manifests.yaml', validate('param', refParam), validate('query', clusterQuery), (c) => {
+    const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
+    const changes = quotaChangesOf(loaded, loadInventory(store, snapshotOfPlan(store, loaded.stored).id));
+    return c.body(toMultiDocument(buildManifests(changes, 'full')), 200, {
+      'Content-Type': 'application/yaml; charset=utf-8',
+      'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}.yaml"`,
+    });
+  });
+
+  routes.get('/:ref/pr-body.md', validate('param', refParam), validate('query', clusterQuery), (c) => {
+    const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
+    const changes = quotaChangesOf(loaded, loadInventory(store, snapshotOfPlan(store, loaded.stored).id));
+    return c.body(renderPrBody(changes), 200, {
+      'Content-Type': 'text/markdown; charset=utf-8',
+      'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}-pr-body.md"`,
+    });
+  });
+
+  routes.post('/', requireWriter(guardOptions(deps)), validate('json', planRequestSchema), (c) => {
+    const result = planRequest(store, c.req.valid('json'));
+    const stored = savePlan(store, {
+      cluster: result.cluster,
+      cycle: result.plan.cycle,
+      snapshotId: result.snapshot.id,
+      teamsYaml: result.teamsYaml,
+      plan: result.json,
+      createdAt: deps.clock(),
+    });
+    deps.log?.(`quotaplan serve: plan ${stored.id} saved by ${c.get('actor')}`);
+    return c.json(
+      { id: stored.id, cluster: stored.cluster, cycle: stored.cycle, snapshotId: stored.snapshotId, createdAt: stored.createdAt.toISOString(), savedBy: c.get('actor') },
+      201,
+    );
+  });
+
+  return routes;
+}

@@ -1,0 +1,28 @@
+/**
+ * `GET /api/teams?plan=latest|ID&snapshot=latest|ID`: the team tree of a plan with, per team and resource, the quota
+ * in force and the use in the snapshot (default: the latest), and the plan's quota.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { loadInventory } from '../../store/snapshots.js';
+import type { AppDeps } from '../app.js';
+import { findSnapshot } from '../lookups.js';
+import { loadPlan } from '../planning.js';
+import { teamTree } from '../team-view.js';
+import { clusterName, planRef, snapshotRef, validate } from '../validate.js';
+import { snapshotToJson } from './snapshots.js';
+
+const teamsQuery = z.object({ plan: planRef.default('latest'), snapshot: snapshotRef.default('latest'), cluster: clusterName.optional() });
+
+export function teamRoutes(deps: AppDeps): Hono {
+  return new Hono().get('/', validate('query', teamsQuery), (c) => {
+    const query = c.req.valid('query');
+    const loaded = loadPlan(deps.store, query.plan, query.cluster);
+    const snapshot = findSnapshot(deps.store, query.snapshot, loaded.stored.cluster);
+    return c.json({
+      plan: { id: loaded.stored.id, cycle: loaded.stored.cycle, createdAt: loaded.stored.createdAt.toISOString() },
+      snapshot: snapshotToJson(snapshot),
+      teams: teamTree(loaded.plan, loadInventory(deps.store, snapshot.id)),
+    });
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * What-if: `POST /api/what-if` plans the request's changes without storing anything (open to readers: it changes
+ * nothing); `GET /api/what-if/shapes` lists the node shapes hypothetical nodes can copy.
+ */
+import { Hono } from 'hono';
+import { planToJson } from '../../plan/plan-json.js';
+import { loadInventory } from '../../store/snapshots.js';
+import type { AppDeps } from '../app.js';
+import { findSnapshot } from '../lookups.js';
+import { planRequest, planRequestSchema } from '../planning.js';
+import { validate } from '../validate.js';
+import { nodeShapes } from '../what-if.js';
+import { snapshotQuery } from './capacity.js';
+
+export function whatIfRoutes(deps: AppDeps): Hono {
+  const routes = new Hono();
+  routes.get('/shapes', validate('query', snapshotQuery), (c) => {
+    const query = c.req.valid('query');
+    const snapshot = findSnapshot(deps.store, query.snapshot, query.cluster);
+    return c.json({ snapshotId: snapshot.id, shapes: nodeShapes(loadInventory(deps.store, snapshot.id)) });
+  });
+  routes.post('/', validate('json', planRequestSchema), (c) => {
+    const result = planRequest(deps.store, c.req.valid('json'));
+    return c.json({
+      cluster: result.cluster,
+      snapshot: result.snapshot,
+      basePlanId: result.basePlanId,
+      teamsYaml: result.teamsYaml,
+      plan: planToJson(result.plan),
+      rows: result.rows,
+    });
+  });
+  return routes;
+}

@@ -1,0 +1,194 @@
+/**
+ * What the Plan and Teams pages show about teams: for each team and resource, the quota in force today, the
+ * current use and the planned quota. Pure: the routes pass the plan and the inventory in.
+ *
+ * "In force today" for a set of namespaces is the sum over the namespaces of each namespace's effective limit:
+ * the minimum over its ResourceQuotas (each one is enforced; domain.md section 2), or, with no ResourceQuota, the
+ * hard of the Kubeflow Profile owning it. Only request keys count: `requests.<name>`, and bare `cpu` / `memory`
+ * (which mean requests); `limits.*` and bare extended names are not what the planner divides.
+ */
+import type { ClusterInventory } from '../inventory/types.js';
+import type { Allocation, Plan } from '../plan/plan.js';
+import { addQuantities, formatQuantity, minQuantity, subtractQuantities, ZERO_QUANTITY, type Quantity } from '../quantity.js';
+
+const BARE_REQUEST_KEYS = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
+/** The resource a quota key limits requests of, or null (limits, object counts, unenforced bare extended names). */
+export function requestedResourceOfKey(key: string): string | null {
+  if (key.startsWith('requests.')) return key.slice('requests.'.length);
+  return BARE_REQUEST_KEYS.has(key) ? key : null;
+}
+
+/** Per namespace: resource -> the effective request limit in force. */
+export function effectiveHardByNamespace(inventory: ClusterInventory): Map<string, Map<string, Quantity>> {
+  const out = new Map<string, Map<string, Quantity>>();
+  for (const quota of inventory.resourceQuotas) {
+    // A scoped quota (PriorityClass, Terminating, ...) limits only some pods: it is not the namespace's limit.
+    if (quota.scopes.length > 0 || quota.scopeSelector.length > 0) continue;
+    const limits = out.get(quota.namespace) ?? new Map<string, Quantity>();
+    for (const [key, amount] of Object.entries(quota.hard)) {
+      const resource = requestedResourceOfKey(key);
+      if (resource === null) continue;
+      const existing = limits.get(resource);
+      limits.set(resource, existing === undefined ? amount : minQuantity(existing, amount));
+    }
+    out.set(quota.namespace, limits);
+  }
+  for (const profile of inventory.profiles) {
+    if (out.has(profile.namespace)) continue; // the profile controller's kf-resource-quota is already counted
+    const limits = new Map<string, Quantity>();
+    for (const [key, amount] of Object.entries(profile.hard)) {
+      const resource = requestedResourceOfKey(key);
+      if (resource !== null) limits.set(resource, amount);
+    }
+    out.set(profile.namespace, limits);
+  }
+  return out;
+}
+
+export interface TeamFigures {
+  /** Effective quota in force today, summed over the team's namespaces; null when none of them limits it. */
+  current: Quantity | null;
+  /** Requests of the team's namespaces in the inventory. */
+  used: Quantity;
+}
+
+export class TeamFigureReader {
+  private readonly hard: Map<string, Map<string, Quantity>>;
+  private readonly requests: Map<string, ClusterInventory['namespaces'][number]['requests']>;
+
+  constructor(inventory: ClusterInventory) {
+    this.hard = effectiveHardByNamespace(inventory);
+    this.requests = new Map(inventory.namespaces.map((ns) => [ns.name, ns.requests]));
+  }
+
+  figures(namespaces: readonly string[], resource: string): TeamFigures {
+    let current: Quantity | null = null;
+    let used: Quantity = ZERO_QUANTITY;
+    for (const namespace of namespaces) {
+      const limit = this.hard.get(namespace)?.get(resource);
+      if (limit !== undefined) current = current === null ? limit : addQuantities(current, limit);
+      const request = this.requests.get(namespace)?.[resource];
+      if (request !== undefined) used = addQuantities(used, request);
+    }
+    return { current, used };
+  }
+}
+
+export interface PlanRowJson {
+  team: string;
+  /** Depth in the team tree (0 = top level). */
+  depth: number;
+  leaf: boolean;
+  resource: string;
+  flavor: string | null;
+  /** In force today (null: not limited, or per flavor, which a ResourceQuota cannot express). */
+  current: string | null;
+  proposed: string;
+  /** proposed - current; null when current is null. */
+  change: string | null;
+  used: string | null;
+  guarantee: string;
+  demand: string | null;
+  cap: string | null;
+  binding: Allocation['binding'];
+  explanation: string;
+  terminal: boolean;
+  /** Current use above the proposed quota. */
+  overQuota: boolean;
+}
+
+function namespacesByTeam(plan: Plan): Map<string, { namespaces: string[]; leaf: boolean }> {
+  return new Map(plan.teams.map((team) => [team.team, { namespaces: team.namespaces, leaf: team.leaf }]));
+}
+
+/** One row per allocation of the plan, in the plan's order (team path, resource, flavor). */
+export function planRows(plan: Plan, inventory: ClusterInventory): PlanRowJson[] {
+  const reader = new TeamFigureReader(inventory);
+  const teams = namespacesByTeam(plan);
+  return plan.allocations.map((allocation): PlanRowJson => {
+    const team = teams.get(allocation.team) ?? { namespaces: [], leaf: true };
+    const figures = allocation.flavor === null ? reader.figures(team.namespaces, allocation.resource) : null;
+    const current = figures?.current ?? null;
+    const used = allocation.used;
+    return {
+      team: allocation.team,
+      depth: allocation.team.split('/').length - 1,
+      leaf: team.leaf,
+      resource: allocation.resource,
+      flavor: allocation.flavor,
+      current: current === null ? null : formatQuantity(current),
+      proposed: formatQuantity(allocation.quota),
+      change: current === null ? null : formatQuantity(subtractQuantities(allocation.quota, current)),
+      used: used === null ? null : formatQuantity(used),
+      guarantee: formatQuantity(allocation.guarantee),
+      demand: allocation.demand === null ? null : formatQuantity(allocation.demand),
+      cap: allocation.cap === null ? null : formatQuantity(allocation.cap),
+      binding: allocation.binding,
+      explanation: allocation.explanation,
+      terminal: allocation.terminal,
+      overQuota: used !== null && used.nanos > allocation.quota.nanos,
+    };
+  });
+}
+
+export interface TeamResourceJson {
+  resource: string;
+  /** In force today over the team's namespaces; null when nothing limits it. */
+  current: string | null;
+  used: string;
+  /** The plan's quota (summed over flavors); null when the plan gives this team none of it. */
+  planned: string | null;
+  /** Numbers for drawing bars only (never fed back into quota arithmetic). */
+  values: { current: number | null; used: number; planned: number | null };
+}
+
+export interface TeamNodeJson {
+  team: string;
+  name: string;
+  leaf: boolean;
+  namespaces: string[];
+  resources: TeamResourceJson[];
+  teams: TeamNodeJson[];
+}
+
+/** A quantity as a plain number for drawing (bar lengths, chart points). */
+export function drawingNumber(q: Quantity): number {
+  return Number(q.nanos) / 1e9;
+}
+
+/** The team tree of a plan with, per resource the team shares in, today's quota, use and the planned quota. */
+export function teamTree(plan: Plan, inventory: ClusterInventory): TeamNodeJson[] {
+  const reader = new TeamFigureReader(inventory);
+  const planned = new Map<string, Map<string, Quantity>>();
+  for (const allocation of plan.allocations) {
+    const byResource = planned.get(allocation.team) ?? new Map<string, Quantity>();
+    const existing = byResource.get(allocation.resource);
+    byResource.set(allocation.resource, existing === undefined ? allocation.quota : addQuantities(existing, allocation.quota));
+    planned.set(allocation.team, byResource);
+  }
+  const nodes = new Map<string, TeamNodeJson>();
+  const roots: TeamNodeJson[] = [];
+  for (const team of plan.teams) {
+    const resources = [...(planned.get(team.team) ?? new Map<string, Quantity>()).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([resource, quota]): TeamResourceJson => {
+        const { current, used } = reader.figures(team.namespaces, resource);
+        return {
+          resource,
+          current: current === null ? null : formatQuantity(current),
+          used: formatQuantity(used),
+          planned: formatQuantity(quota),
+          values: { current: current === null ? null : drawingNumber(current), used: drawingNumber(used), planned: drawingNumber(quota) },
+        };
+      });
+    const name = team.team.split('/').pop() ?? team.team;
+    const node: TeamNodeJson = { team: team.team, name, leaf: team.leaf, namespaces: [...team.namespaces], resources, teams: [] };
+    nodes.set(team.team, node);
+    const parentPath = team.team.includes('/') ? team.team.slice(0, team.team.lastIndexOf('/')) : null;
+    const parent = parentPath === null ? undefined : nodes.get(parentPath);
+    if (parent === undefined) roots.push(node);
+    else parent.teams.push(node);
+  }
+  return roots;
+}
