@@ -1,0 +1,48 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAllDocuments } from 'yaml';
+import { renderRbac } from '../../../src/commands/rbac.js';
+
+function documents(text: string): Record<string, unknown>[] {
+  return parseAllDocuments(text).map((doc) => doc.toJS() as Record<string, unknown>);
+}
+
+describe('quotaplan rbac', () => {
+  it('grants only `list`, one rule per resource the collector reads, to a quotaplan ServiceAccount by default', () => {
+    const [role, binding] = documents(renderRbac({}));
+    assert.deepEqual(role?.rules, [
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['resourcequotas'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['limitranges'], verbs: ['list'] },
+      { apiGroups: ['kubeflow.org'], resources: ['profiles'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+    ]);
+    assert.deepEqual([role?.kind, (role?.metadata as { name: string }).name], ['ClusterRole', 'quotaplan-collector']);
+    assert.deepEqual(binding?.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'quotaplan-collector' });
+    assert.deepEqual(binding?.subjects, [{ kind: 'ServiceAccount', name: 'quotaplan', namespace: 'quotaplan' }]);
+  });
+
+  it('prints the apply permissions on their own with --write', () => {
+    const [role, binding] = documents(renderRbac({ write: true, user: 'alice@example.com' }));
+    assert.deepEqual(role?.rules, [
+      { apiGroups: [''], resources: ['resourcequotas'], verbs: ['get', 'create', 'patch'] },
+      { apiGroups: [''], resources: ['limitranges'], verbs: ['get', 'create', 'patch'] },
+      { apiGroups: ['kubeflow.org'], resources: ['profiles'], verbs: ['get', 'patch'] },
+    ]);
+    assert.equal((role?.metadata as { name: string }).name, 'quotaplan-apply');
+    assert.deepEqual(binding?.subjects, [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice@example.com' }]);
+  });
+
+  it('binds a group or a named ServiceAccount', () => {
+    assert.deepEqual(documents(renderRbac({ group: 'planners' }))[1]?.subjects, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'planners' }]);
+    assert.deepEqual(documents(renderRbac({ serviceAccount: 'ops/collector' }))[1]?.subjects, [{ kind: 'ServiceAccount', name: 'collector', namespace: 'ops' }]);
+  });
+
+  it('rejects a ServiceAccount that is not NAMESPACE/NAME', () => {
+    assert.throws(() => renderRbac({ serviceAccount: 'collector' }), {
+      name: 'ValidationError',
+      message: '--service-account must be NAMESPACE/NAME (lowercase DNS names), got "collector"',
+    });
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ApiNetworkError, ApiResponseError, createTransport, retryAfterOf } from '../../../src/collect/transport.js';
+import { describeApiFailure } from '../../../src/collect/api-errors.js';
+import { ExternalError } from '../../../src/errors.js';
+
+/** A kubeconfig for an http:// server (client-node allows that only with insecure-skip-tls-verify). */
+function configFor(server: string, token = 'secret-token'): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [{ name: 'c', server, skipTLSVerify: true }],
+    users: [{ name: 'u', token }],
+    contexts: [{ name: 'lab', cluster: 'c', user: 'u' }],
+    currentContext: 'lab',
+  });
+  return config;
+}
+
+const where = { verb: 'list', group: '', resource: 'pods', context: 'lab', attempts: 6 };
+
+describe('createTransport against a loopback server', () => {
+  let server: http.Server;
+  let base: string;
+  const seen: { url: string; authorization?: string; acceptEncoding?: string }[] = [];
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      seen.push({ url: req.url ?? '', authorization: req.headers.authorization, acceptEncoding: req.headers['accept-encoding'] as string });
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/api/v1/nodes') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'NodeList', items: [{ metadata: { name: 'n1' } }] }));
+      } else if (url.pathname === '/api/v1/gzipped') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(gzipSync(JSON.stringify({ items: ['zipped'] })));
+      } else if (url.pathname === '/api/v1/throttled') {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3' });
+        res.end(JSON.stringify({ kind: 'Status', status: 'Failure', message: 'too many requests', reason: 'TooManyRequests', code: 429 }));
+      } else if (url.pathname === '/api/v1/pods') {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            status: 'Failure',
+            message: 'pods is forbidden: User "bob" cannot list resource "pods" in API group "" at the cluster scope',
+            reason: 'Forbidden',
+            details: { kind: 'pods' },
+            code: 403,
+          }),
+        );
+      } else if (url.pathname === '/api/v1/cut') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"items": [');
+        setImmediate(() => res.socket?.destroy());
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('404 page not found');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('sends the bearer token and query, asks for gzip, and parses the JSON body', async () => {
+    const transport = createTransport(configFor(base));
+    try {
+      assert.deepEqual(await transport.getJson('/api/v1/nodes', { limit: '2', continue: 'a b' }), { kind: 'NodeList', items: [{ metadata: { name: 'n1' } }] });
+      assert.deepEqual(seen.at(-1), { url: '/api/v1/nodes?limit=2&continue=a+b', authorization: 'Bearer secret-token', acceptEncoding: 'gzip' });
+      assert.deepEqual(await transport.getJson('/api/v1/gzipped'), { items: ['zipped'] });
+    } finally {
+      transport.close();
+    }
+  });
+
+  it('turns an error answer into ApiResponseError with its Status and Retry-After', async () => {
+    const transport = createTransport(configFor(base));
+    try {
+      await assert.rejects(transport.getJson('/api/v1/throttled'), (error) => {
+        assert.ok(error instanceof ApiResponseError);
+        assert.deepEqual([error.statusCode, error.status?.reason, error.retryAfterMs], [429, 'TooManyRequests', 3000]);
+        return true;
+      });
+      await assert.rejects(transport.getJson('/apis/kubeflow.org/v1/profiles'), (error) => {
+        assert.ok(error instanceof ApiResponseError);
+        assert.deepEqual([error.statusCode, error.status], [404, undefined]);
+        return true;
+      });
+    } finally {
+      transport.close();
+    }
+  });
+
+  it('reports a body cut short as a reset connection', async () => {
+    const transport = createTransport(configFor(base));
+    try {
+      await assert.rejects(transport.getJson('/api/v1/cut'), (error) => error instanceof ApiNetworkError && error.code === 'ECONNRESET');
+    } finally {
+      transport.close();
+    }
+  });
+
+  it('explains a 403 with the verb and resource refused and where to get the role', async () => {
+    const transport = createTransport(configFor(base));
+    try {
+      const error = await transport.getJson('/api/v1/pods').then(() => undefined, (e: unknown) => e);
+      const explained = describeApiFailure(error, { ...where, server: base });
+      assert.ok(explained instanceof ExternalError);
+      assert.equal(
+        explained.message,
+        `forbidden: the identity of context "lab" may not list pods (API group "" (core)) at ${base}: ` +
+          'pods is forbidden: User "bob" cannot list resource "pods" in API group "" at the cluster scope; ' +
+          'grant the read-only ClusterRole printed by `quotaplan rbac`',
+      );
+    } finally {
+      transport.close();
+    }
+  });
+
+  it('explains a refused connection as an unreachable server, naming the URL', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const transport = createTransport(configFor(url));
+    try {
+      const error = await transport.getJson('/api/v1/nodes').then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ApiNetworkError);
+      assert.equal(error.code, 'ECONNREFUSED');
+      assert.equal(
+        (describeApiFailure(error, { ...where, server: url }) as Error).message,
+        `cannot reach the Kubernetes API server at ${url} (context "lab"): ECONNREFUSED; check the server address in the kubeconfig and that the cluster is up`,
+      );
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+describe('retryAfterOf', () => {
+  it('reads seconds, an HTTP date, or the Status details', () => {
+    const now = Date.parse('2026-11-28T04:00:00Z');
+    assert.equal(retryAfterOf('2', undefined, now), 2000);
+    assert.equal(retryAfterOf('Sat, 28 Nov 2026 04:00:05 GMT', undefined, now), 5000);
+    assert.equal(retryAfterOf('Sat, 28 Nov 2026 03:00:00 GMT', undefined, now), 0);
+    assert.equal(retryAfterOf(undefined, { details: { retryAfterSeconds: 4 } }, now), 4000);
+    assert.equal(retryAfterOf('soon', undefined, now), undefined);
+  });
+});
