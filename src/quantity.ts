@@ -211,8 +211,6 @@ function parseWithPath(text: string, source: QuantitySource): { quantity: Quanti
     // Go: a BinarySI value strictly between 0 and 1 is re-labelled DecimalSI "to avoid rounding".
     if (nanos > 0n && nanos < NANOS_PER_UNIT) format = 'DecimalSI';
   }
-  // ParseQuantity special-cases "0" as DecimalSI; every other zero keeps its suffix's family.
-  if (text === '0') format = 'DecimalSI';
   const quantity = freeze(scanned.negative ? -nanos : nanos, format);
   return { quantity, fastPath, scanned, multiplier };
 }
