@@ -1,5 +1,5 @@
 /**
- * `quotaplan inventory --from-file DUMP [-o table|json]`: what the cluster has, per node, namespace, pool and
+ * `quotaplan inventory --from-file DUMP | --snapshot ID|latest [-o table|json]`: what the cluster has, per node, namespace, pool and
  * model, and what is plannable. Reading, building and printing stay separate: the source gives a
  * ClusterInventory, the printers read that one value.
  */
@@ -38,10 +38,7 @@ export function inventoryCommand(): Command {
     });
 }
 
-/**
- * Where the inventory comes from. One source today (`--from-file`); a stored snapshot (`--snapshot ID|latest`)
- * plugs in here as another branch returning the same ClusterInventory.
- */
+/** Where the inventory comes from: a dump file or a stored snapshot, either way the same ClusterInventory. */
 export async function loadInventory(flags: InventoryFlags): Promise<ClusterInventory> {
   if (flags.fromFile !== undefined) return inventoryFromDumpFile(flags.fromFile);
   if (flags.snapshot !== undefined) {
