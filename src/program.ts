@@ -10,6 +10,7 @@ import { inventoryCommand } from './commands/inventory.js';
 import { planCommand } from './commands/plan.js';
 import { rbacCommand } from './commands/rbac.js';
 import { emitCommand } from './commands/emit.js';
+import { applyCommand } from './commands/apply.js';
 
 export function buildProgram(): Command {
   const program = new Command('quotaplan')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(planCommand());
   program.addCommand(rbacCommand());
   program.addCommand(emitCommand());
+  program.addCommand(applyCommand());
   return program;
 }
 

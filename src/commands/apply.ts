@@ -1,0 +1,91 @@
+/**
+ * `quotaplan apply --plan ID|latest [--dry-run] [--yes] [--force-conflicts] [--kubeconfig F] [--context C]`:
+ * server-side apply (field manager `quotaplan`) of a plan's quotas. Always a server dry run and a diff first;
+ * the real apply only with --yes. Conflicts with other field managers stop it (exit 4) unless --force-conflicts.
+ */
+import { Command } from 'commander';
+import { applyManifests, renderApplyReport, type ApplyReport } from '../apply/apply.js';
+import { createApplyApi } from '../apply/api.js';
+import { loadClusterTarget } from '../collect/kubeconfig.js';
+import { buildManifests } from '../emit/manifests.js';
+import { ConflictError, ExternalError } from '../errors.js';
+import { addChangeSetOptions, loadQuotaChanges, type ChangeSetFlags } from './emit.js';
+
+export interface ApplyFlags extends ChangeSetFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  forceConflicts?: boolean;
+  kubeconfig?: string;
+  context?: string;
+}
+
+export interface ApplyOutput {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export function applyCommand(): Command {
+  const command = new Command('apply')
+    .description("server-side apply a plan's quotas (dry run and diff first; --yes to apply)")
+    .option('--dry-run', 'only the server dry run and the diff, even with --yes')
+    .option('--yes', 'apply after a clean dry run')
+    .option('--force-conflicts', 'take over fields another field manager owns')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context (default: the current context)');
+  addChangeSetOptions(command);
+  return command
+    .showHelpAfterError()
+    .exitOverride()
+    .action(async (flags: ApplyFlags) => {
+      await runApply(flags, {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+      });
+    });
+}
+
+/** Runs the apply and prints the report; throws ConflictError / ExternalError when something stopped it. */
+export async function runApply(flags: ApplyFlags, output: ApplyOutput): Promise<ApplyReport> {
+  const changes = await loadQuotaChanges(flags);
+  const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
+  if (target.context !== changes.cluster) {
+    output.stderr(`apply: plan ${changes.planId} is of cluster "${changes.cluster}"; applying to context "${target.context}" (${target.server})\n`);
+  }
+  for (const flag of changes.teams.flatMap((t) => t.flags)) output.stderr(`warning: ${flag.message}\n`);
+
+  const api = createApplyApi(target.config);
+  let report: ApplyReport;
+  try {
+    report = await applyManifests({
+      api,
+      manifests: buildManifests(changes, 'apply'),
+      apply: flags.yes === true && flags.dryRun !== true,
+      forceConflicts: flags.forceConflicts === true,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ExternalError(`apply to ${target.server} (context "${target.context}") failed: ${message}`, { cause: error });
+  } finally {
+    api.close();
+  }
+  output.stdout(renderApplyReport(report, { dryRunOnly: flags.dryRun === true }));
+
+  const conflicts = report.outcomes.flatMap((o) =>
+    o.conflicts.map((c) => `${o.manifest.kind} ${o.manifest.kind === 'Profile' ? '' : `${o.manifest.namespace}/`}${o.manifest.name} ${c.field} (owned by "${c.manager}")`),
+  );
+  if (conflicts.length > 0) {
+    throw new ConflictError(
+      `${conflicts.length} field${conflicts.length === 1 ? '' : 's'} owned by other field managers: ${conflicts.join('; ')}; ` +
+        'nothing applied (re-run with --force-conflicts to take them over)',
+    );
+  }
+  const failed = report.outcomes.filter((o) => o.error !== null);
+  if (failed.length > 0) {
+    throw new ExternalError(
+      `the server dry run refused ${failed.length} object${failed.length === 1 ? '' : 's'}: ` +
+        failed.map((o) => `${o.manifest.kind} ${o.manifest.name}: ${o.error}`).join('; ') +
+        '; nothing applied',
+    );
+  }
+  return report;
+}
