@@ -35,12 +35,15 @@ describe('a real control plane enforces ResourceQuota and RBAC', await controlPl
     await plane?.stop();
   });
 
-  /** Waits until kube-controller-manager has copied the quota's spec to status: admission reads status.hard. */
+  /**
+   * Waits for kube-controller-manager's first sync of the quota: admission ignores a quota without status.hard
+   * and refuses with `status unknown for quota` while status.used lacks the resource.
+   */
   async function quotaReadyFor(namespace: string, name: string): Promise<V1ResourceQuota> {
-    return waitUntil(`ResourceQuota ${namespace}/${name} status.hard`, 30_000, async () => {
+    return waitUntil(`ResourceQuota ${namespace}/${name} status.hard and status.used`, 30_000, async () => {
       plane.assertRunning();
       const quota = await plane.admin.core.readNamespacedResourceQuota({ namespace, name });
-      return quota.status?.hard?.[gpu] !== undefined ? quota : undefined;
+      return quota.status?.hard?.[gpu] !== undefined && quota.status.used?.[gpu] !== undefined ? quota : undefined;
     });
   }
 

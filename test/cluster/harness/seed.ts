@@ -5,8 +5,8 @@
  * fire in the cluster the dump came from:
  *   1. Namespaces, Nodes, Profiles and other cluster-scoped objects;
  *   2. Pods (bound by `spec.nodeName`), then their status (phase) through the status subresource;
- *   3. LimitRanges and ResourceQuotas last: a dumped pod already carries its LimitRange defaults, and a quota
- *      created before its pods would reject them until the quota controller first fills `status`.
+ *   3. LimitRanges and ResourceQuotas last: a dumped pod already carries its LimitRange defaults, and a dump may
+ *      hold more than its quota allows (a quota lowered after the pods started), which admission would refuse.
  * Within a phase up to `concurrency` requests are in flight over keep-alive connections.
  *
  * Server-owned metadata (uid, resourceVersion, managedFields, ...) is dropped; so are ownerReferences (the garbage
