@@ -166,6 +166,12 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
     assert.match(report, /^ {2}spec\.hard\.requests\.nvidia\.com\/gpu: \(none\) -> 2$/m);
     assert.match(report, /^nothing applied: 2 new, 0 changed, 0 unchanged, 2 in conflict, 0 failed$/m);
     assert.deepEqual(quantityValues((await readQuota('fraud', 'gpu-quota')).spec?.hard), quantityValues({ [gpu]: '6', pods: '20' }));
+    // Not even the objects without a conflict were applied.
+    const absent = await readQuota('team-a', 'quotaplan').then(
+      () => 'exists',
+      (e: { code?: number }) => e.code,
+    );
+    assert.equal(absent, 404);
   });
 
   test('with --force-conflicts and --yes the quotas are applied, keys of others kept, kf-resource-quota untouched', async () => {

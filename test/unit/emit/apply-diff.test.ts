@@ -1,0 +1,126 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { conflictsOf, diffObjects } from '../../../src/apply/diff.js';
+import { renderApplyReport, type ApplyReport } from '../../../src/apply/apply.js';
+import { objectPath, type LiveObject } from '../../../src/apply/api.js';
+import { buildQuotaChanges } from '../../../src/emit/changes.js';
+import { buildManifests, type Manifest } from '../../../src/emit/manifests.js';
+import { allocation, inventory, namespace, plan } from './builders.js';
+
+const quota = (hard: Record<string, string>, labels: Record<string, string> = {}): LiveObject => ({
+  apiVersion: 'v1',
+  kind: 'ResourceQuota',
+  metadata: { name: 'q', namespace: 'ns', labels, managedFields: [{ manager: 'x' }] },
+  spec: { hard },
+});
+
+describe('diffObjects', () => {
+  it('compares quantities by value: 2000m and 2 are the same', () => {
+    assert.deepEqual(diffObjects(quota({ 'requests.cpu': '2000m' }), quota({ 'requests.cpu': '2' })), { state: 'unchanged', changes: [] });
+  });
+
+  it('lists changed, added and removed fields of spec, labels and annotations, ignoring server metadata', () => {
+    const diff = diffObjects(
+      quota({ 'requests.nvidia.com/gpu': '16', pods: '10' }),
+      quota({ 'requests.nvidia.com/gpu': '12', 'requests.cpu': '4' }, { 'app.kubernetes.io/managed-by': 'quotaplan' }),
+    );
+    assert.deepEqual(diff, {
+      state: 'changed',
+      changes: [
+        { path: 'metadata.labels.app.kubernetes.io/managed-by', before: null, after: 'quotaplan' },
+        { path: 'spec.hard.pods', before: '10', after: null },
+        { path: 'spec.hard.requests.cpu', before: null, after: '4' },
+        { path: 'spec.hard.requests.nvidia.com/gpu', before: '16', after: '12' },
+      ],
+    });
+  });
+
+  it('calls an object that does not exist yet new', () => {
+    assert.equal(diffObjects(null, quota({ pods: '1' })).state, 'new');
+  });
+});
+
+describe('conflictsOf', () => {
+  it('reads the manager and field of each FieldManagerConflict cause of a 409', () => {
+    assert.deepEqual(
+      conflictsOf({
+        code: 409,
+        reason: 'Conflict',
+        message: 'Apply failed with 1 conflict: conflict with "gitops-controller" using v1: .spec.hard.requests.nvidia.com/gpu',
+        details: {
+          causes: [
+            { reason: 'FieldManagerConflict', message: 'conflict with "gitops-controller" using v1', field: '.spec.hard.requests.nvidia.com/gpu' },
+          ],
+        },
+      }),
+      [{ manager: 'gitops-controller', field: '.spec.hard.requests.nvidia.com/gpu' }],
+    );
+  });
+});
+
+describe('objectPath', () => {
+  it('addresses namespaced core objects and cluster-scoped Profiles', () => {
+    assert.equal(objectPath({ kind: 'ResourceQuota', name: 'q', namespace: 'ns' }), '/api/v1/namespaces/ns/resourcequotas/q');
+    assert.equal(objectPath({ kind: 'LimitRange', name: 'l', namespace: 'ns' }), '/api/v1/namespaces/ns/limitranges/l');
+    assert.equal(objectPath({ kind: 'Profile', name: 'alice' }), '/apis/kubeflow.org/v1/profiles/alice');
+  });
+});
+
+describe('renderApplyReport', () => {
+  const manifests = buildManifests(
+    buildQuotaChanges({
+      plan: plan([allocation('a', 'nvidia.com/gpu', '2'), allocation('b', 'nvidia.com/gpu', '3')]),
+      teams: [
+        { team: 'a', namespaces: ['a'] },
+        { team: 'b', namespaces: ['b'] },
+      ],
+      inventory: inventory({ namespaces: [namespace('a'), namespace('b')] }),
+      options: { cluster: 'c', planId: '1' },
+    }),
+    'apply',
+  );
+  const [a, b] = manifests as [Manifest, Manifest];
+
+  it('shows each field change, each conflict with its manager, and says nothing was applied', () => {
+    const report: ApplyReport = {
+      applied: false,
+      forced: false,
+      outcomes: [
+        {
+          manifest: a,
+          diff: { state: 'changed', changes: [{ path: 'spec.hard.requests.nvidia.com/gpu', before: '4', after: '2' }] },
+          conflicts: [],
+          error: null,
+          applied: false,
+        },
+        { manifest: b, diff: null, conflicts: [{ manager: 'argocd', field: '.spec.hard.requests.nvidia.com/gpu' }], error: null, applied: false },
+      ],
+    };
+    assert.equal(
+      renderApplyReport(report, { dryRunOnly: false }),
+      'ResourceQuota a/quotaplan: changed\n' +
+        '  spec.hard.requests.nvidia.com/gpu: 4 -> 2\n' +
+        'ResourceQuota b/quotaplan: CONFLICT with other field managers:\n' +
+        '  .spec.hard.requests.nvidia.com/gpu is owned by "argocd"\n' +
+        'nothing applied: 0 new, 1 changed, 0 unchanged, 1 in conflict, 0 failed\n',
+    );
+  });
+
+  it('asks for --yes after a clean dry run, and names a refusal', () => {
+    const clean: ApplyReport = {
+      applied: false,
+      forced: false,
+      outcomes: [{ manifest: a, diff: { state: 'new', changes: [] }, conflicts: [], error: null, applied: false }],
+    };
+    assert.equal(renderApplyReport(clean, { dryRunOnly: false }), 'ResourceQuota a/quotaplan: new\nserver dry run: 1 new, 0 changed, 0 unchanged, 0 in conflict, 0 failed; re-run with --yes to apply\n');
+    const refused: ApplyReport = {
+      applied: false,
+      forced: false,
+      outcomes: [{ manifest: b, diff: null, conflicts: [], error: 'HTTP 404: namespaces "b" not found', applied: false }],
+    };
+    assert.equal(
+      renderApplyReport(refused, { dryRunOnly: true }),
+      'ResourceQuota b/quotaplan: FAILED HTTP 404: namespaces "b" not found\nnothing applied: 0 new, 0 changed, 0 unchanged, 0 in conflict, 1 failed\n',
+    );
+  });
+});
