@@ -179,15 +179,24 @@ function describe(text: string, source: QuantitySource): string {
   return `${where === '' ? '' : `${where}: `}invalid quantity ${JSON.stringify(text)}`;
 }
 
-const REASON_TEXT: Record<QuantityErrorReason, string> = {
-  format: 'expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki..Ei or an e/E exponent)',
-  suffix: 'unknown suffix',
-  numeric: 'no digits in the number',
-  range: `magnitude 10^${MAX_DECIMAL_DIGITS} or more is beyond what quotaplan represents`,
-};
+const SUFFIX_HELP = 'suffixes are n u m k M G T P E, Ki Mi Gi Ti Pi Ei, or e/E and an exponent';
 
-function fail(text: string, reason: QuantityErrorReason, source: QuantitySource): never {
-  throw new QuantityError(`${describe(text, source)}: ${REASON_TEXT[reason]}`, reason, { ...source, value: text });
+function reasonText(reason: QuantityErrorReason, suffix: string): string {
+  switch (reason) {
+    case 'format':
+      return 'expected a number and a suffix, like 500m, 1.5Gi or 2e3';
+    case 'suffix':
+      return `unknown suffix ${JSON.stringify(suffix)} (${SUFFIX_HELP})`;
+    case 'numeric':
+      return 'the number has no digits';
+    case 'range':
+      return `magnitude 10^${MAX_DECIMAL_DIGITS} or more is beyond what quotaplan represents`;
+  }
+}
+
+function fail(text: string, reason: QuantityErrorReason, source: QuantitySource, suffix = ''): never {
+  const message = `${describe(text, source)}: ${reasonText(reason, suffix)}`;
+  throw new QuantityError(message, reason, { ...source, value: text });
 }
 
 /** Parse like Go's resource.ParseQuantity; throws QuantityError on what Go rejects. */
@@ -199,7 +208,7 @@ function parseWithPath(text: string, source: QuantitySource): { quantity: Quanti
   const scanned = scanQuantity(text);
   if (scanned === undefined) fail(text, 'format', source);
   const multiplier = interpretSuffix(scanned.suffix);
-  if (multiplier === undefined) fail(text, 'suffix', source);
+  if (multiplier === undefined) fail(text, 'suffix', source, scanned.suffix);
   const fastPath = takesFastPath(scanned, multiplier);
   if (!fastPath && !scanned.hasDigits) fail(text, 'numeric', source);
   if (exceedsDecimalLimit(scanned, multiplier)) fail(text, 'range', source);
