@@ -58,15 +58,14 @@ CREATE TABLE `namespace_usage` (
 	`namespace` text NOT NULL,
 	`first_seq` integer NOT NULL,
 	`last_seq` integer NOT NULL,
-	`entry_blob` integer NOT NULL,
+	`facts_blob` integer NOT NULL,
 	`requests` text NOT NULL,
 	`pods` integer NOT NULL,
 	FOREIGN KEY (`cluster_id`) REFERENCES `clusters`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`entry_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`facts_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE INDEX `namespace_usage_cluster_last` ON `namespace_usage` (`cluster_id`,`last_seq`);--> statement-breakpoint
-CREATE INDEX `namespace_usage_cluster_ns_first` ON `namespace_usage` (`cluster_id`,`namespace`,`first_seq`);--> statement-breakpoint
 CREATE TABLE `plans` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`cluster_id` integer NOT NULL,
@@ -92,6 +91,7 @@ CREATE TABLE `snapshots` (
 	`nodes_blob` integer NOT NULL,
 	`node_usage_blob` integer NOT NULL,
 	`quotas_blob` integer NOT NULL,
+	`quota_usage_blob` integer NOT NULL,
 	`limit_ranges_blob` integer NOT NULL,
 	`profiles_blob` integer NOT NULL,
 	`rest_blob` integer NOT NULL,
@@ -103,6 +103,7 @@ CREATE TABLE `snapshots` (
 	FOREIGN KEY (`nodes_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`node_usage_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`quotas_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`quota_usage_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`limit_ranges_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`profiles_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`rest_blob`) REFERENCES `blobs`(`id`) ON UPDATE no action ON DELETE no action

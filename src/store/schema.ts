@@ -49,6 +49,9 @@ export const snapshots = sqliteTable(
     quotasBlob: integer('quotas_blob')
       .notNull()
       .references(() => blobs.id),
+    quotaUsageBlob: integer('quota_usage_blob')
+      .notNull()
+      .references(() => blobs.id),
     limitRangesBlob: integer('limit_ranges_blob')
       .notNull()
       .references(() => blobs.id),
@@ -71,8 +74,9 @@ export const snapshots = sqliteTable(
 
 /**
  * Per-namespace requests and pod counts as intervals of unchanged values: the row holds from snapshot `first_seq`
- * to `last_seq` of its cluster. A snapshot where a namespace's usage is unchanged only moves `last_seq`.
- * `requests` is a JSON object of canonical quantity strings, keys sorted. This is the History time series.
+ * to `last_seq` of its cluster. A snapshot where a namespace is unchanged only moves `last_seq`. `requests` is the
+ * resource list in the store's codec (`{"cpu":{"~q":"500m"}}`, keys sorted); `facts_blob` holds the namespace's
+ * other fields (labels), shared by every row while they do not change. This is the History time series.
  */
 export const namespaceUsage = sqliteTable(
   'namespace_usage',
@@ -84,17 +88,13 @@ export const namespaceUsage = sqliteTable(
     namespace: text('namespace').notNull(),
     firstSeq: integer('first_seq').notNull(),
     lastSeq: integer('last_seq').notNull(),
-    /** The namespace entry exactly as the inventory had it, minus nothing: encoded by src/store/codec.ts. */
-    entryBlob: integer('entry_blob')
+    factsBlob: integer('facts_blob')
       .notNull()
       .references(() => blobs.id),
     requests: text('requests').notNull(),
     pods: integer('pods').notNull(),
   },
-  (t) => [
-    index('namespace_usage_cluster_last').on(t.clusterId, t.lastSeq),
-    index('namespace_usage_cluster_ns_first').on(t.clusterId, t.namespace, t.firstSeq),
-  ],
+  (t) => [index('namespace_usage_cluster_last').on(t.clusterId, t.lastSeq)],
 );
 
 /**

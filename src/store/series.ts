@@ -6,6 +6,7 @@
 import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { parseQuantity, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
+import { decodeValue } from './codec.js';
 import { requireCluster } from './clusters.js';
 import type { Store } from './open.js';
 import { capacityPoints, namespaceUsage, snapshots } from './schema.js';
@@ -58,11 +59,8 @@ function snapshotsInRange(store: Store, range: SeriesRange): { clusterId: number
   return { clusterId: cluster.id, points };
 }
 
-function parseList(json: string): ResourceList {
-  const raw = JSON.parse(json) as Record<string, string>;
-  const list: ResourceList = {};
-  for (const [resource, text] of Object.entries(raw)) list[resource] = parseQuantity(text);
-  return list;
+function parseList(encoded: string): ResourceList {
+  return decodeValue(encoded) as ResourceList;
 }
 
 /**

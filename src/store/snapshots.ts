@@ -5,10 +5,11 @@
  */
 import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { ConflictError, InternalError, ValidationError } from '../errors.js';
-import type { ClusterInventory, NamespaceFacts, NodeFacts } from '../inventory/types.js';
+import type { ClusterInventory, NamespaceFacts, NodeFacts, ResourceQuotaFacts } from '../inventory/types.js';
 import { formatQuantity } from '../quantity.js';
 import { sumResourceLists, type ResourceList } from '../resources.js';
 import { BlobReader, BlobWriter } from './blobs.js';
+import { decodeValue, encodeValue } from './codec.js';
 import { ensureCluster, requireCluster, soleCluster } from './clusters.js';
 import { readKeyedSet, writeKeyedSet } from './keyed-set.js';
 import type { Store, StoreDatabase } from './open.js';
@@ -67,6 +68,11 @@ interface NodeUsage {
   pods: NodeFacts['pods'];
 }
 
+/** A quota's `used` changes with every pod too; its spec rarely does. */
+interface QuotaUsage {
+  used: ResourceQuotaFacts['used'];
+}
+
 const quotaKey = (item: { namespace: string; name: string }): string => `${item.namespace}\u0000${item.name}`;
 
 export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSummary {
@@ -88,8 +94,8 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
           `${input.takenAt.toISOString()}: a cluster's snapshots are stored in time order`,
       );
     }
-    const writer = new BlobWriter(db);
-    const reader = new BlobReader(db);
+    const writer = new BlobWriter(store);
+    const reader = new BlobReader(store);
     const inventory = input.inventory;
     const nodesBlob = writeKeyedSet(writer, reader, {
       items: inventory.nodes,
@@ -104,10 +110,17 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
       storedValue: (node): NodeUsage => ({ requested: node.requested, pods: node.pods }),
       previousRoot: previous?.nodeUsageBlob ?? null,
     });
-    const quotasBlob = writeKeyedSet(writer, reader, {
+    const quotasBlob = writeKeyedSet<ResourceQuotaFacts>(writer, reader, {
       items: inventory.resourceQuotas,
       keyOf: quotaKey,
+      storedValue: (quota) => ({ ...quota, used: null }),
       previousRoot: previous?.quotasBlob ?? null,
+    });
+    const quotaUsageBlob = writeKeyedSet<ResourceQuotaFacts>(writer, reader, {
+      items: inventory.resourceQuotas,
+      keyOf: quotaKey,
+      storedValue: (quota): QuotaUsage => ({ used: quota.used }),
+      previousRoot: previous?.quotaUsageBlob ?? null,
     });
     const limitRangesBlob = writeKeyedSet(writer, reader, {
       items: inventory.limitRanges,
@@ -137,6 +150,7 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
         nodesBlob,
         nodeUsageBlob,
         quotasBlob,
+        quotaUsageBlob,
         limitRangesBlob,
         profilesBlob,
         restBlob,
@@ -154,48 +168,57 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
   })();
 }
 
-/** Extends the interval of every namespace whose entry is unchanged; starts a new interval for the others. */
+/**
+ * Extends the interval of every namespace whose facts, requests and pods are unchanged; starts a new interval for
+ * the others. The facts blob keeps `requests` and `pods` as null keys so the field order survives.
+ */
 function writeNamespaceUsage(
   db: StoreDatabase,
   writer: BlobWriter,
   options: { clusterId: number; seq: number; previousSeq: number | null; namespaces: NamespaceFacts[] },
 ): void {
-  const open = new Map<string, { id: number; entryBlob: number }>();
+  const open = new Map<string, { id: number; factsBlob: number; requests: string; pods: number }>();
   if (options.previousSeq !== null) {
     const rows = db
-      .select({ id: namespaceUsage.id, namespace: namespaceUsage.namespace, entryBlob: namespaceUsage.entryBlob })
+      .select({
+        id: namespaceUsage.id,
+        namespace: namespaceUsage.namespace,
+        factsBlob: namespaceUsage.factsBlob,
+        requests: namespaceUsage.requests,
+        pods: namespaceUsage.pods,
+      })
       .from(namespaceUsage)
       .where(and(eq(namespaceUsage.clusterId, options.clusterId), eq(namespaceUsage.lastSeq, options.previousSeq)))
       .all();
     for (const row of rows) open.set(row.namespace, row);
   }
   const extended: number[] = [];
+  const started: (typeof namespaceUsage.$inferInsert)[] = [];
   for (const ns of options.namespaces) {
-    const entryBlob = writer.putValue(ns);
+    const factsBlob = writer.putValue({ ...ns, requests: null, pods: null });
+    const requests = encodeValue(sortedList(ns.requests));
     const row = open.get(ns.name);
-    if (row !== undefined && row.entryBlob === entryBlob) {
+    if (row !== undefined && row.factsBlob === factsBlob && row.requests === requests && row.pods === ns.pods) {
       extended.push(row.id);
       continue;
     }
-    db.insert(namespaceUsage)
-      .values({
-        clusterId: options.clusterId,
-        namespace: ns.name,
-        firstSeq: options.seq,
-        lastSeq: options.seq,
-        entryBlob,
-        requests: JSON.stringify(canonicalList(ns.requests)),
-        pods: ns.pods,
-      })
-      .run();
+    started.push({ clusterId: options.clusterId, namespace: ns.name, firstSeq: options.seq, lastSeq: options.seq, factsBlob, requests, pods: ns.pods });
   }
-  // SQLite limits bound parameters per statement; 500 ids per UPDATE stays well below it.
+  // SQLite limits bound parameters per statement: 500 ids per UPDATE, 100 rows (7 values each) per INSERT.
   for (let i = 0; i < extended.length; i += 500) {
     db.update(namespaceUsage)
       .set({ lastSeq: options.seq })
       .where(inArray(namespaceUsage.id, extended.slice(i, i + 500)))
       .run();
   }
+  for (let i = 0; i < started.length; i += 100) db.insert(namespaceUsage).values(started.slice(i, i + 100)).run();
+}
+
+/** The list with keys sorted, so equal lists encode to equal text. */
+function sortedList(list: ResourceList): ResourceList {
+  const out: ResourceList = {};
+  for (const resource of Object.keys(list).sort()) out[resource] = list[resource] as ResourceList[string];
+  return out;
 }
 
 function writeCapacityPoints(db: StoreDatabase, snapshotId: number, inventory: ClusterInventory): void {
@@ -223,19 +246,12 @@ function writeCapacityPoints(db: StoreDatabase, snapshotId: number, inventory: C
   if (rows.length > 0) db.insert(capacityPoints).values(rows).run();
 }
 
-/** `{ resource: canonical quantity }` with keys sorted. */
-export function canonicalList(list: ResourceList): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const resource of Object.keys(list).sort()) out[resource] = formatQuantity(list[resource] as ResourceList[string]);
-  return out;
-}
-
 /** The inventory exactly as it was saved. */
 export function loadInventory(store: Store, snapshotId: number): ClusterInventory {
   const db = store.db;
   const snapshot = db.select().from(snapshots).where(eq(snapshots.id, snapshotId)).get();
   if (snapshot === undefined) throw new ValidationError(`no snapshot ${snapshotId} in the database`, { field: 'snapshot', value: snapshotId });
-  const reader = new BlobReader(db);
+  const reader = new BlobReader(store);
   const usage = readKeyedSet(reader, snapshot.nodeUsageBlob) as NodeUsage[];
   const nodes = (readKeyedSet(reader, snapshot.nodesBlob) as NodeFacts[]).map((node, i) => {
     const nodeUsage = usage[i];
@@ -246,7 +262,12 @@ export function loadInventory(store: Store, snapshotId: number): ClusterInventor
   });
   const stored = reader.getValue(snapshot.restBlob) as StoredRest;
   const rows = db
-    .select({ namespace: namespaceUsage.namespace, entryBlob: namespaceUsage.entryBlob })
+    .select({
+      namespace: namespaceUsage.namespace,
+      factsBlob: namespaceUsage.factsBlob,
+      requests: namespaceUsage.requests,
+      pods: namespaceUsage.pods,
+    })
     .from(namespaceUsage)
     .where(
       and(
@@ -256,17 +277,27 @@ export function loadInventory(store: Store, snapshotId: number): ClusterInventor
       ),
     )
     .all();
-  const entries = new Map(rows.map((row) => [row.namespace, row.entryBlob]));
-  const order = stored.namespaceOrder ?? [...entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const byName = new Map(rows.map((row) => [row.namespace, row]));
+  const order = stored.namespaceOrder ?? [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const namespaces = order.map((name) => {
-    const blob = entries.get(name);
-    if (blob === undefined) throw new InternalError(`snapshot ${snapshotId}: namespace ${name} is missing`);
-    return reader.getValue(blob) as NamespaceFacts;
+    const row = byName.get(name);
+    if (row === undefined) throw new InternalError(`snapshot ${snapshotId}: namespace ${name} is missing`);
+    const ns = reader.getValue(row.factsBlob) as NamespaceFacts;
+    ns.requests = decodeValue(row.requests) as ResourceList;
+    ns.pods = row.pods;
+    return ns;
+  });
+  const quotaUsage = readKeyedSet(reader, snapshot.quotaUsageBlob) as QuotaUsage[];
+  const resourceQuotas = (readKeyedSet(reader, snapshot.quotasBlob) as ResourceQuotaFacts[]).map((quota, i) => {
+    const usage = quotaUsage[i];
+    if (usage === undefined) throw new InternalError(`snapshot ${snapshotId}: usage is missing for quota ${quota.namespace}/${quota.name}`);
+    quota.used = usage.used;
+    return quota;
   });
   return {
     nodes,
     namespaces,
-    resourceQuotas: readKeyedSet(reader, snapshot.quotasBlob) as ClusterInventory['resourceQuotas'],
+    resourceQuotas,
     limitRanges: readKeyedSet(reader, snapshot.limitRangesBlob) as ClusterInventory['limitRanges'],
     profiles: readKeyedSet(reader, snapshot.profilesBlob) as ClusterInventory['profiles'],
     ...stored.rest,

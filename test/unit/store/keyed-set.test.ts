@@ -14,8 +14,8 @@ const items = (count: number, change: (i: number) => number = () => 0): Item[] =
 
 function setup(): { writer: BlobWriter; reader: BlobReader; write: (list: Item[], previousRoot: number | null) => number } {
   const store = openStore({ file: ':memory:' });
-  const writer = new BlobWriter(store.db);
-  const reader = new BlobReader(store.db);
+  const writer = new BlobWriter(store);
+  const reader = new BlobReader(store);
   return { writer, reader, write: (list, previousRoot) => writeKeyedSet(writer, reader, { items: list, keyOf: (item) => item.name, previousRoot }) };
 }
 
