@@ -15,7 +15,8 @@ import { runCollect } from '../../src/commands/collect.js';
 import { loadQuotaChanges } from '../../src/commands/emit.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { buildManifests } from '../../src/emit/manifests.js';
-import { ConflictError } from '../../src/errors.js';
+import { applyRules } from '../../src/collect/permissions.js';
+import { ConflictError, ExternalError } from '../../src/errors.js';
 import {
   boundPodObject,
   controlPlaneSuiteOptions,
@@ -251,5 +252,22 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
       ['Profile alice: unchanged', 'LimitRange quotaplan-defaults: unchanged', 'ResourceQuota gpu-quota: unchanged', 'ResourceQuota quotaplan: unchanged'],
     );
     assert.match(out.stdout.join(''), /^server dry run only: 0 new, 0 changed, 4 unchanged, 0 in conflict, 0 failed$/m);
+  });
+
+  test('an identity holding exactly the rules of `quotaplan rbac --write` can apply; the read-only one is refused', async () => {
+    const applier = await plane.createIdentity('applier', applyRules());
+    const out = output();
+    const report = await runApply({ ...flags, kubeconfig: applier, yes: true }, out.io);
+    assert.equal(report.applied, true);
+    assert.deepEqual(report.outcomes.map((o) => o.diff?.state), ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+
+    const refused = output();
+    const error = await runApply({ ...flags, kubeconfig: plane.readerKubeconfigPath, yes: true }, refused.io).then(
+      () => assert.fail('the read-only identity applied quotas'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ExternalError);
+    assert.match(error.message, /^the server dry run refused 4 objects: Profile alice: HTTP 403: profiles\.kubeflow\.org "alice" is forbidden: User "quotaplan-reader" cannot patch resource "profiles"/);
+    assert.match(refused.stdout.join(''), /^nothing applied: 0 new, 0 changed, 0 unchanged, 0 in conflict, 4 failed$/m);
   });
 });
