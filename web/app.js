@@ -1,5 +1,6 @@
 // The dashboard shell: navigation, hash routing (#/capacity, #/plan?id=3), the token dialog, error display.
 import { getJson, getToken, setToken } from './lib/api.js';
+import { drawCharts } from './lib/charts.js';
 import { el, replace, toast } from './lib/dom.js';
 import { pages } from './pages/index.js';
 
@@ -54,6 +55,8 @@ async function route() {
     const container = el('div', { class: 'page' });
     cleanup = (await module.render(container, { params, meta, navigate })) ?? null;
     replace(main, container);
+    // Charts need their canvas in the document to measure it.
+    drawCharts(container);
   } catch (error) {
     showError(error);
   } finally {

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Store } from '../store/open.js';
-import { hostCheck, sameOriginJson, type GuardOptions } from './guard.js';
+import { hostCheck, requireWriter, sameOriginJson, type GuardOptions, type GuardVariables } from './guard.js';
 import { errorResponse, NotFoundError } from './http-errors.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { historyRoutes } from './routes/history.js';
@@ -28,6 +28,11 @@ export interface AppDeps {
   trustedAuthHeader?: string | undefined;
   /** Host names the server answers to (DNS-rebinding defence); `quotaplan serve` sets them on loopback. */
   allowedHosts?: readonly string[] | undefined;
+  /**
+   * Reading needs the token (or proxy header) too: for a server reachable from other machines. `quotaplan serve`
+   * sets it whenever it binds a non-loopback address.
+   */
+  readersNeedAuth?: boolean | undefined;
   /** Where server-side failures are logged; stderr by default. */
   log?: (message: string) => void;
 }
@@ -62,9 +67,14 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.use('*', hostCheck(deps.allowedHosts));
 
-  const api = new Hono();
+  const api = new Hono<{ Variables: GuardVariables }>();
   api.use('*', sameOriginJson());
   api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  if (deps.readersNeedAuth) {
+    const reader = requireWriter(guardOptions(deps));
+    // /api/meta stays open so the page can say that a token is needed.
+    api.use('*', (c, next) => (c.req.path === '/api/meta' ? next() : reader(c, next)));
+  }
   api.route('/meta', metaRoutes(deps));
   api.route('/snapshots', snapshotRoutes(deps));
   api.route('/capacity', capacityRoutes(deps));

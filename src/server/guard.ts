@@ -81,7 +81,10 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** Authorizes a mutation: the bearer token, or the trusted proxy header when enabled. Sets `actor`. */
+/**
+ * Authorizes a request: the bearer token, or the trusted proxy header when enabled. Sets `actor`.
+ * Every mutation goes through it; so does every read when the server is not on loopback (`readersNeedAuth`).
+ */
 export function requireWriter(options: GuardOptions): MiddlewareHandler<{ Variables: GuardVariables }> {
   const proxyHeader = options.trustedAuthHeader?.toLowerCase();
   return async (c, next) => {

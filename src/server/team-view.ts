@@ -47,10 +47,14 @@ export function effectiveHardByNamespace(inventory: ClusterInventory): Map<strin
 }
 
 export interface TeamFigures {
-  /** Effective quota in force today, summed over the team's namespaces; null when none of them limits it. */
+  /** Effective quota in force today, summed over the team's namespaces that limit it; null when none does. */
   current: Quantity | null;
   /** Requests of the team's namespaces in the inventory. */
   used: Quantity;
+  /** How many of the team's namespaces `current` covers (the others are not limited at all). */
+  limitedNamespaces: number;
+  /** Requests of the namespaces `current` covers: what is compared with it. */
+  usedInLimited: Quantity;
 }
 
 export class TeamFigureReader {
@@ -65,13 +69,19 @@ export class TeamFigureReader {
   figures(namespaces: readonly string[], resource: string): TeamFigures {
     let current: Quantity | null = null;
     let used: Quantity = ZERO_QUANTITY;
+    let usedInLimited: Quantity = ZERO_QUANTITY;
+    let limitedNamespaces = 0;
     for (const namespace of namespaces) {
       const limit = this.hard.get(namespace)?.get(resource);
-      if (limit !== undefined) current = current === null ? limit : addQuantities(current, limit);
       const request = this.requests.get(namespace)?.[resource];
+      if (limit !== undefined) {
+        current = current === null ? limit : addQuantities(current, limit);
+        limitedNamespaces += 1;
+        if (request !== undefined) usedInLimited = addQuantities(usedInLimited, request);
+      }
       if (request !== undefined) used = addQuantities(used, request);
     }
-    return { current, used };
+    return { current, used, limitedNamespaces, usedInLimited };
   }
 }
 
@@ -82,10 +92,13 @@ export interface PlanRowJson {
   leaf: boolean;
   resource: string;
   flavor: string | null;
-  /** In force today (null: not limited, or per flavor, which a ResourceQuota cannot express). */
+  /** In force today over the team's namespaces that limit it (null: none does, or per flavor, which a ResourceQuota cannot express). */
   current: string | null;
+  /** The team's namespaces and how many of them `current` covers. */
+  namespaces: number;
+  limitedNamespaces: number;
   proposed: string;
-  /** proposed - current; null when current is null. */
+  /** proposed - current; null when current is null or covers only some of the team's namespaces. */
   change: string | null;
   used: string | null;
   guarantee: string;
@@ -110,6 +123,7 @@ export function planRows(plan: Plan, inventory: ClusterInventory): PlanRowJson[]
     const team = teams.get(allocation.team) ?? { namespaces: [], leaf: true };
     const figures = allocation.flavor === null ? reader.figures(team.namespaces, allocation.resource) : null;
     const current = figures?.current ?? null;
+    const complete = figures !== null && figures.limitedNamespaces === team.namespaces.length;
     const used = allocation.used;
     return {
       team: allocation.team,
@@ -118,8 +132,10 @@ export function planRows(plan: Plan, inventory: ClusterInventory): PlanRowJson[]
       resource: allocation.resource,
       flavor: allocation.flavor,
       current: current === null ? null : formatQuantity(current),
+      namespaces: team.namespaces.length,
+      limitedNamespaces: figures?.limitedNamespaces ?? 0,
       proposed: formatQuantity(allocation.quota),
-      change: current === null ? null : formatQuantity(subtractQuantities(allocation.quota, current)),
+      change: current === null || !complete ? null : formatQuantity(subtractQuantities(allocation.quota, current)),
       used: used === null ? null : formatQuantity(used),
       guarantee: formatQuantity(allocation.guarantee),
       demand: allocation.demand === null ? null : formatQuantity(allocation.demand),
@@ -134,8 +150,13 @@ export function planRows(plan: Plan, inventory: ClusterInventory): PlanRowJson[]
 
 export interface TeamResourceJson {
   resource: string;
-  /** In force today over the team's namespaces; null when nothing limits it. */
+  /** In force today over the team's namespaces that limit it; null when nothing limits it. */
   current: string | null;
+  /** Namespaces of the team, and how many of them `current` covers. */
+  namespaces: number;
+  limitedNamespaces: number;
+  /** Use in the covered namespaces above `current`. */
+  overQuota: boolean;
   used: string;
   /** The plan's quota (summed over flavors); null when the plan gives this team none of it. */
   planned: string | null;
@@ -173,10 +194,13 @@ export function teamTree(plan: Plan, inventory: ClusterInventory): TeamNodeJson[
     const resources = [...(planned.get(team.team) ?? new Map<string, Quantity>()).entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([resource, quota]): TeamResourceJson => {
-        const { current, used } = reader.figures(team.namespaces, resource);
+        const { current, used, limitedNamespaces, usedInLimited } = reader.figures(team.namespaces, resource);
         return {
           resource,
           current: current === null ? null : formatQuantity(current),
+          namespaces: team.namespaces.length,
+          limitedNamespaces,
+          overQuota: current !== null && usedInLimited.nanos > current.nanos,
           used: formatQuantity(used),
           planned: formatQuantity(quota),
           values: { current: current === null ? null : drawingNumber(current), used: drawingNumber(used), planned: drawingNumber(quota) },

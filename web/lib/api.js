@@ -28,8 +28,12 @@ async function parse(response) {
   return body;
 }
 
+/** GET; the token goes along when set (a server beyond loopback needs it for reading too). */
 export async function getJson(path) {
-  return parse(await fetch(path, { headers: { Accept: 'application/json' } }));
+  const headers = { Accept: 'application/json' };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return parse(await fetch(path, { headers }));
 }
 
 export async function getText(path) {

@@ -5,7 +5,7 @@ import { download, el } from './dom.js';
  * columns: [{ key, label, numeric?, format?(value, row) }]; rows: plain objects.
  * Returns a <table> with a caption, header cells with scope, and right-aligned numbers.
  */
-export function dataTable({ caption, columns, rows, className = 'data' }) {
+export function dataTable({ caption, columns, rows, className = 'data', rowClass }) {
   return el(
     'table',
     { class: className },
@@ -17,7 +17,7 @@ export function dataTable({ caption, columns, rows, className = 'data' }) {
       rows.map((row) =>
         el(
           'tr',
-          {},
+          { class: rowClass ? rowClass(row) : null },
           columns.map((column, index) => {
             const value = row[column.key];
             const text = column.format ? column.format(value, row) : value ?? '';
@@ -49,6 +49,6 @@ export function csvButton(filename, columns, rows, label = 'Download CSV') {
 }
 
 /** A table with its CSV download button. */
-export function tableBlock({ caption, columns, rows, filename }) {
-  return el('div', { class: 'table-block' }, el('div', { class: 'scroll' }, dataTable({ caption, columns, rows })), csvButton(filename, columns, rows));
+export function tableBlock({ caption, columns, rows, filename, rowClass }) {
+  return el('div', { class: 'table-block' }, el('div', { class: 'scroll' }, dataTable({ caption, columns, rows, rowClass })), csvButton(filename, columns, rows));
 }

@@ -11,6 +11,8 @@ export interface MetaJson {
   cluster: string | null;
   /** How a change can be authorized here: `token`, `proxy`, both, or none (read-only). */
   writers: Array<'token' | 'proxy'>;
+  /** Reading needs the token too (a server bound beyond loopback). */
+  readersNeedAuth: boolean;
 }
 
 export function metaRoutes(deps: AppDeps): Hono {
@@ -18,7 +20,15 @@ export function metaRoutes(deps: AppDeps): Hono {
     const writers: MetaJson['writers'] = [];
     if (deps.token) writers.push('token');
     if (deps.trustedAuthHeader) writers.push('proxy');
-    const clusters = listClusterNames(deps.store.db);
-    return c.json<MetaJson>({ version: '0.1.0', clusters, cluster: clusters.length === 1 ? (clusters[0] ?? null) : null, writers });
+    const readersNeedAuth = deps.readersNeedAuth === true;
+    // Behind auth, even the cluster names are for authorized readers only.
+    const clusters = readersNeedAuth ? [] : listClusterNames(deps.store.db);
+    return c.json<MetaJson>({
+      version: '0.1.0',
+      clusters,
+      cluster: clusters.length === 1 ? (clusters[0] ?? null) : null,
+      writers,
+      readersNeedAuth,
+    });
   });
 }

@@ -38,7 +38,7 @@ describe('the dashboard app', () => {
 
   it('tells the page which cluster it shows and that changes need the token', async () => {
     const response = await app.request('/api/meta');
-    assert.deepEqual(await response.json(), { version: '0.1.0', clusters: ['demo'], cluster: 'demo', writers: ['token'] });
+    assert.deepEqual(await response.json(), { version: '0.1.0', clusters: ['demo'], cluster: 'demo', writers: ['token'], readersNeedAuth: false });
   });
 
   it('lists the stored snapshots oldest first', async () => {

@@ -1,0 +1,113 @@
+// The plan's rows as a table and as a chart (current vs proposed per team for one resource), shared by the Plan and
+// What-if pages.
+import { chartFigure, colour } from './charts.js';
+import { el } from './dom.js';
+import { tableBlock } from './table.js';
+
+const BINDING_TEXT = { guarantee: 'guarantee', demand: 'demand', cap: 'cap', share: 'fair share' };
+
+export function resourcesOf(rows) {
+  return [...new Set(rows.map((r) => r.resource))].sort();
+}
+
+function number(text) {
+  if (text === null || text === undefined || text === '') return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Rows for one resource: per team (and flavor), in plan order. */
+function rowsFor(rows, resource) {
+  return rows.filter((r) => r.resource === resource);
+}
+
+export function teamLabel(row) {
+  return row.flavor ? `${row.team} [${row.flavor}]` : row.team;
+}
+
+/**
+ * A bar chart of one resource: `series` is [{ key, label }] over the rows (e.g. current and proposed).
+ * Values must be plain numbers in the resource's unit (only whole-unit and cpu resources are drawn).
+ */
+export function planChart({ id, title, rows, resource, series, description }) {
+  const picked = rowsFor(rows, resource);
+  const tableRows = picked.map((row) => {
+    const out = { team: teamLabel(row) };
+    for (const s of series) out[s.key] = row[s.key] ?? '';
+    return out;
+  });
+  return chartFigure({
+    id,
+    title,
+    description,
+    filename: `${id}-${resource.replaceAll('/', '_')}.csv`,
+    height: Math.max(220, picked.length * 30 + 70),
+    table: { columns: [{ key: 'team', label: 'Team' }, ...series.map((s) => ({ key: s.key, label: s.label, numeric: true }))], rows: tableRows },
+    config: {
+      type: 'bar',
+      data: {
+        labels: tableRows.map((r) => r.team),
+        datasets: series.map((s, index) => ({
+          label: s.label,
+          data: picked.map((row) => number(row[s.key])),
+          backgroundColor: s.colour ?? colour(index),
+        })),
+      },
+      options: { indexAxis: 'y', plugins: { legend: { position: 'bottom' } }, scales: { x: { beginAtZero: true, title: { display: true, text: resource } } } },
+    },
+  });
+}
+
+export const PLAN_COLUMNS = [
+  { key: 'teamIndented', label: 'Team', csv: 'team' },
+  { key: 'resource', label: 'Resource' },
+  { key: 'flavor', label: 'Flavor' },
+  {
+    key: 'current',
+    label: 'Quota today',
+    numeric: true,
+    // A quota on only some of the team's namespaces says so; the CSV keeps the bare quantity.
+    format: (value, row) => (value !== '' && row.limitedNamespaces < row.namespaces ? `${value} (${row.limitedNamespaces} of ${row.namespaces} ns)` : value),
+  },
+  { key: 'proposed', label: 'Proposed', numeric: true },
+  { key: 'change', label: 'Change', numeric: true },
+  { key: 'used', label: 'Used', numeric: true },
+  { key: 'guarantee', label: 'Guarantee', numeric: true },
+  { key: 'demand', label: 'Demand', numeric: true },
+  { key: 'cap', label: 'Cap', numeric: true },
+  { key: 'bindingText', label: 'Bound by' },
+  { key: 'explanation', label: 'Why' },
+];
+
+export function tableRowsOf(rows) {
+  return rows.map((row) => ({
+    ...row,
+    teamIndented: `${'\u00a0\u00a0'.repeat(row.depth)}${row.team}`,
+    flavor: row.flavor ?? '',
+    current: row.current ?? '',
+    change: row.change === null ? '' : row.change.startsWith('-') || row.change === '0' ? row.change : `+${row.change}`,
+    used: row.used ?? '',
+    demand: row.demand ?? 'unlimited',
+    cap: row.cap ?? 'none',
+    bindingText: `${BINDING_TEXT[row.binding] ?? row.binding}${row.overQuota ? ' · use above quota' : ''}`,
+  }));
+}
+
+export function planTable(rows, filename, caption = 'Allocations') {
+  return tableBlock({ caption, columns: PLAN_COLUMNS, rows: tableRowsOf(rows), filename });
+}
+
+export function warningsList(warnings) {
+  if (warnings.length === 0) return el('p', { class: 'muted', 'data-warnings': '0' }, 'No warnings.');
+  return el('ul', { class: 'warnings', 'data-warnings': String(warnings.length) }, warnings.map((w) => el('li', {}, w.message)));
+}
+
+/** A select of resources; calls onChange(resource). */
+export function resourcePicker(id, resources, selected, onChange) {
+  const select = el('select', { id, onchange: () => onChange(select.value) }, resources.map((r) => el('option', { value: r, selected: r === selected }, r)));
+  return el('div', { class: 'field' }, el('label', { for: id }, 'Resource'), select);
+}
+
+export function preferredResource(resources) {
+  return resources.find((r) => r === 'nvidia.com/gpu') ?? resources.find((r) => r.includes('/')) ?? resources[0];
+}

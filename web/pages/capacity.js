@@ -1,0 +1,143 @@
+// Capacity: accelerators by pool and model: physical devices, allocatable, requested, free; MIG slices and shared
+// GPUs in their own units and as GPU-equivalents; the nodes that need attention.
+import { getJson } from '../lib/api.js';
+import { chartFigure, colour } from '../lib/charts.js';
+import { el } from '../lib/dom.js';
+import { dateTime, readableQuantity, round } from '../lib/format.js';
+import { tableBlock } from '../lib/table.js';
+
+function card(label, value, id) {
+  return el('div', { class: 'card', 'data-card': id }, el('div', { class: 'value' }, value), el('div', { class: 'label' }, label));
+}
+
+function sharingText(group) {
+  if (group.sharing === 'mig') return `MIG ${group.migProfile ?? ''}`.trim();
+  if (group.sharing === 'time-slicing' || group.sharing === 'mps') return `${group.sharing} ×${group.replicas}`;
+  if (group.sharing === 'partition') return 'partition';
+  return 'whole device';
+}
+
+export async function render(root) {
+  const data = await getJson('/api/capacity?snapshot=latest');
+  const totals = data.totals;
+  const groups = data.groups;
+  const drawn = groups.filter((g) => g.gpuEquivalent.capacity > 0);
+  const label = (g) => `${g.pool} · ${g.model} · ${g.resource}`;
+
+  const chartRows = drawn.map((g) => ({
+    group: label(g),
+    allocatable: g.gpuEquivalent.allocatable,
+    requested: g.gpuEquivalent.requested,
+    free: g.gpuEquivalent.free,
+    unplannable: round(g.gpuEquivalent.allocatable - g.gpuEquivalent.plannable, 6),
+  }));
+  const chartColumns = [
+    { key: 'group', label: 'Pool · model · resource' },
+    { key: 'allocatable', label: 'Allocatable (GPU-eq.)', numeric: true },
+    { key: 'requested', label: 'Requested (GPU-eq.)', numeric: true },
+    { key: 'free', label: 'Free (GPU-eq.)', numeric: true },
+    { key: 'unplannable', label: 'Not plannable (GPU-eq.)', numeric: true },
+  ];
+  const figure = chartFigure({
+    id: 'capacity-chart',
+    title: 'Accelerators by pool and model, in GPU-equivalents',
+    description:
+      'Requested and free on each pool; free counts only ready, schedulable, non-transitional nodes. A MIG slice counts as its share of a GPU (3g = 3/7), a time-sliced replica as 1/replicas.',
+    filename: 'capacity-by-pool.csv',
+    height: Math.max(240, drawn.length * 34 + 60),
+    table: { columns: chartColumns, rows: chartRows },
+    config: {
+      type: 'bar',
+      data: {
+        labels: chartRows.map((r) => r.group),
+        datasets: [
+          { label: 'Requested', data: chartRows.map((r) => r.requested), backgroundColor: colour(0) },
+          { label: 'Free', data: chartRows.map((r) => r.free), backgroundColor: colour(2) },
+          { label: 'Not plannable', data: chartRows.map((r) => r.unplannable), backgroundColor: '#9ca3af' },
+        ],
+      },
+      options: {
+        indexAxis: 'y',
+        scales: { x: { stacked: true, title: { display: true, text: 'GPU-equivalents' } }, y: { stacked: true } },
+        plugins: { legend: { position: 'bottom' } },
+      },
+    },
+  });
+
+  const groupColumns = [
+    { key: 'pool', label: 'Pool' },
+    { key: 'model', label: 'Model' },
+    { key: 'resource', label: 'Resource' },
+    { key: 'sharingText', label: 'Unit' },
+    { key: 'nodes', label: 'Nodes', numeric: true },
+    { key: 'physical', label: 'Physical GPUs', numeric: true },
+    { key: 'capacity', label: 'Capacity', numeric: true },
+    { key: 'allocatable', label: 'Allocatable', numeric: true },
+    { key: 'requested', label: 'Requested', numeric: true },
+    { key: 'free', label: 'Free', numeric: true },
+    { key: 'plannable', label: 'Plannable', numeric: true },
+    { key: 'unhealthy', label: 'Unhealthy', numeric: true },
+    { key: 'perUnit', label: 'GPU-eq. per unit', numeric: true },
+    { key: 'eqAllocatable', label: 'Allocatable (GPU-eq.)', numeric: true },
+    { key: 'eqRequested', label: 'Requested (GPU-eq.)', numeric: true },
+    { key: 'eqFree', label: 'Free (GPU-eq.)', numeric: true },
+  ];
+  const groupRows = groups.map((g) => ({
+    ...g,
+    physical: round(g.physical, 3),
+    sharingText: sharingText(g),
+    perUnit: round(g.gpuEquivalentPerUnit, 4),
+    eqAllocatable: round(g.gpuEquivalent.allocatable, 3),
+    eqRequested: round(g.gpuEquivalent.requested, 3),
+    eqFree: round(g.gpuEquivalent.free, 3),
+  }));
+
+  const attentionColumns = [
+    { key: 'name', label: 'Node' },
+    { key: 'pool', label: 'Pool' },
+    { key: 'model', label: 'Model' },
+    { key: 'physicalAccelerators', label: 'Physical accelerators', numeric: true },
+    { key: 'why', label: 'Why' },
+  ];
+  const attentionRows = data.attention.map((n) => ({ ...n, model: n.model ?? '', why: n.reasons.join('; ') }));
+
+  const resourceColumns = [
+    { key: 'resource', label: 'Resource' },
+    { key: 'capacity', label: 'Capacity', numeric: true },
+    { key: 'allocatable', label: 'Allocatable', numeric: true },
+    { key: 'requested', label: 'Requested', numeric: true },
+    { key: 'plannable', label: 'Plannable', numeric: true },
+  ];
+
+  root.append(
+    el('h1', {}, 'Capacity'),
+    el('p', { class: 'muted' }, `Snapshot ${data.snapshot.id} of ${data.snapshot.cluster}, taken ${dateTime(data.snapshot.takenAt)}.`),
+    el(
+      'div',
+      { class: 'cards' },
+      card('Nodes (plannable)', `${totals.nodes} (${totals.plannableNodes})`, 'nodes'),
+      card('Physical accelerators', String(totals.physicalAccelerators), 'physical'),
+      card('Allocatable, GPU-equivalents', round(totals.gpuEquivalent.allocatable, 1), 'allocatable'),
+      card('Requested, GPU-equivalents', round(totals.gpuEquivalent.requested, 1), 'requested'),
+      card('Free, GPU-equivalents', round(totals.gpuEquivalent.free, 1), 'free'),
+    ),
+    figure,
+    el('h2', {}, 'Accelerators by pool, model and resource'),
+    el('p', { class: 'muted small-text' }, 'Each resource in its own unit (whole GPUs, MIG slices, time-sliced replicas) and as GPU-equivalents.'),
+    tableBlock({ caption: 'Accelerators by pool, model and resource', columns: groupColumns, rows: groupRows, filename: 'accelerators.csv' }),
+    el('h2', {}, 'Nodes needing attention'),
+    attentionRows.length === 0
+      ? el('p', {}, 'None: every node is ready, schedulable and healthy.')
+      : tableBlock({ caption: 'Unhealthy, cordoned and transitional nodes', columns: attentionColumns, rows: attentionRows, filename: 'nodes-attention.csv' }),
+    el('h2', {}, 'Other resources'),
+    tableBlock({
+      caption: 'Cluster totals of non-accelerator resources',
+      columns: resourceColumns.map((c) => (c.numeric ? { ...c, format: (v) => readableQuantity(v) } : c)),
+      rows: data.resources,
+      filename: 'resources.csv',
+    }),
+    data.warnings.length > 0
+      ? el('section', {}, el('h2', {}, `Inventory warnings (${data.warnings.length})`), el('ul', { class: 'warnings' }, data.warnings.map((w) => el('li', {}, w))))
+      : '',
+  );
+}

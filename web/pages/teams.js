@@ -1,0 +1,132 @@
+// Teams: per team and resource, the quota in force today, current use and the planned quota, as bars; nested teams
+// expand and collapse. The same numbers are in the table below (and as CSV).
+import { getJson } from '../lib/api.js';
+import { el } from '../lib/dom.js';
+import { dateTime } from '../lib/format.js';
+import { tableBlock } from '../lib/table.js';
+
+function percent(value, max) {
+  return max <= 0 ? '0%' : `${Math.min(100, (value / max) * 100)}%`;
+}
+
+function barLine(team, resource) {
+  const { current, used, planned } = resource.values;
+  const max = Math.max(current ?? 0, planned ?? 0, used, 1e-9);
+  const over = resource.overQuota;
+  const partial = resource.current !== null && resource.limitedNamespaces < resource.namespaces;
+  const bar = el('div', { class: 'bar', role: 'img', 'aria-label': `${resource.resource}: used ${resource.used}, quota ${resource.current ?? 'none'}, planned ${resource.planned ?? 'none'}` });
+  if (current !== null) {
+    const quota = el('div', { class: 'quota-area' });
+    quota.style.width = percent(current, max);
+    bar.append(quota);
+  }
+  const usedBar = el('div', { class: over ? 'used over' : 'used' });
+  usedBar.style.width = percent(used, max);
+  bar.append(usedBar);
+  if (planned !== null) {
+    const mark = el('div', { class: 'planned' });
+    mark.style.left = `calc(${percent(planned, max)} - 2px)`;
+    bar.append(mark);
+  }
+  return el(
+    'div',
+    { class: 'bar-line', 'data-team': team.team, 'data-resource': resource.resource },
+    el('span', {}, resource.resource),
+    bar,
+    el(
+      'span',
+      { class: 'muted' },
+      `used ${resource.used} / quota ${resource.current ?? '—'}${partial ? ` (${resource.limitedNamespaces} of ${resource.namespaces} namespaces)` : ''} → planned ${resource.planned ?? '—'}`,
+    ),
+  );
+}
+
+function teamItem(team, depth) {
+  const children = team.teams.length > 0 ? el('ul', { class: 'team-tree', id: `children-${team.team.replaceAll('/', '--')}` }) : null;
+  let toggle = null;
+  if (children) {
+    toggle = el('button', {
+      type: 'button',
+      class: 'small toggle',
+      'aria-expanded': 'true',
+      'aria-controls': children.id,
+      'aria-label': `Collapse ${team.team}`,
+      onclick: () => {
+        const open = toggle.getAttribute('aria-expanded') === 'true';
+        toggle.setAttribute('aria-expanded', String(!open));
+        toggle.setAttribute('aria-label', `${open ? 'Expand' : 'Collapse'} ${team.team}`);
+        toggle.textContent = open ? '▸' : '▾';
+        children.hidden = open;
+      },
+    }, '▾');
+    for (const child of team.teams) children.append(teamItem(child, depth + 1));
+  }
+  return el(
+    'li',
+    { 'data-team-item': team.team },
+    el(
+      'div',
+      { class: 'team-row' },
+      el(
+        'div',
+        {},
+        el('div', { class: 'team-name' }, toggle, el('span', {}, team.name)),
+        el('div', { class: 'muted small-text' }, team.namespaces.join(', ')),
+      ),
+      el('div', { class: 'bars' }, team.resources.length === 0 ? el('span', { class: 'muted' }, 'no resources') : team.resources.map((r) => barLine(team, r))),
+    ),
+    children,
+  );
+}
+
+function flatten(teams, out = []) {
+  for (const team of teams) {
+    for (const r of team.resources) {
+      out.push({
+        team: team.team,
+        resource: r.resource,
+        current: r.current ?? '',
+        limited: r.current === null ? '' : `${r.limitedNamespaces} of ${r.namespaces}`,
+        used: r.used,
+        planned: r.planned ?? '',
+        overQuota: r.overQuota ? 'yes' : '',
+      });
+    }
+    flatten(team.teams, out);
+  }
+  return out;
+}
+
+export async function render(root, { params }) {
+  const plan = params.get('plan') ?? 'latest';
+  const data = await getJson(`/api/teams?plan=${encodeURIComponent(plan)}`);
+  const columns = [
+    { key: 'team', label: 'Team' },
+    { key: 'resource', label: 'Resource' },
+    { key: 'current', label: 'Quota today', numeric: true },
+    { key: 'limited', label: 'Namespaces limited' },
+    { key: 'used', label: 'Used', numeric: true },
+    { key: 'overQuota', label: 'Use above quota' },
+    { key: 'planned', label: `Planned (plan ${data.plan.id})`, numeric: true },
+  ];
+  const tree = el('ul', { class: 'team-tree', id: 'team-tree' }, data.teams.map((team) => teamItem(team, 0)));
+  root.append(
+    el('h1', {}, 'Teams'),
+    el(
+      'p',
+      { class: 'muted' },
+      `Use and quota in force from snapshot ${data.snapshot.id} (${dateTime(data.snapshot.takenAt)}); planned quotas from plan ${data.plan.id} (${data.plan.cycle}).`,
+    ),
+    el(
+      'div',
+      { class: 'legend', 'aria-hidden': 'true' },
+      el('span', {}, el('span', { class: 'swatch quota' }), 'quota in force'),
+      el('span', {}, el('span', { class: 'swatch used' }), 'used'),
+      el('span', {}, el('span', { class: 'swatch over' }), 'used above quota'),
+      el('span', {}, el('span', { class: 'swatch planned' }), 'planned quota'),
+    ),
+    el('div', { class: 'panel' }, tree),
+    el('h2', {}, 'Numbers'),
+    tableBlock({ caption: 'Quota and use per team and resource', columns, rows: flatten(data.teams), filename: 'teams.csv' }),
+  );
+}
