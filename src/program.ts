@@ -11,6 +11,7 @@ import { planCommand } from './commands/plan.js';
 import { rbacCommand } from './commands/rbac.js';
 import { emitCommand } from './commands/emit.js';
 import { applyCommand } from './commands/apply.js';
+import { serveCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('quotaplan')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(rbacCommand());
   program.addCommand(emitCommand());
   program.addCommand(applyCommand());
+  program.addCommand(serveCommand());
   return program;
 }
 

@@ -133,45 +133,64 @@ function interpretSuffix(suffix: string): Multiplier | undefined {
 // ---------------------------------------------------------------------------------------------------------
 
 /**
- * Go parses on an int64 "fast path" when the digits fit and no precision is lost, and falls back to inf.Dec.
- * Both give the same value, but the slow path's inf.Dec.SetString needs at least one digit (so `-e-10` and
- * `Pi` fail with ErrNumeric while `-e5` and `Ki` are zero), and only the fast path may keep the input text
- * as Go's String() (see parsedQuantityString).
+ * Go's int32 arithmetic wraps around; scales near ±2^31 depend on it (`1.5e-2147483648` is huge in Go).
+ * `| 0` is exactly that wrap for the safe integers we pass.
  */
-function takesFastPath(scanned: ScannedQuantity, multiplier: Multiplier): boolean {
-  const integerLength = Math.max(scanned.integer.length, 1);
-  if (multiplier.base === 10n) {
-    const precision = 18 - (integerLength + scanned.fraction.length); // maxInt64Factors - digits
-    return precision >= 0 && multiplier.exponent - scanned.fraction.length >= -9;
+function int32(n: number): number {
+  return n | 0;
+}
+
+/** How Go reads the digits: value = digits * 10^exponent10 (decimal) or digits * 2^exponent2 / 10^fraction. */
+interface Reading {
+  /** Go's int64 "fast path"; otherwise inf.Dec (the "slow path"). */
+  fastPath: boolean;
+  /** decimal only: the power of ten the digits are scaled by, after Go's int32 wrap-around */
+  exponent10: number;
+}
+
+/**
+ * Go parses on an int64 fast path when the digits fit and no precision is lost, and falls back to inf.Dec.
+ * Both give the same value except at int32 scales, but the slow path's inf.Dec.SetString needs at least one
+ * digit (so `-e-10` and `Pi` fail with ErrNumeric while `-e5` and `Ki` are zero), and only the fast path may
+ * keep the input text as Go's String() (see parsedQuantityString).
+ */
+function readDigits(scanned: ScannedQuantity, multiplier: Multiplier): Reading {
+  const integerLength = Math.max(scanned.integer.length, 1); // Go counts an empty integer part as "0"
+  const fractionLength = scanned.fraction.length;
+  if (multiplier.base === 2n) {
+    // Go: 15 - len(num) - int32(float32(exponent)*3/10) - 1, only without a fraction; exponent is 10..60,
+    // so exponent/10*3 is the same integer.
+    const precision = 14 - integerLength - (multiplier.exponent / 10) * 3;
+    return { fastPath: fractionLength === 0 && precision >= 0, exponent10: 0 };
   }
-  if (scanned.fraction.length > 0) return false;
-  // Go: 15 - len(num) - int32(float32(exponent)*3/10) - 1; exponent is 10..60, so the product is exact.
-  const precision = 14 - integerLength - (multiplier.exponent / 10) * 3;
-  return precision >= 0;
+  const precision = 18 - (integerLength + fractionLength); // maxInt64Factors - digits
+  const fastScale = int32(multiplier.exponent - fractionLength); // scale -= int32(len(denom))
+  if (precision >= 0 && fastScale >= -9) return { fastPath: true, exponent10: fastScale };
+  // inf.Dec: SetScale(amount.Scale() + Scale(exponent).infScale()), where infScale is int32(-exponent).
+  return { fastPath: false, exponent10: -int32(fractionLength + int32(-multiplier.exponent)) };
 }
 
 /** |value| * 1e9 rounded up to an integer (inf.RoundUp on the absolute value, quantity.go). */
-function absoluteNanos(scanned: ScannedQuantity, multiplier: Multiplier): bigint {
+function absoluteNanos(scanned: ScannedQuantity, multiplier: Multiplier, reading: Reading): bigint {
   const digits = BigInt((scanned.integer || '0') + scanned.fraction);
   if (digits === 0n) return 0n;
   if (multiplier.base === 2n) {
     const numerator = digits * (1n << BigInt(multiplier.exponent)) * NANOS_PER_UNIT;
     return ceilDivide(numerator, 10n ** BigInt(scanned.fraction.length));
   }
-  const nanoExponent = multiplier.exponent - scanned.fraction.length + 9;
+  const nanoExponent = reading.exponent10 + 9;
   if (nanoExponent >= 0) return digits * 10n ** BigInt(nanoExponent);
-  // Below one nano: rounds up to 1n without building 10^huge (Go's int32 exponents reach -2^31).
+  // Below one nano: rounds up to 1n without building 10^huge.
   if (-nanoExponent > digits.toString().length) return 1n;
   return ceilDivide(digits, 10n ** BigInt(-nanoExponent));
 }
 
 /** value >= 10^MAX_DECIMAL_DIGITS, decided from digit counts before any power is built. */
-function exceedsDecimalLimit(scanned: ScannedQuantity, multiplier: Multiplier): boolean {
+function exceedsDecimalLimit(scanned: ScannedQuantity, multiplier: Multiplier, reading: Reading): boolean {
   if (multiplier.base !== 10n) return false;
   const significant = (scanned.integer + scanned.fraction).replace(/^0+/, '');
-  if (significant.length === 0) return false;
-  // significant * 10^(exponent - fraction) has significant.length + exponent - fraction digits left of the point.
-  return significant.length + multiplier.exponent - scanned.fraction.length > MAX_DECIMAL_DIGITS;
+  // significant * 10^exponent10 has significant.length + exponent10 digits left of the point.
+  return significant.length > 0 && significant.length + reading.exponent10 > MAX_DECIMAL_DIGITS;
 }
 
 function describe(text: string, source: QuantitySource): string {
@@ -201,19 +220,25 @@ function fail(text: string, reason: QuantityErrorReason, source: QuantitySource,
 
 /** Parse like Go's resource.ParseQuantity; throws QuantityError on what Go rejects. */
 export function parseQuantity(text: string, source: QuantitySource = {}): Quantity {
-  return parseWithPath(text, source).quantity;
+  return parseText(text, source).quantity;
 }
 
-function parseWithPath(text: string, source: QuantitySource): { quantity: Quantity; fastPath: boolean; scanned?: ScannedQuantity; multiplier?: Multiplier } {
+interface ParsedText {
+  quantity: Quantity;
+  /** Go's String() returns the input itself (see parsedQuantityString) */
+  keepsText: boolean;
+}
+
+function parseText(text: string, source: QuantitySource): ParsedText {
   const scanned = scanQuantity(text);
   if (scanned === undefined) fail(text, 'format', source);
   const multiplier = interpretSuffix(scanned.suffix);
   if (multiplier === undefined) fail(text, 'suffix', source, scanned.suffix);
-  const fastPath = takesFastPath(scanned, multiplier);
-  if (!fastPath && !scanned.hasDigits) fail(text, 'numeric', source);
-  if (exceedsDecimalLimit(scanned, multiplier)) fail(text, 'range', source);
+  const reading = readDigits(scanned, multiplier);
+  if (!reading.fastPath && !scanned.hasDigits) fail(text, 'numeric', source);
+  if (exceedsDecimalLimit(scanned, multiplier, reading)) fail(text, 'range', source);
 
-  let nanos = absoluteNanos(scanned, multiplier);
+  let nanos = absoluteNanos(scanned, multiplier, reading);
   let format = multiplier.format;
   if (format === 'BinarySI') {
     if (nanos > MAX_BINARY_NANOS) nanos = MAX_BINARY_NANOS;
@@ -221,7 +246,7 @@ function parseWithPath(text: string, source: QuantitySource): { quantity: Quanti
     if (nanos > 0n && nanos < NANOS_PER_UNIT) format = 'DecimalSI';
   }
   const quantity = freeze(scanned.negative ? -nanos : nanos, format);
-  return { quantity, fastPath, scanned, multiplier };
+  return { quantity, keepsText: text === '0' || (reading.fastPath && keepsInputText(scanned, multiplier, reading)) };
 }
 
 /** Whether Go's ParseQuantity accepts text (and it is within quotaplan's range). */
@@ -292,18 +317,15 @@ function formatDecimal(nanos: bigint, format: 'DecimalSI' | 'DecimalExponent'): 
  * a scale divisible by 3, no "000" ending and no leading zero), so "+5", "1.500k" and "1E3" come back as
  * written. The API server echoes quantities this way; quotaplan's own output uses formatQuantity.
  */
-export function parsedQuantityString(text: string): string {
-  if (text === '0') return '0';
-  const { quantity, fastPath, scanned, multiplier } = parseWithPath(text, {});
-  if (fastPath && scanned !== undefined && multiplier !== undefined && keepsInputText(scanned, multiplier)) return text;
-  return formatQuantity(quantity);
+export function parsedQuantityString(text: string, source: QuantitySource = {}): string {
+  const { quantity, keepsText } = parseText(text, source);
+  return keepsText ? text : formatQuantity(quantity);
 }
 
-function keepsInputText(scanned: ScannedQuantity, multiplier: Multiplier): boolean {
+function keepsInputText(scanned: ScannedQuantity, multiplier: Multiplier, reading: Reading): boolean {
   const shifted = (scanned.integer || '0') + scanned.fraction;
   if (multiplier.base === 2n) return BigInt(shifted) % 8n !== 0n; // exponent%10 == 0 && value&0x07 != 0
-  const scale = multiplier.exponent - scanned.fraction.length;
-  return scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
+  return reading.exponent10 % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
 }
 
 // ---------------------------------------------------------------------------------------------------------
