@@ -3,7 +3,7 @@
  * ../shared/docs/domain.md section 1, team namespaces with bound pods (some terminal, one unbound, one with an
  * init container and a sidecar), quotas, a limit range and Kubeflow Profiles.
  */
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1LimitRangeItem, V1Pod } from '@kubernetes/client-node';
 import { dumpYaml } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import {
@@ -178,7 +178,10 @@ export function clusterWorkloads(): KubernetesObject[] {
     limitRangeObject({
       namespace: 'team-nlp',
       name: 'defaults',
-      limits: [{ type: 'Container', defaultRequest: { cpu: '500m', memory: '1Gi' }, _default: { cpu: '1', memory: '2Gi' }, max: { 'nvidia.com/gpu': '4' } }],
+      // Wire form (`default`, which client-node's model calls `_default`): the harness seeds plain JSON.
+      limits: [
+        { type: 'Container', defaultRequest: { cpu: '500m', memory: '1Gi' }, default: { cpu: '1', memory: '2Gi' }, max: { 'nvidia.com/gpu': '4' } },
+      ] as unknown as V1LimitRangeItem[],
     }),
     profileObject({ name: 'team-research', owner: 'alice@example.com', hard: { 'requests.amd.com/gpu': '4', 'requests.aws.amazon.com/neuron': '8' }, labels: { team: 'research' } }),
     profileObject({ name: 'sandbox', owner: 'bob@example.com', labels: { 'cost-centre': 'cc-2002' } }),
