@@ -53,8 +53,8 @@ export function shutdownSignal(): Promise<void> {
 /** Serves until `signal` resolves. Split from the command so `quotaplan demo` and tests reuse it. */
 export async function runServe(flags: ServeFlags, options: { signal: Promise<void>; onListening?: (url: string) => void }): Promise<void> {
   const loopback = isLoopback(flags.host);
-  if (flags.token !== undefined && flags.token.length < 16) {
-    throw new ValidationError('--token must be at least 16 characters', { field: '--token' });
+  if (!loopback && flags.token !== undefined && flags.token.length < 16) {
+    throw new ValidationError('--token must be at least 16 characters when serving beyond loopback', { field: '--token' });
   }
   if (!loopback && flags.token === undefined && flags.trustedAuthHeader === undefined) {
     throw new ValidationError(
