@@ -12,6 +12,7 @@ import { rbacCommand } from './commands/rbac.js';
 import { emitCommand } from './commands/emit.js';
 import { applyCommand } from './commands/apply.js';
 import { serveCommand } from './commands/serve.js';
+import { demoCommand } from './commands/demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('quotaplan')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(emitCommand());
   program.addCommand(applyCommand());
   program.addCommand(serveCommand());
+  program.addCommand(demoCommand());
   return program;
 }
 

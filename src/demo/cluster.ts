@@ -99,7 +99,7 @@ export function demoNodes(): NodeShape[] {
       'nvidia.com/mig.capable': 'false',
       'nvidia.com/device-plugin.config': 'ts-4',
     }),
-    capacity: { ...BASE_NODE, 'nvidia.com/gpu.shared': '16', 'nvidia.com/gpu': '0' },
+    capacity: { ...BASE_NODE, 'nvidia.com/gpu.shared': '16' },
     taints: gpuTaint,
   }));
   const mi300x = range(2).map((i): NodeShape => ({
@@ -205,6 +205,11 @@ function podObject(namespace: string, name: string, nodeName: string, requests: 
   };
 }
 
+/** How many pods each workload runs at `hour`: the demo cluster at two hours with equal counts is the same. */
+export function demoPodCounts(hour: number, hours: number): number[] {
+  return WORKLOADS.map((workload) => podCount(workload, hour, hours));
+}
+
 /** Places each workload's pods on the first node of its pool with room, as a bin-packing scheduler would. */
 function demoPods(nodes: NodeShape[], hour: number, hours: number): KubeObject[] {
   const free = new Map<string, number>();
@@ -235,8 +240,10 @@ function demoPods(nodes: NodeShape[], hour: number, hours: number): KubeObject[]
   return pods;
 }
 
+/** A quota as the API returns it once the resourcequota controller has synced it (status.used is left out:
+ * the collector reads use from the pods themselves). */
 function quotaObject(namespace: string, name: string, hard: Resources): KubeObject {
-  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace }, spec: { hard } };
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace }, spec: { hard }, status: { hard } };
 }
 
 /** The demo cluster as it was `hour` hours into a history of `hours` hours. */

@@ -1,0 +1,79 @@
+/**
+ * `quotaplan demo [--port N] [--host H] [--db F] [--token T] [--no-serve]`: seeds a fresh database with the bundled
+ * demo cluster (a few months of history, approved plans for the last two cycles, a draft for the next) and serves
+ * the dashboard on it. The main command for a new user with no cluster.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { ValidationError } from '../errors.js';
+import { DEMO_CLUSTER, seedDemo } from '../demo/seed.js';
+import { DEFAULT_HOST } from '../server/listen.js';
+import { listClusterNames } from '../store/clusters.js';
+import { openStore } from '../store/open.js';
+import { parsePort, runServe, shutdownSignal, tokenOption } from './serve.js';
+
+export interface DemoFlags {
+  db: string;
+  host: string;
+  port: number;
+  serve: boolean;
+  token?: string;
+}
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('seed a database with the bundled demo cluster and serve the dashboard on it')
+    .addOption(new Option('--db <file>', 'database to (re)create; only a demo database is ever replaced').env('QUOTAPLAN_DEMO_DB').default('quotaplan-demo.db'))
+    .addOption(new Option('--host <host>', 'address to bind').default(DEFAULT_HOST))
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(parsePort).default(8080))
+    .addOption(tokenOption())
+    .option('--no-serve', 'seed the database and exit')
+    .showHelpAfterError()
+    .exitOverride()
+    .action(async (flags: DemoFlags) => {
+      const started = Date.now();
+      const seed = seedDemoDatabase(flags.db, new Date());
+      process.stderr.write(
+        `quotaplan: seeded ${flags.db}: cluster ${seed.cluster}, ${seed.snapshots} snapshots, cycles ${seed.cycles.join(', ')}, ` +
+          `draft plan ${seed.draftPlanId} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`,
+      );
+      if (!flags.serve) return;
+      await runServe(
+        { db: flags.db, host: flags.host, port: flags.port, ...(flags.token === undefined ? {} : { token: flags.token }) },
+        { signal: shutdownSignal() },
+      );
+    });
+}
+
+/** Recreates `file` with the demo data. Refuses to replace a database that holds any other cluster. */
+export function seedDemoDatabase(file: string, now: Date): { cluster: string; snapshots: number; cycles: string[]; draftPlanId: number } {
+  if (existsSync(file)) {
+    const existing = openStore({ file, readonly: true });
+    let names: string[];
+    try {
+      names = listClusterNames(existing.db);
+    } finally {
+      existing.close();
+    }
+    const foreign = names.filter((name) => name !== DEMO_CLUSTER);
+    if (foreign.length > 0) {
+      throw new ValidationError(`${file} holds cluster ${foreign.join(', ')}: the demo only replaces a demo database; pass another --db`, {
+        file,
+        field: '--db',
+        value: file,
+      });
+    }
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  }
+  const store = openStore({ file });
+  try {
+    const seed = store.sqlite.transaction(() => seedDemo({ store, now }))();
+    return { cluster: seed.cluster, snapshots: seed.snapshots, cycles: seed.cycles.map((c) => `${c.name} (${c.state})`), draftPlanId: seed.draftPlanId };
+  } catch (error) {
+    store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    throw error;
+  } finally {
+    if (store.sqlite.open) store.close();
+  }
+}
