@@ -5,6 +5,7 @@ import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { inventoryFromJson, inventoryToJson } from '../../../src/inventory/json.js';
 import { parseObject } from '../../../src/inventory/objects.js';
 import { aNamespaceObject, aNode, aPod, aProfile, aResourceQuota } from '../../builders/kube.js';
+import { quantityErrorMessage } from '../../builders/quantity-errors.js';
 
 function smallInventory(): InventoryBuilder {
   const b = new InventoryBuilder();
@@ -103,7 +104,7 @@ describe('inventoryToJson', () => {
     if (node !== undefined) node.capacity.cpu = 'lots';
     assert.throws(() => inventoryFromJson(json, { file: 'snap.json' }), (error: unknown) => {
       assert.ok(error instanceof ValidationError);
-      assert.equal(error.message, 'snap.json: nodes[0].capacity.cpu: invalid quantity "lots": expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki..Ei or an e/E exponent)');
+      assert.equal(error.message, `snap.json: nodes[0].capacity.cpu: ${quantityErrorMessage('lots')}`);
       return true;
     });
   });

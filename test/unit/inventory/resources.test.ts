@@ -10,6 +10,7 @@ import {
   subtractResourceLists,
   sumResourceLists,
 } from '../../../src/resources.js';
+import { quantityErrorMessage } from '../../builders/quantity-errors.js';
 
 const list = (raw: Record<string, string>) => parseResourceList(raw);
 
@@ -57,7 +58,7 @@ describe('resource lists', () => {
         assert.ok(error instanceof ValidationError);
         assert.equal(
           error.message,
-          'teams.yaml: team fraud: reserve.memory: invalid quantity "1 Gi": expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki..Ei or an e/E exponent)',
+          `teams.yaml: team fraud: reserve.memory: ${quantityErrorMessage('1 Gi')}`,
         );
         assert.deepEqual(error.where, { file: 'teams.yaml', field: 'reserve.memory', value: '1 Gi' });
         return true;
