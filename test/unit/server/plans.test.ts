@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { dumpObjects } from '../../../src/collect/dump.js';
+import { InventoryBuilder } from '../../../src/inventory/builder.js';
+import { buildPlan } from '../../../src/plan/build-plan.js';
+import { planToJson } from '../../../src/plan/plan-json.js';
+import { parseTeamsFile } from '../../../src/plan/teams-file.js';
+import { createApp, type AppDeps } from '../../../src/server/app.js';
+import { loadInventory } from '../../../src/store/snapshots.js';
+import { listPlans } from '../../../src/store/plans.js';
+import { DEMO_TEAMS, demoInventory, demoList, seededStore } from './seed.js';
+
+const TOKEN = 'unit-test-token';
+const NOW = new Date('2026-07-02T00:00:00Z');
+
+function setup(options: Partial<AppDeps> = {}) {
+  const store = seededStore({ hours: 2 });
+  const app = createApp({ store, clock: () => NOW, token: TOKEN, log: () => {}, ...options });
+  return { store, app };
+}
+
+function post(app: ReturnType<typeof createApp>, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return Promise.resolve(
+    app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  );
+}
+
+const auth = { Authorization: `Bearer ${TOKEN}` };
+
+describe('POST /api/plans', () => {
+  it('plans the posted teams file on the latest snapshot and stores exactly the planner\u2019s plan', async () => {
+    const { store, app } = setup();
+    const response = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth);
+    assert.equal(response.status, 201);
+    assert.deepEqual(await response.json(), {
+      id: 1,
+      cluster: 'demo',
+      cycle: '2026-Q3',
+      snapshotId: 2,
+      createdAt: '2026-07-02T00:00:00.000Z',
+      savedBy: 'token',
+    });
+    const expected = planToJson(buildPlan({ teams: parseTeamsFile(DEMO_TEAMS, 'teams'), inventory: loadInventory(store, 2) }));
+    const detail = await (await app.request('/api/plans/1')).json();
+    assert.deepEqual(detail.plan, expected);
+    assert.equal(detail.teamsYaml, DEMO_TEAMS);
+  });
+
+  it('refuses a change without a token (401), with a wrong token (401), and when no token is configured (403)', async () => {
+    const { store, app } = setup();
+    const missing = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS });
+    assert.equal(missing.status, 401);
+    assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="quotaplan"');
+    assert.equal((await missing.json()).field, 'authorization');
+    const wrong = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, { Authorization: 'Bearer nope' });
+    assert.equal(wrong.status, 401);
+    const readOnly = createApp({ store, clock: () => NOW, log: () => {} });
+    assert.equal((await post(readOnly, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth)).status, 403);
+    assert.deepEqual(listPlans(store), []);
+  });
+
+  it('refuses form posts and cross-origin requests even with the token', async () => {
+    const { store, app } = setup();
+    const form = await app.request('/api/plans', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...auth },
+      body: 'teamsYaml=x',
+    });
+    assert.equal(form.status, 415);
+    assert.equal((await form.json()).field, 'content-type');
+    const crossOrigin = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, { ...auth, Origin: 'https://evil.example' });
+    assert.equal(crossOrigin.status, 403);
+    assert.equal((await crossOrigin.json()).field, 'origin');
+    const crossSite = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, { ...auth, 'Sec-Fetch-Site': 'cross-site' });
+    assert.equal(crossSite.status, 403);
+    const sameOrigin = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, { ...auth, Origin: 'http://localhost', 'Sec-Fetch-Site': 'same-origin' });
+    assert.equal(sameOrigin.status, 201);
+    assert.equal(listPlans(store).length, 1);
+  });
+
+  it('accepts the identity of a trusted auth proxy only when that header is enabled', async () => {
+    const { store } = setup();
+    const proxied = createApp({ store, clock: () => NOW, trustedAuthHeader: 'X-Forwarded-User', log: () => {} });
+    const saved = await post(proxied, '/api/plans', { teamsYaml: DEMO_TEAMS }, { 'X-Forwarded-User': 'alice@example.com' });
+    assert.equal(saved.status, 201);
+    assert.equal((await saved.json()).savedBy, 'alice@example.com');
+    const plain = createApp({ store, clock: () => NOW, token: TOKEN, log: () => {} });
+    assert.equal((await post(plain, '/api/plans', { teamsYaml: DEMO_TEAMS }, { 'X-Forwarded-User': 'alice@example.com' })).status, 401);
+  });
+
+  it('answers bad input with 400 naming the field, and infeasible guarantees with 409', async () => {
+    const { store, app } = setup();
+    const cases: Array<[unknown, string]> = [
+      ['{"teamsYaml": ', 'body'],
+      [{ teamsYaml: DEMO_TEAMS, extra: 1 }, ''],
+      [{ teamsYaml: DEMO_TEAMS, snapshot: 'yesterday' }, 'snapshot'],
+      [{ teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/nlp', resource: 'nvidia.com/gpu', demand: 'lots' }] }, 'changes[0].demand'],
+      [{ teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/nobody', weight: 2 }] }, 'changes[0].team'],
+      [{ teamsYaml: DEMO_TEAMS, nodes: [{ like: 'h100-0', count: 0 }] }, 'nodes[0].count'],
+      [{ teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] }, 'nodes[0].like'],
+      [{ teamsYaml: DEMO_TEAMS.replace('cycle: 2026-Q3', 'cycle: [') }, 'teams file'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await post(app, '/api/plans', body, auth);
+      assert.equal(response.status, 400, JSON.stringify(body).slice(0, 80));
+      const error = await response.json();
+      assert.equal(error.field, field, error.error);
+    }
+    const infeasible = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/alice', resource: 'amd.com/gpu', guarantee: '100', cap: null, demand: null }] }, auth);
+    assert.equal(infeasible.status, 409);
+    assert.deepEqual(listPlans(store), []);
+  });
+});
+
+describe('POST /api/what-if', () => {
+  it('is open to readers, stores nothing, and equals the planner on the hand-edited teams file', async () => {
+    const { store, app } = setup();
+    await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth);
+    const response = await post(app, '/api/what-if', { changes: [{ team: 'research/nlp', resource: 'nvidia.com/gpu', demand: '10', guarantee: null }] });
+    assert.equal(response.status, 200);
+    const body = await response.json();
+    const edited = DEMO_TEAMS.replace('nvidia.com/gpu: { demand: "40", guarantee: "8" }', 'nvidia.com/gpu: { demand: "10" }');
+    assert.notEqual(edited, DEMO_TEAMS);
+    const inventory = loadInventory(store, 2);
+    const base = buildPlan({ teams: parseTeamsFile(DEMO_TEAMS, 'teams'), inventory });
+    const expected = buildPlan({ teams: parseTeamsFile(edited, 'teams'), inventory, previous: base });
+    assert.deepEqual(body.plan, planToJson(expected));
+    const nlp = body.rows.find((r: { team: string; resource: string }) => r.team === 'research/nlp' && r.resource === 'nvidia.com/gpu');
+    const before = base.allocations.find((a) => a.team === 'research/nlp' && a.resource === 'nvidia.com/gpu');
+    assert.equal(nlp.baseline, String((before?.quota.nanos ?? 0n) / 1_000_000_000n));
+    assert.equal(nlp.demand, '10');
+    assert.equal(nlp.guarantee, '0');
+    assert.equal(listPlans(store).length, 1);
+  });
+
+  it('plans "+4 nodes like h100-0" exactly as a cluster with four more such nodes', async () => {
+    const { store, app } = setup();
+    await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth);
+    const body = await (await post(app, '/api/what-if', { nodes: [{ like: 'h100-0', count: 4 }] })).json();
+    const list = demoList(1, 2) as { items: Array<{ kind: string; metadata: { name: string } }> };
+    const h100 = list.items.find((item) => item.kind === 'Node' && item.metadata.name === 'h100-0');
+    const extra = [1, 2, 3, 4].map((i) => ({ ...structuredClone(h100), metadata: { ...structuredClone(h100)!.metadata, name: `h100-extra-${i}` } }));
+    const builder = new InventoryBuilder();
+    for (const object of dumpObjects(JSON.stringify({ ...list, items: [...list.items, ...extra] }))) builder.add(object);
+    const bigger = builder.build();
+    const base = buildPlan({ teams: parseTeamsFile(DEMO_TEAMS, 'teams'), inventory: demoInventory(1, 2) });
+    const expected = buildPlan({ teams: parseTeamsFile(DEMO_TEAMS, 'teams'), inventory: bigger, previous: base });
+    assert.deepEqual(body.plan, planToJson(expected));
+    assert.equal(body.plan.capacity['nvidia.com/gpu'], String(57 + 32));
+    assert.equal(listPlans(store).length, 1);
+  });
+
+  it('keeps the teams file\u2019s comments when it edits a weight', async () => {
+    const { app } = setup();
+    const body = await (await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, changes: [{ team: 'research', weight: 3 }] })).json();
+    assert.match(body.teamsYaml, /^# Demo teams: quarterly GPU allocation/);
+    assert.match(body.teamsYaml, /- name: research\n {4}teams:/);
+    assert.match(body.teamsYaml, /- name: research\n(.*\n)*? {4}weight: 3\n/);
+  });
+});
+
+describe('plan reads and downloads', () => {
+  it('answers 404 for an unknown plan and 400 for a malformed reference', async () => {
+    const { app } = setup();
+    const unknown = await app.request('/api/plans/999');
+    assert.equal(unknown.status, 404);
+    assert.equal((await unknown.json()).field, 'plan');
+    const malformed = await app.request('/api/plans/abc');
+    assert.equal(malformed.status, 400);
+    assert.equal((await malformed.json()).field, 'ref');
+  });
+
+  it('serves the manifests and the PR body of a stored plan as downloads', async () => {
+    const { app } = setup();
+    await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth);
+    const yaml = await app.request('/api/plans/1/manifests.yaml');
+    assert.equal(yaml.status, 200);
+    assert.equal(yaml.headers.get('content-disposition'), 'attachment; filename="plan-1.yaml"');
+    const text = await yaml.text();
+    // Profile-owned namespace: the Profile is patched, never kf-resource-quota (domain.md section 4).
+    assert.match(text, /kind: Profile\nmetadata:\n {2}name: alice-research/);
+    assert.doesNotMatch(text, /name: kf-resource-quota/);
+    const prBody = await app.request('/api/plans/1/pr-body.md');
+    assert.equal(prBody.status, 200);
+    assert.match(await prBody.text(), /^# Quotas for 2026-Q3 \(plan 1, cluster demo\)/);
+  });
+});
+
+describe('serving beyond loopback', () => {
+  it('needs the token for reading too, except the page and /api/meta', async () => {
+    const { app } = setup({ readersNeedAuth: true });
+    assert.equal((await app.request('/api/capacity')).status, 401);
+    assert.equal((await app.request('/api/capacity', { headers: auth })).status, 200);
+    assert.equal((await app.request('/api/meta')).status, 200);
+    assert.equal((await app.request('/')).status, 200);
+  });
+
+  it('refuses a host name it does not serve (DNS rebinding)', async () => {
+    const { app } = setup({ allowedHosts: ['127.0.0.1', 'localhost'] });
+    const response = await app.request('http://evil.example:8080/api/capacity');
+    assert.equal(response.status, 403);
+    assert.equal((await response.json()).field, 'host');
+    assert.equal((await app.request('http://127.0.0.1:8080/api/capacity')).status, 200);
+  });
+});
