@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -133,5 +135,40 @@ describe('collecting through a faulty connection', await controlPlaneSuiteOption
     } finally {
       store.close();
     }
+  });
+
+  test('a bad context or an unreachable server is named on stderr, and no database is created', async () => {
+    const db = join(plane.dir, 'never.db');
+    const unknown = await cli(['collect', '--kubeconfig', proxyKubeconfig, '--context', 'prod', '--db', db, '--quiet']);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr, `quotaplan: unknown context "prod" in ${proxyKubeconfig}; known contexts: quotaplan-admin@quotaplan-test\n`);
+
+    // A port that was just free: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const nowhere = join(plane.dir, 'nowhere.kubeconfig');
+    writeFileSync(
+      nowhere,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'gone', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority': plane.caFile } }],
+        users: [{ name: 'u', user: { token: 't' } }],
+        contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'u' } }],
+        'current-context': 'gone',
+      }),
+    );
+    const unreachable = await cli(['collect', '--kubeconfig', nowhere, '--db', db, '--quiet']);
+    assert.equal(unreachable.code, 3);
+    assert.equal(
+      unreachable.stderr,
+      `quotaplan: cannot reach the Kubernetes API server at https://127.0.0.1:${port} (context "gone"): ECONNREFUSED; ` +
+        'check the server address in the kubeconfig and that the cluster is up\n',
+    );
+    assert.equal(existsSync(db), false);
   });
 });
