@@ -119,6 +119,19 @@ describe('saveSnapshot and loadInventory', () => {
     for (const [id, inv] of saved) assert.deepStrictEqual(loadInventory(store, id), inv, `snapshot ${id}`);
   });
 
+  it('keeps the format of quantities whose canonical string does not imply it, in namespaces and quotas', () => {
+    const store = openStore({ file: ':memory:' });
+    const inv = inventory({
+      namespaces: [namespace('a', { memory: '0Gi', cpu: '1500m' }, 0)],
+      resourceQuotas: [quota('a', 'q', { 'requests.memory': '1Ti' }, { 'requests.memory': '0Mi' })],
+    });
+    const id = save(store, inv, '2026-10-01T00:00:00Z');
+    const loaded = loadInventory(store, id);
+    assert.deepStrictEqual(loaded, inv);
+    assert.equal(loaded.namespaces[0]?.requests.memory?.format, 'BinarySI');
+    assert.equal(loaded.resourceQuotas[0]?.used['requests.memory']?.format, 'BinarySI');
+  });
+
   it('keeps an inventory order that is not ascending by name', () => {
     const store = openStore({ file: ':memory:' });
     const inv = inventory({ nodes: [node('b'), node('a')], namespaces: [namespace('z', {}, 0), namespace('y', {}, 1)] });
