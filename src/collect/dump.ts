@@ -94,7 +94,9 @@ function itemsOf(document: unknown, docLabel: string | undefined, file: string):
   if (isList) {
     if (o.items === null || o.items === undefined) return [];
     if (!Array.isArray(o.items)) throw new ValidationError(`${file}: ${o.kind as string}: items: expected an array`, { file, field: 'items' });
-    return o.items.map((raw, i) => ({ raw, position: at(`items[${i}]`) }));
+    // API responses (`kubectl get --raw /api/v1/pods`) leave kind off their items; a typed list names it.
+    const itemKind = o.kind === 'List' ? undefined : (o.kind as string).slice(0, -'List'.length);
+    return o.items.map((raw, i) => ({ raw: withKind(raw, itemKind), position: at(`items[${i}]`) }));
   }
   return [{ raw: document, position: docLabel }];
 }
@@ -103,6 +105,11 @@ function itemsOf(document: unknown, docLabel: string | undefined, file: string):
 function yamlErrorPosition(text: string): string | null {
   const first = parseDocument(text).errors[0]?.linePos?.[0];
   return first === undefined ? null : `line ${first.line}, column ${first.col}`;
+}
+
+function withKind(raw: unknown, kind: string | undefined): unknown {
+  if (kind === undefined || typeof raw !== 'object' || raw === null || 'kind' in raw) return raw;
+  return { kind, ...raw };
 }
 
 function lineAndColumn(text: string, offset: number): string {

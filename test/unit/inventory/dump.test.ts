@@ -41,8 +41,10 @@ describe('dump reading', () => {
     assert.deepEqual(kinds(text), ['Node n1', 'Namespace a']);
   });
 
-  it('reads typed lists such as NodeList', () => {
+  it('reads typed lists such as NodeList, whose items may leave their kind off as API responses do', () => {
+    const { kind: _kind, ...bare } = aPod('a', 'p3').container({ cpu: '1' }).build();
     assert.deepEqual(kinds(JSON.stringify({ apiVersion: 'v1', kind: 'NodeList', items: [aNode('n2').build()] })), ['Node n2']);
+    assert.deepEqual(kinds(JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [bare] })), ['Pod p3']);
   });
 
   it('accepts quantities written as YAML numbers', async () => {
