@@ -138,7 +138,8 @@ export const limitRangeSchema = z.object({
 
 /** Kubeflow Profile (kubeflow.org/v1, cluster-scoped); it owns the namespace of the same name. */
 export const profileSchema = z.object({
-  apiVersion: z.string().regex(/^kubeflow\.org\//, 'a Profile must be kubeflow.org/*'),
+  // Optional: items of a raw ProfileList response carry no apiVersion of their own.
+  apiVersion: z.string().regex(/^kubeflow\.org\//, 'a Profile must be kubeflow.org/*').optional(),
   kind: z.literal('Profile'),
   metadata,
   spec: z

@@ -81,3 +81,18 @@ describe('parseObject for pods', () => {
     });
   });
 });
+
+describe('parseObject for other kinds', () => {
+  it('accepts a Profile only from kubeflow.org', () => {
+    const profile = { apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: 'alice' }, spec: { owner: { kind: 'User', name: 'a@x' } } };
+    assert.equal(parseObject(profile).kind, 'Profile');
+    assert.equal(parseObject({ ...profile, apiVersion: undefined }).kind, 'Profile');
+    assert.throws(() => parseObject({ ...profile, apiVersion: 'example.com/v1' }), {
+      message: 'Profile alice: apiVersion: a Profile must be kubeflow.org/*',
+    });
+  });
+
+  it('rejects something that is not an object', () => {
+    assert.throws(() => parseObject('Node', { file: 'f', position: 'items[2]' }), { message: 'f: items[2]: expected an object, got the string "Node"' });
+  });
+});
