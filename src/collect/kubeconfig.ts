@@ -20,6 +20,8 @@ export interface KubeconfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Home folder holding `.kube/config` (os.homedir() by default). */
   home?: string;
+  /** Prefix of the service account folder (tests mount one elsewhere); '' in a pod. */
+  serviceAccountPrefix?: string;
 }
 
 export interface ClusterTarget {
@@ -54,8 +56,9 @@ export function loadClusterTarget(options: KubeconfigOptions = {}): ClusterTarge
       if (part !== config) mergeInto(config, part, file);
     }
     source = files.join(delimiter);
-  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(serviceAccountTokenPath)) {
-    config.loadFromCluster();
+  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(`${options.serviceAccountPrefix ?? ''}${serviceAccountTokenPath}`)) {
+    // client-node reads KUBERNETES_SERVICE_HOST/PORT from process.env itself.
+    config.loadFromCluster(options.serviceAccountPrefix ?? '');
     source = 'in-cluster service account';
   } else {
     throw new ValidationError(

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PatchStrategy, setHeaderOptions, type V1PolicyRule } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { collectLive, type LiveCollection } from '../../src/collect/live.js';
-import { loadClusterTarget } from '../../src/collect/kubeconfig.js';
+import { loadClusterTarget, serviceAccountTokenPath } from '../../src/collect/kubeconfig.js';
 import { renderRbac } from '../../src/commands/rbac.js';
 import { ExternalError } from '../../src/errors.js';
 import { clusterNodes, clusterWorkloads } from './collect-cluster.js';
@@ -74,6 +74,37 @@ describe('the permissions `quotaplan rbac` prints', await controlPlaneSuiteOptio
         );
         return true;
       });
+    }
+  });
+
+  test('inside a pod, the service account (token, CA, KUBERNETES_SERVICE_HOST/PORT) is used when there is no kubeconfig', async () => {
+    const kubeconfig = await plane.createIdentity('in-cluster', printedRules({}));
+    const token = (parse(readFileSync(kubeconfig, 'utf8')) as { users: { user: { token: string } }[] }).users[0]!.user.token;
+    // What the kubelet mounts, under a prefix.
+    const prefix = join(plane.dir, 'pod-root');
+    const folder = join(prefix, serviceAccountTokenPath, '..');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'token'), token);
+    copyFileSync(plane.caFile, join(folder, 'ca.crt'));
+    writeFileSync(join(folder, 'namespace'), identityNamespace);
+    const port = new URL(plane.server).port;
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = port;
+    try {
+      const target = loadClusterTarget({
+        env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: port },
+        home: join(plane.dir, 'no-home'),
+        serviceAccountPrefix: prefix,
+      });
+      assert.deepEqual([target.source, target.context, target.server], ['in-cluster service account', 'inClusterContext', plane.server]);
+      const result = await collectLive({ target, pageSize: 5 });
+      assert.equal(result.counts.nodes, 16);
+    } finally {
+      for (const [name, value] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 
