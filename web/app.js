@@ -8,6 +8,7 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let cleanup = null;
 let meta = null;
+let firstRoute = true;
 
 function parseHash() {
   const hash = location.hash.replace(/^#\/?/, '');
@@ -63,7 +64,10 @@ async function route() {
     // The end-to-end tests wait for this: the page for this hash has finished rendering (or failed).
     main.dataset.rendered = routedHash || '#/';
   }
-  if (document.activeElement === document.body || document.activeElement?.closest('#nav')) main.focus({ preventScroll: true });
+  // After moving between pages, put keyboard focus at the new content (not on the first load: the skip link and
+  // the navigation come first there).
+  if (!firstRoute && (document.activeElement === document.body || document.activeElement?.closest('#nav'))) main.focus({ preventScroll: true });
+  firstRoute = false;
 }
 
 /** Goes to a page with query parameters (`navigate('plan', { id: 3 })`). */

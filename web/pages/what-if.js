@@ -193,7 +193,13 @@ export async function render(root, { params, meta, navigate }) {
     return rows;
   }
 
+  const saveNote = el('p', { id: 'save-note', class: 'muted small-text' });
   function renderNodes() {
+    saveButton.disabled = nodes.length > 0;
+    saveNote.textContent =
+      nodes.length > 0
+        ? 'Hypothetical nodes are for exploring only: a saved plan must fit the snapshot it is planned on. Remove them to save.'
+        : '';
     replace(
       nodeList,
       nodes.length === 0
@@ -297,6 +303,7 @@ export async function render(root, { params, meta, navigate }) {
           saveButton,
           el('button', { type: 'button', id: 'reset', onclick: () => navigate('what-if', { plan: base.id, reset: Date.now() }) }, 'Reset'),
         ),
+        saveNote,
         canSave
           ? el('p', { class: 'muted small-text' }, getToken() ? 'Saving uses the token set in this tab.' : 'Saving needs the server token: set it with the Token button.')
           : el('p', { class: 'muted small-text' }, 'This server is read-only (no token configured): saving will be refused.'),

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { buildManifests } from '../../emit/manifests.js';
+import { ValidationError } from '../../errors.js';
 import { renderPrBody } from '../../emit/pr-body.js';
 import { toMultiDocument } from '../../emit/tree.js';
 import { planToJson } from '../../plan/plan-json.js';
@@ -72,7 +73,15 @@ export function planRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
   });
 
   routes.post('/', requireWriter(guardOptions(deps)), validate('json', planRequestSchema), (c) => {
-    const result = planRequest(store, c.req.valid('json'));
+    const request = c.req.valid('json');
+    if (request.nodes.length > 0) {
+      // A stored plan is its teams file on a stored snapshot: hypothetical nodes are in neither, so the plan could
+      // not be reproduced, and its quotas would not fit the cluster the manifests go to.
+      throw new ValidationError('hypothetical nodes are for what-if only: a saved plan must fit the snapshot it is planned on', {
+        field: 'nodes',
+      });
+    }
+    const result = planRequest(store, request);
     const stored = savePlan(store, {
       cluster: result.cluster,
       cycle: result.plan.cycle,

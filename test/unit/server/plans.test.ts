@@ -97,7 +97,8 @@ describe('POST /api/plans', () => {
       [{ teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/nlp', resource: 'nvidia.com/gpu', demand: 'lots' }] }, 'changes[0].demand'],
       [{ teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/nobody', weight: 2 }] }, 'changes[0].team'],
       [{ teamsYaml: DEMO_TEAMS, nodes: [{ like: 'h100-0', count: 0 }] }, 'nodes[0].count'],
-      [{ teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] }, 'nodes[0].like'],
+      [{ teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] }, 'nodes'],
+      [{ teamsYaml: DEMO_TEAMS, nodes: [{ like: 'h100-0', count: 4 }] }, 'nodes'],
       [{ teamsYaml: DEMO_TEAMS.replace('cycle: 2026-Q3', 'cycle: [') }, 'teams file'],
     ];
     for (const [body, field] of cases) {
@@ -131,6 +132,13 @@ describe('POST /api/what-if', () => {
     assert.equal(nlp.demand, '10');
     assert.equal(nlp.guarantee, '0');
     assert.equal(listPlans(store).length, 1);
+  });
+
+  it('names an unknown template node', async () => {
+    const { app } = setup();
+    const response = await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] });
+    assert.equal(response.status, 400);
+    assert.equal((await response.json()).field, 'nodes[0].like');
   });
 
   it('plans "+4 nodes like h100-0" exactly as a cluster with four more such nodes', async () => {
