@@ -49,7 +49,7 @@ export interface LiveObject {
 export interface ObjectRef {
   kind: ManifestKind;
   name: string;
-  /** Absent for cluster-scoped kinds (Profile). */
+  /** Absent for cluster-scoped kinds (Profile, ResourceFlavor, ClusterQueue). */
   namespace?: string;
 }
 
@@ -72,6 +72,12 @@ export function objectPath(ref: ObjectRef): string {
       return `/api/v1/namespaces/${encodeURIComponent(ref.namespace ?? '')}/resourcequotas/${name}`;
     case 'LimitRange':
       return `/api/v1/namespaces/${encodeURIComponent(ref.namespace ?? '')}/limitranges/${name}`;
+    case 'ResourceFlavor':
+      return `/apis/kueue.x-k8s.io/v1beta1/resourceflavors/${name}`;
+    case 'ClusterQueue':
+      return `/apis/kueue.x-k8s.io/v1beta1/clusterqueues/${name}`;
+    case 'LocalQueue':
+      return `/apis/kueue.x-k8s.io/v1beta1/namespaces/${encodeURIComponent(ref.namespace ?? '')}/localqueues/${name}`;
   }
 }
 

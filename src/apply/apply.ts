@@ -35,8 +35,10 @@ export interface ApplyManifestsInput {
   forceConflicts: boolean;
 }
 
+const clusterScoped = new Set<Manifest['kind']>(['Profile', 'ResourceFlavor', 'ClusterQueue']);
+
 export function refOf(manifest: Manifest): ObjectRef {
-  return manifest.kind === 'Profile'
+  return clusterScoped.has(manifest.kind)
     ? { kind: manifest.kind, name: manifest.name }
     : { kind: manifest.kind, name: manifest.name, namespace: manifest.namespace };
 }
@@ -73,7 +75,7 @@ export function renderApplyReport(report: ApplyReport, options: { dryRunOnly: bo
   const lines: string[] = [];
   for (const outcome of report.outcomes) {
     const m = outcome.manifest;
-    const what = m.kind === 'Profile' ? `Profile ${m.name}` : `${m.kind} ${m.namespace}/${m.name}`;
+    const what = clusterScoped.has(m.kind) ? `${m.kind} ${m.name}` : `${m.kind} ${m.namespace}/${m.name}`;
     if (outcome.error !== null) {
       lines.push(`${what}: FAILED ${outcome.error}`);
       continue;

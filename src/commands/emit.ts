@@ -1,5 +1,5 @@
 /**
- * `quotaplan emit --plan ID|latest (--out DIR [--layout gitops|flat] | -o yaml) [--pr-body FILE]`: the quota
+ * `quotaplan emit --plan ID|latest (--out DIR [--layout gitops|flat] | -o yaml) [--pr-body FILE] [--target T]`: the quota
  * change set of a stored plan as files a pull request can carry, or as one YAML stream for `kubectl apply -f -`.
  * Reading (store), building (src/emit, pure) and writing stay separate.
  */
@@ -10,11 +10,13 @@ import { inventoryFromDumpFile } from '../collect/dump.js';
 import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { parseQuantity } from '../quantity.js';
+import type { Plan } from '../plan/plan.js';
 import { planFromJson } from '../plan/plan-json.js';
 import { parseTeamsFile } from '../plan/teams-file.js';
 import { buildQuotaChanges, type EmitOptions, type QuotaChangeSet } from '../emit/changes.js';
 import { targetsFromTeamsFile } from '../emit/inputs.js';
-import { buildManifests } from '../emit/manifests.js';
+import { buildKueueObjects } from '../emit/kueue.js';
+import { buildManifests, sortManifests } from '../emit/manifests.js';
 import { renderPrBody } from '../emit/pr-body.js';
 import { buildTree, pathSegment, toMultiDocument, type EmittedFile, type Layout } from '../emit/tree.js';
 import { openStore } from '../store/open.js';
@@ -34,7 +36,10 @@ export interface ChangeSetFlags {
   defaultMemoryRequest?: string;
 }
 
+export type EmitTarget = 'resourcequota' | 'kueue' | 'all';
+
 export interface EmitFlags extends ChangeSetFlags {
+  target: EmitTarget;
   out?: string;
   layout: Layout;
   prBody?: string;
@@ -47,7 +52,12 @@ export function emitCommand(): Command {
     .option('--out <dir>', 'folder to write the tree into')
     .addOption(new Option('--layout <layout>', 'file layout under --out').choices(['gitops', 'flat']).default('gitops'))
     .option('--pr-body <file>', 'write the pull-request body (Markdown) to this file')
-    .addOption(new Option('-o, --output <format>', 'print every manifest to stdout').choices(['yaml']));
+    .addOption(new Option('-o, --output <format>', 'print every manifest to stdout').choices(['yaml']))
+    .addOption(
+      new Option('--target <target>', 'ResourceQuotas/Profiles/LimitRanges, Kueue ResourceFlavors/ClusterQueues/LocalQueues, or both')
+        .choices(['resourcequota', 'kueue', 'all'])
+        .default('resourcequota'),
+    );
   addChangeSetOptions(command);
   return command
     .showHelpAfterError()
@@ -56,15 +66,21 @@ export function emitCommand(): Command {
       if (flags.out === undefined && flags.output === undefined && flags.prBody === undefined) {
         throw new ValidationError('emit: give --out DIR, -o yaml, or --pr-body FILE', { field: '--out' });
       }
-      const changes = await loadQuotaChanges(flags);
+      const { changes, plan, inventory } = await loadEmitInputs(flags);
+      const kueue = flags.target === 'resourcequota' ? undefined : buildKueueObjects({ plan, changes, inventory });
+      const manifests = sortManifests([
+        ...(flags.target === 'kueue' ? [] : buildManifests(changes, 'full')),
+        ...(kueue?.manifests ?? []),
+      ]);
       if (flags.out !== undefined) {
-        const written = writeTree(flags.out, buildTree(changes, flags.layout), flags.layout === 'gitops' ? `clusters/${pathSegment(changes.cluster)}` : '');
+        const root = flags.layout === 'gitops' ? `clusters/${pathSegment(changes.cluster)}` : '';
+        const written = writeTree(flags.out, buildTree(changes, flags.layout, manifests), root);
         process.stderr.write(
           `emit: ${written.written} written, ${written.unchanged} unchanged, ${written.removed} removed in ${flags.out}\n`,
         );
       }
-      if (flags.prBody !== undefined) writeFileIfChanged(flags.prBody, renderPrBody(changes));
-      if (flags.output === 'yaml') process.stdout.write(toMultiDocument(buildManifests(changes, 'full')));
+      if (flags.prBody !== undefined) writeFileIfChanged(flags.prBody, renderPrBody(changes, kueue === undefined ? {} : { kueue }));
+      if (flags.output === 'yaml') process.stdout.write(toMultiDocument(manifests));
     });
 }
 
@@ -83,6 +99,11 @@ export function addChangeSetOptions(command: Command): Command {
 
 /** Reads the stored plan, its teams file and an inventory, and builds the change set. */
 export async function loadQuotaChanges(flags: ChangeSetFlags): Promise<QuotaChangeSet> {
+  return (await loadEmitInputs(flags)).changes;
+}
+
+/** The change set with the plan and inventory it was built from. */
+export async function loadEmitInputs(flags: ChangeSetFlags): Promise<{ changes: QuotaChangeSet; plan: Plan; inventory: ClusterInventory }> {
   const ref = parsePlanRef(flags.plan);
   const store = openStore({ file: flags.db, create: false });
   let stored;
@@ -115,7 +136,7 @@ export async function loadQuotaChanges(flags: ChangeSetFlags): Promise<QuotaChan
     },
   };
   if (flags.quotaName !== undefined) options.quotaName = flags.quotaName;
-  return buildQuotaChanges({ plan, teams: targetsFromTeamsFile(teams), inventory, options });
+  return { changes: buildQuotaChanges({ plan, teams: targetsFromTeamsFile(teams), inventory, options }), plan, inventory };
 }
 
 function parsePlanRef(text: string): number | 'latest' {

@@ -88,9 +88,11 @@ export type FlagKind =
   | 'profile-not-found'
   | 'namespace-not-found'
   | 'team-without-namespaces'
-  | 'existing-limit-range';
+  | 'existing-limit-range'
+  | 'parent-quota-not-in-kueue'
+  | 'flavor-without-node-label';
 
-/** Something a reviewer must see. `namespace` is absent for team-level flags. */
+/** Something a reviewer must see. `namespace` is absent for team-level flags; `team` is '' for cluster-wide ones. */
 export interface Flag {
   kind: FlagKind;
   team: string;

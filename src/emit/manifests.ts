@@ -13,7 +13,7 @@ import { compareText, MANAGED_BY_LABEL, MANAGER, type NamespaceChange, type Quot
 
 export type ManifestMode = 'full' | 'apply';
 
-export type ManifestKind = 'Profile' | 'ResourceQuota' | 'LimitRange';
+export type ManifestKind = 'Profile' | 'ResourceQuota' | 'LimitRange' | 'ResourceFlavor' | 'ClusterQueue' | 'LocalQueue';
 
 export interface KubeManifest {
   apiVersion: string;
@@ -25,7 +25,7 @@ export interface KubeManifest {
 export interface Manifest {
   kind: ManifestKind;
   name: string;
-  /** The namespace the object governs (a Profile is cluster-scoped but owns the namespace of its name). */
+  /** The namespace the object governs (a Profile is cluster-scoped but owns the namespace of its name); '' for cluster-wide Kueue objects. */
   namespace: string;
   team: string;
   object: KubeManifest;
@@ -36,7 +36,14 @@ export const CYCLE_ANNOTATION = 'quotaplan.io/cycle';
 export const PLAN_ANNOTATION = 'quotaplan.io/plan';
 export const TEAM_ANNOTATION = 'quotaplan.io/team';
 
-const kindOrder: Record<ManifestKind, number> = { Profile: 0, ResourceQuota: 1, LimitRange: 2 };
+const kindOrder: Record<ManifestKind, number> = {
+  ResourceFlavor: 0,
+  ClusterQueue: 1,
+  Profile: 2,
+  ResourceQuota: 3,
+  LimitRange: 4,
+  LocalQueue: 5,
+};
 
 /** Every object of the change set, sorted by namespace, then Profile / ResourceQuota / LimitRange. */
 export function buildManifests(changes: QuotaChangeSet, mode: ManifestMode): Manifest[] {
@@ -47,7 +54,12 @@ export function buildManifests(changes: QuotaChangeSet, mode: ManifestMode): Man
       if (ns.limitRange !== null) out.push(limitRangeManifest(changes, ns));
     }
   }
-  return out.sort(
+  return sortManifests(out);
+}
+
+/** Cluster-wide objects first, then by namespace, then kind, then name. */
+export function sortManifests(manifests: readonly Manifest[]): Manifest[] {
+  return [...manifests].sort(
     (a, b) => compareText(a.namespace, b.namespace) || kindOrder[a.kind] - kindOrder[b.kind] || compareText(a.name, b.name),
   );
 }
@@ -110,8 +122,9 @@ function limitRangeManifest(changes: QuotaChangeSet, ns: NamespaceChange): Manif
   };
 }
 
-function metadataFor(
-  changes: QuotaChangeSet,
+/** Labels and annotations of every object quotaplan writes (team '' for cluster-wide objects: no team annotation). */
+export function metadataFor(
+  changes: Pick<QuotaChangeSet, 'cycle' | 'planId'>,
   team: string,
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
   const labels: Record<string, string> = { [MANAGED_BY_LABEL]: MANAGER };
@@ -121,7 +134,7 @@ function metadataFor(
     annotations: sortRecord({
       [CYCLE_ANNOTATION]: changes.cycle,
       [PLAN_ANNOTATION]: changes.planId,
-      [TEAM_ANNOTATION]: team,
+      ...(team === '' ? {} : { [TEAM_ANNOTATION]: team }),
     }),
   };
 }

@@ -3,7 +3,8 @@
  * current hard -> new hard, the change, current use; then everything flagged; then the plan's own warnings.
  */
 import { formatQuantity, subtractQuantities, type Quantity } from '../quantity.js';
-import type { FlagKind, KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
+import type { Flag, FlagKind, KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
+import type { KueueObjects } from './kueue.js';
 
 const flagTitles: Record<FlagKind, string> = {
   'use-above-quota': 'Use above the new quota',
@@ -14,6 +15,8 @@ const flagTitles: Record<FlagKind, string> = {
   'namespace-not-found': 'Namespaces not found',
   'team-without-namespaces': 'Teams without namespaces',
   'existing-limit-range': 'Existing LimitRange defaults',
+  'parent-quota-not-in-kueue': 'Quotas left out of the Kueue objects',
+  'flavor-without-node-label': 'GPU models without a node label',
 };
 
 const flagOrder: FlagKind[] = [
@@ -25,9 +28,12 @@ const flagOrder: FlagKind[] = [
   'profile-not-found',
   'team-without-namespaces',
   'existing-limit-range',
+  'parent-quota-not-in-kueue',
+  'flavor-without-node-label',
 ];
 
-export function renderPrBody(changes: QuotaChangeSet): string {
+/** `kueue`: the `--target kueue` objects, listed in their own section, their flags with the others. */
+export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: KueueObjects } = {}): string {
   const lines: string[] = [];
   const namespaces = changes.teams.flatMap((t) => t.namespaces);
   const counts = countChanges(namespaces);
@@ -39,7 +45,7 @@ export function renderPrBody(changes: QuotaChangeSet): string {
     '',
   );
 
-  const flags = changes.teams.flatMap((t) => t.flags);
+  const flags: Flag[] = [...changes.teams.flatMap((t) => t.flags), ...(options.kueue?.flags ?? [])];
   lines.push('## Flags', '');
   if (flags.length === 0) lines.push('None.', '');
   for (const kind of flagOrder) {
@@ -53,6 +59,8 @@ export function renderPrBody(changes: QuotaChangeSet): string {
   lines.push('## Plan warnings', '');
   if (changes.planWarnings.length === 0) lines.push('None.', '');
   else lines.push(...changes.planWarnings.map((w) => `- ${escapeText(w)}`), '');
+
+  if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue));
 
   lines.push('## Changes by team', '');
   for (const team of changes.teams) {
@@ -80,6 +88,23 @@ export function renderPrBody(changes: QuotaChangeSet): string {
     }
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function kueueSection(kueue: KueueObjects): string[] {
+  const lines = ['## Kueue', ''];
+  const flavors = kueue.manifests.filter((m) => m.kind === 'ResourceFlavor');
+  lines.push(`ResourceFlavors: ${flavors.map((m) => `\`${m.name}\``).join(', ') || 'none'}`, '');
+  lines.push('| ClusterQueue | Flavor | Resource | Nominal quota |', '|---|---|---|---:|');
+  for (const m of kueue.manifests.filter((x) => x.kind === 'ClusterQueue')) {
+    const groups = (m.object.spec.resourceGroups ?? []) as { flavors: { name: string; resources: { name: string; nominalQuota: string }[] }[] }[];
+    for (const group of groups) {
+      for (const flavor of group.flavors) {
+        for (const r of flavor.resources) lines.push(`| ${m.name} | ${flavor.name} | \`${r.name}\` | ${r.nominalQuota} |`);
+      }
+    }
+  }
+  lines.push('');
+  return lines;
 }
 
 function describeTarget(ns: NamespaceChange): string {

@@ -30,8 +30,11 @@ export function toMultiDocument(manifests: readonly Manifest[]): string {
  * server-side so the rest of the Profile stays as it is), and `clusters/<cluster>/kustomization.yaml` listing them.
  * flat: `<namespace>.<kind>.yaml` in one folder, for tools that take a directory of manifests.
  */
-export function buildTree(changes: QuotaChangeSet, layout: Layout): EmittedFile[] {
-  const manifests = buildManifests(changes, 'full');
+export function buildTree(
+  changes: QuotaChangeSet,
+  layout: Layout,
+  manifests: readonly Manifest[] = buildManifests(changes, 'full'),
+): EmittedFile[] {
   const files: EmittedFile[] = [];
   if (layout === 'flat') {
     for (const m of manifests) files.push({ path: flatPath(m), content: toYaml(m.object) });
@@ -50,14 +53,27 @@ export function buildTree(changes: QuotaChangeSet, layout: Layout): EmittedFile[
 }
 
 function gitopsPath(m: Manifest): string {
-  if (m.kind === 'Profile') return `profiles/${m.name}.yaml`;
-  const file = m.kind === 'ResourceQuota' ? 'resourcequota' : 'limitrange';
-  return `namespaces/${m.namespace}/${file}.yaml`;
+  switch (m.kind) {
+    case 'Profile':
+      return `profiles/${m.name}.yaml`;
+    case 'ResourceFlavor':
+      return `kueue/resourceflavors/${m.name}.yaml`;
+    case 'ClusterQueue':
+      return `kueue/clusterqueues/${m.name}.yaml`;
+    default:
+      return `namespaces/${m.namespace}/${m.kind.toLowerCase()}.yaml`;
+  }
 }
 
 function flatPath(m: Manifest): string {
-  if (m.kind === 'Profile') return `profile.${m.name}.yaml`;
-  return `${m.namespace}.${m.kind === 'ResourceQuota' ? 'resourcequota' : 'limitrange'}.yaml`;
+  switch (m.kind) {
+    case 'Profile':
+    case 'ResourceFlavor':
+    case 'ClusterQueue':
+      return `${m.kind.toLowerCase()}.${m.name}.yaml`;
+    default:
+      return `${m.namespace}.${m.kind.toLowerCase()}.yaml`;
+  }
 }
 
 /** A cluster or context name as one folder name: `arn:aws:eks:...:cluster/prod` -> `arn-aws-eks-...-cluster-prod`. */

@@ -8,6 +8,7 @@ import type {
   ClusterInventory,
   LimitRangeFacts,
   NamespaceFacts,
+  NodeFacts,
   ProfileFacts,
   ResourceQuotaFacts,
 } from '../../../src/inventory/types.js';
@@ -38,13 +39,14 @@ export function limitRange(ns: string, name: string, defaultRequest: Record<stri
 }
 
 export function inventory(parts: {
+  nodes?: NodeFacts[];
   namespaces?: NamespaceFacts[];
   quotas?: ResourceQuotaFacts[];
   profiles?: ProfileFacts[];
   limitRanges?: LimitRangeFacts[];
 }): ClusterInventory {
   return {
-    nodes: [],
+    nodes: parts.nodes ?? [],
     namespaces: parts.namespaces ?? [],
     resourceQuotas: parts.quotas ?? [],
     limitRanges: parts.limitRanges ?? [],
@@ -62,4 +64,27 @@ export function allocation(team: string, resource: string, quota: string, flavor
 
 export function plan(allocations: PlanAllocationInput[], warnings: string[] = [], cycle = '2026-Q4'): PlanInput {
   return { cycle, allocations, warnings };
+}
+
+/** A node with only what the Kueue output reads: its labels and its main accelerator model. */
+export function node(name: string, model: string | null, labels: Record<string, string> = {}): NodeFacts {
+  return {
+    name,
+    labels,
+    pool: null,
+    model,
+    ready: true,
+    schedulable: true,
+    taints: [],
+    transitional: false,
+    transitionalReasons: [],
+    physicalAccelerators: 0,
+    accelerators: [],
+    capacity: {},
+    allocatable: {},
+    requested: {},
+    unhealthy: {},
+    staleZeroResources: [],
+    pods: 0,
+  };
 }

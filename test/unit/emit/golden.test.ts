@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync }
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildQuotaChanges } from '../../../src/emit/changes.js';
+import { buildKueueObjects } from '../../../src/emit/kueue.js';
 import { buildManifests } from '../../../src/emit/manifests.js';
 import { renderPrBody } from '../../../src/emit/pr-body.js';
 import { buildTree, toMultiDocument, type EmittedFile } from '../../../src/emit/tree.js';
@@ -70,6 +71,11 @@ describe('emit goldens', () => {
 
   it('writes the PR body byte for byte as reviewed', () => {
     compareFile('pr-body.md', renderPrBody(changes()));
+  });
+
+  it('writes the --target kueue objects byte for byte as reviewed', () => {
+    const kueue = buildKueueObjects({ plan: scenarioPlan, changes: changes(), inventory: scenarioInventory });
+    compareFile('kueue.yaml', toMultiDocument(kueue.manifests));
   });
 });
 
