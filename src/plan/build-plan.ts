@@ -17,10 +17,10 @@ import {
 } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { buildClaims, poolsOf, type Claim, type ClaimIndex, type PoolKey } from './claims.js';
-import { divideLevel, type LevelClaim, type LevelDivision } from './divide-level.js';
+import { divideLevel, type LevelClaim, type LevelShare } from './divide-level.js';
 import { dominantResourceFairness, type DrfOutcome } from './drf.js';
-import { explainShare } from './explain.js';
-import { compareAllocations, type Allocation, type Plan, type PlannedTeam, type Pool } from './plan.js';
+import { explainShare, levelText } from './explain.js';
+import { type Allocation, type Plan, type PlannedTeam, type Pool } from './plan.js';
 import type { Rational } from './rational.js';
 import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
 import { planWarnings } from './warnings.js';
@@ -48,6 +48,8 @@ interface PoolState extends PoolKey {
   /** capacity - reserve below one granularity unit: never divided. */
   remainder: Quantity;
   unallocatedUnits: bigint;
+  /** units x granularity; the common small values are made once. */
+  quantityOf: (units: bigint) => Quantity;
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -56,23 +58,28 @@ export function buildPlan(input: PlanInput): Plan {
   const poolByKey = new Map(pools.map((pool) => [pool.key, pool]));
   const claims = buildClaims(teams);
   const teamNamespaces = resolveNamespaces(teams, inventory);
-  const usedNanos = currentUse(teams, inventory, teamNamespaces);
-  const allocations: Allocation[] = [];
+  const resources = [...new Set(pools.map((pool) => pool.resource))];
+  const usedNanos = currentUse(teams, inventory, teamNamespaces, resources);
+  // Per team, in pool order (resource, then flavor); teams are put in path order at the end.
+  const allocationsByTeam = new Map<TeamSpec, Allocation[]>();
 
   const divideAmong = (parent: TeamSpec | null, children: TeamSpec[], amounts: Map<string, bigint>): void => {
     const parentLabel = parent === null ? 'the cluster' : parent.path;
     const levelClaims = new Map<string, { team: TeamSpec; claim: Claim }[]>();
     for (const [key, amount] of amounts) {
-      const claimants = children
-        .map((team) => ({ team, claim: claims.get(team.path)?.get(key) }))
-        .filter((entry): entry is { team: TeamSpec; claim: Claim } => entry.claim !== undefined);
-      if (claimants.length === 0) continue;
-      const pool = poolByKey.get(key) as PoolState;
+      const claimants: { team: TeamSpec; claim: Claim }[] = [];
       let guarantees = 0n;
-      for (const { claim } of claimants) guarantees += claim.guarantee;
+      for (const team of children) {
+        const claim = claims.get(team)?.get(key);
+        if (claim === undefined) continue;
+        claimants.push({ team, claim });
+        guarantees += claim.guarantee;
+      }
+      if (claimants.length === 0) continue;
       if (guarantees > amount) {
+        const pool = poolByKey.get(key) as PoolState;
         throw new ConflictError(
-          `infeasible plan: ${describePool(pool)} guarantees of ${parentLabel === 'the cluster' ? 'the top-level' : `${parentLabel}'s`} ` +
+          `infeasible plan: ${describePool(pool)} guarantees of ${parent === null ? 'the top-level' : `${parentLabel}'s`} ` +
             `teams sum to ${formatUnits(pool, guarantees)} but ${parentLabel} has ${formatUnits(pool, amount)}` +
             (parent === null ? ` (capacity ${formatQuantity(pool.capacity)} - reserve ${formatQuantity(pool.reserve)})` : '') +
             ` [${claimants.map(({ team, claim }) => `${team.name}: ${formatUnits(pool, claim.guarantee)}`).join(', ')}]`,
@@ -81,60 +88,57 @@ export function buildPlan(input: PlanInput): Plan {
       levelClaims.set(key, claimants);
     }
     const drf = teams.policy === 'drf' ? runDrf(amounts, levelClaims) : null;
-    const childAmounts = new Map<string, Map<string, bigint>>();
+    const childAmounts = new Map<TeamSpec, Map<string, bigint>>();
     for (const [key, claimants] of levelClaims) {
       const pool = poolByKey.get(key) as PoolState;
       const amount = amounts.get(key) as bigint;
-      const claimList: LevelClaim[] = claimants.map(({ team, claim }) => ({
-        name: team.name,
-        weight: team.weight,
-        guarantee: claim.guarantee,
-        demand: claim.demand,
-        cap: claim.cap,
-      }));
+      const claimList: LevelClaim[] = claimants.map(({ claim }) => claim);
       const initial = drf === null ? undefined : claimants.map(({ team }) => drfExtraOf(drf, team, key));
       const division = divideLevel(amount, claimList, initial === undefined ? { surplus: teams.surplus } : { surplus: teams.surplus, initial });
       pool.unallocatedUnits += division.unallocated;
-      for (const [i, { team, claim }] of claimants.entries()) {
-        const share = division.shares[i] as LevelDivision['shares'][number];
-        allocations.push({
+      const text = levelText({
+        granularity: pool.granularity,
+        division,
+        amount,
+        siblings: claimants.length,
+        parentLabel,
+        surplusPolicy: teams.surplus,
+      });
+      for (let i = 0; i < claimants.length; i++) {
+        const { team, claim } = claimants[i] as { team: TeamSpec; claim: Claim };
+        const share = division.shares[i] as LevelShare;
+        let own = allocationsByTeam.get(team);
+        if (own === undefined) allocationsByTeam.set(team, (own = []));
+        own.push({
           team: team.path,
           resource: pool.resource,
           flavor: pool.flavor,
-          quota: multiplyQuantity(pool.granularity, share.quota),
-          guarantee: multiplyQuantity(pool.granularity, claim.guarantee),
-          demand: claim.demand === null ? null : multiplyQuantity(pool.granularity, claim.demand),
-          cap: claim.cap === null ? null : multiplyQuantity(pool.granularity, claim.cap),
+          quota: pool.quantityOf(share.quota),
+          guarantee: pool.quantityOf(claim.guarantee),
+          demand: claim.demand === null ? null : pool.quantityOf(claim.demand),
+          cap: claim.cap === null ? null : pool.quantityOf(claim.cap),
           binding: share.binding,
-          explanation: explainShare({
-            pool,
-            claim: claimList[i] as LevelClaim,
-            share,
-            division,
-            amount,
-            siblings: claimants.length,
-            parentLabel,
-            surplusPolicy: teams.surplus,
-            drf: drf === null ? null : drfDominantOf(drf, team),
-          }),
+          explanation: explainShare(text, claimList[i] as LevelClaim, share, division.afterGuarantees, drf === null ? null : drfDominantOf(drf, team)),
           used: pool.flavor === null ? quantityFromNanos(usedNanos(team, pool.resource), pool.granularity.format) : null,
           terminal: claim.children.length === 0,
         });
         if (claim.children.length > 0) {
-          let own = childAmounts.get(team.path);
-          if (own === undefined) childAmounts.set(team.path, (own = new Map()));
-          own.set(key, share.quota);
+          let amountsOfChild = childAmounts.get(team);
+          if (amountsOfChild === undefined) childAmounts.set(team, (amountsOfChild = new Map()));
+          amountsOfChild.set(key, share.quota);
         }
       }
     }
     for (const team of children) {
-      const own = childAmounts.get(team.path);
+      const own = childAmounts.get(team);
       if (own !== undefined) divideAmong(team, team.teams, own);
     }
   };
 
   divideAmong(null, teams.teams, new Map(pools.map((pool) => [pool.key, pool.units])));
-  allocations.sort(compareAllocations);
+  const allocations: Allocation[] = [];
+  const teamsInOrder = [...allocationsByTeam.keys()].sort((a, b) => compareNames(a.path, b.path));
+  for (const team of teamsInOrder) for (const allocation of allocationsByTeam.get(team) as Allocation[]) allocations.push(allocation);
 
   const planPools: Pool[] = pools.map((pool) => ({
     resource: pool.resource,
@@ -194,6 +198,7 @@ function poolState(teams: TeamsFile, inventory: PlanInventory, pool: PoolKey): P
     units,
     remainder: subtractQuantities(dividable, multiplyQuantity(granularity, units)),
     unallocatedUnits: 0n,
+    quantityOf: quantityMaker(granularity),
   };
 }
 
@@ -268,25 +273,47 @@ function plannedTeams(teams: TeamsFile, namespaces: Map<string, string[]>): Plan
   return out.sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
 }
 
-/** Current requests of a team's namespaces (a parent: its sub-teams'), in nanos, memoized per team and resource. */
+/**
+ * Current requests of each team's namespaces (a parent: its sub-teams'), in nanos, per resource of the plain
+ * pools: computed once bottom-up, read per allocation.
+ */
 function currentUse(
   teams: TeamsFile,
   inventory: PlanInventory,
   namespaces: Map<string, string[]>,
+  resources: readonly string[],
 ): (team: TeamSpec, resource: string) => bigint {
   const requestsByNamespace = new Map(inventory.namespaces.map((ns) => [ns.name, ns.requests]));
-  const memo = new Map<string, bigint>();
-  const use = (team: TeamSpec, resource: string): bigint => {
-    const memoKey = `${team.path}\u0000${resource}`;
-    const known = memo.get(memoKey);
-    if (known !== undefined) return known;
-    let total = 0n;
-    if (team.teams.length > 0) for (const child of team.teams) total += use(child, resource);
-    else for (const name of namespaces.get(team.path) ?? []) total += requestsByNamespace.get(name)?.[resource]?.nanos ?? 0n;
-    memo.set(memoKey, total);
-    return total;
+  const byTeam = new Map<TeamSpec, Map<string, bigint>>();
+  const visit = (team: TeamSpec): Map<string, bigint> => {
+    const use = new Map<string, bigint>();
+    for (const resource of resources) use.set(resource, 0n);
+    if (team.teams.length > 0) {
+      for (const child of team.teams) for (const [resource, nanos] of visit(child)) use.set(resource, (use.get(resource) as bigint) + nanos);
+    } else {
+      for (const name of namespaces.get(team.path) ?? []) {
+        const requests = requestsByNamespace.get(name);
+        if (requests === undefined) continue;
+        for (const resource of resources) {
+          const requested = requests[resource];
+          if (requested !== undefined) use.set(resource, (use.get(resource) as bigint) + requested.nanos);
+        }
+      }
+    }
+    byTeam.set(team, use);
+    return use;
   };
-  return use;
+  teams.teams.forEach(visit);
+  return (team, resource) => byTeam.get(team)?.get(resource) ?? 0n;
+}
+
+function quantityMaker(granularity: Quantity): (units: bigint) => Quantity {
+  const small = Array.from({ length: 65 }, (_, n) => multiplyQuantity(granularity, BigInt(n)));
+  return (units) => (units >= 0n && units <= 64n ? (small[Number(units)] as Quantity) : multiplyQuantity(granularity, units));
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function describePool(pool: { resource: string; flavor: string | null }): string {

@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../errors.js';
 import { formatQuantity, multiplyQuantity, unitsOf, type Quantity } from '../quantity.js';
+import type { Rational } from './rational.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
 import { granularityOf } from './teams-file.js';
 
@@ -15,7 +16,11 @@ export interface PoolKey {
   flavor: string | null;
 }
 
+/** A team's claim on one pool; it is the team's LevelClaim at its parent's level. */
 export interface Claim {
+  /** The team's name and weight. */
+  name: string;
+  weight: Rational;
   resource: string;
   guarantee: bigint;
   /** null = unlimited. */
@@ -26,8 +31,8 @@ export interface Claim {
   children: TeamSpec[];
 }
 
-/** Claims of every team, by team path, then pool key. */
-export type ClaimIndex = Map<string, Map<string, Claim>>;
+/** Claims of every team, by team, then pool key. */
+export type ClaimIndex = Map<TeamSpec, Map<string, Claim>>;
 
 export function poolKeyOf(resource: string, flavor: string | null): string {
   return flavor === null ? resource : `${resource}@${flavor}`;
@@ -54,29 +59,30 @@ export function poolsOf(teams: TeamsFile): PoolKey[] {
 export function buildClaims(teams: TeamsFile): ClaimIndex {
   const index: ClaimIndex = new Map();
   const visit = (team: TeamSpec): Map<string, Claim> => {
-    const childClaims = team.teams.map((child) => ({ child, claims: visit(child) }));
-    const own = new Map<string, ResourceRequest>();
-    for (const request of team.resources) own.set(poolKeyOf(request.resource, request.flavor), request);
-    const keys = new Set<string>(own.keys());
-    for (const { claims } of childClaims) for (const key of claims.keys()) keys.add(key);
-    const claims = new Map<string, Claim>();
-    for (const key of keys) {
-      const children = childClaims.filter(({ claims: c }) => c.has(key));
-      const request = own.get(key);
-      const resource = request?.resource ?? resourceOfKey(index, children[0]?.child, key);
-      const claim = combine(teams, team, resource, request, children.map(({ claims: c }) => c.get(key) as Claim));
-      claims.set(key, { ...claim, children: children.map(({ child }) => child) });
+    // Sub-teams' claims grouped by pool key, in file order.
+    const byKey = new Map<string, { child: TeamSpec; claim: Claim }[]>();
+    for (const child of team.teams) {
+      for (const [key, claim] of visit(child)) {
+        const list = byKey.get(key);
+        if (list === undefined) byKey.set(key, [{ child, claim }]);
+        else list.push({ child, claim });
+      }
     }
-    index.set(team.path, claims);
+    const claims = new Map<string, Claim>();
+    for (const request of team.resources) {
+      const key = poolKeyOf(request.resource, request.flavor);
+      const children = byKey.get(key) ?? [];
+      claims.set(key, combine(teams, team, request.resource, request, children));
+    }
+    for (const [key, children] of byKey) {
+      if (claims.has(key)) continue;
+      claims.set(key, combine(teams, team, (children[0] as { claim: Claim }).claim.resource, undefined, children));
+    }
+    index.set(team, claims);
     return claims;
   };
   teams.teams.forEach(visit);
   return index;
-}
-
-function resourceOfKey(index: ClaimIndex, child: TeamSpec | undefined, key: string): string {
-  const claim = child === undefined ? undefined : index.get(child.path)?.get(key);
-  return claim?.resource ?? key;
 }
 
 function combine(
@@ -84,8 +90,10 @@ function combine(
   team: TeamSpec,
   resource: string,
   request: ResourceRequest | undefined,
-  children: Claim[],
-): Omit<Claim, 'children'> {
+  childEntries: readonly { child: TeamSpec; claim: Claim }[],
+): Claim {
+  const children = childEntries.map((entry) => entry.claim);
+  const childTeams = childEntries.map((entry) => entry.child);
   const granularity = granularityOf(teams, resource);
   const ownGuarantee = request?.guarantee == null ? 0n : unitsOf(request.guarantee, granularity, 'ceil');
   const ownDemand = request?.demand == null ? undefined : unitsOf(request.demand, granularity, 'ceil');
@@ -99,7 +107,7 @@ function combine(
     );
   }
   if (children.length === 0) {
-    return { resource, guarantee: ownGuarantee, demand: ownDemand ?? null, cap: ownCap ?? null };
+    return { name: team.name, weight: team.weight, resource, guarantee: ownGuarantee, demand: ownDemand ?? null, cap: ownCap ?? null, children: childTeams };
   }
   let childGuarantees = 0n;
   let childDemands: bigint | null = 0n;
@@ -121,5 +129,5 @@ function combine(
       { file: teams.file, field: request === undefined ? team.where : `${request.where}.cap`, value: formatQuantity(multiplyQuantity(granularity, cap)) },
     );
   }
-  return { resource, guarantee, demand, cap };
+  return { name: team.name, weight: team.weight, resource, guarantee, demand, cap, children: childTeams };
 }

@@ -1,68 +1,88 @@
 /**
  * One sentence per allocation saying what bound it and how the number came about, e.g.
- * `weighted share: weight 3 of 5 among platform's 3 teams dividing 150 (150 after guarantees); exact 90`.
+ * `weighted share; weight 3 of 5 among 3 teams dividing 150 of platform (150 after guarantees); exact 90`.
+ * The part shared by a level's claims is built once per level (explaining 80,000 allocations must stay cheap).
  */
 import { formatQuantity, multiplyQuantity, type Quantity } from '../quantity.js';
 import type { LevelClaim, LevelDivision, LevelShare, SurplusPolicy } from './divide-level.js';
 import type { DrfOutcome } from './drf.js';
-import { formatRational, isZero, type Rational } from './rational.js';
+import { formatRational, type Rational } from './rational.js';
 
-export interface ExplainContext {
-  pool: { resource: string; flavor: string | null; granularity: Quantity };
-  claim: LevelClaim;
-  share: LevelShare;
+/** What every claim of one level (one pool) shares in its explanation. */
+export interface LevelText {
+  granularity: Quantity;
+  /** ` of 5 among 3 teams dividing 150 of platform (150 after guarantees)` */
+  tail: string;
+  parentLabel: string;
+  surplusPolicy: SurplusPolicy;
+}
+
+export function levelText(options: {
+  granularity: Quantity;
   division: LevelDivision;
   amount: bigint;
   siblings: number;
   parentLabel: string;
   surplusPolicy: SurplusPolicy;
-  drf: DrfOutcome['dominant'][number] | null;
+}): LevelText {
+  const { granularity, division, siblings } = options;
+  return {
+    granularity,
+    tail:
+      ` of ${formatRational(division.totalWeight)} among ${siblings} team${siblings === 1 ? '' : 's'} dividing ` +
+      `${units(granularity, options.amount)} of ${options.parentLabel} (${units(granularity, division.afterGuarantees)} after guarantees)`,
+    parentLabel: options.parentLabel,
+    surplusPolicy: options.surplusPolicy,
+  };
 }
 
-export function explainShare(context: ExplainContext): string {
-  const { claim, share, division, pool } = context;
-  const units = (n: bigint): string => formatQuantity(multiplyQuantity(pool.granularity, n));
-  const exact = (r: Rational): string => {
-    if (r.den === 1n) return units(r.num);
-    const one = formatQuantity(pool.granularity);
-    return one === '1' ? formatRational(r) : `${formatRational(r)} x ${one}`;
-  };
-  const parts: string[] = [];
+export function explainShare(
+  level: LevelText,
+  claim: LevelClaim,
+  share: LevelShare,
+  afterGuarantees: bigint,
+  drf: DrfOutcome['dominant'][number] | null,
+): string {
+  const g = level.granularity;
+  let text: string;
   switch (share.binding) {
     case 'guarantee':
-      parts.push(
-        division.afterGuarantees === 0n
-          ? `guarantee ${units(claim.guarantee)}: guarantees take everything ${context.parentLabel} has`
-          : `guarantee ${units(claim.guarantee)}: at or above min(demand, cap)`,
-      );
+      text =
+        afterGuarantees === 0n
+          ? `guarantee ${units(g, claim.guarantee)}: guarantees take everything ${level.parentLabel} has`
+          : `guarantee ${units(g, claim.guarantee)}: at or above min(demand, cap)`;
       break;
     case 'cap':
-      parts.push(`cap ${units(claim.cap as bigint)} reached`);
+      text = `cap ${units(g, claim.cap as bigint)} reached`;
       break;
     case 'demand':
-      parts.push(`demand ${units(claim.demand as bigint)} met`);
+      text = `demand ${units(g, claim.demand as bigint)} met`;
       break;
     case 'share':
-      parts.push(
-        claim.guarantee > 0n ? `guarantee ${units(claim.guarantee)} + weighted share of the rest` : 'weighted share',
-      );
+      text = claim.guarantee > 0n ? `guarantee ${units(g, claim.guarantee)} + weighted share of the rest` : 'weighted share';
       break;
   }
-  const weight = formatRational(claim.weight);
-  const total = formatRational(division.totalWeight);
-  parts.push(
-    `weight ${weight} of ${total} among ${context.siblings} team${context.siblings === 1 ? '' : 's'} dividing ` +
-      `${units(context.amount)} of ${context.parentLabel} (${units(division.afterGuarantees)} after guarantees)`,
-  );
-  if (!isZero(share.surplus)) {
-    parts.push(`includes ${exact(share.surplus)} of surplus beyond demand (surplus: ${context.surplusPolicy})`);
+  text += `; weight ${formatRational(claim.weight)}${level.tail}`;
+  if (share.surplus.num !== 0n) {
+    text += `; includes ${exactUnits(g, share.surplus)} of surplus beyond demand (surplus: ${level.surplusPolicy})`;
   }
-  if (context.drf !== null && context.drf.key !== null) {
-    const stopped = context.drf.stoppedBy === null ? '' : `, stopped when ${context.drf.stoppedBy} ran out`;
-    parts.push(`DRF: dominant resource ${context.drf.key}, extra share ${formatRational(context.drf.share)}${stopped}`);
+  if (drf !== null && drf.key !== null) {
+    const stopped = drf.stoppedBy === null ? '' : `, stopped when ${drf.stoppedBy} ran out`;
+    text += `; DRF: dominant resource ${drf.key}, extra share ${formatRational(drf.share)}${stopped}`;
   }
   if (share.exact.den !== 1n) {
-    parts.push(`exact ${exact(share.exact)}, rounded ${share.roundedUp ? 'up' : 'down'} by largest remainder`);
+    text += `; exact ${exactUnits(g, share.exact)}, rounded ${share.roundedUp ? 'up' : 'down'} by largest remainder`;
   }
-  return parts.join('; ');
+  return text;
+}
+
+function units(granularity: Quantity, n: bigint): string {
+  return formatQuantity(multiplyQuantity(granularity, n));
+}
+
+/** An exact number of granularity units: `3 1/3`, or `3 1/3 x 1Gi` when the unit is not 1. */
+function exactUnits(granularity: Quantity, r: Rational): string {
+  if (r.den === 1n) return units(granularity, r.num);
+  const one = formatQuantity(granularity);
+  return one === '1' ? formatRational(r) : `${formatRational(r)} x ${one}`;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { divideLevel, type LevelClaim } from '../../../src/plan/divide-level.js';
+import fc from 'fast-check';
+import { divideLevel, divideLevelExact, divideLevelWhole, type LevelClaim } from '../../../src/plan/divide-level.js';
 import { largestRemainder } from '../../../src/plan/largest-remainder.js';
 import { formatRational, fromBigint, rational } from '../../../src/plan/rational.js';
 import { waterFill } from '../../../src/plan/water-fill.js';
@@ -123,5 +124,38 @@ describe('dividing one level', () => {
     const division = divideLevel(10n, [claim('b'), claim('a'), claim('c')], { surplus: 'distribute' });
     assert.deepEqual(summary(division), ['3:share:3 1/3', '4:share:3 1/3', '3:share:3 1/3']);
     assert.deepEqual(division.shares.map((s) => s.roundedUp), [false, true, false]);
+  });
+});
+
+describe('the two forms of one level', () => {
+  it('give the same division: bigint with one common denominator, and rationals', () => {
+    const claimArb = fc.record({
+      weightNum: fc.integer({ min: 1, max: 12 }),
+      weightDen: fc.constantFrom(1, 1, 2, 3, 10),
+      guarantee: fc.integer({ min: 0, max: 5 }),
+      demand: fc.option(fc.integer({ min: 0, max: 30 })),
+      capExtra: fc.option(fc.integer({ min: 0, max: 30 })),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(claimArb, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 120 }),
+        fc.constantFrom('distribute' as const, 'hold' as const),
+        (raw, extra, surplus) => {
+          const claims: LevelClaim[] = raw.map((c, i) => ({
+            name: `n${(i * 7) % raw.length}${i}`,
+            weight: rational(BigInt(c.weightNum), BigInt(c.weightDen)),
+            guarantee: BigInt(c.guarantee),
+            demand: c.demand === null ? null : BigInt(c.demand),
+            cap: c.capExtra === null ? null : BigInt(c.guarantee + c.capExtra),
+          }));
+          const amount = claims.reduce((sum, c) => sum + c.guarantee, 0n) + BigInt(extra);
+          const whole = divideLevelWhole(amount, claims, surplus);
+          const exact = divideLevelExact(amount, claims, { surplus });
+          assert.deepEqual(whole, exact);
+        },
+      ),
+      { numRuns: 3000, seed: 5 },
+    );
   });
 });

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ConflictError, ValidationError } from '../../../src/errors.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
-import type { Allocation, Plan } from '../../../src/plan/plan.js';
+import { compareAllocations, type Allocation, type Plan } from '../../../src/plan/plan.js';
 import { planToJsonText } from '../../../src/plan/plan-json.js';
 import { GPU, inventory, team, teamsFile, type TeamBuilder } from '../../builders/teams.js';
 
@@ -182,6 +182,8 @@ describe('planner properties over random team trees', () => {
           }
           assert.equal(pool.unallocated.nanos, undivided);
         }
+        const sorted = [...result.allocations].sort(compareAllocations);
+        assert.deepEqual(result.allocations.map((a) => [a.team, a.resource]), sorted.map((a) => [a.team, a.resource]));
         for (const a of result.allocations) {
           const quota = units(a.quota, a.resource) as bigint;
           const guarantee = units(a.guarantee, a.resource) as bigint;
