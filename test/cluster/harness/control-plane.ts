@@ -219,7 +219,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   } catch (error) {
     const message = `control plane in ${dir} failed to start: ${(error as Error).message}\n${group.logTails()}`;
     process.stderr.write(`${message}\n`);
-    await group.stop({ graceMs: 1000, keepDir });
+    await group.stop({ keepDir });
     throw new Error(message, { cause: error });
   }
 }

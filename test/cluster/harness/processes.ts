@@ -79,18 +79,18 @@ export class ProcessGroup {
       .join('\n');
   }
 
-  /** Sends SIGTERM, waits up to `graceMs`, then SIGKILL; removes the folder. Idempotent. */
-  async stop(options: { graceMs?: number; keepDir?: boolean } = {}): Promise<void> {
+  /**
+   * Kills every process (SIGKILL: the data is thrown away, and a kube-apiserver sent SIGTERM after etcd is gone
+   * waits on etcd for minutes), waits until they are reaped, removes the folder. Idempotent.
+   */
+  async stop(options: { keepDir?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     const running = this.processes.filter((p) => p.exit === undefined);
-    // Children are unref'd while they run; waiting for their exit must keep the event loop alive.
-    for (const p of running) p.child.ref();
-    // Controllers first, storage last, so the API server is not left retrying a dead etcd for long.
-    for (const p of [...running].reverse()) p.child.kill('SIGTERM');
-    const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, options.graceMs ?? 5000, 'timeout').unref());
-    await Promise.race([Promise.all(running.map((p) => p.exited)), grace]);
-    for (const p of running) if (p.exit === undefined) p.child.kill('SIGKILL');
+    for (const p of running) {
+      p.child.ref(); // children are unref'd while they run; waiting for their exit must keep the event loop alive
+      p.child.kill('SIGKILL');
+    }
     await Promise.all(running.map((p) => p.exited));
     this.releaseWatchdog();
     if (!options.keepDir) rmSync(this.dir, { recursive: true, force: true });
