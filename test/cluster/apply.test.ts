@@ -15,6 +15,7 @@ import { runCollect } from '../../src/commands/collect.js';
 import { loadQuotaChanges } from '../../src/commands/emit.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { buildManifests } from '../../src/emit/manifests.js';
+import { buildTree } from '../../src/emit/tree.js';
 import { applyRules } from '../../src/collect/permissions.js';
 import { ConflictError, ExternalError } from '../../src/errors.js';
 import {
@@ -252,6 +253,18 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
       ['Profile alice: unchanged', 'LimitRange quotaplan-defaults: unchanged', 'ResourceQuota gpu-quota: unchanged', 'ResourceQuota quotaplan: unchanged'],
     );
     assert.match(out.stdout.join(''), /^server dry run only: 0 new, 0 changed, 4 unchanged, 0 in conflict, 0 failed$/m);
+  });
+
+  test('re-emitting from a snapshot collected after the apply gives byte-identical files', async () => {
+    const before = buildTree(await loadQuotaChanges(flags), 'gitops');
+    await runCollect({ kubeconfig: plane.kubeconfigPath, cluster: 'test', db: flags.db, quiet: true }, { now: new Date('2026-11-28T05:00:00Z') });
+    const changes = await loadQuotaChanges({ ...flags, snapshot: 'latest' });
+    assert.deepEqual(buildTree(changes, 'gitops'), before);
+    // What the PR body would say now: every key already holds the planned value.
+    assert.deepEqual(
+      changes.teams.flatMap((t) => t.namespaces.flatMap((ns) => ns.keys.map((k) => `${ns.namespace} ${k.key} ${k.previous?.nanos === k.next.nanos}`))),
+      ['alice requests.cpu true', 'fraud requests.nvidia.com/gpu true', 'team-a requests.nvidia.com/gpu true'],
+    );
   });
 
   test('an identity holding exactly the rules of `quotaplan rbac --write` can apply; the read-only one is refused', async () => {
