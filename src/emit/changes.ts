@@ -179,14 +179,57 @@ export function buildQuotaChanges(input: BuildQuotaChangesInput): QuotaChangeSet
   const targetsByTeam = new Map(targets.map((t) => [t.team, t]));
   const namespacesByName = new Map(inventory.namespaces.map((ns) => [ns.name, ns]));
   const profilesByNamespace = new Map(inventory.profiles.map((p) => [p.namespace, p]));
-  const profilesByName = new Map(inventory.profiles.map((p) => [p.name, p]));
+  const owners = namespaceOwners(targets, inventory);
 
-  // Which leaf owns each namespace.
+  const flagsOf = new Map<string, Flag[]>();
+  const flag = (f: Flag): void => {
+    const list = flagsOf.get(f.team) ?? [];
+    list.push(f);
+    flagsOf.set(f.team, list);
+  };
+  const written = writtenAllocations(plan.allocations, targetsByTeam);
+  const desired = desiredQuotas({ written, targetsByTeam, namespacesOf: owners.namespacesOf, namespacesByName, flag });
+
+  const namespaceChanges: NamespaceChange[] = [];
+  for (const ns of [...desired.keys()].sort(compareText)) {
+    const owner = owners.ownerOf.get(ns) as TeamTarget;
+    const wanted = new Map([...(desired.get(ns) as DesiredKeys)].map(([key, value]) => [key, value.quota]));
+    namespaceChanges.push(namespaceChange({ ns, owner, wanted, inventory, options, namespacesByName, profilesByNamespace, flag }));
+  }
+
+  const teams: TeamChange[] = [];
+  for (const team of [...new Set([...targetsByTeam.keys(), ...written.keys()])].sort(compareText)) {
+    const isLeaf = targetsByTeam.has(team);
+    // The parts of this team's own allocations, wherever they landed (a parent's land in its leaves' namespaces).
+    const parts = namespaceChanges.flatMap((ns) => ns.keys.filter((k) => desired.get(ns.namespace)?.get(k.key)?.team === team));
+    if (!isLeaf && parts.length === 0 && !flagsOf.has(team)) continue;
+    const owned = isLeaf ? namespaceChanges.filter((ns) => ns.team === team) : [];
+    teams.push({ team, namespaces: owned, keys: sumKeys(parts), flags: flagsOf.get(team) ?? [] });
+  }
+
+  return {
+    cluster: options.cluster,
+    cycle: plan.cycle,
+    planId: options.planId,
+    teams,
+    planWarnings: plan.warnings.map((w) => (typeof w === 'string' ? w : w.message)),
+  };
+}
+
+/**
+ * Which leaf owns each namespace, and the namespaces of any team (a parent's: all its leaves'). Throws
+ * ValidationError when a namespace belongs to two leaves.
+ */
+function namespaceOwners(
+  targets: readonly TeamTarget[],
+  inventory: ClusterInventory,
+): { ownerOf: Map<string, TeamTarget>; namespacesOf: (team: string) => string[] } {
+  const profilesByName = new Map(inventory.profiles.map((p) => [p.name, p]));
   const ownerOf = new Map<string, TeamTarget>();
-  const namespacesOfLeaf = new Map<string, string[]>();
+  const ofLeaf = new Map<string, string[]>();
   for (const target of targets) {
     const namespaces = resolveNamespaces(target, inventory.namespaces, profilesByName);
-    namespacesOfLeaf.set(target.team, namespaces);
+    ofLeaf.set(target.team, namespaces);
     for (const ns of namespaces) {
       const other = ownerOf.get(ns);
       if (other !== undefined) {
@@ -198,112 +241,83 @@ export function buildQuotaChanges(input: BuildQuotaChangesInput): QuotaChangeSet
       ownerOf.set(ns, target);
     }
   }
-  const namespacesOfTeam = (team: string): string[] =>
-    namespacesOfLeaf.get(team) ??
-    targets.filter((t) => t.team.startsWith(`${team}/`)).flatMap((t) => namespacesOfLeaf.get(t.team) ?? []).sort(compareText);
+  const namespacesOf = (team: string): string[] =>
+    ofLeaf.get(team) ?? targets.filter((t) => t.team.startsWith(`${team}/`)).flatMap((t) => ofLeaf.get(t.team) ?? []).sort(compareText);
+  return { ownerOf, namespacesOf };
+}
 
-  // Teams whose allocations are written, leaves first known from the targets.
-  const writing = new Map<string, PlanAllocationInput[]>();
-  for (const allocation of plan.allocations) {
-    const terminal = allocation.terminal ?? targetsByTeam.has(allocation.team);
-    if (!terminal) continue;
-    const list = writing.get(allocation.team) ?? [];
+/** The allocations enforced on namespaces, per team: `terminal` ones, or (when the plan does not say) leaves'. */
+function writtenAllocations(
+  allocations: readonly PlanAllocationInput[],
+  targetsByTeam: Map<string, TeamTarget>,
+): Map<string, PlanAllocationInput[]> {
+  const out = new Map<string, PlanAllocationInput[]>();
+  for (const allocation of allocations) {
+    if (!(allocation.terminal ?? targetsByTeam.has(allocation.team))) continue;
+    const list = out.get(allocation.team) ?? [];
     list.push(allocation);
-    writing.set(allocation.team, list);
+    out.set(allocation.team, list);
   }
+  return out;
+}
 
-  const flagsOf = new Map<string, Flag[]>();
-  const flag = (f: Flag): void => {
-    const list = flagsOf.get(f.team) ?? [];
-    list.push(f);
-    flagsOf.set(f.team, list);
-  };
-  /** namespace -> key -> quota and the team whose allocation it is. */
-  const desired = new Map<string, Map<string, { quota: Quantity; team: string }>>();
-  const keysOfTeam = new Map<string, Set<string>>();
+/** Per quota key of one namespace: the quota and the team whose allocation it is. */
+type DesiredKeys = Map<string, { quota: Quantity; team: string }>;
 
-  for (const team of [...writing.keys()].sort(compareText)) {
-    const allocations = writing.get(team) as PlanAllocationInput[];
-    const target = targetsByTeam.get(team);
-    const totals = teamTotals(allocations);
+interface DesiredQuotasInput {
+  written: Map<string, PlanAllocationInput[]>;
+  targetsByTeam: Map<string, TeamTarget>;
+  namespacesOf: (team: string) => string[];
+  namespacesByName: Map<string, NamespaceFacts>;
+  flag: (f: Flag) => void;
+}
+
+/** Each written team's quota per resource, split across its namespaces: namespace -> key -> quota. */
+function desiredQuotas(input: DesiredQuotasInput): Map<string, DesiredKeys> {
+  const { flag } = input;
+  const desired = new Map<string, DesiredKeys>();
+  for (const team of [...input.written.keys()].sort(compareText)) {
+    const target = input.targetsByTeam.get(team);
+    const totals = teamTotals(input.written.get(team) as PlanAllocationInput[]);
     for (const [resource, flavors] of totals.flavors) {
-      if (flavors.size > 1) {
-        flag({
-          kind: 'flavor-not-enforceable',
-          team,
-          key: requestsKeyOf(resource),
-          message:
-            `${team}: ${resource} is planned per model (${[...flavors].sort(compareText).join(', ')}) but a ResourceQuota ` +
-            `counts only ${requestsKeyOf(resource)}; the sum is written, per-model limits need --target kueue`,
-        });
-      }
-    }
-    const namespaces = namespacesOfTeam(team);
-    if (namespaces.length === 0) {
+      if (flavors.size < 2) continue;
       flag({
-        kind: 'team-without-namespaces',
+        kind: 'flavor-not-enforceable',
         team,
-        message: `${team} has quota in the plan but no namespace: nothing is written for it`,
+        key: requestsKeyOf(resource),
+        message:
+          `${team}: ${resource} is planned per model (${[...flavors].sort(compareText).join(', ')}) but a ResourceQuota ` +
+          `counts only ${requestsKeyOf(resource)}; the sum is written, per-model limits need --target kueue`,
       });
+    }
+    const namespaces = input.namespacesOf(team);
+    if (namespaces.length === 0) {
+      flag({ kind: 'team-without-namespaces', team, message: `${team} has quota in the plan but no namespace: nothing is written for it` });
       continue;
     }
-    const teamKeys = new Set<string>();
-    keysOfTeam.set(team, teamKeys);
     for (const resource of [...totals.quota.keys()].sort(compareText)) {
       const total = totals.quota.get(resource) as Quantity;
       const parts = namespaces.map((ns) => ({
         namespace: ns,
-        weight: target?.split !== undefined ? (target.split[ns] ?? 0n) : useOf(namespacesByName.get(ns), resource),
+        weight: target?.split !== undefined ? (target.split[ns] ?? 0n) : useOf(input.namespacesByName.get(ns), resource),
       }));
-      const split = splitQuota({ total, parts, unitNanos: splitUnitOf(resource, total) });
       const keys = [requestsKeyOf(resource)];
       const limitsKey = target?.limits?.includes(resource) ? limitsKeyOf(resource) : null;
       if (limitsKey !== null) keys.push(limitsKey);
-      for (const [ns, quota] of split) {
-        const wanted = desired.get(ns) ?? new Map<string, { quota: Quantity; team: string }>();
+      for (const [ns, quota] of splitQuota({ total, parts, unitNanos: splitUnitOf(resource, total) })) {
+        const wanted = desired.get(ns) ?? new Map();
         desired.set(ns, wanted);
         for (const key of keys) {
           const taken = wanted.get(key);
           if (taken !== undefined) {
-            throw new ValidationError(`namespace ${ns}: ${key} is planned for both ${taken.team} and ${team}`, {
-              field: `teams.${team}`,
-              value: key,
-            });
+            throw new ValidationError(`namespace ${ns}: ${key} is planned for both ${taken.team} and ${team}`, { field: `teams.${team}`, value: key });
           }
           wanted.set(key, { quota, team });
-          teamKeys.add(key);
         }
       }
     }
   }
-
-  const namespaceChanges: NamespaceChange[] = [];
-  for (const ns of [...desired.keys()].sort(compareText)) {
-    const owner = ownerOf.get(ns) as TeamTarget;
-    const wanted = new Map([...(desired.get(ns) as Map<string, { quota: Quantity }>)].map(([k, v]) => [k, v.quota]));
-    namespaceChanges.push(namespaceChange({ ns, owner, wanted, inventory, options, namespacesByName, profilesByNamespace, flag }));
-  }
-
-  const teams: TeamChange[] = [];
-  const teamNames = new Set([...targets.map((t) => t.team), ...writing.keys()]);
-  for (const team of [...teamNames].sort(compareText)) {
-    const isLeaf = targetsByTeam.has(team);
-    const owned = isLeaf ? namespaceChanges.filter((ns) => ns.team === team) : [];
-    const written = keysOfTeam.get(team) ?? new Set<string>();
-    const parts = namespaceChanges.flatMap((ns) =>
-      ns.keys.filter((k) => written.has(k.key) && (desired.get(ns.namespace)?.get(k.key)?.team ?? '') === team),
-    );
-    if (!isLeaf && written.size === 0 && !flagsOf.has(team)) continue;
-    teams.push({ team, namespaces: owned, keys: sumKeys(parts), flags: flagsOf.get(team) ?? [] });
-  }
-
-  return {
-    cluster: options.cluster,
-    cycle: plan.cycle,
-    planId: options.planId,
-    teams,
-    planWarnings: plan.warnings.map((w) => (typeof w === 'string' ? w : w.message)),
-  };
+  return desired;
 }
 
 interface NamespaceChangeInput {
