@@ -1,0 +1,21 @@
+/** Exact rationals shown as fixed decimals: the one place a review figure becomes text. */
+import { rational, type Rational } from '../plan/rational.js';
+
+/** `r` rounded half away from zero to `digits` decimals: 28/5 -> "5.60" with 2 digits. */
+export function formatFixed(r: Rational, digits: number): string {
+  const scale = 10n ** BigInt(digits);
+  const negative = r.num < 0n;
+  const magnitude = negative ? -r.num : r.num;
+  // round(m * scale / den) half up, in integers.
+  const scaled = (magnitude * scale * 2n + r.den) / (2n * r.den);
+  const whole = scaled / scale;
+  const fraction = (scaled % scale).toString().padStart(digits, '0');
+  const text = digits === 0 ? whole.toString() : `${whole}.${fraction}`;
+  return negative && scaled !== 0n ? `-${text}` : text;
+}
+
+/** A ratio as a percentage with `digits` decimals: 2/5 -> "40.0%". */
+export function formatPercent(r: Rational | null, digits = 1): string {
+  if (r === null) return 'n/a';
+  return `${formatFixed(rational(r.num * 100n, r.den), digits)}%`;
+}

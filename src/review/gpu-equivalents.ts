@@ -1,0 +1,34 @@
+/**
+ * How many physical GPUs one unit of an accelerator resource is, cluster-wide. A namespace's requests do not say
+ * which node they landed on, so a resource advertised differently on different nodes (`nvidia.com/gpu` whole on
+ * one pool, time-sliced x4 on another) gets the capacity-weighted figure: physical GPUs behind the resource divided
+ * by the units advertised, summed over nodes (each node's units weighted by its own `gpuEquivalent` from the
+ * inventory's accelerator facts, never re-derived here).
+ */
+import type { NodeFacts } from '../inventory/types.js';
+import { add, rational, ZERO, type Rational } from '../plan/rational.js';
+
+const NANOS_PER_UNIT = 1_000_000_000n;
+
+/** resource -> GPU-equivalent of one unit, for every accelerator resource with capacity on some node; keys sorted. */
+export function gpuEquivalentsOf(nodes: readonly NodeFacts[]): Record<string, Rational> {
+  const totals = new Map<string, { physical: Rational; units: Rational }>();
+  // physical = units x gpuEquivalent per node; summing those keeps cores over devices (Neuron) at their own worth.
+  for (const node of nodes) {
+    for (const accelerator of node.accelerators) {
+      if (accelerator.capacity.nanos <= 0n) continue;
+      const entry = totals.get(accelerator.resource) ?? { physical: ZERO, units: ZERO };
+      const units = rational(accelerator.capacity.nanos, NANOS_PER_UNIT);
+      const each = accelerator.gpuEquivalent;
+      entry.physical = add(entry.physical, rational(units.num * each.numerator, units.den * each.denominator));
+      entry.units = add(entry.units, units);
+      totals.set(accelerator.resource, entry);
+    }
+  }
+  const result: Record<string, Rational> = {};
+  for (const resource of [...totals.keys()].sort()) {
+    const { physical, units } = totals.get(resource) as { physical: Rational; units: Rational };
+    result[resource] = rational(physical.num * units.den, physical.den * units.num);
+  }
+  return result;
+}
