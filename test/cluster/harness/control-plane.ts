@@ -57,6 +57,8 @@ export interface ControlPlane {
   /** Kubeconfig of `quotaplan-reader`, bound to the ClusterRole `quotaplan:reader` (`readOnlyRules`). */
   readerKubeconfigPath: string;
   timings: ControlPlaneTimings;
+  /** etcd, kube-apiserver, kube-controller-manager: pid and log file of each. */
+  components: Array<{ name: string; pid: number; logFile: string }>;
   /** Admin API clients (keep-alive); closed by stop(). */
   admin: KubeClients;
   /**
@@ -79,6 +81,22 @@ export const readerClusterRole = 'quotaplan:reader';
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const binaries = options.binaries ?? (await requireControlPlaneBinaries());
+  // Free ports are chosen, released, then bound by the components: another process can take one in between.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binaries, options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+      process.stderr.write(`[cluster] a port was taken before the control plane bound it; retrying (${error.message.split('\n')[0]})\n`);
+    }
+  }
+}
+
+class PortTakenError extends Error {
+  override readonly name = 'PortTakenError';
+}
+
+async function startOnce(binaries: ControlPlaneBinaries, options: ControlPlaneOptions): Promise<ControlPlane> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const keepDir = options.keepDir ?? process.env.QUOTAPLAN_CLUSTER_KEEP === '1';
   const dir = mkdtempSync(join(tmpdir(), 'quotaplan-cluster-'));
@@ -139,12 +157,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     ]);
 
     await waitUntil('etcd /health', readyTimeoutMs, async () => {
-      assertAlive(group, [etcd]);
+      assertAlive([etcd]);
       const health = await getText(`http://127.0.0.1:${etcdClientPort}/health`);
       return health?.status === 200 && health.body.includes('"health":"true"');
     });
     await waitUntil('kube-apiserver /readyz', readyTimeoutMs, async () => {
-      assertAlive(group, [etcd, apiServer]);
+      assertAlive([etcd, apiServer]);
       if (!existsSync(caFile)) return false;
       const ready = await getText(`${server}/readyz`, { ca: readFileSync(caFile), token: tokens.admin });
       return ready?.status === 200;
@@ -188,7 +206,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       grantClusterRole(admin, { name: readerClusterRole, rules: readOnlyRules, subject: { kind: 'User', name: readerUser } }),
       options.profileCrd === false ? Promise.resolve() : installProfileCrd(admin, readyTimeoutMs),
       waitUntil('kube-controller-manager /healthz', readyTimeoutMs, async () => {
-        assertAlive(group, [etcd, apiServer, controllerManager]);
+        assertAlive([etcd, apiServer, controllerManager]);
         const health = await getText(`https://127.0.0.1:${controllerManagerPort}/healthz`, { insecure: true });
         return health?.status === 200;
       }),
@@ -204,12 +222,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubeconfigPath,
       readerKubeconfigPath,
       timings: { apiServerReadyMs: Math.round(apiServerReadyMs), totalMs: Math.round(totalMs) },
+      components: components.map((p) => ({ name: p.name, pid: p.child.pid ?? -1, logFile: p.logFile })),
       admin,
       createIdentity: async (name, rules) => {
         const token = await createServiceAccountIdentity(admin, { name, rules });
         return writeKubeconfig({ path: join(dir, `${name}.kubeconfig`), server, caFile, user: name, token });
       },
-      assertRunning: () => assertAlive(group, components),
+      assertRunning: () => assertAlive(components, group),
       logTails: (lines) => group.logTails(lines),
       stop: async () => {
         admin.close();
@@ -217,9 +236,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       },
     };
   } catch (error) {
-    const message = `control plane in ${dir} failed to start: ${(error as Error).message}\n${group.logTails()}`;
-    process.stderr.write(`${message}\n`);
+    const logs = group.logTails();
+    const message = `control plane in ${dir} failed to start: ${(error as Error).message}\n${logs}`;
     await group.stop({ keepDir });
+    if (/address already in use/.test(logs)) throw new PortTakenError(message, { cause: error });
+    process.stderr.write(`${message}\n`);
     throw new Error(message, { cause: error });
   }
 }
@@ -235,10 +256,12 @@ export async function installProfileCrd(admin: KubeClients, timeoutMs: number): 
   });
 }
 
-function assertAlive(group: ProcessGroup, processes: ManagedProcess[]): void {
+/** Throws when one of `processes` has ended; with `group`, the message carries every component's log tail. */
+function assertAlive(processes: ManagedProcess[], group?: ProcessGroup): void {
   const dead = processes.filter((p) => p.exit !== undefined);
   if (dead.length > 0) {
-    throw new Error(`${dead.map((p) => `${p.name} ended (${p.exit})`).join('; ')}\n${group.logTails()}`);
+    const ended = dead.map((p) => `${p.name} ended (${p.exit})`).join('; ');
+    throw new Error(group ? `${ended}\n${group.logTails()}` : ended);
   }
 }
 

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { controlPlaneSuiteOptions, startControlPlane, waitUntil, type ControlPlaneBinaries } from './harness/index.js';
+
+/** Binaries that are shell scripts, to drive startControlPlane's failure paths without Go. */
+function fakeBinaries(scripts: Record<'etcd' | 'kube-apiserver' | 'kube-controller-manager', string>): ControlPlaneBinaries {
+  const dir = mkdtempSync(join(tmpdir(), 'quotaplan-fake-bin-'));
+  for (const [name, body] of Object.entries(scripts)) {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  fakeDirs.push(dir);
+  return { dir, path: (name) => join(dir, name) };
+}
+const fakeDirs: string[] = [];
+after(() => {
+  for (const dir of fakeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const waitForever = 'exec sleep 600';
+
+describe('startControlPlane failure paths', () => {
+  test('a component that exits during startup fails with its log, and nothing is left behind', async () => {
+    const binaries = fakeBinaries({
+      etcd: 'echo "etcd: cannot open data dir: permission denied" >&2; exit 3',
+      'kube-apiserver': waitForever,
+      'kube-controller-manager': waitForever,
+    });
+    const error = await startControlPlane({ binaries }).then(
+      () => assert.fail('started with an etcd that exits'),
+      (e: Error) => e,
+    );
+    assert.match(error.message, /^control plane in (\S+) failed to start: etcd ended \(exit code 3\)\n/);
+    assert.match(error.message, /----- etcd \(exit code 3\) \S+etcd\.log, last 40 lines -----\netcd: cannot open data dir: permission denied\n/);
+    assert.match(error.message, /----- kube-apiserver \(running\) /);
+    const dir = /^control plane in (\S+) failed/.exec(error.message)![1]!;
+    assert.equal(existsSync(dir), false, `${dir} removed`);
+  });
+
+  test('a port taken between choosing and binding it is retried, three attempts in all', async () => {
+    const attempts = join(mkdtempSync(join(tmpdir(), 'quotaplan-fake-count-')), 'attempts');
+    fakeDirs.push(join(attempts, '..'));
+    const binaries = fakeBinaries({
+      etcd: `echo x >> ${attempts}; echo "listen tcp 127.0.0.1:2380: bind: address already in use" >&2; exit 1`,
+      'kube-apiserver': waitForever,
+      'kube-controller-manager': waitForever,
+    });
+    const error = await startControlPlane({ binaries }).then(
+      () => assert.fail('started with a port in use'),
+      (e: Error) => e,
+    );
+    assert.equal(error.name, 'PortTakenError');
+    assert.equal(readFileSync(attempts, 'utf8'), 'x\nx\nx\n');
+  });
+});
+
+const childScript = fileURLToPath(new URL('./fixtures/start-and-die.ts', import.meta.url));
+
+describe('control-plane processes die with the test process', await controlPlaneSuiteOptions(), () => {
+  for (const how of ['exit', 'uncaught', 'SIGTERM', 'SIGKILL'] as const) {
+    test(`when it ends by ${how}`, async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', childScript, how], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => (out += chunk));
+      const started = await waitUntil(`child control plane (${how})`, 120_000, async () => {
+        if (child.exitCode !== null && !out.includes('\n')) throw new Error(`child exited early (${child.exitCode}): ${out}`);
+        const line = out.split('\n')[0];
+        return out.includes('\n') ? (JSON.parse(line!) as { dir: string; pids: number[] }) : undefined;
+      });
+      assert.equal(started.pids.length, 3);
+      if (how === 'SIGTERM' || how === 'SIGKILL') child.kill(how);
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+
+      await waitUntil(`${how}: components gone and ${started.dir} removed`, 10_000, async () =>
+        started.pids.every((pid) => !isAlive(pid)) && !existsSync(started.dir),
+      );
+    });
+  }
+});
+
+/** Alive and not a zombie (a reaped-later zombie holds no ports and no files). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
