@@ -6,6 +6,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { ConflictError, ValidationError } from '../errors.js';
 import { ensureCluster, requireCluster, soleCluster } from './clusters.js';
 import type { Store } from './open.js';
+import { inWriteTransaction } from './transaction.js';
 import { clusters, cycleEvents, cycles, plans, type CycleState } from './schema.js';
 
 export type { CycleState } from './schema.js';
@@ -59,7 +60,7 @@ const cycleColumns = {
 /** A new cycle in state `draft`; a ConflictError when the cluster already has a cycle of that name. */
 export function createCycle(store: Store, input: CreateCycleInput): Cycle {
   if (input.name.trim() === '') throw new ValidationError('the cycle name is empty', { field: 'cycle', value: input.name });
-  return store.sqlite.transaction((): Cycle => {
+  return inWriteTransaction(store, (): Cycle => {
     const cluster = ensureCluster(store.db, input.cluster, input.createdAt);
     const existing = store.db
       .select({ id: cycles.id })
@@ -86,7 +87,7 @@ export function createCycle(store: Store, input: CreateCycleInput): Cycle {
       .values({ cycleId: row.id, fromState: null, toState: 'draft', actor: input.actor ?? null, at: input.createdAt, note: null })
       .run();
     return getCycleById(store, row.id);
-  })();
+  });
 }
 
 function requirePlanOf(store: Store, planId: number, clusterId: number, clusterName: string): void {
@@ -144,7 +145,7 @@ export interface SetCycleStateInput {
  * moving anywhere else clears a previous approval.
  */
 export function setCycleState(store: Store, input: SetCycleStateInput): Cycle {
-  return store.sqlite.transaction((): Cycle => {
+  return inWriteTransaction(store, (): Cycle => {
     const current = getCycleById(store, input.cycleId);
     const approved = input.state === 'approved';
     store.db
@@ -162,19 +163,19 @@ export function setCycleState(store: Store, input: SetCycleStateInput): Cycle {
       .values({ cycleId: input.cycleId, fromState: current.state, toState: input.state, actor: input.actor ?? null, at: input.at, note: input.note ?? null })
       .run();
     return getCycleById(store, input.cycleId);
-  })();
+  });
 }
 
 /** Points a cycle at the plan under review. */
 export function setCyclePlan(store: Store, options: { cycleId: number; planId: number | null }): Cycle {
-  return store.sqlite.transaction((): Cycle => {
+  return inWriteTransaction(store, (): Cycle => {
     const current = getCycleById(store, options.cycleId);
     if (options.planId !== null) {
       requirePlanOf(store, options.planId, requireCluster(store.db, current.cluster).id, current.cluster);
     }
     store.db.update(cycles).set({ planId: options.planId }).where(eq(cycles.id, options.cycleId)).run();
     return getCycleById(store, options.cycleId);
-  })();
+  });
 }
 
 /** The cycle's state changes, oldest first. */

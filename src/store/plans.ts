@@ -7,6 +7,7 @@ import { ValidationError } from '../errors.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { ensureCluster, requireCluster, soleCluster } from './clusters.js';
 import type { Store } from './open.js';
+import { inWriteTransaction } from './transaction.js';
 import { clusters, plans, snapshots } from './schema.js';
 
 export interface SavePlanInput {
@@ -34,7 +35,7 @@ export interface StoredPlan extends PlanSummary {
 
 export function savePlan(store: Store, input: SavePlanInput): StoredPlan {
   if (input.cycle.trim() === '') throw new ValidationError('the plan has an empty cycle name', { field: 'cycle', value: input.cycle });
-  return store.sqlite.transaction((): StoredPlan => {
+  return inWriteTransaction(store, (): StoredPlan => {
     const cluster = ensureCluster(store.db, input.cluster, input.createdAt);
     if (input.snapshotId !== null) {
       const snapshot = store.db.select({ clusterId: snapshots.clusterId }).from(snapshots).where(eq(snapshots.id, input.snapshotId)).get();
@@ -58,7 +59,7 @@ export function savePlan(store: Store, input: SavePlanInput): StoredPlan {
       .returning({ id: plans.id })
       .get();
     return { id: row.id, cluster: input.cluster, cycle: input.cycle, snapshotId: input.snapshotId, teamsYaml: input.teamsYaml, plan: input.plan, createdAt: input.createdAt };
-  })();
+  });
 }
 
 export interface PlanQuery {

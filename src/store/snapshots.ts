@@ -13,6 +13,7 @@ import { decodeValue, encodeValue } from './codec.js';
 import { ensureCluster, requireCluster, soleCluster } from './clusters.js';
 import { readKeyedSet, writeKeyedSet } from './keyed-set.js';
 import type { Store, StoreDatabase } from './open.js';
+import { inWriteTransaction } from './transaction.js';
 import { capacityPoints, clusters, namespaceUsage, snapshots } from './schema.js';
 
 export interface ClusterIdentity {
@@ -84,8 +85,7 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
     throw new InternalError('the inventory lists a namespace twice');
   }
   const db = store.db;
-  // better-sqlite3's transaction: drizzle's statements on the same connection run inside it; a throw rolls back.
-  return store.sqlite.transaction((): SnapshotSummary => {
+  return inWriteTransaction(store, (): SnapshotSummary => {
     const cluster = ensureCluster(db, name, input.takenAt);
     const previous = db.select().from(snapshots).where(eq(snapshots.clusterId, cluster.id)).orderBy(desc(snapshots.seq)).limit(1).get();
     if (previous !== undefined && previous.takenAt.getTime() > input.takenAt.getTime()) {
@@ -165,7 +165,7 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
     writeNamespaceUsage(db, writer, { clusterId: cluster.id, seq, previousSeq: previous?.seq ?? null, namespaces });
     writeCapacityPoints(db, snapshot.id, inventory);
     return toSummary(snapshot, name);
-  })();
+  });
 }
 
 /**

@@ -55,6 +55,25 @@ describe('openStore', () => {
     reader.close();
   });
 
+  it('fails a second writer cleanly, naming the file, when the first keeps the write lock past the timeout', () => {
+    const file = join(dir, 'busy.db');
+    const first = openStore({ file });
+    const second = openStore({ file, busyTimeoutMs: 0 });
+    saveSnapshot(first, snapshot('n1', '2026-10-01T00:00:00Z'));
+    first.sqlite.prepare('BEGIN IMMEDIATE').run();
+    assert.throws(() => saveSnapshot(second, snapshot('n2', '2026-10-01T01:00:00Z')), (error: unknown) => {
+      assert.ok(error instanceof ExternalError);
+      assert.equal(error.message, `database ${file} is busy: another process kept it locked for writing longer than 0 ms`);
+      return true;
+    });
+    first.sqlite.prepare('ROLLBACK').run();
+    assert.deepEqual(listSnapshots(second).map((s) => s.seq), [1]);
+    saveSnapshot(second, snapshot('n2', '2026-10-01T01:00:00Z'));
+    assert.deepEqual(listSnapshots(first).map((s) => s.seq), [1, 2]);
+    first.close();
+    second.close();
+  });
+
   it('does not create a database when asked to open an existing one', () => {
     const file = join(dir, 'missing.db');
     assert.throws(() => openStore({ file, create: false }), (error: unknown) => {
