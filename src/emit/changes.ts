@@ -81,6 +81,7 @@ export type FlagKind =
   | 'namespace-not-found'
   | 'team-without-namespaces'
   | 'existing-limit-range'
+  | 'zero-share'
   | 'parent-quota-not-in-kueue'
   | 'flavor-without-node-label';
 
@@ -284,7 +285,21 @@ function desiredQuotas(input: DesiredQuotasInput): Map<string, DesiredKeys> {
       const keys = [requestsKeyOf(resource)];
       const limitsKey = target?.limits?.includes(resource) ? limitsKeyOf(resource) : null;
       if (limitsKey !== null) keys.push(limitsKey);
-      for (const [ns, quota] of splitQuota({ total, parts, unitNanos: splitUnitOf(resource, total) })) {
+      const split = splitQuota({ total, parts, unitNanos: splitUnitOf(resource, total) });
+      for (const [ns, quota] of split) {
+        if (quota.nanos !== 0n || total.nanos === 0n) continue;
+        flag({
+          kind: 'zero-share',
+          team,
+          namespace: ns,
+          key: requestsKeyOf(resource),
+          message:
+            `${ns}: gets 0 of ${team}'s ${formatQuantity(total)} ${resource} ` +
+            `(${target?.split !== undefined ? 'its namespaceWeights' : 'split by current use, and it uses none'}); ` +
+            'pods there asking for it are rejected',
+        });
+      }
+      for (const [ns, quota] of split) {
         const wanted = desired.get(ns) ?? new Map();
         desired.set(ns, wanted);
         for (const key of keys) {

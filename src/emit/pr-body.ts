@@ -15,6 +15,7 @@ const flagTitles: Record<FlagKind, string> = {
   'namespace-not-found': 'Namespaces not found',
   'team-without-namespaces': 'Teams without namespaces',
   'existing-limit-range': 'Existing LimitRange defaults',
+  'zero-share': 'Namespaces that get none of a resource',
   'parent-quota-not-in-kueue': 'Quotas left out of the Kueue objects',
   'flavor-without-node-label': 'GPU models without a node label',
 };
@@ -23,6 +24,7 @@ const flagOrder: FlagKind[] = [
   'use-above-quota',
   'unenforced-key',
   'other-quota-limits',
+  'zero-share',
   'flavor-not-enforceable',
   'namespace-not-found',
   'profile-not-found',

@@ -109,6 +109,24 @@ describe('buildQuotaChanges', () => {
     ]);
   });
 
+  it('flags a namespace that gets none of a resource because it uses none of it today', () => {
+    const changes = build(
+      plan([allocation('fraud', 'nvidia.com/gpu', '8')]),
+      [{ team: 'fraud', namespaces: ['fraud-serve', 'fraud-train'] }],
+      inventory({ namespaces: [namespace('fraud-serve', { cpu: '4' }), namespace('fraud-train', { 'nvidia.com/gpu': '5' })] }),
+    );
+    assert.deepEqual(changes.teams[0]?.flags, [
+      {
+        kind: 'zero-share',
+        team: 'fraud',
+        namespace: 'fraud-serve',
+        key: 'requests.nvidia.com/gpu',
+        message:
+          "fraud-serve: gets 0 of fraud's 8 nvidia.com/gpu (split by current use, and it uses none); pods there asking for it are rejected",
+      },
+    ]);
+  });
+
   it('splits as the teams file says when it gives weights', () => {
     const changes = build(
       plan([allocation('fraud', 'nvidia.com/gpu', '10')]),
