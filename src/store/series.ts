@@ -63,17 +63,27 @@ function parseList(encoded: string): ResourceList {
   return decodeValue(encoded) as ResourceList;
 }
 
+export interface NamespaceUsageQuery extends SeriesRange {
+  /** Only these namespaces. */
+  namespaces?: readonly string[];
+  /** Only these snapshots (e.g. the points a chart keeps after thinning a long range). */
+  snapshotIds?: readonly number[];
+}
+
 /**
  * One point per snapshot in range and namespace present in it, ordered by time then namespace name.
- * `namespaces` restricts the namespaces returned.
+ * Each interval's requests are decoded once; its points get their own copy of the list (the Quantities in it are
+ * frozen values).
  */
-export function namespaceUsageSeries(store: Store, range: SeriesRange & { namespaces?: readonly string[] }): NamespaceUsagePoint[] {
-  const { clusterId, points } = snapshotsInRange(store, range);
+export function namespaceUsageSeries(store: Store, query: NamespaceUsageQuery): NamespaceUsagePoint[] {
+  const { clusterId, points: inRange } = snapshotsInRange(store, query);
+  const wanted = query.snapshotIds === undefined ? undefined : new Set(query.snapshotIds);
+  const points = wanted === undefined ? inRange : inRange.filter((point) => wanted.has(point.id));
   const first = points[0];
   const last = points[points.length - 1];
   if (first === undefined || last === undefined) return [];
   const conditions = [eq(namespaceUsage.clusterId, clusterId), gte(namespaceUsage.lastSeq, first.seq), lte(namespaceUsage.firstSeq, last.seq)];
-  if (range.namespaces !== undefined) conditions.push(inArray(namespaceUsage.namespace, [...range.namespaces]));
+  if (query.namespaces !== undefined) conditions.push(inArray(namespaceUsage.namespace, [...query.namespaces]));
   const intervals = store.db
     .select({
       namespace: namespaceUsage.namespace,
@@ -86,23 +96,34 @@ export function namespaceUsageSeries(store: Store, range: SeriesRange & { namesp
     .where(and(...conditions))
     .all()
     .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.firstSeq - b.firstSeq));
-  // Snapshots of a cluster are stored in time order, so the ones in range have consecutive seqs.
   const perPoint: NamespaceUsagePoint[][] = points.map(() => []);
   for (const interval of intervals) {
-    const start = Math.max(interval.firstSeq, first.seq);
-    const end = Math.min(interval.lastSeq, last.seq);
-    for (let seq = start; seq <= end; seq += 1) {
-      const point = points[seq - first.seq] as SnapshotInRange;
-      (perPoint[seq - first.seq] as NamespaceUsagePoint[]).push({
+    const requests = parseList(interval.requests);
+    for (let i = firstPointFrom(points, interval.firstSeq); i < points.length; i += 1) {
+      const point = points[i] as SnapshotInRange;
+      if (point.seq > interval.lastSeq) break;
+      (perPoint[i] as NamespaceUsagePoint[]).push({
         snapshotId: point.id,
         takenAt: point.takenAt,
         namespace: interval.namespace,
-        requests: parseList(interval.requests),
+        requests: { ...requests },
         pods: interval.pods,
       });
     }
   }
   return perPoint.flat();
+}
+
+/** Index of the first point with seq >= `seq` (points ascend by seq). */
+function firstPointFrom(points: readonly SnapshotInRange[], seq: number): number {
+  let low = 0;
+  let high = points.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((points[middle] as SnapshotInRange).seq < seq) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** One point per snapshot in range, in time order. */

@@ -78,6 +78,29 @@ describe('namespaceUsageSeries', () => {
   });
 });
 
+describe('namespaceUsageSeries with chosen snapshots', () => {
+  it('returns points only for the snapshots asked for', () => {
+    const { store, ids } = seed();
+    const [s0, , , s3] = ids;
+    const points = namespaceUsageSeries(store, {
+      cluster: 'prod',
+      from: at('2026-10-01T00:00:00Z'),
+      to: at('2026-10-01T03:00:00Z'),
+      snapshotIds: [s0 as number, s3 as number],
+    });
+    assert.deepEqual(flat(points), [
+      [s0, '2026-10-01T00:00:00.000Z', 'team-a', { cpu: '500m', 'nvidia.com/gpu': '4' }, 2],
+      [s0, '2026-10-01T00:00:00.000Z', 'team-b', { 'nvidia.com/gpu': '1' }, 1],
+      [s3, '2026-10-01T03:00:00.000Z', 'team-a', { cpu: '500m', 'nvidia.com/gpu': '6' }, 2],
+      [s3, '2026-10-01T03:00:00.000Z', 'team-b', { 'nvidia.com/gpu': '2' }, 1],
+    ]);
+    // Two points of one interval (team-a at hours 0 and 1) are equal but do not share a mutable list.
+    const all = namespaceUsageSeries(store, { cluster: 'prod', from: at('2026-10-01T00:00:00Z'), to: at('2026-10-01T01:00:00Z') });
+    assert.deepEqual(all[0]?.requests, all[2]?.requests);
+    assert.notEqual(all[0]?.requests, all[2]?.requests);
+  });
+});
+
 describe('capacitySeries', () => {
   it('sums node capacity, allocatable and requests per resource and carries plannable', () => {
     const { store, ids } = seed();
