@@ -47,6 +47,8 @@ teams:
         namespaces: [fraud]
         resources:
           nvidia.com/gpu: { demand: "4" }
+        limits:
+          perPod: { max: { cpu: "4", nvidia.com/gpu: "2" } }
       - name: alice
         profiles: [alice]
         resources:
@@ -128,7 +130,13 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
     const manifests = buildManifests(changes, 'full');
     assert.deepEqual(
       manifests.map((m) => `${m.kind} ${m.namespace}/${m.name}`),
-      ['Profile alice/alice', 'LimitRange alice/quotaplan-defaults', 'ResourceQuota fraud/gpu-quota', 'ResourceQuota team-a/quotaplan'],
+      [
+        'Profile alice/alice',
+        'LimitRange alice/quotaplan-defaults',
+        'ResourceQuota fraud/gpu-quota',
+        'LimitRange fraud/quotaplan-defaults',
+        'ResourceQuota team-a/quotaplan',
+      ],
     );
     const api = createApplyApi(loadClusterTarget({ kubeconfig: plane.kubeconfigPath }).config);
     try {
@@ -166,7 +174,7 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
     assert.match(report, /^Profile alice: CONFLICT with other field managers:\n {2}\.spec\.resourceQuotaSpec\.hard\.requests\.cpu is owned by "profile-admin"$/m);
     assert.match(report, /^ResourceQuota team-a\/quotaplan: new$/m);
     assert.match(report, /^ {2}spec\.hard\.requests\.nvidia\.com\/gpu: \(none\) -> 2$/m);
-    assert.match(report, /^nothing applied: 2 new, 0 changed, 0 unchanged, 2 in conflict, 0 failed$/m);
+    assert.match(report, /^nothing applied: 3 new, 0 changed, 0 unchanged, 2 in conflict, 0 failed$/m);
     assert.deepEqual(quantityValues((await readQuota('fraud', 'gpu-quota')).spec?.hard), quantityValues({ [gpu]: '6', pods: '20' }));
     // Not even the objects without a conflict were applied.
     const absent = await readQuota('team-a', 'quotaplan').then(
@@ -181,7 +189,7 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
     const out = output();
     const report = await runApply({ ...flags, yes: true, forceConflicts: true }, out.io);
     assert.equal(report.applied, true);
-    assert.match(out.stdout.join(''), /^applied 4 objects \(conflicts forced\): 2 new, 2 changed, 0 unchanged, 0 in conflict, 0 failed$/m);
+    assert.match(out.stdout.join(''), /^applied 5 objects \(conflicts forced\): 3 new, 2 changed, 0 unchanged, 0 in conflict, 0 failed$/m);
 
     const teamA = await readQuota('team-a', 'quotaplan');
     assert.deepEqual(quantityValues(teamA.spec?.hard), quantityValues({ [gpu]: '2' }));
@@ -245,14 +253,42 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
     assert.deepEqual(quantityValues(pod.spec?.containers[0]?.resources?.requests as Record<string, string>), quantityValues({ cpu: '100m', memory: '128Mi' }));
   });
 
+  test("the LimitRange's per-pod maximum rejects a pod asking for more GPUs than the team allows per pod", async () => {
+    const big = await plane.admin.core
+      .createNamespacedPod({
+        namespace: 'fraud',
+        body: boundPodObject({ namespace: 'fraud', name: 'big', nodeName: 'gpu-a', requests: { cpu: '1', 'nvidia.com/gpu': '3' } }),
+      })
+      .then(
+        () => assert.fail('a pod over the per-pod maximum was admitted'),
+        (error: { code?: number; body?: string }) => error,
+      );
+    assert.equal(big.code, 403);
+    assert.match(String(JSON.parse(String(big.body)).message), /maximum nvidia\.com\/gpu usage per Pod is 2, but limit is 3/);
+    // A pod without cpu settings gets the default request and the per-pod cpu maximum as its limit.
+    const plain = await plane.admin.core.createNamespacedPod({
+      namespace: 'fraud',
+      body: boundPodObject({ namespace: 'fraud', name: 'plain', nodeName: 'gpu-a', requests: { 'nvidia.com/gpu': '1' } }),
+    });
+    const resources = plain.spec?.containers[0]?.resources;
+    assert.deepEqual(quantityValues(resources?.requests as Record<string, string>), quantityValues({ cpu: '100m', 'nvidia.com/gpu': '1' }));
+    assert.deepEqual(quantityValues(resources?.limits as Record<string, string>), quantityValues({ cpu: '4', 'nvidia.com/gpu': '1' }));
+  });
+
   test('applying the same plan again changes nothing (quantities compared by value)', async () => {
     const out = output();
     const report = await runApply({ ...flags, dryRun: true }, out.io);
     assert.deepEqual(
       report.outcomes.map((o) => `${o.manifest.kind} ${o.manifest.name}: ${o.diff?.state}`),
-      ['Profile alice: unchanged', 'LimitRange quotaplan-defaults: unchanged', 'ResourceQuota gpu-quota: unchanged', 'ResourceQuota quotaplan: unchanged'],
+      [
+        'Profile alice: unchanged',
+        'LimitRange quotaplan-defaults: unchanged',
+        'ResourceQuota gpu-quota: unchanged',
+        'LimitRange quotaplan-defaults: unchanged',
+        'ResourceQuota quotaplan: unchanged',
+      ],
     );
-    assert.match(out.stdout.join(''), /^server dry run only: 0 new, 0 changed, 4 unchanged, 0 in conflict, 0 failed$/m);
+    assert.match(out.stdout.join(''), /^server dry run only: 0 new, 0 changed, 5 unchanged, 0 in conflict, 0 failed$/m);
   });
 
   test('re-emitting from a snapshot collected after the apply gives byte-identical files', async () => {
@@ -272,7 +308,7 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
     const out = output();
     const report = await runApply({ ...flags, kubeconfig: applier, yes: true }, out.io);
     assert.equal(report.applied, true);
-    assert.deepEqual(report.outcomes.map((o) => o.diff?.state), ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    assert.deepEqual(report.outcomes.map((o) => o.diff?.state), ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
 
     const refused = output();
     const error = await runApply({ ...flags, kubeconfig: plane.readerKubeconfigPath, yes: true }, refused.io).then(
@@ -280,7 +316,7 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
       (e: unknown) => e,
     );
     assert.ok(error instanceof ExternalError);
-    assert.match(error.message, /^the server dry run refused 4 objects: Profile alice: HTTP 403: profiles\.kubeflow\.org "alice" is forbidden: User "quotaplan-reader" cannot patch resource "profiles"/);
-    assert.match(refused.stdout.join(''), /^nothing applied: 0 new, 0 changed, 0 unchanged, 0 in conflict, 4 failed$/m);
+    assert.match(error.message, /^the server dry run refused 5 objects: Profile alice: HTTP 403: profiles\.kubeflow\.org "alice" is forbidden: User "quotaplan-reader" cannot patch resource "profiles"/);
+    assert.match(refused.stdout.join(''), /^nothing applied: 0 new, 0 changed, 0 unchanged, 0 in conflict, 5 failed$/m);
   });
 });
