@@ -50,6 +50,8 @@ interface PoolState extends PoolKey {
   unallocatedUnits: bigint;
   /** units x granularity; the common small values are made once. */
   quantityOf: (units: bigint) => Quantity;
+  /** A quantity of this many nanos in the pool's format. */
+  quantityOfNanos: (nanos: bigint) => Quantity;
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -65,14 +67,14 @@ export function buildPlan(input: PlanInput): Plan {
 
   const divideAmong = (parent: TeamSpec | null, children: TeamSpec[], amounts: Map<string, bigint>): void => {
     const parentLabel = parent === null ? 'the cluster' : parent.path;
-    const levelClaims = new Map<string, { team: TeamSpec; claim: Claim }[]>();
+    const levelClaims = new Map<string, Claim[]>();
     for (const [key, amount] of amounts) {
-      const claimants: { team: TeamSpec; claim: Claim }[] = [];
+      const claimants: Claim[] = [];
       let guarantees = 0n;
       for (const team of children) {
         const claim = claims.get(team)?.get(key);
         if (claim === undefined) continue;
-        claimants.push({ team, claim });
+        claimants.push(claim);
         guarantees += claim.guarantee;
       }
       if (claimants.length === 0) continue;
@@ -82,7 +84,7 @@ export function buildPlan(input: PlanInput): Plan {
           `infeasible plan: ${describePool(pool)} guarantees of ${parent === null ? 'the top-level' : `${parentLabel}'s`} ` +
             `teams sum to ${formatUnits(pool, guarantees)} but ${parentLabel} has ${formatUnits(pool, amount)}` +
             (parent === null ? ` (capacity ${formatQuantity(pool.capacity)} - reserve ${formatQuantity(pool.reserve)})` : '') +
-            ` [${claimants.map(({ team, claim }) => `${team.name}: ${formatUnits(pool, claim.guarantee)}`).join(', ')}]`,
+            ` [${claimants.map((claim) => `${claim.name}: ${formatUnits(pool, claim.guarantee)}`).join(', ')}]`,
         );
       }
       levelClaims.set(key, claimants);
@@ -92,9 +94,8 @@ export function buildPlan(input: PlanInput): Plan {
     for (const [key, claimants] of levelClaims) {
       const pool = poolByKey.get(key) as PoolState;
       const amount = amounts.get(key) as bigint;
-      const claimList: LevelClaim[] = claimants.map(({ claim }) => claim);
-      const initial = drf === null ? undefined : claimants.map(({ team }) => drfExtraOf(drf, team, key));
-      const division = divideLevel(amount, claimList, initial === undefined ? { surplus: teams.surplus } : { surplus: teams.surplus, initial });
+      const initial = drf === null ? undefined : claimants.map((claim) => drfExtraOf(drf, claim.team, key));
+      const division = divideLevel(amount, claimants, initial === undefined ? { surplus: teams.surplus } : { surplus: teams.surplus, initial });
       pool.unallocatedUnits += division.unallocated;
       const text = levelText({
         granularity: pool.granularity,
@@ -105,7 +106,8 @@ export function buildPlan(input: PlanInput): Plan {
         surplusPolicy: teams.surplus,
       });
       for (let i = 0; i < claimants.length; i++) {
-        const { team, claim } = claimants[i] as { team: TeamSpec; claim: Claim };
+        const claim = claimants[i] as Claim;
+        const team = claim.team;
         const share = division.shares[i] as LevelShare;
         let own = allocationsByTeam.get(team);
         if (own === undefined) allocationsByTeam.set(team, (own = []));
@@ -118,8 +120,8 @@ export function buildPlan(input: PlanInput): Plan {
           demand: claim.demand === null ? null : pool.quantityOf(claim.demand),
           cap: claim.cap === null ? null : pool.quantityOf(claim.cap),
           binding: share.binding,
-          explanation: explainShare(text, claimList[i] as LevelClaim, share, division.afterGuarantees, drf === null ? null : drfDominantOf(drf, team)),
-          used: pool.flavor === null ? quantityFromNanos(usedNanos(team, pool.resource), pool.granularity.format) : null,
+          explanation: explainShare(text, claim, share, division.afterGuarantees, drf === null ? null : drfDominantOf(drf, team)),
+          used: pool.flavor === null ? pool.quantityOfNanos(usedNanos(team, pool.resource)) : null,
           terminal: claim.children.length === 0,
         });
         if (claim.children.length > 0) {
@@ -190,6 +192,7 @@ function poolState(teams: TeamsFile, inventory: PlanInventory, pool: PoolKey): P
   }
   const dividable = subtractQuantities(capacity, reserve);
   const units = unitsOf(dividable, granularity, 'floor');
+  const zero = quantityFromNanos(0n, granularity.format);
   return {
     ...pool,
     capacity,
@@ -199,22 +202,18 @@ function poolState(teams: TeamsFile, inventory: PlanInventory, pool: PoolKey): P
     remainder: subtractQuantities(dividable, multiplyQuantity(granularity, units)),
     unallocatedUnits: 0n,
     quantityOf: quantityMaker(granularity),
+    quantityOfNanos: (nanos) => (nanos === 0n ? zero : quantityFromNanos(nanos, granularity.format)),
   };
 }
 
-function runDrf(amounts: Map<string, bigint>, levelClaims: Map<string, { team: TeamSpec; claim: Claim }[]>): DrfResult {
+function runDrf(amounts: Map<string, bigint>, levelClaims: Map<string, Claim[]>): DrfResult {
   const byTeam = new Map<string, { team: TeamSpec; claims: Map<string, LevelClaim> }>();
   for (const [key, claimants] of levelClaims) {
-    for (const { team, claim } of claimants) {
+    for (const claim of claimants) {
+      const team = claim.team;
       let entry = byTeam.get(team.path);
       if (entry === undefined) byTeam.set(team.path, (entry = { team, claims: new Map() }));
-      entry.claims.set(key, {
-        name: team.name,
-        weight: team.weight,
-        guarantee: claim.guarantee,
-        demand: claim.demand,
-        cap: claim.cap,
-      });
+      entry.claims.set(key, claim);
     }
   }
   const claimants = [...byTeam.values()];

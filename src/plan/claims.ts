@@ -18,6 +18,7 @@ export interface PoolKey {
 
 /** A team's claim on one pool; it is the team's LevelClaim at its parent's level. */
 export interface Claim {
+  team: TeamSpec;
   /** The team's name and weight. */
   name: string;
   weight: Rational;
@@ -107,7 +108,7 @@ function combine(
     );
   }
   if (children.length === 0) {
-    return { name: team.name, weight: team.weight, resource, guarantee: ownGuarantee, demand: ownDemand ?? null, cap: ownCap ?? null, children: childTeams };
+    return { team, name: team.name, weight: team.weight, resource, guarantee: ownGuarantee, demand: ownDemand ?? null, cap: ownCap ?? null, children: childTeams };
   }
   let childGuarantees = 0n;
   let childDemands: bigint | null = 0n;
@@ -129,5 +130,5 @@ function combine(
       { file: teams.file, field: request === undefined ? team.where : `${request.where}.cap`, value: formatQuantity(multiplyQuantity(granularity, cap)) },
     );
   }
-  return { name: team.name, weight: team.weight, resource, guarantee, demand, cap, children: childTeams };
+  return { team, name: team.name, weight: team.weight, resource, guarantee, demand, cap, children: childTeams };
 }
