@@ -51,7 +51,7 @@ function locateNow(): BinaryLookup {
     process.stderr.write(`[cluster] control-plane binaries in ${dir} ${why}: running test/cluster/build.sh\n`);
     const build = spawnSync('bash', [join(clusterModuleDir, 'build.sh')], {
       env: { ...process.env, QUOTAPLAN_CLUSTER_BIN: dir },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 2, 2], // stdout of a test file is its TAP stream
     });
     if (build.status !== 0) {
       throw new Error(`test/cluster/build.sh failed (exit ${build.status ?? build.signal}); see its output above`);
