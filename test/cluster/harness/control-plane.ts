@@ -36,6 +36,11 @@ export interface ControlPlaneOptions {
   readyTimeoutMs?: number;
   /** Keep the temp folder (logs, etcd data) after stop(), for debugging. Also `QUOTAPLAN_CLUSTER_KEEP=1`. */
   keepDir?: boolean;
+  /**
+   * Flags appended to each component's command line (a repeated scalar flag overrides the harness's: the last
+   * one wins), e.g. `{ apiServer: ['--max-requests-inflight=800'] }` for a benchmark.
+   */
+  extraArgs?: { etcd?: string[]; apiServer?: string[]; controllerManager?: string[] };
 }
 
 export interface ControlPlaneTimings {
@@ -130,6 +135,7 @@ async function startOnce(binaries: ControlPlaneBinaries, options: ControlPlaneOp
       `--initial-cluster=default=http://127.0.0.1:${etcdPeerPort}`,
       '--unsafe-no-fsync',
       '--log-level=warn',
+      ...(options.extraArgs?.etcd ?? []),
     ]);
 
     // kube-apiserver generates a self-signed CA + serving certificate for 127.0.0.1 into --cert-dir at start;
@@ -154,6 +160,7 @@ async function startOnce(binaries: ControlPlaneBinaries, options: ControlPlaneOp
       '--endpoint-reconciler-type=none',
       '--profiling=false',
       '--v=0',
+      ...(options.extraArgs?.apiServer ?? []),
     ]);
 
     await waitUntil('etcd /health', readyTimeoutMs, async () => {
@@ -199,6 +206,7 @@ async function startOnce(binaries: ControlPlaneBinaries, options: ControlPlaneOp
       '--concurrent-resource-quota-syncs=10',
       `--service-account-private-key-file=${join(dir, 'sa.key')}`,
       '--v=0',
+      ...(options.extraArgs?.controllerManager ?? []),
     ]);
 
     const admin = connect(kubeconfigPath);
