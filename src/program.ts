@@ -13,6 +13,8 @@ import { emitCommand } from './commands/emit.js';
 import { applyCommand } from './commands/apply.js';
 import { serveCommand } from './commands/serve.js';
 import { demoCommand } from './commands/demo.js';
+import { reviewCommand } from './commands/review.js';
+import { cycleCommand } from './commands/cycle.js';
 
 export function buildProgram(): Command {
   const program = new Command('quotaplan')
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   program.addCommand(applyCommand());
   program.addCommand(serveCommand());
   program.addCommand(demoCommand());
+  program.addCommand(reviewCommand());
+  program.addCommand(cycleCommand());
   return program;
 }
 

@@ -19,3 +19,16 @@ export function formatPercent(r: Rational | null, digits = 1): string {
   if (r === null) return 'n/a';
   return `${formatFixed(rational(r.num * 100n, r.den), digits)}%`;
 }
+
+const GIB = 1n << 30n;
+
+/** Resources counted in bytes, shown in GiB. */
+export function isByteResource(resource: string): boolean {
+  return resource === 'memory' || resource === 'ephemeral-storage' || resource.startsWith('hugepages-');
+}
+
+/** An amount in units of `resource` for reading: `512.000Gi` for byte resources, `5.600` otherwise. */
+export function formatAmount(resource: string, units: Rational, digits = 3): string {
+  if (isByteResource(resource)) return `${formatFixed(rational(units.num, units.den * GIB), digits)}Gi`;
+  return formatFixed(units, digits);
+}

@@ -8,7 +8,7 @@ import { add, compare, multiply, ZERO, type Rational } from '../plan/rational.js
 import { addQuantities, compareQuantities, formatQuantity, maxQuantity, multiplyQuantity, unitsOf, type Quantity } from '../quantity.js';
 import type { Cycle, CycleEvent } from '../store/cycles.js';
 import type { CapacityPoint, NamespaceUsagePoint } from '../store/series.js';
-import { formatFixed, formatPercent } from './decimal.js';
+import { formatAmount, formatFixed, formatPercent } from './decimal.js';
 import { grantedUnitHours, hoursOf, quantityAsRational, ratioOf, unitsOfNanos, useFigures, type TimeWindow, type UseFigures, type UseSample } from './figures.js';
 import type { ReviewRules } from './rules.js';
 
@@ -374,9 +374,9 @@ function proposalsOf(teams: readonly TeamUse[], input: ReviewInput): Proposal[] 
         kind: 'lower-demand',
         proposedDemand: proposed,
         reason:
-          `average ${formatFixed(unitsOfNanos(f.averageNanos), 2)} was ${formatPercent(row.averageOfQuota)} of the quota ${quota} over ${hours(f.coveredMs)}, ` +
+          `average ${formatAmount(row.resource, unitsOfNanos(f.averageNanos), 2)} was ${formatPercent(row.averageOfQuota)} of the quota ${quota} over ${hours(f.coveredMs)}, ` +
           `below the ${formatPercent(rules.underUse.averageBelow)} threshold: demand ${row.demand === null ? 'unlimited' : formatQuantity(row.demand)} -> ` +
-          `${formatQuantity(proposed)} (${rules.underUse.proposeFrom} ${formatQuantity(basis)} rounded up to ${formatQuantity(step)}${floorNote})`,
+          `${formatQuantity(proposed)} (${rules.underUse.proposeFrom} ${formatQuantity(basis)}, rounded up in steps of ${formatQuantity(step)}${floorNote})`,
       });
     }
   }

@@ -1,0 +1,207 @@
+/**
+ * The review as one self-contained HTML file for the meeting: the Markdown's content plus charts drawn as inline
+ * SVG (no script, no network: it opens offline, from a mail attachment too). Every chart has its numbers in a
+ * table. All text, including names from the cluster and the teams file, is escaped.
+ */
+import { parseQuantity } from '../quantity.js';
+import { cycleLine } from './review-markdown.js';
+import type { ReviewJson, TeamUseJson } from './review-json.js';
+import { escapeHtml, horizontalBars, PALETTE, stepLines } from './review-svg.js';
+
+type Cell = string | number | null;
+
+function table(caption: string, header: readonly string[], rows: readonly Cell[][], numeric: readonly boolean[] = []): string {
+  const th = header.map((h, i) => `<th scope="col"${numeric[i] ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row
+          .map((value, i) => {
+            const text = value === null || value === '' ? '–' : String(value);
+            return i === 0 ? `<th scope="row">${escapeHtml(text)}</th>` : `<td${numeric[i] ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('');
+  return `<div class="scroll"><table><caption>${escapeHtml(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/** Drawing value of a quantity or decimal text. */
+function drawn(text: string | null): number | null {
+  if (text === null) return null;
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  return Number(parseQuantity(text).nanos) / 1e9;
+}
+
+const time = (iso: string | null): string => (iso === null ? '?' : `${iso.slice(0, 16).replace('T', ' ')} UTC`);
+const teamLabel = (t: TeamUseJson): string => `${t.team}${t.flavors.length > 0 ? ` [${t.flavors.join(', ')}]` : ''}`;
+
+function useCharts(review: ReviewJson): string {
+  const resources = [...new Set(review.teams.filter((t) => t.gpuEquivalent !== null).map((t) => t.resource))];
+  return resources
+    .map((resource) => {
+      const rows = review.teams.filter((t) => t.resource === resource && t.leaf);
+      const title = `Use vs quota: ${resource}`;
+      return (
+        `<figure class="chart" data-chart="use-${escapeHtml(resource)}"><figcaption>${escapeHtml(title)}</figcaption>` +
+        horizontalBars({
+          title,
+          unit: `${resource} (units)`,
+          categories: rows.map(teamLabel),
+          series: [
+            { label: 'Quota', colour: PALETTE[0] as string, values: rows.map((t) => drawn(t.quota)) },
+            { label: 'Average', colour: PALETTE[1] as string, values: rows.map((t) => drawn(t.average)) },
+            { label: 'p95', colour: PALETTE[2] as string, values: rows.map((t) => drawn(t.p95)) },
+            { label: 'Peak', colour: PALETTE[3] as string, values: rows.map((t) => drawn(t.peak)) },
+            ...(review.next ? [{ label: `Quota ${review.next.cycle.name}`, colour: PALETTE[5] as string, values: rows.map((t) => drawn(t.nextQuota)) }] : []),
+          ],
+        }) +
+        `</figure>`
+      );
+    })
+    .join('');
+}
+
+function gpuHoursChart(review: ReviewJson): string {
+  const perTeam = new Map<string, { used: number; granted: number }>();
+  for (const t of review.teams) {
+    if (!t.leaf || t.usedGpuHours === null || t.grantedGpuHours === null) continue;
+    const entry = perTeam.get(t.team) ?? { used: 0, granted: 0 };
+    entry.used += Number(t.usedGpuHours);
+    entry.granted += Number(t.grantedGpuHours);
+    perTeam.set(t.team, entry);
+  }
+  if (perTeam.size === 0) return '';
+  const teams = [...perTeam.keys()];
+  const title = 'GPU-hours used vs granted per team (GPU-equivalents, all accelerator resources)';
+  return (
+    `<figure class="chart" data-chart="gpu-hours"><figcaption>${escapeHtml(title)}</figcaption>` +
+    horizontalBars({
+      title,
+      unit: 'GPU-hours',
+      categories: teams,
+      series: [
+        { label: 'Granted', colour: PALETTE[0] as string, values: teams.map((team) => perTeam.get(team)?.granted ?? null) },
+        { label: 'Used', colour: PALETTE[1] as string, values: teams.map((team) => perTeam.get(team)?.used ?? null) },
+      ],
+    }) +
+    `</figure>`
+  );
+}
+
+function capacityChart(review: ReviewJson): string {
+  const traces = review.capacityTrace.filter((trace) => trace.points.length > 1);
+  const first = traces[0];
+  if (first === undefined) return '';
+  const perUnit = new Map(review.capacity.map((c) => [c.resource, c.gpuEquivalent === null ? 0 : Number(c.gpuEquivalent)]));
+  const times = first.points.map((p) => Date.parse(p.at));
+  const total = (pick: 'plannable' | 'requested'): number[] =>
+    times.map((_, i) => traces.reduce((sum, trace) => sum + (drawn(trace.points[i]?.[pick] ?? '0') ?? 0) * (perUnit.get(trace.resource) ?? 0), 0));
+  const title = `Accelerator capacity over ${review.cycle.name} (GPU-equivalents)`;
+  return (
+    `<figure class="chart" data-chart="capacity"><figcaption>${escapeHtml(title)}</figcaption>` +
+    stepLines({
+      title,
+      unit: 'GPU-equivalents',
+      times,
+      series: [
+        { label: 'Plannable', colour: PALETTE[1] as string, values: total('plannable') },
+        { label: 'Requested', colour: PALETTE[3] as string, values: total('requested') },
+      ],
+    }) +
+    `</figure>`
+  );
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111827;margin:24px auto;max-width:1100px;padding:0 16px}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
+table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}caption{text-align:left;font-weight:600;padding:4px 0;color:#374151}
+th,td{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:top}thead th{background:#f3f4f6}
+.num{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}.muted{color:#6b7280}
+figure.chart{margin:12px 0;border:1px solid #e5e7eb;border-radius:6px;padding:8px;overflow-x:auto}figcaption{font-weight:600;margin-bottom:4px}
+svg .grid{stroke:#e5e7eb}svg .tick{font-size:11px;fill:#6b7280}svg .label{font-size:12px;fill:#111827}svg .legend{font-size:12px;fill:#374151}
+.kind{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600}
+.lower-demand{background:#dbeafe;color:#1e40af}.needs-more{background:#fef3c7;color:#92400e}.over-quota,.use-above-new-quota,.use-above-quota,.alabama-paradox{background:#fee2e2;color:#991b1b}
+code{background:#f3f4f6;padding:1px 4px;border-radius:3px}
+`;
+
+export function reviewHtml(review: ReviewJson): string {
+  const c = review.coverage;
+  const summary = [
+    `<li>Cycle: ${escapeHtml(cycleLine(review.cycle))}</li>`,
+    review.previous ? `<li>Previous cycle: ${escapeHtml(`${review.previous.cycle} (plan ${review.previous.planId})`)}</li>` : '',
+    `<li>Next cycle: ${escapeHtml(review.next ? cycleLine(review.next.cycle) : 'none started yet')}</li>`,
+    c
+      ? `<li>Use measured from ${escapeHtml(time(c.from))} to ${escapeHtml(time(c.to))}: ${escapeHtml(c.hours)} h${c.cycleHours ? ` of ${escapeHtml(c.cycleHours)} h` : ''}, ${c.snapshots} snapshots; each snapshot's requests hold until the next one.</li>`
+      : '<li>No snapshot covers this cycle yet.</li>',
+    `<li>Rules: average below ${escapeHtml(review.rules.underUseAverageBelow)} of quota → propose demand = ${escapeHtml(review.rules.proposeFrom)} rounded up; peak above ${escapeHtml(review.rules.needsMorePeakAbove)} → flag for more; requests above quota → over-quota.</li>`,
+  ].join('');
+  const capacity = table(
+    'Capacity (plannable) per resource',
+    ['Resource', 'GPU per unit', `Plan ${review.previous?.cycle ?? '(previous)'}`, `Plan ${review.cycle.name}`, 'At cycle start', 'At end of data', `Plan ${review.next?.cycle.name ?? '(next)'}`],
+    [
+      ...review.capacity.map((r) => [r.resource, r.gpuEquivalent, r.previousPlan, r.thisPlan, r.atStart, r.atEnd, r.nextPlan]),
+      ['GPU-equivalents', '', review.capacityGpus.previousPlan, review.capacityGpus.thisPlan, review.capacityGpus.atStart, review.capacityGpus.atEnd, review.capacityGpus.nextPlan],
+    ],
+    [false, true, true, true, true, true, true],
+  );
+  const use = table(
+    'Use vs quota per team and resource',
+    ['Team', 'Resource', 'Quota', 'Demand', 'Average', 'p95', 'Peak', 'Avg % quota', 'Peak % quota', 'h above quota', 'Next quota'],
+    review.teams.map((t) => [`${teamLabel(t)}${t.leaf ? '' : ' (all sub-teams)'}`, t.resource, t.quota, t.demand ?? 'unlimited', t.average, t.p95, t.peak, t.averageOfQuota, t.peakOfQuota, t.hoursAboveQuota, t.nextQuota]),
+    [false, false, true, true, true, true, true, true, true, true, true],
+  );
+  const gpuRows = review.teams.filter((t) => t.gpuEquivalent !== null);
+  const gpuTable = table(
+    'GPU-hours used vs granted (granted = quota x hours measured)',
+    ['Team', 'Resource', 'GPU per unit', 'Unit-hours used', 'Unit-hours granted', 'GPU-hours used', 'GPU-hours granted'],
+    gpuRows.map((t) => [teamLabel(t), t.resource, t.gpuEquivalent, t.usedUnitHours, t.grantedUnitHours, t.usedGpuHours, t.grantedGpuHours]),
+    [false, false, true, true, true, true, true],
+  );
+  const proposals =
+    review.proposals.length === 0
+      ? '<p>None: every team used its quota within the rules.</p>'
+      : `<ul>${review.proposals
+          .map(
+            (p) =>
+              `<li><span class="kind ${escapeHtml(p.kind)}">${escapeHtml(p.kind)}</span> <strong>${escapeHtml(p.team)}</strong> ${escapeHtml(p.resource)}` +
+              (p.proposedDemand ? `: demand ${escapeHtml(p.demand ?? 'unlimited')} → <strong>${escapeHtml(p.proposedDemand)}</strong>` : '') +
+              (p.kind === 'lower-demand' && review.next ? ` <span class="muted">(next draft demand: ${escapeHtml(p.nextDemand ?? 'unlimited')})</span>` : '') +
+              `<br><span class="muted">${escapeHtml(p.reason)}</span></li>`,
+          )
+          .join('')}</ul>`;
+  const warnings =
+    review.warnings.length === 0
+      ? `<p>${review.next ? 'None.' : 'No next plan to check.'}</p>`
+      : `<ul>${review.warnings.map((w) => `<li><span class="kind ${escapeHtml(w.kind)}">${escapeHtml(w.kind)}</span> ${escapeHtml(w.message)}</li>`).join('')}</ul>`;
+  const title = `Allocation review: ${review.cycle.name} (cluster ${review.cluster})`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<ul>${summary}</ul>
+<h2>Capacity change since the last cycle</h2>
+${capacityChart(review)}
+${capacity}
+<h2>Use vs quota per team</h2>
+${useCharts(review)}
+${use}
+<h2>GPU-hours used vs granted</h2>
+${gpuHoursChart(review)}
+${gpuTable}
+<p class="muted">MIG slices and shared (time-sliced / MPS) replicas count as their fraction of one physical GPU.</p>
+<h2>Proposed changes (${review.proposals.length})</h2>
+${proposals}
+<h2>Warnings (${review.warnings.length})</h2>
+${warnings}
+</body>
+</html>
+`;
+}

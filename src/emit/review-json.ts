@@ -1,0 +1,192 @@
+/**
+ * The review's JSON form: what `quotaplan review -o json` prints, what `GET /api/reviews/:cycle` returns and what
+ * every other printer reads. Exact figures are computed as rationals in src/review/; here they become fixed
+ * decimals (3 places; percentages 1 place) once, with the exact fraction kept beside each average.
+ */
+import { multiply, type Rational } from '../plan/rational.js';
+import { formatQuantity, type Quantity } from '../quantity.js';
+import { formatAmount, formatFixed, formatPercent, isByteResource } from '../review/decimal.js';
+import { hoursOf, unitsOfNanos } from '../review/figures.js';
+import type { Review, TeamUse } from '../review/review.js';
+import type { Cycle, CycleEvent } from '../store/cycles.js';
+
+export interface CycleJson {
+  name: string;
+  state: string;
+  planId: number | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  approvalNote: string | null;
+  events: { from: string | null; to: string; actor: string | null; at: string; note: string | null }[];
+}
+
+export interface TeamUseJson {
+  team: string;
+  leaf: boolean;
+  resource: string;
+  flavors: string[];
+  quota: string;
+  guarantee: string;
+  demand: string | null;
+  /** Time-weighted average in the resource's display unit (GiB for memory), 3 decimals. */
+  average: string | null;
+  /** The exact average in units as a fraction (`28/5`). */
+  averageExact: string | null;
+  p95: string | null;
+  peak: string | null;
+  averageOfQuota: string | null;
+  peakOfQuota: string | null;
+  hoursAboveQuota: string | null;
+  /** Units x hours (accelerators: device-, slice- or replica-hours). */
+  usedUnitHours: string;
+  grantedUnitHours: string;
+  /** GPU-equivalent hours; null for a resource that is not an accelerator. */
+  gpuEquivalent: string | null;
+  usedGpuHours: string | null;
+  grantedGpuHours: string | null;
+  nextQuota: string | null;
+  nextDemand: string | null;
+}
+
+export interface ReviewJson {
+  cluster: string;
+  cycle: CycleJson;
+  planId: number;
+  rules: { underUseAverageBelow: string; proposeFrom: string; needsMorePeakAbove: string };
+  coverage: { from: string; to: string; hours: string; cycleHours: string | null; snapshots: number } | null;
+  capacity: {
+    resource: string;
+    gpuEquivalent: string | null;
+    previousPlan: string | null;
+    thisPlan: string | null;
+    nextPlan: string | null;
+    atStart: string | null;
+    atEnd: string | null;
+  }[];
+  capacityGpus: { previousPlan: string | null; thisPlan: string; nextPlan: string | null; atStart: string | null; atEnd: string | null };
+  teams: TeamUseJson[];
+  proposals: { kind: string; team: string; resource: string; demand: string | null; proposedDemand: string | null; nextDemand: string | null; reason: string }[];
+  warnings: { kind: string; source: string; team: string | null; resource: string | null; message: string }[];
+  previous: { cycle: string; planId: number } | null;
+  next: { cycle: CycleJson; planId: number | null } | null;
+  capacityTrace: { resource: string; points: { at: string; plannable: string; requested: string }[] }[];
+}
+
+const DIGITS = 3;
+
+export { isByteResource };
+
+/** An average (in units) for reading: GiB for byte resources, plain units otherwise. */
+export function formatAverage(resource: string, units: Rational): string {
+  return formatAmount(resource, units, DIGITS);
+}
+
+const quantity = (q: Quantity | null): string | null => (q === null ? null : formatQuantity(q));
+const fixed = (r: Rational | null): string | null => (r === null ? null : formatFixed(r, DIGITS));
+const exact = (r: Rational): string => (r.den === 1n ? r.num.toString() : `${r.num}/${r.den}`);
+
+export function cycleToJson(cycle: Cycle, events: readonly CycleEvent[]): CycleJson {
+  return {
+    name: cycle.name,
+    state: cycle.state,
+    planId: cycle.planId,
+    startsAt: cycle.startsAt?.toISOString() ?? null,
+    endsAt: cycle.endsAt?.toISOString() ?? null,
+    approvedBy: cycle.approvedBy,
+    approvedAt: cycle.approvedAt?.toISOString() ?? null,
+    approvalNote: cycle.approvalNote,
+    events: events.map((e) => ({ from: e.fromState, to: e.toState, actor: e.actor, at: e.at.toISOString(), note: e.note })),
+  };
+}
+
+function teamToJson(row: TeamUse): TeamUseJson {
+  const f = row.figures;
+  const average = f === null ? null : unitsOfNanos(f.averageNanos);
+  const gpu = row.gpuEquivalent;
+  return {
+    team: row.team,
+    leaf: row.leaf,
+    resource: row.resource,
+    flavors: row.flavors,
+    quota: formatQuantity(row.quota),
+    guarantee: formatQuantity(row.guarantee),
+    demand: quantity(row.demand),
+    average: average === null ? null : formatAverage(row.resource, average),
+    averageExact: average === null ? null : exact(average),
+    p95: f === null ? null : formatQuantity(f.p95),
+    peak: f === null ? null : formatQuantity(f.peak),
+    averageOfQuota: row.averageOfQuota === null ? null : formatPercent(row.averageOfQuota),
+    peakOfQuota: row.peakOfQuota === null ? null : formatPercent(row.peakOfQuota),
+    hoursAboveQuota: f === null ? null : formatFixed(hoursOf(f.msAboveLimit), 1),
+    usedUnitHours: formatFixed(row.usedUnitHours, DIGITS),
+    grantedUnitHours: formatFixed(row.grantedUnitHours, DIGITS),
+    gpuEquivalent: fixed(gpu),
+    usedGpuHours: gpu === null ? null : formatFixed(multiply(row.usedUnitHours, gpu), DIGITS),
+    grantedGpuHours: gpu === null ? null : formatFixed(multiply(row.grantedUnitHours, gpu), DIGITS),
+    nextQuota: quantity(row.nextQuota),
+    nextDemand: quantity(row.nextDemand),
+  };
+}
+
+export function reviewToJson(review: Review): ReviewJson {
+  const coverage = review.coverage;
+  return {
+    cluster: review.cluster,
+    cycle: cycleToJson(review.cycle, review.events),
+    planId: review.planId,
+    rules: {
+      underUseAverageBelow: formatPercent(review.rules.underUse.averageBelow),
+      proposeFrom: review.rules.underUse.proposeFrom,
+      needsMorePeakAbove: formatPercent(review.rules.needsMore.peakAbove),
+    },
+    coverage:
+      coverage === null
+        ? null
+        : {
+            from: coverage.from.toISOString(),
+            to: coverage.to.toISOString(),
+            hours: formatFixed(hoursOf(coverage.coveredMs), DIGITS),
+            cycleHours: coverage.cycleMs === null ? null : formatFixed(hoursOf(coverage.cycleMs), DIGITS),
+            snapshots: coverage.snapshots,
+          },
+    capacity: review.capacity.map((row) => ({
+      resource: row.resource,
+      gpuEquivalent: fixed(row.gpuEquivalent),
+      previousPlan: quantity(row.previousPlan),
+      thisPlan: quantity(row.thisPlan),
+      nextPlan: quantity(row.nextPlan),
+      atStart: quantity(row.atStart),
+      atEnd: quantity(row.atEnd),
+    })),
+    capacityGpus: {
+      previousPlan: fixed(review.capacityGpus.previousPlan),
+      thisPlan: formatFixed(review.capacityGpus.thisPlan, DIGITS),
+      nextPlan: fixed(review.capacityGpus.nextPlan),
+      atStart: fixed(review.capacityGpus.atStart),
+      atEnd: fixed(review.capacityGpus.atEnd),
+    },
+    teams: review.teams.map(teamToJson),
+    proposals: review.proposals.map((p) => ({
+      kind: p.kind,
+      team: p.team,
+      resource: p.resource,
+      demand: quantity(p.demand),
+      proposedDemand: quantity(p.proposedDemand),
+      nextDemand: quantity(p.nextDemand),
+      reason: p.reason,
+    })),
+    warnings: review.warnings.map((w) => ({ kind: w.kind, source: w.source, team: w.team, resource: w.resource, message: w.message })),
+    previous: review.previous,
+    next: review.next === null ? null : { cycle: cycleToJson(review.next.cycle, review.next.events), planId: review.next.planId },
+    capacityTrace: review.capacityTrace.map((trace) => ({
+      resource: trace.resource,
+      points: trace.points.map((p) => ({ at: p.at.toISOString(), plannable: formatQuantity(p.plannable), requested: formatQuantity(p.requested) })),
+    })),
+  };
+}
+
+export function reviewJsonText(review: Review): string {
+  return `${JSON.stringify(reviewToJson(review), null, 2)}\n`;
+}

@@ -1,0 +1,118 @@
+/**
+ * The review as Markdown, to paste into a PR or a wiki page: the same numbers as the JSON form it reads.
+ */
+import type { CycleJson, ReviewJson, TeamUseJson } from './review-json.js';
+
+/** A table cell: pipes escaped, newlines flattened, empty shown as a dash. */
+function cell(text: string | number | null | undefined): string {
+  if (text === null || text === undefined || text === '') return '–';
+  return String(text).replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+}
+
+function table(header: readonly string[], rows: readonly (string | number | null)[][], numeric: readonly boolean[] = []): string {
+  const align = header.map((_, i) => (numeric[i] ? '---:' : '---'));
+  return [`| ${header.map(cell).join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
+}
+
+const day = (iso: string | null): string => (iso === null ? '?' : iso.slice(0, 10));
+const time = (iso: string | null): string => (iso === null ? '?' : `${iso.slice(0, 16).replace('T', ' ')} UTC`);
+
+export function cycleLine(cycle: CycleJson): string {
+  const approval =
+    cycle.state === 'approved'
+      ? `approved by ${cycle.approvedBy ?? '?'} on ${time(cycle.approvedAt)}${cycle.approvalNote ? ` ("${cycle.approvalNote}")` : ''}`
+      : cycle.state;
+  return `${cycle.name} (${day(cycle.startsAt)} to ${day(cycle.endsAt)}), plan ${cycle.planId ?? 'none'}, ${approval}`;
+}
+
+function teamLabel(row: Pick<TeamUseJson, 'team' | 'leaf' | 'flavors'>): string {
+  return `${row.team}${row.leaf ? '' : ' (all sub-teams)'}${row.flavors.length > 0 ? ` [${row.flavors.join(', ')}]` : ''}`;
+}
+
+export function reviewMarkdown(review: ReviewJson): string {
+  const lines: string[] = [];
+  lines.push(`# Allocation review: ${review.cycle.name} (cluster ${review.cluster})`, '');
+  lines.push(`- Cycle: ${cycleLine(review.cycle)}`);
+  if (review.previous) lines.push(`- Previous cycle: ${review.previous.cycle} (plan ${review.previous.planId})`);
+  lines.push(review.next ? `- Next cycle: ${cycleLine(review.next.cycle)}` : '- Next cycle: none started yet (`quotaplan cycle start --cycle NAME`)');
+  if (review.coverage) {
+    const c = review.coverage;
+    lines.push(
+      `- Use measured from ${time(c.from)} to ${time(c.to)}: ${c.hours} h${c.cycleHours ? ` of the cycle's ${c.cycleHours} h` : ''}, ${c.snapshots} snapshots ` +
+        `(each snapshot's requests hold until the next one)`,
+    );
+  } else {
+    lines.push('- No snapshot covers this cycle yet: no use to review.');
+  }
+  lines.push(
+    `- Rules: average below ${review.rules.underUseAverageBelow} of quota -> propose demand = ${review.rules.proposeFrom} rounded up; ` +
+      `peak above ${review.rules.needsMorePeakAbove} of quota -> flag for more; requests above quota -> over-quota`,
+    '',
+  );
+
+  lines.push('## Capacity change since the last cycle', '');
+  lines.push(
+    table(
+      ['Resource', 'GPU per unit', `Plan ${review.previous?.cycle ?? '(previous)'}`, `Plan ${review.cycle.name}`, 'At cycle start', 'At end of data', `Plan ${review.next?.cycle.name ?? '(next)'}`],
+      [
+        ...review.capacity.map((c) => [c.resource, c.gpuEquivalent, c.previousPlan, c.thisPlan, c.atStart, c.atEnd, c.nextPlan]),
+        ['GPU-equivalents', '', review.capacityGpus.previousPlan, review.capacityGpus.thisPlan, review.capacityGpus.atStart, review.capacityGpus.atEnd, review.capacityGpus.nextPlan],
+      ],
+      [false, true, true, true, true, true, true],
+    ),
+    '',
+    'Plan columns: plannable capacity each plan divided (allocatable of ready, schedulable, non-transitional nodes).',
+    '',
+  );
+
+  lines.push('## Use vs quota per team', '');
+  lines.push(
+    table(
+      ['Team', 'Resource', 'Quota', 'Demand', 'Average', 'p95', 'Peak', 'Avg % quota', 'Peak % quota', 'h above quota', `Next quota`],
+      review.teams.map((t) => [teamLabel(t), t.resource, t.quota, t.demand ?? 'unlimited', t.average, t.p95, t.peak, t.averageOfQuota, t.peakOfQuota, t.hoursAboveQuota, t.nextQuota]),
+      [false, false, true, true, true, true, true, true, true, true, true],
+    ),
+    '',
+  );
+
+  const gpuRows = review.teams.filter((t) => t.gpuEquivalent !== null);
+  if (gpuRows.length > 0) {
+    lines.push('## GPU-hours used vs granted', '');
+    lines.push(
+      table(
+        ['Team', 'Resource', 'GPU per unit', 'Unit-hours used', 'Unit-hours granted', 'GPU-hours used', 'GPU-hours granted'],
+        gpuRows.map((t) => [teamLabel(t), t.resource, t.gpuEquivalent, t.usedUnitHours, t.grantedUnitHours, t.usedGpuHours, t.grantedGpuHours]),
+        [false, false, true, true, true, true, true],
+      ),
+      '',
+      'Granted = quota x hours measured. MIG slices and shared (time-sliced / MPS) replicas count as their fraction of one physical GPU.',
+      '',
+    );
+  }
+
+  lines.push(`## Proposed changes (${review.proposals.length})`, '');
+  if (review.proposals.length === 0) lines.push('None: every team used its quota within the rules.');
+  for (const p of review.proposals) {
+    const change = p.kind === 'lower-demand' ? `demand ${p.demand ?? 'unlimited'} -> **${p.proposedDemand}**` : p.kind === 'needs-more' ? 'flag: needs more' : '**over quota**';
+    const next = p.kind === 'lower-demand' && review.next ? ` (next draft demand: ${p.nextDemand ?? 'unlimited'})` : '';
+    lines.push(`- **${cell(p.team)}** ${p.resource}: ${change}${next}. ${p.reason}`);
+  }
+  lines.push('');
+
+  lines.push(`## Warnings (${review.warnings.length})`, '');
+  if (review.warnings.length === 0) lines.push(review.next ? 'None.' : 'No next plan to check.');
+  for (const w of review.warnings) lines.push(`- \`${w.kind}\`: ${w.message}`);
+  lines.push('');
+
+  if (review.next && review.next.cycle.state !== 'approved') {
+    const name = review.next.cycle.name;
+    lines.push('## Decision', '');
+    lines.push(
+      review.next.cycle.state === 'draft'
+        ? `Submit ${name} for review: \`quotaplan cycle submit --cycle ${name}${review.next.planId === null ? ' --plan ID' : ''}\``
+        : `Approve ${name}: \`quotaplan cycle approve --cycle ${name} --plan ${review.next.planId ?? 'ID'} --by WHO --note TEXT\``,
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
