@@ -5,11 +5,14 @@
  */
 import { quantityFromUnits, wholeUnits } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import { instancesPerGpu, memoryGbFromProduct, migProfileFromResourceSuffix, parseMigProfile, totalComputeSlices, type MigProfile } from './mig.js';
-import { ceilRatio, ONE, ratio, ZERO, addRatios } from './ratio.js';
-import type { AcceleratorFacts, AcceleratorUnit, Ratio, Sharing, Vendor } from './types.js';
-
-type Labels = Record<string, string>;
+import { device, genericModel, integerLabel, type AcceleratorShape, type Labels, type Warn } from './accelerator-shape.js';
+import { amdPartition, amdSingleStrategyMode } from './amd.js';
+import { intelGpu } from './intel.js';
+import { migProfileFromResourceSuffix, type MigProfile } from './mig.js';
+import { neuronCore, neuronModel, neuronShape, type NeuronShape } from './neuron.js';
+import { nvidiaGpu, nvidiaMig, singleStrategyProfile } from './nvidia.js';
+import { addRatios, ceilRatio, ZERO } from './ratio.js';
+import type { AcceleratorFacts, Ratio, Vendor } from './types.js';
 
 /** What a resource name alone says. */
 type ResourceKind =
@@ -103,328 +106,26 @@ export function nodeAccelerators(node: NodeShape): NodeAccelerators {
   return { accelerators, physicalAccelerators, model: mainModel(accelerators), warnings };
 }
 
-interface Shape {
-  vendor: Vendor;
-  model: string | null;
-  sharing: Sharing;
-  migProfile: string | null;
-  replicas: number;
-  unit: AcceleratorUnit;
-  gpuEquivalent: Ratio;
-  physical: Ratio;
-}
-
-function describe(
-  kind: ResourceKind,
-  resource: string,
-  units: bigint,
-  labels: Labels,
-  neuron: NeuronShape,
-  warn: (message: string) => void,
-): Shape {
+/** What one accelerator resource is, by its family; the vendor files hold the rules. */
+function describe(kind: ResourceKind, resource: string, units: bigint, labels: Labels, neuron: NeuronShape, warn: Warn): AcceleratorShape {
   switch (kind.family) {
     case 'nvidia-gpu':
       return nvidiaGpu(kind.renamedShared, resource, units, labels, warn);
     case 'nvidia-mig':
       return nvidiaMig(kind, units, labels);
-    case 'amd-gpu': {
-      const mode = (labels['amd.com/gpu.compute-memory-partition'] ?? labels['amd.com/compute-memory-partition'] ?? 'spx')
-        .split('_')[0]?.toLowerCase() ?? 'spx';
-      return amdPartition(mode, units, labels, warn);
-    }
+    case 'amd-gpu':
+      return amdPartition(amdSingleStrategyMode(labels), units, labels, warn);
     case 'amd-partition':
       return amdPartition(kind.mode, units, labels, warn);
     case 'intel-gpu':
       return intelGpu(resource, units, labels, warn);
     case 'neuron-device':
       return device('aws', neuronModel(labels), units);
-    case 'neuron-core': {
-      const perDevice = neuron.coresPerDevice;
-      if (perDevice === null) {
-        warn(`${resource}: cannot tell NeuronCores per device (no aws.amazon.com/neuron resource or accelerator-count label); counting a core as one device`);
-      }
-      const each = perDevice === null ? ONE : ratio(1n, perDevice);
-      // Cores are a second unit over the same devices: their physical share is counted from the devices.
-      return {
-        vendor: 'aws',
-        model: neuronModel(labels),
-        sharing: 'partition',
-        migProfile: null,
-        replicas: 1,
-        unit: 'core',
-        gpuEquivalent: each,
-        physical: neuron.hasDevices ? ZERO : ratio(units * each.numerator, each.denominator),
-      };
-    }
+    case 'neuron-core':
+      return neuronCore(resource, units, labels, neuron, warn);
     case 'device':
       return device(kind.vendor, genericModel(kind.vendor, labels), units);
   }
-}
-
-function device(vendor: Vendor, model: string | null, units: bigint): Shape {
-  return { vendor, model, sharing: 'none', migProfile: null, replicas: 1, unit: 'device', gpuEquivalent: ONE, physical: ratio(units, 1n) };
-}
-
-// ---------------------------------------------------------------------------------------------------- NVIDIA
-
-/** `NVIDIA-A100-SXM4-40GB-MIG-1g.5gb` and `Tesla-T4-SHARED` name the physical model `NVIDIA-A100-SXM4-40GB`, `Tesla-T4`. */
-export function nvidiaModel(labels: Labels): string | null {
-  const product = labels['nvidia.com/gpu.product'];
-  if (product !== undefined && product !== '') return product.replace(/-SHARED$/, '').replace(/-MIG-.*$/, '');
-  return cloudGpuModel(labels);
-}
-
-/** Model from cloud labels: GKE, EKS/Karpenter, AKS (instance type only). */
-function cloudGpuModel(labels: Labels): string | null {
-  return (
-    nonEmpty(labels['cloud.google.com/gke-accelerator']) ??
-    nonEmpty(labels['karpenter.k8s.aws/instance-gpu-name']) ??
-    // AKS labels only `kubernetes.azure.com/accelerator=nvidia`; the instance type names the model, as it does
-    // on EKS nodes without GFD or Karpenter labels.
-    nonEmpty(labels['node.kubernetes.io/instance-type']) ??
-    nonEmpty(labels['beta.kubernetes.io/instance-type'])
-  );
-}
-
-function nvidiaGpu(renamedShared: boolean, resource: string, units: bigint, labels: Labels, warn: (m: string) => void): Shape {
-  const product = labels['nvidia.com/gpu.product'] ?? null;
-  const model = nvidiaModel(labels);
-  const single = singleStrategyProfile(labels);
-  const labelled = sharingReplicas(labels);
-  let replicas = labelled;
-  let sharing = replicaSharing(labels, renamedShared || replicas > 1);
-
-  // Outside MIG single, `nvidia.com/gpu.count` stays the physical count, so the resource says how many units
-  // each GPU became. It wins over the replicas label: a sharing config can fail to apply (capacity stays at the
-  // GPU count, k8s-device-plugin#990) and GFD can label `replicas=1` on a shared node (k8s-device-plugin#732).
-  const gpus = integerLabel(labels['nvidia.com/gpu.count']);
-  if (single === null && gpus !== null && gpus > 0 && units > 0n && units % BigInt(gpus) === 0n) {
-    const observed = Number(units / BigInt(gpus));
-    if (observed !== labelled) {
-      warn(
-        `${resource}: ${units} units on ${gpus} GPUs (nvidia.com/gpu.count) means ${observed} per GPU, but labels say ${labelled} replicas; using ${observed}`,
-      );
-      replicas = observed;
-      sharing = replicas > 1 ? replicaSharing(labels, true) : 'none';
-    }
-  } else if (replicas > 1 && units % BigInt(replicas) !== 0n) {
-    warn(`${resource}: capacity ${units} is not a multiple of ${replicas} replicas`);
-  }
-
-  if (single !== null) {
-    // MIG strategy single: every GPU is cut into the same profile and each slice is an `nvidia.com/gpu`.
-    const slices = totalComputeSlices(model ?? product);
-    const perGpu = instancesPerGpu(single, model, memoryGbFromProduct(model));
-    const each = ratio(BigInt(single.computeSlices), BigInt(slices * replicas));
-    return {
-      vendor: 'nvidia',
-      model,
-      sharing: replicas > 1 ? sharing : 'mig',
-      migProfile: single.name,
-      replicas,
-      unit: replicas > 1 ? 'replica' : 'mig-slice',
-      gpuEquivalent: each,
-      physical: ratio(units, BigInt(perGpu * replicas)),
-    };
-  }
-  if (product !== null && /-MIG-INVALID$/.test(product)) {
-    warn(`nvidia.com/gpu.product is ${product}: the MIG layout is invalid for the single strategy; counting units as whole GPUs`);
-  }
-  return {
-    vendor: 'nvidia',
-    model,
-    sharing,
-    migProfile: null,
-    replicas,
-    unit: replicas > 1 ? 'replica' : 'device',
-    gpuEquivalent: ratio(1n, BigInt(replicas)),
-    physical: ratio(units, BigInt(replicas)),
-  };
-}
-
-/** The profile every GPU is cut into under MIG strategy single (GFD product suffix, or GKE partition size). */
-function singleStrategyProfile(labels: Labels): MigProfile | null {
-  const product = labels['nvidia.com/gpu.product'];
-  const fromProduct = product === undefined ? null : /-MIG-(.+)$/.exec(product)?.[1];
-  if (fromProduct !== undefined && fromProduct !== null && fromProduct !== 'INVALID') {
-    return parseMigProfile(fromProduct.replace(/-SHARED$/, ''));
-  }
-  const gke = labels['cloud.google.com/gke-gpu-partition-size'];
-  if (gke !== undefined && gke !== '') return parseMigProfile(gke);
-  return null;
-}
-
-function sharingReplicas(labels: Labels): number {
-  const nvidia = integerLabel(labels['nvidia.com/gpu.replicas']);
-  if (nvidia !== null && nvidia >= 1) return nvidia;
-  const gke = integerLabel(labels['cloud.google.com/gke-max-shared-clients-per-gpu']);
-  if (gke !== null && gke >= 1) return gke;
-  return 1;
-}
-
-function replicaSharing(labels: Labels, shared: boolean): Sharing {
-  const strategy = labels['nvidia.com/gpu.sharing-strategy'] ?? labels['cloud.google.com/gke-gpu-sharing-strategy'];
-  if (strategy === 'mps' || strategy === 'MPS') return 'mps';
-  if (strategy === 'time-slicing' || strategy === 'time-sharing' || strategy === 'TIME_SHARING') return 'time-slicing';
-  if (shared || labels['nvidia.com/gpu.product']?.endsWith('-SHARED') === true) return 'time-slicing';
-  return 'none';
-}
-
-function nvidiaMig(kind: Extract<ResourceKind, { family: 'nvidia-mig' }>, units: bigint, labels: Labels): Shape {
-  const model = nvidiaModel(labels) ?? nonEmpty(labels[`${kind.labelPrefix}.product`]?.replace(/-MIG-.*$/, ''));
-  const slicesOfProfile = integerLabel(labels[`${kind.labelPrefix}.slices.gi`]) ?? kind.profile.computeSlices;
-  const total = totalComputeSlices(model);
-  const replicasLabel = integerLabel(labels[`${kind.labelPrefix}.replicas`]);
-  const replicas = replicasLabel !== null && replicasLabel >= 1 ? replicasLabel : kind.renamedShared ? sharingReplicas(labels) : 1;
-  const each = ratio(BigInt(slicesOfProfile), BigInt(total * replicas));
-  return {
-    vendor: 'nvidia',
-    model,
-    sharing: replicas > 1 ? replicaSharing(labels, true) : 'mig',
-    migProfile: kind.profile.name,
-    replicas,
-    unit: replicas > 1 ? 'replica' : 'mig-slice',
-    gpuEquivalent: each,
-    physical: ratio(units * each.numerator, each.denominator),
-  };
-}
-
-// ------------------------------------------------------------------------------------------------------- AMD
-
-/** Compute partitions per GPU in each mode; CPX gives one partition per XCD. */
-function partitionsPerGpu(mode: string, model: string | null, warn: (m: string) => void): number {
-  switch (mode) {
-    case 'spx':
-      return 1;
-    case 'dpx':
-      return 2;
-    case 'tpx':
-      return 3;
-    case 'qpx':
-      return 4;
-    case 'cpx': {
-      const xcds = xcdsOf(model);
-      if (xcds === null) warn(`amd CPX partitions on unknown model ${model ?? '(no label)'}: assuming 8 XCDs per GPU as on MI300X`);
-      return xcds ?? 8;
-    }
-    default:
-      return 1;
-  }
-}
-
-/** XCDs per GPU: 8 on MI300X (and MI325X/MI350X/MI355X), 6 on MI300A (amd-smi partitioning guide). */
-function xcdsOf(model: string | null): number | null {
-  if (model === null) return null;
-  if (/MI300A/i.test(model)) return 6;
-  if (/MI3(00X|25X|50X|55X)/i.test(model)) return 8;
-  return null;
-}
-
-export function amdModel(labels: Labels): string | null {
-  const name = nonEmpty(labels['amd.com/gpu.product-name']);
-  if (name !== null) return name;
-  const keys = Object.keys(labels).sort();
-  for (const key of keys) {
-    const legacy = /^beta\.amd\.com\/gpu\.product-name\.(.+)$/.exec(key);
-    if (legacy !== null) return legacy[1] ?? null;
-  }
-  const id = nonEmpty(labels['amd.com/gpu.device-id']);
-  if (id !== null) return `device-${id}`;
-  // Legacy labeller: `beta.amd.com/gpu.device-id.1638=1` (ROCm/k8s-device-plugin#42).
-  for (const key of keys) {
-    const legacy = /^beta\.amd\.com\/gpu\.device-id\.([0-9a-f]+)$/.exec(key);
-    if (legacy !== null) return `device-${legacy[1] ?? ''}`;
-  }
-  return genericModel('amd', labels);
-}
-
-function amdPartition(mode: string, units: bigint, labels: Labels, warn: (m: string) => void): Shape {
-  const model = amdModel(labels);
-  const parts = partitionsPerGpu(mode, model, warn);
-  return {
-    vendor: 'amd',
-    model,
-    sharing: parts > 1 ? 'partition' : 'none',
-    migProfile: null,
-    replicas: 1,
-    unit: parts > 1 ? 'partition' : 'device',
-    gpuEquivalent: ratio(1n, BigInt(parts)),
-    physical: ratio(units, BigInt(parts)),
-  };
-}
-
-// ----------------------------------------------------------------------------------------------------- Intel
-
-/**
- * Intel GPUs: NFD labels `gpu.intel.com/device-id.<class>-<id>.count` count physical devices; the plugin's
- * `-shared-dev-num` multiplies the resource with no label recording it, so replicas = units / devices.
- */
-function intelGpu(resource: string, units: bigint, labels: Labels, warn: (m: string) => void): Shape {
-  const ids: string[] = [];
-  let devices = 0;
-  for (const [key, value] of Object.entries(labels)) {
-    const match = /^gpu\.intel\.com\/device-id\.(\d{4})-([0-9a-f]{4})\.count$/.exec(key);
-    if (match === null) continue;
-    ids.push(match[2] ?? '');
-    devices += integerLabel(value) ?? 0;
-  }
-  for (const key of Object.keys(labels)) {
-    const present = /^gpu\.intel\.com\/device-id\.\d{4}-([0-9a-f]{4})\.present$/.exec(key);
-    if (present !== null && !ids.includes(present[1] ?? '')) ids.push(present[1] ?? '');
-  }
-  ids.sort();
-  const model = ids.length > 0 ? `intel-${ids.join('+')}` : genericModel('intel', labels);
-  let replicas = 1;
-  if (devices > 0 && units > BigInt(devices)) {
-    if (units % BigInt(devices) === 0n) replicas = Number(units / BigInt(devices));
-    else warn(`${resource}: ${units} units over ${devices} devices (NFD count) is not a whole number of shares`);
-  }
-  return {
-    vendor: 'intel',
-    model,
-    sharing: replicas > 1 ? 'time-slicing' : 'none',
-    migProfile: null,
-    replicas,
-    unit: replicas > 1 ? 'replica' : 'device',
-    gpuEquivalent: ratio(1n, BigInt(replicas)),
-    physical: ratio(units, BigInt(replicas)),
-  };
-}
-
-// ------------------------------------------------------------------------------------------------ AWS Neuron
-
-interface NeuronShape {
-  hasDevices: boolean;
-  coresPerDevice: bigint | null;
-}
-
-/** Neuron devices and NeuronCores are two units over the same chips: cores per device from the node itself. */
-function neuronShape(node: NodeShape): NeuronShape {
-  const unitsOf = (name: string): bigint => {
-    const q = node.capacity[name];
-    return q === undefined ? 0n : wholeUnits(q, 'floor');
-  };
-  const devices = [unitsOf('aws.amazon.com/neuron'), unitsOf('aws.amazon.com/neurondevice')].reduce((a, b) => (a > b ? a : b));
-  const labelled = integerLabel(node.labels['karpenter.k8s.aws/instance-accelerator-count']);
-  const cores = unitsOf('aws.amazon.com/neuroncore');
-  const base = devices > 0n ? devices : labelled !== null && labelled > 0 ? BigInt(labelled) : 0n;
-  const coresPerDevice = base > 0n && cores > 0n && cores % base === 0n ? cores / base : null;
-  return { hasDevices: devices > 0n, coresPerDevice };
-}
-
-function neuronModel(labels: Labels): string | null {
-  return nonEmpty(labels['karpenter.k8s.aws/instance-accelerator-name']) ?? genericModel('aws', labels);
-}
-
-// ------------------------------------------------------------------------------------------------- the node
-
-function genericModel(vendor: Vendor, labels: Labels): string | null {
-  if (vendor === 'google') return nonEmpty(labels['cloud.google.com/gke-tpu-accelerator']);
-  return (
-    nonEmpty(labels['karpenter.k8s.aws/instance-accelerator-name']) ??
-    nonEmpty(labels['node.kubernetes.io/instance-type']) ??
-    nonEmpty(labels['beta.kubernetes.io/instance-type'])
-  );
 }
 
 /**
@@ -432,7 +133,7 @@ function genericModel(vendor: Vendor, labels: Labels): string | null {
  * slices of several profiles is one GPU). Under MIG strategy mixed GFD keeps `nvidia.com/gpu.count` physical
  * (k8s-device-plugin#738), which also covers GPUs whose slices are partly unused; it is used when larger.
  */
-function countPhysical(node: NodeShape, accelerators: AcceleratorFacts[], warn: (m: string) => void): number {
+function countPhysical(node: NodeShape, accelerators: AcceleratorFacts[], warn: Warn): number {
   const byVendor = new Map<Vendor, Ratio>();
   for (const a of accelerators) byVendor.set(a.vendor, addRatios(byVendor.get(a.vendor) ?? ZERO, a.physical));
   let total = 0n;
@@ -467,13 +168,3 @@ function mainModel(accelerators: AcceleratorFacts[]): string | null {
   }
   return best;
 }
-
-function integerLabel(value: string | undefined): number | null {
-  if (value === undefined || !/^\d+$/.test(value)) return null;
-  return Number(value);
-}
-
-function nonEmpty(value: string | undefined): string | null {
-  return value === undefined || value === '' ? null : value;
-}
-
