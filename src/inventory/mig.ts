@@ -46,9 +46,12 @@ export function totalComputeSlices(product: string | null): number {
 /**
  * How many instances of one profile fit on one GPU, for turning a single-strategy slice count back into
  * physical GPUs. Bounded by compute slices and, when the GPU's memory is known, by memory slices (8 per GPU,
- * 4 on 4-slice GPUs): `1g.20gb` on an 80GB A100 takes two memory slices, so 4 fit, not 7.
+ * 4 on 4-slice GPUs): `1g.20gb` on an 80GB A100 takes two memory slices, so 4 fit, not 7. Checked against
+ * the GPU Operator's default MIG table in domain.md (test/unit/inventory/mig.test.ts).
  */
 export function instancesPerGpu(profile: MigProfile, product: string | null, gpuMemoryGb: number | null): number {
+  // A GPU has one set of media engines: a media-extension profile (`+me`) fits once (`1g.10gb+me x1`).
+  if (/[+-]me(\b|$)/.test(profile.name)) return 1;
   const slices = totalComputeSlices(product);
   const byCompute = Math.floor(slices / profile.computeSlices);
   if (gpuMemoryGb === null || gpuMemoryGb <= 0) return Math.max(1, byCompute);
