@@ -8,7 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Store } from '../store/open.js';
 import { hostCheck, requireWriter, sameOriginJson, type GuardOptions, type GuardVariables } from './guard.js';
-import { errorResponse, NotFoundError } from './http-errors.js';
+import { errorResponse, NotFoundError, RefusedError } from './http-errors.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { historyRoutes } from './routes/history.js';
 import { metaRoutes } from './routes/meta.js';
@@ -69,7 +69,15 @@ export function createApp(deps: AppDeps): Hono {
 
   const api = new Hono<{ Variables: GuardVariables }>();
   api.use('*', sameOriginJson());
-  api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new RefusedError(`request body above ${MAX_BODY_BYTES} bytes`, 413, 'body');
+      },
+    }),
+  );
   if (deps.readersNeedAuth) {
     const reader = requireWriter(guardOptions(deps));
     // /api/meta stays open so the page can say that a token is needed.

@@ -40,13 +40,18 @@ function tickStep(times) {
   return 30 * 24 * HOUR;
 }
 
+/** One line per boundary time: a cycle's start is labelled with its name; an end only where nothing starts. */
 function boundariesOf(cycles) {
-  const out = [];
+  const starts = new Map();
+  for (const cycle of cycles) if (cycle.startsAt) starts.set(Date.parse(cycle.startsAt), cycle.name);
+  const out = [...starts].map(([at, name]) => ({ at, label: name }));
   for (const cycle of cycles) {
-    if (cycle.startsAt) out.push({ at: Date.parse(cycle.startsAt), label: `${cycle.name} starts` });
-    if (cycle.endsAt) out.push({ at: Date.parse(cycle.endsAt), label: `${cycle.name} ends` });
+    if (!cycle.endsAt) continue;
+    const at = Date.parse(cycle.endsAt);
+    // A cycle ending within an hour of the next one's start shares its line.
+    if (![...starts.keys()].some((start) => Math.abs(start - at) <= HOUR)) out.push({ at, label: `${cycle.name} ends` });
   }
-  return out;
+  return out.sort((a, b) => a.at - b.at);
 }
 
 function lineChart({ id, title, description, times, series, unit, factor, boundaries, filename }) {
@@ -87,7 +92,7 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
             type: 'linear',
             min: times[0],
             max: times[times.length - 1],
-            ticks: { callback: (value) => shortDate(value), stepSize: tickStep(times), autoSkip: false },
+            ticks: { callback: (value) => shortDate(value), stepSize: tickStep(times), autoSkip: false, maxTicksLimit: 100 },
             title: { display: true, text: 'UTC' },
           },
           y: { beginAtZero: true, title: { display: true, text: unit } },

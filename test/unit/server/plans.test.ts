@@ -107,6 +107,9 @@ describe('POST /api/plans', () => {
       const error = await response.json();
       assert.equal(error.field, field, error.error);
     }
+    const huge = await post(app, '/api/what-if', { teamsYaml: `# ${'x'.repeat(1024 * 1024)}\n${DEMO_TEAMS}` });
+    assert.equal(huge.status, 413);
+    assert.equal((await huge.json()).field, 'body');
     const infeasible = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/alice', resource: 'amd.com/gpu', guarantee: '100', cap: null, demand: null }] }, auth);
     assert.equal(infeasible.status, 409);
     assert.deepEqual(listPlans(store), []);
