@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { controlPlaneSuiteOptions, startControlPlane, waitUntil, type ControlPlaneBinaries } from './harness/index.js';
+import {
+  controlPlaneSuiteOptions,
+  readOnlyRules,
+  rulesWithout,
+  seedDump,
+  startControlPlane,
+  waitUntil,
+  type ControlPlaneBinaries,
+} from './harness/index.js';
 
 /** Binaries that are shell scripts, to drive startControlPlane's failure paths without Go. */
 function fakeBinaries(scripts: Record<'etcd' | 'kube-apiserver' | 'kube-controller-manager', string>): ControlPlaneBinaries {
@@ -23,6 +31,49 @@ after(() => {
 });
 
 const waitForever = 'exec sleep 600';
+
+describe('rulesWithout', () => {
+  test('removing one verb on one core resource keeps every other grant of the rule', () => {
+    assert.deepEqual(rulesWithout(readOnlyRules, { apiGroup: '', resource: 'pods', verb: 'list' }), [
+      { apiGroups: [''], resources: ['nodes', 'namespaces', 'resourcequotas', 'limitranges'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch'] },
+      { apiGroups: ['kubeflow.org'], resources: ['profiles'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  test('removing a resource without a verb drops all access to it', () => {
+    assert.deepEqual(rulesWithout(readOnlyRules, { apiGroup: 'kubeflow.org', resource: 'profiles' }), [
+      readOnlyRules[0],
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  test('a rule spanning several groups keeps the resource in the other groups', () => {
+    const rules = [{ apiGroups: ['', 'apps'], resources: ['pods'], verbs: ['list'] }];
+    assert.deepEqual(rulesWithout(rules, { apiGroup: '', resource: 'pods', verb: 'list' }), [
+      { apiGroups: ['apps'], resources: ['pods'], verbs: ['list'] },
+    ]);
+  });
+});
+
+describe('seedDump input', () => {
+  // The clients are never used: validation happens before any request.
+  const clients = {} as Parameters<typeof seedDump>[0];
+
+  test('a document without an items array is refused, naming what it got', async () => {
+    await assert.rejects(seedDump(clients, '{"kind":"Pod","metadata":{"name":"x"}}'), {
+      message: 'dump text: expected a List with an items array (kubectl get -o json), got {"kind":"Pod","metadata":{"name":"x"}}',
+    });
+    await assert.rejects(seedDump(clients, null), { message: 'dump: expected a List with an items array (kubectl get -o json), got null' });
+  });
+
+  test('an item without kind, apiVersion or name is refused by index', async () => {
+    await assert.rejects(seedDump(clients, { kind: 'List', items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'a' } }, { kind: 'Node' }] }), {
+      message: 'dump: items[1] lacks apiVersion, kind or metadata.name',
+    });
+  });
+});
 
 describe('startControlPlane failure paths', () => {
   test('a component that exits during startup fails with its log, and nothing is left behind', async () => {

@@ -97,8 +97,8 @@ export async function seedDump(clients: KubeClients, dump: unknown, options: See
     source = looksLikeJson ? 'dump text' : dump;
     list = JSON.parse(looksLikeJson ? dump : readFileSync(dump, 'utf8'));
   }
-  const items = (list as { items?: unknown }).items;
-  if (typeof list !== 'object' || list === null || !Array.isArray(items)) {
+  const items = typeof list === 'object' && list !== null ? (list as { items?: unknown }).items : undefined;
+  if (!Array.isArray(items)) {
     throw new Error(`${source}: expected a List with an items array (kubectl get -o json), got ${JSON.stringify(list).slice(0, 80)}`);
   }
   items.forEach((item, index) => {
