@@ -52,6 +52,8 @@ interface PoolState extends PoolKey {
   quantityOf: (units: bigint) => Quantity;
   /** A quantity of this many nanos in the pool's format. */
   quantityOfNanos: (nanos: bigint) => Quantity;
+  /** formatQuantity(quantityOf(units)), remembered for small counts. */
+  formatUnits: (units: bigint) => string;
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -99,6 +101,7 @@ export function buildPlan(input: PlanInput): Plan {
       pool.unallocatedUnits += division.unallocated;
       const text = levelText({
         granularity: pool.granularity,
+        format: pool.formatUnits,
         division,
         amount,
         siblings: claimants.length,
@@ -203,6 +206,7 @@ function poolState(teams: TeamsFile, inventory: PlanInventory, pool: PoolKey): P
     unallocatedUnits: 0n,
     quantityOf: quantityMaker(granularity),
     quantityOfNanos: (nanos) => (nanos === 0n ? zero : quantityFromNanos(nanos, granularity.format)),
+    formatUnits: unitsFormatter(granularity),
   };
 }
 
@@ -309,6 +313,15 @@ function currentUse(
 function quantityMaker(granularity: Quantity): (units: bigint) => Quantity {
   const small = Array.from({ length: 65 }, (_, n) => multiplyQuantity(granularity, BigInt(n)));
   return (units) => (units >= 0n && units <= 64n ? (small[Number(units)] as Quantity) : multiplyQuantity(granularity, units));
+}
+
+function unitsFormatter(granularity: Quantity): (units: bigint) => string {
+  const known: string[] = [];
+  return (units) => {
+    if (units < 0n || units >= 4096n) return formatQuantity(multiplyQuantity(granularity, units));
+    const index = Number(units);
+    return (known[index] ??= formatQuantity(multiplyQuantity(granularity, units)));
+  };
 }
 
 function compareNames(a: string, b: string): number {

@@ -11,6 +11,8 @@ import { formatRational, type Rational } from './rational.js';
 /** What every claim of one level (one pool) shares in its explanation. */
 export interface LevelText {
   granularity: Quantity;
+  /** units x granularity as a canonical quantity string. */
+  format: (units: bigint) => string;
   /** ` of 5 among 3 teams dividing 150 of platform (150 after guarantees)` */
   tail: string;
   parentLabel: string;
@@ -19,18 +21,20 @@ export interface LevelText {
 
 export function levelText(options: {
   granularity: Quantity;
+  format: (units: bigint) => string;
   division: LevelDivision;
   amount: bigint;
   siblings: number;
   parentLabel: string;
   surplusPolicy: SurplusPolicy;
 }): LevelText {
-  const { granularity, division, siblings } = options;
+  const { granularity, format, division, siblings } = options;
   return {
     granularity,
+    format,
     tail:
       ` of ${formatRational(division.totalWeight)} among ${siblings} team${siblings === 1 ? '' : 's'} dividing ` +
-      `${units(granularity, options.amount)} of ${options.parentLabel} (${units(granularity, division.afterGuarantees)} after guarantees)`,
+      `${format(options.amount)} of ${options.parentLabel} (${format(division.afterGuarantees)} after guarantees)`,
     parentLabel: options.parentLabel,
     surplusPolicy: options.surplusPolicy,
   };
@@ -44,22 +48,23 @@ export function explainShare(
   drf: DrfOutcome['dominant'][number] | null,
 ): string {
   const g = level.granularity;
+  const units = level.format;
   let text: string;
   switch (share.binding) {
     case 'guarantee':
       text =
         afterGuarantees === 0n
-          ? `guarantee ${units(g, claim.guarantee)}: guarantees take everything ${level.parentLabel} has`
-          : `guarantee ${units(g, claim.guarantee)}: at or above min(demand, cap)`;
+          ? `guarantee ${units(claim.guarantee)}: guarantees take everything ${level.parentLabel} has`
+          : `guarantee ${units(claim.guarantee)}: at or above min(demand, cap)`;
       break;
     case 'cap':
-      text = `cap ${units(g, claim.cap as bigint)} reached`;
+      text = `cap ${units(claim.cap as bigint)} reached`;
       break;
     case 'demand':
-      text = `demand ${units(g, claim.demand as bigint)} met`;
+      text = `demand ${units(claim.demand as bigint)} met`;
       break;
     case 'share':
-      text = claim.guarantee > 0n ? `guarantee ${units(g, claim.guarantee)} + weighted share of the rest` : 'weighted share';
+      text = claim.guarantee > 0n ? `guarantee ${units(claim.guarantee)} + weighted share of the rest` : 'weighted share';
       break;
   }
   text += `; weight ${formatRational(claim.weight)}${level.tail}`;
@@ -76,13 +81,9 @@ export function explainShare(
   return text;
 }
 
-function units(granularity: Quantity, n: bigint): string {
-  return formatQuantity(multiplyQuantity(granularity, n));
-}
-
 /** An exact number of granularity units: `3 1/3`, or `3 1/3 x 1Gi` when the unit is not 1. */
 function exactUnits(granularity: Quantity, r: Rational): string {
-  if (r.den === 1n) return units(granularity, r.num);
+  if (r.den === 1n) return formatQuantity(multiplyQuantity(granularity, r.num));
   const one = formatQuantity(granularity);
   return one === '1' ? formatRational(r) : `${formatRational(r)} x ${one}`;
 }
