@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ExternalError, ValidationError } from '../../../src/errors.js';
+import { is } from 'drizzle-orm';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { MIGRATIONS_FOLDER, openStore } from '../../../src/store/open.js';
+import * as schema from '../../../src/store/schema.js';
 import { listSnapshots, saveSnapshot } from '../../../src/store/snapshots.js';
 import { at, inventory, node } from './builders.js';
 
@@ -30,6 +33,25 @@ describe('openStore', () => {
     const applied = again.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
     assert.equal(applied.n, journal.entries.length);
     again.close();
+  });
+
+  it('has migrations in step with schema.ts: every table, column and index of the schema exists', () => {
+    const store = openStore({ file: ':memory:' });
+    const tables = (Object.values(schema) as unknown[]).filter((value): value is SQLiteTable => is(value, SQLiteTable));
+    const inDatabase = store.sqlite
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '__drizzle_migrations' ORDER BY name")
+      .all() as { name: string }[];
+    assert.deepEqual(inDatabase.map((t) => t.name), tables.map((t) => getTableConfig(t).name).sort());
+    assert.deepEqual(inDatabase.map((t) => t.name), ['blobs', 'capacity_points', 'clusters', 'cycle_events', 'cycles', 'namespace_usage', 'plans', 'snapshots']);
+    for (const table of tables) {
+      const config = getTableConfig(table);
+      const columns = (store.sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(config.name) as { name: string }[]).map((c) => c.name);
+      assert.deepEqual(columns.sort(), config.columns.map((c) => c.name).sort(), config.name);
+      const indexes = (store.sqlite.prepare(`SELECT name FROM pragma_index_list(?) WHERE origin = 'c'`).all(config.name) as { name: string }[]).map((i) => i.name);
+      const expected = [...config.indexes.map((i) => i.config.name), ...config.columns.filter((c) => c.isUnique).map((c) => c.uniqueName ?? '')];
+      assert.deepEqual(indexes.sort(), expected.sort(), config.name);
+    }
+    store.close();
   });
 
   it('lets a reader read while the collector holds an open write transaction, and the collector write under a reader', () => {
