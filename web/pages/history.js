@@ -41,6 +41,18 @@ function tickStep(times) {
 }
 
 /** One line per boundary time: a cycle's start is labelled with its name; an end only where nothing starts. */
+/** Tick times at a round step, aligned to the step in UTC (days start at midnight), within the range. */
+function alignedTicks(times) {
+  const first = times[0];
+  const last = times[times.length - 1];
+  const step = tickStep(times);
+  const unit = step >= 24 * HOUR ? 24 * HOUR : HOUR;
+  const start = Math.ceil(first / unit) * unit;
+  const ticks = [];
+  for (let at = start; at <= last; at += step) ticks.push(at);
+  return ticks;
+}
+
 function boundariesOf(cycles) {
   const starts = new Map();
   for (const cycle of cycles) if (cycle.startsAt) starts.set(Date.parse(cycle.startsAt), cycle.name);
@@ -92,7 +104,11 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
             type: 'linear',
             min: times[0],
             max: times[times.length - 1],
-            ticks: { callback: (value) => shortDate(value), stepSize: tickStep(times), autoSkip: false, maxTicksLimit: 100 },
+            ticks: { callback: (value) => shortDate(value), autoSkip: false },
+            // chart.js aligns a linear step to multiples from 0 (the epoch); align to UTC midnight/hours instead.
+            afterBuildTicks: (scale) => {
+              scale.ticks = alignedTicks(times).map((value) => ({ value }));
+            },
             title: { display: true, text: 'UTC' },
           },
           y: { beginAtZero: true, title: { display: true, text: unit } },
