@@ -43,6 +43,11 @@ export function refOf(manifest: Manifest): ObjectRef {
     : { kind: manifest.kind, name: manifest.name, namespace: manifest.namespace };
 }
 
+/** `ResourceQuota fraud/gpu-quota`, `Profile alice`. */
+export function describeObject(manifest: Manifest): string {
+  return clusterScoped.has(manifest.kind) ? `${manifest.kind} ${manifest.name}` : `${manifest.kind} ${manifest.namespace}/${manifest.name}`;
+}
+
 export async function applyManifests(input: ApplyManifestsInput): Promise<ApplyReport> {
   const { api, forceConflicts } = input;
   const outcomes: ObjectOutcome[] = [];
@@ -74,8 +79,7 @@ export async function applyManifests(input: ApplyManifestsInput): Promise<ApplyR
 export function renderApplyReport(report: ApplyReport, options: { dryRunOnly: boolean }): string {
   const lines: string[] = [];
   for (const outcome of report.outcomes) {
-    const m = outcome.manifest;
-    const what = clusterScoped.has(m.kind) ? `${m.kind} ${m.name}` : `${m.kind} ${m.namespace}/${m.name}`;
+    const what = describeObject(outcome.manifest);
     if (outcome.error !== null) {
       lines.push(`${what}: FAILED ${outcome.error}`);
       continue;

@@ -4,7 +4,7 @@
  * the real apply only with --yes. Conflicts with other field managers stop it (exit 4) unless --force-conflicts.
  */
 import { Command } from 'commander';
-import { applyManifests, renderApplyReport, type ApplyReport } from '../apply/apply.js';
+import { applyManifests, describeObject, renderApplyReport, type ApplyReport } from '../apply/apply.js';
 import { createApplyApi } from '../apply/api.js';
 import { loadClusterTarget } from '../collect/kubeconfig.js';
 import { buildManifests } from '../emit/manifests.js';
@@ -71,7 +71,7 @@ export async function runApply(flags: ApplyFlags, output: ApplyOutput): Promise<
   output.stdout(renderApplyReport(report, { dryRunOnly: flags.dryRun === true }));
 
   const conflicts = report.outcomes.flatMap((o) =>
-    o.conflicts.map((c) => `${o.manifest.kind} ${o.manifest.kind === 'Profile' ? '' : `${o.manifest.namespace}/`}${o.manifest.name} ${c.field} (owned by "${c.manager}")`),
+    o.conflicts.map((c) => `${describeObject(o.manifest)} ${c.field} (owned by "${c.manager}")`),
   );
   if (conflicts.length > 0) {
     throw new ConflictError(
@@ -83,7 +83,7 @@ export async function runApply(flags: ApplyFlags, output: ApplyOutput): Promise<
   if (failed.length > 0) {
     throw new ExternalError(
       `the server dry run refused ${failed.length} object${failed.length === 1 ? '' : 's'}: ` +
-        failed.map((o) => `${o.manifest.kind} ${o.manifest.name}: ${o.error}`).join('; ') +
+        failed.map((o) => `${describeObject(o.manifest)}: ${o.error}`).join('; ') +
         '; nothing applied',
     );
   }
