@@ -15,7 +15,7 @@ import type { Store } from '../store/open.js';
 import type { StoredPlan } from '../store/plans.js';
 import { loadInventory, type SnapshotSummary } from '../store/snapshots.js';
 import { findPlan, findSnapshot } from './lookups.js';
-import { planRows, type PlanRowJson } from './team-view.js';
+import { drawingNumber, planRows, type PlanRowJson } from './team-view.js';
 import { clusterName, planRef, snapshotRef } from './validate.js';
 import { applyNodeChanges, applyTeamChanges, nodeChangeSchema, teamChangeSchema } from './what-if.js';
 import { snapshotToJson, type SnapshotJson } from './routes/snapshots.js';
@@ -60,9 +60,10 @@ export function quotaChangesOf(loaded: LoadedPlan, inventory: ClusterInventory):
   });
 }
 
-export interface PlanRowWithBaseline extends PlanRowJson {
+export interface PlanRowWithBaseline extends Omit<PlanRowJson, 'values'> {
   /** The quota without the what-if changes; null when the team had no such allocation. */
   baseline: string | null;
+  values: PlanRowJson['values'] & { baseline: number | null };
 }
 
 export interface PlanningResult {
@@ -96,7 +97,11 @@ export function planRequest(store: Store, request: PlanRequest): PlanningResult 
   const baselineQuota = new Map(baseline.allocations.map((a) => [`${a.team}\u0000${a.resource}\u0000${a.flavor ?? ''}`, a.quota]));
   const rows = planRows(plan, inventory).map((row): PlanRowWithBaseline => {
     const before = baselineQuota.get(`${row.team}\u0000${row.resource}\u0000${row.flavor ?? ''}`);
-    return { ...row, baseline: before === undefined ? null : formatQuantity(before) };
+    return {
+      ...row,
+      baseline: before === undefined ? null : formatQuantity(before),
+      values: { ...row.values, baseline: before === undefined ? null : drawingNumber(before) },
+    };
   });
   return {
     cluster: snapshot.cluster,

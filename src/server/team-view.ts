@@ -109,6 +109,8 @@ export interface PlanRowJson {
   terminal: boolean;
   /** Current use above the proposed quota. */
   overQuota: boolean;
+  /** Numbers for drawing only (never fed back into quota arithmetic). */
+  values: { current: number | null; proposed: number; used: number | null };
 }
 
 function namespacesByTeam(plan: Plan): Map<string, { namespaces: string[]; leaf: boolean }> {
@@ -144,6 +146,11 @@ export function planRows(plan: Plan, inventory: ClusterInventory): PlanRowJson[]
       explanation: allocation.explanation,
       terminal: allocation.terminal,
       overQuota: used !== null && used.nanos > allocation.quota.nanos,
+      values: {
+        current: current === null ? null : drawingNumber(current),
+        proposed: drawingNumber(allocation.quota),
+        used: used === null ? null : drawingNumber(used),
+      },
     };
   });
 }

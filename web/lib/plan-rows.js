@@ -2,6 +2,7 @@
 // What-if pages.
 import { chartFigure, colour } from './charts.js';
 import { el } from './dom.js';
+import { round, scaleFor } from './format.js';
 import { tableBlock } from './table.js';
 
 const BINDING_TEXT = { guarantee: 'guarantee', demand: 'demand', cap: 'cap', share: 'fair share' };
@@ -10,11 +11,6 @@ export function resourcesOf(rows) {
   return [...new Set(rows.map((r) => r.resource))].sort();
 }
 
-function number(text) {
-  if (text === null || text === undefined || text === '') return null;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : null;
-}
 
 /** Rows for one resource: per team (and flavor), in plan order. */
 function rowsFor(rows, resource) {
@@ -26,11 +22,16 @@ export function teamLabel(row) {
 }
 
 /**
- * A bar chart of one resource: `series` is [{ key, label }] over the rows (e.g. current and proposed).
- * Values must be plain numbers in the resource's unit (only whole-unit and cpu resources are drawn).
+ * A bar chart of one resource: `series` is [{ key, label }] over the rows (e.g. current and proposed). Bars use the
+ * rows' drawing `values` (memory in GiB); the table under the chart has the exact quantities.
  */
 export function planChart({ id, title, rows, resource, series, description }) {
   const picked = rowsFor(rows, resource);
+  const { factor, unit } = scaleFor(resource);
+  const drawn = (row, key) => {
+    const value = row.values?.[key];
+    return value === null || value === undefined ? null : Number(round(value * factor, 3));
+  };
   const tableRows = picked.map((row) => {
     const out = { team: teamLabel(row) };
     for (const s of series) out[s.key] = row[s.key] ?? '';
@@ -49,11 +50,15 @@ export function planChart({ id, title, rows, resource, series, description }) {
         labels: tableRows.map((r) => r.team),
         datasets: series.map((s, index) => ({
           label: s.label,
-          data: picked.map((row) => number(row[s.key])),
+          data: picked.map((row) => drawn(row, s.key)),
           backgroundColor: s.colour ?? colour(index),
         })),
       },
-      options: { indexAxis: 'y', plugins: { legend: { position: 'bottom' } }, scales: { x: { beginAtZero: true, title: { display: true, text: resource } } } },
+      options: {
+        indexAxis: 'y',
+        plugins: { legend: { position: 'bottom' } },
+        scales: { x: { beginAtZero: true, title: { display: true, text: unit === 'units' ? resource : `${resource} (${unit})` } } },
+      },
     },
   });
 }

@@ -195,7 +195,7 @@ export async function render(root, { params, meta, navigate }) {
 
   const saveNote = el('p', { id: 'save-note', class: 'muted small-text' });
   function renderNodes() {
-    saveButton.disabled = nodes.length > 0;
+    saveButton.disabled = nodes.length > 0 || !canSave;
     saveNote.textContent =
       nodes.length > 0
         ? 'Hypothetical nodes are for exploring only: a saved plan must fit the snapshot it is planned on. Remove them to save.'
@@ -312,7 +312,7 @@ export async function render(root, { params, meta, navigate }) {
     ),
   );
   renderNodes();
-  showResult({ rows: base.rows.map((row) => ({ ...row, baseline: row.proposed })), plan: base.plan });
+  showResult({ rows: base.rows.map((row) => ({ ...row, baseline: row.proposed, values: { ...row.values, baseline: row.values.proposed } })), plan: base.plan });
   root.dataset.whatif = 'ready';
   return () => {
     sequence += 1; // drop answers that arrive after leaving the page

@@ -1,0 +1,110 @@
+/**
+ * The Review page's API, mounted at `/api/reviews`:
+ * - `GET /` the cluster's cycles (oldest first) and the one `latest` reviews;
+ * - `GET /:cycle` (`latest` or a name; `underUseBelow`, `flagPeakAbove` in percent) the review as JSON, the same
+ *   value `quotaplan review -o json` prints; `GET /:cycle/report.{md,html,csv}` the CLI's files as downloads;
+ * - `POST /:cycle/submit` `{ planId?, note? }` and `POST /:cycle/approve` `{ planId, note?, by? }`: the lifecycle,
+ *   behind the writer guard. An approval names the plan the approver reviewed and records who: the trusted proxy's
+ *   user, or `by` from the body when the bearer token is used (required then).
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { cycleToJson, reviewToJson } from '../../emit/review-json.js';
+import { reviewCsv } from '../../emit/review-csv.js';
+import { reviewHtml } from '../../emit/review-html.js';
+import { reviewMarkdown } from '../../emit/review-markdown.js';
+import { ValidationError } from '../../errors.js';
+import { approveCycle, loadReview, reviewedCycle, submitCycle } from '../../review/cycle-store.js';
+import { withFlagOverrides, DEFAULT_RULES } from '../../review/rules.js';
+import { requireCluster, soleCluster } from '../../store/clusters.js';
+import { listCycleEvents, listCycles } from '../../store/cycles.js';
+import type { AppDeps } from '../app.js';
+import { guardOptions } from '../app.js';
+import { requireWriter, type GuardVariables } from '../guard.js';
+import { NotFoundError } from '../http-errors.js';
+import { clusterName, validate } from '../validate.js';
+
+const cycleName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a cycle name such as 2026-Q4, or "latest"');
+const cycleParam = z.object({ cycle: cycleName });
+const percent = z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, 'expected a percentage such as 50');
+const reviewQuery = z.object({ cluster: clusterName.optional(), underUseBelow: percent.optional(), flagPeakAbove: percent.optional() });
+const clusterQuery = z.object({ cluster: clusterName.optional() });
+const planId = z.number().int().positive().max(2 ** 31);
+const note = z.string().max(2000);
+const submitBody = z.strictObject({ planId: planId.optional(), note: note.optional() });
+const approveBody = z.strictObject({ planId, note: note.optional(), by: z.string().trim().min(1).max(200).optional() });
+
+/** A cycle name that names nothing is a 404 over HTTP (the store calls it bad input, right for a CLI flag). */
+function notFoundWhenUnknown<T>(cycle: string, find: () => T): T {
+  try {
+    return find();
+  } catch (error) {
+    if (error instanceof ValidationError && error.where.field === 'cycle' && error.where.value === cycle) throw new NotFoundError(error.message, 'cycle');
+    throw error;
+  }
+}
+
+export function reviewRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
+  const { store } = deps;
+  const routes = new Hono<{ Variables: GuardVariables }>();
+  const clusterOf = (cluster: string | undefined): string => (cluster === undefined ? soleCluster(store.db).name : requireCluster(store.db, cluster).name);
+
+  const review = (cycle: string, query: z.infer<typeof reviewQuery>) => {
+    const rules = withFlagOverrides(DEFAULT_RULES, {
+      ...(query.underUseBelow === undefined ? {} : { underUseBelow: query.underUseBelow }),
+      ...(query.flagPeakAbove === undefined ? {} : { flagPeakAbove: query.flagPeakAbove }),
+    });
+    return reviewToJson(notFoundWhenUnknown(cycle, () => loadReview(store, { cluster: clusterOf(query.cluster), cycle }, rules)));
+  };
+
+  routes.get('/', validate('query', clusterQuery), (c) => {
+    const cluster = clusterOf(c.req.valid('query').cluster);
+    let latest: string | null = null;
+    try {
+      latest = reviewedCycle(store, { cluster, cycle: 'latest' }).name;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+    }
+    return c.json({ cluster, latest, cycles: listCycles(store, { cluster }).map((cycle) => cycleToJson(cycle, listCycleEvents(store, cycle.id))) });
+  });
+
+  routes.get('/:cycle', validate('param', cycleParam), validate('query', reviewQuery), (c) => c.json(review(c.req.valid('param').cycle, c.req.valid('query'))));
+
+  const download = (format: 'md' | 'html' | 'csv', type: string, render: (json: ReturnType<typeof review>) => string) =>
+    routes.get(`/:cycle/report.${format}`, validate('param', cycleParam), validate('query', reviewQuery), (c) => {
+      const json = review(c.req.valid('param').cycle, c.req.valid('query'));
+      return c.body(render(json), 200, {
+        'Content-Type': `${type}; charset=utf-8`,
+        'Content-Disposition': `attachment; filename="review-${json.cycle.name}.${format}"`,
+      });
+    });
+  download('md', 'text/markdown', reviewMarkdown);
+  download('html', 'text/html', reviewHtml);
+  download('csv', 'text/csv', reviewCsv);
+
+  routes.post('/:cycle/submit', requireWriter(guardOptions(deps)), validate('param', cycleParam), validate('query', clusterQuery), validate('json', submitBody), (c) => {
+    const { cycle } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const updated = notFoundWhenUnknown(cycle, () =>
+      submitCycle(store, { cluster: clusterOf(c.req.valid('query').cluster), cycle, planId: body.planId, at: deps.clock(), actor: c.get('actor'), note: body.note ?? null }),
+    );
+    deps.log?.(`quotaplan serve: cycle ${updated.name} submitted by ${c.get('actor')}`);
+    return c.json(cycleToJson(updated, listCycleEvents(store, updated.id)));
+  });
+
+  routes.post('/:cycle/approve', requireWriter(guardOptions(deps)), validate('param', cycleParam), validate('query', clusterQuery), validate('json', approveBody), (c) => {
+    const { cycle } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const actor = c.get('actor');
+    // The token says a writer sent this, not who: then the body must name the approver.
+    if (actor === 'token' && body.by === undefined) throw new ValidationError('an approval names who approves: give "by"', { field: 'by' });
+    const by = actor === 'token' ? (body.by as string) : actor;
+    const updated = notFoundWhenUnknown(cycle, () =>
+      approveCycle(store, { cluster: clusterOf(c.req.valid('query').cluster), cycle, expectedPlanId: body.planId, at: deps.clock(), actor: by, note: body.note ?? null }),
+    );
+    deps.log?.(`quotaplan serve: cycle ${updated.name} approved by ${by}`);
+    return c.json(cycleToJson(updated, listCycleEvents(store, updated.id)));
+  });
+
+  return routes;
+}
