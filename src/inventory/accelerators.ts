@@ -74,7 +74,8 @@ interface NodeShape {
 export function nodeAccelerators(node: NodeShape): NodeAccelerators {
   const warnings: string[] = [];
   const warn = (message: string): void => {
-    warnings.push(`node ${node.name}: ${message}`);
+    const line = `node ${node.name}: ${message}`;
+    if (!warnings.includes(line)) warnings.push(line);
   };
   const names = [...new Set([...Object.keys(node.capacity), ...Object.keys(node.allocatable)])].sort();
   const accelerators: AcceleratorFacts[] = [];
@@ -114,9 +115,9 @@ function describe(kind: ResourceKind, resource: string, units: bigint, labels: L
     case 'nvidia-mig':
       return nvidiaMig(kind, units, labels);
     case 'amd-gpu':
-      return amdPartition(amdSingleStrategyMode(labels), units, labels, warn);
+      return amdPartition(resource, amdSingleStrategyMode(labels), units, labels, warn);
     case 'amd-partition':
-      return amdPartition(kind.mode, units, labels, warn);
+      return amdPartition(resource, kind.mode, units, labels, warn);
     case 'intel-gpu':
       return intelGpu(resource, units, labels, warn);
     case 'neuron-device':

@@ -5,10 +5,24 @@
 import { ratio } from './ratio.js';
 import { genericModel, nonEmpty, type AcceleratorShape, type Labels, type Warn } from './accelerator-shape.js';
 
-/** The compute partition mode of `amd.com/gpu` under the single naming strategy (`cpx_nps4` -> `cpx`). */
+/**
+ * The compute partition mode of `amd.com/gpu` under the single naming strategy (`cpx_nps4` -> `cpx`), from the
+ * node labeller, else from the Device Config Manager profile.
+ */
 export function amdSingleStrategyMode(labels: Labels): string {
-  const partition = labels['amd.com/gpu.compute-memory-partition'] ?? labels['amd.com/compute-memory-partition'] ?? 'spx';
-  return partition.split('_')[0]?.toLowerCase() ?? 'spx';
+  const partition = labels['amd.com/gpu.compute-memory-partition'] ?? labels['amd.com/compute-memory-partition'];
+  if (partition !== undefined) return partition.split('_')[0]?.toLowerCase() ?? 'spx';
+  return dcmProfileMode(labels) ?? 'spx';
+}
+
+/**
+ * The compute mode the Device Config Manager applied to every GPU (`dcm.amd.com/gpu-config-profile=cpx-nps4`,
+ * state `success`); null for mixed profiles (`cpx-2x-spx-6x-nps1`) or while it is being applied.
+ */
+function dcmProfileMode(labels: Labels): string | null {
+  if (labels['dcm.amd.com/gpu-config-profile-state'] !== 'success') return null;
+  const match = /^([sdtqc]px)-nps\d+$/.exec(labels['dcm.amd.com/gpu-config-profile'] ?? '');
+  return match?.[1] ?? null;
 }
 
 /** Compute partitions per GPU in each mode; CPX gives one partition per XCD. */
@@ -58,7 +72,17 @@ export function amdModel(labels: Labels): string | null {
   return genericModel('amd', labels);
 }
 
-export function amdPartition(mode: string, units: bigint, labels: Labels, warn: Warn): AcceleratorShape {
+/**
+ * `amd.com/gpu` or `amd.com/<mode>_nps<n>`. The device plugin has listed CPX partitions under `spx_nps1`
+ * (ROCm/gpu-operator#382); when the applied DCM profile names another mode for every GPU, that mode wins.
+ */
+export function amdPartition(resource: string, namedMode: string, units: bigint, labels: Labels, warn: Warn): AcceleratorShape {
+  const applied = dcmProfileMode(labels);
+  let mode = namedMode;
+  if (applied !== null && applied !== namedMode && units > 0n) {
+    warn(`${resource}: the applied DCM profile ${labels['dcm.amd.com/gpu-config-profile'] ?? ''} makes ${applied} partitions; counting its units as ${applied} (ROCm/gpu-operator#382)`);
+    mode = applied;
+  }
   const model = amdModel(labels);
   const parts = partitionsPerGpu(mode, model, warn);
   return {

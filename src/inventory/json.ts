@@ -157,7 +157,7 @@ const nodeSchema = z.object({
   schedulable: z.boolean(),
   taints: z.array(z.object({ key: z.string(), value: z.string().optional(), effect: z.string() })),
   transitional: z.boolean(),
-  transitionalReasons: z.array(z.enum(['mig-config-pending', 'device-plugin-paused', 'accelerator-not-ready'])),
+  transitionalReasons: z.array(z.enum(['mig-config-pending', 'device-plugin-paused', 'partition-config-pending', 'accelerator-not-ready'])),
   physicalAccelerators: z.number().int().nonnegative(),
   accelerators: z.array(acceleratorSchema),
   capacity: resourceList,

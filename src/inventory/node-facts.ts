@@ -51,6 +51,9 @@ export function nodeFacts(node: NodeObject): NodeFactsResult {
   const migState = labels['nvidia.com/mig.config.state'];
   if (migState !== undefined && migState !== 'success') transitionalReasons.push('mig-config-pending');
   if (labels['nvidia.com/gpu.deploy.device-plugin'] === 'paused-for-mig-change') transitionalReasons.push('device-plugin-paused');
+  // AMD Device Config Manager repartitioning the GPUs (ROCm gpu-operator: profile-state success when applied).
+  const dcmState = labels['dcm.amd.com/gpu-config-profile-state'];
+  if (dcmState !== undefined && dcmState !== 'success') transitionalReasons.push('partition-config-pending');
   // cluster-autoscaler utils/gpu/gpu.go: a node labelled with an accelerator but advertising none is not ready yet.
   const advertises = accel.accelerators.some((a) => !isZeroQuantity(a.allocatable));
   if (ACCELERATOR_PRESENT(labels) && !advertises) transitionalReasons.push('accelerator-not-ready');

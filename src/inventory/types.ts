@@ -49,6 +49,7 @@ export interface Taint {
 export type TransitionalReason =
   | 'mig-config-pending'
   | 'device-plugin-paused'
+  | 'partition-config-pending'
   | 'accelerator-not-ready';
 
 export interface NodeFacts {

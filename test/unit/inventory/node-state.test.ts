@@ -43,6 +43,13 @@ describe('node state', () => {
     assert.deepEqual([done.facts.transitional, done.facts.transitionalReasons], [false, []]);
   });
 
+  it('is transitional while the AMD Device Config Manager repartitions the GPUs', () => {
+    const applying = nodeFacts(
+      aNode('n').withLabels({ 'dcm.amd.com/gpu-config-profile': 'cpx-nps4', 'dcm.amd.com/gpu-config-profile-state': 'in-progress' }).withCapacity({ 'amd.com/gpu': '8' }).parsed(),
+    );
+    assert.deepEqual(applying.facts.transitionalReasons, ['partition-config-pending']);
+  });
+
   it('is transitional when labelled as a GPU node but advertising no GPU yet (cluster-autoscaler rule)', () => {
     const { facts, warnings } = nodeFacts(aNode('gke-new').withLabels({ 'cloud.google.com/gke-accelerator': 'nvidia-l4' }).withCapacity({ cpu: '8', 'nvidia.com/gpu': '0' }).parsed());
     assert.deepEqual(facts.transitionalReasons, ['accelerator-not-ready']);

@@ -63,6 +63,27 @@ describe('real node shapes from upstream issues', () => {
     assert.deepEqual([n.physicalAccelerators, n.staleZeroResources], [0, ['amd.com/gpu']]);
   });
 
+  it('k8s-device-plugin#1014: an Xid leaves 8 H100s in capacity and 7 allocatable: 8 physical, 1 unhealthy', async () => {
+    const n = await onlyNode('k8s-device-plugin-1014-xid-unhealthy.yaml');
+    assert.deepEqual([brief(n), n.physicalAccelerators, formatResourceList(n.unhealthy)], [['nvidia.com/gpu nvidia none 1/1 x8'], 8, { 'nvidia.com/gpu': '1' }]);
+    assert.equal(formatQuantity(n.allocatable['nvidia.com/gpu'] ?? { nanos: 0n, format: 'DecimalSI' }), '7');
+  });
+
+  it('ROCm/gpu-operator#382: 63 CPX partitions listed as spx_nps1 count as CPX (8 GPUs), amd.com/gpu 0 is stale', async () => {
+    const inv = await inventoryFromDumpFile(fileURLToPath(new URL('../../fixtures/nodes/rocm-gpu-operator-382-cpx-under-spx-name.yaml', import.meta.url)));
+    const n = inv.nodes[0] as NodeFacts;
+    assert.deepEqual(brief(n), ['amd.com/gpu amd partition 1/8 x0', 'amd.com/spx_nps1 amd partition 1/8 x63']);
+    // 63 x 1/8 = 7 7/8, rounded up: 8 MI300X.
+    assert.equal(n.physicalAccelerators, 8);
+    assert.deepEqual(n.staleZeroResources, ['amd.com/gpu']);
+    assert.deepEqual(inv.warnings, [
+      'node mi300x-dcm-382: amd CPX partitions on unknown model (no label): assuming 8 XCDs per GPU as on MI300X',
+      'node mi300x-dcm-382: amd.com/spx_nps1: the applied DCM profile cpx-nps4 makes cpx partitions; counting its units as cpx (ROCm/gpu-operator#382)',
+      'node mi300x-dcm-382: not Ready; its capacity is not plannable', // the issue shows no conditions
+      'node mi300x-dcm-382: amd.com/gpu is 0 (stale: device plugin stopped, profile removed, or not yet ready)',
+    ]);
+  });
+
   it('k8s-device-plugin#995: only what the plugin advertises is counted (1 of the node\'s 4 GPUs)', async () => {
     const n = await onlyNode('k8s-device-plugin-995-one-of-four-advertised.yaml');
     assert.deepEqual([brief(n), n.physicalAccelerators], [['nvidia.com/gpu nvidia none 1/1 x1'], 1]);
