@@ -82,6 +82,7 @@ export type FlagKind =
   | 'team-without-namespaces'
   | 'existing-limit-range'
   | 'zero-share'
+  | 'synonym-key'
   | 'parent-quota-not-in-kueue'
   | 'flavor-without-node-label';
 
@@ -388,6 +389,21 @@ function namespaceChange(input: NamespaceChangeInput): NamespaceChange {
       message: `${ns}: ${unenforced.reason} (${target.kind} ${target.name}); ${unenforced.use} is the key that is`,
     });
   }
+  // A bare `cpu` / `memory` / `ephemeral-storage` key counts the same requests as `requests.<name>`: both bind.
+  for (const change of keys) {
+    const bare = change.key.startsWith('requests.') ? change.key.slice('requests.'.length) : null;
+    const kept = bare !== null && bareRequestKeys.has(bare) ? preserved[bare] : undefined;
+    if (kept === undefined || compareQuantities(kept, change.next) >= 0) continue;
+    flag({
+      kind: 'synonym-key',
+      team,
+      namespace: ns,
+      key: bare as string,
+      message:
+        `${ns}: ${target.kind} ${target.name} keeps ${bare}: ${formatQuantity(kept)}, which counts the same requests as ` +
+        `${change.key} and is below the new ${formatQuantity(change.next)}; the lower limit is the one enforced`,
+    });
+  }
   for (const change of keys) {
     if (change.used !== null && compareQuantities(change.used, change.next) > 0) {
       flag({
@@ -484,6 +500,9 @@ export function managedQuotaOf(
   if (holding !== undefined) return { name: holding.name, existing: holding };
   return pick(fallbackName);
 }
+
+/** Quota keys that are another name for `requests.<key>` (core/v1 ResourceQuota: `cpu` = `requests.cpu`). */
+const bareRequestKeys = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
 function isScoped(quota: ResourceQuotaFacts): boolean {
   return quota.scopes.length > 0 || quota.scopeSelector.length > 0;

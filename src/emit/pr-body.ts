@@ -16,6 +16,7 @@ const flagTitles: Record<FlagKind, string> = {
   'team-without-namespaces': 'Teams without namespaces',
   'existing-limit-range': 'Existing LimitRange defaults',
   'zero-share': 'Namespaces that get none of a resource',
+  'synonym-key': 'Kept keys that limit the same requests',
   'parent-quota-not-in-kueue': 'Quotas left out of the Kueue objects',
   'flavor-without-node-label': 'GPU models without a node label',
 };
@@ -24,6 +25,7 @@ const flagOrder: FlagKind[] = [
   'use-above-quota',
   'unenforced-key',
   'other-quota-limits',
+  'synonym-key',
   'zero-share',
   'flavor-not-enforceable',
   'namespace-not-found',

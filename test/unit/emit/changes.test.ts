@@ -184,6 +184,17 @@ describe('buildQuotaChanges', () => {
     assert.deepEqual(Object.keys(changes.teams[0]?.namespaces[0]?.preserved ?? {}), ['limits.nvidia.com/gpu', 'nvidia.com/gpu']);
   });
 
+  it('flags a kept bare cpu key lower than the new requests.cpu: both count the same requests', () => {
+    const changes = build(
+      plan([allocation('cv', 'cpu', '20')]),
+      [{ team: 'cv', namespaces: ['cv'] }],
+      inventory({ namespaces: [namespace('cv')], quotas: [quota('cv', 'quotaplan', { cpu: '10', 'requests.cpu': '12' })] }),
+    );
+    assert.deepEqual(changes.teams[0]?.flags.map((f) => f.message), [
+      'cv: ResourceQuota quotaplan keeps cpu: 10, which counts the same requests as requests.cpu and is below the new 20; the lower limit is the one enforced',
+    ]);
+  });
+
   it('flags another unscoped quota in the namespace that is lower than the new value', () => {
     const changes = build(
       plan([allocation('cv', 'nvidia.com/gpu', '6')]),
