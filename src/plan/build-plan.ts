@@ -16,7 +16,7 @@ import {
   type Quantity,
 } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import { buildClaims, poolsOf, type Claim, type ClaimIndex, type PoolKey } from './claims.js';
+import { buildClaims, poolsOf, type Claim, type PoolKey } from './claims.js';
 import { divideLevel, type LevelClaim, type LevelShare } from './divide-level.js';
 import { dominantResourceFairness, type DrfOutcome } from './drf.js';
 import { explainShare, levelText } from './explain.js';

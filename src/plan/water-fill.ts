@@ -3,7 +3,7 @@
  * rate until its room is full or the amount runs out. Volcano's proportion plugin does the same in floats
  * (pkg/scheduler/plugins/proportion/proportion.go); here nothing is rounded, rounding is a separate step.
  */
-import { compare, divide, fromBigint, multiply, subtract, ZERO, add, type Rational } from './rational.js';
+import { add, compare, divide, multiply, subtract, ZERO, type Rational } from './rational.js';
 
 export interface WaterFillClaim {
   /** > 0. */
@@ -61,8 +61,4 @@ export function sumRationals(values: readonly Rational[]): Rational {
   let sum = ZERO;
   for (const value of values) sum = add(sum, value);
   return sum;
-}
-
-export function rationalOf(units: bigint | null): Rational | null {
-  return units === null ? null : fromBigint(units);
 }

@@ -295,4 +295,19 @@ describe('Dominant Resource Fairness', () => {
       ['4500m', '4500m', '15Gi', '3Gi'],
     );
   });
+
+  it('stops a team whose dominant resource has nothing to divide, then tops up the others per resource', () => {
+    const file = teamsFile(
+      { policy: 'drf', surplus: 'hold' },
+      team('a').gpu({ demand: '2' }).resource('cpu', { demand: '4' }),
+      team('b').resource('cpu', { demand: '8' }),
+    );
+    const plan = buildPlan({ teams: file, inventory: inventory({ [GPU]: '0', cpu: '10' }) });
+    // DRF: a needs GPUs, there are none, so a gets no cpu from DRF; b takes its 8. The 2 cpus left go to a.
+    assert.deepEqual([row(plan, 'a', 'cpu').quota, row(plan, 'b', 'cpu').quota, row(plan, 'a').quota], ['2', '8', '0']);
+    assert.match(
+      plan.allocations.find((x) => x.team === 'a' && x.resource === 'cpu')?.explanation ?? '',
+      /; DRF: dominant resource cpu, extra share 0, stopped when nvidia\.com\/gpu ran out$/,
+    );
+  });
 });
