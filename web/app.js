@@ -1,5 +1,5 @@
 // The dashboard shell: navigation, hash routing (#/capacity, #/plan?id=3), the token dialog, error display.
-import { getJson, getToken, setToken } from './lib/api.js';
+import { getCluster, getJson, getToken, setCluster, setToken } from './lib/api.js';
 import { drawCharts } from './lib/charts.js';
 import { el, replace, toast } from './lib/dom.js';
 import { pages } from './pages/index.js';
@@ -101,7 +101,19 @@ async function showCluster() {
   try {
     meta ??= await getJson('/api/meta');
     const target = document.getElementById('cluster');
-    target.textContent = meta.cluster ? `cluster ${meta.cluster}` : 'no snapshot yet';
+    if (meta.clusters.length > 1) {
+      // Several clusters in one database: the pages show the one picked here (kept for this tab).
+      if (!meta.clusters.includes(getCluster())) setCluster(meta.clusters[0]);
+      const select = el(
+        'select',
+        { id: 'cluster-select', 'aria-label': 'Cluster', onchange: () => { setCluster(select.value); route(); } },
+        meta.clusters.map((name) => el('option', { value: name, selected: name === getCluster() }, name)),
+      );
+      replace(target, select);
+    } else {
+      setCluster('');
+      target.textContent = meta.cluster ? `cluster ${meta.cluster}` : meta.readersNeedAuth ? 'token needed to read' : 'no snapshot yet';
+    }
   } catch {
     // The page itself reports the error.
   }
@@ -109,7 +121,7 @@ async function showCluster() {
 
 setupTokenDialog();
 window.addEventListener('hashchange', route);
-window.addEventListener('load', () => {
-  showCluster();
+window.addEventListener('load', async () => {
+  await showCluster();
   route();
 });

@@ -10,7 +10,8 @@ import { createApp } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/listen.js';
 import { createCycle } from '../../src/store/cycles.js';
 import type { Store } from '../../src/store/open.js';
-import { DEMO_TEAMS, HOSTILE, seededStore } from '../unit/server/seed.js';
+import { saveSnapshot } from '../../src/store/snapshots.js';
+import { DEMO_TEAMS, HOSTILE, demoInventory, seededStore } from '../unit/server/seed.js';
 import { gotoPage, launchBrowser, openPage, screenshot } from './browser.js';
 
 const TOKEN = 'e2e-token';
@@ -238,5 +239,32 @@ describe('dashboard pages', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('main')?.dataset.rendered === '#/teams');
     assert.deepEqual(problems, []);
+  });
+});
+
+describe('several clusters in one database', () => {
+  it('lets the reader pick the cluster; every page then shows that cluster', async () => {
+    const multi = seededStore({ hours: 1 });
+    saveSnapshot(multi, {
+      cluster: { name: 'zeta' },
+      takenAt: new Date('2026-07-05T00:00:00Z'),
+      source: { kind: 'file', ref: 'zeta.json' },
+      inventory: demoInventory(0, 1),
+    });
+    const second = await listen(createApp({ store: multi, clock: () => new Date(0), log: () => {} }));
+    try {
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      await tab.goto(`${second.url}/#/capacity`);
+      await tab.waitForFunction(() => document.getElementById('main')?.dataset.rendered === '#/capacity');
+      assert.equal(await tab.inputValue('#cluster-select'), 'demo');
+      assert.match((await tab.textContent('main p.muted')) ?? '', /^Snapshot 1 of demo,/);
+      await tab.selectOption('#cluster-select', 'zeta');
+      await tab.waitForFunction(() => /^Snapshot 2 of zeta,/.test(document.querySelector('main p.muted')?.textContent ?? ''));
+      await context.close();
+    } finally {
+      await second.close();
+      multi.close();
+    }
   });
 });

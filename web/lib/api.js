@@ -2,6 +2,25 @@
 // another site cannot make the browser send it: the CSRF defence the server also checks.
 
 const TOKEN_KEY = 'quotaplan.token';
+const CLUSTER_KEY = 'quotaplan.cluster';
+
+/** The cluster the pages show when the database holds several (empty: the server picks the only one). */
+export function getCluster() {
+  return sessionStorage.getItem(CLUSTER_KEY) ?? '';
+}
+
+export function setCluster(name) {
+  if (name) sessionStorage.setItem(CLUSTER_KEY, name);
+  else sessionStorage.removeItem(CLUSTER_KEY);
+}
+
+function withCluster(path) {
+  const cluster = getCluster();
+  if (!cluster || !path.startsWith('/api/') || path.startsWith('/api/meta')) return path;
+  const url = new URL(path, location.origin);
+  if (!url.searchParams.has('cluster')) url.searchParams.set('cluster', cluster);
+  return `${url.pathname}${url.search}`;
+}
 
 export function getToken() {
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
@@ -33,7 +52,7 @@ export async function getJson(path) {
   const headers = { Accept: 'application/json' };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
-  return parse(await fetch(path, { headers }));
+  return parse(await fetch(withCluster(path), { headers }));
 }
 
 export async function getText(path) {
@@ -45,5 +64,7 @@ export async function postJson(path, body, { auth = false } = {}) {
   const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
   const token = getToken();
   if (auth && token) headers.Authorization = `Bearer ${token}`;
-  return parse(await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) }));
+  const cluster = getCluster();
+  const payload = cluster && body && typeof body === 'object' && !('cluster' in body) ? { ...body, cluster } : body;
+  return parse(await fetch(path, { method: 'POST', headers, body: JSON.stringify(payload) }));
 }

@@ -128,3 +128,22 @@ describe('GET /api/capacity', () => {
     assert.equal((await response.json()).field, 'snapshot');
   });
 });
+
+describe('a database holding several clusters', () => {
+  it('asks which cluster (400 naming it) and answers for the one named', async () => {
+    const { saveSnapshot } = await import('../../../src/store/snapshots.js');
+    const { demoInventory } = await import('./seed.js');
+    const two = seededStore({ hours: 1 });
+    saveSnapshot(two, { cluster: { name: 'other' }, takenAt: new Date('2026-07-05T00:00:00Z'), source: { kind: 'file', ref: 'other.json' }, inventory: demoInventory(0, 1) });
+    const multi = createApp({ store: two, clock: () => new Date(0), log: () => {} });
+    const meta = await (await multi.request('/api/meta')).json();
+    assert.deepEqual([meta.clusters, meta.cluster], [['demo', 'other'], null]);
+    const ambiguous = await multi.request('/api/capacity');
+    assert.equal(ambiguous.status, 400);
+    assert.equal((await ambiguous.json()).field, 'cluster');
+    const chosen = await (await multi.request('/api/capacity?cluster=other')).json();
+    assert.deepEqual([chosen.snapshot.cluster, chosen.snapshot.id], ['other', 2]);
+    assert.equal((await multi.request('/api/history?cluster=other')).status, 200);
+    two.close();
+  });
+});
