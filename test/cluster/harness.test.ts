@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   controlPlaneSuiteOptions,
@@ -15,20 +15,19 @@ import {
   type ControlPlaneBinaries,
 } from './harness/index.js';
 
-/** Binaries that are shell scripts, to drive startControlPlane's failure paths without Go. */
-function fakeBinaries(scripts: Record<'etcd' | 'kube-apiserver' | 'kube-controller-manager', string>): ControlPlaneBinaries {
+/** Binaries that are shell scripts, to drive startControlPlane's failure paths without Go; removed after the test. */
+function fakeBinaries(
+  t: TestContext,
+  scripts: Record<'etcd' | 'kube-apiserver' | 'kube-controller-manager', string>,
+): ControlPlaneBinaries {
   const dir = mkdtempSync(join(tmpdir(), 'quotaplan-fake-bin-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const [name, body] of Object.entries(scripts)) {
     writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
     chmodSync(join(dir, name), 0o755);
   }
-  fakeDirs.push(dir);
   return { dir, path: (name) => join(dir, name) };
 }
-const fakeDirs: string[] = [];
-after(() => {
-  for (const dir of fakeDirs) rmSync(dir, { recursive: true, force: true });
-});
 
 const waitForever = 'exec sleep 600';
 
@@ -76,8 +75,8 @@ describe('seedDump input', () => {
 });
 
 describe('startControlPlane failure paths', () => {
-  test('a component that exits during startup fails with its log, and nothing is left behind', async () => {
-    const binaries = fakeBinaries({
+  test('a component that exits during startup fails with its log, and nothing is left behind', async (t) => {
+    const binaries = fakeBinaries(t, {
       etcd: 'echo "etcd: cannot open data dir: permission denied" >&2; exit 3',
       'kube-apiserver': waitForever,
       'kube-controller-manager': waitForever,
@@ -93,11 +92,9 @@ describe('startControlPlane failure paths', () => {
     assert.equal(existsSync(dir), false, `${dir} removed`);
   });
 
-  test('a port taken between choosing and binding it is retried, three attempts in all', async () => {
-    const attempts = join(mkdtempSync(join(tmpdir(), 'quotaplan-fake-count-')), 'attempts');
-    fakeDirs.push(join(attempts, '..'));
-    const binaries = fakeBinaries({
-      etcd: `echo x >> ${attempts}; echo "listen tcp 127.0.0.1:2380: bind: address already in use" >&2; exit 1`,
+  test('a port taken between choosing and binding it is retried, three attempts in all', async (t) => {
+    const binaries = fakeBinaries(t, {
+      etcd: `echo x >> "$(dirname "$0")/attempts"; echo "listen tcp 127.0.0.1:2380: bind: address already in use" >&2; exit 1`,
       'kube-apiserver': waitForever,
       'kube-controller-manager': waitForever,
     });
@@ -106,7 +103,7 @@ describe('startControlPlane failure paths', () => {
       (e: Error) => e,
     );
     assert.equal(error.name, 'PortTakenError');
-    assert.equal(readFileSync(attempts, 'utf8'), 'x\nx\nx\n');
+    assert.equal(readFileSync(join(binaries.dir, 'attempts'), 'utf8'), 'x\nx\nx\n');
   });
 });
 
