@@ -13,10 +13,18 @@ import { capacityRoutes } from './routes/capacity.js';
 import { historyRoutes } from './routes/history.js';
 import { metaRoutes } from './routes/meta.js';
 import { planRoutes } from './routes/plans.js';
+import { reviewRoutes } from './routes/review.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { teamRoutes } from './routes/teams.js';
 import { whatIfRoutes } from './routes/what-if.js';
 import { webRoutes } from './web-assets.js';
+import { inventoryCache, type InventoryOf } from './inventory-cache.js';
+
+/** What routes are built from: the app's deps plus per-app helpers. */
+export interface RouteDeps extends AppDeps {
+  /** The inventory of a stored snapshot (cached: snapshots never change). */
+  inventory: InventoryOf;
+}
 
 export interface AppDeps {
   store: Store;
@@ -46,6 +54,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDeps): Hono {
   const log = deps.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const routeDeps: RouteDeps = { ...deps, inventory: inventoryCache(deps.store) };
   const app = new Hono();
   app.use(
     '*',
@@ -84,12 +93,13 @@ export function createApp(deps: AppDeps): Hono {
     api.use('*', (c, next) => (c.req.path === '/api/meta' ? next() : reader(c, next)));
   }
   api.route('/meta', metaRoutes(deps));
-  api.route('/snapshots', snapshotRoutes(deps));
-  api.route('/capacity', capacityRoutes(deps));
-  api.route('/teams', teamRoutes(deps));
-  api.route('/plans', planRoutes(deps));
-  api.route('/what-if', whatIfRoutes(deps));
-  api.route('/history', historyRoutes(deps));
+  api.route('/snapshots', snapshotRoutes(routeDeps));
+  api.route('/capacity', capacityRoutes(routeDeps));
+  api.route('/teams', teamRoutes(routeDeps));
+  api.route('/plans', planRoutes(routeDeps));
+  api.route('/what-if', whatIfRoutes(routeDeps));
+  api.route('/history', historyRoutes(routeDeps));
+  api.route('/reviews', reviewRoutes(deps));
   api.all('*', (c) => {
     throw new NotFoundError(`no API route ${c.req.method} ${c.req.path}`, 'path');
   });

@@ -13,7 +13,8 @@ import { planFromJson, planToJson, type PlanJson } from '../plan/plan-json.js';
 import { parseTeamsFile, type TeamSpec, type TeamsFile } from '../plan/teams-file.js';
 import type { Store } from '../store/open.js';
 import type { StoredPlan } from '../store/plans.js';
-import { loadInventory, type SnapshotSummary } from '../store/snapshots.js';
+import type { SnapshotSummary } from '../store/snapshots.js';
+import type { InventoryOf } from './inventory-cache.js';
 import { findPlan, findSnapshot } from './lookups.js';
 import { drawingNumber, planRows, type PlanRowJson } from './team-view.js';
 import { clusterName, planRef, snapshotRef } from './validate.js';
@@ -78,12 +79,12 @@ export interface PlanningResult {
 }
 
 /** Applies the request's changes and plans, without storing anything. */
-export function planRequest(store: Store, request: PlanRequest): PlanningResult {
+export function planRequest(store: Store, request: PlanRequest, inventoryOf: InventoryOf): PlanningResult {
   const base = request.teamsYaml === undefined ? loadPlan(store, request.plan ?? 'latest', request.cluster) : null;
   const baseYaml = request.teamsYaml ?? (base as LoadedPlan).stored.teamsYaml;
   const snapshotRefText = request.snapshot ?? (base?.stored.snapshotId != null ? String(base.stored.snapshotId) : 'latest');
   const snapshot = findSnapshot(store, snapshotRefText, request.cluster ?? base?.stored.cluster);
-  const inventory = loadInventory(store, snapshot.id);
+  const inventory = inventoryOf(snapshot.id);
   const teamsYaml = applyTeamChanges(baseYaml, request.changes);
   const file = request.teamsYaml === undefined ? `teams file of plan ${base?.stored.id}` : 'teams file';
   const teams = parseTeamsFile(teamsYaml, file);

@@ -1,8 +1,7 @@
 /** `GET /api/capacity?snapshot=latest|ID[&cluster=C]`: the Capacity page's numbers for one snapshot. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { loadInventory } from '../../store/snapshots.js';
-import type { AppDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { capacityView } from '../capacity-view.js';
 import { findSnapshot } from '../lookups.js';
 import { clusterName, snapshotRef, validate } from '../validate.js';
@@ -10,11 +9,11 @@ import { snapshotToJson } from './snapshots.js';
 
 export const snapshotQuery = z.object({ snapshot: snapshotRef.default('latest'), cluster: clusterName.optional() });
 
-export function capacityRoutes(deps: AppDeps): Hono {
+export function capacityRoutes(deps: RouteDeps): Hono {
   return new Hono().get('/', validate('query', snapshotQuery), (c) => {
     const query = c.req.valid('query');
     const snapshot = findSnapshot(deps.store, query.snapshot, query.cluster);
-    const inventory = loadInventory(deps.store, snapshot.id);
+    const inventory = deps.inventory(snapshot.id);
     return c.json({ snapshot: snapshotToJson(snapshot), ...capacityView(inventory) });
   });
 }

@@ -11,8 +11,7 @@ import { renderPrBody } from '../../emit/pr-body.js';
 import { toMultiDocument } from '../../emit/tree.js';
 import { planToJson } from '../../plan/plan-json.js';
 import { listPlans, savePlan } from '../../store/plans.js';
-import { loadInventory } from '../../store/snapshots.js';
-import type { AppDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { guardOptions } from '../app.js';
 import { requireWriter, type GuardVariables } from '../guard.js';
 import { loadPlan, planRequest, planRequestSchema, quotaChangesOf, snapshotOfPlan, teamSpecsJson } from '../planning.js';
@@ -24,7 +23,7 @@ import { snapshotToJson } from './snapshots.js';
 const refParam = z.object({ ref: planRef });
 const clusterQuery = z.object({ cluster: clusterName.optional() });
 
-export function planRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
+export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }> {
   const { store } = deps;
   const routes = new Hono<{ Variables: GuardVariables }>();
 
@@ -39,7 +38,7 @@ export function planRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
   routes.get('/:ref', validate('param', refParam), validate('query', clusterQuery), (c) => {
     const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
     const snapshot = snapshotOfPlan(store, loaded.stored);
-    const inventory = loadInventory(store, snapshot.id);
+    const inventory = deps.inventory(snapshot.id);
     return c.json({
       id: loaded.stored.id,
       cluster: loaded.stored.cluster,
@@ -56,7 +55,7 @@ export function planRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
 
   routes.get('/:ref/manifests.yaml', validate('param', refParam), validate('query', clusterQuery), (c) => {
     const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
-    const changes = quotaChangesOf(loaded, loadInventory(store, snapshotOfPlan(store, loaded.stored).id));
+    const changes = quotaChangesOf(loaded, deps.inventory(snapshotOfPlan(store, loaded.stored).id));
     return c.body(toMultiDocument(buildManifests(changes, 'full')), 200, {
       'Content-Type': 'application/yaml; charset=utf-8',
       'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}.yaml"`,
@@ -65,7 +64,7 @@ export function planRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
 
   routes.get('/:ref/pr-body.md', validate('param', refParam), validate('query', clusterQuery), (c) => {
     const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
-    const changes = quotaChangesOf(loaded, loadInventory(store, snapshotOfPlan(store, loaded.stored).id));
+    const changes = quotaChangesOf(loaded, deps.inventory(snapshotOfPlan(store, loaded.stored).id));
     return c.body(renderPrBody(changes), 200, {
       'Content-Type': 'text/markdown; charset=utf-8',
       'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}-pr-body.md"`,
@@ -81,7 +80,7 @@ export function planRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
         field: 'nodes',
       });
     }
-    const result = planRequest(store, request);
+    const result = planRequest(store, request, deps.inventory);
     const stored = savePlan(store, {
       cluster: result.cluster,
       cycle: result.plan.cycle,

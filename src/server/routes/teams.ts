@@ -4,8 +4,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { loadInventory } from '../../store/snapshots.js';
-import type { AppDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { findSnapshot } from '../lookups.js';
 import { loadPlan } from '../planning.js';
 import { teamTree } from '../team-view.js';
@@ -14,7 +13,7 @@ import { snapshotToJson } from './snapshots.js';
 
 const teamsQuery = z.object({ plan: planRef.default('latest'), snapshot: snapshotRef.default('latest'), cluster: clusterName.optional() });
 
-export function teamRoutes(deps: AppDeps): Hono {
+export function teamRoutes(deps: RouteDeps): Hono {
   return new Hono().get('/', validate('query', teamsQuery), (c) => {
     const query = c.req.valid('query');
     const loaded = loadPlan(deps.store, query.plan, query.cluster);
@@ -22,7 +21,7 @@ export function teamRoutes(deps: AppDeps): Hono {
     return c.json({
       plan: { id: loaded.stored.id, cycle: loaded.stored.cycle, createdAt: loaded.stored.createdAt.toISOString() },
       snapshot: snapshotToJson(snapshot),
-      teams: teamTree(loaded.plan, loadInventory(deps.store, snapshot.id)),
+      teams: teamTree(loaded.plan, deps.inventory(snapshot.id)),
     });
   });
 }

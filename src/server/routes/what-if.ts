@@ -4,23 +4,22 @@
  */
 import { Hono } from 'hono';
 import { planToJson } from '../../plan/plan-json.js';
-import { loadInventory } from '../../store/snapshots.js';
-import type { AppDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { findSnapshot } from '../lookups.js';
 import { planRequest, planRequestSchema } from '../planning.js';
 import { validate } from '../validate.js';
 import { nodeShapes } from '../what-if.js';
 import { snapshotQuery } from './capacity.js';
 
-export function whatIfRoutes(deps: AppDeps): Hono {
+export function whatIfRoutes(deps: RouteDeps): Hono {
   const routes = new Hono();
   routes.get('/shapes', validate('query', snapshotQuery), (c) => {
     const query = c.req.valid('query');
     const snapshot = findSnapshot(deps.store, query.snapshot, query.cluster);
-    return c.json({ snapshotId: snapshot.id, shapes: nodeShapes(loadInventory(deps.store, snapshot.id)) });
+    return c.json({ snapshotId: snapshot.id, shapes: nodeShapes(deps.inventory(snapshot.id)) });
   });
   routes.post('/', validate('json', planRequestSchema), (c) => {
-    const result = planRequest(deps.store, c.req.valid('json'));
+    const result = planRequest(deps.store, c.req.valid('json'), deps.inventory);
     return c.json({
       cluster: result.cluster,
       snapshot: result.snapshot,

@@ -147,3 +147,16 @@ describe('a database holding several clusters', () => {
     two.close();
   });
 });
+
+describe('the inventory cache', () => {
+  it('loads a snapshot once while it is recent, and forgets the least recently used beyond its size', async () => {
+    const { inventoryCache } = await import('../../../src/server/inventory-cache.js');
+    const { loadInventory } = await import('../../../src/store/snapshots.js');
+    const cache = inventoryCache(store, 1);
+    const first = cache(1);
+    assert.equal(cache(1), first);
+    assert.deepEqual(first, loadInventory(store, 1));
+    cache(2);
+    assert.notEqual(cache(1), first, 'snapshot 1 was evicted by snapshot 2 and loaded again');
+  });
+});
