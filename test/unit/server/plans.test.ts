@@ -161,6 +161,19 @@ describe('POST /api/what-if', () => {
     assert.equal(listPlans(store).length, 1);
   });
 
+  it('removes nodes: "-1 like h100-0" takes its 8 GPUs off the capacity, and refuses to go below zero', async () => {
+    const { app } = setup();
+    const fewer = await (await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'h100-0', count: -1 }] })).json();
+    // Plannable nvidia.com/gpu of the demo: 39 (H100, h100-5 cordoned) + 2 (A100 whole GPUs on the settled node)
+    // + 16 (H200 slices) = 57; one H100 node fewer is 49.
+    assert.equal(fewer.plan.capacity['nvidia.com/gpu'], '49');
+    const tooMany = await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'mi300x-0', count: -3 }] });
+    assert.equal(tooMany.status, 400);
+    const error = await tooMany.json();
+    assert.equal(error.field, 'nodes');
+    assert.match(error.error, /amd\.com\/gpu/);
+  });
+
   it('keeps the teams file\u2019s comments when it edits a weight', async () => {
     const { app } = setup();
     const body = await (await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, changes: [{ team: 'research', weight: 3 }] })).json();
