@@ -4,7 +4,7 @@
  * table. All text, including names from the cluster and the teams file, is escaped.
  */
 import { parseQuantity } from '../quantity.js';
-import { cycleLine } from './review-markdown.js';
+import { cycleLine, mixedNote } from './review-markdown.js';
 import type { ReviewJson, TeamUseJson } from './review-json.js';
 import { escapeHtml, horizontalBars, PALETTE, stepLines } from './review-svg.js';
 
@@ -197,6 +197,7 @@ ${use}
 ${gpuHoursChart(review)}
 ${gpuTable}
 <p class="muted">MIG slices and shared (time-sliced / MPS) replicas count as their fraction of one physical GPU.</p>
+${review.mixedGpuEquivalents.length > 0 ? `<p class="muted">${escapeHtml(mixedNote(review.mixedGpuEquivalents))}</p>` : ''}
 <h2>Proposed changes (${review.proposals.length})</h2>
 ${proposals}
 <h2>Warnings (${review.warnings.length})</h2>

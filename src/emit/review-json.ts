@@ -65,6 +65,8 @@ export interface ReviewJson {
     atStart: string | null;
     atEnd: string | null;
   }[];
+  /** Resources whose GPU-equivalent differs between nodes: their per-team GPU-hours are capacity-weighted estimates. */
+  mixedGpuEquivalents: string[];
   capacityGpus: { previousPlan: string | null; thisPlan: string; nextPlan: string | null; atStart: string | null; atEnd: string | null };
   teams: TeamUseJson[];
   proposals: { kind: string; team: string; resource: string; demand: string | null; proposedDemand: string | null; nextDemand: string | null; reason: string }[];
@@ -160,6 +162,7 @@ export function reviewToJson(review: Review): ReviewJson {
       atStart: quantity(row.atStart),
       atEnd: quantity(row.atEnd),
     })),
+    mixedGpuEquivalents: review.mixedGpuEquivalents,
     capacityGpus: {
       previousPlan: fixed(review.capacityGpus.previousPlan),
       thisPlan: formatFixed(review.capacityGpus.thisPlan, DIGITS),

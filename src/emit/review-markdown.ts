@@ -88,6 +88,7 @@ export function reviewMarkdown(review: ReviewJson): string {
       'Granted = quota x hours measured. MIG slices and shared (time-sliced / MPS) replicas count as their fraction of one physical GPU.',
       '',
     );
+    if (review.mixedGpuEquivalents.length > 0) lines.push(mixedNote(review.mixedGpuEquivalents), '');
   }
 
   lines.push(`## Proposed changes (${review.proposals.length})`, '');
@@ -115,4 +116,12 @@ export function reviewMarkdown(review: ReviewJson): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Why some GPU-hours are estimates. */
+export function mixedNote(resources: readonly string[]): string {
+  return (
+    `${resources.join(', ')}: one unit is a different share of a GPU on different nodes (e.g. whole GPUs and MIG single-strategy slices under the same name), ` +
+    `and a namespace's requests do not say which nodes they landed on; GPU per unit is the capacity-weighted average, so these GPU-hours are estimates (unit-hours are exact).`
+  );
 }

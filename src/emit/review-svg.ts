@@ -87,8 +87,8 @@ export function stepLines(options: { title: string; times: readonly number[]; se
   const width = 860;
   const height = 300;
   const left = 60;
-  const right = 20;
-  const top = 34;
+  const right = 50;
+  const top = 44;
   const bottom = 40;
   const { times } = options;
   const t0 = times[0] ?? 0;
@@ -114,8 +114,8 @@ export function stepLines(options: { title: string; times: readonly number[]; se
     });
     parts.push(`<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 3"' : ''}/>`);
   }
-  parts.push(`<text x="12" y="${top - 10}" class="tick">${escapeHtml(options.unit)}</text>`);
-  parts.push(legend(options.series, left + 40, 18));
+  parts.push(`<text x="${left}" y="${top - 12}" text-anchor="middle" class="tick">${escapeHtml(options.unit)}</text>`);
+  parts.push(legend(options.series, left + 80, 16));
   return svg(options.title, width, height, parts);
 }
 

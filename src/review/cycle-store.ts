@@ -13,7 +13,7 @@ import type { Store } from '../store/open.js';
 import { getPlan } from '../store/plans.js';
 import { capacitySeries, namespaceUsageSeries } from '../store/series.js';
 import { listSnapshots, loadInventory } from '../store/snapshots.js';
-import { gpuEquivalentsOf } from './gpu-equivalents.js';
+import { gpuEquivalentsOf, mixedGpuEquivalents } from './gpu-equivalents.js';
 import { checkApprove, checkSetPlan, checkStart, checkSubmit, cyclesInOrder, quarterWindow } from './lifecycle.js';
 import { buildReview, type Review } from './review.js';
 import { DEFAULT_RULES, type ReviewRules } from './rules.js';
@@ -73,6 +73,7 @@ export function loadReview(store: Store, ref: CycleRef, rules: ReviewRules = DEF
   );
   const range = inRange.length === 0 ? null : { cluster: cycle.cluster, from: (inRange[0] as (typeof inRange)[0]).takenAt, to: (inRange.at(-1) as (typeof inRange)[0]).takenAt };
   const lastInCycle = inRange.filter((s) => s.takenAt.getTime() < end).at(-1) ?? inRange.at(-1);
+  const nodes = lastInCycle === undefined ? [] : loadInventory(store, lastInCycle.id).nodes;
 
   return buildReview({
     cluster: cycle.cluster,
@@ -88,7 +89,9 @@ export function loadReview(store: Store, ref: CycleRef, rules: ReviewRules = DEF
     snapshotTimes: inRange.map((s) => s.takenAt),
     usage: range === null ? [] : namespaceUsageSeries(store, range),
     capacity: range === null ? [] : capacitySeries(store, range),
-    gpuEquivalents: lastInCycle === undefined ? {} : gpuEquivalentsOf(loadInventory(store, lastInCycle.id).nodes),
+    // GPU sizes from the cycle's last snapshot: the node shapes a review describes.
+    gpuEquivalents: gpuEquivalentsOf(nodes),
+    mixedGpuEquivalents: mixedGpuEquivalents(nodes),
     rules,
   });
 }

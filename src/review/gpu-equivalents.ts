@@ -32,3 +32,24 @@ export function gpuEquivalentsOf(nodes: readonly NodeFacts[]): Record<string, Ra
   }
   return result;
 }
+
+/**
+ * Accelerator resources whose unit is worth a different fraction of a GPU on different nodes (e.g. `nvidia.com/gpu`
+ * as whole GPUs on one pool and as MIG single-strategy slices on another): for these a team's GPU-equivalents are
+ * an estimate, since its requests do not say which nodes they landed on. Sorted.
+ */
+export function mixedGpuEquivalents(nodes: readonly NodeFacts[]): string[] {
+  const seen = new Map<string, string>();
+  const mixed = new Set<string>();
+  for (const node of nodes) {
+    for (const accelerator of node.accelerators) {
+      if (accelerator.capacity.nanos <= 0n) continue;
+      const value = rational(accelerator.gpuEquivalent.numerator, accelerator.gpuEquivalent.denominator);
+      const key = `${value.num}/${value.den}`;
+      const before = seen.get(accelerator.resource);
+      if (before === undefined) seen.set(accelerator.resource, key);
+      else if (before !== key) mixed.add(accelerator.resource);
+    }
+  }
+  return [...mixed].sort();
+}

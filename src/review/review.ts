@@ -30,6 +30,8 @@ export interface ReviewInput {
   capacity: readonly CapacityPoint[];
   /** GPUs per unit of each accelerator resource (src/review/gpu-equivalents.ts). */
   gpuEquivalents: Record<string, Rational>;
+  /** Accelerator resources whose GPU-equivalent differs between nodes: their GPU-hours per team are estimates. */
+  mixedGpuEquivalents?: readonly string[];
   rules: ReviewRules;
 }
 
@@ -115,6 +117,8 @@ export interface Review {
   rules: ReviewRules;
   coverage: Coverage | null;
   capacity: CapacityChange[];
+  /** Resources whose GPU-equivalent is a capacity-weighted average over nodes that differ (see gpu-equivalents.ts). */
+  mixedGpuEquivalents: string[];
   /** GPU-equivalent totals of the capacity rows of accelerator resources. */
   capacityGpus: { previousPlan: Rational | null; thisPlan: Rational; nextPlan: Rational | null; atStart: Rational | null; atEnd: Rational | null };
   /** Plannable and requested over the window, accelerator resources only (the HTML charts). */
@@ -259,6 +263,7 @@ export function buildReview(input: ReviewInput): Review {
     rules: input.rules,
     coverage,
     ...capacityOf(input, window),
+    mixedGpuEquivalents: [...(input.mixedGpuEquivalents ?? [])].sort(byText),
     teams,
     proposals: proposalsOf(teams, input),
     warnings: warningsOf(teams, input),

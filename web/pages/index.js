@@ -7,4 +7,5 @@ export const pages = [
   { id: 'plan', title: 'Plan', load: () => import('./plan.js') },
   { id: 'what-if', title: 'What-if', load: () => import('./what-if.js') },
   { id: 'history', title: 'History', load: () => import('./history.js') },
+  { id: 'review', title: 'Review', load: () => import('./review.js') },
 ];

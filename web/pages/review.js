@@ -1,0 +1,262 @@
+// Review: the quarterly allocation review of a cycle, the same value `quotaplan review -o json` prints (from
+// GET /api/reviews/:cycle): capacity change, use vs quota per team (average, p95, peak from snapshot history),
+// GPU-hours, proposed changes and the next draft plan's warnings; and the next cycle's submit / approve actions,
+// which need the token. Every chart has its numbers in a table and CSV.
+import { ApiError, getJson, postJson } from '../lib/api.js';
+import { chartFigure, drawCharts } from '../lib/charts.js';
+import { el, replace, toast } from '../lib/dom.js';
+import { dateTime, shortDate } from '../lib/format.js';
+import { tableBlock } from '../lib/table.js';
+
+const KIND_BADGE = { 'lower-demand': 'info', 'needs-more': 'warn', 'over-quota': 'bad', 'use-above-new-quota': 'bad', 'use-above-quota': 'bad', 'alabama-paradox': 'bad' };
+
+/** Drawing value of a canonical quantity string or decimal text (GPU counts: plain numbers or milli-units). */
+function drawn(text) {
+  if (text === null || text === undefined) return null;
+  const match = /^(-?\d+(?:\.\d+)?)(m|k)?$/.exec(text);
+  if (!match) return null;
+  const factor = match[2] === 'm' ? 1e-3 : match[2] === 'k' ? 1e3 : 1;
+  return Number(match[1]) * factor;
+}
+
+function cycleText(cycle) {
+  if (!cycle) return 'none started yet';
+  const approval = cycle.state === 'approved' ? `approved by ${cycle.approvedBy ?? '?'} on ${dateTime(cycle.approvedAt)}${cycle.approvalNote ? ` (“${cycle.approvalNote}”)` : ''}` : cycle.state;
+  return `${cycle.name} (${(cycle.startsAt ?? '?').slice(0, 10)} to ${(cycle.endsAt ?? '?').slice(0, 10)}), plan ${cycle.planId ?? 'none'}, ${approval}`;
+}
+
+function capacitySection(data) {
+  const columns = [
+    { key: 'resource', label: 'Resource' },
+    { key: 'gpuEquivalent', label: 'GPU per unit', numeric: true },
+    { key: 'previousPlan', label: `Plan ${data.previous?.cycle ?? '(previous)'}`, numeric: true },
+    { key: 'thisPlan', label: `Plan ${data.cycle.name}`, numeric: true },
+    { key: 'atStart', label: 'At cycle start', numeric: true },
+    { key: 'atEnd', label: 'At end of data', numeric: true },
+    { key: 'nextPlan', label: `Plan ${data.next?.cycle.name ?? '(next)'}`, numeric: true },
+  ];
+  const rows = [...data.capacity, { resource: 'GPU-equivalents', gpuEquivalent: '', ...data.capacityGpus }];
+  const parts = [el('h2', {}, 'Capacity change since the last cycle')];
+  const traces = data.capacityTrace.filter((t) => t.points.length > 1);
+  if (traces.length > 0) {
+    const perUnit = new Map(data.capacity.map((c) => [c.resource, c.gpuEquivalent === null ? 0 : Number(c.gpuEquivalent)]));
+    const times = traces[0].points.map((p) => Date.parse(p.at));
+    const total = (key) => times.map((_, i) => traces.reduce((sum, t) => sum + (drawn(t.points[i]?.[key]) ?? 0) * (perUnit.get(t.resource) ?? 0), 0));
+    const plannable = total('plannable');
+    const requested = total('requested');
+    parts.push(
+      chartFigure({
+        id: 'review-capacity',
+        title: `Accelerator capacity over ${data.cycle.name} (GPU-equivalents)`,
+        description: 'Plannable = allocatable of ready, schedulable, non-transitional nodes; requested = requests of pods bound to nodes. MIG slices and shared replicas count as their share of a GPU.',
+        filename: `review-${data.cycle.name}-capacity.csv`,
+        height: 260,
+        table: {
+          columns: [{ key: 'time', label: 'Time (UTC)' }, { key: 'plannable', label: 'Plannable GPU-eq', numeric: true }, { key: 'requested', label: 'Requested GPU-eq', numeric: true }],
+          rows: times.map((t, i) => ({ time: new Date(t).toISOString(), plannable: plannable[i].toFixed(3), requested: requested[i].toFixed(3) })),
+        },
+        config: {
+          type: 'line',
+          data: {
+            datasets: [
+              { label: 'Plannable', data: times.map((x, i) => ({ x, y: plannable[i] })), borderColor: '#2563eb', backgroundColor: '#2563eb', stepped: true, pointRadius: 0, borderWidth: 2 },
+              { label: 'Requested', data: times.map((x, i) => ({ x, y: requested[i] })), borderColor: '#dc2626', backgroundColor: '#dc2626', stepped: true, pointRadius: 0, borderWidth: 2 },
+            ],
+          },
+          options: {
+            parsing: false,
+            scales: { x: { type: 'linear', min: times[0], max: times[times.length - 1], ticks: { callback: (v) => shortDate(v), maxTicksLimit: 8 } }, y: { beginAtZero: true, title: { display: true, text: 'GPU-equivalents' } } },
+            plugins: { legend: { position: 'bottom' } },
+          },
+        },
+      }),
+    );
+  }
+  parts.push(tableBlock({ caption: 'Plannable capacity per resource', columns, rows, filename: `review-${data.cycle.name}-capacity-change.csv` }));
+  return parts;
+}
+
+function useChart(data, resource) {
+  const rows = data.teams.filter((t) => t.resource === resource && t.leaf);
+  const series = [
+    { key: 'quota', label: 'Quota', colour: '#9ca3af' },
+    { key: 'average', label: 'Average', colour: '#2563eb' },
+    { key: 'p95', label: 'p95', colour: '#f59e0b' },
+    { key: 'peak', label: 'Peak', colour: '#dc2626' },
+    ...(data.next ? [{ key: 'nextQuota', label: `Quota ${data.next.cycle.name}`, colour: '#7c3aed' }] : []),
+  ];
+  return chartFigure({
+    id: 'review-use',
+    title: `Use vs quota over ${data.cycle.name}: ${resource}`,
+    description: 'Leaf teams. Average and p95 weigh each snapshot by how long its requests held (until the next snapshot).',
+    filename: `review-${data.cycle.name}-use-${resource.replaceAll('/', '_')}.csv`,
+    height: Math.max(200, 60 + rows.length * 44),
+    table: { columns: [{ key: 'team', label: 'Team' }, ...series.map((s) => ({ key: s.key, label: s.label, numeric: true }))], rows },
+    config: {
+      type: 'bar',
+      data: { labels: rows.map((r) => r.team), datasets: series.map((s) => ({ label: s.label, data: rows.map((r) => drawn(r[s.key])), backgroundColor: s.colour })) },
+      options: { indexAxis: 'y', scales: { x: { beginAtZero: true, title: { display: true, text: `${resource} (units)` } } }, plugins: { legend: { position: 'bottom' } } },
+    },
+  });
+}
+
+function useSection(data) {
+  const accelerators = [...new Set(data.teams.filter((t) => t.gpuEquivalent !== null).map((t) => t.resource))];
+  let resource = accelerators.includes('nvidia.com/gpu') ? 'nvidia.com/gpu' : accelerators[0];
+  const slot = el('div', { id: 'review-use-slot' });
+  const draw = () => {
+    replace(slot, resource ? useChart(data, resource) : null);
+    if (slot.isConnected) drawCharts(slot);
+  };
+  const select = el(
+    'select',
+    { id: 'review-resource', onchange: () => { resource = select.value; draw(); } },
+    accelerators.map((r) => el('option', { value: r, selected: r === resource }, r)),
+  );
+  draw();
+  const columns = [
+    { key: 'team', label: 'Team', format: (v, r) => `${v}${r.leaf ? '' : ' (all sub-teams)'}${r.flavors.length > 0 ? ` [${r.flavors.join(', ')}]` : ''}` },
+    { key: 'resource', label: 'Resource' },
+    { key: 'quota', label: 'Quota', numeric: true },
+    { key: 'demand', label: 'Demand', numeric: true, format: (v) => v ?? 'unlimited' },
+    { key: 'average', label: 'Average', numeric: true },
+    { key: 'p95', label: 'p95', numeric: true },
+    { key: 'peak', label: 'Peak', numeric: true },
+    { key: 'averageOfQuota', label: 'Avg % quota', numeric: true },
+    { key: 'peakOfQuota', label: 'Peak % quota', numeric: true },
+    { key: 'hoursAboveQuota', label: 'h above quota', numeric: true },
+    { key: 'nextQuota', label: 'Next quota', numeric: true },
+  ];
+  const gpuColumns = [
+    { key: 'team', label: 'Team' },
+    { key: 'resource', label: 'Resource' },
+    { key: 'gpuEquivalent', label: 'GPU per unit', numeric: true },
+    { key: 'usedUnitHours', label: 'Unit-hours used', numeric: true },
+    { key: 'grantedUnitHours', label: 'Unit-hours granted', numeric: true },
+    { key: 'usedGpuHours', label: 'GPU-hours used', numeric: true },
+    { key: 'grantedGpuHours', label: 'GPU-hours granted', numeric: true },
+  ];
+  return [
+    el('h2', {}, 'Use vs quota per team'),
+    accelerators.length > 0 ? el('div', { class: 'toolbar' }, el('div', { class: 'field' }, el('label', { for: 'review-resource' }, 'Resource'), select)) : null,
+    slot,
+    tableBlock({ caption: 'Use vs quota per team and resource', columns, rows: data.teams, filename: `review-${data.cycle.name}-use.csv` }),
+    el('h2', {}, 'GPU-hours used vs granted'),
+    tableBlock({ caption: 'GPU-hours (granted = quota x hours measured)', columns: gpuColumns, rows: data.teams.filter((t) => t.gpuEquivalent !== null), filename: `review-${data.cycle.name}-gpu-hours.csv` }),
+    data.mixedGpuEquivalents.length > 0
+      ? el('p', { class: 'muted small-text' }, `${data.mixedGpuEquivalents.join(', ')}: a unit is a different share of a GPU on different nodes; GPU per unit is the capacity-weighted average, so those GPU-hours are estimates (unit-hours are exact).`)
+      : null,
+  ];
+}
+
+function listSection(title, items, render, empty) {
+  return [
+    el('h2', {}, `${title} (${items.length})`),
+    items.length === 0 ? el('p', { class: 'muted' }, empty) : el('ul', { class: 'review-list', [`data-${title.toLowerCase().replaceAll(' ', '-')}`]: String(items.length) }, items.map(render)),
+  ];
+}
+
+function decisionPanel(data, rerender) {
+  const next = data.next;
+  if (!next) return el('div', { class: 'panel' }, el('h2', {}, 'Decision'), el('p', {}, 'No next cycle yet. Start one with `quotaplan cycle start --cycle NAME`.'));
+  const cycle = next.cycle;
+  const status = el('p', { id: 'review-action-status', role: 'status' });
+  const act = async (path, body, done) => {
+    status.className = '';
+    status.textContent = 'Sending…';
+    try {
+      const updated = await postJson(`/api/reviews/${encodeURIComponent(cycle.name)}/${path}`, body, { auth: true });
+      toast(done(updated));
+      rerender();
+    } catch (error) {
+      const message = error instanceof ApiError ? `${error.message}${error.field ? ` (field: ${error.field})` : ''}` : String(error);
+      status.className = 'error';
+      status.textContent = message;
+    }
+  };
+  const history = el('ul', { class: 'muted small-text' }, cycle.events.map((e) => el('li', {}, `${dateTime(e.at)}: ${e.from ?? 'created'} → ${e.to}${e.actor ? ` by ${e.actor}` : ''}${e.note ? ` (${e.note})` : ''}`)));
+  const parts = [el('h2', {}, `Decision: ${cycle.name}`), el('p', {}, `Next cycle ${cycleText(cycle)}.`), history];
+  if (cycle.state === 'approved') {
+    parts.push(el('p', {}, el('span', { class: 'badge ok' }, 'approved'), ' This cycle and its plan are final.'));
+  } else if (cycle.state === 'draft') {
+    parts.push(
+      el('p', {}, `Submitting freezes nothing yet: the plan can still be replaced until approval. Needs the token.`),
+      el('button', { type: 'button', id: 'review-submit', disabled: next.planId === null, onclick: () => act('submit', {}, (c) => `${c.name} is now ${c.state}.`) }, `Submit ${cycle.name} for review`),
+    );
+  } else {
+    const by = el('input', { id: 'review-by', type: 'text', autocomplete: 'name', placeholder: 'name or e-mail' });
+    const note = el('textarea', { id: 'review-note', rows: 2, cols: 60, placeholder: 'the decision, for the record' });
+    parts.push(
+      el('div', { class: 'toolbar' }, el('div', { class: 'field' }, el('label', { for: 'review-by' }, 'Approved by'), by), el('div', { class: 'field' }, el('label', { for: 'review-note' }, 'Note'), note)),
+      el(
+        'button',
+        { type: 'button', id: 'review-approve', onclick: () => act('approve', { planId: next.planId, by: by.value.trim() || undefined, note: note.value.trim() || undefined }, (c) => `${c.name} approved by ${c.approvedBy}.`) },
+        `Approve plan ${next.planId} for ${cycle.name}`,
+      ),
+      el('p', { class: 'muted small-text' }, 'Approval is final: the plan cannot change afterwards. Needs the token (Token button above).'),
+    );
+  }
+  parts.push(status);
+  return el('div', { class: 'panel', id: 'review-decision', 'data-state': cycle.state }, parts);
+}
+
+export async function render(root, { params, navigate }) {
+  const list = await getJson('/api/reviews');
+  if (list.cycles.length === 0 || list.latest === null) {
+    root.append(el('h1', {}, 'Review'), el('p', {}, 'No cycle with a plan has begun yet: nothing to review. See `quotaplan cycle start`.'));
+    return;
+  }
+  const name = params.get('cycle') ?? list.latest;
+  const data = await getJson(`/api/reviews/${encodeURIComponent(name)}`);
+  const cycleSelect = el(
+    'select',
+    { id: 'review-cycle', onchange: () => navigate('review', { cycle: cycleSelect.value }) },
+    list.cycles.filter((c) => c.planId !== null).map((c) => el('option', { value: c.name, selected: c.name === data.cycle.name }, `${c.name} (${c.state})`)),
+  );
+  const base = `/api/reviews/${encodeURIComponent(data.cycle.name)}`;
+  const c = data.coverage;
+  root.append(
+    el('h1', {}, `Review: ${data.cycle.name}`),
+    el(
+      'div',
+      { class: 'toolbar' },
+      el('div', { class: 'field' }, el('label', { for: 'review-cycle' }, 'Cycle'), cycleSelect),
+      el('a', { href: `${base}/report.md`, download: `review-${data.cycle.name}.md`, class: 'button-link', 'data-download': 'md' }, 'Markdown report'),
+      el('a', { href: `${base}/report.html`, download: `review-${data.cycle.name}.html`, class: 'button-link', 'data-download': 'html' }, 'HTML report'),
+      el('a', { href: `${base}/report.csv`, download: `review-${data.cycle.name}.csv`, class: 'button-link', 'data-download': 'csv' }, 'CSV'),
+    ),
+    el(
+      'ul',
+      { id: 'review-summary' },
+      el('li', {}, `Cycle ${cycleText(data.cycle)}.`),
+      data.previous ? el('li', {}, `Previous cycle ${data.previous.cycle} (plan ${data.previous.planId}).`) : null,
+      el('li', {}, `Next cycle: ${cycleText(data.next?.cycle)}.`),
+      c
+        ? el('li', {}, `Use measured from ${dateTime(c.from)} to ${dateTime(c.to)}: ${c.hours} h${c.cycleHours ? ` of ${c.cycleHours} h` : ''}, ${c.snapshots} snapshots; each snapshot's requests hold until the next one.`)
+        : el('li', {}, 'No snapshot covers this cycle yet.'),
+      el('li', { class: 'muted' }, `Rules: average below ${data.rules.underUseAverageBelow} of quota → propose demand = ${data.rules.proposeFrom} rounded up; peak above ${data.rules.needsMorePeakAbove} → flag for more.`),
+    ),
+    ...capacitySection(data),
+    ...useSection(data),
+    ...listSection(
+      'Proposed changes',
+      data.proposals,
+      (p) =>
+        el(
+          'li',
+          { 'data-team': p.team, 'data-resource': p.resource },
+          el('span', { class: `badge ${KIND_BADGE[p.kind] ?? 'info'}` }, p.kind),
+          ' ',
+          el('strong', {}, p.team),
+          ` ${p.resource}`,
+          p.proposedDemand ? `: demand ${p.demand ?? 'unlimited'} → ${p.proposedDemand}` : '',
+          p.kind === 'lower-demand' && data.next ? ` (next draft demand: ${p.nextDemand ?? 'unlimited'})` : '',
+          el('br'),
+          el('span', { class: 'muted small-text' }, p.reason),
+        ),
+      'None: every team used its quota within the rules.',
+    ),
+    ...listSection('Warnings', data.warnings, (w) => el('li', {}, el('span', { class: `badge ${KIND_BADGE[w.kind] ?? 'warn'}` }, w.kind), ' ', w.message), data.next ? 'None.' : 'No next plan to check.'),
+    decisionPanel(data, () => navigate('review', { cycle: data.cycle.name, t: Date.now() })),
+  );
+}
