@@ -57,11 +57,18 @@ async function tableRows(selector: string): Promise<string[][]> {
 }
 
 /** A chart.js chart's labels and datasets, read from the live instance. */
-async function chartData(canvasId: string): Promise<{ labels: string[]; datasets: { label: string; data: unknown[] }[] }> {
+async function chartData(canvasId: string): Promise<{ labels: string[]; datasets: { label: string; data: unknown[] }[]; width: number; height: number }> {
   return page.evaluate((id) => {
     const canvas = document.getElementById(id) as HTMLCanvasElement;
-    const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { labels: string[]; datasets: { label: string; data: unknown[] }[] } } } }).Chart.getChart(canvas);
-    return { labels: [...chart.data.labels], datasets: chart.data.datasets.map((d) => ({ label: d.label, data: [...d.data] })) };
+    type ChartLike = { width: number; height: number; data: { labels?: string[]; datasets: { label: string; data: unknown[] }[] } };
+    const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): ChartLike } }).Chart.getChart(canvas);
+    return {
+      labels: [...(chart.data.labels ?? [])],
+      datasets: chart.data.datasets.map((d) => ({ label: d.label, data: [...d.data] })),
+      // Drawn into a laid-out canvas, not a detached one.
+      width: chart.width,
+      height: chart.height,
+    };
   }, canvasId);
 }
 
@@ -73,6 +80,7 @@ describe('dashboard pages', () => {
     const h100 = capacity.groups.find((g: { pool: string; resource: string }) => g.pool === 'h100' && g.resource === 'nvidia.com/gpu');
     const label = 'h100 · NVIDIA-H100-80GB-HBM3 · nvidia.com/gpu';
     const chart = await chartData('capacity-chart-canvas');
+    assert.ok(chart.width > 600 && chart.height > 200, `chart drawn at ${chart.width}x${chart.height}`);
     const at = chart.labels.indexOf(label);
     assert.ok(at >= 0, `chart has ${label}`);
     assert.deepEqual(
@@ -206,6 +214,7 @@ describe('dashboard pages', () => {
     const history = await (await api('/api/history')).json();
     const gpu = history.capacity.find((c: { resource: string }) => c.resource === 'nvidia.com/gpu');
     const chart = await chartData('history-capacity-canvas');
+    assert.ok(chart.width > 600 && chart.height > 200, `chart drawn at ${chart.width}x${chart.height}`);
     const requested = chart.datasets.find((d) => d.label === 'Requested')?.data as { x: number; y: number }[];
     assert.equal(requested.length, 48);
     assert.deepEqual(requested.map((p) => p.y), gpu.requested);
