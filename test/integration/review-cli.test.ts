@@ -15,7 +15,12 @@ import type { ReviewJson } from '../../src/emit/review-json.js';
 import type { PlanJson } from '../../src/plan/plan-json.js';
 import { openStore } from '../../src/store/open.js';
 import { getPlan } from '../../src/store/plans.js';
-import { launchBrowser, screenshot } from '../e2e/browser.js';
+import type { Browser } from 'playwright-core';
+import { createApp } from '../../src/server/app.js';
+import { listen, type RunningServer } from '../../src/server/listen.js';
+import { getCycle } from '../../src/store/cycles.js';
+import type { Store } from '../../src/store/open.js';
+import { gotoPage, launchBrowser, openPage, screenshot } from '../e2e/browser.js';
 import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-review-'));
@@ -197,5 +202,59 @@ describe('quotaplan cycle against the demo database', () => {
     const third = await runCli(['cycle', 'start', '--cycle', '2027-Q3', '--db', file], { cwd: dir });
     assert.equal(third.code, 4);
     assert.match(third.stderr, /cycle 2027-Q2 \(draft\) is not approved yet/);
+  });
+});
+
+describe('the dashboard Review page on the demo database', () => {
+  const file = join(dir, 'page.db');
+  const TOKEN = 'review-token';
+  let server: RunningServer;
+  let store: Store;
+  let browser: Browser;
+
+  before(async () => {
+    seedDemoDatabase(db, new Date('2026-11-28T04:17:00Z'));
+    copyFileSync(db, file);
+    store = openStore({ file, create: false });
+    server = await listen(createApp({ store, clock: () => new Date('2026-12-20T10:00:00Z'), token: TOKEN, log: () => {} }));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    store?.close();
+  });
+
+  it('shows the review with its charts and tables, refuses approval without the token and approves with it', async () => {
+    const { page, problems } = await openPage(browser);
+    await gotoPage(page, server.url, '#/review');
+    assert.equal(await page.locator('h1').first().textContent(), 'Review: 2026-Q4');
+    // Capacity over time and use vs quota are chart.js canvases, each with its table.
+    assert.equal(await page.locator('figure.chart canvas').count(), 2);
+    const recsys = await page.$$eval('table tbody tr', (rows) =>
+      rows.map((row) => Array.from(row.children).map((cell) => (cell.textContent ?? '').trim())).filter((cells) => cells[0] === 'platform/recsys' && cells[1] === 'nvidia.com/gpu'),
+    );
+    assert.deepEqual(recsys[0]?.slice(0, 7), ['platform/recsys', 'nvidia.com/gpu', '8', '12', '2.000', '2', '2']);
+    assert.equal(await page.locator('#review-decision').getAttribute('data-state'), 'draft');
+    await screenshot(page, 'review-page');
+
+    // Submitting without the token is refused and said so on the page.
+    await page.click('#review-submit');
+    await page.waitForFunction(() => document.getElementById('review-action-status')?.className === 'error');
+    assert.match((await page.locator('#review-action-status').textContent()) ?? '', /needs a token/);
+
+    await page.click('#token-button');
+    await page.fill('#token-input', TOKEN);
+    await page.click('#token-form button[value="save"]');
+    await page.click('#review-submit');
+    await page.waitForSelector('#review-decision[data-state="in-review"]');
+    await page.fill('#review-by', 'head-of-ml');
+    await page.fill('#review-note', 'recsys to 2 GPUs');
+    await page.click('#review-approve');
+    await page.waitForSelector('#review-decision[data-state="approved"]');
+    await screenshot(page, 'review-page-approved');
+    const cycle = getCycle(store, { name: '2027-Q1' });
+    assert.deepEqual([cycle.state, cycle.approvedBy, cycle.approvalNote, cycle.approvedAt?.toISOString()], ['approved', 'head-of-ml', 'recsys to 2 GPUs', '2026-12-20T10:00:00.000Z']);
+    assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   });
 });
