@@ -1,0 +1,101 @@
+/**
+ * Dashboard benchmark: `quotaplan serve` on a database (a year of hourly snapshots of the 5,000-node cluster,
+ * bench/store-year.ts), and the latency of the page's main API calls under concurrent load from a second process
+ * (autocannon), loopback only, bounded in time.
+ *
+ *   node --import tsx bench/serve.bench.ts [--db bench/results/year.db] [--connections 1,8] [--seconds 10]
+ *
+ * For every call: the first (cold) request's time, then for each connection count an autocannon run of
+ * `--seconds`: p50 / p90 / p99 / max latency (ms), requests per second, non-2xx responses. Asserts nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: join(root, 'bench', 'results', 'year.db') },
+    connections: { type: 'string', default: '1,8' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const connections = values.connections.split(',').map(Number);
+const seconds = Number(values.seconds);
+
+/** The calls the dashboard's pages make on load (web/pages/*.js). */
+const calls = [
+  { name: 'capacity', path: '/api/capacity?snapshot=latest' },
+  { name: 'teams', path: '/api/teams?plan=latest' },
+  { name: 'history', path: '/api/history' },
+  { name: 'plans (list)', path: '/api/plans' },
+  { name: 'plan (latest)', path: '/api/plans/latest' },
+];
+
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn('node', [join(root, 'bin', 'quotaplan.js'), 'serve', '--db', values.db, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /dashboard at (http:\/\/\S+?)\/? \(/.exec(stderr);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`quotaplan serve exited ${code}: ${stderr}`)));
+  });
+}
+
+interface CannonResult {
+  latency: { p50: number; p90: number; p99: number; max: number; average: number };
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+function autocannon(url: string, connectionCount: number): Promise<CannonResult> {
+  const argv = [join(root, 'node_modules', 'autocannon', 'autocannon.js'), '-j', '-c', String(connectionCount), '-d', String(seconds), '-t', '30', url];
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as CannonResult) : reject(new Error(`autocannon exited ${code}: ${err}`))));
+  });
+}
+
+const server = await startServer();
+const rows: string[] = [
+  '| call | response | cold (ms) | connections | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | req/s | non-2xx |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+];
+const raw: unknown[] = [];
+try {
+  for (const call of calls) {
+    const url = `${server.url}${call.path}`;
+    const t0 = performance.now();
+    const response = await fetch(url);
+    const body = await response.arrayBuffer();
+    const coldMs = performance.now() - t0;
+    if (!response.ok) throw new Error(`${call.path}: HTTP ${response.status} ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
+    for (const count of connections) {
+      const result = await autocannon(url, count);
+      raw.push({ call: call.name, path: call.path, bytes: body.byteLength, coldMs, connections: count, ...result });
+      const l = result.latency;
+      rows.push(
+        `| ${call.name} \`${call.path}\` | ${(body.byteLength / 1024).toFixed(0)} KiB | ${coldMs.toFixed(0)} | ${count} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.max} | ${result.requests.average.toFixed(0)} | ${result.non2xx + result.errors + result.timeouts} |`,
+      );
+      process.stderr.write(`${rows.at(-1)}  (load ${loadavg()[0]!.toFixed(1)})\n`);
+    }
+  }
+} finally {
+  server.child.kill('SIGTERM');
+}
+const file = join(root, 'bench', 'results', `serve-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ db: values.db, cpus: cpus().length, load: loadavg(), seconds, results: raw }, null, 2));
+console.log(`${rows.join('\n')}\n\n${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; raw: ${file}`);

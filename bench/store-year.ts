@@ -1,0 +1,132 @@
+/**
+ * Writes a year of hourly snapshots (8,760) of the synthetic 5,000-node cluster (bench/synthetic-inventory.ts,
+ * "typical churn") straight into a store with saveSnapshot, plus one plan from a 200-team teams file over its
+ * 1,000 namespaces, for the dashboard benchmark (bench/serve.bench.ts). Prints database size and bytes per
+ * snapshot as it goes and at the end.
+ *
+ *   node --import tsx bench/store-year.ts [--db bench/results/year.db] [--hours 8760] [--nodes 5000]
+ *                                          [--until ISO-time] [--pause-file F]
+ *
+ * Resumable: started on a database that already holds snapshots of cluster `bench`, it replays the churn of those
+ * hours (same seed, nothing saved) and continues after the last one. `--until` stops early at a wall-clock time;
+ * while the `--pause-file` exists it waits (the collector benchmark creates it during its measurements).
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import type { ClusterInventory } from '../src/inventory/types.js';
+import { buildPlan } from '../src/plan/build-plan.js';
+import { planToJson } from '../src/plan/plan-json.js';
+import { parseTeamsFile } from '../src/plan/teams-file.js';
+import { sumResourceLists } from '../src/resources.js';
+import { openStore, type Store } from '../src/store/open.js';
+import { savePlan } from '../src/store/plans.js';
+import { loadInventory, saveSnapshot } from '../src/store/snapshots.js';
+import { churnScenarios, random, SyntheticCluster } from './synthetic-inventory.js';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: join(root, 'bench', 'results', 'year.db') },
+    hours: { type: 'string', default: '8760' },
+    nodes: { type: 'string', default: '5000' },
+    until: { type: 'string' },
+    'pause-file': { type: 'string', default: join(root, 'bench', 'results', '.pause-store-year') },
+  },
+});
+const HOURS = Number(values.hours);
+const NODES = Number(values.nodes);
+const until = values.until === undefined ? Number.POSITIVE_INFINITY : new Date(values.until).getTime();
+const CLUSTER = 'bench';
+const START = Date.UTC(2025, 10, 1);
+const HOUR_MS = 3_600_000;
+const churn = churnScenarios.find((c) => c.name === 'typical churn')!;
+
+mkdirSync(dirname(values.db), { recursive: true });
+const store = openStore({ file: values.db });
+const cluster = new SyntheticCluster(random(42), NODES);
+
+/** The synthetic inventory's `plannable` is a stand-in; give it the sum of ready, schedulable nodes' allocatable, as InventoryBuilder does. */
+function withPlannable(inventory: ClusterInventory): ClusterInventory {
+  return { ...inventory, plannable: sumResourceLists(inventory.nodes.filter((n) => n.ready && n.schedulable && !n.transitional).map((n) => n.allocatable)) };
+}
+
+function fileBytes(s: Store): number {
+  s.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  return statSync(values.db).size;
+}
+
+const existing = (store.sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n;
+// Hour h's snapshot is taken after h churn steps; replay the steps of the hours already stored.
+for (let hour = 1; hour < existing; hour++) cluster.churn(churn);
+let saved = existing;
+let lastId = 0;
+// The first snapshot's size, kept beside the database so a resumed run still reports bytes per later snapshot.
+const firstFile = `${values.db}.first-bytes`;
+let firstBytes = existsSync(firstFile) ? Number(readFileSync(firstFile, 'utf8')) : 0;
+const started = performance.now();
+let saveMs = 0;
+for (let hour = existing; hour < HOURS; hour++) {
+  if (Date.now() >= until) break;
+  while (existsSync(values['pause-file'])) await new Promise((resolve) => setTimeout(resolve, 2000));
+  if (hour > 0) cluster.churn(churn);
+  const t0 = performance.now();
+  lastId = saveSnapshot(store, {
+    cluster: { name: CLUSTER, server: 'https://bench.invalid:6443', context: 'bench' },
+    takenAt: new Date(START + hour * HOUR_MS),
+    source: { kind: 'file', ref: 'synthetic' },
+    inventory: withPlannable(cluster.inventory()),
+  }).id;
+  saveMs += performance.now() - t0;
+  saved = hour + 1;
+  if (hour === 0) writeFileSync(firstFile, String((firstBytes = fileBytes(store))));
+  if (saved % 250 === 0) {
+    const done = saved - existing;
+    process.stderr.write(
+      `${saved} snapshots, ${(fileBytes(store) / 2 ** 20).toFixed(0)} MiB, ${(saveMs / done).toFixed(0)} ms/save, ${((performance.now() - started) / 60000).toFixed(1)} min\n`,
+    );
+  }
+}
+
+// One plan over the latest snapshot: 12 departments x ~17 teams, 5 namespaces each, for /api/teams and /api/plans.
+const hasPlan = (store.sqlite.prepare('SELECT count(*) AS n FROM plans').get() as { n: number }).n > 0;
+if (!hasPlan && saved > 0) {
+  lastId ||= (store.sqlite.prepare('SELECT max(id) AS id FROM snapshots').get() as { id: number }).id;
+  const inventory = loadInventory(store, lastId);
+  const namespaces = inventory.namespaces.map((ns) => ns.name);
+  const teams = Array.from({ length: 12 }, (_, d) => ({
+    name: `dept-${d}`,
+    weight: 1 + (d % 3),
+    teams: Array.from({ length: 17 }, (_, t) => t * 12 + d)
+      .filter((index) => index * 5 < namespaces.length)
+      .map((index) => ({
+        name: `team-${index}`,
+        namespaces: namespaces.slice(index * 5, index * 5 + 5),
+        resources: {
+          'nvidia.com/gpu': { demand: String(40 + (index % 60)), ...(index % 4 === 0 ? { guarantee: '8' } : {}) },
+          cpu: { demand: String(400 + 10 * (index % 50)) },
+          memory: { demand: `${2 + (index % 6)}Ti` },
+        },
+      })),
+  })).filter((department) => department.teams.length > 0);
+  const teamsYaml = stringify({ cycle: '2026-Q4', surplus: 'distribute', granularity: { cpu: '1', memory: '1Gi' }, teams });
+  const plan = buildPlan({ teams: parseTeamsFile(teamsYaml, 'bench teams'), inventory });
+  savePlan(store, { cluster: CLUSTER, cycle: '2026-Q4', snapshotId: lastId, teamsYaml, plan: planToJson(plan), createdAt: new Date(START + saved * HOUR_MS) });
+}
+
+const bytes = fileBytes(store);
+const summary = {
+  db: values.db,
+  snapshots: saved,
+  nodes: NODES,
+  databaseBytes: bytes,
+  firstSnapshotBytes: firstBytes || undefined,
+  bytesPerLaterSnapshot: saved > 1 && firstBytes ? Math.round((bytes - firstBytes) / (saved - 1)) : undefined,
+  savedThisRun: saved - existing,
+  meanSaveMs: saved > existing ? Math.round(saveMs / (saved - existing)) : undefined,
+  minutes: Number(((performance.now() - started) / 60000).toFixed(1)),
+};
+store.close();
+console.log(JSON.stringify(summary));
