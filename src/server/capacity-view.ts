@@ -68,6 +68,18 @@ export interface NodeAttentionJson {
   reasons: string[];
 }
 
+/** Every node pool (CPU pools too): how many nodes, how many can be planned on, what they carry. */
+export interface PoolJson {
+  pool: string;
+  nodes: number;
+  plannableNodes: number;
+  /** Accelerator models in the pool, sorted; empty for CPU pools. */
+  models: string[];
+  physicalAccelerators: number;
+  cpu: string;
+  memory: string;
+}
+
 export interface CapacityJson {
   totals: {
     nodes: number;
@@ -80,6 +92,8 @@ export interface CapacityJson {
   groups: AcceleratorGroupJson[];
   /** Non-accelerator resources of the whole cluster (cpu, memory, ...): capacity, allocatable, requested, plannable. */
   resources: Array<{ resource: string; capacity: string; allocatable: string; requested: string; plannable: string }>;
+  /** Sorted by pool name. */
+  pools: PoolJson[];
   /** Sorted by name. */
   attention: NodeAttentionJson[];
   plannable: Record<string, string>;
@@ -210,6 +224,7 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
     },
     groups: groupList,
     resources: otherResources(inventory),
+    pools: poolsOf(inventory),
     attention: inventory.nodes.filter(needsAttention).map(attentionOf),
     plannable: formatResourceList(inventory.plannable),
     warnings: inventory.warnings,
@@ -240,6 +255,35 @@ function otherResources(inventory: ClusterInventory): CapacityJson['resources'] 
       requested: formatQuantity(entry.requested),
       plannable: formatQuantity(entry.plannable),
     }));
+}
+
+function poolsOf(inventory: ClusterInventory): PoolJson[] {
+  const pools = new Map<string, { nodes: NodeFacts[] }>();
+  for (const node of inventory.nodes) {
+    const pool = node.pool ?? NO_POOL;
+    const entry = pools.get(pool) ?? { nodes: [] };
+    entry.nodes.push(node);
+    pools.set(pool, entry);
+  }
+  return [...pools.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([pool, { nodes }]): PoolJson => {
+      let cpu: Quantity = ZERO_QUANTITY;
+      let memory: Quantity = ZERO_QUANTITY;
+      for (const node of nodes) {
+        if (node.allocatable.cpu !== undefined) cpu = addQuantities(cpu, node.allocatable.cpu);
+        if (node.allocatable.memory !== undefined) memory = addQuantities(memory, node.allocatable.memory);
+      }
+      return {
+        pool,
+        nodes: nodes.length,
+        plannableNodes: nodes.filter(isPlannable).length,
+        models: [...new Set(nodes.map((node) => node.model).filter((model): model is string => model !== null))].sort(compareText),
+        physicalAccelerators: nodes.reduce((sum, node) => sum + node.physicalAccelerators, 0),
+        cpu: formatQuantity(cpu),
+        memory: formatQuantity(memory),
+      };
+    });
 }
 
 function needsAttention(node: NodeFacts): boolean {

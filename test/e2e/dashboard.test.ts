@@ -227,6 +227,11 @@ describe('dashboard pages', () => {
   });
 
   it('shows cluster strings with HTML in them as text, never as markup', async () => {
+    await gotoPage(page, server.url, '#/capacity');
+    const pools = await page.$$eval('table', (tables) =>
+      tables.filter((t) => t.caption?.textContent?.startsWith('Node pools')).flatMap((t) => Array.from(t.querySelectorAll('tbody tr th')).map((th) => th.textContent)),
+    );
+    assert.ok(pools.includes(HOSTILE), 'the pool name is shown literally in the pools table');
     await gotoPage(page, server.url, '#/what-if');
     const options = await page.$$eval('#shape-select option', (items) => items.map((o) => o.textContent));
     assert.ok(options.includes(`CPU node (pool ${HOSTILE})`), 'the pool name is shown literally');

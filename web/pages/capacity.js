@@ -125,6 +125,21 @@ export async function render(root) {
     el('h2', {}, 'Accelerators by pool, model and resource'),
     el('p', { class: 'muted small-text' }, 'Each resource in its own unit (whole GPUs, MIG slices, time-sliced replicas) and as GPU-equivalents.'),
     tableBlock({ caption: 'Accelerators by pool, model and resource', columns: groupColumns, rows: groupRows, filename: 'accelerators.csv' }),
+    el('h2', {}, 'Node pools'),
+    tableBlock({
+      caption: 'Node pools: nodes, plannable nodes, accelerator models, allocatable cpu and memory',
+      columns: [
+        { key: 'pool', label: 'Pool' },
+        { key: 'nodes', label: 'Nodes', numeric: true },
+        { key: 'plannableNodes', label: 'Plannable nodes', numeric: true },
+        { key: 'modelList', label: 'Accelerator models' },
+        { key: 'physicalAccelerators', label: 'Physical accelerators', numeric: true },
+        { key: 'cpu', label: 'Allocatable cpu', numeric: true },
+        { key: 'memory', label: 'Allocatable memory', numeric: true, format: (v) => readableQuantity(v) },
+      ],
+      rows: data.pools.map((p) => ({ ...p, modelList: p.models.join(', ') })),
+      filename: 'pools.csv',
+    }),
     el('h2', {}, 'Nodes needing attention'),
     attentionRows.length === 0
       ? el('p', {}, 'None: every node is ready, schedulable and healthy.')

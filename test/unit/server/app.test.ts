@@ -115,6 +115,23 @@ describe('GET /api/capacity', () => {
     assert.ok(reasons['a100-mig-1'].some((r: string) => r.startsWith('transitional')));
   });
 
+  it('lists every pool, CPU pools and their untrusted names included, as data', async () => {
+    const body = await (await app.request('/api/capacity')).json();
+    assert.deepEqual(
+      body.pools.map((p: { pool: string; nodes: number; plannableNodes: number; physicalAccelerators: number }) => [p.pool, p.nodes, p.plannableNodes, p.physicalAccelerators]),
+      [
+        // Sorted by code unit: '<' sorts before letters.
+        ['<img src=x onerror=alert(1)>', 1, 1, 0],
+        ['a100-mig', 2, 1, 8],
+        ['general', 6, 6, 0],
+        ['h100', 6, 5, 48],
+        ['h200-mig', 1, 1, 8],
+        ['mi300x', 2, 2, 16],
+        ['t4-shared', 3, 3, 12],
+      ],
+    );
+  });
+
   it('refuses a malformed snapshot reference with 400 naming the field', async () => {
     const response = await app.request('/api/capacity?snapshot=abc');
     assert.equal(response.status, 400);
