@@ -3,27 +3,109 @@
  * a List, a single object, or a YAML stream of several documents. Every object is validated by parseObject;
  * anything wrong is a ValidationError naming the file, the object and the field.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { InventoryBuilder } from '../inventory/builder.js';
 import { parseObject, type KubeObject } from '../inventory/objects.js';
 import type { ClusterInventory } from '../inventory/types.js';
+import { JsonListScanner, JsonStructureError, type ListItemText } from './json-list-stream.js';
 
-/** Reads and parses a dump file into an inventory. */
+/** Reads and parses a dump file into an inventory, one object at a time. */
 export async function inventoryFromDumpFile(file: string): Promise<ClusterInventory> {
   const builder = new InventoryBuilder();
-  for (const object of dumpObjects(await readDumpText(file), { file })) builder.add(object);
+  for await (const object of dumpFileObjects(file)) builder.add(object);
   return builder.build();
+}
+
+/**
+ * The objects of a dump file in file order. A JSON object (a List) is streamed item by item, so a dump larger
+ * than a JavaScript string can hold still reads; YAML and JSON arrays are read whole.
+ */
+export async function* dumpFileObjects(file: string): AsyncGenerator<KubeObject> {
+  if ((await firstCharacter(file)) !== '{') {
+    yield* dumpObjects(await readDumpText(file), { file });
+    return;
+  }
+  const scanner = new JsonListScanner();
+  let count = 0;
+  try {
+    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      for (const item of scanner.feed(chunk as string)) {
+        count += 1;
+        const position = `items[${item.index}]`;
+        const listKind = scanner.listKind;
+        const itemKind = listKind === undefined || listKind === 'List' || !listKind.endsWith('List') ? undefined : listKind.slice(0, -'List'.length);
+        yield parseObject(withKind(parseItemJson(item, file), itemKind), { file, position });
+      }
+    }
+    const envelope = scanner.end();
+    for (const { raw, position } of itemsOf(envelope, undefined, file)) {
+      count += 1;
+      yield parseObject(raw, { file, position });
+    }
+  } catch (error) {
+    if (error instanceof JsonStructureError) {
+      const at = error.line > 0 ? ` at line ${error.line}, column ${error.column}` : '';
+      throw new ValidationError(`${file}: malformed JSON${at}: ${error.message}`, { file }, { cause: error });
+    }
+    throw readError(error, file);
+  }
+  if (count === 0) throw new ValidationError(`${file}: no objects found (expected a List from kubectl get -o json|yaml)`, { file });
+}
+
+async function firstCharacter(file: string): Promise<string | undefined> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8').trimStart()[0];
+  } catch (error) {
+    throw readError(error, file);
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** One streamed item's JSON; an error names the line and column in the file. */
+function parseItemJson(item: ListItemText, file: string): unknown {
+  try {
+    return JSON.parse(item.text) as unknown;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const offset = position === null ? null : Number(position[1]);
+    const at = offset === null ? yamlErrorPosition(item.text, item) : shifted(item.text, offset, item);
+    throw new ValidationError(
+      `${file}: malformed JSON${at === null ? '' : ` at ${at}`} (items[${item.index}]): ${message.replace(/\s+/g, ' ')}`,
+      { file },
+      { cause: error },
+    );
+  }
+}
+
+/** Line and column in the file of an offset inside an item that starts at item.line / item.column. */
+function shifted(text: string, offset: number, start: { line: number; column: number }): string {
+  const before = text.slice(0, offset);
+  const newlines = before.split('\n').length - 1;
+  const column = newlines === 0 ? start.column + offset : offset - before.lastIndexOf('\n');
+  return `line ${start.line + newlines}, column ${column}`;
+}
+
+function readError(error: unknown, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error;
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+  return new ValidationError(`${file}: cannot read dump: ${reason}`, { file }, { cause: error });
 }
 
 export async function readDumpText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new ValidationError(`${file}: cannot read dump: ${reason}`, { file }, { cause: error });
+    throw readError(error, file);
   }
 }
 
@@ -101,10 +183,15 @@ function itemsOf(document: unknown, docLabel: string | undefined, file: string):
   return [{ raw: document, position: docLabel }];
 }
 
-/** V8's JSON errors often carry no position; the YAML parser (JSON is YAML) finds the same fault with one. */
-function yamlErrorPosition(text: string): string | null {
+/**
+ * V8's JSON errors often carry no position; the YAML parser (JSON is YAML) finds the same fault with one.
+ * `start` places text that begins inside a file (a streamed item).
+ */
+function yamlErrorPosition(text: string, start: { line: number; column: number } = { line: 1, column: 1 }): string | null {
   const first = parseDocument(text).errors[0]?.linePos?.[0];
-  return first === undefined ? null : `line ${first.line}, column ${first.col}`;
+  if (first === undefined) return null;
+  const column = first.line === 1 ? start.column + first.col - 1 : first.col;
+  return `line ${start.line + first.line - 1}, column ${column}`;
 }
 
 function withKind(raw: unknown, kind: string | undefined): unknown {

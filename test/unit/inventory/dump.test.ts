@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { dumpObjects, inventoryFromDumpFile } from '../../../src/collect/dump.js';
+import { dumpFileObjects, dumpObjects, inventoryFromDumpFile } from '../../../src/collect/dump.js';
 import { ValidationError } from '../../../src/errors.js';
+import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { formatResourceList } from '../../../src/resources.js';
 import { aList, aNamespace, aNode, aPod } from '../../builders/kube.js';
 import { quantityErrorMessage } from '../../builders/quantity-errors.js';
@@ -115,6 +116,57 @@ describe('dump reading', () => {
     await assert.rejects(inventoryFromDumpFile('/nonexistent/dump.json'), {
       name: 'ValidationError',
       message: '/nonexistent/dump.json: cannot read dump: no such file',
+    });
+  });
+
+  describe('streamed from a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quotaplan-stream-'));
+    const write = (name: string, text: string): string => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const read = async (path: string): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const o of dumpFileObjects(path)) out.push(`${o.kind} ${o.metadata.name}`);
+      return out;
+    };
+
+    it('reads a kubectl List item by item, and a raw PodList whose items carry no kind', async () => {
+      assert.deepEqual(await read(write('list.json', JSON.stringify(list, null, 2))), ['Node n1', 'Namespace a', 'Pod p']);
+      const { kind: _kind, ...bare } = aPod('a', 'p9').container({ cpu: '1' }).build();
+      assert.deepEqual(await read(write('podlist.json', JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [bare] }))), ['Pod p9']);
+    });
+
+    it('reads a single object and a JSON array too', async () => {
+      assert.deepEqual(await read(write('node.json', JSON.stringify(aNode('solo').build()))), ['Node solo']);
+      assert.deepEqual(await read(write('array.json', JSON.stringify([aNamespace('x')]))), ['Namespace x']);
+    });
+
+    it('names the line and column in the file of a malformed item', async () => {
+      const path = write('bad-item.json', '{\n  "kind": "List",\n  "items": [\n    {"kind": "Namespace", "metadata": {"name": "a",}}\n  ]\n}\n');
+      await assert.rejects(read(path), (error: unknown) => {
+        assert.ok(error instanceof ValidationError);
+        // Line 4: the item starts at column 5; the fault is the `}` after the trailing comma, at column 52.
+        assert.match(error.message, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: malformed JSON at line 4, column 52 \\(items\\[0\\]\\): `));
+        return true;
+      });
+    });
+
+    it('names the line and column of a broken envelope and rejects an empty List', async () => {
+      await assert.rejects(read(write('cut.json', '{"kind": "List", "items": [\n  {"kind": "Node"')), {
+        message: `${join(dir, 'cut.json')}: malformed JSON at line 2, column 17: unexpected end of the file`,
+      });
+      await assert.rejects(read(write('empty.json', '{"kind": "List", "items": []}')), {
+        message: `${join(dir, 'empty.json')}: no objects found (expected a List from kubectl get -o json|yaml)`,
+      });
+    });
+
+    it('gives the same inventory streamed as read whole', async () => {
+      const text = JSON.stringify(list);
+      const whole = new InventoryBuilder();
+      for (const o of dumpObjects(text)) whole.add(o);
+      assert.deepEqual(await inventoryFromDumpFile(write('same.json', text)), whole.build());
     });
   });
 });
