@@ -19,7 +19,7 @@ import {
 
 const gpu = 'requests.nvidia.com/gpu';
 
-describe('a real control plane enforces ResourceQuota and RBAC', await controlPlaneSuiteOptions(), () => {
+describe('a real control plane: quota, RBAC, namespace and garbage-collector controllers', await controlPlaneSuiteOptions(), () => {
   let plane: ControlPlane;
 
   before(async () => {
@@ -155,5 +155,39 @@ describe('a real control plane enforces ResourceQuota and RBAC', await controlPl
     } finally {
       limited.close();
     }
+  });
+  test('deleting a namespace removes its pods and quotas, then the namespace (namespace controller)', async () => {
+    await seedObjects(plane.admin, [
+      namespaceObject('doomed'),
+      boundPodObject({ namespace: 'doomed', name: 'worker', nodeName: 'gpu-a', requests: { cpu: '1' } }),
+      resourceQuotaObject({ namespace: 'doomed', name: 'q', hard: { 'requests.cpu': '4' } }),
+    ]);
+    await plane.admin.core.deleteNamespace({ name: 'doomed' });
+    await waitUntil('namespace doomed to be gone', 60_000, async () => {
+      plane.assertRunning();
+      return plane.admin.core.readNamespace({ name: 'doomed' }).then(
+        () => false,
+        (error: { code?: number }) => {
+          if (error.code === 404) return true;
+          throw error;
+        },
+      );
+    });
+    const pods = await plane.admin.core.listNamespacedPod({ namespace: 'doomed' });
+    assert.equal(pods.items.length, 0);
+  });
+
+  test('a pod whose owner is deleted is collected (garbage-collector controller)', async () => {
+    await seedObjects(plane.admin, [namespaceObject('owned')]);
+    const owner = await plane.admin.core.createNamespacedConfigMap({ namespace: 'owned', body: { metadata: { name: 'owner' } } });
+    const pod = boundPodObject({ namespace: 'owned', name: 'dependent', nodeName: 'gpu-a', requests: { cpu: '1' } });
+    pod.metadata!.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! }];
+    // Created directly: seedObjects drops ownerReferences on purpose.
+    await plane.admin.core.createNamespacedPod({ namespace: 'owned', body: pod });
+    await plane.admin.core.deleteNamespacedConfigMap({ namespace: 'owned', name: 'owner', propagationPolicy: 'Background' });
+    await waitUntil('pod owned/dependent to be collected', 60_000, async () => {
+      plane.assertRunning();
+      return (await plane.admin.core.listNamespacedPod({ namespace: 'owned' })).items.length === 0;
+    });
   });
 });

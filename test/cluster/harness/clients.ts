@@ -50,15 +50,21 @@ export interface KubeClients {
   apiextensions: ApiextensionsV1Api;
   /** Any other generated API class, sharing the same keep-alive agent. */
   make<T>(apiType: new (config: ReturnType<typeof createConfiguration>) => T): T;
-  /** A raw HTTPS request over the same keep-alive agent (the caller sets headers, including Authorization). */
-  request(url: string, init: RawRequest): Promise<RawResponse>;
+  /** `https://host:port` of the current cluster. */
+  server: string;
+  /** The CA bundle the clients trust, if the kubeconfig names one. */
+  ca: Buffer | undefined;
+  /** The kubeconfig user's credentials as request headers (e.g. `Authorization: Bearer ...`). */
+  authHeaders(): Promise<Record<string, string>>;
+  /** A plain JSON request to `path` on the server, with the kubeconfig's credentials, over the keep-alive agent. */
+  request(path: string, init: RawRequest): Promise<RawResponse>;
   /** Closes idle keep-alive sockets. */
   close(): void;
 }
 
 export interface RawRequest {
   method: string;
-  headers: Record<string, string>;
+  headers?: Record<string, string>;
   body?: string;
 }
 
@@ -73,11 +79,17 @@ export function connect(kubeconfigPath: string, options: { maxSockets?: number }
   kubeConfig.loadFromFile(kubeconfigPath);
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error(`${kubeconfigPath}: no current cluster`);
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: options.maxSockets ?? 32,
-    ca: cluster.caFile ? readFileSync(cluster.caFile) : cluster.caData ? Buffer.from(cluster.caData, 'base64') : undefined,
-  });
+  const ca = cluster.caFile ? readFileSync(cluster.caFile) : cluster.caData ? Buffer.from(cluster.caData, 'base64') : undefined;
+  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 32, ca });
+  let headers: Promise<Record<string, string>> | undefined;
+  const authHeaders = (): Promise<Record<string, string>> => {
+    headers ??= (async () => {
+      const requestOptions: { headers?: Record<string, string> } = {};
+      await kubeConfig.applyToHTTPSOptions(requestOptions);
+      return requestOptions.headers ?? {};
+    })();
+    return headers;
+  };
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: kubeConfig },
@@ -99,7 +111,14 @@ export function connect(kubeconfigPath: string, options: { maxSockets?: number }
     rbac: make(RbacAuthorizationV1Api),
     apiextensions: make(ApiextensionsV1Api),
     make,
-    request: (url, init) => sendRaw(agent, url, init),
+    server: cluster.server,
+    ca,
+    authHeaders,
+    request: async (path, init) =>
+      sendRaw(agent, `${cluster.server}${path}`, {
+        ...init,
+        headers: { Accept: 'application/json', ...(await authHeaders()), ...init.headers },
+      }),
     close: () => agent.destroy(),
   };
 }

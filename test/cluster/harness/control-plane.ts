@@ -22,6 +22,7 @@ import { parse } from 'yaml';
 import { clusterModuleDir, requireControlPlaneBinaries, type ControlPlaneBinaries } from './binaries.js';
 import { connect, writeKubeconfig, type KubeClients } from './clients.js';
 import { freeLoopbackPorts, ProcessGroup, type ManagedProcess } from './processes.js';
+import { startPodFinalizer } from './pod-finalizer.js';
 import { createServiceAccountIdentity, grantClusterRole, readOnlyRules } from './rbac.js';
 import { waitUntil } from './wait.js';
 
@@ -32,6 +33,11 @@ export interface ControlPlaneOptions {
   resourceQuotaSyncPeriod?: string;
   /** Install the Kubeflow Profile CRD (default true). */
   profileCrd?: boolean;
+  /**
+   * Stand in for the kubelet's last step: delete, with grace period 0, pods marked for deletion (default true).
+   * Without it a deleted bound pod stays Terminating for ever, and so does its namespace. See pod-finalizer.ts.
+   */
+  finalizeDeletedPods?: boolean;
   /** How long to wait for each component to become ready; default 60 000 ms. */
   readyTimeoutMs?: number;
   /** Keep the temp folder (logs, etcd data) after stop(), for debugging. Also `QUOTAPLAN_CLUSTER_KEEP=1`. */
@@ -220,6 +226,10 @@ async function startOnce(binaries: ControlPlaneBinaries, options: ControlPlaneOp
       }),
     ];
     await Promise.all(bootstrap);
+    const podFinalizer =
+      options.finalizeDeletedPods === false
+        ? undefined
+        : startPodFinalizer(admin, { onError: (error) => process.stderr.write(`[cluster] pod finalizer: ${error.message}\n`) });
     const totalMs = performance.now() - started;
 
     const components = [etcd, apiServer, controllerManager];
@@ -239,6 +249,7 @@ async function startOnce(binaries: ControlPlaneBinaries, options: ControlPlaneOp
       assertRunning: () => assertAlive(components, group),
       logTails: (lines) => group.logTails(lines),
       stop: async () => {
+        podFinalizer?.stop();
         admin.close();
         await group.stop({ keepDir });
       },

@@ -221,21 +221,10 @@ function clientNodeWriter(clients: KubeClients, counter: { requests: number }): 
  */
 function jsonWriter(clients: KubeClients, counter: { requests: number }): ObjectWriter {
   const fallback = clientNodeWriter(clients, counter);
-  const cluster = clients.kubeConfig.getCurrentCluster()!;
-  let headers: Promise<Record<string, string>> | undefined;
   const send = async (method: 'POST' | 'PATCH', path: string, body: object): Promise<AnyObject> => {
-    headers ??= (async () => {
-      const options: { headers?: Record<string, string> } = {};
-      await clients.kubeConfig.applyToHTTPSOptions(options);
-      return options.headers ?? {};
-    })();
-    const response = await clients.request(`${cluster.server}${path}`, {
+    const response = await clients.request(path, {
       method,
-      headers: {
-        ...(await headers),
-        Accept: 'application/json',
-        'Content-Type': method === 'PATCH' ? PatchStrategy.MergePatch : 'application/json',
-      },
+      headers: { 'Content-Type': method === 'PATCH' ? PatchStrategy.MergePatch : 'application/json' },
       body: JSON.stringify(body),
     });
     if (response.status >= 300) throw Object.assign(new Error(`HTTP ${response.status}`), { code: response.status, body: response.body });
