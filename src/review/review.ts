@@ -87,7 +87,7 @@ export interface ReviewWarning {
   kind: ReviewWarningKind;
   team: string | null;
   resource: string | null;
-  /** `next-plan`: the draft plan's own warning; `review`: this cycle's p95 against the draft's quota. */
+  /** `next-plan`: the draft plan's own warning; `review`: computed here, this cycle's approved plan and use against the draft. */
   source: 'next-plan' | 'review';
   message: string;
 }
@@ -393,8 +393,11 @@ function warningsOf(teams: readonly TeamUse[], input: ReviewInput): ReviewWarnin
   const warnings: ReviewWarning[] = [];
   const nextPlan = input.next?.plan ?? null;
   if (nextPlan !== null) {
+    // The draft's own Alabama check compares with whatever plan was stored before it; the review compares with
+    // the plan that was approved for this cycle, which is the baseline the meeting cares about.
+    warnings.push(...alabamaParadox(input.plan, nextPlan, input.cycle.name, input.next?.cycle.name ?? nextPlan.cycle));
     for (const warning of nextPlan.warnings) {
-      if (warning.kind !== 'alabama-paradox' && warning.kind !== 'use-above-quota') continue;
+      if (warning.kind !== 'use-above-quota') continue;
       warnings.push(fromPlanWarning(warning, input.next?.cycle.name ?? nextPlan.cycle));
     }
     for (const row of teams) {
@@ -419,10 +422,49 @@ function warningsOf(teams: readonly TeamUse[], input: ReviewInput): ReviewWarnin
 
 function fromPlanWarning(warning: PlanWarning, cycle: string): ReviewWarning {
   return {
-    kind: warning.kind as 'alabama-paradox' | 'use-above-quota',
+    kind: 'use-above-quota',
     team: warning.team,
     resource: warning.resource,
     source: 'next-plan',
     message: `${cycle} plan: ${warning.message}`,
   };
+}
+
+const poolKey = (resource: string, flavor: string | null): string => `${resource}\u0000${flavor ?? ''}`;
+
+/**
+ * Quotas that fall from the approved plan to the next one although the capacity their pool divides grows: with
+ * the team's guarantee, demand and cap unchanged it is the Alabama paradox of largest-remainder rounding
+ * (domain.md section 5).
+ */
+function alabamaParadox(approved: Plan, next: Plan, approvedCycle: string, nextCycle: string): ReviewWarning[] {
+  const dividable = (pool: Plan['pools'][number]): Quantity => ({ nanos: pool.capacity.nanos - pool.reserve.nanos, format: pool.capacity.format });
+  const oldPools = new Map(approved.pools.map((pool) => [poolKey(pool.resource, pool.flavor), dividable(pool)]));
+  const newPools = new Map(next.pools.map((pool) => [poolKey(pool.resource, pool.flavor), dividable(pool)]));
+  const before = new Map(approved.allocations.map((a) => [`${a.team}\u0000${poolKey(a.resource, a.flavor)}`, a]));
+  const same = (a: Quantity | null, b: Quantity | null): boolean => (a === null || b === null ? a === b : compareQuantities(a, b) === 0);
+  const warnings: ReviewWarning[] = [];
+  for (const allocation of next.allocations) {
+    const key = poolKey(allocation.resource, allocation.flavor);
+    const previous = before.get(`${allocation.team}\u0000${key}`);
+    const oldCapacity = oldPools.get(key);
+    const newCapacity = newPools.get(key);
+    if (previous === undefined || oldCapacity === undefined || newCapacity === undefined) continue;
+    if (compareQuantities(newCapacity, oldCapacity) <= 0 || compareQuantities(allocation.quota, previous.quota) >= 0) continue;
+    const unchanged = same(allocation.guarantee, previous.guarantee) && same(allocation.demand, previous.demand) && same(allocation.cap, previous.cap);
+    const pool = allocation.flavor === null ? allocation.resource : `${allocation.resource} (${allocation.flavor})`;
+    warnings.push({
+      kind: 'alabama-paradox',
+      team: allocation.team,
+      resource: allocation.resource,
+      source: 'review',
+      message:
+        `${allocation.team}: ${pool} quota falls from ${formatQuantity(previous.quota)} (${approvedCycle}) to ${formatQuantity(allocation.quota)} (${nextCycle}) ` +
+        `although the capacity divided grows from ${formatQuantity(oldCapacity)} to ${formatQuantity(newCapacity)}` +
+        (unchanged
+          ? `; its guarantee, demand and cap did not change: the Alabama paradox of largest-remainder rounding`
+          : `; its guarantee, demand or cap changed too`),
+    });
+  }
+  return warnings;
 }
