@@ -122,7 +122,7 @@ export class InventoryBuilder {
     const warnings = [...this.warnings];
     const nodes = [...this.nodes.values()].sort(byName).map((n) => {
       const totals = this.nodeTotals.get(n.name);
-      return totals === undefined ? n : { ...n, requested: totals.requests, pods: totals.pods };
+      return totals === undefined ? n : { ...n, requested: { ...totals.requests }, pods: totals.pods };
     });
     for (const n of nodes) warnings.push(...(this.nodeWarnings.get(n.name) ?? []));
     for (const [nodeName, totals] of [...this.nodeTotals].sort(([a], [b]) => compare(a, b))) {
@@ -132,7 +132,7 @@ export class InventoryBuilder {
     const namespaceNames = new Set([...this.namespaceLabels.keys(), ...this.namespaceTotals.keys()]);
     const namespaces: NamespaceFacts[] = [...namespaceNames].sort(compare).map((name) => {
       const totals = this.namespaceTotals.get(name);
-      return { name, labels: this.namespaceLabels.get(name) ?? {}, requests: totals?.requests ?? {}, pods: totals?.pods ?? 0 };
+      return { name, labels: this.namespaceLabels.get(name) ?? {}, requests: { ...totals?.requests }, pods: totals?.pods ?? 0 };
     });
 
     const resourceQuotas = [...this.quotas.values()].sort(byNamespaceThenName);

@@ -129,3 +129,15 @@ describe('InventoryBuilder', () => {
     ]);
   });
 });
+
+describe('InventoryBuilder.build', () => {
+  it('returns a value that later pods do not change', () => {
+    const b = new InventoryBuilder();
+    b.addNode(aNode('n1').withCapacity({ cpu: '8' }).parsed());
+    b.addPod(aPod('a', 'p1').onNode('n1').container({ cpu: '1' }).parsed());
+    const first = b.build();
+    b.addPod(aPod('a', 'p2').onNode('n1').container({ cpu: '2' }).parsed());
+    assert.deepEqual([formatResourceList(first.namespaces[0]?.requests ?? {}), formatResourceList(first.nodes[0]?.requested ?? {})], [{ cpu: '1' }, { cpu: '1' }]);
+    assert.deepEqual(formatResourceList(b.build().namespaces[0]?.requests ?? {}), { cpu: '3' });
+  });
+});
