@@ -2,7 +2,7 @@
 // GET /api/reviews/:cycle): capacity change, use vs quota per team (average, p95, peak from snapshot history),
 // GPU-hours, proposed changes and the next draft plan's warnings; and the next cycle's submit / approve actions,
 // which need the token. Every chart has its numbers in a table and CSV.
-import { ApiError, getJson, postJson } from '../lib/api.js';
+import { ApiError, getCluster, getJson, postJson } from '../lib/api.js';
 import { chartFigure, drawCharts } from '../lib/charts.js';
 import { el, replace, toast } from '../lib/dom.js';
 import { dateTime, shortDate } from '../lib/format.js';
@@ -214,6 +214,8 @@ export async function render(root, { params, navigate }) {
     list.cycles.filter((c) => c.planId !== null).map((c) => el('option', { value: c.name, selected: c.name === data.cycle.name }, `${c.name} (${c.state})`)),
   );
   const base = `/api/reviews/${encodeURIComponent(data.cycle.name)}`;
+  // Plain links (downloads) do not go through getJson, so they carry the picked cluster themselves.
+  const query = getCluster() ? `?cluster=${encodeURIComponent(getCluster())}` : '';
   const c = data.coverage;
   root.append(
     el('h1', {}, `Review: ${data.cycle.name}`),
@@ -221,9 +223,9 @@ export async function render(root, { params, navigate }) {
       'div',
       { class: 'toolbar' },
       el('div', { class: 'field' }, el('label', { for: 'review-cycle' }, 'Cycle'), cycleSelect),
-      el('a', { href: `${base}/report.md`, download: `review-${data.cycle.name}.md`, class: 'button-link', 'data-download': 'md' }, 'Markdown report'),
-      el('a', { href: `${base}/report.html`, download: `review-${data.cycle.name}.html`, class: 'button-link', 'data-download': 'html' }, 'HTML report'),
-      el('a', { href: `${base}/report.csv`, download: `review-${data.cycle.name}.csv`, class: 'button-link', 'data-download': 'csv' }, 'CSV'),
+      el('a', { href: `${base}/report.md${query}`, download: `review-${data.cycle.name}.md`, class: 'button-link', 'data-download': 'md' }, 'Markdown report'),
+      el('a', { href: `${base}/report.html${query}`, download: `review-${data.cycle.name}.html`, class: 'button-link', 'data-download': 'html' }, 'HTML report'),
+      el('a', { href: `${base}/report.csv${query}`, download: `review-${data.cycle.name}.csv`, class: 'button-link', 'data-download': 'csv' }, 'CSV'),
     ),
     el(
       'ul',

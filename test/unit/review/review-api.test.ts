@@ -74,7 +74,8 @@ describe('POST /api/reviews/:cycle/submit and /approve', () => {
 
   it('submits, then approves with who, when and the note; approving again is a 409', async () => {
     const { post, store, q1PlanId } = setup();
-    const submitted = await post('/api/reviews/2027-Q1/submit', {});
+    // The dashboard adds the picked cluster to every POST body.
+    const submitted = await post('/api/reviews/2027-Q1/submit', { cluster: 'lab' });
     assert.equal(submitted.status, 200);
     assert.equal(((await submitted.json()) as { state: string }).state, 'in-review');
     const approved = await post('/api/reviews/2027-Q1/approve', { planId: q1PlanId, by: 'head-of-ml', note: 'train to 6' });
