@@ -12,7 +12,7 @@ import type { Plan } from '../plan/plan.js';
 import { planFromJson, planToJson, type PlanJson } from '../plan/plan-json.js';
 import { parseTeamsFile, type TeamSpec, type TeamsFile } from '../plan/teams-file.js';
 import type { Store } from '../store/open.js';
-import type { StoredPlan } from '../store/plans.js';
+import { listPlans, type StoredPlan } from '../store/plans.js';
 import type { SnapshotSummary } from '../store/snapshots.js';
 import type { InventoryOf } from './inventory-cache.js';
 import { findPlan, findSnapshot } from './lookups.js';
@@ -32,6 +32,9 @@ export const planRequestSchema = z.strictObject({
   cluster: clusterName.optional(),
   changes: z.array(teamChangeSchema).max(1000).default([]),
   nodes: z.array(nodeChangeSchema).max(100).default([]),
+}).refine((body) => body.plan === undefined || body.teamsYaml === undefined, {
+  message: 'give a stored plan or a teams file, not both',
+  path: ['teamsYaml'],
 });
 export type PlanRequest = z.infer<typeof planRequestSchema>;
 
@@ -78,6 +81,11 @@ export interface PlanningResult {
   rows: PlanRowWithBaseline[];
 }
 
+function latestPlanOf(store: Store, cluster: string): Plan | null {
+  if (listPlans(store, { cluster }).length === 0) return null;
+  return loadPlan(store, 'latest', cluster).plan;
+}
+
 /** Applies the request's changes and plans, without storing anything. */
 export function planRequest(store: Store, request: PlanRequest, inventoryOf: InventoryOf): PlanningResult {
   const base = request.teamsYaml === undefined ? loadPlan(store, request.plan ?? 'latest', request.cluster) : null;
@@ -89,7 +97,9 @@ export function planRequest(store: Store, request: PlanRequest, inventoryOf: Inv
   const file = request.teamsYaml === undefined ? `teams file of plan ${base?.stored.id}` : 'teams file';
   const teams = parseTeamsFile(teamsYaml, file);
   const changedInventory = applyNodeChanges(inventory, request.nodes);
-  const previous = base?.plan ?? null;
+  // The plan being edited, else (a posted teams file) the cluster's latest plan, as `quotaplan plan` does: the
+  // baseline of the Alabama-paradox warning.
+  const previous = base?.plan ?? latestPlanOf(store, snapshot.cluster);
   const plan = buildPlan({ teams, inventory: changedInventory, previous });
   const baseline =
     request.changes.length === 0 && request.nodes.length === 0

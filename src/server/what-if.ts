@@ -14,7 +14,7 @@ import { ValidationError } from '../errors.js';
 import { isPlannable } from '../inventory/node-facts.js';
 import type { ClusterInventory, NodeFacts, ResourceListByFlavor } from '../inventory/types.js';
 import { UNKNOWN_MODEL } from '../inventory/types.js';
-import { formatQuantity, multiplyQuantity, addQuantities, parseQuantity, type Quantity } from '../quantity.js';
+import { addQuantities, formatQuantity, multiplyQuantity, parseQuantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 
 const quantityText = z

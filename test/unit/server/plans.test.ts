@@ -93,6 +93,7 @@ describe('POST /api/plans', () => {
     const cases: Array<[unknown, string]> = [
       ['{"teamsYaml": ', 'body'],
       [{ teamsYaml: DEMO_TEAMS, extra: 1 }, ''],
+      [{ teamsYaml: DEMO_TEAMS, plan: 'latest' }, 'teamsYaml'],
       [{ teamsYaml: DEMO_TEAMS, snapshot: 'yesterday' }, 'snapshot'],
       [{ teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/nlp', resource: 'nvidia.com/gpu', demand: 'lots' }] }, 'changes[0].demand'],
       [{ teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/nobody', weight: 2 }] }, 'changes[0].team'],
