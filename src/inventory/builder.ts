@@ -2,6 +2,7 @@
  * Folds cluster objects into a ClusterInventory. Pods are reduced to their effective request the moment they
  * arrive and nothing else of them is kept, so a collector can stream 150,000 pods through it.
  */
+import { addQuantities, type Quantity } from '../quantity.js';
 import { addInto, sortedNames, type ResourceList } from '../resources.js';
 import { isAcceleratorResource } from './accelerators.js';
 import { isPlannable, nodeFacts } from './node-facts.js';
@@ -17,7 +18,6 @@ import type {
   ResourceQuotaFacts,
 } from './types.js';
 import { UNKNOWN_MODEL } from './types.js';
-import { addQuantities, type Quantity } from '../quantity.js';
 
 /** Pods in these phases hold no resources: the scheduler and quota ignore them. */
 const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
@@ -190,9 +190,12 @@ function mixedUnitWarnings(nodes: NodeFacts[]): string[] {
   const units = new Map<string, Set<string>>();
   for (const n of nodes) {
     for (const a of n.accelerators) {
-      const e = a.gpuEquivalent;
-      const key = `${e.numerator}/${e.denominator}`;
-      (units.get(a.resource) ?? units.set(a.resource, new Set()).get(a.resource))?.add(key);
+      let seen = units.get(a.resource);
+      if (seen === undefined) {
+        seen = new Set();
+        units.set(a.resource, seen);
+      }
+      seen.add(`${a.gpuEquivalent.numerator}/${a.gpuEquivalent.denominator}`);
     }
   }
   const out: string[] = [];
@@ -209,24 +212,23 @@ function quotaWarnings(q: ResourceQuotaFacts): string[] {
   const out: string[] = [];
   const where = `resourcequota ${q.namespace}/${q.name}`;
   for (const name of sortedNames(q.hard)) {
-    const bare = name.startsWith('limits.') ? name.slice('limits.'.length) : name;
-    if ((name.startsWith('limits.') || !name.includes('requests.')) && isAcceleratorResource(bare)) {
-      out.push(`${where}: ${name} is accepted by the API but never enforced for extended resources; use requests.${bare}`);
+    if (name.startsWith('requests.')) continue;
+    const resource = name.startsWith('limits.') ? name.slice('limits.'.length) : name;
+    if (isAcceleratorResource(resource)) {
+      out.push(`${where}: ${name} is accepted by the API but never enforced for extended resources; use requests.${resource}`);
     }
   }
-  const specNames = sortedNames(q.hard);
-  const statusNames = sortedNames(q.statusHard);
-  const differs =
-    specNames.length !== statusNames.length ||
-    specNames.some((n) => {
-      const a = q.hard[n];
-      const b = q.statusHard[n];
-      return a === undefined || b === undefined || a.nanos !== b.nanos;
-    });
-  if (differs && (statusNames.length > 0 || specNames.length > 0)) {
+  if (!sameValues(q.hard, q.statusHard)) {
     out.push(`${where}: status.hard differs from spec.hard; admission enforces status.hard (is the resourcequota controller running?)`);
   }
   return out;
+}
+
+/** The same names with the same values (compared as quantities, not strings). */
+function sameValues(a: ResourceList, b: ResourceList): boolean {
+  const names = sortedNames(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => b[name] !== undefined && b[name].nanos === a[name]?.nanos);
 }
 
 function sortedList(list: ResourceList): ResourceList {
