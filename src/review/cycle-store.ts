@@ -86,7 +86,7 @@ export function loadReview(store: Store, ref: CycleRef, rules: ReviewRules = DEF
       nextCycle === null
         ? null
         : { cycle: nextCycle, events: listCycleEvents(store, nextCycle.id), planId: nextCycle.planId, plan: nextCycle.planId === null ? null : loadPlanOf(store, nextCycle.planId) },
-    snapshotTimes: inRange.map((s) => s.takenAt),
+    snapshots: inRange.map((s) => ({ id: s.id, takenAt: s.takenAt })),
     usage: range === null ? [] : namespaceUsageSeries(store, range),
     capacity: range === null ? [] : capacitySeries(store, range),
     // GPU sizes from the cycle's last snapshot: the node shapes a review describes.

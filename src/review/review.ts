@@ -22,8 +22,8 @@ export interface ReviewInput {
   previous: { cycle: Cycle; planId: number; plan: Plan } | null;
   /** The cycle after, with its plan when it has one: the proposal under review. */
   next: { cycle: Cycle; events: CycleEvent[]; planId: number | null; plan: Plan | null } | null;
-  /** Snapshot times in order: those in the cycle, plus the last one before its start when there is one. */
-  snapshotTimes: readonly Date[];
+  /** Snapshots in time order: those in the cycle, plus the last one before its start when there is one. */
+  snapshots: readonly { id: number; takenAt: Date }[];
   /** Namespace requests at those snapshots. */
   usage: readonly NamespaceUsagePoint[];
   /** Capacity at those snapshots. */
@@ -184,9 +184,12 @@ function poolTotals(plan: Plan): Map<string, Quantity> {
   return totals;
 }
 
-/** Per team, per resource, the requests of the team's namespaces at each snapshot (index = snapshotTimes index). */
+/**
+ * Per team, per resource, the requests of the team's namespaces at each snapshot (index = position in
+ * `snapshots`). Matched by snapshot id, so two snapshots taken at the same instant are not added together.
+ */
 function teamSamples(input: ReviewInput): Map<string, Map<string, Quantity[]>> {
-  const index = new Map(input.snapshotTimes.map((time, i) => [time.getTime(), i]));
+  const index = new Map(input.snapshots.map((snapshot, i) => [snapshot.id, i]));
   const perNamespace = new Map<string, NamespaceUsagePoint[]>();
   for (const point of input.usage) {
     const list = perNamespace.get(point.namespace) ?? [];
@@ -198,7 +201,7 @@ function teamSamples(input: ReviewInput): Map<string, Map<string, Quantity[]>> {
     const resources = new Map<string, Quantity[]>();
     for (const namespace of team.namespaces) {
       for (const point of perNamespace.get(namespace) ?? []) {
-        const at = index.get(point.takenAt.getTime());
+        const at = index.get(point.snapshotId);
         if (at === undefined) continue;
         for (const [resource, value] of Object.entries(point.requests)) {
           let series = resources.get(resource);
@@ -216,7 +219,8 @@ function teamSamples(input: ReviewInput): Map<string, Map<string, Quantity[]>> {
 const ZERO_QUANTITY: Quantity = Object.freeze({ nanos: 0n, format: 'DecimalSI' as const });
 
 export function buildReview(input: ReviewInput): Review {
-  const window = reviewWindow(input.cycle, input.snapshotTimes);
+  const snapshotTimes = input.snapshots.map((snapshot) => snapshot.takenAt);
+  const window = reviewWindow(input.cycle, snapshotTimes);
   const quotas = quotasOf(input.plan);
   const nextQuotas = input.next?.plan ? quotasOf(input.next.plan) : null;
   const samples = teamSamples(input);
@@ -229,7 +233,7 @@ export function buildReview(input: ReviewInput): Review {
     const [team, resource] = key.split('\u0000') as [string, string];
     const quota = quotas.get(key) as Quota;
     const series = samples.get(team)?.get(resource) ?? [];
-    const useSamples: UseSample[] = input.snapshotTimes.map((at, i) => ({ at, value: series[i] ?? ZERO_QUANTITY }));
+    const useSamples: UseSample[] = snapshotTimes.map((at, i) => ({ at, value: series[i] ?? ZERO_QUANTITY }));
     const figures = window === null ? null : useFigures(useSamples, window, { limit: quota.quota });
     if (figures !== null && coverage === null && window !== null) {
       coverage = { from: window.from, to: window.to, coveredMs: figures.coveredMs, snapshots: figures.samples, cycleMs };

@@ -140,4 +140,26 @@ describe('review of a generated quarter with known use', () => {
     assert.match(over!.reason, /above the quota 6 for 5\.0 h of 100\.0 h \(peak 8\)/);
     assert.equal(review.next, null);
   });
+
+  it('two snapshots taken at the same instant are not added together', () => {
+    const store = openStore({ file: ':memory:' });
+    const start = Date.UTC(2026, 6, 1);
+    const save = (hour: number): number =>
+      saveSnapshot(store, {
+        cluster: { name: 'lab' },
+        takenAt: new Date(start + hour * 3_600_000),
+        source: { kind: 'file', ref: 'generated' },
+        inventory: labInventory({ gpus: 16, train: 4, idle: 0, trainMig: 0 }),
+      }).id;
+    const first = save(0);
+    save(0);
+    save(10);
+    const yaml = teamsYaml('2026-Q3', { train: 8, idle: 1 });
+    const plan = buildPlan({ teams: parseTeamsFile(yaml, 'q3.yaml'), inventory: labInventory({ gpus: 16, train: 4, idle: 0, trainMig: 0 }) });
+    const planId = savePlan(store, { cluster: 'lab', cycle: '2026-Q3', snapshotId: first, teamsYaml: yaml, plan: planToJson(plan), createdAt: new Date(start) }).id;
+    createCycle(store, { cluster: 'lab', name: '2026-Q3', planId, startsAt: new Date(start), endsAt: new Date(start + 10 * 3_600_000), createdAt: new Date(start) });
+    const train = row(loadReview(store, { cycle: '2026-Q3' }).teams, 'train', 'nvidia.com/gpu');
+    assert.deepEqual(unitsOfNanos(train.figures!.averageNanos), rational(4n));
+    assert.equal(formatQuantity(train.figures!.peak), '4');
+  });
 });

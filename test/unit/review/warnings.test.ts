@@ -36,7 +36,7 @@ describe('review warnings against the next cycle\u2019s draft', () => {
       plan: approved,
       previous: null,
       next: { cycle: cycle(2, '2027-Q1', 'draft', 2), events: [], planId: 2, plan: draft },
-      snapshotTimes: [],
+      snapshots: [],
       usage: [],
       capacity: [],
       gpuEquivalents: {},
