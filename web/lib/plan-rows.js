@@ -81,7 +81,7 @@ export const PLAN_COLUMNS = [
   { key: 'demand', label: 'Demand', numeric: true },
   { key: 'cap', label: 'Cap', numeric: true },
   { key: 'bindingText', label: 'Bound by' },
-  { key: 'explanation', label: 'Why' },
+  { key: 'explanation', label: 'Why', className: 'why' },
 ];
 
 export function tableRowsOf(rows) {

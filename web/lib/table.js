@@ -10,7 +10,7 @@ export function dataTable({ caption, columns, rows, className = 'data', rowClass
     'table',
     { class: className },
     caption ? el('caption', {}, caption) : null,
-    el('thead', {}, el('tr', {}, columns.map((column) => el('th', { scope: 'col', class: column.numeric ? 'num' : null }, column.label)))),
+    el('thead', {}, el('tr', {}, columns.map((column) => el('th', { scope: 'col', class: column.numeric ? 'num' : column.className ?? null }, column.label)))),
     el(
       'tbody',
       {},
@@ -21,7 +21,7 @@ export function dataTable({ caption, columns, rows, className = 'data', rowClass
           columns.map((column, index) => {
             const value = row[column.key];
             const text = column.format ? column.format(value, row) : value ?? '';
-            return el(index === 0 ? 'th' : 'td', { scope: index === 0 ? 'row' : null, class: column.numeric ? 'num' : null }, text);
+            return el(index === 0 ? 'th' : 'td', { scope: index === 0 ? 'row' : null, class: column.numeric ? 'num' : column.className ?? null }, text);
           }),
         ),
       ),
