@@ -91,6 +91,9 @@ export function singleStrategyProfile(labels: Labels): MigProfile | null {
   }
   const gke = labels['cloud.google.com/gke-gpu-partition-size'];
   if (gke !== undefined && gke !== '') return parseMigProfile(gke);
+  // MIG manager's uniform configs are named `all-<profile>` (GPU Operator default MIG config).
+  const config = /^all-(\d+g\.\d+gb.*)$/.exec(labels['nvidia.com/mig.config'] ?? '')?.[1];
+  if (labels['nvidia.com/mig.strategy'] === 'single' && config !== undefined) return parseMigProfile(config);
   return null;
 }
 

@@ -107,6 +107,15 @@ const cases: Case[] = [
     accelerators: [['nvidia.com/gpu', 'nvidia', 'NVIDIA-H100-80GB-HBM3', 'mig', '1g.20gb', 1, 'mig-slice', '1/7', '32']],
   },
   {
+    // No -MIG- suffix on the product: the uniform MIG config `all-1g.10gb` names the profile. 28 / 7 = 4 GPUs.
+    name: 'MIG single strategy told by an all-<profile> MIG config',
+    node: aNode('n')
+      .withLabels({ 'nvidia.com/mig.strategy': 'single', 'nvidia.com/mig.config': 'all-1g.10gb', 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' })
+      .withCapacity({ 'nvidia.com/gpu': '28' }),
+    physical: 4,
+    accelerators: [['nvidia.com/gpu', 'nvidia', 'NVIDIA-A100-SXM4-80GB', 'mig', '1g.10gb', 1, 'mig-slice', '1/7', '28']],
+  },
+  {
     // A30 has 4 compute slices: 2g.12gb is 2/4 = 1/2 of a GPU; 2 fit per GPU -> 4 / 2 = 2 GPUs.
     name: 'MIG on an A30 counts 4 slices per GPU',
     node: aNode('n')
