@@ -3,6 +3,7 @@
  * (test/cluster/harness) seeded with a synthetic GPU cluster (bench/synthetic-cluster.ts).
  *
  *   node --import tsx bench/collect.bench.ts [--stages 1000:30000,5000:150000] [--runs 3] [--cpu-prof]
+ *                                            [--page-sizes 100] [--compare-root OTHER_CHECKOUT] [--skip-peers]
  *
  * Each stage grows the same cluster to NODES nodes and PODS bound pods (30 a node by default), then runs every
  * tool RUNS times, alternating (tool A, B, C, D, A, B, ...), after one unmeasured warm-up round in the first stage
@@ -41,6 +42,9 @@ const { values } = parseArgs({
     namespaces: { type: 'string', default: '1000' },
     'cpu-prof': { type: 'boolean', default: false },
     'page-sizes': { type: 'string', default: '100' },
+    /** Another checkout of quotaplan (with node_modules) measured beside this one, e.g. a worktree of an older commit. */
+    'compare-root': { type: 'string' },
+    'skip-peers': { type: 'boolean', default: false },
   },
 });
 const stages = values.stages.split(',').map((stage) => {
@@ -63,6 +67,7 @@ interface Measurement {
   peakRssKiB: number;
   outputBytes: number;
   exitCode: number;
+  killedAtKiB?: number;
 }
 
 interface Tool {
@@ -77,22 +82,63 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Runs argv under /usr/bin/time, stdout to a file; wall time measured here, peak RSS from time's %M. */
-async function measure(argv: string[], stdoutFile: string, env: Record<string, string> = {}): Promise<{ wallMs: number; peakRssKiB: number; exitCode: number; stderr: string }> {
+/** Below this much available memory the tool being measured is killed: a 24 GiB machine shared with others. */
+const MIN_AVAILABLE_KIB = 3 * 1024 * 1024;
+
+function availableKiB(): number {
+  const match = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+  return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
+}
+
+/** VmRSS (KiB) of the process /usr/bin/time started, or 0 before it exists. */
+function toolRssKiB(timePid: number): number {
+  try {
+    const children = readFileSync(`/proc/${timePid}/task/${timePid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    let total = 0;
+    for (const pid of children) {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      total += match ? Number(match[1]) : 0;
+    }
+    return total;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs argv under /usr/bin/time, stdout to a file; wall time measured here, peak RSS from time's %M. If the machine
+ * runs low on memory the tool is killed (exit code -9, `killedAtKiB` = its RSS then).
+ */
+async function measure(
+  argv: string[],
+  stdoutFile: string,
+  env: Record<string, string> = {},
+): Promise<{ wallMs: number; peakRssKiB: number; exitCode: number; stderr: string; killedAtKiB?: number }> {
   const timeFile = `${stdoutFile}.time`;
   const out = openSync(stdoutFile, 'w');
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...argv], { stdio: ['ignore', out, 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...argv], { stdio: ['ignore', out, 'pipe'], env: { ...process.env, ...env }, detached: true });
   let stderr = '';
+  let killedAtKiB: number | undefined;
+  let sampledKiB = 0;
+  const guard = setInterval(() => {
+    sampledKiB = Math.max(sampledKiB, toolRssKiB(child.pid!));
+    if (killedAtKiB === undefined && availableKiB() < MIN_AVAILABLE_KIB) {
+      killedAtKiB = sampledKiB;
+      process.kill(-child.pid!, 'SIGKILL');
+    }
+  }, 250);
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -9)));
+  clearInterval(guard);
   const wallMs = performance.now() - started;
   closeSync(out);
-  const lines = readFileSync(timeFile, 'utf8').trim().split('\n');
-  const peakRssKiB = Number(lines[lines.length - 1]);
+  const lines = existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n') : [];
+  const peakRssKiB = Number(lines[lines.length - 1] ?? sampledKiB) || sampledKiB;
   rmSync(timeFile, { force: true });
-  return { wallMs, peakRssKiB, exitCode, stderr };
+  if (killedAtKiB !== undefined) stderr += `\nkilled: the machine had less than ${MIN_AVAILABLE_KIB / 1024 / 1024} GiB available (tool RSS ${killedAtKiB} KiB)`;
+  return { wallMs, peakRssKiB, exitCode: killedAtKiB !== undefined ? -9 : exitCode, stderr, ...(killedAtKiB !== undefined ? { killedAtKiB } : {}) };
 }
 
 function tools(work: string, extraQuotaplanArgs: string[] = []): Tool[] {
@@ -109,7 +155,21 @@ function tools(work: string, extraQuotaplanArgs: string[] = []): Tool[] {
       },
     },
   ];
-  if (extraQuotaplanArgs.length) return list;
+  const compareRoot = values['compare-root'];
+  if (compareRoot !== undefined && !extraQuotaplanArgs.length) {
+    list.push({
+      name: `quotaplan collect @${compareRoot}`,
+      command: (kubeconfig, run) => {
+        const db = join(work, `compare-${run}.db`);
+        return {
+          argv: ['node', join(compareRoot, 'bin', 'quotaplan.js'), 'collect', '--kubeconfig', kubeconfig, '--db', db, '--quiet', '--cluster', 'bench'],
+          stdout: join(work, `compare-${run}.out`),
+          cleanup: [db, `${db}-wal`, `${db}-shm`],
+        };
+      },
+    });
+  }
+  if (extraQuotaplanArgs.length || values['skip-peers']) return list;
   const kubectl = join(peers, 'kubectl');
   if (existsSync(kubectl)) {
     list.push({
@@ -201,7 +261,7 @@ async function runRoundsNow(plane: ControlPlane, stageName: string, toolList: To
       const command = tool.command(plane.kubeconfigPath, runId);
       const result = await measure(command.argv, command.stdout, command.env);
       const outputBytes = statSync(command.stdout).size;
-      const line = { tool: tool.name, stage: stageName, run: round, wallMs: Math.round(result.wallMs), peakRssKiB: result.peakRssKiB, outputBytes, exitCode: result.exitCode };
+      const line = { tool: tool.name, stage: stageName, run: round, wallMs: Math.round(result.wallMs), peakRssKiB: result.peakRssKiB, outputBytes, exitCode: result.exitCode, ...(result.killedAtKiB !== undefined ? { killedAtKiB: result.killedAtKiB } : {}) };
       process.stderr.write(`  ${round === 0 ? 'warm-up' : `run ${round}`} ${tool.name}: ${line.wallMs} ms, ${(line.peakRssKiB / 1024).toFixed(0)} MiB, exit ${line.exitCode}, load ${loadavg()[0]!.toFixed(1)}\n`);
       if (result.exitCode !== 0) process.stderr.write(`    stderr: ${result.stderr.trim().split('\n').slice(-5).join('\n    ')}\n`);
       if (round > 0) all.push(line);
@@ -217,6 +277,11 @@ function summarize(all: Measurement[]): string {
   for (const stage of stageNames) {
     const inStage = all.filter((m) => m.stage === stage && m.exitCode === 0);
     const toolNames = [...new Set(inStage.map((m) => m.tool))];
+    for (const failed of new Set(all.filter((m) => m.stage === stage && m.exitCode !== 0).map((m) => m.tool))) {
+      const runsOf = all.filter((m) => m.stage === stage && m.tool === failed && m.exitCode !== 0);
+      const detail = runsOf.map((m) => (m.killedAtKiB !== undefined ? `killed by the memory guard at ${(m.killedAtKiB / 1024).toFixed(0)} MiB after ${(m.wallMs / 1000).toFixed(0)} s` : `exit ${m.exitCode} after ${(m.wallMs / 1000).toFixed(0)} s`));
+      rows.push(`| ${stage} | ${failed} | did not finish: ${detail.join('; ')} | | ${runsOf.length} | | |`);
+    }
     const ours = inStage.filter((m) => m.tool === 'quotaplan collect');
     const ourWall = median(ours.map((m) => m.wallMs));
     const ourRss = median(ours.map((m) => m.peakRssKiB));

@@ -45,20 +45,36 @@ export function listPath(target: Pick<ListTarget, 'apiVersion' | 'resource'>): s
   return target.apiVersion.includes('/') ? `/apis/${target.apiVersion}/${target.resource}` : `/api/${target.apiVersion}/${target.resource}`;
 }
 
-/** Reads every page of `target` into `sink`. Errors are the transport's (see describeApiFailure). */
+/**
+ * Reads every page of `target` into `sink`. Errors are the transport's (see describeApiFailure).
+ *
+ * The request for page N+1 is sent before page N goes to the sink, so the API server produces the next page while
+ * this process folds the current one (on a busy or small machine the two otherwise wait for each other). The sink
+ * still sees exactly the pages, restarts and order of a one-request-at-a-time read, and at most two pages are in
+ * memory. If the sink throws, the request in flight is abandoned: its answer is dropped and it is not retried.
+ */
 export async function listAll(target: ListTarget, sink: ListSink, options: ListOptions): Promise<ListOutcome> {
   const maxRestarts = options.maxRestarts ?? 5;
   const path = listPath(target);
-  let restarts = 0;
-  let pages = 0;
-  let token: string | undefined;
-  for (;;) {
+  let abandoned = false;
+  const fetchPage = (token: string | undefined): Promise<unknown> => {
     const query: Record<string, string> = { limit: String(options.pageSize) };
     if (target.fieldSelector !== undefined) query.fieldSelector = target.fieldSelector;
     if (token !== undefined) query.continue = token;
+    const operation = (): Promise<unknown> => (abandoned ? Promise.reject(new Error('list abandoned')) : options.transport.getJson(path, query));
+    const page = withRetry(operation, options.retry, options.retryEnvironment ?? realRetryEnvironment);
+    // Observed when awaited; until then (or when abandoned) a rejection must not count as unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  let restarts = 0;
+  let pages = 0;
+  let token: string | undefined;
+  let pending = fetchPage(undefined);
+  for (;;) {
     let body: unknown;
     try {
-      body = await withRetry(() => options.transport.getJson(path, query), options.retry, options.retryEnvironment ?? realRetryEnvironment);
+      body = await pending;
     } catch (error) {
       if (error instanceof ApiResponseError && error.statusCode === 410 && token !== undefined) {
         if (restarts >= maxRestarts) {
@@ -71,6 +87,7 @@ export async function listAll(target: ListTarget, sink: ListSink, options: ListO
         restarts++;
         token = undefined;
         sink.restart();
+        pending = fetchPage(undefined);
         continue;
       }
       if (target.optional && pages === 0 && error instanceof ApiResponseError && error.statusCode === 404) {
@@ -80,9 +97,17 @@ export async function listAll(target: ListTarget, sink: ListSink, options: ListO
     }
     const page = parseListPage(body, target, path);
     pages++;
-    sink.accept(page.items);
+    if (page.continueToken !== undefined) {
+      token = page.continueToken;
+      pending = fetchPage(token);
+    }
+    try {
+      sink.accept(page.items);
+    } catch (error) {
+      abandoned = true;
+      throw error;
+    }
     if (page.continueToken === undefined) return { found: true, pages, restarts };
-    token = page.continueToken;
   }
 }
 

@@ -111,6 +111,33 @@ describe('listAll', () => {
     assert.deepEqual(transport.requests.map((request) => request.query.continue ?? '-'), ['-', 't2', 't2']);
   });
 
+  it('asks for the next page before handing the current one to the sink', async () => {
+    const transport = fakeTransport(['a', 'b', 'c', 'd', 'e']);
+    const seen: string[] = [];
+    const sink: ListSink = {
+      restart: () => void seen.push('restart'),
+      accept: (items) => void seen.push(`${items.length} items after ${transport.requests.length} requests`),
+    };
+    await listAll(pods, sink, { transport, pageSize: 2, retry: noRetry });
+    assert.deepEqual(seen, ['2 items after 2 requests', '2 items after 3 requests', '1 items after 3 requests']);
+  });
+
+  it('abandons the request in flight when the sink throws: the sink error wins and that request is not retried', async () => {
+    const transport = fakeTransport(['a', 'b', 'c'], (query) => (query.continue ? new ApiResponseError('u', 503, undefined, 0) : undefined));
+    const sink: ListSink = {
+      restart: () => {},
+      accept: () => {
+        throw new Error('bad pod');
+      },
+    };
+    const retry = { attempts: 6, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 };
+    await assert.rejects(listAll(pods, sink, { transport, pageSize: 2, retry, retryEnvironment: { sleep: async () => {}, random: () => 0 } }), {
+      message: 'bad pod',
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(transport.requests.map((request) => request.query.continue ?? '-'), ['-', 't2']);
+  });
+
   it('rejects a body that is not a list', async () => {
     const transport: ApiTransport = { server: 's', close() {}, getJson: async () => ({ kind: 'Status' }) };
     const target: ListTarget = collectedResources.nodes;
