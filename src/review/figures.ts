@@ -6,7 +6,7 @@
  * averages and unit-hours are never floats; they become decimals only in the printers.
  */
 import { compareQuantities, type Quantity } from '../quantity.js';
-import { add, compare, fromBigint, multiply, rational, ZERO, type Rational } from '../plan/rational.js';
+import { multiply, rational, type Rational } from '../plan/rational.js';
 
 export interface UseSample {
   at: Date;
@@ -38,7 +38,7 @@ export interface UseFigures {
 }
 
 const NANOS_PER_UNIT = 1_000_000_000n;
-export const MS_PER_HOUR = 3_600_000n;
+const MS_PER_HOUR = 3_600_000n;
 const P95: Rational = rational(95n, 100n);
 
 interface Held {
@@ -127,18 +127,7 @@ export function ratioOf(part: Rational, whole: Rational): Rational | null {
   return multiply(part, rational(whole.den, whole.num));
 }
 
-export function sumRationals(values: Iterable<Rational>): Rational {
-  let total = ZERO;
-  for (const value of values) total = add(total, value);
-  return total;
-}
-
-export function isBelow(a: Rational, b: Rational): boolean {
-  return compare(a, b) < 0;
-}
-
 export function hoursOf(ms: bigint): Rational {
   return rational(ms, MS_PER_HOUR);
 }
 
-export { fromBigint };
