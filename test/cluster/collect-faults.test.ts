@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { collectLive } from '../../src/collect/live.js';
 import { loadClusterTarget } from '../../src/collect/kubeconfig.js';
@@ -14,25 +11,16 @@ import type { ClusterInventory } from '../../src/inventory/types.js';
 import { openStore } from '../../src/store/open.js';
 import { listSnapshots, loadInventory } from '../../src/store/snapshots.js';
 import { clusterNodes, clusterWorkloads, quotasSettled } from './collect-cluster.js';
+import { REPO_ROOT, runCli, type CliResult } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { boundPodObject, controlPlaneSuiteOptions, namespaceObject, seedObjects, startControlPlane, type ControlPlane } from './harness/index.js';
 
-const run = promisify(execFile);
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Short waits so the test spends its time on requests, not on backoff (the bounds are the same as in production). */
 const quickRetry: RetryPolicy = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 };
 
 /** The CLI in a child process (the proxy lives in this one and must keep answering while it runs). */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: repo });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (args: string[]): Promise<CliResult> => runCli(args, { cwd: REPO_ROOT });
 
 /** Bulk pods so the pod list spans several pages. */
 function bulkPods(count: number): KubernetesObject[] {

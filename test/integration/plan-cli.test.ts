@@ -1,25 +1,19 @@
 /** `quotaplan plan` through the real CLI entry, with dumps, a database and the example teams file. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { openStore } from '../../../src/store/open.js';
-import { getPlan, listPlans } from '../../../src/store/plans.js';
+import { openStore } from '../../src/store/open.js';
+import { getPlan, listPlans } from '../../src/store/plans.js';
+import { runCli, type CliResult } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/quotaplan.js', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/cluster-mixed-gpu.json', import.meta.url));
-const TEAMS = fileURLToPath(new URL('../../../examples/teams.yaml', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/cluster-mixed-gpu.json', import.meta.url));
+const TEAMS = fileURLToPath(new URL('../../examples/teams.yaml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-plan-cli-'));
 
-function quotaplan(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env };
-  delete env.QUOTAPLAN_DB;
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: dir, env });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const quotaplan = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir });
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -37,8 +31,8 @@ function gpuQuotas(out: PlanOut): string[][] {
 }
 
 describe('quotaplan plan', () => {
-  it('plans the example teams on a dump without storing anything', () => {
-    const run = quotaplan('plan', '--teams', TEAMS, '--from-file', FIXTURE, '-o', 'json');
+  it('plans the example teams on a dump without storing anything', async () => {
+    const run = await quotaplan('plan', '--teams', TEAMS, '--from-file', FIXTURE, '-o', 'json');
     assert.equal(run.stderr, '');
     assert.equal(run.code, 0);
     // 29 plannable - 2 reserved = 27. Top: platform (guarantee 8 + 2, demand 16 + 8) and research (demand 12)
@@ -53,15 +47,15 @@ describe('quotaplan plan', () => {
     assert.equal(existsSync(join(dir, 'quotaplan.db')), false);
   });
 
-  it('stores the plan with --db, compares the next plan with it, and plans on a stored snapshot', () => {
+  it('stores the plan with --db, compares the next plan with it, and plans on a stored snapshot', async () => {
     const db = join(dir, 'stored.db');
-    const first = quotaplan('plan', '--teams', TEAMS, '--from-file', FIXTURE, '--db', db, '-o', 'json');
+    const first = await quotaplan('plan', '--teams', TEAMS, '--from-file', FIXTURE, '--db', db, '-o', 'json');
     assert.equal(first.code, 0);
     assert.equal(first.stderr, 'stored plan 1 (cluster cluster-mixed-gpu, cycle 2026-Q4)\n');
 
-    const collect = quotaplan('collect', '--from-file', FIXTURE, '--db', db, '--taken-at', '2026-11-01T00:00:00Z');
+    const collect = await quotaplan('collect', '--from-file', FIXTURE, '--db', db, '--taken-at', '2026-11-01T00:00:00Z');
     assert.equal(collect.code, 0, collect.stderr);
-    const second = quotaplan('plan', '--teams', TEAMS, '--snapshot', 'latest', '--db', db, '-o', 'json');
+    const second = await quotaplan('plan', '--teams', TEAMS, '--snapshot', 'latest', '--db', db, '-o', 'json');
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stderr, 'stored plan 2 (cluster cluster-mixed-gpu, cycle 2026-Q4)\n');
     assert.equal(second.stdout, first.stdout);
@@ -75,13 +69,13 @@ describe('quotaplan plan', () => {
     }
   });
 
-  it('fails an infeasible plan with exit code 4 and stores nothing', () => {
+  it('fails an infeasible plan with exit code 4 and stores nothing', async () => {
     const db = join(dir, 'infeasible.db');
     const teams = file(
       'greedy.yaml',
       'cycle: q\nteams:\n  - {name: a, namespaces: [a], resources: {nvidia.com/gpu: {guarantee: "20"}}}\n  - {name: b, namespaces: [b], resources: {nvidia.com/gpu: {guarantee: "10"}}}\n',
     );
-    const run = quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db);
+    const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db);
     assert.equal(run.code, 4);
     assert.equal(
       run.stderr,
@@ -95,15 +89,15 @@ describe('quotaplan plan', () => {
     }
   });
 
-  it('rejects a bad teams file with exit code 2, naming file, path and value', () => {
+  it('rejects a bad teams file with exit code 2, naming file, path and value', async () => {
     const teams = file('bad.yaml', 'cycle: q\nteams:\n  - {name: a, namespaces: [a], resources: {nvidia.com/gpu: {cap: "x1"}}}\n');
-    const run = quotaplan('plan', '--teams', teams, '--from-file', FIXTURE);
+    const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE);
     assert.equal(run.code, 2);
     assert.equal(
       run.stderr,
       `quotaplan: ${teams}: teams[0].resources.nvidia.com/gpu.cap: invalid quantity: expected a quantity such as "8", "500m" or "32Gi" (got "x1")\n`,
     );
-    const missing = quotaplan('plan', '--teams', join(dir, 'nope.yaml'), '--from-file', FIXTURE);
+    const missing = await quotaplan('plan', '--teams', join(dir, 'nope.yaml'), '--from-file', FIXTURE);
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr, `quotaplan: ${join(dir, 'nope.yaml')}: cannot read teams file: no such file\n`);
   });

@@ -13,11 +13,18 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The environment a test's CLI runs in: the caller's, less quotaplan's own variables, plus `env`. */
+function cliEnvironment(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['QUOTAPLAN_DB', 'QUOTAPLAN_DEMO_DB', 'QUOTAPLAN_TOKEN']) delete result[name];
+  return { ...result, ...env };
+}
+
 export async function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'src/cli.ts'), ...args], {
       cwd: options.cwd,
-      env: { ...process.env, QUOTAPLAN_DB: '', QUOTAPLAN_DEMO_DB: '', ...options.env },
+      env: cliEnvironment(options.env),
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
