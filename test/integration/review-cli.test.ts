@@ -20,7 +20,7 @@ import { createApp } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/listen.js';
 import { getCycle } from '../../src/store/cycles.js';
 import type { Store } from '../../src/store/open.js';
-import { gotoPage, launchBrowser, openPage, screenshot } from '../e2e/browser.js';
+import { ARTIFACTS, gotoPage, launchBrowser, openPage, screenshot } from '../e2e/browser.js';
 import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-review-'));
@@ -253,6 +253,7 @@ describe('the dashboard Review page on the demo database', () => {
     await page.click('#review-approve');
     await page.waitForSelector('#review-decision[data-state="approved"]');
     await screenshot(page, 'review-page-approved');
+    await page.locator('#review-decision').screenshot({ path: `${ARTIFACTS}review-decision-approved.png` });
     const cycle = getCycle(store, { name: '2027-Q1' });
     assert.deepEqual([cycle.state, cycle.approvedBy, cycle.approvalNote, cycle.approvedAt?.toISOString()], ['approved', 'head-of-ml', 'recsys to 2 GPUs', '2026-12-20T10:00:00.000Z']);
     assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
