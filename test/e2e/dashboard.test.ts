@@ -11,6 +11,8 @@ import { listen, type RunningServer } from '../../src/server/listen.js';
 import { createCycle } from '../../src/store/cycles.js';
 import type { Store } from '../../src/store/open.js';
 import { saveSnapshot } from '../../src/store/snapshots.js';
+import { openStore } from '../../src/store/open.js';
+import { seedDemo } from '../../src/demo/seed.js';
 import { DEMO_TEAMS, HOSTILE, demoInventory, seededStore } from '../unit/server/seed.js';
 import { gotoPage, launchBrowser, openPage, screenshot } from './browser.js';
 
@@ -279,6 +281,33 @@ describe('several clusters in one database', () => {
     } finally {
       await second.close();
       multi.close();
+    }
+  });
+});
+
+describe('the bundled demo (quotaplan demo)', () => {
+  it('renders every page of the navigation without errors', async () => {
+    const demo = openStore({ file: ':memory:' });
+    const seed = seedDemo({ store: demo, now: new Date('2026-11-28T03:00:00Z'), stepHours: 24 });
+    const running = await listen(createApp({ store: demo, clock: () => new Date('2026-11-28T04:00:00Z'), log: () => {} }));
+    try {
+      const { page: tab, problems: tabProblems } = await openPage(browser);
+      // The page list the navigation is built from (a browser module; its entries only import pages when loaded).
+      const registry = new URL('../../web/pages/index.js', import.meta.url).href;
+      const { pages } = (await import(registry)) as { pages: Array<{ id: string }> };
+      assert.ok(pages.length >= 5);
+      for (const { id } of pages) {
+        await gotoPage(tab, running.url, `#/${id}`);
+        assert.notEqual(await tab.textContent('h1'), 'Something went wrong', `#/${id}: ${await tab.textContent('main')}`);
+        await screenshot(tab, `bundled-demo-${id}`);
+      }
+      await gotoPage(tab, running.url, '#/plan');
+      assert.equal(await tab.inputValue('#plan-select'), String(seed.draftPlanId));
+      assert.deepEqual(tabProblems, []);
+      await tab.context().close();
+    } finally {
+      await running.close();
+      demo.close();
     }
   });
 });
