@@ -31,6 +31,7 @@ function showError(error) {
     el('h1', {}, 'Something went wrong'),
     el('p', { class: 'error', role: 'alert' }, error.message ?? String(error)),
     error.field ? el('p', { class: 'muted' }, `Field: ${error.field}`) : null,
+    error.status === 401 ? el('p', {}, 'Set the server\u2019s token with the Token button (top right), then reload.') : null,
   );
 }
 

@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
   if (deps.readersNeedAuth) {
-    const reader = requireWriter(guardOptions(deps));
+    const reader = requireWriter(guardOptions(deps), 'reading this server');
     // /api/meta stays open so the page can say that a token is needed.
     api.use('*', (c, next) => (c.req.path === '/api/meta' ? next() : reader(c, next)));
   }

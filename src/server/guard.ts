@@ -85,7 +85,7 @@ function sameSecret(given: string, expected: string): boolean {
  * Authorizes a request: the bearer token, or the trusted proxy header when enabled. Sets `actor`.
  * Every mutation goes through it; so does every read when the server is not on loopback (`readersNeedAuth`).
  */
-export function requireWriter(options: GuardOptions): MiddlewareHandler<{ Variables: GuardVariables }> {
+export function requireWriter(options: GuardOptions, what = 'this change'): MiddlewareHandler<{ Variables: GuardVariables }> {
   const proxyHeader = options.trustedAuthHeader?.toLowerCase();
   return async (c, next) => {
     if (proxyHeader) {
@@ -106,7 +106,7 @@ export function requireWriter(options: GuardOptions): MiddlewareHandler<{ Variab
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) {
-      throw new RefusedError('this change needs a token: Authorization: Bearer <token>', 401, 'authorization', {
+      throw new RefusedError(`${what} needs a token: Authorization: Bearer <token>`, 401, 'authorization', {
         'WWW-Authenticate': 'Bearer realm="quotaplan"',
       });
     }
