@@ -18,7 +18,7 @@ import { getPlan } from '../../src/store/plans.js';
 import type { Browser } from 'playwright-core';
 import { createApp } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/listen.js';
-import { getCycle } from '../../src/store/cycles.js';
+import { getCycle, listCycleEvents } from '../../src/store/cycles.js';
 import type { Store } from '../../src/store/open.js';
 import { ARTIFACTS, gotoPage, launchBrowser, openPage, screenshot } from '../e2e/browser.js';
 import { runCli } from '../support/cli.js';
@@ -246,6 +246,7 @@ describe('the dashboard Review page on the demo database', () => {
     await page.click('#token-button');
     await page.fill('#token-input', TOKEN);
     await page.click('#token-form button[value="save"]');
+    await page.fill('#review-submitter', 'capacity-planner');
     await page.click('#review-submit');
     await page.waitForSelector('#review-decision[data-state="in-review"]');
     await page.fill('#review-by', 'head-of-ml');
@@ -256,6 +257,7 @@ describe('the dashboard Review page on the demo database', () => {
     await page.locator('#review-decision').screenshot({ path: `${ARTIFACTS}review-decision-approved.png` });
     const cycle = getCycle(store, { name: '2027-Q1' });
     assert.deepEqual([cycle.state, cycle.approvedBy, cycle.approvalNote, cycle.approvedAt?.toISOString()], ['approved', 'head-of-ml', 'recsys to 2 GPUs', '2026-12-20T10:00:00.000Z']);
+    assert.deepEqual(listCycleEvents(store, cycle.id).map((e) => [e.toState, e.actor]).slice(1), [['in-review', 'capacity-planner'], ['approved', 'head-of-ml']]);
     assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   });
 });

@@ -179,9 +179,15 @@ function decisionPanel(data, rerender) {
   if (cycle.state === 'approved') {
     parts.push(el('p', {}, el('span', { class: 'badge ok' }, 'approved'), ' This cycle and its plan are final.'));
   } else if (cycle.state === 'draft') {
+    const by = el('input', { id: 'review-submitter', type: 'text', autocomplete: 'name', placeholder: 'name or e-mail' });
     parts.push(
       el('p', {}, `Submitting freezes nothing yet: the plan can still be replaced until approval. Needs the token.`),
-      el('button', { type: 'button', id: 'review-submit', disabled: next.planId === null, onclick: () => act('submit', {}, (c) => `${c.name} is now ${c.state}.`) }, `Submit ${cycle.name} for review`),
+      el('div', { class: 'toolbar' }, el('div', { class: 'field' }, el('label', { for: 'review-submitter' }, 'Submitted by'), by)),
+      el(
+        'button',
+        { type: 'button', id: 'review-submit', disabled: next.planId === null, onclick: () => act('submit', { by: by.value.trim() || undefined }, (c) => `${c.name} is now ${c.state}.`) },
+        `Submit ${cycle.name} for review`,
+      ),
     );
   } else {
     const by = el('input', { id: 'review-by', type: 'text', autocomplete: 'name', placeholder: 'name or e-mail' });

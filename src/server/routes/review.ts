@@ -3,7 +3,7 @@
  * - `GET /` the cluster's cycles (oldest first) and the one `latest` reviews;
  * - `GET /:cycle` (`latest` or a name; `underUseBelow`, `flagPeakAbove` in percent) the review as JSON, the same
  *   value `quotaplan review -o json` prints; `GET /:cycle/report.{md,html,csv}` the CLI's files as downloads;
- * - `POST /:cycle/submit` `{ planId?, note?, cluster? }` and `POST /:cycle/approve` `{ planId, note?, by?, cluster? }`: the lifecycle,
+ * - `POST /:cycle/submit` `{ planId?, note?, by?, cluster? }` and `POST /:cycle/approve` `{ planId, note?, by?, cluster? }`: the lifecycle,
  *   behind the writer guard. An approval names the plan the approver reviewed and records who: the trusted proxy's
  *   user, or `by` from the body when the bearer token is used (required then).
  */
@@ -32,8 +32,9 @@ const clusterQuery = z.object({ cluster: clusterName.optional() });
 const planId = z.number().int().positive().max(2 ** 31);
 const note = z.string().max(2000);
 // `cluster` in the body too: the dashboard adds it to every POST when the database holds several clusters.
-const submitBody = z.strictObject({ planId: planId.optional(), note: note.optional(), cluster: clusterName.optional() });
-const approveBody = z.strictObject({ planId, note: note.optional(), by: z.string().trim().min(1).max(200).optional(), cluster: clusterName.optional() });
+const by = z.string().trim().min(1).max(200);
+const submitBody = z.strictObject({ planId: planId.optional(), note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
+const approveBody = z.strictObject({ planId, note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
 
 /** A cycle name that names nothing is a 404 over HTTP (the store calls it bad input, right for a CLI flag). */
 function notFoundWhenUnknown<T>(cycle: string, find: () => T): T {
@@ -86,10 +87,12 @@ export function reviewRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }>
   routes.post('/:cycle/submit', requireWriter(guardOptions(deps)), validate('param', cycleParam), validate('query', clusterQuery), validate('json', submitBody), (c) => {
     const { cycle } = c.req.valid('param');
     const body = c.req.valid('json');
+    // With the token, `by` (optional here) says who submits; a proxy user is who it says.
+    const actor = c.get('actor') === 'token' && body.by !== undefined ? body.by : c.get('actor');
     const updated = notFoundWhenUnknown(cycle, () =>
-      submitCycle(store, { cluster: clusterOf(body.cluster ?? c.req.valid('query').cluster), cycle, planId: body.planId, at: deps.clock(), actor: c.get('actor'), note: body.note ?? null }),
+      submitCycle(store, { cluster: clusterOf(body.cluster ?? c.req.valid('query').cluster), cycle, planId: body.planId, at: deps.clock(), actor, note: body.note ?? null }),
     );
-    deps.log?.(`quotaplan serve: cycle ${updated.name} submitted by ${c.get('actor')}`);
+    deps.log?.(`quotaplan serve: cycle ${updated.name} submitted by ${actor}`);
     return c.json(cycleToJson(updated, listCycleEvents(store, updated.id)));
   });
 
@@ -99,11 +102,11 @@ export function reviewRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }>
     const actor = c.get('actor');
     // The token says a writer sent this, not who: then the body must name the approver.
     if (actor === 'token' && body.by === undefined) throw new ValidationError('an approval names who approves: give "by"', { field: 'by' });
-    const by = actor === 'token' ? (body.by as string) : actor;
+    const approver = actor === 'token' ? (body.by as string) : actor;
     const updated = notFoundWhenUnknown(cycle, () =>
-      approveCycle(store, { cluster: clusterOf(body.cluster ?? c.req.valid('query').cluster), cycle, expectedPlanId: body.planId, at: deps.clock(), actor: by, note: body.note ?? null }),
+      approveCycle(store, { cluster: clusterOf(body.cluster ?? c.req.valid('query').cluster), cycle, expectedPlanId: body.planId, at: deps.clock(), actor: approver, note: body.note ?? null }),
     );
-    deps.log?.(`quotaplan serve: cycle ${updated.name} approved by ${by}`);
+    deps.log?.(`quotaplan serve: cycle ${updated.name} approved by ${approver}`);
     return c.json(cycleToJson(updated, listCycleEvents(store, updated.id)));
   });
 
