@@ -2,12 +2,27 @@
  * End-to-end harness: headless Debian Chromium driven by playwright-core against an app served on loopback.
  * Screenshots go to test-artifacts/ (git-ignored) so a person can look at every page after a run.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { inCi } from '../cluster/harness/binaries.js';
 
 export const CHROMIUM = process.env.QUOTAPLAN_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+
+/**
+ * Whether this file's browser suites run: without Debian's chromium they are skipped, loudly, and counted as
+ * skipped; in CI (which installs chromium) a missing browser is an error.
+ */
+export function browserSuiteOptions(): { skip: string | false } {
+  if (existsSync(CHROMIUM)) return { skip: false };
+  const reason = `chromium not found at ${CHROMIUM} (apt-get install chromium, or set QUOTAPLAN_CHROMIUM)`;
+  if (inCi()) throw new Error(`CI is set, so the browser tests must run: ${reason}`);
+  process.stderr.write(`\n!! BROWSER TESTS SKIPPED: ${reason}\n\n`);
+  test('the dashboard in headless Chromium', { skip: reason }, () => {});
+  return { skip: reason };
+}
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

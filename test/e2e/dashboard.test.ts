@@ -14,7 +14,7 @@ import { saveSnapshot } from '../../src/store/snapshots.js';
 import { openStore } from '../../src/store/open.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { DEMO_TEAMS, HOSTILE, demoInventory, seededStore } from '../unit/server/seed.js';
-import { gotoPage, launchBrowser, openPage, screenshot } from './browser.js';
+import { browserSuiteOptions, gotoPage, launchBrowser, openPage, screenshot } from './browser.js';
 
 const TOKEN = 'e2e-token';
 let store: Store;
@@ -27,7 +27,10 @@ async function api(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${server.url}${path}`, init);
 }
 
+const suite = browserSuiteOptions();
+
 before(async () => {
+  if (suite.skip) return;
   store = seededStore({ hours: 48 });
   createCycle(store, {
     cluster: 'demo',
@@ -74,7 +77,7 @@ async function chartData(canvasId: string): Promise<{ labels: string[]; datasets
   }, canvasId);
 }
 
-describe('dashboard pages', () => {
+describe('dashboard pages', suite, () => {
   it('Capacity: the chart and its table carry the pool numbers of the API', async () => {
     await gotoPage(page, server.url, '#/capacity');
     await screenshot(page, 'capacity');
@@ -258,7 +261,7 @@ describe('dashboard pages', () => {
   });
 });
 
-describe('several clusters in one database', () => {
+describe('several clusters in one database', suite, () => {
   it('lets the reader pick the cluster; every page then shows that cluster', async () => {
     const multi = seededStore({ hours: 1 });
     saveSnapshot(multi, {
@@ -285,7 +288,7 @@ describe('several clusters in one database', () => {
   });
 });
 
-describe('the bundled demo (quotaplan demo)', () => {
+describe('the bundled demo (quotaplan demo)', suite, () => {
   it('renders every page of the navigation without errors', async () => {
     const demo = openStore({ file: ':memory:' });
     const seed = seedDemo({ store: demo, now: new Date('2026-11-28T03:00:00Z'), stepHours: 24 });

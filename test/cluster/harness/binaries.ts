@@ -91,7 +91,7 @@ function goOnPath(): string | undefined {
 }
 
 /** `CI=true` (or any value but empty, `0`, `false`), as CI services and .ci/run set it. */
-function inCi(): boolean {
+export function inCi(): boolean {
   const ci = (process.env.CI ?? '').trim().toLowerCase();
   return ci !== '' && ci !== '0' && ci !== 'false';
 }
