@@ -19,11 +19,14 @@ import { teamRoutes } from './routes/teams.js';
 import { whatIfRoutes } from './routes/what-if.js';
 import { webRoutes } from './web-assets.js';
 import { inventoryCache, type InventoryOf } from './inventory-cache.js';
+import { viewCache, type ViewCache } from './view-cache.js';
 
 /** What routes are built from: the app's deps plus per-app helpers. */
 export interface RouteDeps extends AppDeps {
   /** The inventory of a stored snapshot (cached: snapshots never change). */
   inventory: InventoryOf;
+  /** JSON bodies derived from stored snapshots and plans, which never change (see view-cache.ts for the keys). */
+  views: ViewCache;
 }
 
 export interface AppDeps {
@@ -54,7 +57,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDeps): Hono {
   const log = deps.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-  const routeDeps: RouteDeps = { ...deps, inventory: inventoryCache(deps.store) };
+  const routeDeps: RouteDeps = { ...deps, inventory: inventoryCache(deps.store), views: viewCache() };
   const app = new Hono();
   app.use(
     '*',

@@ -114,6 +114,51 @@ export function namespaceUsageSeries(store: Store, query: NamespaceUsageQuery): 
   return perPoint.flat();
 }
 
+export interface NamespaceUsageInterval {
+  namespace: string;
+  /** Positions in `points` where the interval holds: from `start` (inclusive) to `end` (exclusive). */
+  start: number;
+  end: number;
+  requests: ResourceList;
+  pods: number;
+}
+
+/**
+ * The usage intervals behind namespaceUsageSeries, for readers that aggregate over many snapshots (the History
+ * page's per-bucket peaks): the snapshots in range, and every interval overlapping them as positions in that list,
+ * so no per-snapshot point is built. Intervals in namespace order, then in time order.
+ */
+export function namespaceUsageIntervals(
+  store: Store,
+  query: SeriesRange & { namespaces?: readonly string[] },
+): { points: Array<{ snapshotId: number; takenAt: Date }>; intervals: NamespaceUsageInterval[] } {
+  const { clusterId, points } = snapshotsInRange(store, query);
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (first === undefined || last === undefined) return { points: [], intervals: [] };
+  const conditions = [eq(namespaceUsage.clusterId, clusterId), gte(namespaceUsage.lastSeq, first.seq), lte(namespaceUsage.firstSeq, last.seq)];
+  if (query.namespaces !== undefined) conditions.push(inArray(namespaceUsage.namespace, [...query.namespaces]));
+  const rows = store.db
+    .select({
+      namespace: namespaceUsage.namespace,
+      firstSeq: namespaceUsage.firstSeq,
+      lastSeq: namespaceUsage.lastSeq,
+      requests: namespaceUsage.requests,
+      pods: namespaceUsage.pods,
+    })
+    .from(namespaceUsage)
+    .where(and(...conditions))
+    .all()
+    .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.firstSeq - b.firstSeq));
+  const intervals: NamespaceUsageInterval[] = [];
+  for (const row of rows) {
+    const start = firstPointFrom(points, row.firstSeq);
+    const end = firstPointFrom(points, row.lastSeq + 1);
+    if (start < end) intervals.push({ namespace: row.namespace, start, end, requests: parseList(row.requests), pods: row.pods });
+  }
+  return { points: points.map((point) => ({ snapshotId: point.id, takenAt: point.takenAt })), intervals };
+}
+
 /** Index of the first point with seq >= `seq` (points ascend by seq). */
 function firstPointFrom(points: readonly SnapshotInRange[], seq: number): number {
   let low = 0;

@@ -13,7 +13,7 @@ export function capacityRoutes(deps: RouteDeps): Hono {
   return new Hono().get('/', validate('query', snapshotQuery), (c) => {
     const query = c.req.valid('query');
     const snapshot = findSnapshot(deps.store, query.snapshot, query.cluster);
-    const inventory = deps.inventory(snapshot.id);
-    return c.json({ snapshot: snapshotToJson(snapshot), ...capacityView(inventory) });
+    const body = deps.views.json(`capacity:${snapshot.id}`, () => ({ snapshot: snapshotToJson(snapshot), ...capacityView(deps.inventory(snapshot.id)) }));
+    return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
 }

@@ -38,8 +38,8 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
   routes.get('/:ref', validate('param', refParam), validate('query', clusterQuery), (c) => {
     const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
     const snapshot = snapshotOfPlan(store, loaded.stored);
-    const inventory = deps.inventory(snapshot.id);
-    return c.json({
+    // A plan made from an unstored dump is shown against the cluster's latest snapshot, so the key names both.
+    const body = deps.views.json(`plan:${loaded.stored.id}:${snapshot.id}`, () => ({
       id: loaded.stored.id,
       cluster: loaded.stored.cluster,
       cycle: loaded.stored.cycle,
@@ -49,8 +49,9 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
       teamsYaml: loaded.stored.teamsYaml,
       teamSpecs: teamSpecsJson(parseTeamsFile(loaded.stored.teamsYaml, `teams file of plan ${loaded.stored.id}`)),
       plan: planToJson(loaded.plan),
-      rows: planRows(loaded.plan, inventory),
-    });
+      rows: planRows(loaded.plan, deps.inventory(snapshot.id)),
+    }));
+    return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
 
   routes.get('/:ref/manifests.yaml', validate('param', refParam), validate('query', clusterQuery), (c) => {

@@ -18,10 +18,11 @@ export function teamRoutes(deps: RouteDeps): Hono {
     const query = c.req.valid('query');
     const loaded = loadPlan(deps.store, query.plan, query.cluster);
     const snapshot = findSnapshot(deps.store, query.snapshot, loaded.stored.cluster);
-    return c.json({
+    const body = deps.views.json(`teams:${loaded.stored.id}:${snapshot.id}`, () => ({
       plan: { id: loaded.stored.id, cycle: loaded.stored.cycle, createdAt: loaded.stored.createdAt.toISOString() },
       snapshot: snapshotToJson(snapshot),
       teams: teamTree(loaded.plan, deps.inventory(snapshot.id)),
-    });
+    }));
+    return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
 }

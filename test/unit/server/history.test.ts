@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ClusterInventory } from '../../../src/inventory/types.js';
+import { parseQuantity } from '../../../src/quantity.js';
+import { createApp } from '../../../src/server/app.js';
+import { buckets } from '../../../src/server/routes/history.js';
+import { viewCache } from '../../../src/server/view-cache.js';
+import { createCycle } from '../../../src/store/cycles.js';
+import { openStore, type Store } from '../../../src/store/open.js';
+import { saveSnapshot } from '../../../src/store/snapshots.js';
+import { demoInventory } from './seed.js';
+
+const base = demoInventory(0, 1);
+const START = Date.parse('2026-07-01T00:00:00Z');
+const HOUR = 3_600_000;
+
+/** Namespace a requests `cpuOfA` cpu, b always 2, c only when `cpuOfC` is given; plannable GPUs as given. */
+function inventoryAt(cpuOfA: string, plannableGpus: string, cpuOfC?: string): ClusterInventory {
+  const namespace = (name: string, cpu: string): ClusterInventory['namespaces'][number] => ({ name, labels: {}, requests: { cpu: parseQuantity(cpu) }, pods: 1 });
+  return {
+    ...base,
+    namespaces: [namespace('a', cpuOfA), namespace('b', '2'), ...(cpuOfC === undefined ? [] : [namespace('c', cpuOfC)])],
+    plannable: { ...base.plannable, 'nvidia.com/gpu': parseQuantity(plannableGpus) },
+  };
+}
+
+const A_CPU = ['1', '1', '1', '1', '7', '1', '1', '1', '1', '3'];
+const PLANNABLE = ['8', '8', '16', '8', '8', '8', '8', '8', '8', '8'];
+
+function tenHours(): Store {
+  const store = openStore({ file: ':memory:' });
+  A_CPU.forEach((cpu, hour) => save(store, hour, inventoryAt(cpu, PLANNABLE[hour] as string, hour === 6 ? '500m' : undefined)));
+  return store;
+}
+
+function save(store: Store, hour: number, inventory: ClusterInventory): void {
+  saveSnapshot(store, { cluster: { name: 'lab' }, takenAt: new Date(START + hour * HOUR), source: { kind: 'file', ref: 'lab.json' }, inventory });
+}
+
+interface History {
+  points: string[];
+  snapshotIds: number[];
+  capacity: Array<{ resource: string; plannable: number[] }>;
+  usage: Array<{ team: string; resource: string; used: number[] }>;
+  cycles: Array<{ name: string }>;
+}
+
+async function history(store: Store, query = ''): Promise<History> {
+  const app = createApp({ store, clock: () => new Date(START), log: () => {} });
+  const response = await app.request(`/api/history${query}`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-type'), 'application/json');
+  return (await response.json()) as History;
+}
+
+const usageOf = (h: History, team: string): number[] | undefined => h.usage.find((u) => u.team === team && u.resource === 'cpu')?.used;
+
+describe('history thinning', () => {
+  it('cuts snapshots into even buckets of consecutive positions', () => {
+    assert.deepEqual(buckets(10, 3), [
+      { from: 0, to: 3 },
+      { from: 3, to: 6 },
+      { from: 6, to: 10 },
+    ]);
+    assert.deepEqual(buckets(2, 5), [
+      { from: 0, to: 1 },
+      { from: 1, to: 2 },
+    ]);
+    assert.deepEqual(buckets(0, 5), []);
+  });
+
+  it('keeps every snapshot when the range has no more than maxPoints', async () => {
+    const store = tenHours();
+    const h = await history(store);
+    assert.equal(h.points.length, 10);
+    assert.deepEqual(h.snapshotIds, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(usageOf(h, 'a'), [1, 1, 1, 1, 7, 1, 1, 1, 1, 3]);
+    assert.deepEqual(usageOf(h, 'c'), [0, 0, 0, 0, 0, 0, 0.5, 0, 0, 0]);
+    assert.deepEqual(h.capacity.find((c) => c.resource === 'nvidia.com/gpu')?.plannable, [8, 8, 16, 8, 8, 8, 8, 8, 8, 8]);
+    store.close();
+  });
+
+  it('shows each bucket at its newest snapshot with the peak of every figure, not a sample', async () => {
+    const store = tenHours();
+    const h = await history(store, '?maxPoints=2');
+    assert.deepEqual(h.points, ['2026-07-01T04:00:00.000Z', '2026-07-01T09:00:00.000Z']);
+    assert.deepEqual(h.snapshotIds, [5, 10]);
+    assert.deepEqual(usageOf(h, 'a'), [7, 3], 'the 7-cpu spike at 04:00 and the 3 at 09:00');
+    assert.deepEqual(usageOf(h, 'b'), [2, 2]);
+    assert.deepEqual(usageOf(h, 'c'), [0, 0.5], 'c exists only at 06:00, inside the second bucket');
+    assert.deepEqual(h.capacity.find((c) => c.resource === 'nvidia.com/gpu')?.plannable, [16, 8], 'the 16 GPUs at 02:00');
+    store.close();
+  });
+
+  it('thins only the snapshots in the asked range', async () => {
+    const store = tenHours();
+    const h = await history(store, '?from=2026-07-01T05:00:00Z&to=2026-07-01T08:00:00Z&maxPoints=2');
+    assert.deepEqual(h.snapshotIds, [7, 9]);
+    assert.deepEqual(usageOf(h, 'a'), [1, 1]);
+    assert.deepEqual(usageOf(h, 'c'), [0.5, 0]);
+    store.close();
+  });
+
+  it('answers a snapshot saved and a cycle created after an earlier request', async () => {
+    const store = tenHours();
+    const app = createApp({ store, clock: () => new Date(START), log: () => {} });
+    const first = (await (await app.request('/api/history')).json()) as History;
+    assert.equal(first.points.length, 10);
+    assert.deepEqual(first.cycles, []);
+    save(store, 10, inventoryAt('4', '8'));
+    createCycle(store, { cluster: 'lab', name: '2026-Q3', createdAt: new Date(START) });
+    const second = (await (await app.request('/api/history')).json()) as History;
+    assert.equal(second.points.length, 11);
+    assert.equal(usageOf(second, 'a')?.[10], 4);
+    assert.deepEqual(second.cycles.map((c) => c.name), ['2026-Q3']);
+    store.close();
+  });
+});
+
+describe('the view cache', () => {
+  it('builds a key once while it is recent, and forgets the least recently used beyond its size', () => {
+    const cache = viewCache(2);
+    let builds = 0;
+    const build = (value: number) => () => ((builds += 1), { value });
+    assert.equal(cache.json('a', build(1)), '{"value":1}');
+    assert.equal(cache.json('a', build(99)), '{"value":1}');
+    cache.json('b', build(2));
+    cache.json('a', build(99)); // a is now more recent than b
+    cache.json('c', build(3)); // evicts b
+    assert.equal(cache.json('a', build(99)), '{"value":1}');
+    assert.equal(cache.json('b', build(4)), '{"value":4}');
+    assert.equal(builds, 4);
+  });
+});
