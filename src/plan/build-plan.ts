@@ -4,26 +4,21 @@
  */
 import { ConflictError } from '../errors.js';
 import type { NamespaceFacts, ResourceListByFlavor } from '../inventory/types.js';
-import {
-  addQuantities,
-  compareQuantities,
-  formatQuantity,
-  multiplyQuantity,
-  quantityFromNanos,
-  subtractQuantities,
-  unitsOf,
-  ZERO_QUANTITY,
-  type Quantity,
-} from '../quantity.js';
+import { addQuantities, formatQuantity, multiplyQuantity, quantityFromNanos, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import { buildClaims, poolsOf, type Claim, type PoolKey } from './claims.js';
-import { divideLevel, type LevelClaim, type LevelShare } from './divide-level.js';
+import { PlannedAllocation, type LevelExplainer } from './allocation.js';
+import { buildClaims, poolsOf, type Claim } from './claims.js';
+import { divideLevel, type LevelClaim, type LevelDivision, type LevelShare } from './divide-level.js';
 import { dominantResourceFairness, type DrfOutcome } from './drf.js';
-import { explainShare, levelText } from './explain.js';
+import { explainShare, levelText, type LevelText } from './explain.js';
+import { divideMaxMinFast } from './fast-plan.js';
 import { type Allocation, type Plan, type PlannedTeam, type Pool } from './plan.js';
+import { describePool, poolState, type PoolState } from './pool-state.js';
 import type { Rational } from './rational.js';
 import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
 import { planWarnings } from './warnings.js';
+
+export { describePool } from './pool-state.js';
 
 /** The inventory facts the planner reads (a ClusterInventory has them all). */
 export interface PlanInventory {
@@ -39,31 +34,78 @@ export interface PlanInput {
   previous?: Plan | null;
 }
 
-interface PoolState extends PoolKey {
-  capacity: Quantity;
-  reserve: Quantity;
-  granularity: Quantity;
-  /** Whole granularity units the top level divides. */
-  units: bigint;
-  /** capacity - reserve below one granularity unit: never divided. */
-  remainder: Quantity;
-  unallocatedUnits: bigint;
-  /** units x granularity; the common small values are made once. */
-  quantityOf: (units: bigint) => Quantity;
-  /** A quantity of this many nanos in the pool's format. */
-  quantityOfNanos: (nanos: bigint) => Quantity;
-  /** formatQuantity(quantityOf(units)), remembered for small counts. */
-  formatUnits: (units: bigint) => string;
+/** Current requests (nanos) of a team's namespaces for a resource. */
+export type UseOf = (team: TeamSpec, resource: string) => bigint;
+
+/** What dividing every pool down the tree gave: allocations in plan order, and undivided units per pool. */
+export interface Division {
+  /** Sorted by team path, then pool (resource, flavor). */
+  allocations: Allocation[];
+  /** Per pool (same order as the pools), units no level gave out. */
+  unallocatedUnits: bigint[];
 }
 
+/**
+ * The plan. Max-min plans are divided in JS numbers when every count and product provably stays a safe
+ * integer (src/plan/fast-plan.ts); otherwise, and for DRF, by the exact bigint code below. Both give the same
+ * plan (a property test compares their JSON byte for byte).
+ */
 export function buildPlan(input: PlanInput): Plan {
+  return assemble(input, true);
+}
+
+/** The same plan computed by the bigint code only: the reference the fast path is tested against. */
+export function buildPlanExact(input: PlanInput): Plan {
+  return assemble(input, false);
+}
+
+function assemble(input: PlanInput, fast: boolean): Plan {
   const { teams, inventory } = input;
   const pools = poolsOf(teams).map((pool) => poolState(teams, inventory, pool));
-  const poolByKey = new Map(pools.map((pool) => [pool.key, pool]));
-  const claims = buildClaims(teams);
   const teamNamespaces = resolveNamespaces(teams, inventory);
   const resources = [...new Set(pools.map((pool) => pool.resource))];
   const usedNanos = currentUse(teams, inventory, teamNamespaces, resources);
+  const division = (fast ? divideMaxMinFast(teams, pools, usedNanos) : null) ?? divideExact(teams, pools, usedNanos);
+
+  const planPools: Pool[] = pools.map((pool, i) => ({
+    resource: pool.resource,
+    flavor: pool.flavor,
+    capacity: pool.capacity,
+    reserve: pool.reserve,
+    granularity: pool.granularity,
+    unallocated: addQuantities(multiplyQuantity(pool.granularity, division.unallocatedUnits[i] as bigint), pool.remainder),
+  }));
+  const plan: Plan = {
+    cycle: teams.cycle,
+    policy: teams.policy,
+    surplus: teams.surplus,
+    pools: planPools,
+    teams: plannedTeams(teams, teamNamespaces),
+    allocations: division.allocations,
+    warnings: [],
+  };
+  const teamByPath = new Map<string, TeamSpec>();
+  const index = (team: TeamSpec): void => {
+    teamByPath.set(team.path, team);
+    team.teams.forEach(index);
+  };
+  teams.teams.forEach(index);
+  plan.warnings = planWarnings({
+    plan,
+    teams,
+    inventory,
+    previous: input.previous ?? null,
+    useOf: (path, resource) =>
+      quantityFromNanos(usedNanos(teamByPath.get(path) as TeamSpec, resource), granularityOf(teams, resource).format),
+  });
+  return plan;
+}
+
+/** Every level of every pool in exact bigint arithmetic; DRF levels divide all their pools together. */
+function divideExact(teams: TeamsFile, pools: readonly PoolState[], usedNanos: UseOf): Division {
+  const poolByKey = new Map(pools.map((pool) => [pool.key, pool]));
+  const unallocated = new Map(pools.map((pool) => [pool.key, 0n]));
+  const claims = buildClaims(teams);
   // Per team, in pool order (resource, then flavor); teams are put in path order at the end.
   const allocationsByTeam = new Map<TeamSpec, Allocation[]>();
 
@@ -98,15 +140,15 @@ export function buildPlan(input: PlanInput): Plan {
       const amount = amounts.get(key) as bigint;
       const initial = drf === null ? undefined : claimants.map((claim) => drfExtraOf(drf, claim.team, key));
       const division = divideLevel(amount, claimants, initial === undefined ? { surplus: teams.surplus } : { surplus: teams.surplus, initial });
-      pool.unallocatedUnits += division.unallocated;
-      const text = levelText({
-        granularity: pool.granularity,
-        format: pool.formatUnits,
-        division,
-        amount,
-        siblings: claimants.length,
+      unallocated.set(key, (unallocated.get(key) as bigint) + division.unallocated);
+      const level = new ExactLevel({
+        pool,
         parentLabel,
         surplusPolicy: teams.surplus,
+        amount,
+        claims: claimants,
+        division,
+        dominant: drf === null ? null : claimants.map((claim) => drfDominantOf(drf, claim.team)),
       });
       for (let i = 0; i < claimants.length; i++) {
         const claim = claimants[i] as Claim;
@@ -114,19 +156,22 @@ export function buildPlan(input: PlanInput): Plan {
         const share = division.shares[i] as LevelShare;
         let own = allocationsByTeam.get(team);
         if (own === undefined) allocationsByTeam.set(team, (own = []));
-        own.push({
-          team: team.path,
-          resource: pool.resource,
-          flavor: pool.flavor,
-          quota: pool.quantityOf(share.quota),
-          guarantee: pool.quantityOf(claim.guarantee),
-          demand: claim.demand === null ? null : pool.quantityOf(claim.demand),
-          cap: claim.cap === null ? null : pool.quantityOf(claim.cap),
-          binding: share.binding,
-          explanation: explainShare(text, claim, share, division.afterGuarantees, drf === null ? null : drfDominantOf(drf, team)),
-          used: pool.flavor === null ? pool.quantityOfNanos(usedNanos(team, pool.resource)) : null,
-          terminal: claim.children.length === 0,
-        });
+        own.push(
+          new PlannedAllocation(
+            team.path,
+            pool.resource,
+            pool.flavor,
+            pool.quantityOf(share.quota),
+            pool.quantityOf(claim.guarantee),
+            claim.demand === null ? null : pool.quantityOf(claim.demand),
+            claim.cap === null ? null : pool.quantityOf(claim.cap),
+            share.binding,
+            pool.flavor === null ? pool.quantityOfNanos(usedNanos(team, pool.resource)) : null,
+            claim.children.length === 0,
+            level,
+            i,
+          ),
+        );
         if (claim.children.length > 0) {
           let amountsOfChild = childAmounts.get(team);
           if (amountsOfChild === undefined) childAmounts.set(team, (amountsOfChild = new Map()));
@@ -144,70 +189,45 @@ export function buildPlan(input: PlanInput): Plan {
   const allocations: Allocation[] = [];
   const teamsInOrder = [...allocationsByTeam.keys()].sort((a, b) => compareNames(a.path, b.path));
   for (const team of teamsInOrder) for (const allocation of allocationsByTeam.get(team) as Allocation[]) allocations.push(allocation);
-
-  const planPools: Pool[] = pools.map((pool) => ({
-    resource: pool.resource,
-    flavor: pool.flavor,
-    capacity: pool.capacity,
-    reserve: pool.reserve,
-    granularity: pool.granularity,
-    unallocated: addQuantities(multiplyQuantity(pool.granularity, pool.unallocatedUnits), pool.remainder),
-  }));
-  const plan: Plan = {
-    cycle: teams.cycle,
-    policy: teams.policy,
-    surplus: teams.surplus,
-    pools: planPools,
-    teams: plannedTeams(teams, teamNamespaces),
-    allocations,
-    warnings: [],
-  };
-  const teamByPath = new Map<string, TeamSpec>();
-  const index = (team: TeamSpec): void => {
-    teamByPath.set(team.path, team);
-    team.teams.forEach(index);
-  };
-  teams.teams.forEach(index);
-  plan.warnings = planWarnings({
-    plan,
-    teams,
-    inventory,
-    previous: input.previous ?? null,
-    useOf: (path, resource) =>
-      quantityFromNanos(usedNanos(teamByPath.get(path) as TeamSpec, resource), granularityOf(teams, resource).format),
-  });
-  return plan;
+  return { allocations, unallocatedUnits: pools.map((pool) => unallocated.get(pool.key) as bigint) };
 }
 
-function poolState(teams: TeamsFile, inventory: PlanInventory, pool: PoolKey): PoolState {
-  const capacity =
-    (pool.flavor === null
-      ? inventory.plannable[pool.resource]
-      : inventory.plannableByFlavor[pool.resource]?.[pool.flavor]) ?? ZERO_QUANTITY;
-  const reserve =
-    teams.reserve.find((r) => r.resource === pool.resource && r.flavor === pool.flavor)?.amount ?? ZERO_QUANTITY;
-  const granularity = granularityOf(teams, pool.resource);
-  if (compareQuantities(reserve, capacity) > 0) {
-    throw new ConflictError(
-      `infeasible plan: ${teams.file}: reserve of ${describePool(pool)} is ${formatQuantity(reserve)}, ` +
-        `above the plannable capacity ${formatQuantity(capacity)}`,
+/** One level of the exact path: keeps its claims and division, writes explanations when they are read. */
+class ExactLevel implements LevelExplainer {
+  #text: LevelText | null = null;
+
+  constructor(
+    private readonly level: {
+      pool: PoolState;
+      parentLabel: string;
+      surplusPolicy: TeamsFile['surplus'];
+      amount: bigint;
+      claims: readonly Claim[];
+      division: LevelDivision;
+      dominant: (DrfOutcome['dominant'][number] | null)[] | null;
+    },
+  ) {}
+
+  explain(index: number): string {
+    const { pool, division } = this.level;
+    this.#text ??= levelText({
+      granularity: pool.granularity,
+      format: pool.formatUnits,
+      totalWeight: division.totalWeight,
+      afterGuarantees: division.afterGuarantees,
+      amount: this.level.amount,
+      siblings: this.level.claims.length,
+      parentLabel: this.level.parentLabel,
+      surplusPolicy: this.level.surplusPolicy,
+    });
+    return explainShare(
+      this.#text,
+      this.level.claims[index] as Claim,
+      division.shares[index] as LevelShare,
+      division.afterGuarantees,
+      this.level.dominant?.[index] ?? null,
     );
   }
-  const dividable = subtractQuantities(capacity, reserve);
-  const units = unitsOf(dividable, granularity, 'floor');
-  const zero = quantityFromNanos(0n, granularity.format);
-  return {
-    ...pool,
-    capacity,
-    reserve,
-    granularity,
-    units,
-    remainder: subtractQuantities(dividable, multiplyQuantity(granularity, units)),
-    unallocatedUnits: 0n,
-    quantityOf: quantityMaker(granularity),
-    quantityOfNanos: (nanos) => (nanos === 0n ? zero : quantityFromNanos(nanos, granularity.format)),
-    formatUnits: unitsFormatter(granularity),
-  };
 }
 
 function runDrf(amounts: Map<string, bigint>, levelClaims: Map<string, Claim[]>): DrfResult {
@@ -310,26 +330,9 @@ function currentUse(
   return (team, resource) => byTeam.get(team)?.get(resource) ?? 0n;
 }
 
-function quantityMaker(granularity: Quantity): (units: bigint) => Quantity {
-  const small = Array.from({ length: 65 }, (_, n) => multiplyQuantity(granularity, BigInt(n)));
-  return (units) => (units >= 0n && units <= 64n ? (small[Number(units)] as Quantity) : multiplyQuantity(granularity, units));
-}
 
-function unitsFormatter(granularity: Quantity): (units: bigint) => string {
-  const known: string[] = [];
-  return (units) => {
-    if (units < 0n || units >= 4096n) return formatQuantity(multiplyQuantity(granularity, units));
-    const index = Number(units);
-    return (known[index] ??= formatQuantity(multiplyQuantity(granularity, units)));
-  };
-}
-
-function compareNames(a: string, b: string): number {
+export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function describePool(pool: { resource: string; flavor: string | null }): string {
-  return pool.flavor === null ? pool.resource : `${pool.resource} (flavor ${pool.flavor})`;
 }
 
 function formatUnits(pool: { granularity: Quantity }, units: bigint): string {

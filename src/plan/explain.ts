@@ -1,10 +1,12 @@
 /**
  * One sentence per allocation saying what bound it and how the number came about, e.g.
  * `weighted share; weight 3 of 5 among 3 teams dividing 150 of platform (150 after guarantees); exact 90`.
- * The part shared by a level's claims is built once per level (explaining 80,000 allocations must stay cheap).
+ * The part shared by a level's claims is built once per level. buildPlan does not call these: an allocation
+ * builds its sentence when `explanation` is read (src/plan/allocation.ts), so planning 80,000 allocations does
+ * not make 80,000 strings nobody prints.
  */
 import { formatQuantity, multiplyQuantity, type Quantity } from '../quantity.js';
-import type { LevelClaim, LevelDivision, LevelShare, SurplusPolicy } from './divide-level.js';
+import type { LevelClaim, LevelShare, SurplusPolicy } from './divide-level.js';
 import type { DrfOutcome } from './drf.js';
 import { formatRational, type Rational } from './rational.js';
 
@@ -22,19 +24,21 @@ export interface LevelText {
 export function levelText(options: {
   granularity: Quantity;
   format: (units: bigint) => string;
-  division: LevelDivision;
+  /** The sum of the claimants' weights. */
+  totalWeight: Rational;
+  afterGuarantees: bigint;
   amount: bigint;
   siblings: number;
   parentLabel: string;
   surplusPolicy: SurplusPolicy;
 }): LevelText {
-  const { granularity, format, division, siblings } = options;
+  const { granularity, format, siblings } = options;
   return {
     granularity,
     format,
     tail:
-      ` of ${formatRational(division.totalWeight)} among ${siblings} team${siblings === 1 ? '' : 's'} dividing ` +
-      `${format(options.amount)} of ${options.parentLabel} (${format(division.afterGuarantees)} after guarantees)`,
+      ` of ${formatRational(options.totalWeight)} among ${siblings} team${siblings === 1 ? '' : 's'} dividing ` +
+      `${format(options.amount)} of ${options.parentLabel} (${format(options.afterGuarantees)} after guarantees)`,
     parentLabel: options.parentLabel,
     surplusPolicy: options.surplusPolicy,
   };
@@ -42,8 +46,8 @@ export function levelText(options: {
 
 export function explainShare(
   level: LevelText,
-  claim: LevelClaim,
-  share: LevelShare,
+  claim: Pick<LevelClaim, 'weight' | 'guarantee' | 'demand' | 'cap'>,
+  share: Pick<LevelShare, 'binding' | 'exact' | 'roundedUp' | 'surplus'>,
   afterGuarantees: bigint,
   drf: DrfOutcome['dominant'][number] | null,
 ): string {

@@ -1,0 +1,41 @@
+/**
+ * The allocations buildPlan returns. Each is an `Allocation` whose `explanation` is written when it is read
+ * (by planToJson, the table, the dashboard) from what the division of its level kept, not while planning:
+ * 80,000 sentences nobody may print were most of buildPlan's time and garbage (docs/planning.md, Performance).
+ * Reading it twice gives the same text; JSON output is byte for byte what an eagerly written string gave.
+ */
+import type { Quantity } from '../quantity.js';
+import type { Allocation, Binding } from './plan.js';
+
+/** One divided level (a parent's sub-teams, one pool): writes the explanation of its claimant `index`. */
+export interface LevelExplainer {
+  explain(index: number, allocation: Allocation): string;
+}
+
+export class PlannedAllocation implements Allocation {
+  readonly #level: LevelExplainer;
+  readonly #index: number;
+
+  // Positional on purpose: one call per allocation on buildPlan's hot path, no options object to collect.
+  constructor(
+    public team: string,
+    public resource: string,
+    public flavor: string | null,
+    public quota: Quantity,
+    public guarantee: Quantity,
+    public demand: Quantity | null,
+    public cap: Quantity | null,
+    public binding: Binding,
+    public used: Quantity | null,
+    public terminal: boolean,
+    level: LevelExplainer,
+    index: number,
+  ) {
+    this.#level = level;
+    this.#index = index;
+  }
+
+  get explanation(): string {
+    return this.#level.explain(this.#index, this);
+  }
+}
