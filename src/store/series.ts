@@ -3,7 +3,7 @@
  * requests and pod counts, and cluster capacity. Both are read from compact tables (usage intervals, capacity
  * points) without decoding any snapshot's blobs.
  */
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, max } from 'drizzle-orm';
 import { parseQuantity, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { decodeValue } from './codec.js';
@@ -114,49 +114,68 @@ export function namespaceUsageSeries(store: Store, query: NamespaceUsageQuery): 
   return perPoint.flat();
 }
 
-export interface NamespaceUsageInterval {
+/** The snapshots in range (id, seq, time), oldest first, without anything else. */
+export function snapshotPoints(store: Store, range: SeriesRange): Array<{ snapshotId: number; seq: number; takenAt: Date }> {
+  return snapshotsInRange(store, range).points.map((point) => ({ snapshotId: point.id, seq: point.seq, takenAt: point.takenAt }));
+}
+
+export interface UsageIntervalRow {
   namespace: string;
-  /** Positions in `points` where the interval holds: from `start` (inclusive) to `end` (exclusive). */
-  start: number;
-  end: number;
+  firstSeq: number;
+  lastSeq: number;
   requests: ResourceList;
-  pods: number;
 }
 
 /**
- * The usage intervals behind namespaceUsageSeries, for readers that aggregate over many snapshots (the History
- * page's per-bucket peaks): the snapshots in range, and every interval overlapping them as positions in that list,
- * so no per-snapshot point is built. Intervals in namespace order, then in time order.
+ * The cluster's usage intervals that hold somewhere in snapshots `afterSeq + 1` to `throughSeq` (by seq), in order
+ * of their first snapshot, one at a time: a year of a large cluster is millions of rows, too many to hold at once.
+ * A reader that keeps per-snapshot totals reads everything once, then after each new snapshot only the open rows.
  */
-export function namespaceUsageIntervals(
+export function* usageIntervalsAfter(store: Store, query: { cluster: string; afterSeq: number; throughSeq: number }): Generator<UsageIntervalRow> {
+  const cluster = requireCluster(store.db, query.cluster);
+  const rows = store.sqlite
+    .prepare(
+      'SELECT namespace, first_seq, last_seq, requests FROM namespace_usage WHERE cluster_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY first_seq, id',
+    )
+    .raw()
+    .iterate(cluster.id, query.afterSeq, query.throughSeq) as IterableIterator<[string, number, number, string]>;
+  for (const [namespace, firstSeq, lastSeq, requests] of rows) yield { namespace, firstSeq, lastSeq, requests: parseList(requests) };
+}
+
+/** Capacity figures of the cluster's snapshots after seq `afterSeq` through `throughSeq`, by seq then resource. */
+export function capacityPointsAfter(
   store: Store,
-  query: SeriesRange & { namespaces?: readonly string[] },
-): { points: Array<{ snapshotId: number; takenAt: Date }>; intervals: NamespaceUsageInterval[] } {
-  const { clusterId, points } = snapshotsInRange(store, query);
-  const first = points[0];
-  const last = points[points.length - 1];
-  if (first === undefined || last === undefined) return { points: [], intervals: [] };
-  const conditions = [eq(namespaceUsage.clusterId, clusterId), gte(namespaceUsage.lastSeq, first.seq), lte(namespaceUsage.firstSeq, last.seq)];
-  if (query.namespaces !== undefined) conditions.push(inArray(namespaceUsage.namespace, [...query.namespaces]));
-  const rows = store.db
+  query: { cluster: string; afterSeq: number; throughSeq: number },
+): Array<{ seq: number; resource: string } & CapacityFigures> {
+  const cluster = requireCluster(store.db, query.cluster);
+  return store.db
     .select({
-      namespace: namespaceUsage.namespace,
-      firstSeq: namespaceUsage.firstSeq,
-      lastSeq: namespaceUsage.lastSeq,
-      requests: namespaceUsage.requests,
-      pods: namespaceUsage.pods,
+      seq: snapshots.seq,
+      resource: capacityPoints.resource,
+      capacity: capacityPoints.capacity,
+      allocatable: capacityPoints.allocatable,
+      requested: capacityPoints.requested,
+      plannable: capacityPoints.plannable,
     })
-    .from(namespaceUsage)
-    .where(and(...conditions))
+    .from(capacityPoints)
+    .innerJoin(snapshots, eq(snapshots.id, capacityPoints.snapshotId))
+    .where(and(eq(snapshots.clusterId, cluster.id), gt(snapshots.seq, query.afterSeq), lte(snapshots.seq, query.throughSeq)))
+    .orderBy(asc(snapshots.seq), asc(capacityPoints.resource))
     .all()
-    .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.firstSeq - b.firstSeq));
-  const intervals: NamespaceUsageInterval[] = [];
-  for (const row of rows) {
-    const start = firstPointFrom(points, row.firstSeq);
-    const end = firstPointFrom(points, row.lastSeq + 1);
-    if (start < end) intervals.push({ namespace: row.namespace, start, end, requests: parseList(row.requests), pods: row.pods });
-  }
-  return { points: points.map((point) => ({ snapshotId: point.id, takenAt: point.takenAt })), intervals };
+    .map((row) => ({
+      seq: row.seq,
+      resource: row.resource,
+      capacity: parseQuantity(row.capacity),
+      allocatable: parseQuantity(row.allocatable),
+      requested: parseQuantity(row.requested),
+      plannable: parseQuantity(row.plannable),
+    }));
+}
+
+/** The cluster's newest snapshot seq (0 when it has none). */
+export function newestSeq(store: Store, cluster: string): number {
+  const { id } = requireCluster(store.db, cluster);
+  return store.db.select({ seq: max(snapshots.seq) }).from(snapshots).where(eq(snapshots.clusterId, id)).get()?.seq ?? 0;
 }
 
 /** Index of the first point with seq >= `seq` (points ascend by seq). */

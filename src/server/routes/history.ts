@@ -1,19 +1,22 @@
 /**
- * `GET /api/history?cluster=&from=&to=&plan=latest`: capacity and per-team use over time from stored snapshots
+ * `GET /api/history?cluster=&from=&to=&maxPoints=1000`: capacity and per-team use over time from stored snapshots
  * (the History page's line charts), with the allocation cycles' boundaries. Team use groups the namespaces the way
- * the plan's teams do (leaf teams); without a stored plan, per namespace.
- * Values are numbers for drawing; every series is one value per point of `points`.
+ * the cluster's latest plan's teams do (leaf teams); without a stored plan, per namespace.
+ * Values are numbers for drawing; every series is one value per point of `points`. A range longer than maxPoints
+ * is shown as buckets with their peaks (about one point per pixel of the chart by default).
+ *
+ * Cost: the per-snapshot totals are kept per app (history-totals.ts) and extended by the open intervals when a
+ * snapshot arrives; the body is kept per range and newest snapshot (view cache), cycles are read every time.
  */
-import { eq, max } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { soleCluster, requireCluster } from '../../store/clusters.js';
 import { listCycles } from '../../store/cycles.js';
 import { listPlans } from '../../store/plans.js';
-import { capacitySeries, namespaceUsageIntervals } from '../../store/series.js';
-import { snapshots } from '../../store/schema.js';
-import type { AppDeps, RouteDeps } from '../app.js';
+import { snapshotPoints } from '../../store/series.js';
+import { CAPACITY_FIELDS, HistoryTotalsOf, type CapacityField, type HistoryTotals, type SeqSeries } from '../history-totals.js';
+import type { RouteDeps } from '../app.js';
 import { loadPlan } from '../planning.js';
 import { clusterName, isoTime, validate } from '../validate.js';
 
@@ -25,7 +28,7 @@ const historyQuery = z.object({
    * At most this many points. A longer range is cut into this many buckets of consecutive snapshots; each point is
    * a bucket's newest snapshot, with the bucket's peak of every figure (so a short spike is never thinned away).
    */
-  maxPoints: z.coerce.number().int().min(2).max(20_000).default(3000),
+  maxPoints: z.coerce.number().int().min(2).max(20_000).default(1000),
 });
 
 export interface HistoryJson {
@@ -50,81 +53,76 @@ export function buckets(count: number, max: number): Array<{ from: number; to: n
   return Array.from({ length: size }, (_, b) => ({ from: Math.floor((b * count) / size), to: Math.floor(((b + 1) * count) / size) }));
 }
 
-/** Per bucket, the largest of `values` (nanos; `undefined` counts as zero). */
-function peaks(values: ReadonlyArray<bigint | undefined>, cuts: ReadonlyArray<{ from: number; to: number }>): number[] {
+/** Per bucket of positions in `points`, the largest value at those points' seqs (seqs of a range are consecutive). */
+function peaks(values: Float64Array, seqs: readonly number[], cuts: ReadonlyArray<{ from: number; to: number }>): number[] {
   return cuts.map(({ from, to }) => {
-    let peak = values[from] ?? 0n;
-    for (let i = from + 1; i < to; i += 1) {
-      const value = values[i] ?? 0n;
-      if (value > peak) peak = value;
-    }
-    return Number(peak) / 1e9; // drawingNumber of the peak
+    let peak = Number.NEGATIVE_INFINITY;
+    for (let i = (seqs[from] as number) - 1; i < (seqs[to - 1] as number); i += 1) peak = Math.max(peak, values[i] as number);
+    return peak;
   });
 }
 
-type CapacityField = 'capacity' | 'allocatable' | 'requested' | 'plannable';
-const CAPACITY_FIELDS: readonly CapacityField[] = ['capacity', 'allocatable', 'requested', 'plannable'];
+/** Whether the series holds anywhere in seqs first..last. */
+function presentIn(present: Uint8Array, first: number, last: number): boolean {
+  for (let i = first - 1; i < last; i += 1) if (present[i] === 1) return true;
+  return false;
+}
 
-/** Everything but the cycles: derived from stored snapshots and one stored plan, neither of which changes. */
-function historyBody(deps: AppDeps, range: { cluster: string; from: Date; to: Date }, maxPoints: number, planId: number | null): Omit<HistoryJson, 'cycles'> {
-  const loaded = planId === null ? null : loadPlan(deps.store, String(planId), range.cluster);
-  const teamOf = new Map<string, string>();
-  for (const team of loaded?.plan.teams ?? []) {
-    if (team.leaf) for (const namespace of team.namespaces) teamOf.set(namespace, team.team);
-  }
-  const { points, intervals } = namespaceUsageIntervals(deps.store, range);
+/** Everything but the cycles, from the per-seq totals: what one stored plan and the stored snapshots give. */
+function historyBody(
+  totals: HistoryTotals,
+  points: ReadonlyArray<{ snapshotId: number; seq: number; takenAt: Date }>,
+  cluster: string,
+  maxPoints: number,
+  planId: number | null,
+): Omit<HistoryJson, 'cycles'> {
   const cuts = buckets(points.length, maxPoints);
   const kept = cuts.map(({ to }) => points[to - 1] as { snapshotId: number; takenAt: Date });
-
-  const capacity = capacitySeries(deps.store, range);
-  const resources = [...new Set(capacity.flatMap((point) => Object.keys(point.resources)))].sort();
-  const capacityJson = resources.map((resource) => {
-    const figures = capacity.map((point) => point.resources[resource]);
-    const [capacityPeaks, allocatable, requested, plannable] = CAPACITY_FIELDS.map((field) =>
-      peaks(
-        figures.map((f) => f?.[field].nanos),
-        cuts,
-      ),
-    ) as [number[], number[], number[], number[]];
-    return { resource, capacity: capacityPeaks, allocatable, requested, plannable };
+  const seqs = points.map((point) => point.seq);
+  const first = seqs[0] ?? 1;
+  const last = seqs[seqs.length - 1] ?? 0;
+  const capacity = [...totals.capacity.keys()].sort().flatMap((resource) => {
+    const fields = totals.capacity.get(resource) as Record<CapacityField, Float64Array>;
+    const [capacityPeaks, allocatable, requested, plannable] = CAPACITY_FIELDS.map((field) => peaks(fields[field], seqs, cuts)) as [number[], number[], number[], number[]];
+    return [{ resource, capacity: capacityPeaks, allocatable, requested, plannable }];
   });
-
-  // Each group's total per snapshot, from the intervals' starts and ends (a running sum), exact in nanos.
-  const changes = new Map<string, Map<string, bigint[]>>();
-  for (const interval of intervals) {
-    const group = loaded === null ? interval.namespace : teamOf.get(interval.namespace);
-    if (group === undefined) continue; // a namespace no team owns
-    let byResource = changes.get(group);
-    if (byResource === undefined) changes.set(group, (byResource = new Map()));
-    for (const [resource, amount] of Object.entries(interval.requests)) {
-      let series = byResource.get(resource);
-      if (series === undefined) byResource.set(resource, (series = new Array<bigint>(points.length + 1).fill(0n)));
-      series[interval.start] = (series[interval.start] as bigint) + amount.nanos;
-      series[interval.end] = (series[interval.end] as bigint) - amount.nanos;
-    }
-  }
   const usage: HistoryJson['usage'] = [];
-  for (const team of [...changes.keys()].sort()) {
-    const byResource = changes.get(team) as Map<string, bigint[]>;
+  for (const team of [...totals.usage.keys()].sort()) {
+    const byResource = totals.usage.get(team) as Map<string, SeqSeries>;
     for (const resource of [...byResource.keys()].sort()) {
-      const series = byResource.get(resource) as bigint[];
-      let total = 0n;
-      for (let i = 0; i < points.length; i += 1) series[i] = total += series[i] as bigint;
-      usage.push({ team, resource, used: peaks(series, cuts) });
+      const series = byResource.get(resource) as SeqSeries;
+      if (presentIn(series.present, first, last)) usage.push({ team, resource, used: peaks(series.values, seqs, cuts) });
     }
   }
   return {
-    cluster: range.cluster,
+    cluster,
     points: kept.map((point) => point.takenAt.toISOString()),
     snapshotIds: kept.map((point) => point.snapshotId),
-    capacity: capacityJson,
-    groupedBy: loaded === null ? 'namespace' : 'team',
-    planId: loaded?.stored.id ?? null,
+    capacity,
+    groupedBy: planId === null ? 'namespace' : 'team',
+    planId,
     usage,
   };
 }
 
 export function historyRoutes(deps: RouteDeps): Hono {
+  // The totals of the last (cluster, plan) asked for: a plan regroups the namespaces, so another plan starts over.
+  let kept: { key: string; totals: HistoryTotalsOf } | null = null;
+  const totalsOf = (cluster: string, planId: number | null): HistoryTotalsOf => {
+    const key = JSON.stringify([cluster, planId]);
+    if (kept?.key !== key) {
+      const teamOf = new Map<string, string>();
+      if (planId !== null) {
+        for (const team of loadPlan(deps.store, String(planId), cluster).plan.teams) {
+          if (team.leaf) for (const namespace of team.namespaces) teamOf.set(namespace, team.team);
+        }
+      }
+      // Without a plan, per namespace; with one, namespaces no team owns are left out.
+      const groupOf = planId === null ? (namespace: string): string => namespace : (namespace: string): string | undefined => teamOf.get(namespace);
+      kept = { key, totals: new HistoryTotalsOf(deps.store, cluster, groupOf) };
+    }
+    return kept.totals;
+  };
   return new Hono().get('/', validate('query', historyQuery), (c) => {
     const query = c.req.valid('query');
     const cluster = query.cluster === undefined ? soleCluster(deps.store.db).name : requireCluster(deps.store.db, query.cluster).name;
@@ -135,10 +133,11 @@ export function historyRoutes(deps: RouteDeps): Hono {
 
     // Snapshots are only appended and plans never change: the newest snapshot and plan ids name what the body is made of.
     const planId = listPlans(deps.store, { cluster }).at(-1)?.id ?? null;
-    const clusterId = requireCluster(deps.store.db, cluster).id;
-    const newest = deps.store.db.select({ id: max(snapshots.id) }).from(snapshots).where(eq(snapshots.clusterId, clusterId)).get()?.id ?? null;
-    const key = `history:${JSON.stringify([cluster, from.getTime(), to.getTime(), query.maxPoints, newest, planId])}`;
-    const body = deps.views.json(key, () => historyBody(deps, range, query.maxPoints, planId));
+    const totals = totalsOf(cluster, planId).current();
+    // A snapshot saved since the totals were brought up to date waits for the next request.
+    const points = snapshotPoints(deps.store, range).filter((point) => point.seq <= totals.through);
+    const key = `history:${JSON.stringify([cluster, from.getTime(), to.getTime(), query.maxPoints, totals.through, planId])}`;
+    const body = deps.views.json(key, () => historyBody(totals, points, cluster, query.maxPoints, planId));
 
     // Cycles change state at any time (the Review page): read every time, added as the last field.
     const cycles = listCycles(deps.store, { cluster }).map((cycle) => ({

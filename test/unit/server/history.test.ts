@@ -117,6 +117,31 @@ describe('history thinning', () => {
   });
 });
 
+describe('history kept between requests', () => {
+  it('extended snapshot by snapshot, answers as a server started after the last one', async () => {
+    const growing = openStore({ file: ':memory:' });
+    const app = createApp({ store: growing, clock: () => new Date(START), log: () => {} });
+    for (const [hour, cpu] of A_CPU.entries()) {
+      save(growing, hour, inventoryAt(cpu, PLANNABLE[hour] as string, hour === 6 ? '500m' : undefined));
+      if (hour % 3 === 0) assert.equal((await app.request('/api/history?maxPoints=4')).status, 200);
+    }
+    const extended = await (await app.request('/api/history?maxPoints=4')).text();
+    const fresh = tenHours();
+    const whole = await (await createApp({ store: fresh, clock: () => new Date(START), log: () => {} }).request('/api/history?maxPoints=4')).text();
+    assert.equal(extended, whole);
+    assert.deepEqual(usageOf(JSON.parse(whole) as History, 'a'), [1, 7, 1, 3]);
+    growing.close();
+    fresh.close();
+  });
+
+  it('leaves out a namespace absent from the whole range', async () => {
+    const store = tenHours();
+    const h = await history(store, '?from=2026-07-01T07:00:00Z');
+    assert.deepEqual(h.usage.map((u) => u.team), ['a', 'b']);
+    store.close();
+  });
+});
+
 describe('the view cache', () => {
   it('builds a key once while it is recent, and forgets the least recently used beyond its size', () => {
     const cache = viewCache(2);
@@ -130,5 +155,20 @@ describe('the view cache', () => {
     assert.equal(cache.json('a', build(99)), '{"value":1}');
     assert.equal(cache.json('b', build(4)), '{"value":4}');
     assert.equal(builds, 4);
+  });
+
+  it('forgets the least recently used bodies beyond its character budget, but keeps the newest', () => {
+    const cache = viewCache(10, 30);
+    let builds = 0;
+    const build = (text: string) => () => ((builds += 1), text);
+    cache.json('a', build('a'.repeat(10))); // 12 characters with the quotes
+    cache.json('b', build('b'.repeat(10))); // 24
+    cache.json('c', build('c'.repeat(10))); // 36 > 30: a goes
+    cache.json('b', build('x'));
+    cache.json('a', build('a'.repeat(10)));
+    assert.equal(builds, 4);
+    assert.equal(cache.json('huge', build('h'.repeat(100))), JSON.stringify('h'.repeat(100)));
+    assert.equal(cache.json('huge', build('other')), JSON.stringify('h'.repeat(100)));
+    assert.equal(builds, 5);
   });
 });
