@@ -50,7 +50,7 @@ export function loadPlan(store: Store, ref: string, cluster?: string): LoadedPla
 }
 
 /** The snapshot a stored plan was made on, or the cluster's latest when it was made from an unstored dump. */
-export function snapshotOfPlan(store: Store, stored: StoredPlan): SnapshotSummary {
+export function snapshotOfPlan(store: Store, stored: Pick<StoredPlan, 'snapshotId' | 'cluster'>): SnapshotSummary {
   return findSnapshot(store, stored.snapshotId === null ? 'latest' : String(stored.snapshotId), stored.cluster);
 }
 

@@ -17,6 +17,7 @@ import { requireWriter, type GuardVariables } from '../guard.js';
 import { loadPlan, planRequest, planRequestSchema, quotaChangesOf, snapshotOfPlan, teamSpecsJson } from '../planning.js';
 import { parseTeamsFile } from '../../plan/teams-file.js';
 import { planRows } from '../team-view.js';
+import { findPlanSummary } from '../lookups.js';
 import { clusterName, planRef, validate } from '../validate.js';
 import { snapshotToJson } from './snapshots.js';
 
@@ -36,21 +37,25 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
   });
 
   routes.get('/:ref', validate('param', refParam), validate('query', clusterQuery), (c) => {
-    const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
-    const snapshot = snapshotOfPlan(store, loaded.stored);
+    const { cluster } = c.req.valid('query');
+    const summary = findPlanSummary(store, c.req.valid('param').ref, cluster === undefined ? {} : { cluster });
+    const snapshot = snapshotOfPlan(store, summary);
     // A plan made from an unstored dump is shown against the cluster's latest snapshot, so the key names both.
-    const body = deps.views.json(`plan:${loaded.stored.id}:${snapshot.id}`, () => ({
-      id: loaded.stored.id,
-      cluster: loaded.stored.cluster,
-      cycle: loaded.stored.cycle,
-      snapshotId: loaded.stored.snapshotId,
-      createdAt: loaded.stored.createdAt.toISOString(),
-      snapshot: snapshotToJson(snapshot),
-      teamsYaml: loaded.stored.teamsYaml,
-      teamSpecs: teamSpecsJson(parseTeamsFile(loaded.stored.teamsYaml, `teams file of plan ${loaded.stored.id}`)),
-      plan: planToJson(loaded.plan),
-      rows: planRows(loaded.plan, deps.inventory(snapshot.id)),
-    }));
+    const body = deps.views.json(`plan:${summary.id}:${snapshot.id}`, () => {
+      const loaded = loadPlan(store, String(summary.id));
+      return {
+        id: loaded.stored.id,
+        cluster: loaded.stored.cluster,
+        cycle: loaded.stored.cycle,
+        snapshotId: loaded.stored.snapshotId,
+        createdAt: loaded.stored.createdAt.toISOString(),
+        snapshot: snapshotToJson(snapshot),
+        teamsYaml: loaded.stored.teamsYaml,
+        teamSpecs: teamSpecsJson(parseTeamsFile(loaded.stored.teamsYaml, `teams file of plan ${loaded.stored.id}`)),
+        plan: planToJson(loaded.plan),
+        rows: planRows(loaded.plan, deps.inventory(snapshot.id)),
+      };
+    });
     return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
 

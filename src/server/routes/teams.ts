@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { RouteDeps } from '../app.js';
-import { findSnapshot } from '../lookups.js';
+import { findPlanSummary, findSnapshot } from '../lookups.js';
 import { loadPlan } from '../planning.js';
 import { teamTree } from '../team-view.js';
 import { clusterName, planRef, snapshotRef, validate } from '../validate.js';
@@ -16,12 +16,12 @@ const teamsQuery = z.object({ plan: planRef.default('latest'), snapshot: snapsho
 export function teamRoutes(deps: RouteDeps): Hono {
   return new Hono().get('/', validate('query', teamsQuery), (c) => {
     const query = c.req.valid('query');
-    const loaded = loadPlan(deps.store, query.plan, query.cluster);
-    const snapshot = findSnapshot(deps.store, query.snapshot, loaded.stored.cluster);
-    const body = deps.views.json(`teams:${loaded.stored.id}:${snapshot.id}`, () => ({
-      plan: { id: loaded.stored.id, cycle: loaded.stored.cycle, createdAt: loaded.stored.createdAt.toISOString() },
+    const stored = findPlanSummary(deps.store, query.plan, query.cluster === undefined ? {} : { cluster: query.cluster });
+    const snapshot = findSnapshot(deps.store, query.snapshot, stored.cluster);
+    const body = deps.views.json(`teams:${stored.id}:${snapshot.id}`, () => ({
+      plan: { id: stored.id, cycle: stored.cycle, createdAt: stored.createdAt.toISOString() },
       snapshot: snapshotToJson(snapshot),
-      teams: teamTree(loaded.plan, deps.inventory(snapshot.id)),
+      teams: teamTree(loadPlan(deps.store, String(stored.id)).plan, deps.inventory(snapshot.id)),
     }));
     return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
