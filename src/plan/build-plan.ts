@@ -305,21 +305,25 @@ function currentUse(
   inventory: PlanInventory,
   namespaces: Map<string, string[]>,
   resources: readonly string[],
-): (team: TeamSpec, resource: string) => bigint {
+): UseOf {
+  const planned = new Set(resources);
   const requestsByNamespace = new Map(inventory.namespaces.map((ns) => [ns.name, ns.requests]));
+  // Only resources with some request are held; absent means 0.
   const byTeam = new Map<TeamSpec, Map<string, bigint>>();
+  const add = (use: Map<string, bigint>, resource: string, nanos: bigint): void => {
+    const sum = use.get(resource);
+    use.set(resource, sum === undefined ? nanos : sum + nanos);
+  };
   const visit = (team: TeamSpec): Map<string, bigint> => {
     const use = new Map<string, bigint>();
-    for (const resource of resources) use.set(resource, 0n);
     if (team.teams.length > 0) {
-      for (const child of team.teams) for (const [resource, nanos] of visit(child)) use.set(resource, (use.get(resource) as bigint) + nanos);
+      for (const child of team.teams) visit(child).forEach((nanos, resource) => add(use, resource, nanos));
     } else {
       for (const name of namespaces.get(team.path) ?? []) {
         const requests = requestsByNamespace.get(name);
         if (requests === undefined) continue;
-        for (const resource of resources) {
-          const requested = requests[resource];
-          if (requested !== undefined) use.set(resource, (use.get(resource) as bigint) + requested.nanos);
+        for (const resource of Object.keys(requests)) {
+          if (planned.has(resource)) add(use, resource, (requests[resource] as Quantity).nanos);
         }
       }
     }
@@ -329,7 +333,6 @@ function currentUse(
   teams.teams.forEach(visit);
   return (team, resource) => byTeam.get(team)?.get(resource) ?? 0n;
 }
-
 
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -45,7 +45,7 @@ export function poolsOf(teams: TeamsFile): PoolKey[] {
   const visit = (team: TeamSpec): void => {
     for (const request of team.resources) {
       const key = poolKeyOf(request.resource, request.flavor);
-      pools.set(key, { key, resource: request.resource, flavor: request.flavor });
+      if (!pools.has(key)) pools.set(key, { key, resource: request.resource, flavor: request.flavor });
     }
     team.teams.forEach(visit);
   };

@@ -16,10 +16,10 @@ import { PlannedAllocation, type LevelExplainer } from './allocation.js';
 import type { Division, UseOf } from './build-plan.js';
 import { poolKeyOf } from './claims.js';
 import type { Binding, SurplusPolicy } from './divide-level.js';
-import { explainShare, levelText, type LevelText } from './explain.js';
+import { explanationText, fractionOfUnits, levelText, type LevelText } from './explain.js';
 import type { Allocation } from './plan.js';
 import type { PoolState } from './pool-state.js';
-import { fromBigint, rational, ZERO, type Rational } from './rational.js';
+import { formatRational, type Rational } from './rational.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
 import { sumRationals } from './water-fill.js';
 
@@ -71,6 +71,14 @@ class FastDivider {
   private readonly slots: (Allocation | undefined)[];
   private readonly unallocated: number[];
   private readonly context: FastContext;
+  /** Rows of one level, reused by every level (a level is finished before the next starts). */
+  private readonly row: ScratchRows;
+  /** Levels still to divide: the team whose sub-teams divide (-1: the cluster's top level) and the amount. */
+  private readonly pendingTeam: number[] = [];
+  private readonly pendingAmount: number[] = [];
+  /** How much of context.claimants and context.numbers is used. */
+  private claimantsKept = 0;
+  private numbersKept = 0;
 
   constructor(
     private readonly teams: TeamsFile,
@@ -103,7 +111,17 @@ class FastDivider {
     this.weights = new Float64Array(count);
     this.scaleWeights(this.top);
     for (const kids of this.children) this.scaleWeights(kids);
-    this.context = { teams: this.teamList, surplusPolicy: teams.surplus };
+    this.context = {
+      teams: this.teamList,
+      surplusPolicy: teams.surplus,
+      // Each claim is in exactly one level; fractions take three numbers per claimant, surplus one more.
+      claimants: new Int32Array(cells),
+      numbers: new Float64Array(cells),
+      weightTexts: [],
+    };
+    let widest = this.top.length;
+    for (const kids of this.children) if (kids.length > widest) widest = kids.length;
+    this.row = scratchRows(widest);
   }
 
   run(): Division {
@@ -112,7 +130,14 @@ class FastDivider {
       const pool = this.pools[p] as PoolNumbers;
       const units = pool.state.units;
       if (units > SAFE_BIGINT) throw NOT_SAFE;
-      this.divide(p, this.top, Number(units), 'the cluster');
+      this.pendingTeam.push(-1);
+      this.pendingAmount.push(Number(units));
+      while (this.pendingTeam.length > 0) {
+        const parent = this.pendingTeam.pop() as number;
+        const amount = this.pendingAmount.pop() as number;
+        if (parent === -1) this.divide(p, this.top, amount, 'the cluster');
+        else this.divide(p, this.children[parent] as number[], amount, (this.teamList[parent] as TeamSpec).path);
+      }
     }
     const order = this.teamList.map((_, i) => i).sort((a, b) => {
       const pa = (this.teamList[a] as TeamSpec).path;
@@ -148,6 +173,18 @@ class FastDivider {
     if (sum > SAFE) throw NOT_SAFE;
   }
 
+  /** Room for `count` more numbers in context.numbers; returns where they go. */
+  private keepNumbers(count: number): number {
+    const at = this.numbersKept;
+    if (at + count > this.context.numbers.length) {
+      const grown = new Float64Array(Math.max(2 * this.context.numbers.length, at + count));
+      grown.set(this.context.numbers);
+      this.context.numbers = grown;
+    }
+    this.numbersKept = at + count;
+    return at;
+  }
+
   /** Effective claims bottom-up with the parent rules of claims.ts combine(); its errors are left to the exact path. */
   private buildClaims(): void {
     const P = this.poolCount;
@@ -161,7 +198,8 @@ class FastDivider {
       const kids = this.children[t] as number[];
       const row = t * P;
       if (kids.length === 0) {
-        for (const request of team.resources) {
+        for (let r = 0; r < team.resources.length; r++) {
+          const request = team.resources[r] as ResourceRequest;
           const p = poolIndex.get(request.flavor === null ? request.resource : poolKeyOf(request.resource, request.flavor)) as number;
           const pool = this.pools[p] as PoolNumbers;
           const ownGuarantee = request.guarantee === null ? 0 : units(request.guarantee, pool, 'ceil');
@@ -174,7 +212,8 @@ class FastDivider {
         }
         continue;
       }
-      for (const request of team.resources) {
+      for (let r = 0; r < team.resources.length; r++) {
+        const request = team.resources[r] as ResourceRequest;
         requests[poolIndex.get(poolKeyOf(request.resource, request.flavor)) as number] = request;
       }
       for (let p = 0; p < P; p++) {
@@ -183,8 +222,8 @@ class FastDivider {
         let childGuarantees = 0;
         let childDemands = 0;
         let childCaps = 0;
-        for (const kid of kids) {
-          const cell = kid * P + p;
+        for (let k = 0; k < kids.length; k++) {
+          const cell = (kids[k] as number) * P + p;
           if (claimed[cell] === 0) continue;
           any = true;
           childGuarantees += guarantee[cell] as number;
@@ -221,17 +260,17 @@ class FastDivider {
     }
   }
 
-  /** One level of pool p: `amount` units among the claiming teams of `group`, then down into each of them. */
+  /** One level of pool p: `amount` units among the claiming teams of `group`; their own levels are queued. */
   private divide(p: number, group: readonly number[], amount: number, parentLabel: string): void {
     const P = this.poolCount;
-    const claimants: number[] = [];
-    for (const t of group) if (this.claimed[t * P + p] === 1) claimants.push(t);
-    const n = claimants.length;
+    const row = this.row;
+    const { claimants, g, upper, capOf, w } = row;
+    let n = 0;
+    for (let k = 0; k < group.length; k++) {
+      const t = group[k] as number;
+      if (this.claimed[t * P + p] === 1) claimants[n++] = t;
+    }
     if (n === 0) return;
-    const g: number[] = new Array<number>(n);
-    const upper: number[] = new Array<number>(n);
-    const capOf: number[] = new Array<number>(n);
-    const w: number[] = new Array<number>(n);
     let guarantees = 0;
     let largest = amount;
     let totalWeight = 0;
@@ -247,9 +286,10 @@ class FastDivider {
       g[i] = claimGuarantee;
       upper[i] = claimUpper;
       capOf[i] = claimCap;
-      w[i] = this.weights[t] as number;
+      const weight = this.weights[t] as number;
+      w[i] = weight;
       guarantees += claimGuarantee;
-      totalWeight += w[i] as number;
+      totalWeight += weight;
       if (claimUpper > largest) largest = claimUpper;
       if (claimCap > largest) largest = claimCap;
     }
@@ -259,59 +299,67 @@ class FastDivider {
     if ((largest + 1) * totalWeight > SAFE) throw NOT_SAFE;
     const afterGuarantees = amount - guarantees;
 
-    const rooms: number[] = new Array<number>(n);
-    for (let i = 0; i < n; i++) rooms[i] = upper[i] === NONE ? NONE : (upper[i] as number) - (g[i] as number);
-    const fair = waterFill(afterGuarantees, w, rooms, totalWeight);
-    let beyond: Fill | null = null;
-    let leftover = fair.leftover;
+    const { room, fairWhole, fairRemainder, beyondWhole, beyondRemainder, base, roundedUp, candidates } = row;
+    for (let i = 0; i < n; i++) room[i] = upper[i] === NONE ? NONE : (upper[i] as number) - (g[i] as number);
+    waterFill(afterGuarantees, n, w, room, totalWeight, row.order, fairWhole, fairRemainder, row.fill);
+    let den = row.fill.den;
+    let leftover = row.fill.leftover;
+    let remainder = fairRemainder;
+    let beyond = false;
     if (this.teams.surplus === 'distribute' && leftover > 0) {
       // Every claim is at its upper bound; share the rest by weight up to the caps.
-      const capRooms: number[] = new Array<number>(n);
-      for (let i = 0; i < n; i++) capRooms[i] = capOf[i] === NONE ? NONE : (capOf[i] as number) - (upper[i] as number);
-      beyond = waterFill(leftover, w, capRooms, totalWeight);
-      leftover = beyond.leftover;
+      for (let i = 0; i < n; i++) room[i] = capOf[i] === NONE ? NONE : (capOf[i] as number) - (upper[i] as number);
+      waterFill(leftover, n, w, room, totalWeight, row.order, beyondWhole, beyondRemainder, row.fill);
+      beyond = true;
+      // At most one of the two fills leaves fractions (the second runs only when the first filled every room).
+      den = row.fill.den;
+      leftover = row.fill.leftover;
+      remainder = beyondRemainder;
     }
     this.unallocated[p] = (this.unallocated[p] as number) + leftover;
 
-    // At most one of the two fills leaves fractions (the second runs only when the first filled every room).
-    const fractional = beyond ?? fair;
-    const den = fractional.den;
-    const remainder = fractional.remainder;
-    const base: number[] = new Array<number>(n);
     let remainders = 0;
     for (let i = 0; i < n; i++) {
-      base[i] = (g[i] as number) + (fair.whole[i] as number) + (beyond === null ? 0 : (beyond.whole[i] as number));
+      base[i] = (g[i] as number) + (fairWhole[i] as number) + (beyond ? (beyondWhole[i] as number) : 0);
       remainders += remainder[i] as number;
+      roundedUp[i] = 0;
     }
-    const roundedUp: boolean[] = new Array<boolean>(n).fill(false);
     const leftoverUnits = divideFloor(remainders, den);
     if (leftoverUnits > 0) {
-      const candidates: number[] = [];
-      for (let i = 0; i < n; i++) if ((remainder[i] as number) > 0) candidates.push(i);
-      candidates.sort((a, b) => {
-        const ra = remainder[a] as number;
-        const rb = remainder[b] as number;
-        if (ra !== rb) return ra > rb ? -1 : 1;
-        const na = (this.teamList[claimants[a] as number] as TeamSpec).name;
-        const nb = (this.teamList[claimants[b] as number] as TeamSpec).name;
-        return na < nb ? -1 : na > nb ? 1 : 0;
-      });
-      for (let k = 0; k < leftoverUnits; k++) roundedUp[candidates[k] as number] = true;
+      let count = 0;
+      for (let i = 0; i < n; i++) if ((remainder[i] as number) > 0) candidates[count++] = i;
+      sortByRemainder(candidates, count, remainder, claimants, this.teamList);
+      for (let k = 0; k < leftoverUnits; k++) roundedUp[candidates[k] as number] = 1;
     }
 
+    // What the explanations need, kept in the plan-wide stores (see FastLevel).
+    const context = this.context;
+    const claimantsAt = this.claimantsKept;
+    for (let i = 0; i < n; i++) context.claimants[claimantsAt + i] = claimants[i] as number;
+    this.claimantsKept += n;
+    let fractionsAt = NONE;
+    if (den !== 1) {
+      fractionsAt = this.keepNumbers(3 * n);
+      for (let i = 0; i < n; i++) {
+        context.numbers[fractionsAt + 3 * i] = base[i] as number;
+        context.numbers[fractionsAt + 3 * i + 1] = remainder[i] as number;
+        context.numbers[fractionsAt + 3 * i + 2] = roundedUp[i] as number;
+      }
+    }
+    let beyondAt = NONE;
+    if (beyond) {
+      beyondAt = this.keepNumbers(n);
+      for (let i = 0; i < n; i++) context.numbers[beyondAt + i] = beyondWhole[i] as number;
+    }
     const pool = (this.pools[p] as PoolNumbers).state;
-    const level = new FastLevel(this.context, pool, parentLabel, amount, afterGuarantees, claimants, fractional === beyond, {
-      den,
-      base: den === 1 ? null : base,
-      remainder: den === 1 ? null : remainder,
-      beyondWhole: beyond === null ? null : beyond.whole,
-    });
+    const level = new FastLevel(this.context, pool, parentLabel, amount, afterGuarantees, claimantsAt, n, den, fractionsAt, beyondAt, beyond && den !== 1);
+
     for (let i = 0; i < n; i++) {
       const t = claimants[i] as number;
       const cell = t * P + p;
       const team = this.teamList[t] as TeamSpec;
       const whole = base[i] as number;
-      const quota = roundedUp[i] === true ? whole + 1 : whole;
+      const quota = roundedUp[i] === 1 ? whole + 1 : whole;
       const claimGuarantee = g[i] as number;
       const claimDemand = this.demand[cell] as number;
       const claimCap = capOf[i] as number;
@@ -337,7 +385,10 @@ class FastDivider {
         level,
         i,
       );
-      if (!terminal) this.divide(p, this.children[t] as number[], quota, team.path);
+      if (!terminal) {
+        this.pendingTeam.push(t);
+        this.pendingAmount.push(quota);
+      }
     }
   }
 }
@@ -369,36 +420,68 @@ function divideFloor(a: number, b: number): number {
   return quotient;
 }
 
-interface Fill {
-  /** Whole part of each claim's extra. */
-  whole: number[];
-  /** Fractional part of each claim's extra, over `den`. */
-  remainder: number[];
-  den: number;
-  /** Left when every room is full. */
-  leftover: number;
+/** Rows of numbers for one level, as long as the widest sibling group. */
+interface ScratchRows {
+  claimants: Int32Array;
+  g: Float64Array;
+  upper: Float64Array;
+  capOf: Float64Array;
+  w: Float64Array;
+  room: Float64Array;
+  fairWhole: Float64Array;
+  fairRemainder: Float64Array;
+  beyondWhole: Float64Array;
+  beyondRemainder: Float64Array;
+  base: Float64Array;
+  roundedUp: Uint8Array;
+  order: Int32Array;
+  candidates: Int32Array;
+  fill: { den: number; leftover: number };
+}
+
+function scratchRows(size: number): ScratchRows {
+  const numbers = (): Float64Array => new Float64Array(size);
+  return {
+    claimants: new Int32Array(size),
+    g: numbers(),
+    upper: numbers(),
+    capOf: numbers(),
+    w: numbers(),
+    room: numbers(),
+    fairWhole: numbers(),
+    fairRemainder: numbers(),
+    beyondWhole: numbers(),
+    beyondRemainder: numbers(),
+    base: numbers(),
+    roundedUp: new Uint8Array(size),
+    order: new Int32Array(size),
+    candidates: new Int32Array(size),
+    fill: { den: 1, leftover: 0 },
+  };
 }
 
 /**
- * divide-level.ts wholeWaterFill in numbers. The caller has checked (largest count + 1) x totalWeight <= 2^53 - 1,
- * which bounds every product formed here: room x weight, rest x weight, and the divisions' a + b.
+ * divide-level.ts wholeWaterFill in numbers, over the first n entries; writes each claim's whole extra and its
+ * remainder over `out.den`, and `out.leftover`. The caller has checked (largest count + 1) x totalWeight <=
+ * 2^53 - 1, which bounds every product formed here: room x weight, rest x weight, and the divisions' a + b.
  */
-function waterFill(amount: number, weights: readonly number[], rooms: readonly number[], totalWeight: number): Fill {
-  const n = weights.length;
-  const whole: number[] = new Array<number>(n).fill(0);
-  const remainder: number[] = new Array<number>(n).fill(0);
-  const order: number[] = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Claims fill up in order of room / weight; unbounded ones never do.
-  order.sort((a, b) => {
-    const ra = rooms[a] as number;
-    const rb = rooms[b] as number;
-    if (ra === NONE) return rb === NONE ? a - b : 1;
-    if (rb === NONE) return -1;
-    const left = ra * (weights[b] as number);
-    const right = rb * (weights[a] as number);
-    return left < right ? -1 : left > right ? 1 : a - b;
-  });
+function waterFill(
+  amount: number,
+  n: number,
+  weights: Float64Array,
+  rooms: Float64Array,
+  totalWeight: number,
+  order: Int32Array,
+  whole: Float64Array,
+  remainder: Float64Array,
+  out: { den: number; leftover: number },
+): void {
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    whole[i] = 0;
+    remainder[i] = 0;
+  }
+  sortByFillLevel(order, n, rooms, weights);
   let rest = amount;
   let weightLeft = totalWeight;
   let next = 0;
@@ -411,7 +494,11 @@ function waterFill(amount: number, weights: readonly number[], rooms: readonly n
     rest -= room;
     weightLeft -= weights[i] as number;
   }
-  if (next === n) return { whole, remainder, den: 1, leftover: rest };
+  if (next === n) {
+    out.den = 1;
+    out.leftover = rest;
+    return;
+  }
   for (; next < n; next++) {
     const i = order[next] as number;
     const share = (weights[i] as number) * rest;
@@ -419,7 +506,64 @@ function waterFill(amount: number, weights: readonly number[], rooms: readonly n
     whole[i] = quotient;
     remainder[i] = share - quotient * weightLeft;
   }
-  return { whole, remainder, den: weightLeft, leftover: 0 };
+  out.den = weightLeft;
+  out.leftover = 0;
+}
+
+/** Claims fill up in order of room / weight (ties by position); unbounded ones never do. */
+function fillsBefore(a: number, b: number, rooms: Float64Array, weights: Float64Array): boolean {
+  const ra = rooms[a] as number;
+  const rb = rooms[b] as number;
+  if (ra === NONE) return false;
+  if (rb === NONE) return true;
+  const left = ra * (weights[b] as number);
+  const right = rb * (weights[a] as number);
+  return left < right || (left === right && a < b);
+}
+
+/** Largest remainder first; equal remainders to the name that sorts first (names are unique among siblings). */
+function roundsUpBefore(a: number, b: number, remainder: Float64Array, claimants: Int32Array, teams: readonly TeamSpec[]): boolean {
+  const ra = remainder[a] as number;
+  const rb = remainder[b] as number;
+  if (ra !== rb) return ra > rb;
+  return (teams[claimants[a] as number] as TeamSpec).name < (teams[claimants[b] as number] as TeamSpec).name;
+}
+
+// Both orders are strict and total, so any correct sort gives the same result. Levels are small: insertion
+// sort in place there (no closure, no allocation on the hot path); Array.prototype.sort for wide ones.
+const INSERTION_SORT_LIMIT = 24;
+
+function sortByFillLevel(order: Int32Array, n: number, rooms: Float64Array, weights: Float64Array): void {
+  if (n > INSERTION_SORT_LIMIT) {
+    order.set(Array.from(order.subarray(0, n)).sort((a, b) => (fillsBefore(a, b, rooms, weights) ? -1 : fillsBefore(b, a, rooms, weights) ? 1 : 0)));
+    return;
+  }
+  for (let k = 1; k < n; k++) {
+    const value = order[k] as number;
+    let j = k - 1;
+    while (j >= 0 && fillsBefore(value, order[j] as number, rooms, weights)) {
+      order[j + 1] = order[j] as number;
+      j--;
+    }
+    order[j + 1] = value;
+  }
+}
+
+function sortByRemainder(candidates: Int32Array, n: number, remainder: Float64Array, claimants: Int32Array, teams: readonly TeamSpec[]): void {
+  if (n > INSERTION_SORT_LIMIT) {
+    const before = (a: number, b: number): boolean => roundsUpBefore(a, b, remainder, claimants, teams);
+    candidates.set(Array.from(candidates.subarray(0, n)).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)));
+    return;
+  }
+  for (let k = 1; k < n; k++) {
+    const value = candidates[k] as number;
+    let j = k - 1;
+    while (j >= 0 && roundsUpBefore(value, candidates[j] as number, remainder, claimants, teams)) {
+      candidates[j + 1] = candidates[j] as number;
+      j--;
+    }
+    candidates[j + 1] = value;
+  }
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -430,18 +574,19 @@ function gcd(a: bigint, b: bigint): bigint {
 interface FastContext {
   teams: readonly TeamSpec[];
   surplusPolicy: SurplusPolicy;
+  /** Plan-wide stores the levels point into: each level's claimants (team numbers) ... */
+  claimants: Int32Array;
+  /** ... and, when not whole, base, remainder and rounded-up (0/1) per claimant, and surplus whole parts. */
+  numbers: Float64Array;
+  /** Each team's weight as written in explanations, by team number, filled when first needed. */
+  weightTexts: (string | undefined)[];
 }
 
-/** Exact shares of one level, when not whole: share i = base[i] + remainder[i] / den. */
-interface Fractions {
-  den: number;
-  base: number[] | null;
-  remainder: number[] | null;
-  /** Whole part of the surplus each claim got beyond its upper bound, when surplus was distributed. */
-  beyondWhole: number[] | null;
-}
-
-/** One level of the number path: what its explanations need, turned into bigint rationals when read. */
+/**
+ * One level of the number path: where its data sits in the plan-wide stores, turned into bigint rationals
+ * when an explanation is read. Claimant i's exact share is base + remainder / den; when the level is whole
+ * (den 1) it is the quota itself.
+ */
 class FastLevel implements LevelExplainer {
   #text: LevelText | null = null;
 
@@ -451,47 +596,81 @@ class FastLevel implements LevelExplainer {
     private readonly parentLabel: string,
     private readonly amount: number,
     private readonly afterGuarantees: number,
-    private readonly claimants: readonly number[],
+    private readonly claimantsAt: number,
+    private readonly size: number,
+    private readonly den: number,
+    /** Index of base/remainder pairs in context.numbers, or NONE when den is 1. */
+    private readonly fractionsAt: number,
+    /** Index of the surplus whole parts in context.numbers, or NONE when no surplus was distributed. */
+    private readonly beyondAt: number,
+    /** The fractions are those of the surplus fill (the first fill filled every room). */
     private readonly fractionsAreSurplus: boolean,
-    private readonly fractions: Fractions,
   ) {}
 
   explain(index: number, allocation: Allocation): string {
-    const { pool, fractions } = this;
-    const weightOf = (t: number): Rational => (this.context.teams[t] as TeamSpec).weight;
-    this.#text ??= levelText({
-      granularity: pool.granularity,
-      format: pool.formatUnits,
-      totalWeight: sumRationals(this.claimants.map(weightOf)),
-      afterGuarantees: BigInt(this.afterGuarantees),
-      amount: BigInt(this.amount),
-      siblings: this.claimants.length,
-      parentLabel: this.parentLabel,
-      surplusPolicy: this.context.surplusPolicy,
-    });
-    const unit = pool.granularity.nanos;
-    const count = (q: Quantity): bigint => q.nanos / unit;
-    const quota = count(allocation.quota);
-    const den = BigInt(fractions.den);
-    const remainder = BigInt(fractions.remainder?.[index] ?? 0);
-    const base = fractions.base === null ? quota : BigInt(fractions.base[index] as number);
-    const exact = remainder === 0n ? fromBigint(base) : rational(base * den + remainder, den);
-    let surplus = ZERO;
-    if (fractions.beyondWhole !== null) {
-      const beyond = BigInt(fractions.beyondWhole[index] as number);
-      surplus = this.fractionsAreSurplus && remainder !== 0n ? rational(beyond * den + remainder, den) : fromBigint(beyond);
+    const { pool, context } = this;
+    if (this.#text === null) {
+      const weights: Rational[] = [];
+      for (let i = 0; i < this.size; i++) weights.push(this.teamOf(i).weight);
+      this.#text = levelText({
+        granularity: pool.granularity,
+        format: pool.formatUnits,
+        totalWeight: sumRationals(weights),
+        afterGuarantees: BigInt(this.afterGuarantees),
+        amount: BigInt(this.amount),
+        siblings: this.size,
+        parentLabel: this.parentLabel,
+        surplusPolicy: context.surplusPolicy,
+      });
     }
-    return explainShare(
-      this.#text,
-      {
-        weight: weightOf(this.claimants[index] as number),
-        guarantee: count(allocation.guarantee),
-        demand: allocation.demand === null ? null : count(allocation.demand),
-        cap: allocation.cap === null ? null : count(allocation.cap),
-      },
-      { binding: allocation.binding, exact, roundedUp: remainder !== 0n && quota > base, surplus },
-      BigInt(this.afterGuarantees),
-      null,
-    );
+    const t = context.claimants[this.claimantsAt + index] as number;
+    let weight = context.weightTexts[t];
+    if (weight === undefined) context.weightTexts[t] = weight = formatRational((context.teams[t] as TeamSpec).weight);
+    const fractional = this.fractionsAt !== NONE;
+    const at = this.fractionsAt + 3 * index;
+    const remainder = fractional ? (context.numbers[at + 1] as number) : 0;
+    let surplus: string | null = null;
+    if (this.beyondAt !== NONE) {
+      const beyond = context.numbers[this.beyondAt + index] as number;
+      if (this.fractionsAreSurplus && remainder !== 0) surplus = fractionOfUnits(pool.granularityText, fractionText(beyond, remainder, this.den));
+      else if (beyond !== 0) surplus = pool.formatUnits(BigInt(beyond));
+    }
+    const binding = allocation.binding;
+    return explanationText(this.#text, {
+      binding,
+      guaranteesTookAll: this.afterGuarantees === 0,
+      bound:
+        binding === 'cap'
+          ? pool.formatShared(allocation.cap as Quantity)
+          : binding === 'demand'
+            ? pool.formatShared(allocation.demand as Quantity)
+            : allocation.guarantee.nanos > 0n
+              ? pool.formatShared(allocation.guarantee)
+              : null,
+      weight,
+      surplus,
+      drf: null,
+      exact: remainder === 0 ? null : fractionOfUnits(pool.granularityText, fractionText(context.numbers[at] as number, remainder, this.den)),
+      roundedUp: remainder !== 0 && context.numbers[at + 2] === 1,
+    });
   }
+
+  private teamOf(i: number): TeamSpec {
+    return this.context.teams[this.context.claimants[this.claimantsAt + i] as number] as TeamSpec;
+  }
+}
+
+/**
+ * `whole remainder/den` reduced, as formatRational writes (whole + remainder / den) for 0 < remainder < den:
+ * gcd(whole x den + remainder, den) = gcd(remainder, den). Safe integers, so exact.
+ */
+function fractionText(whole: number, remainder: number, den: number): string {
+  let a = remainder;
+  let b = den;
+  while (b !== 0) {
+    const rest = a % b;
+    a = b;
+    b = rest;
+  }
+  return whole === 0 ? `${remainder / a}/${den / a}` : `${whole} ${remainder / a}/${den / a}`;
 }

@@ -35,6 +35,10 @@ export interface PoolState extends PoolKey {
   quantityOfNanos: (nanos: bigint) => Quantity;
   /** formatQuantity(quantityOf(units)), remembered for small counts. */
   formatUnits: (units: bigint) => string;
+  /** formatQuantity(q), remembered for the quantities this pool shares (see quantityOfCount). */
+  formatShared: (q: Quantity) => string;
+  /** formatQuantity(granularity). */
+  granularityText: string;
 }
 
 export function poolState(
@@ -76,6 +80,8 @@ export function poolState(
       return quantityFromNanos(nanos, granularity.format);
     },
     formatUnits: unitsFormatter(granularity),
+    formatShared: sharedFormatter(),
+    granularityText: formatQuantity(granularity),
   };
 }
 
@@ -102,5 +108,17 @@ function unitsFormatter(granularity: Quantity): (units: bigint) => string {
     if (units < 0n || units >= 4096n) return formatQuantity(multiplyQuantity(granularity, units));
     const index = Number(units);
     return (known[index] ??= formatQuantity(multiplyQuantity(granularity, units)));
+  };
+}
+
+function sharedFormatter(): (q: Quantity) => string {
+  const known = new Map<Quantity, string>();
+  return (q) => {
+    let text = known.get(q);
+    if (text === undefined) {
+      text = formatQuantity(q);
+      if (known.size < 4 * SHARED_COUNTS) known.set(q, text);
+    }
+    return text;
   };
 }
