@@ -1,17 +1,18 @@
 /**
  * Responses derived only from immutable stored things (a snapshot, a plan) computed once: on a 5,000-node cluster
- * the Capacity view alone takes hundreds of milliseconds and its JSON is over half a megabyte, so the serialized
- * body is kept, not just the inventory. Keys name everything the value depends on (e.g. `capacity:<snapshot id>`);
- * a few recent keys per app (at most `size` bodies and `maxChars` characters), least recently used forgotten first.
+ * the Capacity view alone takes hundreds of milliseconds and its JSON is over half a megabyte, so the body is kept
+ * serialized and UTF-8 encoded (written to the socket as it is), not just the inventory. Keys name everything the value depends on (e.g. `capacity:<snapshot id>`);
+ * a few recent keys per app (at most `size` bodies and `maxBytes` bytes), least recently used forgotten first.
  */
 export interface ViewCache {
-  /** The JSON text stored under `key`, else `build()` serialized and stored. */
-  json(key: string, build: () => unknown): string;
+  /** The JSON body (UTF-8) stored under `key`, else `build()` serialized, stored and returned. */
+  json(key: string, build: () => unknown): Uint8Array<ArrayBuffer>;
 }
 
-export function viewCache(size = 16, maxChars = 64 * 2 ** 20): ViewCache {
-  const recent = new Map<string, string>();
-  let chars = 0;
+export function viewCache(size = 16, maxBytes = 64 * 2 ** 20): ViewCache {
+  const recent = new Map<string, Uint8Array<ArrayBuffer>>();
+  const utf8 = new TextEncoder();
+  let bytes = 0;
   return {
     json(key, build) {
       const hit = recent.get(key);
@@ -20,15 +21,15 @@ export function viewCache(size = 16, maxChars = 64 * 2 ** 20): ViewCache {
         recent.set(key, hit);
         return hit;
       }
-      const text = JSON.stringify(build());
-      recent.set(key, text);
-      chars += text.length;
-      while (recent.size > 1 && (recent.size > size || chars > maxChars)) {
+      const body = utf8.encode(JSON.stringify(build()));
+      recent.set(key, body);
+      bytes += body.byteLength;
+      while (recent.size > 1 && (recent.size > size || bytes > maxBytes)) {
         const oldest = recent.keys().next().value as string;
-        chars -= (recent.get(oldest) as string).length;
+        bytes -= (recent.get(oldest) as Uint8Array).byteLength;
         recent.delete(oldest);
       }
-      return text;
+      return body;
     },
   };
 }

@@ -134,10 +134,12 @@ export function historyRoutes(deps: RouteDeps): Hono {
     // Snapshots are only appended and plans never change: the newest snapshot and plan ids name what the body is made of.
     const planId = listPlans(deps.store, { cluster }).at(-1)?.id ?? null;
     const totals = totalsOf(cluster, planId).current();
-    // A snapshot saved since the totals were brought up to date waits for the next request.
-    const points = snapshotPoints(deps.store, range).filter((point) => point.seq <= totals.through);
     const key = `history:${JSON.stringify([cluster, from.getTime(), to.getTime(), query.maxPoints, totals.through, planId])}`;
-    const body = deps.views.json(key, () => historyBody(totals, points, cluster, query.maxPoints, planId));
+    const body = deps.views.json(key, () => {
+      // A snapshot saved since the totals were brought up to date waits for the next request.
+      const points = snapshotPoints(deps.store, range).filter((point) => point.seq <= totals.through);
+      return historyBody(totals, points, cluster, query.maxPoints, planId);
+    });
 
     // Cycles change state at any time (the Review page): read every time, added as the last field.
     const cycles = listCycles(deps.store, { cluster }).map((cycle) => ({
@@ -146,6 +148,10 @@ export function historyRoutes(deps: RouteDeps): Hono {
       startsAt: cycle.startsAt?.toISOString() ?? null,
       endsAt: cycle.endsAt?.toISOString() ?? null,
     }));
-    return c.body(`${body.slice(0, -1)},"cycles":${JSON.stringify(cycles)}}`, 200, { 'Content-Type': 'application/json' });
+    const tail = new TextEncoder().encode(`,"cycles":${JSON.stringify(cycles)}}`);
+    const withCycles = new Uint8Array(body.byteLength - 1 + tail.byteLength);
+    withCycles.set(body.subarray(0, body.byteLength - 1));
+    withCycles.set(tail, body.byteLength - 1);
+    return c.body(withCycles, 200, { 'Content-Type': 'application/json' });
   });
 }
