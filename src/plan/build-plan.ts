@@ -34,8 +34,8 @@ export interface PlanInput {
   previous?: Plan | null;
 }
 
-/** Current requests (nanos) of a team's namespaces for a resource. */
-export type UseOf = (team: TeamSpec, resource: string) => bigint;
+/** Current requests (nanos) of a team's namespaces, by resource; a resource nobody requests is absent (0). */
+export type UseOf = (team: TeamSpec) => ReadonlyMap<string, bigint>;
 
 /** What dividing every pool down the tree gave: allocations in plan order, and undivided units per pool. */
 export interface Division {
@@ -96,7 +96,7 @@ function assemble(input: PlanInput, fast: boolean): Plan {
     inventory,
     previous: input.previous ?? null,
     useOf: (path, resource) =>
-      quantityFromNanos(usedNanos(teamByPath.get(path) as TeamSpec, resource), granularityOf(teams, resource).format),
+      quantityFromNanos(usedNanos(teamByPath.get(path) as TeamSpec).get(resource) ?? 0n, granularityOf(teams, resource).format),
   });
   return plan;
 }
@@ -166,7 +166,7 @@ function divideExact(teams: TeamsFile, pools: readonly PoolState[], usedNanos: U
             claim.demand === null ? null : pool.quantityOf(claim.demand),
             claim.cap === null ? null : pool.quantityOf(claim.cap),
             share.binding,
-            pool.flavor === null ? pool.quantityOfNanos(usedNanos(team, pool.resource)) : null,
+            pool.flavor === null ? pool.quantityOfNanos(usedNanos(team).get(pool.resource) ?? 0n) : null,
             claim.children.length === 0,
             level,
             i,
@@ -331,7 +331,8 @@ function currentUse(
     return use;
   };
   teams.teams.forEach(visit);
-  return (team, resource) => byTeam.get(team)?.get(resource) ?? 0n;
+  const none: ReadonlyMap<string, bigint> = new Map();
+  return (team) => byTeam.get(team) ?? none;
 }
 
 export function compareNames(a: string, b: string): number {

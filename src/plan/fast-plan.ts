@@ -76,6 +76,10 @@ class FastDivider {
   /** Levels still to divide: the team whose sub-teams divide (-1: the cluster's top level) and the amount. */
   private readonly pendingTeam: number[] = [];
   private readonly pendingAmount: number[] = [];
+  /** Current use of each team, by team number. */
+  private readonly use: ReadonlyMap<string, bigint>[];
+  /** Position of each team's name among its siblings' names sorted: ties of largest remainder go to the lower. */
+  private readonly nameRank: Int32Array;
   /** How much of context.claimants and context.numbers is used. */
   private claimantsKept = 0;
   private numbersKept = 0;
@@ -83,7 +87,7 @@ class FastDivider {
   constructor(
     private readonly teams: TeamsFile,
     pools: readonly PoolState[],
-    private readonly usedNanos: UseOf,
+    usedNanos: UseOf,
   ) {
     const number = (team: TeamSpec): number => {
       const index = this.teamList.length;
@@ -95,6 +99,10 @@ class FastDivider {
     };
     for (const team of teams.teams) this.top.push(number(team));
     const count = this.teamList.length;
+    this.use = this.teamList.map(usedNanos);
+    this.nameRank = new Int32Array(count);
+    this.rankNames(this.top);
+    for (const kids of this.children) this.rankNames(kids);
     this.pools = pools.map((state) => ({
       state,
       unitNanos: state.granularity.nanos > 0n && state.granularity.nanos <= EXACT_DIVISION_LIMIT_BIGINT ? Number(state.granularity.nanos) : 0,
@@ -155,6 +163,15 @@ class FastDivider {
     return { allocations, unallocatedUnits: this.unallocated.map((units) => BigInt(units)) };
   }
 
+  private rankNames(group: readonly number[]): void {
+    const byName = [...group].sort((a, b) => {
+      const na = (this.teamList[a] as TeamSpec).name;
+      const nb = (this.teamList[b] as TeamSpec).name;
+      return na < nb ? -1 : na > nb ? 1 : 0;
+    });
+    byName.forEach((t, rank) => (this.nameRank[t] = rank));
+  }
+
   /** Weights of one sibling group as whole numbers (times the lcm of their denominators), like divideLevelWhole. */
   private scaleWeights(group: readonly number[]): void {
     let lcm = 1n;
@@ -171,6 +188,11 @@ class FastDivider {
       sum += Number(scaled);
     }
     if (sum > SAFE) throw NOT_SAFE;
+  }
+
+  private usedOf(t: number, pool: PoolState): Quantity {
+    const use = this.use[t] as ReadonlyMap<string, bigint>;
+    return pool.quantityOfNanos(use.size === 0 ? 0n : (use.get(pool.resource) ?? 0n));
   }
 
   /** Room for `count` more numbers in context.numbers; returns where they go. */
@@ -328,7 +350,7 @@ class FastDivider {
     if (leftoverUnits > 0) {
       let count = 0;
       for (let i = 0; i < n; i++) if ((remainder[i] as number) > 0) candidates[count++] = i;
-      sortByRemainder(candidates, count, remainder, claimants, this.teamList);
+      sortByRemainder(candidates, count, remainder, claimants, this.nameRank);
       for (let k = 0; k < leftoverUnits; k++) roundedUp[candidates[k] as number] = 1;
     }
 
@@ -380,7 +402,7 @@ class FastDivider {
         claimDemand === NONE ? null : pool.quantityOfCount(claimDemand),
         claimCap === NONE ? null : pool.quantityOfCount(claimCap),
         binding,
-        pool.flavor === null ? pool.quantityOfNanos(this.usedNanos(team, pool.resource)) : null,
+        pool.flavor === null ? this.usedOf(t, pool) : null,
         terminal,
         level,
         i,
@@ -522,11 +544,11 @@ function fillsBefore(a: number, b: number, rooms: Float64Array, weights: Float64
 }
 
 /** Largest remainder first; equal remainders to the name that sorts first (names are unique among siblings). */
-function roundsUpBefore(a: number, b: number, remainder: Float64Array, claimants: Int32Array, teams: readonly TeamSpec[]): boolean {
+function roundsUpBefore(a: number, b: number, remainder: Float64Array, claimants: Int32Array, nameRank: Int32Array): boolean {
   const ra = remainder[a] as number;
   const rb = remainder[b] as number;
   if (ra !== rb) return ra > rb;
-  return (teams[claimants[a] as number] as TeamSpec).name < (teams[claimants[b] as number] as TeamSpec).name;
+  return (nameRank[claimants[a] as number] as number) < (nameRank[claimants[b] as number] as number);
 }
 
 // Both orders are strict and total, so any correct sort gives the same result. Levels are small: insertion
@@ -549,16 +571,16 @@ function sortByFillLevel(order: Int32Array, n: number, rooms: Float64Array, weig
   }
 }
 
-function sortByRemainder(candidates: Int32Array, n: number, remainder: Float64Array, claimants: Int32Array, teams: readonly TeamSpec[]): void {
+function sortByRemainder(candidates: Int32Array, n: number, remainder: Float64Array, claimants: Int32Array, nameRank: Int32Array): void {
   if (n > INSERTION_SORT_LIMIT) {
-    const before = (a: number, b: number): boolean => roundsUpBefore(a, b, remainder, claimants, teams);
+    const before = (a: number, b: number): boolean => roundsUpBefore(a, b, remainder, claimants, nameRank);
     candidates.set(Array.from(candidates.subarray(0, n)).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)));
     return;
   }
   for (let k = 1; k < n; k++) {
     const value = candidates[k] as number;
     let j = k - 1;
-    while (j >= 0 && roundsUpBefore(value, candidates[j] as number, remainder, claimants, teams)) {
+    while (j >= 0 && roundsUpBefore(value, candidates[j] as number, remainder, claimants, nameRank)) {
       candidates[j + 1] = candidates[j] as number;
       j--;
     }

@@ -11,7 +11,7 @@ import {
   type Quantity,
 } from '../quantity.js';
 import { describePool, type PlanInventory } from './build-plan.js';
-import { compareNullableNames, type Plan, type PlanWarning, type Pool } from './plan.js';
+import { compareNullableNames, type Allocation, type Plan, type PlanWarning, type Pool } from './plan.js';
 import type { TeamsFile } from './teams-file.js';
 
 export interface WarningInput {
@@ -48,10 +48,12 @@ export function planWarnings(input: WarningInput): PlanWarning[] {
 function useAboveQuota(plan: Plan, useOf: WarningInput['useOf']): PlanWarning[] {
   const warnings: PlanWarning[] = [];
   const flavoredTotals = new Map<string, { team: string; resource: string; quota: Quantity }>();
-  for (const allocation of plan.allocations) {
+  const allocations = plan.allocations;
+  for (let i = 0; i < allocations.length; i++) {
+    const allocation = allocations[i] as Allocation;
     if (!allocation.terminal) continue;
     if (allocation.flavor === null) {
-      if (allocation.used !== null && compareQuantities(allocation.used, allocation.quota) > 0) {
+      if (allocation.used !== null && allocation.used.nanos > allocation.quota.nanos) {
         warnings.push(overUse(allocation.team, allocation.resource, allocation.used, allocation.quota));
       }
       continue;

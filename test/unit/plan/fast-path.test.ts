@@ -141,7 +141,7 @@ function outcome(run: () => unknown): string {
 function takesNumberPath(input: PlanInput): boolean {
   try {
     const pools = poolsOf(input.teams).map((pool) => poolState(input.teams, input.inventory, pool));
-    return divideMaxMinFast(input.teams, pools, () => 0n) !== null;
+    return divideMaxMinFast(input.teams, pools, () => new Map()) !== null;
   } catch {
     return false;
   }
