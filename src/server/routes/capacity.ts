@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RouteDeps } from '../app.js';
 import { capacityView } from '../capacity-view.js';
 import { findSnapshot } from '../lookups.js';
+import { viewResponse } from '../view-cache.js';
 import { clusterName, snapshotRef, validate } from '../validate.js';
 import { snapshotToJson } from './snapshots.js';
 
@@ -14,6 +15,6 @@ export function capacityRoutes(deps: RouteDeps): Hono {
     const query = c.req.valid('query');
     const snapshot = findSnapshot(deps.store, query.snapshot, query.cluster);
     const body = deps.views.json(`capacity:${snapshot.id}`, () => ({ snapshot: snapshotToJson(snapshot), ...capacityView(deps.inventory(snapshot.id)) }));
-    return c.body(body, 200, { 'Content-Type': 'application/json' });
+    return viewResponse(c, body);
   });
 }

@@ -6,7 +6,8 @@
  * is shown as buckets with their peaks (about one point per pixel of the chart by default).
  *
  * Cost: the per-snapshot totals are kept per app (history-totals.ts) and extended by the open intervals when a
- * snapshot arrives; the body is kept per range and newest snapshot (view cache), cycles are read every time.
+ * snapshot arrives; the body is kept per range, newest snapshot, plan and cycles (view cache; cycles are read every
+ * time, they change state at any time).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ import { soleCluster, requireCluster } from '../../store/clusters.js';
 import { listCycles } from '../../store/cycles.js';
 import { listPlans } from '../../store/plans.js';
 import { snapshotPoints } from '../../store/series.js';
+import { viewResponse } from '../view-cache.js';
 import { CAPACITY_FIELDS, HistoryTotalsOf, type CapacityField, type HistoryTotals, type SeqSeries } from '../history-totals.js';
 import type { RouteDeps } from '../app.js';
 import { loadPlan } from '../planning.js';
@@ -134,24 +136,19 @@ export function historyRoutes(deps: RouteDeps): Hono {
     // Snapshots are only appended and plans never change: the newest snapshot and plan ids name what the body is made of.
     const planId = listPlans(deps.store, { cluster }).at(-1)?.id ?? null;
     const totals = totalsOf(cluster, planId).current();
-    const key = `history:${JSON.stringify([cluster, from.getTime(), to.getTime(), query.maxPoints, totals.through, planId])}`;
-    const body = deps.views.json(key, () => {
-      // A snapshot saved since the totals were brought up to date waits for the next request.
-      const points = snapshotPoints(deps.store, range).filter((point) => point.seq <= totals.through);
-      return historyBody(totals, points, cluster, query.maxPoints, planId);
-    });
-
-    // Cycles change state at any time (the Review page): read every time, added as the last field.
+    // Cycles change state at any time (the Review page): read every time, and part of the key.
     const cycles = listCycles(deps.store, { cluster }).map((cycle) => ({
       name: cycle.name,
       state: cycle.state,
       startsAt: cycle.startsAt?.toISOString() ?? null,
       endsAt: cycle.endsAt?.toISOString() ?? null,
     }));
-    const tail = new TextEncoder().encode(`,"cycles":${JSON.stringify(cycles)}}`);
-    const withCycles = new Uint8Array(body.byteLength - 1 + tail.byteLength);
-    withCycles.set(body.subarray(0, body.byteLength - 1));
-    withCycles.set(tail, body.byteLength - 1);
-    return c.body(withCycles, 200, { 'Content-Type': 'application/json' });
+    const key = `history:${JSON.stringify([cluster, from.getTime(), to.getTime(), query.maxPoints, totals.through, planId, cycles])}`;
+    const view = deps.views.json(key, (): HistoryJson => {
+      // A snapshot saved since the totals were brought up to date waits for the next request.
+      const points = snapshotPoints(deps.store, range).filter((point) => point.seq <= totals.through);
+      return { ...historyBody(totals, points, cluster, query.maxPoints, planId), cycles };
+    });
+    return viewResponse(c, view);
   });
 }

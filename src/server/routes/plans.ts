@@ -18,6 +18,7 @@ import { loadPlan, planRequest, planRequestSchema, quotaChangesOf, snapshotOfPla
 import { parseTeamsFile } from '../../plan/teams-file.js';
 import { planRows } from '../team-view.js';
 import { findPlanSummary } from '../lookups.js';
+import { viewResponse } from '../view-cache.js';
 import { clusterName, planRef, validate } from '../validate.js';
 import { snapshotToJson } from './snapshots.js';
 
@@ -56,7 +57,7 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
         rows: planRows(loaded.plan, deps.inventory(snapshot.id)),
       };
     });
-    return c.body(body, 200, { 'Content-Type': 'application/json' });
+    return viewResponse(c, body);
   });
 
   routes.get('/:ref/manifests.yaml', validate('param', refParam), validate('query', clusterQuery), (c) => {

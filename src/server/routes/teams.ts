@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { RouteDeps } from '../app.js';
 import { findPlanSummary, findSnapshot } from '../lookups.js';
+import { viewResponse } from '../view-cache.js';
 import { loadPlan } from '../planning.js';
 import { teamTree } from '../team-view.js';
 import { clusterName, planRef, snapshotRef, validate } from '../validate.js';
@@ -23,6 +24,6 @@ export function teamRoutes(deps: RouteDeps): Hono {
       snapshot: snapshotToJson(snapshot),
       teams: teamTree(loadPlan(deps.store, String(stored.id)).plan, deps.inventory(snapshot.id)),
     }));
-    return c.body(body, 200, { 'Content-Type': 'application/json' });
+    return viewResponse(c, body);
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { createApp } from '../../../src/server/app.js';
 import { saveSnapshot } from '../../../src/store/snapshots.js';
 import { DEMO_TEAMS, demoInventory, seededStore } from './seed.js';
@@ -64,6 +65,22 @@ describe('views kept per snapshot and plan', () => {
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { field: string }).field, 'plan');
     assert.equal((await app.request('/api/teams?plan=7')).status, 404);
+    store.close();
+  });
+
+  it('gzip a body for a client that accepts gzip, and only then', async () => {
+    const { store, app, savePlan, text } = setup();
+    await savePlan();
+    for (const path of ['/api/capacity', '/api/teams', '/api/plans/latest', '/api/history']) {
+      const plain = await text(path);
+      const zipped = await app.request(path, { headers: { 'Accept-Encoding': 'br, gzip, deflate' } });
+      assert.equal(zipped.headers.get('content-encoding'), 'gzip', path);
+      assert.equal(zipped.headers.get('vary'), 'Accept-Encoding', path);
+      assert.equal(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8'), plain, path);
+      const refused = await app.request(path, { headers: { 'Accept-Encoding': 'gzip;q=0, identity' } });
+      assert.equal(refused.headers.get('content-encoding'), null, path);
+      assert.equal(await refused.text(), plain, path);
+    }
     store.close();
   });
 });

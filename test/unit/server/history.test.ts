@@ -4,7 +4,7 @@ import type { ClusterInventory } from '../../../src/inventory/types.js';
 import { parseQuantity } from '../../../src/quantity.js';
 import { createApp } from '../../../src/server/app.js';
 import { buckets } from '../../../src/server/routes/history.js';
-import { viewCache } from '../../../src/server/view-cache.js';
+import { viewCache, type View } from '../../../src/server/view-cache.js';
 import { createCycle } from '../../../src/store/cycles.js';
 import { openStore, type Store } from '../../../src/store/open.js';
 import { saveSnapshot } from '../../../src/store/snapshots.js';
@@ -142,7 +142,7 @@ describe('history kept between requests', () => {
   });
 });
 
-const text = (body: Uint8Array): string => new TextDecoder().decode(body);
+const text = (view: View): string => new TextDecoder().decode(view.body);
 
 describe('the view cache', () => {
   it('builds a key once while it is recent, and forgets the least recently used beyond its size', () => {
