@@ -68,6 +68,15 @@ describe('views kept per snapshot and plan', () => {
     store.close();
   });
 
+  it('list a snapshot collected after the first request', async () => {
+    const { store, text } = setup();
+    assert.deepEqual(JSON.parse(await text('/api/snapshots')).snapshots.map((s: { id: number }) => s.id), [1, 2]);
+    saveSnapshot(store, { cluster: { name: 'demo' }, takenAt: NOW, source: { kind: 'file', ref: 'demo.json' }, inventory: demoInventory(2, 3) });
+    assert.deepEqual(JSON.parse(await text('/api/snapshots?cluster=demo')).snapshots.map((s: { id: number }) => s.id), [1, 2, 3]);
+    assert.deepEqual(JSON.parse(await text('/api/snapshots')).snapshots.map((s: { id: number }) => s.id), [1, 2, 3]);
+    store.close();
+  });
+
   it('gzip a body for a client that accepts gzip, and only then', async () => {
     const { store, app, savePlan, text } = setup();
     await savePlan();
