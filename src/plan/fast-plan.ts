@@ -6,7 +6,7 @@
  * fails, or the input is anything the exact path would reject (a guarantee above a cap, guarantees above what
  * a level has), divideMaxMinFast returns null and buildPlan runs the exact path, which gives the result or the
  * error. Exact fractions (`3 1/3`) are kept as whole part + remainder over one common denominator, as the
- * bigint code does, and turned into bigint rationals only when an explanation is read.
+ * bigint code does, and written (reduced) only when an explanation is read.
  *
  * Layout: teams numbered in pre-order (a parent before its sub-teams), one flat row of numbers per
  * (team, pool) in typed arrays; no object per claim and no bigint on the hot path.
@@ -26,7 +26,6 @@ import { sumRationals } from './water-fill.js';
 const SAFE = Number.MAX_SAFE_INTEGER;
 const SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 /** Operands up to 2^52 divide exactly in doubles after one correction step (see divideFloor). */
-const EXACT_DIVISION_LIMIT = 2 ** 52;
 const EXACT_DIVISION_LIMIT_BIGINT = 2n ** 52n;
 /** "No demand" / "no cap" in the Float64Arrays (real bounds are never negative). */
 const NONE = -1;
