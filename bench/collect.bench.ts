@@ -3,7 +3,7 @@
  * (test/cluster/harness) seeded with a synthetic GPU cluster (bench/synthetic-cluster.ts).
  *
  *   node --import tsx bench/collect.bench.ts [--stages 1000:30000,5000:150000] [--runs 3] [--cpu-prof]
- *                                            [--page-sizes 100] [--compare-root OTHER_CHECKOUT] [--skip-peers]
+ *                                            [--page-sizes 100] [--quotaplan-root CHECKOUT] [--compare-root OTHER_CHECKOUT] [--skip-peers]
  *
  * Each stage grows the same cluster to NODES nodes and PODS bound pods (30 a node by default), then runs every
  * tool RUNS times, alternating (tool A, B, C, D, A, B, ...), after one unmeasured warm-up round in the first stage
@@ -42,6 +42,8 @@ const { values } = parseArgs({
     namespaces: { type: 'string', default: '1000' },
     'cpu-prof': { type: 'boolean', default: false },
     'page-sizes': { type: 'string', default: '100' },
+    /** The checkout whose `quotaplan collect` is measured (default: this one). A frozen copy (git archive + a node_modules link) is immune to edits in progress. */
+    'quotaplan-root': { type: 'string' },
     /** Another checkout of quotaplan (with node_modules) measured beside this one, e.g. a worktree of an older commit. */
     'compare-root': { type: 'string' },
     'skip-peers': { type: 'boolean', default: false },
@@ -57,6 +59,7 @@ const stages = values.stages.split(',').map((stage) => {
 const podsPerNode = stages[0]!.pods / stages[0]!.nodes;
 if (stages.some((s) => s.pods / s.nodes !== podsPerNode)) throw new Error('--stages: every stage needs the same pods per node');
 const runs = Number(values.runs);
+const quotaplanRoot = values['quotaplan-root'] ?? root;
 const namespaceCount = Number(values.namespaces);
 
 interface Measurement {
@@ -148,7 +151,7 @@ function tools(work: string, extraQuotaplanArgs: string[] = []): Tool[] {
       command: (kubeconfig, run) => {
         const db = join(work, `collect-${run}.db`);
         return {
-          argv: ['node', join(root, 'bin', 'quotaplan.js'), 'collect', '--kubeconfig', kubeconfig, '--db', db, '--quiet', '--cluster', 'bench', ...extraQuotaplanArgs],
+          argv: ['node', join(quotaplanRoot, 'bin', 'quotaplan.js'), 'collect', '--kubeconfig', kubeconfig, '--db', db, '--quiet', '--cluster', 'bench', ...extraQuotaplanArgs],
           stdout: join(work, `quotaplan-${run}.out`),
           cleanup: [db, `${db}-wal`, `${db}-shm`],
         };
@@ -305,6 +308,8 @@ const header = {
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   loadBefore: loadavg(),
+  quotaplanRoot,
+  compareRoot: values['compare-root'],
 };
 console.log(JSON.stringify(header));
 const plane = await startControlPlane({ resourceQuotaSyncPeriod: '10m', readyTimeoutMs: 180_000 });
@@ -333,7 +338,7 @@ try {
         mkdirSync(profDir, { recursive: true });
         const db = join(work, 'prof.db');
         const result = await measure(
-          ['node', '--cpu-prof', `--cpu-prof-dir=${profDir}`, join(root, 'bin', 'quotaplan.js'), 'collect', '--kubeconfig', plane.kubeconfigPath, '--db', db, '--quiet', '--cluster', 'bench'],
+          ['node', '--cpu-prof', `--cpu-prof-dir=${profDir}`, join(quotaplanRoot, 'bin', 'quotaplan.js'), 'collect', '--kubeconfig', plane.kubeconfigPath, '--db', db, '--quiet', '--cluster', 'bench'],
           join(work, 'prof.out'),
         );
         console.log(JSON.stringify({ cpuProfile: profDir, wallMs: Math.round(result.wallMs), exitCode: result.exitCode }));

@@ -4,6 +4,7 @@
  * (autocannon), loopback only, bounded in time.
  *
  *   node --import tsx bench/serve.bench.ts [--db bench/results/year.db] [--connections 1,8] [--seconds 10]
+ *                                          [--quotaplan-root CHECKOUT]
  *
  * For every call: the first (cold) request's time, then for each connection count an autocannon run of
  * `--seconds`: p50 / p90 / p99 / max latency (ms), requests per second, non-2xx responses. Asserts nothing.
@@ -14,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({
@@ -21,22 +23,33 @@ const { values } = parseArgs({
     db: { type: 'string', default: join(root, 'bench', 'results', 'year.db') },
     connections: { type: 'string', default: '1,8' },
     seconds: { type: 'string', default: '10' },
+    /** The checkout whose `quotaplan serve` runs (default: this one); a frozen copy is immune to edits in progress. */
+    'quotaplan-root': { type: 'string', default: root },
   },
 });
 const connections = values.connections.split(',').map(Number);
 const seconds = Number(values.seconds);
 
-/** The calls the dashboard's pages make on load (web/pages/*.js). */
-const calls = [
+const db = new Database(values.db, { readonly: true });
+const range = db.prepare('SELECT min(taken_at) AS first, max(taken_at) AS last, count(*) AS snapshots FROM snapshots').get() as { first: number; last: number; snapshots: number };
+db.close();
+const daysBefore = (days: number): string => new Date(range.last - days * 86_400_000).toISOString();
+
+/** The calls the dashboard's pages make on load (web/pages/*.js), and the History page over shorter ranges. */
+const calls: { name: string; path: string; gzip?: boolean }[] = [
   { name: 'capacity', path: '/api/capacity?snapshot=latest' },
   { name: 'teams', path: '/api/teams?plan=latest' },
-  { name: 'history', path: '/api/history' },
+  { name: 'history (all)', path: '/api/history' },
+  { name: 'history (all), gzip', path: '/api/history', gzip: true },
+  { name: 'history (30 days)', path: `/api/history?from=${daysBefore(30)}` },
+  { name: 'history (30 days), gzip', path: `/api/history?from=${daysBefore(30)}`, gzip: true },
+  { name: 'history (7 days)', path: `/api/history?from=${daysBefore(7)}` },
   { name: 'plans (list)', path: '/api/plans' },
   { name: 'plan (latest)', path: '/api/plans/latest' },
 ];
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn('node', [join(root, 'bin', 'quotaplan.js'), 'serve', '--db', values.db, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('node', [join(values['quotaplan-root'], 'bin', 'quotaplan.js'), 'serve', '--db', values.db, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stderr = '';
     child.stderr!.setEncoding('utf8');
@@ -57,8 +70,9 @@ interface CannonResult {
   timeouts: number;
 }
 
-function autocannon(url: string, connectionCount: number): Promise<CannonResult> {
-  const argv = [join(root, 'node_modules', 'autocannon', 'autocannon.js'), '-j', '-c', String(connectionCount), '-d', String(seconds), '-t', '30', url];
+/** `gzip`: send `Accept-Encoding: gzip`, as a browser does (autocannon does not by default). */
+function autocannon(url: string, connectionCount: number, gzip: boolean): Promise<CannonResult> {
+  const argv = [join(root, 'node_modules', 'autocannon', 'autocannon.js'), '-j', '-c', String(connectionCount), '-d', String(seconds), '-t', '30', ...(gzip ? ['-H', 'accept-encoding=gzip'] : []), url];
   return new Promise((resolve, reject) => {
     const child = spawn('node', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -84,7 +98,7 @@ try {
     const coldMs = performance.now() - t0;
     if (!response.ok) throw new Error(`${call.path}: HTTP ${response.status} ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
     for (const count of connections) {
-      const result = await autocannon(url, count);
+      const result = await autocannon(url, count, call.gzip === true);
       raw.push({ call: call.name, path: call.path, bytes: body.byteLength, coldMs, connections: count, ...result });
       const l = result.latency;
       rows.push(
@@ -97,5 +111,5 @@ try {
   server.child.kill('SIGTERM');
 }
 const file = join(root, 'bench', 'results', `serve-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ db: values.db, cpus: cpus().length, load: loadavg(), seconds, results: raw }, null, 2));
-console.log(`${rows.join('\n')}\n\n${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; raw: ${file}`);
+writeFileSync(file, JSON.stringify({ db: values.db, snapshots: range.snapshots, cpus: cpus().length, load: loadavg(), seconds, results: raw }, null, 2));
+console.log(`${range.snapshots} snapshots from ${new Date(range.first).toISOString()} to ${new Date(range.last).toISOString()}\n\n${rows.join('\n')}\n\n${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; raw: ${file}`);
