@@ -70,6 +70,18 @@ export class NodeBuilder {
   }
 }
 
+/** The labels GPU Feature Discovery puts on a node with `count` unshared GPUs of `product`. */
+export function gfd(product: string, count: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'nvidia.com/gpu.present': 'true',
+    'nvidia.com/gpu.product': product,
+    'nvidia.com/gpu.count': String(count),
+    'nvidia.com/gpu.replicas': '1',
+    'nvidia.com/gpu.sharing-strategy': 'none',
+    ...extra,
+  };
+}
+
 export function aNode(name: string): NodeBuilder {
   return new NodeBuilder(name);
 }

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { classifyResource } from '../../../src/inventory/accelerators.js';
 import { nodeFacts } from '../../../src/inventory/node-facts.js';
 import { formatQuantity } from '../../../src/quantity.js';
-import { aNode, type NodeBuilder } from '../../builders/kube.js';
+import { aNode, gfd, type NodeBuilder } from '../../builders/kube.js';
 
 /** resource vendor model sharing migProfile replicas unit gpuEquivalent capacity */
 type Row = [string, string, string | null, string, string | null, number, string, string, string];
@@ -30,15 +30,6 @@ function shape(node: NodeBuilder): { physical: number; accelerators: Row[]; warn
     warnings,
   };
 }
-
-const gfd = (product: string, count: number, extra: Record<string, string> = {}): Record<string, string> => ({
-  'nvidia.com/gpu.present': 'true',
-  'nvidia.com/gpu.product': product,
-  'nvidia.com/gpu.count': String(count),
-  'nvidia.com/gpu.replicas': '1',
-  'nvidia.com/gpu.sharing-strategy': 'none',
-  ...extra,
-});
 
 interface Case {
   name: string;

@@ -4,16 +4,7 @@ import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { parseObject } from '../../../src/inventory/objects.js';
 import { rational } from '../../../src/plan/rational.js';
 import { gpuEquivalentsOf, mixedGpuEquivalents } from '../../../src/review/gpu-equivalents.js';
-import { aNode } from '../../builders/kube.js';
-
-const gfd = (product: string, count: number, extra: Record<string, string> = {}): Record<string, string> => ({
-  'nvidia.com/gpu.present': 'true',
-  'nvidia.com/gpu.product': product,
-  'nvidia.com/gpu.count': String(count),
-  'nvidia.com/gpu.replicas': '1',
-  'nvidia.com/gpu.sharing-strategy': 'none',
-  ...extra,
-});
+import { aNode, gfd } from '../../builders/kube.js';
 
 function nodes(...builders: ReturnType<typeof aNode>[]) {
   const builder = new InventoryBuilder();

@@ -15,7 +15,7 @@ import { createCycle, setCycleState } from '../../../src/store/cycles.js';
 import { openStore, type Store } from '../../../src/store/open.js';
 import { savePlan } from '../../../src/store/plans.js';
 import { saveSnapshot } from '../../../src/store/snapshots.js';
-import { aNamespace, aNode, aPod } from '../../builders/kube.js';
+import { aNamespace, aNode, aPod, gfd } from '../../builders/kube.js';
 
 export const CLUSTER = 'lab';
 const HOUR = 3_600_000;
@@ -23,15 +23,6 @@ export const Q4_START = Date.UTC(2026, 9, 1);
 export const Q4_END = Date.UTC(2027, 0, 1);
 /** 92 days. */
 export const Q4_HOURS = 2208;
-
-const gfd = (product: string, count: number, extra: Record<string, string> = {}): Record<string, string> => ({
-  'nvidia.com/gpu.present': 'true',
-  'nvidia.com/gpu.product': product,
-  'nvidia.com/gpu.count': String(count),
-  'nvidia.com/gpu.replicas': '1',
-  'nvidia.com/gpu.sharing-strategy': 'none',
-  ...extra,
-});
 
 export function labInventory(options: { gpus: number; train: number; idle: number; trainMig: number }): ClusterInventory {
   const builder = new InventoryBuilder();
