@@ -3,24 +3,15 @@
  * (nvidia.ts, amd.ts, intel.ts, neuron.ts) each return this, and helpers they share.
  */
 import { ONE, ratio } from './ratio.js';
-import type { AcceleratorUnit, Ratio, Sharing, Vendor } from './types.js';
+import type { AcceleratorFacts, Vendor } from './types.js';
 
 export type Labels = Record<string, string>;
 
 /** Adds a warning about the node being read (the node name is prefixed by the caller). */
 export type Warn = (message: string) => void;
 
-export interface AcceleratorShape {
-  vendor: Vendor;
-  model: string | null;
-  sharing: Sharing;
-  migProfile: string | null;
-  replicas: number;
-  unit: AcceleratorUnit;
-  gpuEquivalent: Ratio;
-  /** Physical devices `units` of this resource stand for. */
-  physical: Ratio;
-}
+/** What a resource's name and the node's labels say about one accelerator resource (AcceleratorFacts less the amounts). */
+export type AcceleratorShape = Omit<AcceleratorFacts, 'resource' | 'capacity' | 'allocatable'>;
 
 /** A whole, unshared device. */
 export function device(vendor: Vendor, model: string | null, units: bigint): AcceleratorShape {
