@@ -19,6 +19,7 @@ import { buildTree } from '../../src/emit/tree.js';
 import { applyRules } from '../../src/collect/permissions.js';
 import { ConflictError, ExternalError } from '../../src/errors.js';
 import {
+  apiRefusal,
   boundPodObject,
   controlPlaneSuiteOptions,
   namespaceObject,
@@ -218,18 +219,16 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
       const used = quantityValues(quota.status?.used);
       return status[gpu] === 2_000_000_000n && used[gpu] === 1_000_000_000n ? quota : undefined;
     });
-    const over = await plane.admin.core
-      .createNamespacedPod({
+    const over = await apiRefusal(
+      plane.admin.core.createNamespacedPod({
         namespace: 'team-a',
         body: boundPodObject({ namespace: 'team-a', name: 'two-more', nodeName: 'gpu-a', requests: { cpu: '1', 'nvidia.com/gpu': '2' } }),
-      })
-      .then(
-        () => assert.fail('a pod over the new quota was admitted'),
-        (error: { code?: number; body?: string }) => error,
-      );
+      }),
+      'a pod over the new quota was admitted',
+    );
     assert.equal(over.code, 403);
     assert.equal(
-      JSON.parse(String(over.body)).message,
+      over.status.message,
       'pods "two-more" is forbidden: exceeded quota: quotaplan, requested: requests.nvidia.com/gpu=2, ' +
         'used: requests.nvidia.com/gpu=1, limited: requests.nvidia.com/gpu=2',
     );
@@ -254,17 +253,15 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
   });
 
   test("the LimitRange's per-pod maximum rejects a pod asking for more GPUs than the team allows per pod", async () => {
-    const big = await plane.admin.core
-      .createNamespacedPod({
+    const big = await apiRefusal(
+      plane.admin.core.createNamespacedPod({
         namespace: 'fraud',
         body: boundPodObject({ namespace: 'fraud', name: 'big', nodeName: 'gpu-a', requests: { cpu: '1', 'nvidia.com/gpu': '3' } }),
-      })
-      .then(
-        () => assert.fail('a pod over the per-pod maximum was admitted'),
-        (error: { code?: number; body?: string }) => error,
-      );
+      }),
+      'a pod over the per-pod maximum was admitted',
+    );
     assert.equal(big.code, 403);
-    assert.match(String(JSON.parse(String(big.body)).message), /maximum nvidia\.com\/gpu usage per Pod is 2, but limit is 3/);
+    assert.match(String(big.status.message), /maximum nvidia\.com\/gpu usage per Pod is 2, but limit is 3/);
     // A pod without cpu settings gets the default request and the per-pod cpu maximum as its limit.
     const plain = await plane.admin.core.createNamespacedPod({
       namespace: 'fraud',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { V1ResourceQuota } from '@kubernetes/client-node';
 import {
+  apiRefusal,
   boundPodObject,
   connect,
   controlPlaneSuiteOptions,
@@ -55,12 +56,12 @@ describe('a real control plane: quota, RBAC, namespace and garbage-collector con
     await quotaReadyFor('team-a', 'gpu-quota');
 
     const greedy = boundPodObject({ namespace: 'team-a', name: 'greedy', nodeName: 'gpu-a', requests: { cpu: '1', 'nvidia.com/gpu': '3' } });
-    const rejection = await plane.admin.core.createNamespacedPod({ namespace: 'team-a', body: greedy }).then(
-      () => assert.fail('the API server admitted a pod over quota'),
-      (error: { code?: number; body?: string }) => error,
+    const rejection = await apiRefusal(
+      plane.admin.core.createNamespacedPod({ namespace: 'team-a', body: greedy }),
+      'the API server admitted a pod over quota',
     );
     assert.equal(rejection.code, 403);
-    const status = JSON.parse(String(rejection.body)) as { reason: string; message: string };
+    const status = rejection.status;
     assert.equal(status.reason, 'Forbidden');
     assert.equal(
       status.message,
@@ -103,17 +104,15 @@ describe('a real control plane: quota, RBAC, namespace and garbage-collector con
       namespace: 'team-b',
       body: boundPodObject({ namespace: 'team-b', name: 'last-gpu', nodeName: 'gpu-a', requests: { cpu: '1', 'nvidia.com/gpu': '1' } }),
     });
-    const over = await plane.admin.core
-      .createNamespacedPod({
+    const over = await apiRefusal(
+      plane.admin.core.createNamespacedPod({
         namespace: 'team-b',
         body: boundPodObject({ namespace: 'team-b', name: 'one-too-many', nodeName: 'gpu-a', requests: { cpu: '1', 'nvidia.com/gpu': '1' } }),
-      })
-      .then(
-        () => assert.fail('the API server admitted a fifth GPU under a quota of 4'),
-        (error: { code?: number; body?: string }) => error,
-      );
+      }),
+      'the API server admitted a fifth GPU under a quota of 4',
+    );
     assert.equal(over.code, 403);
-    assert.match(String(JSON.parse(String(over.body)).message), /exceeded quota: gpu-quota, requested: requests\.nvidia\.com\/gpu=1, used: requests\.nvidia\.com\/gpu=4, limited: requests\.nvidia\.com\/gpu=4$/);
+    assert.match(String(over.status.message), /exceeded quota: gpu-quota, requested: requests\.nvidia\.com\/gpu=1, used: requests\.nvidia\.com\/gpu=4, limited: requests\.nvidia\.com\/gpu=4$/);
   });
 
   test('the read-only identity can list nodes but gets 403 creating a ResourceQuota', async () => {
@@ -121,15 +120,13 @@ describe('a real control plane: quota, RBAC, namespace and garbage-collector con
     try {
       const nodes = await reader.core.listNode();
       assert.deepEqual(nodes.items.map((n) => n.metadata?.name).sort(), ['gpu-a', 'gpu-b']);
-      const denied = await reader.core
-        .createNamespacedResourceQuota({ namespace: 'team-a', body: resourceQuotaObject({ namespace: 'team-a', name: 'sneaky', hard: { [gpu]: '100' } }) })
-        .then(
-          () => assert.fail('the reader created a ResourceQuota'),
-          (error: { code?: number; body?: string }) => error,
-        );
+      const denied = await apiRefusal(
+        reader.core.createNamespacedResourceQuota({ namespace: 'team-a', body: resourceQuotaObject({ namespace: 'team-a', name: 'sneaky', hard: { [gpu]: '100' } }) }),
+        'the reader created a ResourceQuota',
+      );
       assert.equal(denied.code, 403);
       assert.equal(
-        JSON.parse(String(denied.body)).message,
+        denied.status.message,
         'resourcequotas is forbidden: User "quotaplan-reader" cannot create resource "resourcequotas" in API group "" in the namespace "team-a"',
       );
     } finally {
@@ -143,13 +140,10 @@ describe('a real control plane: quota, RBAC, namespace and garbage-collector con
     try {
       assert.equal((await limited.core.listNode()).items.length, 2);
       // get and watch on pods remain; only list is gone.
-      const denied = await limited.core.listPodForAllNamespaces().then(
-        () => assert.fail('the identity listed pods'),
-        (error: { code?: number; body?: string }) => error,
-      );
+      const denied = await apiRefusal(limited.core.listPodForAllNamespaces(), 'the identity listed pods');
       assert.equal(denied.code, 403);
       assert.equal(
-        JSON.parse(String(denied.body)).message,
+        denied.status.message,
         'pods is forbidden: User "system:serviceaccount:quotaplan-test-identities:no-pod-list" cannot list resource "pods" in API group "" at the cluster scope',
       );
     } finally {

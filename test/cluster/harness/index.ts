@@ -12,5 +12,6 @@ export { identityNamespace, readOnlyRules, rulesWithout } from './rbac.js';
 export type { Permission } from './rbac.js';
 export { apiErrorMessage, seedDump, seedObjects } from './seed.js';
 export type { SeedOptions, SeedReport } from './seed.js';
-export { plain, quantityValues } from './values.js';
+export { apiRefusal, plain, quantityValues } from './values.js';
+export type { ApiRefusal } from './values.js';
 export { waitUntil } from './wait.js';
