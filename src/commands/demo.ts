@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ValidationError } from '../errors.js';
-import { DEMO_CLUSTER, seedDemo } from '../demo/seed.js';
+import { DEMO_CLUSTER, seedDemo, type DemoSeed } from '../demo/seed.js';
 import { DEFAULT_HOST } from '../server/listen.js';
 import { listClusterNames } from '../store/clusters.js';
 import { openStore } from '../store/open.js';
@@ -63,17 +63,22 @@ export function seedDemoDatabase(file: string, now: Date): { cluster: string; sn
         value: file,
       });
     }
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    removeDatabase(file);
   }
   const store = openStore({ file });
+  let seed: DemoSeed;
   try {
-    const seed = store.sqlite.transaction(() => seedDemo({ store, now }))();
-    return { cluster: seed.cluster, snapshots: seed.snapshots, cycles: seed.cycles.map((c) => `${c.name} (${c.state})`), draftPlanId: seed.draftPlanId };
+    seed = store.sqlite.transaction(() => seedDemo({ store, now }))();
   } catch (error) {
     store.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    removeDatabase(file); // a failed seed leaves no half-made demo database behind
     throw error;
-  } finally {
-    if (store.sqlite.open) store.close();
   }
+  store.close();
+  return { cluster: seed.cluster, snapshots: seed.snapshots, cycles: seed.cycles.map((c) => `${c.name} (${c.state})`), draftPlanId: seed.draftPlanId };
+}
+
+/** The SQLite file and its WAL companions. */
+function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
 }
