@@ -16,26 +16,78 @@ import type { Store } from './open.js';
 
 const HASH_BYTES = 16;
 
+/**
+ * What the last committed save on a connection wrote or found: encoded text -> blob id, and the decoded values
+ * of the blobs it read or wrote by id (set roots). A blob is never deleted or changed and ids are never reused
+ * (AUTOINCREMENT), so a committed id keeps its text for the life of the file; the next save on the same
+ * connection reuses these ids without hashing or looking up the unchanged nodes again. Only a writer whose
+ * transaction committed (`remember()` after it returned, outside any enclosing transaction) replaces the memo,
+ * so an id from a rolled-back transaction is never kept. Keyed by the connection: a new process starts empty.
+ */
+interface WriterMemo {
+  ids: Map<string, number>;
+  values: Map<number, unknown>;
+}
+
+const memos = new WeakMap<object, WriterMemo>();
+
 /** Writes blobs inside one transaction, remembering what it wrote or found so repeats skip the lookup. */
 export class BlobWriter {
+  /** Text -> id of every value this writer stored or found; the next save's memo once committed. */
   private readonly known = new Map<string, number>();
+  private readonly values = new Map<number, unknown>();
+  private readonly memo: WriterMemo | undefined;
+  private readonly connection: Pick<Store, 'sqlite'>['sqlite'];
   private readonly find: Statement<[Buffer], { id: number }>;
   private readonly insert: Statement<[Buffer, Buffer], { id: number }>;
 
   constructor(store: Pick<Store, 'sqlite'>) {
+    this.connection = store.sqlite;
+    this.memo = memos.get(store.sqlite);
     this.find = store.sqlite.prepare('SELECT id FROM blobs WHERE hash = ?');
     this.insert = store.sqlite.prepare('INSERT INTO blobs (hash, body) VALUES (?, ?) RETURNING id');
   }
 
   putValue(value: unknown): number {
-    const text = encodeValue(value);
-    const hash = createHash('sha256').update(text).digest().subarray(0, HASH_BYTES);
-    const key = hash.toString('base64');
-    const cached = this.known.get(key);
-    if (cached !== undefined) return cached;
-    const id = this.find.get(hash)?.id ?? (this.insert.get(hash, deflateRawSync(text)) as { id: number }).id;
-    this.known.set(key, id);
+    return this.putText(encodeValue(value));
+  }
+
+  /** Stores an already encoded value (`encodeValue`'s text). */
+  putText(text: string): number {
+    let id = this.known.get(text);
+    if (id !== undefined) return id;
+    id = this.memo?.ids.get(text);
+    if (id === undefined) {
+      const hash = createHash('sha256').update(text).digest().subarray(0, HASH_BYTES);
+      id = this.find.get(hash)?.id ?? (this.insert.get(hash, deflateRawSync(text)) as { id: number }).id;
+    }
+    this.known.set(text, id);
     return id;
+  }
+
+  /**
+   * The decoded value of a blob this writer or the last committed save on this connection stored or read, for
+   * callers that would otherwise inflate and decode it again (keyed-set roots). Never mutate what it returns.
+   */
+  knownValue(id: number): unknown {
+    if (this.values.has(id)) return this.values.get(id);
+    const value = this.memo?.values.get(id);
+    if (value !== undefined) this.values.set(id, value);
+    return value;
+  }
+
+  /** Records the decoded value of blob `id` for `knownValue`, this save and (once committed) the next. */
+  noteValue(id: number, value: unknown): void {
+    this.values.set(id, value);
+  }
+
+  /**
+   * Call after the transaction that used this writer committed: the next writer on this connection starts from
+   * what this one wrote and found. Ignored inside an enclosing transaction, which could still roll back.
+   */
+  remember(): void {
+    if (this.connection.inTransaction) return;
+    memos.set(this.connection, { ids: this.known, values: this.values });
   }
 }
 

@@ -29,12 +29,12 @@ export function writeKeyedSet<T>(writer: BlobWriter, reader: BlobReader, options
   const entries: Entry[] = options.items.map((item) => [options.keyOf(item), writer.putValue(storedValue(item))]);
   const sorted = entries.every((entry, i) => i === 0 || (entries[i - 1] as Entry)[0] < entry[0]);
   // Order that is not strictly ascending by key (or repeats a key) is kept verbatim in a full root.
-  if (!sorted || options.previousRoot === null) return writer.putValue({ full: entries, sorted } satisfies SetRoot);
+  if (!sorted || options.previousRoot === null) return putRoot(writer, { full: entries, sorted });
 
-  const previous = readRoot(reader, options.previousRoot);
+  const previous = readRootOnce(writer, reader, options.previousRoot);
   const baseId = 'full' in previous ? options.previousRoot : previous.base;
-  const base = 'full' in previous ? previous : readRoot(reader, baseId);
-  if (!('full' in base) || !base.sorted) return writer.putValue({ full: entries, sorted } satisfies SetRoot);
+  const base = 'full' in previous ? previous : readRootOnce(writer, reader, baseId);
+  if (!('full' in base) || !base.sorted) return putRoot(writer, { full: entries, sorted });
 
   const baseBlobs = new Map(base.full);
   const put = entries.filter(([key, blob]) => baseBlobs.get(key) !== blob);
@@ -42,9 +42,25 @@ export function writeKeyedSet<T>(writer: BlobWriter, reader: BlobReader, options
   const del = base.full.map(([key]) => key).filter((key) => !current.has(key));
   if (put.length === 0 && del.length === 0) return baseId;
   if (put.length + del.length > Math.max(MIN_DELTA, Math.floor(base.full.length / 4))) {
-    return writer.putValue({ full: entries, sorted } satisfies SetRoot);
+    return putRoot(writer, { full: entries, sorted });
   }
-  return writer.putValue({ base: baseId, put, del } satisfies SetRoot);
+  return putRoot(writer, { base: baseId, put, del });
+}
+
+/** Stores a root and keeps it decoded, so the next save on this connection does not read it back. */
+function putRoot(writer: BlobWriter, root: SetRoot): number {
+  const id = writer.putValue(root);
+  writer.noteValue(id, root);
+  return id;
+}
+
+/** A root as the writer knows it (written or read by this save or the last one), else read from the database. */
+function readRootOnce(writer: BlobWriter, reader: BlobReader, id: number): SetRoot {
+  const known = writer.knownValue(id);
+  if (known !== undefined) return known as SetRoot;
+  const root = readRoot(reader, id);
+  writer.noteValue(id, root);
+  return root;
 }
 
 /** The stored values of a set, in the order they were written. */

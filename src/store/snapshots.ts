@@ -85,7 +85,8 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
     throw new InternalError('the inventory lists a namespace twice');
   }
   const db = store.db;
-  return inWriteTransaction(store, (): SnapshotSummary => {
+  const writer = new BlobWriter(store);
+  const summary = inWriteTransaction(store, (): SnapshotSummary => {
     const cluster = ensureCluster(db, name, input.takenAt);
     const previous = db.select().from(snapshots).where(eq(snapshots.clusterId, cluster.id)).orderBy(desc(snapshots.seq)).limit(1).get();
     if (previous !== undefined && previous.takenAt.getTime() > input.takenAt.getTime()) {
@@ -94,7 +95,6 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
           `${input.takenAt.toISOString()}: a cluster's snapshots are stored in time order`,
       );
     }
-    const writer = new BlobWriter(store);
     const reader = new BlobReader(store);
     const inventory = input.inventory;
     const nodesBlob = writeKeyedSet(writer, reader, {
@@ -166,6 +166,9 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
     writeCapacityPoints(db, snapshot.id, inventory);
     return toSummary(snapshot, name);
   });
+  // Committed: the next save on this connection may reuse what this one wrote or found.
+  writer.remember();
+  return summary;
 }
 
 /**
