@@ -13,7 +13,15 @@ minor=$(echo "$k8s" | cut -d. -f2)
 ver="k8s.io/component-base/version"
 ldflags="-s -w -X $ver.gitVersion=$k8s -X $ver.gitMajor=1 -X $ver.gitMinor=$minor -X $ver.gitTreeState=clean"
 export CGO_ENABLED=0
-go build -trimpath -ldflags "$ldflags" -o "$out/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
-go build -trimpath -ldflags "$ldflags" -o "$out/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager
-go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
+# Each binary is linked to a new file and renamed into place: a running control plane keeps its old file, and an
+# interrupted build never leaves a half-written binary (`go build -o` onto an existing file whose build ID matches
+# would not rewrite it, so a damaged one would stay). Then each must at least print its version.
+build() {
+  go build -trimpath -ldflags "$2" -o "$out/.$1.new" "$3"
+  "$out/.$1.new" --version >/dev/null
+  mv -f "$out/.$1.new" "$out/$1"
+}
+build kube-apiserver "$ldflags" k8s.io/kubernetes/cmd/kube-apiserver
+build kube-controller-manager "$ldflags" k8s.io/kubernetes/cmd/kube-controller-manager
+build etcd "-s -w" go.etcd.io/etcd/server/v3
 echo "control plane $k8s built in $out"
