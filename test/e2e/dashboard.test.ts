@@ -214,20 +214,50 @@ describe('dashboard pages', suite, () => {
     assert.deepEqual(problems, []);
   });
 
-  it('History: one point per snapshot, the last ones equal the API, cycles listed', async () => {
-    await gotoPage(page, server.url, '#/history');
-    const history = await (await api('/api/history')).json();
-    const gpu = history.capacity.find((c: { resource: string }) => c.resource === 'nvidia.com/gpu');
-    const chart = await chartData('history-capacity-canvas');
-    assert.ok(chart.width > 600 && chart.height > 200, `chart drawn at ${chart.width}x${chart.height}`);
-    const requested = chart.datasets.find((d) => d.label === 'Requested')?.data as { x: number; y: number }[];
-    assert.equal(requested.length, 48);
-    assert.deepEqual(requested.map((p) => p.y), gpu.requested);
-    assert.equal(requested[47]?.x, Date.parse('2026-07-02T23:00:00Z'));
-    const rows = await tableRows('#history-capacity table');
-    assert.deepEqual(rows[47], ['2026-07-02T23:00:00.000Z', String(gpu.capacity[47]), String(gpu.allocatable[47]), String(gpu.plannable[47]), String(gpu.requested[47])]);
-    assert.match((await page.textContent('main p.muted')) ?? '', /Cycles: 2026-Q3 \(draft\)\./);
-    await screenshot(page, 'history');
+  it('History: asks for one resource at a time; one point per snapshot, the last ones equal the API, cycles listed', async () => {
+    const asked: string[] = [];
+    const record = (request: { url(): string }): void => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/history') asked.push(url.search);
+    };
+    page.on('request', record);
+    try {
+      await gotoPage(page, server.url, '#/history');
+      assert.deepEqual(asked, ['?resource=nvidia.com%2Fgpu'], 'only the GPU series are fetched');
+      const history = await (await api('/api/history?resource=nvidia.com/gpu')).json();
+      const everything = await (await api('/api/history')).json();
+      const all = everything.capacity.map((c: { resource: string }) => c.resource);
+      assert.deepEqual(history.resources, all, 'every resource is listed, whichever was asked');
+      const options = await page.$$eval('#history-resource option', (items) => items.map((o) => (o as HTMLOptionElement).value));
+      assert.deepEqual(options, all.filter((r: string) => r !== 'pods'));
+      const gpu = history.capacity[0];
+      assert.deepEqual(gpu, everything.capacity.find((c: { resource: string }) => c.resource === 'nvidia.com/gpu'), 'the same figures as the whole answer');
+      const chart = await chartData('history-capacity-canvas');
+      assert.ok(chart.width > 600 && chart.height > 200, `chart drawn at ${chart.width}x${chart.height}`);
+      const requested = chart.datasets.find((d) => d.label === 'Requested')?.data as { x: number; y: number }[];
+      assert.equal(requested.length, 48);
+      assert.deepEqual(requested.map((p) => p.y), gpu.requested);
+      assert.equal(requested[47]?.x, Date.parse('2026-07-02T23:00:00Z'));
+      const rows = await tableRows('#history-capacity table');
+      assert.deepEqual(rows[47], ['2026-07-02T23:00:00.000Z', String(gpu.capacity[47]), String(gpu.allocatable[47]), String(gpu.plannable[47]), String(gpu.requested[47])]);
+      const use = await chartData('history-usage-canvas');
+      assert.deepEqual(
+        use.datasets.map((d) => [d.label, (d.data as { y: number }[]).map((p) => p.y)]),
+        history.usage.map((u: { team: string; used: number[] }) => [u.team, u.used]),
+      );
+      assert.match((await page.textContent('main p.muted')) ?? '', /Cycles: 2026-Q3 \(draft\)\./);
+      await screenshot(page, 'history');
+
+      await page.selectOption('#history-resource', 'cpu');
+      await page.waitForFunction(() => document.getElementById('main')?.dataset.rendered === '#/history?resource=cpu');
+      assert.deepEqual(asked.slice(1), ['?resource=cpu'], 'choosing cpu fetches the cpu series only');
+      const cpu = (await (await api('/api/history?resource=cpu')).json()).capacity[0];
+      const cpuChart = await chartData('history-capacity-canvas');
+      assert.deepEqual((cpuChart.datasets.find((d) => d.label === 'Requested')?.data as { y: number }[]).map((p) => p.y), cpu.requested.map((v: number) => Number(v.toFixed(3))));
+      assert.equal(await page.inputValue('#history-resource'), 'cpu');
+    } finally {
+      page.off('request', record);
+    }
     assert.deepEqual(problems, []);
   });
 

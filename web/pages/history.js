@@ -124,22 +124,33 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
   });
 }
 
-export async function render(root, { params }) {
-  const data = await getJson('/api/history');
-  if (data.points.length === 0) {
-    root.append(el('h1', {}, 'History'), el('p', {}, 'No snapshots stored yet.'));
+/** The resource drawn when none is asked for: GPUs when the cluster has them, else the first resource. */
+function preferred(resources) {
+  return resources.includes('nvidia.com/gpu') ? 'nvidia.com/gpu' : resources[0];
+}
+
+const historyOf = (resource) => getJson(`/api/history?resource=${encodeURIComponent(resource)}`);
+
+export async function render(root, { params, navigate }) {
+  // One resource per answer (a year of every resource is ~5 MB; one is 1-3 MB, GPUs under 1 MB). The answer lists
+  // the resources to choose from; a resource the nodes never had is asked again as the preferred one.
+  const asked = params.get('resource') ?? 'nvidia.com/gpu';
+  let data = await historyOf(asked);
+  const resources = data.resources.filter((r) => r !== 'pods');
+  if (!resources.includes(asked) && resources.length > 0) data = await historyOf(preferred(resources));
+  if (data.points.length === 0 || data.capacity.length === 0) {
+    root.append(el('h1', {}, 'History'), el('p', {}, data.points.length === 0 ? 'No snapshots stored yet.' : 'No resources in the stored snapshots.'));
     return;
   }
   const times = data.points.map((p) => Date.parse(p));
   const boundaries = boundariesOf(data.cycles);
-  const resources = data.capacity.map((c) => c.resource).filter((r) => r !== 'pods');
-  let resource = params.get('resource') ?? (resources.includes('nvidia.com/gpu') ? 'nvidia.com/gpu' : resources[0]);
+  const resource = data.resource;
   const slot = el('div', { id: 'history-charts' });
 
   const draw = () => {
     const { factor, unit } = scaleFor(resource);
-    const capacity = data.capacity.find((c) => c.resource === resource);
-    const usage = data.usage.filter((u) => u.resource === resource);
+    const capacity = data.capacity[0];
+    const usage = data.usage;
     const safe = resource.replaceAll('/', '_');
     replace(
       slot,
@@ -181,7 +192,7 @@ export async function render(root, { params }) {
 
   const select = el(
     'select',
-    { id: 'history-resource', onchange: () => { resource = select.value; draw(); } },
+    { id: 'history-resource', onchange: () => navigate('history', { resource: select.value }) },
     resources.map((r) => el('option', { value: r, selected: r === resource }, r)),
   );
   root.append(

@@ -1,13 +1,16 @@
 /**
- * `GET /api/history?cluster=&from=&to=&maxPoints=1000`: capacity and per-team use over time from stored snapshots
- * (the History page's line charts), with the allocation cycles' boundaries. Team use groups the namespaces the way
- * the cluster's latest plan's teams do (leaf teams); without a stored plan, per namespace.
+ * `GET /api/history?cluster=&resource=&from=&to=&maxPoints=1000`: capacity and per-team use over time from stored
+ * snapshots (the History page's line charts), with the allocation cycles' boundaries. Team use groups the
+ * namespaces the way the cluster's latest plan's teams do (leaf teams); without a stored plan, per namespace.
  * Values are numbers for drawing; every series is one value per point of `points`. A range longer than maxPoints
- * is shown as buckets with their peaks (about one point per pixel of the chart by default).
+ * is shown as buckets with their peaks (about one point per pixel of the chart by default). With `resource`, only
+ * that resource's series (the page draws one resource at a time: a year is then ~1.4 MB instead of ~5 MB);
+ * `resources` always lists every resource the cluster's nodes have had, for choosing one.
  *
- * Cost: the per-snapshot totals are kept per app (history-totals.ts) and extended by the open intervals when a
- * snapshot arrives; the body is kept per range, newest snapshot, plan and cycles (view cache; cycles are read every
- * time, they change state at any time).
+ * Cost: the per-snapshot totals are kept per app (history-totals.ts; the first build runs in a worker thread, so
+ * other routes keep answering) and extended by the open intervals when a snapshot arrives; the body is kept per
+ * resource, range, newest snapshot, plan and cycles (view cache; cycles are read every time, they change state at
+ * any time).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -17,13 +20,19 @@ import { listCycles } from '../../store/cycles.js';
 import { listPlans } from '../../store/plans.js';
 import { snapshotPoints } from '../../store/series.js';
 import { viewResponse } from '../view-cache.js';
-import { CAPACITY_FIELDS, HistoryTotalsOf, type CapacityField, type HistoryTotals, type SeqSeries } from '../history-totals.js';
+import { CAPACITY_FIELDS, HistoryTotalsOf, type CapacityField, type Grouping, type HistoryTotals, type SeqSeries } from '../history-totals.js';
 import type { RouteDeps } from '../app.js';
 import { loadPlan } from '../planning.js';
 import { clusterName, isoTime, validate } from '../validate.js';
 
 const historyQuery = z.object({
   cluster: clusterName.optional(),
+  /** Only this resource's series (e.g. `nvidia.com/gpu`); all of them when absent. */
+  resource: z
+    .string()
+    .max(253)
+    .regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'expected a resource name such as nvidia.com/gpu')
+    .optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
   /**
@@ -38,6 +47,11 @@ export interface HistoryJson {
   /** Snapshot times, ISO 8601, oldest first. */
   points: string[];
   snapshotIds: number[];
+  /** Every resource in the cluster's capacity at some stored snapshot, sorted (whatever `resource` asked). */
+  resources: string[];
+  /** The resource asked for, or null for all. */
+  resource: string | null;
+  /** The asked resource's capacity figures (none when the nodes never had it), or every resource's. */
   capacity: Array<{ resource: string; capacity: number[]; allocatable: number[]; requested: number[]; plannable: number[] }>;
   /** `team` is a leaf team path, or a namespace name when `groupedBy` is `namespace`. */
   groupedBy: 'team' | 'namespace';
@@ -77,13 +91,16 @@ function historyBody(
   cluster: string,
   maxPoints: number,
   planId: number | null,
+  resource: string | null,
 ): Omit<HistoryJson, 'cycles'> {
+  const wanted = (name: string): boolean => resource === null || name === resource;
   const cuts = buckets(points.length, maxPoints);
   const kept = cuts.map(({ to }) => points[to - 1] as { snapshotId: number; takenAt: Date });
   const seqs = points.map((point) => point.seq);
   const first = seqs[0] ?? 1;
   const last = seqs[seqs.length - 1] ?? 0;
-  const capacity = [...totals.capacity.keys()].sort().flatMap((resource) => {
+  const resources = [...totals.capacity.keys()].sort();
+  const capacity = resources.filter(wanted).flatMap((resource) => {
     const fields = totals.capacity.get(resource) as Record<CapacityField, Float64Array>;
     const [capacityPeaks, allocatable, requested, plannable] = CAPACITY_FIELDS.map((field) => peaks(fields[field], seqs, cuts)) as [number[], number[], number[], number[]];
     return [{ resource, capacity: capacityPeaks, allocatable, requested, plannable }];
@@ -91,7 +108,7 @@ function historyBody(
   const usage: HistoryJson['usage'] = [];
   for (const team of [...totals.usage.keys()].sort()) {
     const byResource = totals.usage.get(team) as Map<string, SeqSeries>;
-    for (const resource of [...byResource.keys()].sort()) {
+    for (const resource of [...byResource.keys()].filter(wanted).sort()) {
       const series = byResource.get(resource) as SeqSeries;
       if (presentIn(series.present, first, last)) usage.push({ team, resource, used: peaks(series.values, seqs, cuts) });
     }
@@ -100,6 +117,8 @@ function historyBody(
     cluster,
     points: kept.map((point) => point.takenAt.toISOString()),
     snapshotIds: kept.map((point) => point.snapshotId),
+    resources,
+    resource,
     capacity,
     groupedBy: planId === null ? 'namespace' : 'team',
     planId,
@@ -113,19 +132,20 @@ export function historyRoutes(deps: RouteDeps): Hono {
   const totalsOf = (cluster: string, planId: number | null): HistoryTotalsOf => {
     const key = JSON.stringify([cluster, planId]);
     if (kept?.key !== key) {
-      const teamOf = new Map<string, string>();
+      // Without a plan, per namespace; with one, per leaf team (namespaces no team owns are left out).
+      let grouping: Grouping = { by: 'namespace' };
       if (planId !== null) {
+        const teamOf = new Map<string, string>();
         for (const team of loadPlan(deps.store, String(planId), cluster).plan.teams) {
           if (team.leaf) for (const namespace of team.namespaces) teamOf.set(namespace, team.team);
         }
+        grouping = { by: 'team', teamOf };
       }
-      // Without a plan, per namespace; with one, namespaces no team owns are left out.
-      const groupOf = planId === null ? (namespace: string): string => namespace : (namespace: string): string | undefined => teamOf.get(namespace);
-      kept = { key, totals: new HistoryTotalsOf(deps.store, cluster, groupOf) };
+      kept = { key, totals: new HistoryTotalsOf(deps.store, cluster, grouping, { log: deps.log }) };
     }
     return kept.totals;
   };
-  return new Hono().get('/', validate('query', historyQuery), (c) => {
+  return new Hono().get('/', validate('query', historyQuery), async (c) => {
     const query = c.req.valid('query');
     const cluster = query.cluster === undefined ? soleCluster(deps.store.db).name : requireCluster(deps.store.db, query.cluster).name;
     const from = query.from === undefined ? new Date(0) : new Date(query.from);
@@ -135,7 +155,8 @@ export function historyRoutes(deps: RouteDeps): Hono {
 
     // Snapshots are only appended and plans never change: the newest snapshot and plan ids name what the body is made of.
     const planId = listPlans(deps.store, { cluster }).at(-1)?.id ?? null;
-    const totals = totalsOf(cluster, planId).current();
+    // The first request after start (or a new plan) waits for the build; other routes are answered meanwhile.
+    const totals = await totalsOf(cluster, planId).current();
     // Cycles change state at any time (the Review page): read every time, and part of the key.
     const cycles = listCycles(deps.store, { cluster }).map((cycle) => ({
       name: cycle.name,
@@ -143,11 +164,12 @@ export function historyRoutes(deps: RouteDeps): Hono {
       startsAt: cycle.startsAt?.toISOString() ?? null,
       endsAt: cycle.endsAt?.toISOString() ?? null,
     }));
-    const key = `history:${JSON.stringify([cluster, from.getTime(), to.getTime(), query.maxPoints, totals.through, planId, cycles])}`;
+    const resource = query.resource ?? null;
+    const key = `history:${JSON.stringify([cluster, resource, from.getTime(), to.getTime(), query.maxPoints, totals.through, planId, cycles])}`;
     const view = deps.views.json(key, (): HistoryJson => {
       // A snapshot saved since the totals were brought up to date waits for the next request.
       const points = snapshotPoints(deps.store, range).filter((point) => point.seq <= totals.through);
-      return { ...historyBody(totals, points, cluster, query.maxPoints, planId), cycles };
+      return { ...historyBody(totals, points, cluster, query.maxPoints, planId, resource), cycles };
     });
     return viewResponse(c, view);
   });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ClusterInventory } from '../../../src/inventory/types.js';
 import { parseQuantity } from '../../../src/quantity.js';
@@ -27,8 +30,8 @@ function inventoryAt(cpuOfA: string, plannableGpus: string, cpuOfC?: string): Cl
 const A_CPU = ['1', '1', '1', '1', '7', '1', '1', '1', '1', '3'];
 const PLANNABLE = ['8', '8', '16', '8', '8', '8', '8', '8', '8', '8'];
 
-function tenHours(): Store {
-  const store = openStore({ file: ':memory:' });
+function tenHours(file = ':memory:'): Store {
+  const store = openStore({ file });
   A_CPU.forEach((cpu, hour) => save(store, hour, inventoryAt(cpu, PLANNABLE[hour] as string, hour === 6 ? '500m' : undefined)));
   return store;
 }
@@ -40,6 +43,8 @@ function save(store: Store, hour: number, inventory: ClusterInventory): void {
 interface History {
   points: string[];
   snapshotIds: number[];
+  resources: string[];
+  resource: string | null;
   capacity: Array<{ resource: string; plannable: number[] }>;
   usage: Array<{ team: string; resource: string; used: number[] }>;
   cycles: Array<{ name: string }>;
@@ -139,6 +144,77 @@ describe('history kept between requests', () => {
     const h = await history(store, '?from=2026-07-01T07:00:00Z');
     assert.deepEqual(h.usage.map((u) => u.team), ['a', 'b']);
     store.close();
+  });
+});
+
+describe('history of one resource', () => {
+  it('answers only the asked resource\'s series, with every resource listed', async () => {
+    const store = tenHours();
+    const all = await history(store);
+    const gpu = await history(store, '?resource=nvidia.com/gpu');
+    const resources = all.capacity.map((c) => c.resource);
+    assert.ok(resources.includes('nvidia.com/gpu') && resources.includes('cpu'));
+    assert.deepEqual(all.resources, resources);
+    assert.equal(all.resource, null);
+    assert.deepEqual(gpu.resources, resources);
+    assert.equal(gpu.resource, 'nvidia.com/gpu');
+    assert.deepEqual(gpu.capacity, all.capacity.filter((c) => c.resource === 'nvidia.com/gpu'));
+    assert.deepEqual(gpu.usage, [], 'no namespace requests GPUs');
+    const cpu = await history(store, '?resource=cpu&maxPoints=2');
+    assert.deepEqual(cpu.usage.map((u) => [u.team, u.used]), [
+      ['a', [7, 3]],
+      ['b', [2, 2]],
+      ['c', [0, 0.5]],
+    ]);
+    assert.deepEqual(cpu.capacity.map((c) => c.resource), ['cpu']);
+    assert.deepEqual(cpu.points, ['2026-07-01T04:00:00.000Z', '2026-07-01T09:00:00.000Z']);
+    store.close();
+  });
+
+  it('answers a resource the nodes never had with no series, and refuses a malformed name naming the field', async () => {
+    const store = tenHours();
+    const none = await history(store, '?resource=example.com/fpga');
+    assert.deepEqual([none.capacity, none.usage, none.points.length], [[], [], 10]);
+    const app = createApp({ store, clock: () => new Date(START), log: () => {} });
+    const bad = await app.request('/api/history?resource=nvidia.com/gpu%20x');
+    assert.equal(bad.status, 400);
+    const body = (await bad.json()) as { error: string; field: string };
+    assert.equal(body.field, 'resource');
+    assert.match(body.error, /expected a resource name/);
+    store.close();
+  });
+});
+
+describe('the first history build of a database file', () => {
+  it('runs beside the server: a Capacity request made during it is answered first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quotaplan-history-'));
+    const store = tenHours(join(dir, 'q.db'));
+    try {
+      const app = createApp({ store, clock: () => new Date(START), log: (message) => assert.fail(message) });
+      const answered: string[] = [];
+      const pending = [
+        Promise.resolve(app.request('/api/history?maxPoints=4')).then(async (r) => (answered.push('history'), r.text())),
+        Promise.resolve(app.request('/api/history?maxPoints=4')).then(async (r) => (answered.push('history'), r.text())),
+      ];
+      // Past every microtask: a build in place (blocking) would have answered both History requests by now.
+      await new Promise((resolve) => setImmediate(resolve));
+      const capacity = await app.request('/api/capacity?snapshot=latest');
+      answered.push('capacity');
+      assert.equal(capacity.status, 200);
+      const [first, second] = await Promise.all(pending);
+      assert.deepEqual(answered, ['capacity', 'history', 'history']);
+      assert.equal(first, second);
+      const inMemory = tenHours();
+      const built = await (await createApp({ store: inMemory, clock: () => new Date(START), log: () => {} }).request('/api/history?maxPoints=4')).text();
+      assert.equal(first, built, 'the worker builds what a build in place gives');
+      inMemory.close();
+      // Later snapshots extend the worker's totals in place.
+      save(store, 10, inventoryAt('4', '8'));
+      assert.equal(usageOf((await (await app.request('/api/history')).json()) as History, 'a')?.[10], 4);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
