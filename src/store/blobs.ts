@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Statement } from 'better-sqlite3';
 import { InternalError } from '../errors.js';
-import { decodeValue, encodeValue } from './codec.js';
+import { decodeValue, encodesAs, encodeValue } from './codec.js';
 import type { Store } from './open.js';
 
 const HASH_BYTES = 16;
@@ -27,6 +27,13 @@ const HASH_BYTES = 16;
 interface WriterMemo {
   ids: Map<string, number>;
   values: Map<number, unknown>;
+  /** By slot (a set's item key): the text and id stored there, to compare the next value with in place. */
+  slots: Map<string, Stored>;
+}
+
+interface Stored {
+  text: string;
+  id: number;
 }
 
 const memos = new WeakMap<object, WriterMemo>();
@@ -36,6 +43,7 @@ export class BlobWriter {
   /** Text -> id of every value this writer stored or found; the next save's memo once committed. */
   private readonly known = new Map<string, number>();
   private readonly values = new Map<number, unknown>();
+  private readonly slots = new Map<string, Stored>();
   private readonly memo: WriterMemo | undefined;
   private readonly connection: Pick<Store, 'sqlite'>['sqlite'];
   private readonly find: Statement<[Buffer], { id: number }>;
@@ -50,6 +58,24 @@ export class BlobWriter {
 
   putValue(value: unknown): number {
     return this.putText(encodeValue(value));
+  }
+
+  /**
+   * `putValue` for an item with a stable name (`slot`, e.g. a node's name within the node set). When the last
+   * committed save stored a value in that slot and this value encodes to the same text (checked in place, see
+   * `encodesAs`), its id is reused without encoding, hashing or a lookup. A typical hour changes 5% of nodes.
+   */
+  putSlot(slot: string, value: unknown): number {
+    const previous = this.memo?.slots.get(slot);
+    if (previous !== undefined && encodesAs(value, previous.text)) {
+      this.known.set(previous.text, previous.id);
+      this.slots.set(slot, previous);
+      return previous.id;
+    }
+    const text = encodeValue(value);
+    const id = this.putText(text);
+    this.slots.set(slot, { text, id });
+    return id;
   }
 
   /** Stores an already encoded value (`encodeValue`'s text). */
@@ -87,7 +113,7 @@ export class BlobWriter {
    */
   remember(): void {
     if (this.connection.inTransaction) return;
-    memos.set(this.connection, { ids: this.known, values: this.values });
+    memos.set(this.connection, { ids: this.known, values: this.values, slots: this.slots });
   }
 }
 

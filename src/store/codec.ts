@@ -56,6 +56,94 @@ function quantityText(q: Quantity): string {
   return text;
 }
 
+/**
+ * Whether `encodeValue(value) === text`, found without building the text: a walk that compares each part of the
+ * value with the text in place. Checking that a node is unchanged since the last save this way allocates almost
+ * nothing, where encoding it allocated a kilobyte of string and hashed it.
+ */
+export function encodesAs(value: unknown, text: string): boolean {
+  try {
+    return matchAt(value, text, 0) === text.length;
+  } catch (error) {
+    if (!(error instanceof NotFast)) throw error;
+    return encodeValue(value) === text;
+  }
+}
+
+/** Characters JSON.stringify writes as escapes (and lone surrogates, which it escapes too). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const QUOTE = 34;
+
+function matchLiteral(literal: string, text: string, pos: number): number {
+  return text.startsWith(literal, pos) ? pos + literal.length : -1;
+}
+
+function matchString(value: string, text: string, pos: number): number {
+  if (NEEDS_ESCAPE.test(value)) return matchLiteral(JSON.stringify(value), text, pos);
+  if (text.charCodeAt(pos) !== QUOTE || !text.startsWith(value, pos + 1)) return -1;
+  const end = pos + 1 + value.length;
+  return text.charCodeAt(end) === QUOTE ? end + 1 : -1;
+}
+
+/** The position after `value`'s encoding if the text holds it at `pos`, else -1. Mirrors encodeFast. */
+function matchAt(value: unknown, text: string, pos: number): number {
+  switch (typeof value) {
+    case 'string':
+      return matchString(value, text, pos);
+    case 'boolean':
+    case 'number':
+    case 'bigint':
+    case 'undefined':
+      return matchLiteral(encodeFast(value), text, pos);
+    case 'object':
+      break;
+    default:
+      throw new NotFast();
+  }
+  if (value === null) return matchLiteral('null', text, pos);
+  if (Array.isArray(value)) {
+    if (text.charCodeAt(pos) !== 0x5b) return -1; // [
+    let at = pos + 1;
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) {
+        if (text.charCodeAt(at) !== 0x2c) return -1; // ,
+        at += 1;
+      }
+      at = matchAt(value[i], text, at);
+      if (at < 0) return -1;
+    }
+    return text.charCodeAt(at) === 0x5d ? at + 1 : -1; // ]
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return matchLiteral(encodeFast(value), text, pos);
+  const record = value as Record<string, unknown>;
+  if (typeof record.nanos === 'bigint' && isQuantityShaped(value)) return matchLiteral(quantityText(value), text, pos);
+  const keys = Object.keys(record);
+  const tagged = keys.some((key) => key.startsWith(TAG));
+  let at = pos;
+  if (tagged) {
+    at = matchLiteral('{"~o":', text, at);
+    if (at < 0) return -1;
+  }
+  if (text.charCodeAt(at) !== 0x7b) return -1; // {
+  at += 1;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (i > 0) {
+      if (text.charCodeAt(at) !== 0x2c) return -1; // ,
+      at += 1;
+    }
+    at = matchString(key, text, at);
+    if (at < 0 || text.charCodeAt(at) !== 0x3a) return -1; // :
+    at = matchAt(record[key], text, at + 1);
+    if (at < 0) return -1;
+  }
+  if (text.charCodeAt(at) !== 0x7d) return -1; // }
+  at += 1;
+  if (tagged) return text.charCodeAt(at) === 0x7d ? at + 1 : -1;
+  return at;
+}
+
 /** JSON.stringify(toJson(value)) without building the intermediate tree. */
 function encodeFast(value: unknown): string {
   switch (typeof value) {

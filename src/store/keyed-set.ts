@@ -19,6 +19,11 @@ export interface WriteKeyedSetOptions<T> {
   storedValue?(item: T): unknown;
   /** The root this set had in the cluster's previous snapshot. */
   previousRoot: number | null;
+  /**
+   * Names this set among the connection's saves (with the cluster), so an item equal to what the last save stored
+   * under its key is recognised without encoding it (BlobWriter.putSlot). Omitted: every item is encoded.
+   */
+  slot?: string;
 }
 
 /** Smallest delta allowed regardless of the base's size, so small sets do not rewrite full roots on every change. */
@@ -26,7 +31,12 @@ const MIN_DELTA = 16;
 
 export function writeKeyedSet<T>(writer: BlobWriter, reader: BlobReader, options: WriteKeyedSetOptions<T>): number {
   const storedValue = options.storedValue ?? ((item: T): unknown => item);
-  const entries: Entry[] = options.items.map((item) => [options.keyOf(item), writer.putValue(storedValue(item))]);
+  const slot = options.slot;
+  const entries: Entry[] = options.items.map((item) => {
+    const key = options.keyOf(item);
+    const value = storedValue(item);
+    return [key, slot === undefined ? writer.putValue(value) : writer.putSlot(`${slot}\u0000${key}`, value)];
+  });
   const sorted = entries.every((entry, i) => i === 0 || (entries[i - 1] as Entry)[0] < entry[0]);
   // Order that is not strictly ascending by key (or repeats a key) is kept verbatim in a full root.
   if (!sorted || options.previousRoot === null) return putRoot(writer, { full: entries, sorted });

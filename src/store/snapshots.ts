@@ -103,34 +103,40 @@ export function saveSnapshot(store: Store, input: SaveSnapshotInput): SnapshotSu
       // requested and pods stay as keys (null) so the node's field order survives the round trip.
       storedValue: (node) => ({ ...node, requested: null, pods: null }),
       previousRoot: previous?.nodesBlob ?? null,
+      slot: `${cluster.id}/nodes`,
     });
     const nodeUsageBlob = writeKeyedSet(writer, reader, {
       items: inventory.nodes,
       keyOf: (node) => node.name,
       storedValue: (node): NodeUsage => ({ requested: node.requested, pods: node.pods }),
       previousRoot: previous?.nodeUsageBlob ?? null,
+      slot: `${cluster.id}/node-usage`,
     });
     const quotasBlob = writeKeyedSet<ResourceQuotaFacts>(writer, reader, {
       items: inventory.resourceQuotas,
       keyOf: quotaKey,
       storedValue: (quota) => ({ ...quota, used: null }),
       previousRoot: previous?.quotasBlob ?? null,
+      slot: `${cluster.id}/quotas`,
     });
     const quotaUsageBlob = writeKeyedSet<ResourceQuotaFacts>(writer, reader, {
       items: inventory.resourceQuotas,
       keyOf: quotaKey,
       storedValue: (quota): QuotaUsage => ({ used: quota.used }),
       previousRoot: previous?.quotaUsageBlob ?? null,
+      slot: `${cluster.id}/quota-usage`,
     });
     const limitRangesBlob = writeKeyedSet(writer, reader, {
       items: inventory.limitRanges,
       keyOf: quotaKey,
       previousRoot: previous?.limitRangesBlob ?? null,
+      slot: `${cluster.id}/limit-ranges`,
     });
     const profilesBlob = writeKeyedSet(writer, reader, {
       items: inventory.profiles,
       keyOf: (profile) => profile.name,
       previousRoot: previous?.profilesBlob ?? null,
+      slot: `${cluster.id}/profiles`,
     });
     const { nodes, namespaces, resourceQuotas: _quotas, limitRanges: _limitRanges, profiles: _profiles, ...rest } = inventory;
     const ascending = namespaceNames.every((ns, i) => i === 0 || (namespaceNames[i - 1] as string) < ns);

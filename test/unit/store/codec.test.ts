@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { InternalError } from '../../../src/errors.js';
 import { parseQuantity, quantityFromNanos } from '../../../src/quantity.js';
-import { decodeValue, encodeValue } from '../../../src/store/codec.js';
+import { decodeValue, encodeReference, encodesAs, encodeValue } from '../../../src/store/codec.js';
 
 const roundTrip = (value: unknown): unknown => decodeValue(encodeValue(value));
 
@@ -52,6 +53,73 @@ describe('store codec', () => {
       readonly x = 1;
     }
     assert.throws(() => encodeValue({ nested: [new Opaque()] }), (error: unknown) => {
+      assert.ok(error instanceof InternalError);
+      assert.equal(error.message, 'cannot store an instance of Opaque at $.nested[0]');
+      return true;
+    });
+  });
+});
+
+/** Values shaped like what the store encodes: plain objects, arrays, quantities, bigints and the tagged oddities. */
+const storedValues = fc.letrec((tie) => ({
+  leaf: fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('~q', '~o', 'a"b', 'back\\slash', 'line\nbreak', '\u0000', '\ud800', '\ud83d\ude00'),
+    fc.boolean(),
+    fc.integer(),
+    fc.double(),
+    fc.constant(-0),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.bigInt(),
+    fc.tuple(fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }), fc.constantFrom('DecimalSI', 'BinarySI', 'DecimalExponent' as const)).map(([nanos, format]) =>
+      quantityFromNanos(nanos, format),
+    ),
+    fc.constantFrom('1536Mi', '1500m', '1e3', '0', '8', '2063937964Ki').map((text) => parseQuantity(text)),
+    fc.date({ noInvalidDate: true }),
+  ),
+  value: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('array'), tie('object'), tie('map')),
+  array: fc.array(tie('value'), { maxLength: 4 }),
+  object: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('~q', '~x', 'nanos', 'format', '0', '12')), tie('value'), { maxKeys: 5 }),
+  map: fc.array(fc.tuple(fc.string(), tie('value')), { maxLength: 3 }).map((entries) => new Map(entries)),
+})).value;
+
+describe('store codec: the one-pass writer and the in-place comparison', () => {
+  it('writes exactly the text of the reference encoding (tagged tree, then JSON.stringify)', () => {
+    fc.assert(
+      fc.property(storedValues, (value) => {
+        assert.equal(encodeValue(value), encodeReference(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('says a value encodes as a text exactly when encodeValue gives that text', () => {
+    fc.assert(
+      fc.property(storedValues, storedValues, (value, other) => {
+        assert.equal(encodesAs(value, encodeValue(value)), true);
+        assert.equal(encodesAs(value, encodeValue(other)), encodeValue(value) === encodeValue(other));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('tells apart values whose texts differ only by escaping, tags or a prefix', () => {
+    assert.equal(encodesAs({ a: 'x"y' }, encodeValue({ a: 'x"y' })), true);
+    assert.equal(encodesAs(['a","b'], encodeValue(['a', 'b'])), false);
+    assert.equal(encodesAs({ '~q': '1' }, encodeValue({ '~q': '1' })), true);
+    assert.equal(encodesAs({ '~q': '1' }, encodeValue(parseQuantity('1'))), false);
+    assert.equal(encodesAs({ a: 1 }, `${encodeValue({ a: 1 })} `), false);
+    assert.equal(encodesAs([1, 2], encodeValue([1, 2, 3])), false);
+    assert.equal(encodesAs(parseQuantity('1Gi'), encodeValue(parseQuantity('1024Mi'))), true);
+    assert.equal(encodesAs(quantityFromNanos(0n, 'BinarySI'), encodeValue(quantityFromNanos(0n, 'DecimalSI'))), false);
+  });
+
+  it('refuses a class instance it reaches in the comparison, as the encoding does', () => {
+    class Opaque {}
+    assert.equal(encodesAs({ nested: [new Opaque()] }, '{}'), false);
+    assert.throws(() => encodesAs({ nested: [new Opaque()] }, '{"nested":[{}]}'), (error: unknown) => {
       assert.ok(error instanceof InternalError);
       assert.equal(error.message, 'cannot store an instance of Opaque at $.nested[0]');
       return true;

@@ -1,0 +1,109 @@
+/**
+ * saveSnapshot at cluster scale under churn: the synthetic GPU cluster the store benchmarks measure
+ * (bench/synthetic-inventory.ts), smaller, saved hour after hour. What is stored must not depend on whether the
+ * save found the previous hour in its connection's memo (BlobWriter) or started cold.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { churnScenarios, random, SyntheticCluster } from '../../../bench/synthetic-inventory.js';
+import { InternalError } from '../../../src/errors.js';
+import type { ClusterInventory } from '../../../src/inventory/types.js';
+import { openStore, type Store } from '../../../src/store/open.js';
+import { loadInventory, saveSnapshot } from '../../../src/store/snapshots.js';
+
+const HOUR_MS = 3_600_000;
+const START = Date.UTC(2026, 9, 1);
+
+function save(store: Store, inventory: ClusterInventory, hour: number): number {
+  return saveSnapshot(store, { cluster: { name: 'big' }, takenAt: new Date(START + hour * HOUR_MS), source: { kind: 'file', ref: 'synthetic' }, inventory }).id;
+}
+
+/** Every row of the tables a snapshot writes, in id order: two databases with equal dumps stored the same. */
+function dump(store: Store): unknown {
+  const out: Record<string, unknown[]> = {};
+  for (const table of ['blobs', 'snapshots', 'namespace_usage', 'capacity_points']) {
+    out[table] = store.sqlite.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
+  }
+  return out;
+}
+
+/** A fresh deep copy of each hour's inventory, as a collector builds new objects every time. */
+function hours(churnName: string, nodes: number, count: number): ClusterInventory[] {
+  const churn = churnScenarios.find((c) => c.name === churnName);
+  assert.ok(churn !== undefined);
+  const cluster = new SyntheticCluster(random(7), nodes);
+  const out: ClusterInventory[] = [];
+  for (let hour = 0; hour < count; hour++) {
+    if (hour > 0) cluster.churn(churn);
+    out.push(structuredClone(cluster.inventory()));
+  }
+  return out;
+}
+
+describe('saveSnapshot under hourly churn', () => {
+  for (const churn of ['typical churn', 'heavy churn']) {
+    it(`gives back every hour's inventory exactly (${churn}, 400 nodes, 12 hours)`, () => {
+      const store = openStore({ file: ':memory:' });
+      const inventories = hours(churn, 400, 12);
+      const ids = inventories.map((inventory, hour) => save(store, structuredClone(inventory), hour));
+      ids.forEach((id, hour) => assert.deepStrictEqual(loadInventory(store, id), inventories[hour], `hour ${hour}`));
+    });
+  }
+
+  it('stores the same rows whether each save reuses the connection or opens a new one', () => {
+    const inventories = hours('heavy churn', 200, 10);
+    const warm = openStore({ file: ':memory:' });
+    for (const [hour, inventory] of inventories.entries()) save(warm, structuredClone(inventory), hour);
+    // A new connection per save never has a memo: every item is encoded, hashed and looked up.
+    const dir = mkdtempSync(join(tmpdir(), 'quotaplan-churn-'));
+    const file = join(dir, 'cold.db');
+    for (const [hour, inventory] of inventories.entries()) {
+      const cold = openStore({ file });
+      save(cold, structuredClone(inventory), hour);
+      cold.close();
+    }
+    const cold = openStore({ file });
+    assert.deepStrictEqual(dump(cold), dump(warm));
+    cold.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores a value changed in place in an object it saw in the last save', () => {
+    const store = openStore({ file: ':memory:' });
+    const [inventory] = hours('typical churn', 20, 1);
+    assert.ok(inventory !== undefined);
+    save(store, inventory, 0);
+    // The very same objects, one label changed in place: the save compares content, never object identity.
+    const changed = inventory.nodes[3];
+    assert.ok(changed !== undefined);
+    changed.labels['nvidia.com/cuda.driver.minor'] = '99';
+    const second = save(store, inventory, 1);
+    assert.equal(loadInventory(store, second).nodes[3]?.labels['nvidia.com/cuda.driver.minor'], '99');
+    assert.deepStrictEqual(loadInventory(store, second), inventory);
+  });
+
+  it('does not keep what a rolled-back save wrote: the next save on the connection stores its values again', () => {
+    const store = openStore({ file: ':memory:' });
+    const [first, second] = hours('heavy churn', 100, 2);
+    assert.ok(first !== undefined && second !== undefined);
+    save(store, structuredClone(first), 0);
+    const blobsBefore = (store.sqlite.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n;
+    // The nodes and quotas of hour 1 are written as blobs, then the namespaces fail: everything rolls back,
+    // and the blob ids it used are handed out again (AUTOINCREMENT's counter rolls back too).
+    const bad = structuredClone(second);
+    class Opaque {}
+    (bad.namespaces[0] as unknown as { labels: unknown }).labels = new Opaque();
+    assert.throws(() => save(store, bad, 1), InternalError);
+    assert.equal((store.sqlite.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n, blobsBefore);
+    // Different content in those ids now: a memo kept from the failed save would point nodes at wrong blobs.
+    const other = structuredClone(second);
+    for (const node of other.nodes) node.labels['rollback-test'] = 'x';
+    const id = save(store, other, 1);
+    assert.deepStrictEqual(loadInventory(store, id), other);
+    const again = save(store, structuredClone(second), 2);
+    assert.deepStrictEqual(loadInventory(store, again), second);
+  });
+});
