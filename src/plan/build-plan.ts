@@ -11,7 +11,7 @@ import { buildClaims, poolsOf, type Claim } from './claims.js';
 import { divideLevel, type LevelClaim, type LevelDivision, type LevelShare } from './divide-level.js';
 import { dominantResourceFairness, type DrfOutcome } from './drf.js';
 import { explainShare, levelText, type LevelText } from './explain.js';
-import { divideMaxMinFast } from './fast-plan.js';
+import { divideFast } from './fast-plan.js';
 import { type Allocation, type Plan, type PlannedTeam, type Pool } from './plan.js';
 import { describePool, poolState, type PoolState } from './pool-state.js';
 import type { Rational } from './rational.js';
@@ -46,9 +46,9 @@ export interface Division {
 }
 
 /**
- * The plan. Max-min plans are divided in JS numbers when every count and product provably stays a safe
- * integer (src/plan/fast-plan.ts); otherwise, and for DRF, by the exact bigint code below. Both give the same
- * plan (a property test compares their JSON byte for byte).
+ * The plan. Max-min and DRF plans are divided in JS numbers when every count and product provably stays a
+ * safe integer (src/plan/fast-plan.ts, fast-drf.ts); otherwise by the exact bigint code below. Both give the
+ * same plan (property tests compare their JSON byte for byte).
  */
 export function buildPlan(input: PlanInput): Plan {
   return assemble(input, true);
@@ -65,7 +65,7 @@ function assemble(input: PlanInput, fast: boolean): Plan {
   const teamNamespaces = resolveNamespaces(teams, inventory);
   const resources = [...new Set(pools.map((pool) => pool.resource))];
   const usedNanos = currentUse(teams, inventory, teamNamespaces, resources);
-  const division = (fast ? divideMaxMinFast(teams, pools, usedNanos) : null) ?? divideExact(teams, pools, usedNanos);
+  const division = (fast ? divideFast(teams, pools, usedNanos) : null) ?? divideExact(teams, pools, usedNanos);
 
   const planPools: Pool[] = pools.map((pool, i) => ({
     resource: pool.resource,

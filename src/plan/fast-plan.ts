@@ -20,25 +20,38 @@ import { explanationText, fractionOfUnits, levelText, type LevelText } from './e
 import type { Allocation } from './plan.js';
 import type { PoolState } from './pool-state.js';
 import { formatRational, type Rational } from './rational.js';
+import { DrfTexts, drfRows, progressiveFilling, type DrfRows } from './fast-drf.js';
+import { divideFloor, lcmOf, NOT_SAFE, plus, SAFE, times } from './safe-integers.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
 import { sumRationals } from './water-fill.js';
 
-const SAFE = Number.MAX_SAFE_INTEGER;
 const SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 /** Operands up to 2^52 divide exactly in doubles after one correction step (see divideFloor). */
 const EXACT_DIVISION_LIMIT_BIGINT = 2n ** 52n;
 /** "No demand" / "no cap" in the Float64Arrays (real bounds are never negative). */
 const NONE = -1;
 
-/** Thrown inside this module when the number path cannot promise the exact result; never escapes it. */
-class NotSafe {}
-const NOT_SAFE = new NotSafe();
-
 /** The division of every pool, or null when the exact path must do it (see the module comment). */
+export function divideFast(teams: TeamsFile, pools: readonly PoolState[], usedNanos: UseOf): Division | null {
+  return teams.policy === 'drf' ? divideDrfFast(teams, pools, usedNanos) : divideMaxMinFast(teams, pools, usedNanos);
+}
+
+/** A max-min plan's division, or null (another policy, or the exact path must do it). */
 export function divideMaxMinFast(teams: TeamsFile, pools: readonly PoolState[], usedNanos: UseOf): Division | null {
   if (teams.policy !== 'max-min') return null;
   try {
     return new FastDivider(teams, pools, usedNanos).run();
+  } catch (error) {
+    if (error === NOT_SAFE) return null;
+    throw error;
+  }
+}
+
+/** A DRF plan's division, or null (another policy, or the exact path must do it). */
+export function divideDrfFast(teams: TeamsFile, pools: readonly PoolState[], usedNanos: UseOf): Division | null {
+  if (teams.policy !== 'drf') return null;
+  try {
+    return new FastDivider(teams, pools, usedNanos).runDrf();
   } catch (error) {
     if (error === NOT_SAFE) return null;
     throw error;
@@ -68,6 +81,8 @@ class FastDivider {
   private readonly demand: Float64Array;
   private readonly cap: Float64Array;
   private readonly slots: (Allocation | undefined)[];
+  /** Each claim's quota in units (what a parent's sub-teams divide). */
+  private readonly quota: Float64Array;
   private readonly unallocated: number[];
   private readonly context: FastContext;
   /** Rows of one level, reused by every level (a level is finished before the next starts). */
@@ -79,6 +94,10 @@ class FastDivider {
   private readonly use: ReadonlyMap<string, bigint>[];
   /** Position of each team's name among its siblings' names sorted: ties of largest remainder go to the lower. */
   private readonly nameRank: Int32Array;
+  /** Pool indices in the order of their keys (drf.ts walks a level's pools so). */
+  private readonly poolsByKey: Int32Array;
+  /** DRF rows of one level, made by runDrf. */
+  private drf: DrfRows | null = null;
   /** How much of context.claimants and context.numbers is used. */
   private claimantsKept = 0;
   private numbersKept = 0;
@@ -114,6 +133,14 @@ class FastDivider {
     this.demand = new Float64Array(cells);
     this.cap = new Float64Array(cells);
     this.slots = new Array<Allocation | undefined>(cells);
+    this.quota = new Float64Array(cells);
+    this.poolsByKey = Int32Array.from(
+      pools.map((_, p) => p).sort((a, b) => {
+        const ka = (pools[a] as PoolState).key;
+        const kb = (pools[b] as PoolState).key;
+        return ka < kb ? -1 : ka > kb ? 1 : 0;
+      }),
+    );
     this.unallocated = pools.map(() => 0);
     this.weights = new Float64Array(count);
     this.scaleWeights(this.top);
@@ -125,10 +152,15 @@ class FastDivider {
       claimants: new Int32Array(cells),
       numbers: new Float64Array(cells),
       weightTexts: [],
+      drf: teams.policy === 'drf' ? new DrfTexts(count, pools.map((pool) => pool.key)) : null,
     };
+    this.row = scratchRows(this.widest());
+  }
+
+  private widest(): number {
     let widest = this.top.length;
     for (const kids of this.children) if (kids.length > widest) widest = kids.length;
-    this.row = scratchRows(widest);
+    return widest;
   }
 
   run(): Division {
@@ -146,6 +178,42 @@ class FastDivider {
         else this.divide(p, this.children[parent] as number[], amount, (this.teamList[parent] as TeamSpec).path);
       }
     }
+    return this.collect();
+  }
+
+  /**
+   * DRF: level by level (a parent's sub-teams, all the pools the parent divides at once), parents before
+   * their sub-teams (team numbers are in pre-order).
+   */
+  runDrf(): Division {
+    this.buildClaims();
+    const P = this.poolCount;
+    this.drf = drfRows(this.widest(), P);
+    const amounts = new Float64Array(P);
+    for (let p = 0; p < P; p++) {
+      const units = (this.pools[p] as PoolNumbers).state.units;
+      if (units > SAFE_BIGINT) throw NOT_SAFE;
+      amounts[p] = Number(units);
+    }
+    this.divideDrf(this.top, amounts, 'the cluster');
+    for (let t = 0; t < this.teamList.length; t++) {
+      const kids = this.children[t] as number[];
+      if (kids.length === 0) continue;
+      let divides = false;
+      for (let p = 0; p < P; p++) {
+        const cell = t * P + p;
+        if (this.hasClaimingChild[cell] === 1) {
+          amounts[p] = this.quota[cell] as number;
+          divides = true;
+        } else amounts[p] = NONE;
+      }
+      if (divides) this.divideDrf(kids, amounts, (this.teamList[t] as TeamSpec).path);
+    }
+    return this.collect();
+  }
+
+  /** Allocations sorted by team path, then pool. */
+  private collect(): Division {
     const order = this.teamList.map((_, i) => i).sort((a, b) => {
       const pa = (this.teamList[a] as TeamSpec).path;
       const pb = (this.teamList[b] as TeamSpec).path;
@@ -301,9 +369,7 @@ class FastDivider {
       const claimGuarantee = this.guarantee[cell] as number;
       const claimDemand = this.demand[cell] as number;
       const claimCap = this.cap[cell] as number;
-      // upperOf(): max(guarantee, min(demand, cap)), NONE when neither bounds it.
-      const bound = claimDemand === NONE ? claimCap : claimCap === NONE || claimDemand < claimCap ? claimDemand : claimCap;
-      const claimUpper = bound === NONE ? NONE : bound > claimGuarantee ? bound : claimGuarantee;
+      const claimUpper = upperOf(claimGuarantee, claimDemand, claimCap);
       g[i] = claimGuarantee;
       upper[i] = claimUpper;
       capOf[i] = claimCap;
@@ -320,7 +386,7 @@ class FastDivider {
     if ((largest + 1) * totalWeight > SAFE) throw NOT_SAFE;
     const afterGuarantees = amount - guarantees;
 
-    const { room, fairWhole, fairRemainder, beyondWhole, beyondRemainder, base, roundedUp, candidates } = row;
+    const { room, fairWhole, fairRemainder, beyondWhole, beyondRemainder, base } = row;
     for (let i = 0; i < n; i++) room[i] = upper[i] === NONE ? NONE : (upper[i] as number) - (g[i] as number);
     waterFill(afterGuarantees, n, w, room, totalWeight, row.order, fairWhole, fairRemainder, row.fill);
     let den = row.fill.den;
@@ -339,12 +405,177 @@ class FastDivider {
     }
     this.unallocated[p] = (this.unallocated[p] as number) + leftover;
 
+    for (let i = 0; i < n; i++) base[i] = (g[i] as number) + (fairWhole[i] as number) + (beyond ? (beyondWhole[i] as number) : 0);
+    this.finish({ p, n, amount, afterGuarantees, den, remainder, beyond, parentLabel });
+    for (let i = 0; i < n; i++) {
+      const t = claimants[i] as number;
+      const cell = t * P + p;
+      if (this.hasClaimingChild[cell] === 1) {
+        this.pendingTeam.push(t);
+        this.pendingAmount.push(this.quota[cell] as number);
+      }
+    }
+  }
+
+  /**
+   * One DRF level: `group`'s claims on every pool with an amount (NONE: not divided here) at once. Progressive
+   * filling (fast-drf.ts) gives each claimant its progress t; then each pool is divided as divide-level.ts
+   * divideLevelExact does with DRF's extras as `initial`.
+   */
+  private divideDrf(group: readonly number[], amounts: Float64Array, parentLabel: string): void {
+    const P = this.poolCount;
+    const drf = this.drf as DrfRows;
+    const n = group.length;
+    let keyCount = 0;
+    for (let r = 0; r < P; r++) {
+      const p = this.poolsByKey[r] as number;
+      const amount = amounts[p] as number;
+      if (amount === NONE) continue;
+      let claimed = false;
+      let guarantees = 0;
+      for (let i = 0; i < n; i++) {
+        const cell = (group[i] as number) * P + p;
+        if (this.claimed[cell] === 0) continue;
+        claimed = true;
+        guarantees += this.guarantee[cell] as number;
+      }
+      if (!claimed) continue;
+      // Guarantees above what the level has: the exact path reports the ConflictError.
+      if (guarantees > amount) throw NOT_SAFE;
+      drf.keys[keyCount++] = p;
+      drf.amount[p] = amount;
+      drf.remaining[p] = amount - guarantees;
+    }
+    if (keyCount === 0) return;
+    // Each claimant's extra: max(guarantee, min(demand, cap)) - guarantee, or all that is left when unbounded.
+    for (let i = 0; i < n; i++) {
+      const t = group[i] as number;
+      drf.weight[i] = this.weights[t] as number;
+      const row = i * P;
+      for (let k = 0; k < keyCount; k++) {
+        const p = drf.keys[k] as number;
+        const cell = t * P + p;
+        if (this.claimed[cell] === 0) {
+          drf.want[row + p] = 0;
+          continue;
+        }
+        const claimGuarantee = this.guarantee[cell] as number;
+        const claimUpper = upperOf(claimGuarantee, this.demand[cell] as number, this.cap[cell] as number);
+        drf.want[row + p] = claimUpper === NONE ? (drf.remaining[p] as number) : claimUpper - claimGuarantee;
+      }
+    }
+    progressiveFilling(drf, n, keyCount);
+    // One denominator for every extra of the level: the lcm of the progress denominators.
+    let den = 1;
+    const texts = this.context.drf as DrfTexts;
+    for (let i = 0; i < n; i++) {
+      if (drf.progressNum[i] !== 0) den = lcmOf(den, drf.progressDen[i] as number);
+      texts.keep(group[i] as number, drf, i);
+    }
+    for (let k = 0; k < keyCount; k++) this.divideDrfPool(drf.keys[k] as number, group, den, parentLabel);
+  }
+
+  /**
+   * Pool p of a DRF level: each claimant holds its guarantee plus t x want (a whole number over `den`); the
+   * rest is water-filled up to the upper bounds (counted in 1/den units), then the surplus as in divide().
+   */
+  private divideDrfPool(p: number, group: readonly number[], den: number, parentLabel: string): void {
+    const P = this.poolCount;
+    const drf = this.drf as DrfRows;
+    const row = this.row;
+    const { claimants, g, upper, capOf, w, initial, room, fairWhole, fairRemainder, beyondWhole, beyondRemainder, base } = row;
+    const amount = drf.amount[p] as number;
+    const afterGuarantees = drf.remaining[p] as number;
+    let n = 0;
+    let totalWeight = 0;
+    let given = 0;
+    for (let i = 0; i < group.length; i++) {
+      const t = group[i] as number;
+      const cell = t * P + p;
+      if (this.claimed[cell] === 0) continue;
+      const claimGuarantee = this.guarantee[cell] as number;
+      const claimCap = this.cap[cell] as number;
+      g[n] = claimGuarantee;
+      upper[n] = upperOf(claimGuarantee, this.demand[cell] as number, claimCap);
+      capOf[n] = claimCap;
+      const weight = this.weights[t] as number;
+      w[n] = weight;
+      totalWeight += weight;
+      const want = drf.want[i * P + p] as number;
+      const progress = drf.progressNum[i] as number;
+      const extra = want === 0 || progress === 0 ? 0 : times(times(progress, den / (drf.progressDen[i] as number)), want);
+      initial[n] = extra;
+      given = plus(given, extra);
+      claimants[n++] = t;
+    }
+    // In 1/den units: what DRF left of the pool, and each claimant's room above what DRF gave it.
+    const rest = times(afterGuarantees, den) - given;
+    let largest = rest;
+    for (let i = 0; i < n; i++) {
+      room[i] = upper[i] === NONE ? NONE : times((upper[i] as number) - (g[i] as number), den) - (initial[i] as number);
+      if ((room[i] as number) > largest) largest = room[i] as number;
+    }
+    // waterFill's products are at most (largest + 1) x totalWeight.
+    times(plus(largest, 1), totalWeight);
+    waterFill(rest, n, w, room, totalWeight, row.order, fairWhole, fairRemainder, row.fill);
+    // Exact share: guarantee + (initial + whole + remainder / fillDen) / den, one denominator for the pool.
+    const fillDen = row.fill.den;
+    const shareDen = times(den, fillDen);
+    plus(shareDen, shareDen);
+    for (let i = 0; i < n; i++) {
+      const numerator = plus(times(plus(initial[i] as number, fairWhole[i] as number), fillDen), fairRemainder[i] as number);
+      plus(numerator, shareDen);
+      const whole = divideFloor(numerator, shareDen);
+      base[i] = plus(g[i] as number, whole);
+      fairRemainder[i] = numerator - whole * shareDen;
+    }
+    // Left only when every room is full: every claim is then at its upper bound, a whole number of units.
+    let leftover = row.fill.leftover / den;
+    let shareDenominator = shareDen;
+    let remainder = fairRemainder;
+    let beyond = false;
+    if (this.teams.surplus === 'distribute' && leftover > 0) {
+      let most = leftover;
+      for (let i = 0; i < n; i++) {
+        room[i] = capOf[i] === NONE ? NONE : (capOf[i] as number) - (upper[i] as number);
+        if ((room[i] as number) > most) most = room[i] as number;
+      }
+      times(plus(most, 1), totalWeight);
+      waterFill(leftover, n, w, room, totalWeight, row.order, beyondWhole, beyondRemainder, row.fill);
+      beyond = true;
+      shareDenominator = row.fill.den;
+      leftover = row.fill.leftover;
+      remainder = beyondRemainder;
+      for (let i = 0; i < n; i++) base[i] = plus(base[i] as number, beyondWhole[i] as number);
+    }
+    this.unallocated[p] = plus(this.unallocated[p] as number, leftover);
+    this.finish({ p, n, amount, afterGuarantees, den: shareDenominator, remainder, beyond, parentLabel });
+  }
+
+  /**
+   * The end of dividing one level of pool p, either policy: the first n rows hold each claimant's exact share
+   * as base + remainder / den (row.base and `remainder`), and its guarantee, upper bound and cap. Largest
+   * remainder, what explanations need, the allocations, and each claim's quota.
+   */
+  private finish(division: {
+    p: number;
+    n: number;
+    amount: number;
+    afterGuarantees: number;
+    den: number;
+    remainder: Float64Array;
+    beyond: boolean;
+    parentLabel: string;
+  }): void {
+    const { p, n, amount, afterGuarantees, den, remainder, beyond, parentLabel } = division;
+    const P = this.poolCount;
+    const { claimants, g, upper, capOf, beyondWhole, base, roundedUp, candidates } = this.row;
     let remainders = 0;
     for (let i = 0; i < n; i++) {
-      base[i] = (g[i] as number) + (fairWhole[i] as number) + (beyond ? (beyondWhole[i] as number) : 0);
-      remainders += remainder[i] as number;
+      remainders = plus(remainders, remainder[i] as number);
       roundedUp[i] = 0;
     }
+    plus(remainders, den);
     const leftoverUnits = divideFloor(remainders, den);
     if (leftoverUnits > 0) {
       let count = 0;
@@ -406,12 +637,15 @@ class FastDivider {
         level,
         i,
       );
-      if (!terminal) {
-        this.pendingTeam.push(t);
-        this.pendingAmount.push(quota);
-      }
+      this.quota[cell] = quota;
     }
   }
+}
+
+/** divide-level.ts upperOf(): max(guarantee, min(demand, cap)), NONE when neither bounds it. */
+function upperOf(guarantee: number, demand: number, cap: number): number {
+  const bound = demand === NONE ? cap : cap === NONE || demand < cap ? demand : cap;
+  return bound === NONE ? NONE : bound > guarantee ? bound : guarantee;
 }
 
 /** A count of units of a pool, rounded as claims.ts rounds it (bounds: guarantee and demand up, cap down). */
@@ -429,18 +663,6 @@ function units(q: Quantity, pool: PoolNumbers, rounding: 'floor' | 'ceil'): numb
   return Number(counted);
 }
 
-/**
- * floor(a / b) for integers 0 <= a, 0 < b with a + b <= 2^53: the double quotient is within one of the true
- * one, and a - q x b is then exact, so one correction step gives the exact result.
- */
-function divideFloor(a: number, b: number): number {
-  let quotient = Math.floor(a / b);
-  const rest = a - quotient * b;
-  if (rest < 0) quotient -= 1;
-  else if (rest >= b) quotient += 1;
-  return quotient;
-}
-
 /** Rows of numbers for one level, as long as the widest sibling group. */
 interface ScratchRows {
   claimants: Int32Array;
@@ -448,6 +670,8 @@ interface ScratchRows {
   upper: Float64Array;
   capOf: Float64Array;
   w: Float64Array;
+  /** DRF: what progressive filling gave each claimant above its guarantee, over the level's denominator. */
+  initial: Float64Array;
   room: Float64Array;
   fairWhole: Float64Array;
   fairRemainder: Float64Array;
@@ -468,6 +692,7 @@ function scratchRows(size: number): ScratchRows {
     upper: numbers(),
     capOf: numbers(),
     w: numbers(),
+    initial: numbers(),
     room: numbers(),
     fairWhole: numbers(),
     fairRemainder: numbers(),
@@ -594,6 +819,8 @@ function gcd(a: bigint, b: bigint): bigint {
 
 interface FastContext {
   teams: readonly TeamSpec[];
+  /** DRF plans: each team's `DRF: dominant resource ...` text. */
+  drf: DrfTexts | null;
   surplusPolicy: SurplusPolicy;
   /** Plan-wide stores the levels point into: each level's claimants (team numbers) ... */
   claimants: Int32Array;
@@ -670,7 +897,7 @@ class FastLevel implements LevelExplainer {
               : null,
       weight,
       surplus,
-      drf: null,
+      drf: context.drf === null ? null : context.drf.text(t),
       exact: remainder === 0 ? null : fractionOfUnits(pool.granularityText, fractionText(context.numbers[at] as number, remainder, this.den)),
       roundedUp: remainder !== 0 && context.numbers[at + 2] === 1,
     });
