@@ -32,6 +32,8 @@ export interface ListSink {
 export interface ListOptions {
   transport: ApiTransport;
   pageSize: number;
+  /** Ask for Kubernetes protobuf (protobuf.ts); kinds without a protobuf form still come as JSON. */
+  protobuf?: boolean;
   retry: RetryPolicy;
   retryEnvironment?: RetryEnvironment;
   /** How often an expired continue token may restart one list before giving up. */
@@ -61,7 +63,7 @@ export async function listAll(target: ListTarget, sink: ListSink, options: ListO
     const query: Record<string, string> = { limit: String(options.pageSize) };
     if (target.fieldSelector !== undefined) query.fieldSelector = target.fieldSelector;
     if (token !== undefined) query.continue = token;
-    const operation = (): Promise<unknown> => (abandoned ? Promise.reject(new Error('list abandoned')) : options.transport.getJson(path, query));
+    const operation = (): Promise<unknown> => (abandoned ? Promise.reject(new Error('list abandoned')) : options.transport.get(path, query, { protobuf: options.protobuf ?? false }));
     const page = withRetry(operation, options.retry, options.retryEnvironment ?? realRetryEnvironment);
     // Observed when awaited; until then (or when abandoned) a rejection must not count as unhandled.
     page.catch(() => undefined);

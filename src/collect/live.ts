@@ -20,10 +20,19 @@ import { ApiNetworkError, ApiResponseError, createTransport, type ApiTransport }
 
 export const defaultPageSize = 500;
 
+/** How LIST bodies travel: Kubernetes protobuf for built-in kinds (default; protobuf.ts says why), or JSON only. */
+export type WireEncoding = 'protobuf' | 'json';
+/** gzip bodies: `auto` asks for them unless the API server is on loopback (transport.ts). */
+export type Compression = 'auto' | 'always' | 'never';
+
 export interface LiveCollectOptions {
   target: ClusterTarget;
   /** Objects per LIST page (`limit`). */
   pageSize?: number;
+  /** Default protobuf. */
+  encoding?: WireEncoding;
+  /** Default auto. Ignored with `transport`. */
+  compression?: Compression;
   retry?: RetryPolicy;
   retryEnvironment?: RetryEnvironment;
   progress?: ProgressSink;
@@ -50,7 +59,9 @@ export async function collectLive(options: LiveCollectOptions): Promise<LiveColl
   const retry = options.retry ?? defaultRetryPolicy;
   const environment = options.retryEnvironment ?? realRetryEnvironment;
   const { target } = options;
-  const transport = options.transport ?? createTransport(target.config);
+  const compression = options.compression ?? 'auto';
+  const gzip = compression === 'auto' ? undefined : compression === 'always';
+  const transport = options.transport ?? createTransport(target.config, { gzip });
   const retryEnvironment: RetryEnvironment = {
     ...environment,
     onRetry: (event) => {
@@ -58,7 +69,7 @@ export async function collectLive(options: LiveCollectOptions): Promise<LiveColl
       progress.retry(`${retryReason(event.error)}; retry ${event.attempt} of ${retry.attempts - 1} in ${event.delayMs} ms`);
     },
   };
-  const listOptions = { transport, pageSize, retry, retryEnvironment };
+  const listOptions = { transport, pageSize, protobuf: (options.encoding ?? 'protobuf') === 'protobuf', retry, retryEnvironment };
   const counts: Record<string, number> = {};
 
   const list = async (listTarget: ListTarget, sink: ListSink): Promise<boolean> => {

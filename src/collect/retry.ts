@@ -39,6 +39,7 @@ const retryableNetworkCodes = new Set([
   'ETIMEDOUT',
   'ECONNABORTED',
   'EBADJSON',
+  'EBADPROTOBUF',
   'Z_BUF_ERROR',
   'Z_DATA_ERROR',
   'ERR_STREAM_PREMATURE_CLOSE',

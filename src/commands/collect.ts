@@ -13,7 +13,7 @@ import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { inventoryFromDumpFile } from '../collect/dump.js';
 import { loadClusterTarget } from '../collect/kubeconfig.js';
-import { collectLive, defaultPageSize } from '../collect/live.js';
+import { collectLive, defaultPageSize, type Compression, type WireEncoding } from '../collect/live.js';
 import { progressFor } from '../collect/progress.js';
 import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
@@ -30,6 +30,8 @@ export interface CollectFlags {
   db: string;
   quiet?: boolean;
   pageSize?: number;
+  encoding?: WireEncoding;
+  compress?: Compression;
 }
 
 /** What a source hands to the store: live collection and dump files both produce this. */
@@ -57,6 +59,16 @@ export function collectCommand(): Command {
     .option('--taken-at <time>', 'when the snapshot was taken, ISO 8601 with a zone (default: now)')
     .option('--quiet', 'no progress on stderr', false)
     .option('--page-size <n>', `objects per LIST page (default ${defaultPageSize})`, parsePageSize)
+    .addOption(
+      new Option('--encoding <wire>', 'LIST bodies as Kubernetes protobuf (built-in kinds) or JSON only')
+        .choices(['protobuf', 'json'])
+        .default('protobuf'),
+    )
+    .addOption(
+      new Option('--compress <when>', 'ask for gzip bodies: auto = unless the API server is on loopback')
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
     .addOption(dbOption())
     // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
     .showHelpAfterError()
@@ -84,7 +96,13 @@ async function collectFromCluster(flags: CollectFlags): Promise<CollectedCluster
   const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
   const progress = progressFor(process.stderr, flags.quiet ?? false);
   try {
-    const collection = await collectLive({ target, progress, pageSize: flags.pageSize ?? defaultPageSize });
+    const collection = await collectLive({
+      target,
+      progress,
+      pageSize: flags.pageSize ?? defaultPageSize,
+      encoding: flags.encoding,
+      compression: flags.compress,
+    });
     return {
       inventory: collection.inventory,
       defaultName: collection.context,

@@ -1,3 +1,4 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { collectLive } from '../../src/collect/live.js';
@@ -11,15 +12,15 @@ import { clusterNodes, clusterWorkloads, physicalAcceleratorsByNode, quotasSettl
 import { controlPlaneSuiteOptions, seedObjects, startControlPlane, type ControlPlane } from './harness/index.js';
 
 /** A transport that records every request it makes. */
-function recording(inner: ApiTransport): ApiTransport & { requests: { path: string; query: Record<string, string> }[] } {
-  const requests: { path: string; query: Record<string, string> }[] = [];
+function recording(inner: ApiTransport): ApiTransport & { requests: { path: string; query: Record<string, string>; protobuf: boolean }[] } {
+  const requests: { path: string; query: Record<string, string>; protobuf: boolean }[] = [];
   return {
     server: inner.server,
     requests,
     close: () => inner.close(),
-    getJson: (path, query = {}) => {
-      requests.push({ path, query });
-      return inner.getJson(path, query);
+    get: (path, query = {}, options = {}) => {
+      requests.push({ path, query, protobuf: options.protobuf ?? false });
+      return inner.get(path, query, options);
     },
   };
 }
@@ -28,7 +29,7 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
   let plane: ControlPlane;
   let collected: ClusterInventory;
   let stored: ClusterInventory;
-  let requests: { path: string; query: Record<string, string> }[];
+  let requests: { path: string; query: Record<string, string>; protobuf: boolean }[];
 
   before(async () => {
     plane = await startControlPlane();
@@ -80,6 +81,10 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
     );
     assert.ok(requests.every((r) => r.query.limit === '4'));
     assert.equal(requests.filter((r) => r.query.continue !== undefined).length, 3 + 1 + 2);
+  });
+
+  test('asks for Kubernetes protobuf (the Profile CRD answers JSON) by default', () => {
+    assert.ok(requests.every((r) => r.protobuf));
   });
 
   test('asks the API server for non-terminal pods only', () => {
@@ -234,6 +239,52 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
           labels: { team: 'research' },
         },
       ],
+    );
+  });
+  // Runs last: it adds objects the tests above do not expect.
+  test('protobuf and JSON bodies give the same inventory, also for pod-level resources, overhead, unbound pods and empty labels', async () => {
+    const objects: Array<Record<string, unknown>> = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wire', labels: { empty: '' } } },
+      // The RuntimeClass admission plugin copies podFixed into the pod's spec.overhead.
+      { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'kata' }, handler: 'kata', overhead: { podFixed: { cpu: '250m', memory: '160Mi' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'sandboxed', namespace: 'wire' },
+        spec: { nodeName: 'h100-1', runtimeClassName: 'kata', containers: [{ name: 'a', image: 'registry.invalid/a:1', resources: { requests: { cpu: '1' } } }] },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'pod-level', namespace: 'wire', labels: { flag: '' } },
+        spec: {
+          nodeName: 'h100-1',
+          resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+          containers: [
+            { name: 'a', image: 'registry.invalid/a:1', resources: { requests: { cpu: '500m' } } },
+            { name: 'b', image: 'registry.invalid/b:1' },
+          ],
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'unbound', namespace: 'wire' },
+        spec: { containers: [{ name: 'a', image: 'registry.invalid/a:1', resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }] },
+      },
+    ];
+    await seedObjects(plane.admin, objects as KubernetesObject[]);
+    const target = loadClusterTarget({ kubeconfig: plane.kubeconfigPath });
+    const read = async (encoding: 'protobuf' | 'json'): Promise<ClusterInventory> => (await collectLive({ target, pageSize: 3, encoding })).inventory;
+    const [protobuf, json, reference] = [await read('protobuf'), await read('json'), await referenceInventory(plane)];
+    assert.deepEqual(protobuf, reference);
+    assert.deepEqual(json, reference);
+    const wire = reference.namespaces.find((ns) => ns.name === 'wire');
+    // Pod-level requests bound cpu and memory (2, 4Gi); the sandboxed pod adds 1 cpu + its overhead (250m, 160Mi);
+    // the unbound pod counts for its namespace too.
+    assert.deepEqual(
+      { pods: wire?.pods, requests: formatResourceList(wire?.requests ?? {}), labels: wire?.labels },
+      { pods: 3, requests: { cpu: '3250m', memory: '4256Mi', 'nvidia.com/gpu': '1' }, labels: { empty: '', 'kubernetes.io/metadata.name': 'wire' } },
     );
   });
 });

@@ -16,7 +16,7 @@ function fakeTransport(names: string[], fail?: (query: Record<string, string>, c
     server: 'https://k8s.test',
     requests,
     close() {},
-    async getJson(path, query = {}) {
+    async get(path, query = {}) {
       requests.push({ path, query });
       const failure = fail?.(query, requests.length);
       if (failure) throw failure;
@@ -139,7 +139,7 @@ describe('listAll', () => {
   });
 
   it('rejects a body that is not a list', async () => {
-    const transport: ApiTransport = { server: 's', close() {}, getJson: async () => ({ kind: 'Status' }) };
+    const transport: ApiTransport = { server: 's', close() {}, get: async () => ({ kind: 'Status' }) };
     const target: ListTarget = collectedResources.nodes;
     await assert.rejects(listAll(target, recordingSink(), { transport, pageSize: 2, retry: noRetry }), {
       name: 'ExternalError',

@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ApiNetworkError, ApiResponseError, createTransport, retryAfterOf } from '../../../src/collect/transport.js';
@@ -25,13 +26,26 @@ const where = { verb: 'list', group: '', resource: 'pods', context: 'lab', attem
 describe('createTransport against a loopback server', () => {
   let server: http.Server;
   let base: string;
-  const seen: { url: string; authorization?: string; acceptEncoding?: string }[] = [];
+  const seen: { url: string; authorization?: string; accept?: string; acceptEncoding?: string }[] = [];
+  const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/protobuf/${name}`, import.meta.url));
 
   before(async () => {
     server = http.createServer((req, res) => {
-      seen.push({ url: req.url ?? '', authorization: req.headers.authorization, acceptEncoding: req.headers['accept-encoding'] as string });
+      seen.push({ url: req.url ?? '', authorization: req.headers.authorization, accept: req.headers.accept, acceptEncoding: req.headers['accept-encoding'] as string });
       const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/api/v1/nodes') {
+      // As the API server does: protobuf when the client prefers it, else JSON (captured answers to the same request).
+      const protobuf = req.headers.accept?.startsWith('application/vnd.kubernetes.protobuf') ?? false;
+      const contentType = protobuf ? 'application/vnd.kubernetes.protobuf' : 'application/json';
+      if (url.pathname === '/api/v1/namespaces') {
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(fixture(protobuf ? 'namespaces-page.pb' : 'namespaces-page.json'));
+      } else if (url.pathname === '/api/v1/namespaces/team-0000/pods/nope') {
+        res.writeHead(404, { 'content-type': contentType });
+        res.end(fixture(protobuf ? 'status-404.pb' : 'status-404.json'));
+      } else if (url.pathname === '/api/v1/garbled') {
+        res.writeHead(200, { 'content-type': 'application/vnd.kubernetes.protobuf' });
+        res.end(fixture('namespaces-page.pb').subarray(0, 300));
+      } else if (url.pathname === '/api/v1/nodes') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ kind: 'NodeList', items: [{ metadata: { name: 'n1' } }] }));
       } else if (url.pathname === '/api/v1/gzipped') {
@@ -67,12 +81,48 @@ describe('createTransport against a loopback server', () => {
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('sends the bearer token and query, asks for gzip, and parses the JSON body', async () => {
+  it('sends the bearer token and query, and parses the JSON body; no gzip from a loopback server unless asked', async () => {
     const transport = createTransport(configFor(base));
     try {
-      assert.deepEqual(await transport.getJson('/api/v1/nodes', { limit: '2', continue: 'a b' }), { kind: 'NodeList', items: [{ metadata: { name: 'n1' } }] });
-      assert.deepEqual(seen.at(-1), { url: '/api/v1/nodes?limit=2&continue=a+b', authorization: 'Bearer secret-token', acceptEncoding: 'gzip' });
-      assert.deepEqual(await transport.getJson('/api/v1/gzipped'), { items: ['zipped'] });
+      assert.deepEqual(await transport.get('/api/v1/nodes', { limit: '2', continue: 'a b' }), { kind: 'NodeList', items: [{ metadata: { name: 'n1' } }] });
+      assert.deepEqual(seen.at(-1), {
+        url: '/api/v1/nodes?limit=2&continue=a+b',
+        authorization: 'Bearer secret-token',
+        accept: 'application/json',
+        acceptEncoding: undefined,
+      });
+    } finally {
+      transport.close();
+    }
+    const gzip = createTransport(configFor(base), { gzip: true });
+    try {
+      assert.deepEqual(await gzip.get('/api/v1/gzipped'), { items: ['zipped'] });
+      assert.equal(seen.at(-1)?.acceptEncoding, 'gzip');
+    } finally {
+      gzip.close();
+    }
+  });
+
+  it('asks for protobuf when told, and decodes a protobuf answer to what the JSON answer gives', async () => {
+    const transport = createTransport(configFor(base));
+    try {
+      const fromProtobuf = (await transport.get('/api/v1/namespaces', {}, { protobuf: true })) as { items: Array<{ metadata: unknown }> };
+      assert.equal(seen.at(-1)?.accept, 'application/vnd.kubernetes.protobuf, application/json');
+      const fromJson = (await transport.get('/api/v1/namespaces')) as { items: Array<{ metadata: { name: string; labels: unknown } }> };
+      assert.equal(seen.at(-1)?.accept, 'application/json');
+      assert.deepEqual(
+        fromProtobuf.items.map((item) => item.metadata),
+        fromJson.items.map((item) => ({ name: item.metadata.name, labels: item.metadata.labels })),
+      );
+      await assert.rejects(transport.get('/api/v1/namespaces/team-0000/pods/nope', {}, { protobuf: true }), (error) => {
+        assert.ok(error instanceof ApiResponseError);
+        assert.deepEqual([error.statusCode, error.status?.reason, error.status?.code, error.status?.message], [404, 'NotFound', 404, 'pods "nope" not found']);
+        return true;
+      });
+      await assert.rejects(
+        transport.get('/api/v1/garbled', {}, { protobuf: true }),
+        (error) => error instanceof ApiNetworkError && error.code === 'EBADPROTOBUF' && /response is not Kubernetes protobuf: malformed/.test(error.message),
+      );
     } finally {
       transport.close();
     }
@@ -81,12 +131,12 @@ describe('createTransport against a loopback server', () => {
   it('turns an error answer into ApiResponseError with its Status and Retry-After', async () => {
     const transport = createTransport(configFor(base));
     try {
-      await assert.rejects(transport.getJson('/api/v1/throttled'), (error) => {
+      await assert.rejects(transport.get('/api/v1/throttled'), (error) => {
         assert.ok(error instanceof ApiResponseError);
         assert.deepEqual([error.statusCode, error.status?.reason, error.retryAfterMs], [429, 'TooManyRequests', 3000]);
         return true;
       });
-      await assert.rejects(transport.getJson('/apis/kubeflow.org/v1/profiles'), (error) => {
+      await assert.rejects(transport.get('/apis/kubeflow.org/v1/profiles'), (error) => {
         assert.ok(error instanceof ApiResponseError);
         assert.deepEqual([error.statusCode, error.status], [404, undefined]);
         return true;
@@ -99,7 +149,7 @@ describe('createTransport against a loopback server', () => {
   it('reports a body cut short as a reset connection', async () => {
     const transport = createTransport(configFor(base));
     try {
-      await assert.rejects(transport.getJson('/api/v1/cut'), (error) => error instanceof ApiNetworkError && error.code === 'ECONNRESET');
+      await assert.rejects(transport.get('/api/v1/cut'), (error) => error instanceof ApiNetworkError && error.code === 'ECONNRESET');
     } finally {
       transport.close();
     }
@@ -108,7 +158,7 @@ describe('createTransport against a loopback server', () => {
   it('explains a 403 with the verb and resource refused and where to get the role', async () => {
     const transport = createTransport(configFor(base));
     try {
-      const error = await transport.getJson('/api/v1/pods').then(() => undefined, (e: unknown) => e);
+      const error = await transport.get('/api/v1/pods').then(() => undefined, (e: unknown) => e);
       const explained = describeApiFailure(error, { ...where, server: base });
       assert.ok(explained instanceof ExternalError);
       assert.equal(
@@ -129,7 +179,7 @@ describe('createTransport against a loopback server', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const transport = createTransport(configFor(url));
     try {
-      const error = await transport.getJson('/api/v1/nodes').then(() => undefined, (e: unknown) => e);
+      const error = await transport.get('/api/v1/nodes').then(() => undefined, (e: unknown) => e);
       assert.ok(error instanceof ApiNetworkError);
       assert.equal(error.code, 'ECONNREFUSED');
       assert.equal(

@@ -1,0 +1,111 @@
+/**
+ * Kubernetes' protobuf wire format (`Accept: application/vnd.kubernetes.protobuf`), decoded into the JSON shape the
+ * inventory schemas read.
+ *
+ * Why: for a LIST of pods the API server encodes protobuf about 3x faster than JSON and sends a third of the bytes
+ * (30,000 synthetic pods: 114 MB in 1.1 s against 352 MB in 3.0 s, docs/benchmarks.md), and this side decodes only
+ * the fields in proto/*.proto: managedFields, annotations, env, volumes, probes are skipped on the wire, never
+ * materialized. Built-in kinds only; custom resources (Profiles) have no protobuf form and come as JSON.
+ *
+ * A body is the magic `k8s\0` followed by a runtime.Unknown whose typeMeta names the kind and whose raw bytes are
+ * the object (k8s.io/apimachinery/pkg/runtime/serializer/protobuf). JSON and protobuf differ in what is left out:
+ * Go's protobuf encoder writes the zero value of every non-pointer field ("", false, 0), JSON leaves them out
+ * (`omitempty` on every field read here). Zero values and empty maps and lists are dropped so that both decode to
+ * the same object.
+ */
+import { readFileSync } from 'node:fs';
+import protobuf from 'protobufjs';
+
+const magic = Buffer.from('k8s\u0000', 'latin1');
+
+/** The media type of the protobuf encoding. */
+export const protobufMediaType = 'application/vnd.kubernetes.protobuf';
+
+/** A body that is not a Kubernetes protobuf message of a kind proto/*.proto describes. */
+export class ProtobufBodyError extends Error {
+  override readonly name = 'ProtobufBodyError';
+}
+
+const root = new protobuf.Root();
+for (const file of ['runtime', 'resource', 'meta', 'core']) {
+  protobuf.parse(readFileSync(new URL(`./proto/${file}.proto`, import.meta.url), 'utf8'), root, { keepCase: true });
+}
+root.resolveAll();
+
+const unknownType = root.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+const quantityType = root.lookupType('k8s.io.apimachinery.pkg.api.resource.Quantity');
+const statusType = root.lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.Status');
+const coreV1 = root.lookup('k8s.io.api.core.v1') as protobuf.Namespace;
+
+/** The message type of a `kind` in a protobuf body of `apiVersion`, if proto/*.proto describes it. */
+function typeOf(apiVersion: string, kind: string): protobuf.Type | undefined {
+  if (apiVersion === 'v1' && kind === 'Status') return statusType;
+  if (apiVersion !== 'v1') return undefined;
+  const found = coreV1.get(kind);
+  return found instanceof protobuf.Type ? found : undefined;
+}
+
+/** Whether `contentType` (a Content-Type header) is Kubernetes protobuf. */
+export function isProtobuf(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.split(';')[0]!.trim() === protobufMediaType;
+}
+
+/** Decodes a protobuf body into the object its JSON form would parse to, as far as proto/*.proto reaches. */
+export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
+  if (body.length < magic.length || !magic.equals(body.subarray(0, magic.length))) {
+    throw new ProtobufBodyError('body does not start with the Kubernetes protobuf magic "k8s\\0"');
+  }
+  let envelope: { typeMeta?: { apiVersion?: string; kind?: string }; raw?: Uint8Array; contentEncoding?: string };
+  let message: protobuf.Message;
+  try {
+    envelope = unknownType.decode(body.subarray(magic.length)) as typeof envelope;
+    if (envelope.contentEncoding) throw new ProtobufBodyError(`unsupported contentEncoding ${JSON.stringify(envelope.contentEncoding)}`);
+    const apiVersion = envelope.typeMeta?.apiVersion ?? '';
+    const kind = kindOf(envelope);
+    const type = typeOf(apiVersion, kind);
+    if (type === undefined) throw new ProtobufBodyError(`no decoder for ${apiVersion} ${kind || '(no kind)'}`);
+    message = type.decode(envelope.raw ?? new Uint8Array(0));
+  } catch (error) {
+    if (error instanceof ProtobufBodyError) throw error;
+    // protobufjs: "index out of range" for a cut body, "invalid wire type" for garbage.
+    throw new ProtobufBodyError(`malformed protobuf body: ${(error as Error).message}`, { cause: error });
+  }
+  const object = plain(message);
+  // An empty list has no items on the wire; its JSON form has `"items": []`.
+  if (kindOf(envelope).endsWith('List')) object.items ??= [];
+  object.kind = envelope.typeMeta!.kind;
+  object.apiVersion = envelope.typeMeta!.apiVersion;
+  return object;
+}
+
+function kindOf(envelope: { typeMeta?: { kind?: string } }): string {
+  return envelope.typeMeta?.kind ?? '';
+}
+
+/**
+ * A decoded message as plain JSON-shaped data: own fields only (protobufjs keeps defaults on the prototype), a
+ * Quantity as its string, and no zero values, empty maps or lists (absent in JSON, see the file comment).
+ */
+function plain(message: protobuf.Message): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(message)) {
+    const value = plainValue((message as unknown as Record<string, unknown>)[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function plainValue(value: unknown): unknown {
+  if (value === '' || value === false || value === 0) return undefined;
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof quantityType.ctor) return (value as unknown as { string?: string }).string ?? '';
+  if (value instanceof protobuf.Message) return plain(value);
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((item: unknown) => (typeof item === 'string' ? item : plainValue(item)));
+  if (value instanceof Uint8Array) return value;
+  // A map field: a plain object of keys to strings or messages. Empty map values stay (a label "" is a label).
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of entries) out[key] = typeof item === 'string' ? item : plainValue(item);
+  return out;
+}
