@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/collect.bench.ts [--stages 1000:30000,5000:150000] [--runs 3] [--cpu-prof]
  *                                            [--page-sizes 100] [--quotaplan-root CHECKOUT] [--compare-root OTHER_CHECKOUT] [--skip-peers]
+ *                                            [--with-json] [--skip kubectl@5000:150000,...]
  *
  * Each stage grows the same cluster to NODES nodes and PODS bound pods (30 a node by default), then runs every
  * tool RUNS times, alternating (tool A, B, C, D, A, B, ...), after one unmeasured warm-up round in the first stage
@@ -47,6 +48,10 @@ const { values } = parseArgs({
     /** Another checkout of quotaplan (with node_modules) measured beside this one, e.g. a worktree of an older commit. */
     'compare-root': { type: 'string' },
     'skip-peers': { type: 'boolean', default: false },
+    /** Also measure `quotaplan collect --encoding json` (the JSON wire format) in the same rotation. */
+    'with-json': { type: 'boolean', default: false },
+    /** TOOL@NODES:PODS pairs (comma-separated) not to run, e.g. `kubectl@5000:150000` (matched on the tool name's start). */
+    skip: { type: 'string', default: '' },
   },
 });
 const stages = values.stages.split(',').map((stage) => {
@@ -158,6 +163,19 @@ function tools(work: string, extraQuotaplanArgs: string[] = []): Tool[] {
       },
     },
   ];
+  if (values['with-json'] && !extraQuotaplanArgs.length) {
+    list.push({
+      name: 'quotaplan collect --encoding json',
+      command: (kubeconfig, run) => {
+        const db = join(work, `json-${run}.db`);
+        return {
+          argv: ['node', join(quotaplanRoot, 'bin', 'quotaplan.js'), 'collect', '--kubeconfig', kubeconfig, '--db', db, '--quiet', '--cluster', 'bench', '--encoding', 'json'],
+          stdout: join(work, `json-${run}.out`),
+          cleanup: [db, `${db}-wal`, `${db}-shm`],
+        };
+      },
+    });
+  }
   const compareRoot = values['compare-root'];
   if (compareRoot !== undefined && !extraQuotaplanArgs.length) {
     list.push({
@@ -258,8 +276,11 @@ async function runRounds(plane: ControlPlane, stageName: string, toolList: Tool[
 }
 
 async function runRoundsNow(plane: ControlPlane, stageName: string, toolList: Tool[], rounds: number, work: string, all: Measurement[], warmUp: boolean): Promise<void> {
+  const skipped = values.skip.split(',').filter(Boolean).map((pair) => pair.split('@') as [string, string]);
   for (let round = warmUp ? 0 : 1; round <= rounds; round++) {
     for (const tool of toolList) {
+      const stageKey = stageName.replace(' nodes / ', ':').replace(' pods', '');
+      if (skipped.some(([prefix, stage]) => stage === stageKey && tool.name.startsWith(prefix))) continue;
       const runId = `${stageName}-${round}-${tool.name}`.replace(/[^a-z0-9]+/gi, '_');
       const command = tool.command(plane.kubeconfigPath, runId);
       const result = await measure(command.argv, command.stdout, command.env);
