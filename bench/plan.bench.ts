@@ -1,20 +1,36 @@
 /**
  * Planner benchmark: 2,000 teams x 40 resources in a 4-level tree (8 x 4 x 6 parents, 1,768 leaves), every
- * team naming every resource: 80,000 allocations. Reports the median of N runs of buildPlan (target < 100 ms)
- * and, separately, parsing the teams file and writing the plan's JSON (which writes the explanations). Times
- * are wall and process CPU (user + system, GC threads included); on a loaded machine compare CPU medians.
+ * team naming every resource: 80,000 allocations, planned with policy max-min and with policy drf. Reports the
+ * median of N runs of buildPlan (target < 100 ms) and, separately, parsing the teams file and writing the
+ * plan's JSON (which writes the explanations). Times are wall and process CPU (user + system, GC threads
+ * included); on a loaded machine compare CPU medians. Once per policy, outside the timings, it checks that
+ * the plan took the number path and that its JSON is byte-identical to buildPlanExact's.
  *
- *   npx tsx bench/plan.bench.ts [runs=15] [--policy drf]
+ * `--before CHECKOUT` also times the planner of another checkout (e.g. `git archive <commit> src | tar -x -C
+ * /tmp/before`, with node_modules linked), imported in this process, runs alternating with this one, and
+ * compares the two plans' JSON.
+ *
+ *   npx tsx bench/plan.bench.ts [runs=15] [--policy max-min|drf|both] [--before CHECKOUT]
  */
+import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { buildPlan, type PlanInventory } from '../src/plan/build-plan.js';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildPlan, buildPlanExact, type PlanInventory } from '../src/plan/build-plan.js';
+import { poolsOf } from '../src/plan/claims.js';
+import { divideFast } from '../src/plan/fast-plan.js';
 import { planToJsonText } from '../src/plan/plan-json.js';
+import { poolState } from '../src/plan/pool-state.js';
 import { teamsFileFromValue } from '../src/plan/teams-file.js';
 import { parseQuantity } from '../src/quantity.js';
 
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 15);
-const policy = args.includes('--policy') ? (args[args.indexOf('--policy') + 1] as 'drf' | 'max-min') : 'max-min';
+const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const policyOption = option('--policy') ?? 'both';
+if (!['max-min', 'drf', 'both'].includes(policyOption)) throw new Error(`--policy: max-min, drf or both (got ${policyOption})`);
+const policies = (policyOption === 'both' ? ['max-min', 'drf'] : [policyOption]) as ('max-min' | 'drf')[];
+const beforeRoot = option('--before');
 
 const RESOURCES = ['cpu', 'memory', 'nvidia.com/gpu', ...Array.from({ length: 37 }, (_, i) => `example.com/device-${String(i).padStart(2, '0')}`)];
 const TEAMS = 2000;
@@ -96,39 +112,71 @@ function time<T>(fn: () => T): [T, number, number] {
   return [result, wall, (used.user + used.system) / 1000];
 }
 
-const raw = { cycle: 'bench', policy, granularity: { cpu: '1', memory: '1Gi' }, teams: buildTree() };
-const inventory = capacity();
-const parseTimes: number[] = [];
-const planTimes: number[] = [];
-const planCpuTimes: number[] = [];
-const jsonTimes: number[] = [];
-const jsonCpuTimes: number[] = [];
-let allocations = 0;
-let bytes = 0;
-for (let i = 0; i < runs + 3; i++) {
-  const [teams, parseMs] = time(() => teamsFileFromValue(raw, 'bench.yaml'));
-  const [plan, planMs, planCpuMs] = time(() => buildPlan({ teams, inventory }));
-  // Explanations are written here, when read (src/plan/allocation.ts), not in buildPlan.
-  const [json, jsonMs, jsonCpuMs] = time(() => planToJsonText(plan));
-  allocations = plan.allocations.length;
-  bytes = json.length;
-  if (i < 3) continue; // warm-up
-  parseTimes.push(parseMs);
-  planTimes.push(planMs);
-  planCpuTimes.push(planCpuMs);
-  jsonTimes.push(jsonMs);
-  jsonCpuTimes.push(jsonCpuMs);
+/** The planner under test: this checkout's, or the one of `--before`. */
+interface Planner {
+  label: string;
+  parse: (value: unknown, file: string) => unknown;
+  plan: (input: { teams: never; inventory: PlanInventory }) => unknown;
+  json: (plan: never) => string;
 }
+
+async function plannerAt(root: string, label: string): Promise<Planner> {
+  const load = (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(root, path)).href) as Promise<Record<string, unknown>>;
+  const [build, json, teams] = await Promise.all([load('src/plan/build-plan.ts'), load('src/plan/plan-json.ts'), load('src/plan/teams-file.ts')]);
+  return { label, plan: build.buildPlan as Planner['plan'], json: json.planToJsonText as Planner['json'], parse: teams.teamsFileFromValue as Planner['parse'] };
+}
+
+const current: Planner = { label: 'after', parse: teamsFileFromValue, plan: buildPlan as Planner['plan'], json: planToJsonText as Planner['json'] };
+const planners = beforeRoot === undefined ? [current] : [await plannerAt(resolve(beforeRoot), 'before'), current];
+
+const tree = buildTree();
+const inventory = capacity();
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
-process.stdout.write(
-  [
-    `planner benchmark: ${TEAMS} teams, ${RESOURCES.length} resources, 4 levels, policy ${policy}, ${allocations} allocations`,
-    `node ${process.version}, ${runs} runs after 3 warm-up runs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
-    `buildPlan       median ${fmt(median(planTimes))}  (min ${fmt(Math.min(...planTimes))}, max ${fmt(Math.max(...planTimes))})  target < 100 ms`,
-    `buildPlan CPU   median ${fmt(median(planCpuTimes))}  (min ${fmt(Math.min(...planCpuTimes))}; process user + system time, less sensitive to other load)`,
-    `parse teams     median ${fmt(median(parseTimes))}`,
-    `plan JSON       median ${fmt(median(jsonTimes))}  CPU median ${fmt(median(jsonCpuTimes))}  (${(bytes / 1e6).toFixed(1)} MB, explanations included)`,
-    `plan + JSON CPU median ${fmt(median(planCpuTimes.map((cpu, i) => cpu + (jsonCpuTimes[i] as number))))}`,
-    '',
-  ].join('\n'),
-);
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex').slice(0, 12);
+const lines = [
+  `planner benchmark: ${TEAMS} teams, ${RESOURCES.length} resources, 4 levels`,
+  `node ${process.version}, ${runs} runs after 3 warm-up runs, ${planners.length > 1 ? 'before and after alternating, ' : ''}load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+for (const policy of policies) {
+  const raw = { cycle: 'bench', policy, granularity: { cpu: '1', memory: '1Gi' }, teams: tree };
+  const times = planners.map(() => ({ parse: [] as number[], plan: [] as number[], planCpu: [] as number[], json: [] as number[], jsonCpu: [] as number[], digest: '', allocations: 0, bytes: 0 }));
+  for (let i = 0; i < runs + 3; i++) {
+    // Alternate which planner goes first, so neither always runs right after the other's garbage.
+    const order = i % 2 === 0 ? planners.map((_, k) => k) : planners.map((_, k) => planners.length - 1 - k);
+    for (const k of order) {
+      const planner = planners[k] as Planner;
+      const into = times[k] as (typeof times)[number];
+      const [teams, parseMs] = time(() => planner.parse(raw, 'bench.yaml'));
+      const [plan, planMs, planCpuMs] = time(() => planner.plan({ teams: teams as never, inventory }));
+      // Explanations are written here, when read (src/plan/allocation.ts), not in buildPlan.
+      const [json, jsonMs, jsonCpuMs] = time(() => planner.json(plan as never));
+      into.allocations = (plan as { allocations: unknown[] }).allocations.length;
+      into.bytes = json.length;
+      if (i === 0) into.digest = md5(json);
+      if (i < 3) continue; // warm-up
+      into.parse.push(parseMs);
+      into.plan.push(planMs);
+      into.planCpu.push(planCpuMs);
+      into.json.push(jsonMs);
+      into.jsonCpu.push(jsonCpuMs);
+    }
+  }
+  // Outside the timings: the number path was taken, and the exact path gives the same JSON.
+  const teams = teamsFileFromValue(raw, 'bench.yaml');
+  const pools = poolsOf(teams).map((pool) => poolState(teams, inventory, pool));
+  const numberPath = divideFast(teams, pools, () => new Map()) !== null;
+  const exactDigest = md5(planToJsonText(buildPlanExact({ teams, inventory })));
+  const out: string[] = [''];
+  out.push(`policy ${policy}: ${times[0]?.allocations} allocations; number path taken: ${numberPath ? 'yes' : 'NO'}; JSON equal to buildPlanExact's: ${exactDigest === times[times.length - 1]?.digest ? 'yes' : 'NO'}`);
+  planners.forEach((planner, k) => {
+    const t = times[k] as (typeof times)[number];
+    out.push(
+      `  ${planner.label.padEnd(6)} buildPlan median ${fmt(median(t.plan))} (min ${fmt(Math.min(...t.plan))})  CPU median ${fmt(median(t.planCpu))} (min ${fmt(Math.min(...t.planCpu))})  target < 100 ms`,
+      `  ${''.padEnd(6)} parse teams median ${fmt(median(t.parse))}; plan JSON median ${fmt(median(t.json))}, CPU median ${fmt(median(t.jsonCpu))} (${(t.bytes / 1e6).toFixed(1)} MB, md5 ${t.digest}); plan + JSON CPU median ${fmt(median(t.planCpu.map((cpu, i) => cpu + (t.jsonCpu[i] as number))))}`,
+    );
+  });
+  if (planners.length > 1) out.push(`  before and after JSON ${times[0]?.digest === times[1]?.digest ? 'identical' : 'DIFFER'}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+process.stdout.write(`load average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
