@@ -23,7 +23,10 @@ if [ ! -x "$here/../test/cluster/.bin/kube-apiserver" ]; then bash "$here/../tes
   minor=$(echo "$k8s" | cut -d. -f2)
   ver="k8s.io/component-base/version"
   CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X $ver.gitVersion=$k8s -X $ver.gitMajor=1 -X $ver.gitMinor=$minor -X $ver.gitTreeState=clean" \
-    -o "$peers/bin/kubectl" k8s.io/kubernetes/cmd/kubectl
+    -o "$peers/bin/.kubectl.new" k8s.io/kubernetes/cmd/kubectl
+  # Linked to a new file, checked, renamed into place (as test/cluster/build.sh does: never a half-written binary).
+  "$peers/bin/.kubectl.new" version --client >/dev/null
+  mv -f "$peers/bin/.kubectl.new" "$peers/bin/kubectl"
   echo "kubectl $k8s built"
 ) || { echo "bench/setup.sh: kubectl could not be built" >&2; status=1; }
 
