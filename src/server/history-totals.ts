@@ -95,6 +95,27 @@ export function extendTotals(store: Store, cluster: string, grouping: Grouping, 
     for (const field of CAPACITY_FIELDS) fields[field][point.seq - 1] = Number(point[field].nanos) / 1e9;
   }
 
+  if (after === 0) {
+    // Everything is read: in id order (one table scan, no sort), unless a row turns out of first-seq order.
+    try {
+      sweepUsage(store, cluster, grouping, totals, through, true);
+    } catch (error) {
+      if (!(error instanceof OutOfOrder)) throw error;
+      totals.usage = new Map();
+      sweepUsage(store, cluster, grouping, totals, through, false);
+    }
+  } else {
+    sweepUsage(store, cluster, grouping, totals, through, false);
+  }
+  totals.through = through;
+}
+
+/** A row met out of first-seq order in an id-order scan. */
+class OutOfOrder extends Error {}
+
+/** Adds the usage intervals holding in seqs after `totals.through` through `through` to `totals.usage`. */
+function sweepUsage(store: Store, cluster: string, grouping: Grouping, totals: HistoryTotals, through: number, inInsertionOrder: boolean): void {
+  const after = totals.through;
   // Per group, per resource, the running sum (one object per series, found through two small maps, no string keys).
   const runningOf = new Map<string, Map<string, Running>>();
   const running: Running[] = [];
@@ -147,7 +168,10 @@ export function extendTotals(store: Store, cluster: string, grouping: Grouping, 
       endingAt.delete(seq + 1);
     }
   };
-  forEachEncodedUsageInterval(store, { cluster, afterSeq: after, throughSeq: through }, (namespace, firstSeq, lastSeq, requests) => {
+  let lastFirstSeq = 0;
+  forEachEncodedUsageInterval(store, { cluster, afterSeq: after, throughSeq: through, inInsertionOrder }, (namespace, firstSeq, lastSeq, requests) => {
+    if (firstSeq < lastFirstSeq) throw new OutOfOrder();
+    lastFirstSeq = firstSeq;
     const group = groupOf(namespace);
     if (group === undefined) return;
     settle(Math.max(firstSeq, after + 1));
@@ -162,7 +186,6 @@ export function extendTotals(store: Store, cluster: string, grouping: Grouping, 
     }
   });
   settle(through + 1);
-  totals.through = through;
 }
 
 /** What the worker is given (structured-cloned) and answers. */

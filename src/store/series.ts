@@ -145,19 +145,22 @@ export function* usageIntervalsAfter(store: Store, query: { cluster: string; aft
 /**
  * The same rows as `usageIntervalsAfter`, in the same order, handed to `visit` with the requests still encoded
  * (decode them with `decodeRequests`): a reader of a year's 1.5+ million rows can decode each distinct text once.
+ *
+ * `inInsertionOrder` (for reading everything, `afterSeq` 0): rows in id order, one scan without sorting the whole
+ * table. `saveSnapshot` inserts a snapshot's new intervals with its seq, which is above every earlier one, so id
+ * order is first-seq order; the caller checks that (and asks again sorted if a row comes out of order).
  */
 export function forEachEncodedUsageInterval(
   store: Store,
-  query: { cluster: string; afterSeq: number; throughSeq: number },
+  query: { cluster: string; afterSeq: number; throughSeq: number; inInsertionOrder?: boolean },
   visit: (namespace: string, firstSeq: number, lastSeq: number, requests: string) => void,
 ): void {
   const cluster = requireCluster(store.db, query.cluster);
-  const rows = store.sqlite
-    .prepare(
-      'SELECT namespace, first_seq, last_seq, requests FROM namespace_usage WHERE cluster_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY first_seq, id',
-    )
-    .raw()
-    .iterate(cluster.id, query.afterSeq, query.throughSeq) as IterableIterator<[string, number, number, string]>;
+  const sql = query.inInsertionOrder
+    ? // `+cluster_id`: scan the table in id order rather than walk the last_seq index and sort.
+      'SELECT namespace, first_seq, last_seq, requests FROM namespace_usage WHERE +cluster_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY id'
+    : 'SELECT namespace, first_seq, last_seq, requests FROM namespace_usage WHERE cluster_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY first_seq, id';
+  const rows = store.sqlite.prepare(sql).raw().iterate(cluster.id, query.afterSeq, query.throughSeq) as IterableIterator<[string, number, number, string]>;
   for (const [namespace, firstSeq, lastSeq, requests] of rows) visit(namespace, firstSeq, lastSeq, requests);
 }
 

@@ -139,6 +139,20 @@ describe('history kept between requests', () => {
     fresh.close();
   });
 
+  it('gives the same answer when usage rows are not stored in first-snapshot order', async () => {
+    const inOrder = tenHours();
+    const expected = await (await createApp({ store: inOrder, clock: () => new Date(START), log: () => {} }).request('/api/history?maxPoints=4')).text();
+    const moved = tenHours();
+    // The first interval of namespace a (from the first snapshot) gets the highest id: an id-order scan meets it last.
+    const changed = moved.sqlite.prepare("UPDATE namespace_usage SET id = 1000 WHERE namespace = 'a' AND first_seq = 1").run().changes;
+    assert.equal(changed, 1);
+    const answer = await (await createApp({ store: moved, clock: () => new Date(START), log: () => {} }).request('/api/history?maxPoints=4')).text();
+    assert.equal(answer, expected);
+    assert.deepEqual(usageOf(JSON.parse(answer) as History, 'a'), [1, 7, 1, 3]);
+    inOrder.close();
+    moved.close();
+  });
+
   it('leaves out a namespace absent from the whole range', async () => {
     const store = tenHours();
     const h = await history(store, '?from=2026-07-01T07:00:00Z');
