@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/serve.bench.ts [--db bench/results/year.db] [--connections 1,8] [--seconds 10]
  *                                          [--quotaplan-root CHECKOUT] [--resources nvidia.com/gpu,cpu,memory]
- *                                          [--cold-only]
+ *                                          [--cold-only] [--only REGEX] [--plain-client autocannon|node]
  *
  * First, right after the server starts: the cold History build (the first `/api/history` request) and, while it
  * runs, Capacity requests one after another (how many are answered before History answers, and their latencies;
@@ -38,6 +38,10 @@ const { values } = parseArgs({
     'cold-only': { type: 'boolean', default: false },
     /** Internal: be the load client for one URL (`--connections N --seconds S [--gzip]`), print its result as JSON. */
     client: { type: 'string' },
+    /** Load client for plain rows: autocannon (default, as the earlier measurements) or node (this file's client). */
+    'plain-client': { type: 'string', default: 'autocannon' },
+    /** Only the calls whose name matches this regular expression (e.g. `capacity|teams|plan`). */
+    only: { type: 'string' },
     gzip: { type: 'boolean', default: false },
   },
 });
@@ -148,8 +152,8 @@ interface CannonResult {
  * node:http client (`--client`) for gzip (`Accept-Encoding: gzip`, as a browser sends).
  */
 function load(url: string, connectionCount: number, gzip: boolean): Promise<CannonResult> {
-  const argv = gzip
-    ? ['--import', 'tsx', fileURLToPath(import.meta.url), '--client', url, '--connections', String(connectionCount), '--seconds', String(seconds), '--gzip']
+  const argv = gzip || values['plain-client'] === 'node'
+    ? ['--import', 'tsx', fileURLToPath(import.meta.url), '--client', url, '--connections', String(connectionCount), '--seconds', String(seconds), ...(gzip ? ['--gzip'] : [])]
     : [join(root, 'node_modules', 'autocannon', 'autocannon.js'), '-j', '-c', String(connectionCount), '-d', String(seconds), '-t', '30', url];
   return new Promise((resolve, reject) => {
     const child = spawn('node', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -184,7 +188,7 @@ async function coldStart(url: string): Promise<{ historyMs: number; historyBytes
     const asked = fetch(`${url}/api/capacity?snapshot=latest`).then(async (r) => (await r.arrayBuffer(), performance.now() - t));
     const response = await Promise.race([asked, history.then(() => null)]);
     if (response === null) {
-      // History answered first: the server held this Capacity request until the build ended.
+      // History answered first: a server that blocks held this Capacity request until the build ended.
       waited = await asked;
       break;
     }
@@ -194,6 +198,8 @@ async function coldStart(url: string): Promise<{ historyMs: number; historyBytes
   await history;
   return { historyMs, historyBytes, capacity, waited, loadDuring: loadavg()[0]! };
 }
+
+const clientOf = (call: { gzip?: boolean }): string => (call.gzip === true || values['plain-client'] === 'node' ? 'node:http' : 'autocannon');
 
 const server = await startServer();
 const rows: string[] = [
@@ -209,10 +215,14 @@ try {
   throw error;
 }
 const sorted = [...cold.capacity].sort((a, b) => a - b);
-const coldLine = `cold History build: first History answer after ${cold.historyMs.toFixed(0)} ms (${(cold.historyBytes / 1024).toFixed(0)} KiB); Capacity answered ${cold.capacity.length} times meanwhile${sorted.length === 0 ? '' : ` (first ${cold.capacity[0]!.toFixed(0)} ms, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms)`}${cold.waited === null ? '' : `; a Capacity request made during the build waited ${cold.waited.toFixed(0)} ms`}; load ${cold.loadDuring.toFixed(1)}`;
+const coldLine = `cold History build: first History answer after ${cold.historyMs.toFixed(0)} ms (${(cold.historyBytes / 1024).toFixed(0)} KiB); Capacity answered ${cold.capacity.length} times meanwhile${sorted.length === 0 ? '' : ` (first ${cold.capacity[0]!.toFixed(0)} ms, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms)`}${cold.waited === null ? '' : `; the Capacity request in flight when History answered took ${cold.waited.toFixed(0)} ms`}; load ${cold.loadDuring.toFixed(1)}`;
 process.stderr.write(`${coldLine}\n`);
 raw.push({ call: 'cold start', ...cold });
 if (values['cold-only']) calls.length = 0;
+if (values.only !== undefined) {
+  const only = new RegExp(values.only);
+  calls.splice(0, calls.length, ...calls.filter((call) => only.test(call.name)));
+}
 try {
   for (const call of calls) {
     const url = `${server.url}${call.path}`;
@@ -225,10 +235,10 @@ try {
     if (!response.ok) throw new Error(`${call.path}: HTTP ${response.status} ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
     for (const count of connections) {
       const result = await load(url, count, call.gzip === true);
-      raw.push({ call: call.name, path: call.path, bytes: body.byteLength, wireBytes: wire, coldMs, client: call.gzip === true ? 'node:http' : 'autocannon', connections: count, ...result });
+      raw.push({ call: call.name, path: call.path, bytes: body.byteLength, wireBytes: wire, coldMs, client: clientOf(call), connections: count, ...result });
       const l = result.latency;
       rows.push(
-        `| ${call.name} \`${call.path}\` | ${(wire / 1024).toFixed(0)} KiB | ${coldMs.toFixed(0)} | ${call.gzip === true ? 'node:http' : 'autocannon'} | ${count} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.max} | ${result.requests.average.toFixed(0)} | ${result.non2xx + result.errors + result.timeouts} |`,
+        `| ${call.name} \`${call.path}\` | ${(wire / 1024).toFixed(0)} KiB | ${coldMs.toFixed(0)} | ${clientOf(call)} | ${count} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.max} | ${result.requests.average.toFixed(0)} | ${result.non2xx + result.errors + result.timeouts} |`,
       );
       process.stderr.write(`${rows.at(-1)}  (load ${loadavg()[0]!.toFixed(1)})\n`);
     }
