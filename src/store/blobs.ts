@@ -27,8 +27,8 @@ const HASH_BYTES = 16;
 interface WriterMemo {
   ids: Map<string, number>;
   values: Map<number, unknown>;
-  /** By slot (a set's item key): the text and id stored there, to compare the next value with in place. */
-  slots: Map<string, Stored>;
+  /** By group (one cluster's node set, ...) and item key: the text and id stored there, to compare with. */
+  slots: Map<string, Map<string, Stored>>;
 }
 
 interface Stored {
@@ -45,7 +45,7 @@ export class BlobWriter {
   /** Text -> id of every value this writer stored or found; the next save's memo once committed. */
   private readonly known = new Map<string, number>();
   private readonly values = new Map<number, unknown>();
-  private readonly slots = new Map<string, Stored>();
+  private readonly slots = new Map<string, Map<string, Stored>>();
   private readonly memo: WriterMemo | undefined;
   private readonly connection: Pick<Store, 'sqlite'>['sqlite'];
   private readonly find: Statement<[Buffer], { id: number }>;
@@ -63,22 +63,27 @@ export class BlobWriter {
   }
 
   /**
-   * `putValue` for an item with a stable name (`slot`, e.g. a node's name within the node set). When the last
-   * committed save stored a value in that slot and this value encodes to the same text, its id is reused without
-   * encoding, hashing or a lookup. The check walks the value beside the parsed text (`encodesAsTree`), parsed once
-   * per slot and kept while the value does not change. A typical hour changes 5% of nodes.
+   * `putValue` for an item with a stable name: `key` within `group` (a node's name within one cluster's node set).
+   * When the last committed save stored a value under that key and this value encodes to the same text, its id
+   * is reused without encoding, hashing or a lookup. The check walks the value beside the parsed text
+   * (`encodesAsTree`), parsed once per key and kept while the value does not change. A typical hour changes 5%
+   * of nodes.
    */
-  putSlot(slot: string, value: unknown): number {
-    const previous = this.memo?.slots.get(slot);
-    if (previous !== undefined) previous.tree ??= parseEncoded(previous.text);
-    if (previous !== undefined && encodesAsTree(value, previous.tree as EncodedTree)) {
-      this.known.set(previous.text, previous.id);
-      this.slots.set(slot, previous);
-      return previous.id;
+  putSlot(group: string, key: string, value: unknown): number {
+    let current = this.slots.get(group);
+    if (current === undefined) this.slots.set(group, (current = new Map()));
+    const previous = this.memo?.slots.get(group)?.get(key);
+    if (previous !== undefined) {
+      previous.tree ??= parseEncoded(previous.text);
+      if (encodesAsTree(value, previous.tree)) {
+        this.known.set(previous.text, previous.id);
+        current.set(key, previous);
+        return previous.id;
+      }
     }
     const text = encodeValue(value);
     const id = this.putText(text);
-    this.slots.set(slot, { text, id });
+    current.set(key, { text, id });
     return id;
   }
 

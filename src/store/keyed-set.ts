@@ -35,7 +35,7 @@ export function writeKeyedSet<T>(writer: BlobWriter, reader: BlobReader, options
   const entries: Entry[] = options.items.map((item) => {
     const key = options.keyOf(item);
     const value = storedValue(item);
-    return [key, slot === undefined ? writer.putValue(value) : writer.putSlot(`${slot}\u0000${key}`, value)];
+    return [key, slot === undefined ? writer.putValue(value) : writer.putSlot(slot, key, value)];
   });
   const sorted = entries.every((entry, i) => i === 0 || (entries[i - 1] as Entry)[0] < entry[0]);
   // Order that is not strictly ascending by key (or repeats a key) is kept verbatim in a full root.

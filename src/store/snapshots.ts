@@ -6,8 +6,8 @@
 import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { ConflictError, InternalError, ValidationError } from '../errors.js';
 import type { ClusterInventory, NamespaceFacts, NodeFacts, ResourceQuotaFacts } from '../inventory/types.js';
-import { formatQuantity } from '../quantity.js';
-import { sumResourceLists, type ResourceList } from '../resources.js';
+import { formatQuantity, quantityFromNanos, type Quantity } from '../quantity.js';
+import type { ResourceList } from '../resources.js';
 import { BlobReader, BlobWriter } from './blobs.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { ensureCluster, requireCluster, soleCluster } from './clusters.js';
@@ -204,7 +204,7 @@ function writeNamespaceUsage(
   const extended: number[] = [];
   const started: (typeof namespaceUsage.$inferInsert)[] = [];
   for (const ns of options.namespaces) {
-    const factsBlob = writer.putValue({ ...ns, requests: null, pods: null });
+    const factsBlob = writer.putSlot(`${options.clusterId}/namespaces`, ns.name, { ...ns, requests: null, pods: null });
     const requests = encodeValue(sortedList(ns.requests));
     const row = open.get(ns.name);
     if (row !== undefined && row.factsBlob === factsBlob && row.requests === requests && row.pods === ns.pods) {
@@ -231,9 +231,9 @@ function sortedList(list: ResourceList): ResourceList {
 }
 
 function writeCapacityPoints(db: StoreDatabase, snapshotId: number, inventory: ClusterInventory): void {
-  const capacity = sumResourceLists(inventory.nodes.map((node) => node.capacity));
-  const allocatable = sumResourceLists(inventory.nodes.map((node) => node.allocatable));
-  const requested = sumResourceLists(inventory.nodes.map((node) => node.requested));
+  const capacity = sumLists(inventory.nodes, 'capacity');
+  const allocatable = sumLists(inventory.nodes, 'allocatable');
+  const requested = sumLists(inventory.nodes, 'requested');
   const resources = new Set([
     ...Object.keys(capacity),
     ...Object.keys(allocatable),
@@ -253,6 +253,31 @@ function writeCapacityPoints(db: StoreDatabase, snapshotId: number, inventory: C
     plannable: text(inventory.plannable, resource),
   }));
   if (rows.length > 0) db.insert(capacityPoints).values(rows).run();
+}
+
+/**
+ * `sumResourceLists` of one list of every node, without a Quantity object per addition (75,000 of them for
+ * 5,000 nodes): the same fold on running bigints. Go's Add keeps the left operand's format unless it is zero,
+ * then takes the right one's; the first quantity of a name is taken as it is.
+ */
+function sumLists(nodes: readonly NodeFacts[], field: 'capacity' | 'allocatable' | 'requested'): ResourceList {
+  const totals = new Map<string, { nanos: bigint; format: Quantity['format'] }>();
+  for (const node of nodes) {
+    const list = node[field];
+    for (const name of Object.keys(list)) {
+      const q = list[name] as Quantity;
+      const total = totals.get(name);
+      if (total === undefined) {
+        totals.set(name, { nanos: q.nanos, format: q.format });
+        continue;
+      }
+      if (total.nanos === 0n) total.format = q.format;
+      total.nanos += q.nanos;
+    }
+  }
+  const out: ResourceList = {};
+  for (const [name, total] of totals) out[name] = quantityFromNanos(total.nanos, total.format);
+  return out;
 }
 
 /** The inventory exactly as it was saved. */

@@ -11,6 +11,8 @@ import { describe, it } from 'node:test';
 import { churnScenarios, random, SyntheticCluster } from '../../../bench/synthetic-inventory.js';
 import { InternalError } from '../../../src/errors.js';
 import type { ClusterInventory } from '../../../src/inventory/types.js';
+import { formatQuantity, quantityFromNanos } from '../../../src/quantity.js';
+import { sumResourceLists, type ResourceList } from '../../../src/resources.js';
 import { openStore, type Store } from '../../../src/store/open.js';
 import { loadInventory, saveSnapshot } from '../../../src/store/snapshots.js';
 
@@ -105,5 +107,40 @@ describe('saveSnapshot under hourly churn', () => {
     assert.deepStrictEqual(loadInventory(store, id), other);
     const again = save(store, structuredClone(second), 2);
     assert.deepStrictEqual(loadInventory(store, again), second);
+  });
+});
+
+describe('capacity points under hourly churn', () => {
+  it('are the formatted sums of the nodes capacity, allocatable and requests, and the plannable', () => {
+    const store = openStore({ file: ':memory:' });
+    const inventories = hours('heavy churn', 150, 6);
+    // Makes the fold's format rule visible: a DecimalSI zero first, then BinarySI memory (Go's Add takes the
+    // right operand's format when the left is zero, so the sum prints as Gi).
+    const first = inventories[0]?.nodes[0];
+    assert.ok(first !== undefined);
+    first.requested = { ...first.requested, memory: quantityFromNanos(0n, 'DecimalSI') };
+    for (const [hour, inventory] of inventories.entries()) {
+      const id = save(store, structuredClone(inventory), hour);
+      const rows = store.sqlite.prepare('SELECT resource, capacity, allocatable, requested, plannable FROM capacity_points WHERE snapshot_id = ? ORDER BY resource').all(id);
+      const sums = {
+        capacity: sumResourceLists(inventory.nodes.map((n) => n.capacity)),
+        allocatable: sumResourceLists(inventory.nodes.map((n) => n.allocatable)),
+        requested: sumResourceLists(inventory.nodes.map((n) => n.requested)),
+        plannable: inventory.plannable,
+      };
+      const names = [...new Set(Object.values(sums).flatMap((list) => Object.keys(list)))].sort();
+      const text = (list: ResourceList, name: string): string => (list[name] === undefined ? '0' : formatQuantity(list[name]));
+      assert.deepStrictEqual(
+        rows,
+        names.map((resource) => ({
+          resource,
+          capacity: text(sums.capacity, resource),
+          allocatable: text(sums.allocatable, resource),
+          requested: text(sums.requested, resource),
+          plannable: text(sums.plannable, resource),
+        })),
+        `hour ${hour}`,
+      );
+    }
   });
 });
