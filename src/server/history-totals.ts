@@ -46,6 +46,8 @@ interface Running {
   series: SeqSeries;
   total: bigint;
   value: number;
+  /** `total` changed since `value` was computed (several intervals of a group often start or end at one seq). */
+  stale: boolean;
   holding: number;
 }
 
@@ -128,7 +130,7 @@ function sweepUsage(store: Store, cluster: string, grouping: Grouping, totals: H
       if (seriesOf === undefined) totals.usage.set(group, (seriesOf = new Map()));
       let series = seriesOf.get(resource);
       if (series === undefined) seriesOf.set(resource, (series = { values: new Float64Array(totals.size), present: new Uint8Array(totals.size) }));
-      r = { series, total: 0n, value: 0, holding: 0 };
+      r = { series, total: 0n, value: 0, stale: false, holding: 0 };
       byResource.set(resource, r);
       running.push(r);
     }
@@ -150,19 +152,25 @@ function sweepUsage(store: Store, cluster: string, grouping: Grouping, totals: H
 
   // A sweep over seqs after..through: intervals come in order of their first seq; each adds its requests from
   // its first seq (or after + 1) and takes them away after its last.
-  const endingAt = new Map<number, Array<[Running, bigint]>>();
+  // Per seq after which intervals end: their series and amounts, side by side (no pair allocated per amount).
+  const endingAt = new Map<number, { runners: Running[]; amounts: bigint[] }>();
   let seq = after + 1;
   const settle = (until: number): void => {
     for (; seq < until; seq += 1) {
       for (const r of running) {
+        if (r.stale) {
+          r.value = Number(r.total) / 1e9;
+          r.stale = false;
+        }
         r.series.values[seq - 1] = r.value;
         r.series.present[seq - 1] = r.holding > 0 ? 1 : 0;
       }
       const ending = endingAt.get(seq + 1);
       if (ending === undefined) continue;
-      for (const [r, nanos] of ending) {
-        r.total -= nanos;
-        r.value = Number(r.total) / 1e9;
+      for (let i = 0; i < ending.runners.length; i += 1) {
+        const r = ending.runners[i] as Running;
+        r.total -= ending.amounts[i] as bigint;
+        r.stale = true;
         r.holding -= 1;
       }
       endingAt.delete(seq + 1);
@@ -176,13 +184,14 @@ function sweepUsage(store: Store, cluster: string, grouping: Grouping, totals: H
     if (group === undefined) return;
     settle(Math.max(firstSeq, after + 1));
     let ends = endingAt.get(lastSeq + 1);
-    if (ends === undefined) endingAt.set(lastSeq + 1, (ends = []));
+    if (ends === undefined) endingAt.set(lastSeq + 1, (ends = { runners: [], amounts: [] }));
     for (const [resource, nanos] of amountsOf(requests)) {
       const r = runnerOf(group, resource);
       r.total += nanos;
-      r.value = Number(r.total) / 1e9;
+      r.stale = true;
       r.holding += 1;
-      ends.push([r, nanos]);
+      ends.runners.push(r);
+      ends.amounts.push(nanos);
     }
   });
   settle(through + 1);
