@@ -28,8 +28,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { seedObjects, startControlPlane, type ControlPlane } from '../test/cluster/harness/index.js';
-import { syntheticNamespace, syntheticNode, syntheticPod, syntheticQuota, namespaceName } from './synthetic-cluster.js';
+import { connect, seedObjects, startControlPlane, type ControlPlane } from '../test/cluster/harness/index.js';
+import { syntheticNamespace, syntheticNode, syntheticPod, syntheticPolicyObjects } from './synthetic-cluster.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const peers = join(root, 'bench', '.peers', 'bin');
@@ -52,6 +52,11 @@ const { values } = parseArgs({
     'with-json': { type: 'boolean', default: false },
     /** TOOL@NODES:PODS pairs (comma-separated) not to run, e.g. `kubectl@5000:150000` (matched on the tool name's start). */
     skip: { type: 'string', default: '' },
+    /**
+     * Measure a cluster that is already seeded (e.g. by bench/hold-cluster.ts) instead of starting and seeding one;
+     * `--stages` then names its one size.
+     */
+    kubeconfig: { type: 'string' },
   },
 });
 const stages = values.stages.split(',').map((stage) => {
@@ -215,7 +220,7 @@ function tools(work: string, extraQuotaplanArgs: string[] = []): Tool[] {
   return list;
 }
 
-async function seedStage(plane: ControlPlane, from: { nodes: number; pods: number }, to: { nodes: number; pods: number }): Promise<Record<string, number>> {
+async function seedStage(plane: Pick<ControlPlane, 'admin'>, from: { nodes: number; pods: number }, to: { nodes: number; pods: number }): Promise<Record<string, number>> {
   const started = performance.now();
   const first: KubernetesObject[] = [];
   if (from.nodes === 0) for (let i = 0; i < namespaceCount; i++) first.push(syntheticNamespace(i) as KubernetesObject);
@@ -242,30 +247,12 @@ async function seedStage(plane: ControlPlane, from: { nodes: number; pods: numbe
   };
 }
 
-async function seedPolicyObjects(plane: ControlPlane): Promise<number> {
-  const objects: KubernetesObject[] = [];
-  for (let i = 0; i < namespaceCount; i++) objects.push(syntheticQuota(i) as KubernetesObject);
-  for (let i = 0; i < 50; i++) {
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'LimitRange',
-      metadata: { name: 'defaults', namespace: namespaceName(i) },
-      spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '250m', memory: '512Mi' } }] },
-    } as KubernetesObject);
-  }
-  for (let i = 0; i < 100; i++) {
-    objects.push({
-      apiVersion: 'kubeflow.org/v1',
-      kind: 'Profile',
-      metadata: { name: namespaceName(i), labels: { team: `team-${i % 200}` } },
-      spec: { owner: { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: `${namespaceName(i)}@example.com` } },
-    } as KubernetesObject);
-  }
-  const report = await seedObjects(plane.admin, objects);
+async function seedPolicyObjects(plane: Pick<ControlPlane, 'admin'>): Promise<number> {
+  const report = await seedObjects(plane.admin, syntheticPolicyObjects(namespaceCount) as KubernetesObject[]);
   return report.objects;
 }
 
-async function runRounds(plane: ControlPlane, stageName: string, toolList: Tool[], rounds: number, work: string, all: Measurement[], warmUp: boolean): Promise<void> {
+async function runRounds(plane: Pick<ControlPlane, 'kubeconfigPath'>, stageName: string, toolList: Tool[], rounds: number, work: string, all: Measurement[], warmUp: boolean): Promise<void> {
   // bench/store-year.ts waits while this file exists, so it does not compete with the measurements.
   writeFileSync(pauseFile, '');
   try {
@@ -275,7 +262,7 @@ async function runRounds(plane: ControlPlane, stageName: string, toolList: Tool[
   }
 }
 
-async function runRoundsNow(plane: ControlPlane, stageName: string, toolList: Tool[], rounds: number, work: string, all: Measurement[], warmUp: boolean): Promise<void> {
+async function runRoundsNow(plane: Pick<ControlPlane, 'kubeconfigPath'>, stageName: string, toolList: Tool[], rounds: number, work: string, all: Measurement[], warmUp: boolean): Promise<void> {
   const skipped = values.skip.split(',').filter(Boolean).map((pair) => pair.split('@') as [string, string]);
   for (let round = warmUp ? 0 : 1; round <= rounds; round++) {
     for (const tool of toolList) {
@@ -333,21 +320,27 @@ const header = {
   compareRoot: values['compare-root'],
 };
 console.log(JSON.stringify(header));
-const plane = await startControlPlane({ resourceQuotaSyncPeriod: '10m', readyTimeoutMs: 180_000 });
+const existing = values.kubeconfig;
+const plane: Pick<ControlPlane, 'kubeconfigPath' | 'admin' | 'assertRunning' | 'stop'> =
+  existing === undefined
+    ? await startControlPlane({ resourceQuotaSyncPeriod: '10m', readyTimeoutMs: 180_000 })
+    : { kubeconfigPath: existing, admin: connect(existing), assertRunning: () => undefined, stop: async () => undefined };
 const all: Measurement[] = [];
 const seeding: Record<string, Record<string, number>> = {};
 try {
   let previous = { nodes: 0, pods: 0 };
   for (const [index, stage] of stages.entries()) {
     const stageName = `${stage.nodes} nodes / ${stage.pods} pods`;
-    process.stderr.write(`seeding ${stageName}\n`);
-    seeding[stageName] = await seedStage(plane, previous, stage);
-    if (index === stages.length - 1) seeding[stageName]!.policyObjects = await seedPolicyObjects(plane);
-    console.log(JSON.stringify({ seeded: stageName, ...seeding[stageName] }));
-    previous = stage;
-    plane.assertRunning();
-    // Let the controller-manager's informers settle (it watches every pod) before measuring.
-    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    if (existing === undefined) {
+      process.stderr.write(`seeding ${stageName}\n`);
+      seeding[stageName] = await seedStage(plane, previous, stage);
+      if (index === stages.length - 1) seeding[stageName]!.policyObjects = await seedPolicyObjects(plane);
+      console.log(JSON.stringify({ seeded: stageName, ...seeding[stageName] }));
+      previous = stage;
+      plane.assertRunning();
+      // Let the controller-manager's informers settle (it watches every pod) before measuring.
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+    }
     const toolList = tools(work);
     await runRounds(plane, stageName, toolList, runs, work, all, index === 0);
     if (index === stages.length - 1) {

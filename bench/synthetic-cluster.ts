@@ -113,6 +113,29 @@ export function syntheticQuota(i: number): KubeObject {
   };
 }
 
+/** One ResourceQuota per namespace, LimitRanges in the first 50 and Profiles for the first 100 namespaces. */
+export function syntheticPolicyObjects(namespaces: number): KubeObject[] {
+  const objects: KubeObject[] = [];
+  for (let i = 0; i < namespaces; i++) objects.push(syntheticQuota(i));
+  for (let i = 0; i < Math.min(50, namespaces); i++) {
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'defaults', namespace: namespaceName(i) },
+      spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '250m', memory: '512Mi' } }] },
+    });
+  }
+  for (let i = 0; i < Math.min(100, namespaces); i++) {
+    objects.push({
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'Profile',
+      metadata: { name: namespaceName(i), labels: { team: `team-${i % 200}` } },
+      spec: { owner: { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: `${namespaceName(i)}@example.com` } },
+    });
+  }
+  return objects;
+}
+
 /**
  * Pod `i` of a cluster with `podsPerNode` pods on every node: pod i sits on node floor(i / podsPerNode), in
  * namespace i mod `namespaces`. The first pods on an accelerator node each request one unit (as many as the node
