@@ -43,3 +43,5 @@ await seedObjects(plane.admin, syntheticPolicyObjects(namespaces) as KubernetesO
 const pointer = join('bench', 'results', 'held-cluster.kubeconfig-path');
 writeFileSync(pointer, plane.kubeconfigPath);
 console.log(`${nodes} nodes, ${pods} pods, ${namespaces} namespaces: kubeconfig ${plane.kubeconfigPath} (also in ${pointer}); Ctrl-C stops it`);
+// Stay up until a signal (the harness's children would be stopped when this process exits).
+setInterval(() => plane.assertRunning(), 10_000);
