@@ -156,7 +156,8 @@ function sameTree(value: unknown, tree: EncodedTree): boolean {
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) throw new NotFast();
   const record = value as Record<string, unknown>;
-  if (typeof record.nanos === 'bigint' && isQuantityShaped(value)) {
+  const keys = Object.keys(record);
+  if (isQuantityShaped(value, keys)) {
     const expected = quantityTree(value);
     if (tree.keys.length !== expected.keys.length) return false;
     for (let i = 0; i < expected.keys.length; i++) {
@@ -164,7 +165,6 @@ function sameTree(value: unknown, tree: EncodedTree): boolean {
     }
     return true;
   }
-  const keys = Object.keys(record);
   let inner = tree;
   for (const key of keys) {
     if (!key.startsWith(TAG)) continue;
@@ -219,11 +219,12 @@ function encodeFast(value: unknown): string {
     }
   }
   const record = value as Record<string, unknown>;
-  if (typeof record.nanos === 'bigint' && isQuantityShaped(value)) return quantityText(value);
+  const keys = Object.keys(record);
+  if (isQuantityShaped(value, keys)) return quantityText(value);
   let out = '{';
   let tagged = false;
   let first = true;
-  for (const key of Object.keys(record)) {
+  for (const key of keys) {
     if (key.startsWith(TAG)) tagged = true;
     if (!first) out += ',';
     first = false;
@@ -237,10 +238,12 @@ export function decodeValue(text: string): unknown {
   return fromJson(JSON.parse(text) as unknown);
 }
 
-function isQuantityShaped(value: object): value is Quantity {
-  const keys = Object.keys(value);
-  if (keys.length !== 2 || !('nanos' in value) || !('format' in value)) return false;
-  return typeof value.nanos === 'bigint' && typeof value.format === 'string' && QUANTITY_FORMATS.has(value.format);
+function isQuantityShaped(value: object, keys: string[] = Object.keys(value)): value is Quantity {
+  if (keys.length !== 2) return false;
+  const [a, b] = keys;
+  if (!((a === 'nanos' && b === 'format') || (a === 'format' && b === 'nanos'))) return false;
+  const record = value as { nanos: unknown; format: unknown };
+  return typeof record.nanos === 'bigint' && typeof record.format === 'string' && QUANTITY_FORMATS.has(record.format);
 }
 
 function encodeQuantity(q: Quantity): unknown {
