@@ -1,12 +1,13 @@
 /**
- * Max-min division of every pool in JS numbers: the same rules and the same results as the exact bigint code
- * (claims.ts + divide-level.ts divideLevelWhole, driven by build-plan.ts divideExact), for inputs whose counts
- * provably stay safe integers. Nothing is ever rounded here: every value is a whole number of granularity
- * units, every product is checked against Number.MAX_SAFE_INTEGER *before* it is formed, and when a check
- * fails, or the input is anything the exact path would reject (a guarantee above a cap, guarantees above what
- * a level has), divideMaxMinFast returns null and buildPlan runs the exact path, which gives the result or the
- * error. Exact fractions (`3 1/3`) are kept as whole part + remainder over one common denominator, as the
- * bigint code does, and written (reduced) only when an explanation is read.
+ * Max-min and DRF division of every pool in JS numbers: the same rules and the same results as the exact
+ * bigint code (claims.ts + divide-level.ts, drf.ts for DRF, driven by build-plan.ts divideExact), for inputs
+ * whose values provably stay safe integers. Nothing is ever rounded here: every value is a whole number of
+ * granularity units (or of 1/D units on a DRF level, fast-drf.ts), every product is checked against
+ * Number.MAX_SAFE_INTEGER *before* it is used (safe-integers.ts), and when a check fails, or the input is
+ * anything the exact path would reject (a guarantee above a cap, guarantees above what a level has),
+ * divideFast returns null and buildPlan runs the exact path, which gives the result or the error. Exact
+ * fractions (`3 1/3`) are kept as whole part + remainder over one common denominator per level and pool, as
+ * the bigint code does, and written (reduced) only when an explanation is read.
  *
  * Layout: teams numbered in pre-order (a parent before its sub-teams), one flat row of numbers per
  * (team, pool) in typed arrays; no object per claim and no bigint on the hot path.
