@@ -63,10 +63,16 @@ function quantityText(q: Quantity): string {
 export type EncodedTree = string | number | boolean | null | EncodedTree[] | ParsedRecord;
 
 class ParsedRecord {
+  /** For a bigint's tag `{"~b":"<digits>"}`: the bigint, so comparing one does not format it. */
+  readonly bigint: bigint | undefined;
+
   constructor(
     readonly keys: string[],
     readonly values: EncodedTree[],
-  ) {}
+  ) {
+    const digits = values[0];
+    this.bigint = keys.length === 1 && keys[0] === '~b' && typeof digits === 'string' && /^-?[0-9]+$/.test(digits) ? BigInt(digits) : undefined;
+  }
 }
 
 export function parseEncoded(text: string): EncodedTree {
@@ -138,7 +144,7 @@ function sameTree(value: unknown, tree: EncodedTree): boolean {
       if (Number.isFinite(value)) return Object.is(value, -0) ? isTagged(tree, '~x', '-0') : value === tree;
       return isTagged(tree, '~x', String(value));
     case 'bigint':
-      return isTagged(tree, '~b', value.toString());
+      return tree instanceof ParsedRecord && tree.bigint === value;
     case 'undefined':
       return isTagged(tree, '~u', 1);
     case 'object':
@@ -155,9 +161,9 @@ function sameTree(value: unknown, tree: EncodedTree): boolean {
   if (!(tree instanceof ParsedRecord)) return false;
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) throw new NotFast();
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  if (isQuantityShaped(value, keys)) {
+  const first = tree.keys[0];
+  if (first === '~q' || first === '~n') {
+    if (!isQuantityShaped(value)) return false;
     const expected = quantityTree(value);
     if (tree.keys.length !== expected.keys.length) return false;
     for (let i = 0; i < expected.keys.length; i++) {
@@ -165,20 +171,24 @@ function sameTree(value: unknown, tree: EncodedTree): boolean {
     }
     return true;
   }
-  let inner = tree;
-  for (const key of keys) {
-    if (!key.startsWith(TAG)) continue;
-    // A plain object with a key of the tag form is written wrapped: {"~o": {...}}.
-    if (tree.keys.length !== 1 || tree.keys[0] !== '~o' || !(tree.values[0] instanceof ParsedRecord)) return false;
-    inner = tree.values[0];
-    break;
+  // A Quantity is always written tagged, so it never equals a plain record (as {nanos, format} would look).
+  if (tree.keys.length === 2 && isQuantityShaped(value)) return false;
+  // A plain object with a key of the tag form is written wrapped, {"~o": {...}}, and only such an object is.
+  const wrapped = tree.keys.length === 1 && first === '~o' && tree.values[0] instanceof ParsedRecord;
+  const inner = wrapped ? (tree.values[0] as ParsedRecord) : tree;
+  const keys = inner.keys;
+  const values = inner.values;
+  let i = 0;
+  let tagKey = false;
+  // for-in rather than Object.keys: no array per object. Same keys in the same order for a plain object (its
+  // prototype is Object.prototype or null, checked above); an inherited enumerable key could only add a mismatch.
+  for (const key in value) {
+    if (key === '__proto__') throw new NotFast(); // see encodeFast
+    if (i >= keys.length || key !== keys[i] || !sameTree((value as Record<string, unknown>)[key], values[i] as EncodedTree)) return false;
+    if (key.startsWith(TAG)) tagKey = true;
+    i += 1;
   }
-  if (inner.keys.length !== keys.length) return false;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (key !== inner.keys[i] || !sameTree(record[key], inner.values[i] as EncodedTree)) return false;
-  }
-  return true;
+  return i === keys.length && tagKey === wrapped;
 }
 
 /** JSON.stringify(toJson(value)) without building the intermediate tree. */
@@ -225,6 +235,8 @@ function encodeFast(value: unknown): string {
   let tagged = false;
   let first = true;
   for (const key of keys) {
+    // The reference drops an own "__proto__" key (assigning it sets a prototype); leave such objects to it.
+    if (key === '__proto__') throw new NotFast();
     if (key.startsWith(TAG)) tagged = true;
     if (!first) out += ',';
     first = false;

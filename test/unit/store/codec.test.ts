@@ -89,12 +89,13 @@ const storedValues = fc.letrec((tie) => ({
 const encodesAs = (value: unknown, text: string): boolean => encodesAsTree(value, parseEncoded(text));
 
 describe('store codec: the one-pass writer and the comparison with a stored text', () => {
+  // An own "__proto__" key (fast-check found it): the reference drops it, and so must the one-pass writer.
   it('writes exactly the text of the reference encoding (tagged tree, then JSON.stringify)', () => {
     fc.assert(
       fc.property(storedValues, (value) => {
         assert.equal(encodeValue(value), encodeReference(value));
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000, examples: [[{ ['__proto__']: [] }]] as [unknown][] },
     );
   });
 
@@ -104,7 +105,7 @@ describe('store codec: the one-pass writer and the comparison with a stored text
         assert.equal(encodesAs(value, encodeValue(value)), true);
         assert.equal(encodesAs(value, encodeValue(other)), encodeValue(value) === encodeValue(other));
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000, examples: [[{ ['__proto__']: [] }, {}]] as [unknown, unknown][] },
     );
   });
 
