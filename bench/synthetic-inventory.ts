@@ -101,8 +101,13 @@ function makeNamespace(i: number, rand: () => number): NamespaceFacts {
   };
 }
 
+// Parsed once: every quota, limit range and Profile of the synthetic cluster has the same lists (nothing mutates them).
+const QUOTA_HARD = parseResourceList({ 'requests.cpu': '2000', 'requests.memory': '16Ti', 'requests.nvidia.com/gpu': '64' });
+const LIMIT_DEFAULT_REQUEST = parseResourceList({ cpu: '100m', memory: '128Mi' });
+const PROFILE_HARD = parseResourceList({ 'requests.nvidia.com/gpu': '64' });
+
 function makeQuota(ns: NamespaceFacts): ResourceQuotaFacts {
-  const hard = parseResourceList({ 'requests.cpu': '2000', 'requests.memory': '16Ti', 'requests.nvidia.com/gpu': '64' });
+  const hard = QUOTA_HARD;
   const used: Record<string, NodeFacts['requested'][string]> = {};
   for (const [resource, quantity] of Object.entries(ns.requests)) used[`requests.${resource}`] = quantity;
   return { namespace: ns.name, name: 'compute', hard, statusHard: hard, used, scopes: [], scopeSelector: [] };
@@ -139,13 +144,13 @@ export class SyntheticCluster {
       limitRanges: this.namespaces.slice(0, 100).map((ns) => ({
         namespace: ns.name,
         name: 'defaults',
-        limits: [{ type: 'Container', max: {}, min: {}, default: {}, defaultRequest: parseResourceList({ cpu: '100m', memory: '128Mi' }), maxLimitRequestRatio: {} }],
+        limits: [{ type: 'Container', max: {}, min: {}, default: {}, defaultRequest: LIMIT_DEFAULT_REQUEST, maxLimitRequestRatio: {} }],
       })),
       profiles: this.namespaces.slice(0, 300).map((ns) => ({
         name: ns.name,
         namespace: ns.name,
         owner: { kind: 'User', name: `${ns.name}@example.com` },
-        hard: parseResourceList({ 'requests.nvidia.com/gpu': '64' }),
+        hard: PROFILE_HARD,
         labels: { team: ns.labels.team ?? '' },
       })),
       plannable: { ...plannable, gpus: parseQuantity(String(this.nodes.filter((n) => n.ready).length * 8)) },
