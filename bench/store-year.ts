@@ -9,9 +9,11 @@
  *
  * Resumable: started on a database that already holds snapshots of cluster `bench`, it replays the churn of those
  * hours (same seed, nothing saved) and continues after the last one. `--until` stops early at a wall-clock time;
- * while the `--pause-file` exists it waits (the collector benchmark creates it during its measurements).
+ * while the `--pause-file` exists it waits (the collector benchmark creates it during its measurements). Each
+ * save's milliseconds go to `<db>.save-ms` (seq and time per line), so the median and p95 printed at the end
+ * cover every run that wrote into the database.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -68,6 +70,7 @@ let lastId = 0;
 // The first snapshot's size, kept beside the database so a resumed run still reports bytes per later snapshot.
 const firstFile = `${values.db}.first-bytes`;
 let firstBytes = existsSync(firstFile) ? Number(readFileSync(firstFile, 'utf8')) : 0;
+const timesFile = `${values.db}.save-ms`;
 const started = performance.now();
 let saveMs = 0;
 for (let hour = existing; hour < HOURS; hour++) {
@@ -81,7 +84,10 @@ for (let hour = existing; hour < HOURS; hour++) {
     source: { kind: 'file', ref: 'synthetic' },
     inventory: withPlannable(cluster.inventory()),
   }).id;
-  saveMs += performance.now() - t0;
+  const ms = performance.now() - t0;
+  saveMs += ms;
+  // Every save's time, one line each, kept beside the database so medians cover every resumed run.
+  appendFileSync(timesFile, `${hour + 1} ${ms.toFixed(1)}\n`);
   saved = hour + 1;
   if (hour === 0) writeFileSync(firstFile, String((firstBytes = fileBytes(store))));
   if (saved % 250 === 0) {
@@ -119,6 +125,17 @@ if (!hasPlan && saved > 0) {
 }
 
 const bytes = fileBytes(store);
+/** Median and p95 of the saves after the first, over every run that wrote into this database. */
+const times = existsSync(timesFile)
+  ? readFileSync(timesFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ').map(Number) as [number, number])
+      .filter(([seq]) => seq > 1)
+      .map(([, ms]) => ms)
+      .sort((a, b) => a - b)
+  : [];
+const at = (q: number): number | undefined => (times.length === 0 ? undefined : Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] as number));
 const summary = {
   db: values.db,
   snapshots: saved,
@@ -128,6 +145,9 @@ const summary = {
   bytesPerLaterSnapshot: saved > 1 && firstBytes ? Math.round((bytes - firstBytes) / (saved - 1)) : undefined,
   savedThisRun: saved - existing,
   meanSaveMs: saved > existing ? Math.round(saveMs / (saved - existing)) : undefined,
+  timedSaves: times.length,
+  medianSaveMs: at(0.5),
+  p95SaveMs: at(0.95),
   minutes: Number(((performance.now() - started) / 60000).toFixed(1)),
 };
 store.close();
