@@ -14,7 +14,7 @@ try {
   const store = openStore({ file: request.file, readonly: true });
   try {
     const totals = emptyTotals();
-    extendTotals(store, request.cluster, request.grouping, totals, request.through);
+    extendTotals(totals, { store, cluster: request.cluster, grouping: request.grouping, through: request.through });
     answer = { totals };
     transfer = buffersOf(totals);
   } finally {

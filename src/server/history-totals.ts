@@ -79,11 +79,20 @@ function grow(totals: HistoryTotals, through: number): void {
   totals.size = size;
 }
 
+/** Whose totals: a cluster's in a store, its namespaces grouped by `grouping`, brought up to seq `through`. */
+export interface TotalsSource {
+  store: Store;
+  cluster: string;
+  grouping: Grouping;
+  through: number;
+}
+
 /**
- * `totals` (of `cluster`, grouped by `grouping`) brought up to seq `through`, in place: the capacity points and the
- * usage intervals holding after `totals.through`. Synchronous; the worker runs it for a first build.
+ * `totals` brought up to seq `through`, in place: the capacity points and the usage intervals holding after
+ * `totals.through`. Synchronous; the worker runs it for a first build.
  */
-export function extendTotals(store: Store, cluster: string, grouping: Grouping, totals: HistoryTotals, through: number): void {
+export function extendTotals(totals: HistoryTotals, source: TotalsSource): void {
+  const { store, cluster, through } = source;
   if (through <= totals.through) return;
   const after = totals.through;
   grow(totals, through);
@@ -100,14 +109,14 @@ export function extendTotals(store: Store, cluster: string, grouping: Grouping, 
   if (after === 0) {
     // Everything is read: in id order (one table scan, no sort), unless a row turns out of first-seq order.
     try {
-      sweepUsage(store, cluster, grouping, totals, through, true);
+      sweepUsage(totals, source, 'insertion');
     } catch (error) {
       if (!(error instanceof OutOfOrder)) throw error;
       totals.usage = new Map();
-      sweepUsage(store, cluster, grouping, totals, through, false);
+      sweepUsage(totals, source, 'first seq');
     }
   } else {
-    sweepUsage(store, cluster, grouping, totals, through, false);
+    sweepUsage(totals, source, 'first seq');
   }
   totals.through = through;
 }
@@ -115,8 +124,12 @@ export function extendTotals(store: Store, cluster: string, grouping: Grouping, 
 /** A row met out of first-seq order in an id-order scan. */
 class OutOfOrder extends Error {}
 
-/** Adds the usage intervals holding in seqs after `totals.through` through `through` to `totals.usage`. */
-function sweepUsage(store: Store, cluster: string, grouping: Grouping, totals: HistoryTotals, through: number, inInsertionOrder: boolean): void {
+/**
+ * Adds the usage intervals holding in seqs after `totals.through` through `source.through` to `totals.usage`, read
+ * in `order` (`insertion`: id order, checked to be first-seq order as it is read).
+ */
+function sweepUsage(totals: HistoryTotals, source: TotalsSource, order: 'insertion' | 'first seq'): void {
+  const { store, cluster, grouping, through } = source;
   const after = totals.through;
   // Per group, per resource, the running sum (one object per series, found through two small maps, no string keys).
   const runningOf = new Map<string, Map<string, Running>>();
@@ -177,7 +190,7 @@ function sweepUsage(store: Store, cluster: string, grouping: Grouping, totals: H
     }
   };
   let lastFirstSeq = 0;
-  forEachEncodedUsageInterval(store, { cluster, afterSeq: after, throughSeq: through, inInsertionOrder }, (namespace, firstSeq, lastSeq, requests) => {
+  forEachEncodedUsageInterval(store, { cluster, afterSeq: after, throughSeq: through, inInsertionOrder: order === 'insertion' }, (namespace, firstSeq, lastSeq, requests) => {
     if (firstSeq < lastFirstSeq) throw new OutOfOrder();
     lastFirstSeq = firstSeq;
     const group = groupOf(namespace);
@@ -285,7 +298,7 @@ export class HistoryTotalsOf {
         );
       }
     }
-    extendTotals(this.store, this.cluster, this.grouping, this.totals, newestSeq(this.store, this.cluster));
+    extendTotals(this.totals, { store: this.store, cluster: this.cluster, grouping: this.grouping, through: newestSeq(this.store, this.cluster) });
     return this.totals;
   }
 }

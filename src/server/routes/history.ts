@@ -88,11 +88,9 @@ function presentIn(present: Uint8Array, first: number, last: number): boolean {
 function historyBody(
   totals: HistoryTotals,
   points: ReadonlyArray<{ snapshotId: number; seq: number; takenAt: Date }>,
-  cluster: string,
-  maxPoints: number,
-  planId: number | null,
-  resource: string | null,
+  options: { cluster: string; maxPoints: number; planId: number | null; resource: string | null },
 ): Omit<HistoryJson, 'cycles'> {
+  const { cluster, maxPoints, planId, resource } = options;
   const wanted = (name: string): boolean => resource === null || name === resource;
   const cuts = buckets(points.length, maxPoints);
   const kept = cuts.map(({ to }) => points[to - 1] as { snapshotId: number; takenAt: Date });
@@ -169,7 +167,7 @@ export function historyRoutes(deps: RouteDeps): Hono {
     const view = deps.views.json(key, (): HistoryJson => {
       // A snapshot saved since the totals were brought up to date waits for the next request.
       const points = snapshotPoints(deps.store, range).filter((point) => point.seq <= totals.through);
-      return { ...historyBody(totals, points, cluster, query.maxPoints, planId, resource), cycles };
+      return { ...historyBody(totals, points, { cluster, maxPoints: query.maxPoints, planId, resource }), cycles };
     });
     return viewResponse(c, view);
   });
