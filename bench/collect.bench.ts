@@ -57,6 +57,8 @@ const { values } = parseArgs({
      * `--stages` then names its one size.
      */
     kubeconfig: { type: 'string' },
+    /** The memory guard kills a tool when the machine has less than this available (GiB). */
+    'min-available-gib': { type: 'string', default: '3' },
   },
 });
 const stages = values.stages.split(',').map((stage) => {
@@ -96,7 +98,7 @@ function median(values: number[]): number {
 }
 
 /** Below this much available memory the tool being measured is killed: a 24 GiB machine shared with others. */
-const MIN_AVAILABLE_KIB = 3 * 1024 * 1024;
+const MIN_AVAILABLE_KIB = Number(values['min-available-gib']) * 1024 * 1024;
 
 function availableKiB(): number {
   const match = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
