@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -225,6 +225,28 @@ describe('the first history build of a database file', () => {
       // Later snapshots extend the worker's totals in place.
       save(store, 10, inventoryAt('4', '8'));
       assert.equal(usageOf((await (await app.request('/api/history')).json()) as History, 'a')?.[10], 4);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a history build whose worker fails', () => {
+  it('is logged and done in place, with the same answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quotaplan-history-'));
+    const store = tenHours(join(dir, 'q.db'));
+    try {
+      // The open store keeps its file; the worker, opening the path, finds nothing there.
+      renameSync(join(dir, 'q.db'), join(dir, 'moved.db'));
+      const logged: string[] = [];
+      const app = createApp({ store, clock: () => new Date(START), log: (message) => logged.push(message) });
+      const answer = await (await app.request('/api/history?maxPoints=4')).text();
+      assert.equal(logged.length, 1);
+      assert.match(logged[0] as string, /^history: building the totals in a worker failed \(.*q\.db.*\); building them in place$/);
+      const inMemory = tenHours();
+      assert.equal(answer, await (await createApp({ store: inMemory, clock: () => new Date(START), log: () => {} }).request('/api/history?maxPoints=4')).text());
+      inMemory.close();
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });
