@@ -43,6 +43,8 @@ export interface Division {
   allocations: Allocation[];
   /** Per pool (same order as the pools), units no level gave out. */
   unallocatedUnits: bigint[];
+  /** Number path, DRF: how many (level, pool) divisions it left to the exact code (their fractions passed 2^53). */
+  exactPools?: number;
 }
 
 /**

@@ -13,7 +13,7 @@
  * lcm of the active claimants' dominant wants, c_i = m_i / L for whole numbers m_i, so the slope at which a
  * pool is used, sum of c_i x want_i, is a whole number over L: no fraction is summed per (claimant, pool).
  */
-import { formatRational, rational } from './rational.js';
+import { formatRational, rational, ZERO, type Rational } from './rational.js';
 import { compareFractions, gcdOf, lcmOf, plus, times } from './safe-integers.js';
 
 /** Numbers of one DRF level. Rows are claimants (0..n-1), columns pools (the plan's pool indices). */
@@ -262,22 +262,32 @@ export class DrfTexts {
     }
   }
 
+  /** What drf.ts reports for team t: dominant pool key (null: it asked no extra), its share, what stopped it. */
+  dominantOf(t: number): { key: string | null; share: Rational; stoppedBy: string | null } {
+    const p = this.dominant[t] as number;
+    const stopped = this.stoppedBy[t] as number;
+    return {
+      key: p === -1 ? null : (this.keys[p] as string),
+      // progress x want / amount, reduced as drf.ts's multiply does.
+      share:
+        p === -1
+          ? ZERO
+          : rational(
+              BigInt(this.progressNum[t] as number) * BigInt(this.dominantWant[t] as number),
+              BigInt(this.progressDen[t] as number) * BigInt(this.dominantAmount[t] as number),
+            ),
+      stoppedBy: stopped === -1 ? null : (this.keys[stopped] as string),
+    };
+  }
+
   text(t: number): string | null {
     let text = this.#texts[t];
     if (text !== undefined) return text;
-    const p = this.dominant[t] as number;
-    if (p === -1) text = null;
-    else {
-      // The share DRF gave of the dominant pool: progress x want / amount, reduced as drf.ts's multiply does.
-      const share = rational(
-        BigInt(this.progressNum[t] as number) * BigInt(this.dominantWant[t] as number),
-        BigInt(this.progressDen[t] as number) * BigInt(this.dominantAmount[t] as number),
-      );
-      const stopped = this.stoppedBy[t] as number;
-      text =
-        `DRF: dominant resource ${this.keys[p] as string}, extra share ${formatRational(share)}` +
-        (stopped === -1 ? '' : `, stopped when ${this.keys[stopped] as string} ran out`);
-    }
+    const { key, share, stoppedBy } = this.dominantOf(t);
+    text =
+      key === null
+        ? null
+        : `DRF: dominant resource ${key}, extra share ${formatRational(share)}` + (stoppedBy === null ? '' : `, stopped when ${stoppedBy} ran out`);
     this.#texts[t] = text;
     return text;
   }

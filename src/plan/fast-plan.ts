@@ -16,11 +16,11 @@ import { unitsOf, type Quantity } from '../quantity.js';
 import { PlannedAllocation, type LevelExplainer } from './allocation.js';
 import type { Division, UseOf } from './build-plan.js';
 import { poolKeyOf } from './claims.js';
-import type { Binding, SurplusPolicy } from './divide-level.js';
-import { explanationText, fractionOfUnits, levelText, type LevelText } from './explain.js';
+import { divideLevelExact, type Binding, type LevelClaim, type LevelDivision, type SurplusPolicy } from './divide-level.js';
+import { explainShare, explanationText, fractionOfUnits, levelText, type LevelText } from './explain.js';
 import type { Allocation } from './plan.js';
 import type { PoolState } from './pool-state.js';
-import { formatRational, type Rational } from './rational.js';
+import { formatRational, rational, ZERO, type Rational } from './rational.js';
 import { DrfTexts, drfRows, progressiveFilling, type DrfRows } from './fast-drf.js';
 import { divideFloor, lcmOf, NOT_SAFE, plus, SAFE, times } from './safe-integers.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
@@ -99,6 +99,8 @@ class FastDivider {
   private readonly poolsByKey: Int32Array;
   /** DRF rows of one level, made by runDrf. */
   private drf: DrfRows | null = null;
+  /** DRF: pools of a level divided by the exact code because their fractions passed the safe integers. */
+  private exactPools = 0;
   /** How much of context.claimants and context.numbers is used. */
   private claimantsKept = 0;
   private numbersKept = 0;
@@ -228,7 +230,7 @@ class FastDivider {
         if (allocation !== undefined) allocations.push(allocation);
       }
     }
-    return { allocations, unallocatedUnits: this.unallocated.map((units) => BigInt(units)) };
+    return { allocations, unallocatedUnits: this.unallocated.map((units) => BigInt(units)), exactPools: this.exactPools };
   }
 
   private rankNames(group: readonly number[]): void {
@@ -458,14 +460,88 @@ class FastDivider {
       }
     }
     progressiveFilling(drf, n, keyCount);
-    // One denominator for every extra of the level: the lcm of the progress denominators.
-    let den = 1;
     const texts = this.context.drf as DrfTexts;
-    for (let i = 0; i < n; i++) {
-      if (drf.progressNum[i] !== 0) den = lcmOf(den, drf.progressDen[i] as number);
-      texts.keep(group[i] as number, drf, i);
+    for (let i = 0; i < n; i++) texts.keep(group[i] as number, drf, i);
+    // One denominator for every extra of the level: the lcm of the progress denominators (NONE: beyond 2^53).
+    let den = 1;
+    try {
+      for (let i = 0; i < n; i++) if (drf.progressNum[i] !== 0) den = lcmOf(den, drf.progressDen[i] as number);
+    } catch (error) {
+      if (error !== NOT_SAFE) throw error;
+      den = NONE;
     }
-    for (let k = 0; k < keyCount; k++) this.divideDrfPool(drf.keys[k] as number, group, den, parentLabel);
+    // A pool whose top-up in 1/den units would pass the safe integers is divided by the exact code instead,
+    // from the same progress: the rest of the plan stays on numbers.
+    for (let k = 0; k < keyCount; k++) {
+      const p = drf.keys[k] as number;
+      try {
+        if (den === NONE) throw NOT_SAFE;
+        this.divideDrfPool(p, group, den, parentLabel);
+      } catch (error) {
+        if (error !== NOT_SAFE) throw error;
+        this.divideDrfPoolExact(p, group, parentLabel);
+      }
+    }
+  }
+
+  /**
+   * Pool p of a DRF level by the exact code (divide-level.ts divideLevelExact, as build-plan.ts divideExact
+   * calls it), with each claimant's DRF extra t x want as a bigint rational.
+   */
+  private divideDrfPoolExact(p: number, group: readonly number[], parentLabel: string): void {
+    const P = this.poolCount;
+    const drf = this.drf as DrfRows;
+    const pool = (this.pools[p] as PoolNumbers).state;
+    const claims: LevelClaim[] = [];
+    const initial: Rational[] = [];
+    const teamsOf: number[] = [];
+    for (let i = 0; i < group.length; i++) {
+      const t = group[i] as number;
+      const cell = t * P + p;
+      if (this.claimed[cell] === 0) continue;
+      const team = this.teamList[t] as TeamSpec;
+      const claimDemand = this.demand[cell] as number;
+      const claimCap = this.cap[cell] as number;
+      claims.push({
+        name: team.name,
+        weight: team.weight,
+        guarantee: BigInt(this.guarantee[cell] as number),
+        demand: claimDemand === NONE ? null : BigInt(claimDemand),
+        cap: claimCap === NONE ? null : BigInt(claimCap),
+      });
+      const want = drf.want[i * P + p] as number;
+      const progress = drf.progressNum[i] as number;
+      initial.push(want === 0 || progress === 0 ? ZERO : rational(BigInt(progress) * BigInt(want), BigInt(drf.progressDen[i] as number)));
+      teamsOf.push(t);
+    }
+    const amount = BigInt(drf.amount[p] as number);
+    const division = divideLevelExact(amount, claims, { surplus: this.teams.surplus, initial });
+    this.exactPools++;
+    const level = new ExactDrfPool(pool, parentLabel, this.teams.surplus, amount, claims, division, teamsOf, this.context.drf as DrfTexts);
+    for (let i = 0; i < claims.length; i++) {
+      const t = teamsOf[i] as number;
+      const cell = t * P + p;
+      const claim = claims[i] as LevelClaim;
+      const share = division.shares[i] as LevelDivision['shares'][number];
+      const terminal = this.hasClaimingChild[cell] === 0;
+      this.slots[cell] = new PlannedAllocation(
+        (this.teamList[t] as TeamSpec).path,
+        pool.resource,
+        pool.flavor,
+        pool.quantityOf(share.quota),
+        pool.quantityOf(claim.guarantee),
+        claim.demand === null ? null : pool.quantityOf(claim.demand),
+        claim.cap === null ? null : pool.quantityOf(claim.cap),
+        share.binding,
+        pool.flavor === null ? this.usedOf(t, pool) : null,
+        terminal,
+        level,
+        i,
+      );
+      // A quota is at most the pool's units: a safe integer.
+      if (!terminal) (this.quota as Float64Array)[cell] = Number(share.quota);
+    }
+    this.unallocated[p] = (this.unallocated[p] as number) + Number(division.unallocated);
   }
 
   /**
@@ -541,8 +617,10 @@ class FastDivider {
       remainder = beyondRemainder;
       for (let i = 0; i < n; i++) base[i] = plus(base[i] as number, beyondWhole[i] as number);
     }
-    this.unallocated[p] = plus(this.unallocated[p] as number, leftover);
+    // finish() checks before it changes anything, so a NOT_SAFE from it still leaves the pool to the exact code.
     this.finish(p, n, amount, afterGuarantees, shareDenominator, remainder, beyond, parentLabel);
+    // At most the pool's units: a safe integer.
+    this.unallocated[p] = (this.unallocated[p] as number) + leftover;
   }
 
   /**
@@ -903,6 +981,44 @@ class FastLevel implements LevelExplainer {
 
   private teamOf(i: number): TeamSpec {
     return this.context.teams[this.context.claimants[this.claimantsAt + i] as number] as TeamSpec;
+  }
+}
+
+/** A DRF pool the number path left to the exact code: explanations as build-plan.ts ExactLevel writes them. */
+class ExactDrfPool implements LevelExplainer {
+  #text: LevelText | null = null;
+
+  constructor(
+    private readonly pool: PoolState,
+    private readonly parentLabel: string,
+    private readonly surplusPolicy: SurplusPolicy,
+    private readonly amount: bigint,
+    private readonly claims: readonly LevelClaim[],
+    private readonly division: LevelDivision,
+    /** Team number of each claim. */
+    private readonly teamsOf: readonly number[],
+    private readonly drf: DrfTexts,
+  ) {}
+
+  explain(index: number): string {
+    const { pool, division } = this;
+    this.#text ??= levelText({
+      granularity: pool.granularity,
+      format: pool.formatUnits,
+      totalWeight: division.totalWeight,
+      afterGuarantees: division.afterGuarantees,
+      amount: this.amount,
+      siblings: this.claims.length,
+      parentLabel: this.parentLabel,
+      surplusPolicy: this.surplusPolicy,
+    });
+    return explainShare(
+      this.#text,
+      this.claims[index] as LevelClaim,
+      division.shares[index] as LevelDivision['shares'][number],
+      division.afterGuarantees,
+      this.drf.dominantOf(this.teamsOf[index] as number),
+    );
   }
 }
 

@@ -149,24 +149,31 @@ function outcome(run: () => unknown): string {
   }
 }
 
-/** Whether buildPlan divides this input in numbers (false: the exact path, or a planning error). */
-function takesNumberPath(input: PlanInput, divide = divideDrfFast): boolean {
+/** The number path's division of this input (null: the exact path, or a planning error). */
+function numberDivision(input: PlanInput, divide = divideDrfFast): ReturnType<typeof divideDrfFast> {
   try {
     const pools = poolsOf(input.teams).map((pool) => poolState(input.teams, input.inventory, pool));
-    return divide(input.teams, pools, () => new Map()) !== null;
+    return divide(input.teams, pools, () => new Map());
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** Whether buildPlan divides this input in numbers (false: the exact path, or a planning error). */
+function takesNumberPath(input: PlanInput, divide = divideDrfFast): boolean {
+  return numberDivision(input, divide) !== null;
 }
 
 describe('the number path of DRF planning', () => {
   it('gives byte-identical JSON, or the same error, as the exact bigint path', () => {
-    const seen = { numbers: 0, exact: 0, stoppedAtDifferentTimes: 0 };
+    const seen = { numbers: 0, exact: 0, stoppedAtDifferentTimes: 0, withExactPools: 0 };
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         const input = inputOf(scenario);
-        const numbers = takesNumberPath(input);
+        const division = numberDivision(input);
+        const numbers = division !== null;
         seen[numbers ? 'numbers' : 'exact']++;
+        if ((division?.exactPools ?? 0) > 0) seen.withExactPools++;
         const fast = outcome(() => buildPlan(input));
         assert.equal(fast, outcome(() => buildPlanExact(input)));
         // Evidence that progressive filling ran several rounds: top-level teams stopped at different shares.
@@ -179,6 +186,7 @@ describe('the number path of DRF planning', () => {
     );
     assert.ok(seen.numbers > 500 && seen.exact > 300, `both paths must be exercised: ${JSON.stringify(seen)}`);
     assert.ok(seen.stoppedAtDifferentTimes > 200, `several filling rounds must be exercised: ${JSON.stringify(seen)}`);
+    assert.ok(seen.withExactPools > 20, `pools left to the exact code must be exercised: ${JSON.stringify(seen)}`);
   });
 
   it('takes the number path for the worked DRF case, with the same quotas and explanation', () => {
@@ -224,6 +232,34 @@ describe('the number path of DRF planning', () => {
       plan.allocations.reduce((sum, a) => (a.resource === GPU ? sum + a.quota.nanos : sum), 0n),
       2n ** 32n * 1_000_000_000n,
       'every GPU is given out',
+    );
+  });
+
+  it('divides a pool by the exact code when its top-up would pass the safe integers, the rest in numbers', () => {
+    // DRF gives a 5/6 and b 5/14 of their extras (the GPUs run out), so memory's top-up would be counted in
+    // 1/42 bytes of 2^50 bytes: beyond 2^53. Memory is divided by the exact code, GPUs in numbers.
+    const input: PlanInput = {
+      teams: teamsFile(
+        { policy: 'drf' },
+        team('a').gpu({ demand: '3' }).resource('memory', { demand: '1Gi' }),
+        team('b').gpu({ demand: '7' }).resource('memory', { demand: '2Gi' }),
+      ),
+      inventory: inventory({ [GPU]: '5', memory: '1Pi' }),
+    };
+    assert.equal(numberDivision(input)?.exactPools, 1);
+    const plan = buildPlan(input);
+    assert.equal(planToJsonText(plan), planToJsonText(buildPlanExact(input)));
+    // GPUs: 2 1/2 each (equal dominant shares 1/2), the tie to the first name. Memory: both demands met, the
+    // rest (2^50 - 3Gi bytes) shared 1:1 as surplus: 2^49 -/+ 2^29 bytes.
+    assert.deepEqual(
+      plan.allocations.map((a) => `${a.team} ${a.resource} ${formatQuantity(a.quota)}`),
+      [`a memory ${2n ** 49n - 2n ** 29n}`, 'a nvidia.com/gpu 3', `b memory ${2n ** 49n + 2n ** 29n}`, 'b nvidia.com/gpu 2'],
+    );
+    assert.equal(
+      plan.allocations[1]?.explanation,
+      'weighted share; weight 1 of 2 among 2 teams dividing 5 of the cluster (5 after guarantees); ' +
+        'DRF: dominant resource nvidia.com/gpu, extra share 1/2, stopped when nvidia.com/gpu ran out; ' +
+        'exact 2 1/2, rounded up by largest remainder',
     );
   });
 
