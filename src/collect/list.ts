@@ -50,35 +50,56 @@ export function listPath(target: Pick<ListTarget, 'apiVersion' | 'resource'>): s
 /**
  * Reads every page of `target` into `sink`. Errors are the transport's (see describeApiFailure).
  *
- * The request for page N+1 is sent before page N goes to the sink, so the API server produces the next page while
- * this process folds the current one (on a busy or small machine the two otherwise wait for each other). The sink
- * still sees exactly the pages, restarts and order of a one-request-at-a-time read, and at most two pages are in
- * memory. If the sink throws, the request in flight is abandoned: its answer is dropped and it is not retried.
+ * Pages overlap so the API server and this process work at the same time (on a busy or small machine the two
+ * otherwise wait for each other): the request for page N+1 goes out as soon as page N's continue token is known,
+ * which for a protobuf answer is its first few hundred bytes (`onListHead`), else when page N has arrived, and
+ * always before page N goes to the sink. At most two pages are requested at once and held in memory. The sink sees
+ * exactly the pages, restarts and order of a one-request-at-a-time read. If the sink throws, the request in flight
+ * is abandoned: its answer is dropped and it is not retried.
  */
 export async function listAll(target: ListTarget, sink: ListSink, options: ListOptions): Promise<ListOutcome> {
   const maxRestarts = options.maxRestarts ?? 5;
   const path = listPath(target);
   let abandoned = false;
-  const fetchPage = (token: string | undefined): Promise<unknown> => {
+
+  /** One page's request: `next` is its continue token once known from the head of its answer. */
+  interface PageRequest {
+    token: string | undefined;
+    body: Promise<unknown>;
+    next?: { token: string | undefined };
+  }
+  let current: PageRequest;
+  let following: PageRequest | undefined;
+  const follow = (token: string | undefined): void => {
+    if (token !== undefined && following === undefined) following = request(token);
+  };
+  const request = (token: string | undefined): PageRequest => {
+    const page: PageRequest = { token, body: Promise.resolve() };
     const query: Record<string, string> = { limit: String(options.pageSize) };
     if (target.fieldSelector !== undefined) query.fieldSelector = target.fieldSelector;
     if (token !== undefined) query.continue = token;
-    const operation = (): Promise<unknown> => (abandoned ? Promise.reject(new Error('list abandoned')) : options.transport.get(path, query, { protobuf: options.protobuf ?? false }));
-    const page = withRetry(operation, options.retry, options.retryEnvironment ?? realRetryEnvironment);
+    const onListHead = (next: string | undefined): void => {
+      page.next = { token: next };
+      // Only the page being awaited starts its successor: never more than two requests at once.
+      if (page === current) follow(next);
+    };
+    const operation = (): Promise<unknown> =>
+      abandoned ? Promise.reject(new Error('list abandoned')) : options.transport.get(path, query, { protobuf: options.protobuf ?? false, onListHead });
+    page.body = withRetry(operation, options.retry, options.retryEnvironment ?? realRetryEnvironment);
     // Observed when awaited; until then (or when abandoned) a rejection must not count as unhandled.
-    page.catch(() => undefined);
+    page.body.catch(() => undefined);
     return page;
   };
+
   let restarts = 0;
   let pages = 0;
-  let token: string | undefined;
-  let pending = fetchPage(undefined);
+  current = request(undefined);
   for (;;) {
     let body: unknown;
     try {
-      body = await pending;
+      body = await current.body;
     } catch (error) {
-      if (error instanceof ApiResponseError && error.statusCode === 410 && token !== undefined) {
+      if (error instanceof ApiResponseError && error.statusCode === 410 && current.token !== undefined) {
         if (restarts >= maxRestarts) {
           throw new ExternalError(
             `listing ${target.resource} restarted ${restarts} times because its continue token expired (HTTP 410); ` +
@@ -87,9 +108,9 @@ export async function listAll(target: ListTarget, sink: ListSink, options: ListO
           );
         }
         restarts++;
-        token = undefined;
         sink.restart();
-        pending = fetchPage(undefined);
+        following = undefined;
+        current = request(undefined);
         continue;
       }
       if (target.optional && pages === 0 && error instanceof ApiResponseError && error.statusCode === 404) {
@@ -99,9 +120,12 @@ export async function listAll(target: ListTarget, sink: ListSink, options: ListO
     }
     const page = parseListPage(body, target, path);
     pages++;
-    if (page.continueToken !== undefined) {
-      token = page.continueToken;
-      pending = fetchPage(token);
+    const done = page.continueToken === undefined;
+    if (!done) {
+      // The successor the head announced, or (JSON answers, or a head that said otherwise) a request now.
+      current = following !== undefined && following.token === page.continueToken ? following : request(page.continueToken);
+      following = undefined;
+      if (current.next !== undefined) follow(current.next.token);
     }
     try {
       sink.accept(page.items);
@@ -109,7 +133,7 @@ export async function listAll(target: ListTarget, sink: ListSink, options: ListO
       abandoned = true;
       throw error;
     }
-    if (page.continueToken === undefined) return { found: true, pages, restarts };
+    if (done) return { found: true, pages, restarts };
   }
 }
 

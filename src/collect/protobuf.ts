@@ -33,6 +33,7 @@ for (const file of ['runtime', 'resource', 'meta', 'core']) {
 root.resolveAll();
 
 const unknownType = root.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+const listMetaType = root.lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta');
 const quantityType = root.lookupType('k8s.io.apimachinery.pkg.api.resource.Quantity');
 const statusType = root.lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.Status');
 const coreV1 = root.lookup('k8s.io.api.core.v1') as protobuf.Namespace;
@@ -108,4 +109,33 @@ function plainValue(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of entries) out[key] = typeof item === 'string' ? item : plainValue(item);
   return out;
+}
+
+/** What the first bytes of a protobuf list body say about its continue token. */
+export type ListHead = { complete: false } | { complete: true; continueToken: string | undefined };
+
+/**
+ * Reads the continue token from the start of a protobuf LIST body, before the items arrive. Go's encoder writes
+ * fields in number order: the envelope's typeMeta (1) before raw (2), and the list's metadata (1) before its items
+ * (2), so the token sits in the first few hundred bytes. `complete: false` means more bytes are needed. A body that
+ * is not a protobuf list gives `continueToken: undefined` (the full decode reports what is wrong with it).
+ */
+export function peekListContinue(prefix: Uint8Array): ListHead {
+  if (prefix.length < magic.length) return { complete: false };
+  if (!magic.equals(prefix.subarray(0, magic.length))) return { complete: true, continueToken: undefined };
+  const reader = protobuf.Reader.create(prefix.subarray(magic.length));
+  try {
+    for (;;) {
+      const tag = reader.uint32();
+      if (tag === ((2 << 3) | 2)) break; // raw: the list itself follows its length
+      reader.skipType(tag & 7);
+    }
+    reader.uint32();
+    if (reader.uint32() !== ((1 << 3) | 2)) return { complete: true, continueToken: undefined }; // no ListMeta first
+    const meta = listMetaType.decode(reader.bytes()) as { continue?: string };
+    return { complete: true, continueToken: meta.continue || undefined };
+  } catch (error) {
+    if (error instanceof RangeError) return { complete: false }; // protobufjs: "index out of range"
+    return { complete: true, continueToken: undefined };
+  }
 }

@@ -11,7 +11,7 @@ import https from 'node:https';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { decodeProtobuf, isProtobuf, protobufMediaType } from './protobuf.js';
+import { decodeProtobuf, isProtobuf, peekListContinue, protobufMediaType } from './protobuf.js';
 
 /** The `Status` object the API server sends with every error response (metav1.Status). */
 export interface ApiStatus {
@@ -55,7 +55,15 @@ export interface GetOptions {
    * form (custom resources); either way the result has the JSON shape.
    */
   protobuf?: boolean;
+  /**
+   * Told the list's continue token (undefined: last page) as soon as the first bytes of a protobuf LIST answer
+   * arrive, long before the items do; at most once per request. Not called for JSON answers or errors.
+   */
+  onListHead?: (continueToken: string | undefined) => void;
 }
+
+/** The list metadata is in the first few hundred bytes; stop looking after this many. */
+const listHeadLimit = 64 * 1024;
 
 export interface ApiTransport {
   /** The API server URL (no trailing slash). */
@@ -102,18 +110,31 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
         const encoding = res.headers['content-encoding'];
         const body: Readable = encoding === 'gzip' ? res.pipe(createGunzip()) : res;
         const chunks: Buffer[] = [];
+        const statusCode = res.statusCode ?? 0;
+        const protobuf = isProtobuf(res.headers['content-type']);
+        let received = 0;
+        let headPending = getOptions.onListHead !== undefined && protobuf && statusCode >= 200 && statusCode < 300;
+        const peekHead = (): void => {
+          const head = peekListContinue(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+          if (head.complete) {
+            headPending = false;
+            getOptions.onListHead!(head.continueToken);
+          } else if (received > listHeadLimit) headPending = false;
+        };
         res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
         res.on('error', fail);
         if (body !== res) body.on('error', fail);
-        body.on('data', (chunk: Buffer) => chunks.push(chunk));
+        body.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          received += chunk.length;
+          if (headPending) peekHead();
+        });
         body.on('end', () => {
           if (!res.complete) {
             fail(Object.assign(new Error('response ended before the body was complete'), { code: 'ECONNRESET' }));
             return;
           }
           const bytes = Buffer.concat(chunks);
-          const protobuf = isProtobuf(res.headers['content-type']);
-          const statusCode = res.statusCode ?? 0;
           if (statusCode >= 200 && statusCode < 300) {
             try {
               resolve(protobuf ? decodeProtobuf(bytes) : JSON.parse(bytes.toString('utf8')));

@@ -122,6 +122,54 @@ describe('listAll', () => {
     assert.deepEqual(seen, ['2 items after 2 requests', '2 items after 3 requests', '1 items after 3 requests']);
   });
 
+  it('asks for the next page as soon as the head of the current answer names its continue token, never more than two at once', async () => {
+    // Answers that stream: the test announces each answer's head (its continue token) and completes it later.
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const answers: Array<{ query: Record<string, string>; head: (token: string | undefined) => void; complete: () => void }> = [];
+    let outstanding = 0;
+    let mostOutstanding = 0;
+    const transport: ApiTransport = {
+      server: 'https://k8s.test',
+      close() {},
+      get(_path, query = {}, options = {}) {
+        outstanding++;
+        mostOutstanding = Math.max(mostOutstanding, outstanding);
+        const offset = query.continue ? Number(query.continue.slice(1)) : 0;
+        const next = offset + 2 < names.length ? `t${offset + 2}` : undefined;
+        const items = names.slice(offset, offset + 2).map((name) => ({ metadata: { name } }));
+        return new Promise((resolve) => {
+          answers.push({
+            query,
+            head: (token) => options.onListHead?.(token),
+            complete: () => {
+              outstanding--;
+              resolve({ kind: 'PodList', apiVersion: 'v1', metadata: next ? { continue: next } : {}, items });
+            },
+          });
+        });
+      },
+    };
+    const sink = recordingSink();
+    const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const listed = listAll(pods, sink, { transport, pageSize: 2, retry: noRetry });
+    await tick();
+    assert.equal(answers.length, 1);
+    answers[0]!.head('t2');
+    assert.deepEqual(answers.map((a) => a.query.continue ?? '-'), ['-', 't2'], 'page 2 is asked for while page 1 is still arriving');
+    answers[1]!.head('t4');
+    assert.equal(answers.length, 2, "page 2's head does not start page 3 while page 1 is awaited");
+    answers[0]!.complete();
+    await tick();
+    assert.deepEqual(answers.map((a) => a.query.continue ?? '-'), ['-', 't2', 't4'], 'page 3 goes out as soon as page 2 is the current one');
+    assert.deepEqual(sink.events, ['Pod/a,Pod/b']);
+    answers[1]!.complete();
+    answers[2]!.head(undefined);
+    answers[2]!.complete();
+    assert.deepEqual(await listed, { found: true, pages: 3, restarts: 0 });
+    assert.deepEqual(sink.events, ['Pod/a,Pod/b', 'Pod/c,Pod/d', 'Pod/e']);
+    assert.equal(mostOutstanding, 2);
+  });
+
   it('abandons the request in flight when the sink throws: the sink error wins and that request is not retried', async () => {
     const transport = fakeTransport(['a', 'b', 'c'], (query) => (query.continue ? new ApiResponseError('u', 503, undefined, 0) : undefined));
     const sink: ListSink = {

@@ -27,6 +27,7 @@ describe('createTransport against a loopback server', () => {
   let server: http.Server;
   let base: string;
   const seen: { url: string; authorization?: string; accept?: string; acceptEncoding?: string }[] = [];
+  let releaseStreamed = (): void => undefined;
   const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/protobuf/${name}`, import.meta.url));
 
   before(async () => {
@@ -42,6 +43,12 @@ describe('createTransport against a loopback server', () => {
       } else if (url.pathname === '/api/v1/namespaces/team-0000/pods/nope') {
         res.writeHead(404, { 'content-type': contentType });
         res.end(fixture(protobuf ? 'status-404.pb' : 'status-404.json'));
+      } else if (url.pathname === '/api/v1/pods-streamed') {
+        // The head first; the rest only once the client has said it read the head (so the head is read early).
+        const whole = fixture('pods-page.pb');
+        res.writeHead(200, { 'content-type': 'application/vnd.kubernetes.protobuf' });
+        res.write(whole.subarray(0, 200));
+        void new Promise<void>((resolve) => (releaseStreamed = resolve)).then(() => res.end(whole.subarray(200)));
       } else if (url.pathname === '/api/v1/garbled') {
         res.writeHead(200, { 'content-type': 'application/vnd.kubernetes.protobuf' });
         res.end(fixture('namespaces-page.pb').subarray(0, 300));
@@ -100,6 +107,27 @@ describe('createTransport against a loopback server', () => {
       assert.equal(seen.at(-1)?.acceptEncoding, 'gzip');
     } finally {
       gzip.close();
+    }
+  });
+
+  it("tells a protobuf list's continue token from the head of the answer, before the answer is complete", async () => {
+    const transport = createTransport(configFor(base));
+    try {
+      const events: string[] = [];
+      const onListHead = (token: string | undefined): void => {
+        events.push(`head ${token}`);
+        releaseStreamed();
+      };
+      const answer = transport.get('/api/v1/pods-streamed', {}, { protobuf: true, onListHead });
+      const body = (await answer) as { metadata: { continue: string } };
+      events.push('answer');
+      assert.deepEqual(events, [`head ${body.metadata.continue}`, 'answer']);
+      // JSON answers have no head callback: the whole page is needed anyway.
+      const heads: unknown[] = [];
+      await transport.get('/api/v1/namespaces', {}, { onListHead: (token) => void heads.push(token) });
+      assert.deepEqual(heads, []);
+    } finally {
+      transport.close();
     }
   });
 
