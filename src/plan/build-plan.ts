@@ -45,6 +45,8 @@ export interface Division {
   unallocatedUnits: bigint[];
   /** Number path, DRF: how many (level, pool) divisions it left to the exact code (their fractions passed 2^53). */
   exactPools?: number;
+  /** Number path, DRF: how many levels' progressive filling it left to drf.ts, and how many of those went on in numbers. */
+  exactFillings?: { levels: number; resumed: number };
 }
 
 /**

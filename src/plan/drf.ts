@@ -25,6 +25,8 @@ export interface DrfOutcome {
   extra: Map<string, Rational>[];
   /** Per claimant: its dominant resource key (null when it asks for no extra), and the share of it DRF gave. */
   dominant: { key: string | null; share: Rational; stoppedBy: string | null }[];
+  /** Per claimant: the part of its extra vector it got, in [0, 1]. */
+  progress: Rational[];
 }
 
 export function dominantResourceFairness(
@@ -124,5 +126,6 @@ export function dominantResourceFairness(
       share: multiply(progress[i] as Rational, delta.share),
       stoppedBy: stoppedBy[i] ?? null,
     })),
+    progress,
   };
 }

@@ -249,8 +249,11 @@ export class DrfTexts {
     this.dominantAmount = new Float64Array(teamCount).fill(1);
   }
 
-  /** Keeps row i of a level's results for team t. */
-  keep(t: number, rows: DrfRows, i: number): void {
+  readonly #exactProgress = new Map<number, Rational>();
+
+  /** Keeps row i of a level's results for team t (`exactProgress`: its progress when beyond the safe integers). */
+  keep(t: number, rows: DrfRows, i: number, exactProgress: Rational | null): void {
+    if (exactProgress !== null) this.#exactProgress.set(t, exactProgress);
     const p = rows.dominant[i] as number;
     this.dominant[t] = p;
     this.stoppedBy[t] = rows.stoppedBy[i] as number;
@@ -269,15 +272,17 @@ export class DrfTexts {
     return {
       key: p === -1 ? null : (this.keys[p] as string),
       // progress x want / amount, reduced as drf.ts's multiply does.
-      share:
-        p === -1
-          ? ZERO
-          : rational(
-              BigInt(this.progressNum[t] as number) * BigInt(this.dominantWant[t] as number),
-              BigInt(this.progressDen[t] as number) * BigInt(this.dominantAmount[t] as number),
-            ),
+      share: p === -1 ? ZERO : this.shareOf(t),
       stoppedBy: stopped === -1 ? null : (this.keys[stopped] as string),
     };
+  }
+
+  private shareOf(t: number): Rational {
+    const progress = this.#exactProgress.get(t) ?? {
+      num: BigInt(this.progressNum[t] as number),
+      den: BigInt(this.progressDen[t] as number),
+    };
+    return rational(progress.num * BigInt(this.dominantWant[t] as number), progress.den * BigInt(this.dominantAmount[t] as number));
   }
 
   text(t: number): string | null {

@@ -21,6 +21,7 @@ import { explainShare, explanationText, fractionOfUnits, levelText, type LevelTe
 import type { Allocation } from './plan.js';
 import type { PoolState } from './pool-state.js';
 import { formatRational, rational, ZERO, type Rational } from './rational.js';
+import { dominantResourceFairness, type DrfClaimant, type DrfOutcome } from './drf.js';
 import { DrfTexts, drfRows, progressiveFilling, type DrfRows } from './fast-drf.js';
 import { divideFloor, lcmOf, NOT_SAFE, plus, SAFE, times } from './safe-integers.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
@@ -101,6 +102,8 @@ class FastDivider {
   private drf: DrfRows | null = null;
   /** DRF: pools of a level divided by the exact code because their fractions passed the safe integers. */
   private exactPools = 0;
+  /** DRF: levels whose progressive filling drf.ts did, and of those, levels whose progress then fit in numbers. */
+  private readonly exactFillings = { levels: 0, resumed: 0 };
   /** How much of context.claimants and context.numbers is used. */
   private claimantsKept = 0;
   private numbersKept = 0;
@@ -230,7 +233,7 @@ class FastDivider {
         if (allocation !== undefined) allocations.push(allocation);
       }
     }
-    return { allocations, unallocatedUnits: this.unallocated.map((units) => BigInt(units)), exactPools: this.exactPools };
+    return { allocations, unallocatedUnits: this.unallocated.map((units) => BigInt(units)), exactPools: this.exactPools, exactFillings: this.exactFillings };
   }
 
   private rankNames(group: readonly number[]): void {
@@ -459,13 +462,20 @@ class FastDivider {
         drf.want[row + p] = claimUpper === NONE ? (drf.remaining[p] as number) : claimUpper - claimGuarantee;
       }
     }
-    progressiveFilling(drf, n, keyCount);
-    const texts = this.context.drf as DrfTexts;
-    for (let i = 0; i < n; i++) texts.keep(group[i] as number, drf, i);
-    // One denominator for every extra of the level: the lcm of the progress denominators (NONE: beyond 2^53).
-    let den = 1;
+    // Progress beyond the safe integers: this level's filling by drf.ts, in bigint (null: numbers sufficed).
+    let exactProgress: Rational[] | null = null;
     try {
-      for (let i = 0; i < n; i++) if (drf.progressNum[i] !== 0) den = lcmOf(den, drf.progressDen[i] as number);
+      progressiveFilling(drf, n, keyCount);
+    } catch (error) {
+      if (error !== NOT_SAFE) throw error;
+      exactProgress = this.fillExactly(group, keyCount);
+    }
+    const texts = this.context.drf as DrfTexts;
+    for (let i = 0; i < n; i++) texts.keep(group[i] as number, drf, i, exactProgress?.[i] ?? null);
+    // One denominator for every extra of the level: the lcm of the progress denominators (NONE: beyond 2^53).
+    let den = exactProgress === null ? 1 : NONE;
+    try {
+      if (den !== NONE) for (let i = 0; i < n; i++) if (drf.progressNum[i] !== 0) den = lcmOf(den, drf.progressDen[i] as number);
     } catch (error) {
       if (error !== NOT_SAFE) throw error;
       den = NONE;
@@ -479,16 +489,84 @@ class FastDivider {
         this.divideDrfPool(p, group, den, parentLabel);
       } catch (error) {
         if (error !== NOT_SAFE) throw error;
-        this.divideDrfPoolExact(p, group, parentLabel);
+        this.divideDrfPoolExact(p, group, parentLabel, exactProgress);
       }
     }
+  }
+
+  /**
+   * Progressive filling of one level by drf.ts in bigint, when the number form's values pass 2^53. Writes each
+   * row's dominant pool and stopping pool; returns each row's progress, also written into the rows as numbers
+   * when every one of them fits (null then: the level goes on in numbers).
+   */
+  private fillExactly(group: readonly number[], keyCount: number): Rational[] | null {
+    const P = this.poolCount;
+    const drf = this.drf as DrfRows;
+    const amounts = new Map<string, bigint>();
+    const poolOfKey = new Map<string, number>();
+    for (let k = 0; k < keyCount; k++) {
+      const p = drf.keys[k] as number;
+      const key = (this.pools[p] as PoolNumbers).state.key;
+      amounts.set(key, BigInt(drf.amount[p] as number));
+      poolOfKey.set(key, p);
+    }
+    const claimants: DrfClaimant[] = [];
+    const rows: number[] = [];
+    for (let i = 0; i < group.length; i++) {
+      const t = group[i] as number;
+      const team = this.teamList[t] as TeamSpec;
+      const claims = new Map<string, LevelClaim>();
+      for (let k = 0; k < keyCount; k++) {
+        const p = drf.keys[k] as number;
+        const cell = t * P + p;
+        if (this.claimed[cell] === 0) continue;
+        claims.set((this.pools[p] as PoolNumbers).state.key, this.levelClaimOf(team, cell));
+      }
+      drf.dominant[i] = -1;
+      drf.stoppedBy[i] = -1;
+      if (claims.size === 0) continue;
+      claimants.push({ name: team.name, weight: team.weight, claims });
+      rows.push(i);
+    }
+    const outcome = dominantResourceFairness(amounts, claimants);
+    this.exactFillings.levels++;
+    const progress: Rational[] = group.map(() => ZERO);
+    let fits = true;
+    rows.forEach((i, j) => {
+      const dominant = outcome.dominant[j] as DrfOutcome['dominant'][number];
+      drf.dominant[i] = dominant.key === null ? -1 : (poolOfKey.get(dominant.key) as number);
+      drf.stoppedBy[i] = dominant.stoppedBy === null ? -1 : (poolOfKey.get(dominant.stoppedBy) as number);
+      const value = outcome.progress[j] as Rational;
+      progress[i] = value;
+      if (value.num > SAFE_BIGINT || value.den > SAFE_BIGINT) fits = false;
+    });
+    for (let i = 0; i < group.length; i++) {
+      const value = progress[i] as Rational;
+      drf.progressNum[i] = fits ? Number(value.num) : 0;
+      drf.progressDen[i] = fits ? Number(value.den) : 1;
+    }
+    if (fits) this.exactFillings.resumed++;
+    return fits ? null : progress;
+  }
+
+  /** The claim of (team, pool) at `cell` as the exact code takes it. */
+  private levelClaimOf(team: TeamSpec, cell: number): LevelClaim {
+    const claimDemand = this.demand[cell] as number;
+    const claimCap = this.cap[cell] as number;
+    return {
+      name: team.name,
+      weight: team.weight,
+      guarantee: BigInt(this.guarantee[cell] as number),
+      demand: claimDemand === NONE ? null : BigInt(claimDemand),
+      cap: claimCap === NONE ? null : BigInt(claimCap),
+    };
   }
 
   /**
    * Pool p of a DRF level by the exact code (divide-level.ts divideLevelExact, as build-plan.ts divideExact
    * calls it), with each claimant's DRF extra t x want as a bigint rational.
    */
-  private divideDrfPoolExact(p: number, group: readonly number[], parentLabel: string): void {
+  private divideDrfPoolExact(p: number, group: readonly number[], parentLabel: string, exactProgress: Rational[] | null): void {
     const P = this.poolCount;
     const drf = this.drf as DrfRows;
     const pool = (this.pools[p] as PoolNumbers).state;
@@ -499,19 +577,15 @@ class FastDivider {
       const t = group[i] as number;
       const cell = t * P + p;
       if (this.claimed[cell] === 0) continue;
-      const team = this.teamList[t] as TeamSpec;
-      const claimDemand = this.demand[cell] as number;
-      const claimCap = this.cap[cell] as number;
-      claims.push({
-        name: team.name,
-        weight: team.weight,
-        guarantee: BigInt(this.guarantee[cell] as number),
-        demand: claimDemand === NONE ? null : BigInt(claimDemand),
-        cap: claimCap === NONE ? null : BigInt(claimCap),
-      });
+      claims.push(this.levelClaimOf(this.teamList[t] as TeamSpec, cell));
       const want = drf.want[i * P + p] as number;
-      const progress = drf.progressNum[i] as number;
-      initial.push(want === 0 || progress === 0 ? ZERO : rational(BigInt(progress) * BigInt(want), BigInt(drf.progressDen[i] as number)));
+      const progress = exactProgress === null ? null : (exactProgress[i] as Rational);
+      if (want === 0) initial.push(ZERO);
+      else if (progress !== null) initial.push(rational(progress.num * BigInt(want), progress.den));
+      else {
+        const num = drf.progressNum[i] as number;
+        initial.push(num === 0 ? ZERO : rational(BigInt(num) * BigInt(want), BigInt(drf.progressDen[i] as number)));
+      }
       teamsOf.push(t);
     }
     const amount = BigInt(drf.amount[p] as number);

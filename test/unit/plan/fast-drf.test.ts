@@ -166,7 +166,7 @@ function takesNumberPath(input: PlanInput, divide = divideDrfFast): boolean {
 
 describe('the number path of DRF planning', () => {
   it('gives byte-identical JSON, or the same error, as the exact bigint path', () => {
-    const seen = { numbers: 0, exact: 0, stoppedAtDifferentTimes: 0, withExactPools: 0 };
+    const seen = { numbers: 0, exact: 0, stoppedAtDifferentTimes: 0, withExactPools: 0, resumed: 0, notResumed: 0 };
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         const input = inputOf(scenario);
@@ -174,6 +174,9 @@ describe('the number path of DRF planning', () => {
         const numbers = division !== null;
         seen[numbers ? 'numbers' : 'exact']++;
         if ((division?.exactPools ?? 0) > 0) seen.withExactPools++;
+        const fillings = division?.exactFillings ?? { levels: 0, resumed: 0 };
+        if (fillings.resumed > 0) seen.resumed++;
+        if (fillings.levels > fillings.resumed) seen.notResumed++;
         const fast = outcome(() => buildPlan(input));
         assert.equal(fast, outcome(() => buildPlanExact(input)));
         // Evidence that progressive filling ran several rounds: top-level teams stopped at different shares.
@@ -186,7 +189,9 @@ describe('the number path of DRF planning', () => {
     );
     assert.ok(seen.numbers > 500 && seen.exact > 300, `both paths must be exercised: ${JSON.stringify(seen)}`);
     assert.ok(seen.stoppedAtDifferentTimes > 200, `several filling rounds must be exercised: ${JSON.stringify(seen)}`);
-    assert.ok(seen.withExactPools > 20, `pools left to the exact code must be exercised: ${JSON.stringify(seen)}`);
+    assert.ok(seen.withExactPools > 50, `pools left to the exact code must be exercised: ${JSON.stringify(seen)}`);
+    // Levels filled by drf.ts whose progress then fit in numbers, and levels whose progress did not.
+    assert.ok(seen.resumed > 50 && seen.notResumed > 5, `levels filled by drf.ts must be exercised: ${JSON.stringify(seen)}`);
   });
 
   it('takes the number path for the worked DRF case, with the same quotas and explanation', () => {
@@ -212,9 +217,10 @@ describe('the number path of DRF planning', () => {
     assert.equal(planToJsonText(plan), planToJsonText(buildPlanExact(input)));
   });
 
-  it('leaves a level to the exact path when its DRF fractions are beyond the safe integers', () => {
-    // Dominant wants 2^31 - 1 and 2^31 - 19 (primes) make the progress denominators' lcm about 2^62, although
-    // every count is a safe integer: max-min of the same teams stays on the number path.
+  it('fills a level by the exact code when its filling rates are beyond the safe integers, then goes on in numbers', () => {
+    // Dominant wants 2^31 - 1 and 2^31 - 19 (primes): their lcm, the number form's common denominator of the
+    // filling rates, is about 2^62, although every count is a safe integer. drf.ts fills the level; the
+    // progress it finds fits in safe integers, so both pools are then divided in numbers.
     const file = (policy: 'drf' | 'max-min') =>
       teamsFile(
         { policy },
@@ -224,7 +230,8 @@ describe('the number path of DRF planning', () => {
       );
     const cluster = inventory({ [GPU]: `${2n ** 32n}`, [NIC]: `${2n ** 31n + 2n ** 30n}` });
     const drf: PlanInput = { teams: file('drf'), inventory: cluster };
-    assert.equal(takesNumberPath(drf), false);
+    const division = numberDivision(drf);
+    assert.deepEqual([division?.exactFillings, division?.exactPools], [{ levels: 1, resumed: 1 }, 0]);
     assert.equal(takesNumberPath({ teams: file('max-min'), inventory: cluster }, divideMaxMinFast), true);
     const plan = buildPlan(drf);
     assert.equal(planToJsonText(plan), planToJsonText(buildPlanExact(drf)));
