@@ -10,7 +10,9 @@
  * /tmp/before`, with node_modules linked), imported in this process, runs alternating with this one, and
  * compares the two plans' JSON.
  *
- *   npx tsx bench/plan.bench.ts [runs=15] [--policy max-min|drf|both] [--before CHECKOUT]
+ * `--memory-granularity Q` plans memory in units of Q (default 1Gi; `1` is bytes, the teams file default).
+ *
+ *   npx tsx bench/plan.bench.ts [runs=15] [--policy max-min|drf|both] [--before CHECKOUT] [--memory-granularity 1Gi]
  */
 import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -31,6 +33,7 @@ const policyOption = option('--policy') ?? 'both';
 if (!['max-min', 'drf', 'both'].includes(policyOption)) throw new Error(`--policy: max-min, drf or both (got ${policyOption})`);
 const policies = (policyOption === 'both' ? ['max-min', 'drf'] : [policyOption]) as ('max-min' | 'drf')[];
 const beforeRoot = option('--before');
+const memoryGranularity = option('--memory-granularity') ?? '1Gi';
 
 const RESOURCES = ['cpu', 'memory', 'nvidia.com/gpu', ...Array.from({ length: 37 }, (_, i) => `example.com/device-${String(i).padStart(2, '0')}`)];
 const TEAMS = 2000;
@@ -134,12 +137,12 @@ const inventory = capacity();
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex').slice(0, 12);
 const lines = [
-  `planner benchmark: ${TEAMS} teams, ${RESOURCES.length} resources, 4 levels`,
+  `planner benchmark: ${TEAMS} teams, ${RESOURCES.length} resources, 4 levels, memory granularity ${memoryGranularity}`,
   `node ${process.version}, ${runs} runs after 3 warm-up runs, ${planners.length > 1 ? 'before and after alternating, ' : ''}load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 for (const policy of policies) {
-  const raw = { cycle: 'bench', policy, granularity: { cpu: '1', memory: '1Gi' }, teams: tree };
+  const raw = { cycle: 'bench', policy, granularity: { cpu: '1', memory: memoryGranularity }, teams: tree };
   const times = planners.map(() => ({ parse: [] as number[], plan: [] as number[], planCpu: [] as number[], json: [] as number[], jsonCpu: [] as number[], digest: '', allocations: 0, bytes: 0 }));
   for (let i = 0; i < runs + 3; i++) {
     // Alternate which planner goes first, so neither always runs right after the other's garbage.
@@ -165,10 +168,15 @@ for (const policy of policies) {
   // Outside the timings: the number path was taken, and the exact path gives the same JSON.
   const teams = teamsFileFromValue(raw, 'bench.yaml');
   const pools = poolsOf(teams).map((pool) => poolState(teams, inventory, pool));
-  const numberPath = divideFast(teams, pools, () => new Map()) !== null;
+  const division = divideFast(teams, pools, () => new Map());
+  const fillings = division?.exactFillings;
+  const numberPath =
+    division === null
+      ? 'NO (the exact path planned)'
+      : `yes${fillings === undefined ? '' : ` (levels filled by drf.ts: ${fillings.levels}, of which went on in numbers: ${fillings.resumed}; level pools divided by the exact code: ${division.exactPools ?? 0})`}`;
   const exactDigest = md5(planToJsonText(buildPlanExact({ teams, inventory })));
   const out: string[] = [''];
-  out.push(`policy ${policy}: ${times[0]?.allocations} allocations; number path taken: ${numberPath ? 'yes' : 'NO'}; JSON equal to buildPlanExact's: ${exactDigest === times[times.length - 1]?.digest ? 'yes' : 'NO'}`);
+  out.push(`policy ${policy}: ${times[0]?.allocations} allocations; number path taken: ${numberPath}; JSON equal to buildPlanExact's: ${exactDigest === times[times.length - 1]?.digest ? 'yes' : 'NO'}`);
   planners.forEach((planner, k) => {
     const t = times[k] as (typeof times)[number];
     out.push(
