@@ -173,7 +173,7 @@ for (const policy of policies) {
   const numberPath =
     division === null
       ? 'NO (the exact path planned)'
-      : `yes${fillings === undefined ? '' : ` (levels filled by drf.ts: ${fillings.levels}, of which went on in numbers: ${fillings.resumed}; level pools divided by the exact code: ${division.exactPools ?? 0})`}`;
+      : `yes${fillings === undefined || policy !== 'drf' ? '' : ` (levels filled by drf.ts: ${fillings.levels}, of which went on in numbers: ${fillings.resumed}; level pools divided by the exact code: ${division.exactPools ?? 0})`}`;
   const exactDigest = md5(planToJsonText(buildPlanExact({ teams, inventory })));
   const out: string[] = [''];
   out.push(`policy ${policy}: ${times[0]?.allocations} allocations; number path taken: ${numberPath}; JSON equal to buildPlanExact's: ${exactDigest === times[times.length - 1]?.digest ? 'yes' : 'NO'}`);
