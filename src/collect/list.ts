@@ -31,7 +31,8 @@ export interface ListSink {
 
 export interface ListOptions {
   transport: ApiTransport;
-  pageSize: number;
+  /** Objects per page (`limit` + `continue`); undefined: one LIST, decoded while it streams in. */
+  pageSize?: number;
   /** Ask for Kubernetes protobuf (protobuf.ts); kinds without a protobuf form still come as JSON. */
   protobuf?: boolean;
   retry: RetryPolicy;
@@ -58,6 +59,7 @@ export function listPath(target: Pick<ListTarget, 'apiVersion' | 'resource'>): s
  * is abandoned: its answer is dropped and it is not retried.
  */
 export async function listAll(target: ListTarget, sink: ListSink, options: ListOptions): Promise<ListOutcome> {
+  if (options.pageSize === undefined) return streamAll(target, sink, options);
   const maxRestarts = options.maxRestarts ?? 5;
   const path = listPath(target);
   let abandoned = false;
@@ -135,6 +137,47 @@ export async function listAll(target: ListTarget, sink: ListSink, options: ListO
     }
     if (done) return { found: true, pages, restarts };
   }
+}
+
+/**
+ * One LIST without `limit`, its items folded while the answer streams in (ApiTransport.stream): the API server
+ * answers it from its watch cache, where a paginated list is read from etcd page by page (docs/collect.md has the
+ * measurement). Memory is bounded by one object, not by the list. An answer that breaks off is retried from the
+ * start like any request; if items of it reached the sink, the sink is told to `restart` first.
+ */
+async function streamAll(target: ListTarget, sink: ListSink, options: ListOptions): Promise<ListOutcome> {
+  const path = listPath(target);
+  const query: Record<string, string> = {};
+  if (target.fieldSelector !== undefined) query.fieldSelector = target.fieldSelector;
+  let restarts = 0;
+  let delivered = false;
+  const onItems = (items: Record<string, unknown>[]): void => {
+    for (const item of items) {
+      item.kind = target.kind;
+      item.apiVersion = target.apiVersion;
+    }
+    delivered = true;
+    sink.accept(items);
+  };
+  const operation = (): Promise<Record<string, unknown>> => {
+    if (delivered) {
+      restarts++;
+      delivered = false;
+      sink.restart();
+    }
+    return options.transport.stream(path, query, { protobuf: options.protobuf ?? false, onItems });
+  };
+  let list: Record<string, unknown>;
+  try {
+    list = await withRetry(operation, options.retry, options.retryEnvironment ?? realRetryEnvironment);
+  } catch (error) {
+    if (target.optional && error instanceof ApiResponseError && error.statusCode === 404) return { found: false };
+    throw error;
+  }
+  if (typeof list.kind === 'string' && list.kind !== `${target.kind}List`) {
+    throw new ExternalError(`GET ${path} did not return a ${target.kind}List (got ${list.kind})`);
+  }
+  return { found: true, pages: 1, restarts };
 }
 
 function parseListPage(body: unknown, target: ListTarget, path: string): { items: Record<string, unknown>[]; continueToken?: string } {

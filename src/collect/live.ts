@@ -1,9 +1,10 @@
 /**
- * `quotaplan collect` against a live cluster: paginated LISTs of nodes, namespaces, quotas, limit ranges and
- * Profiles (kept: they are few), then pods, folded into the InventoryBuilder page by page and never all held.
+ * `quotaplan collect` against a live cluster: LISTs of nodes, namespaces, quotas, limit ranges and Profiles (kept:
+ * they are few), then pods, folded into the InventoryBuilder as they stream in (or page by page with a page size)
+ * and never all held.
  *
- * If the pods' continue token expires mid-list, the list starts again into a FRESH builder seeded with the
- * objects already read, so no pod is counted twice. Nothing here writes anywhere: the caller stores the
+ * If the pods' list starts again (an expired continue token, or a streamed answer that broke off and is retried),
+ * it goes into a FRESH builder seeded with the objects already read, so no pod is counted twice. Nothing here writes anywhere: the caller stores the
  * returned inventory in one transaction, so a collection that fails leaves the store as it was.
  */
 import { ValidationError } from '../errors.js';
@@ -18,7 +19,6 @@ import { silentProgress, type ProgressSink } from './progress.js';
 import { defaultRetryPolicy, realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from './retry.js';
 import { ApiNetworkError, ApiResponseError, createTransport, type ApiTransport } from './transport.js';
 
-export const defaultPageSize = 500;
 
 /** How LIST bodies travel: Kubernetes protobuf for built-in kinds (default; protobuf.ts says why), or JSON only. */
 export type WireEncoding = 'protobuf' | 'json';
@@ -27,7 +27,7 @@ export type Compression = 'auto' | 'always' | 'never';
 
 export interface LiveCollectOptions {
   target: ClusterTarget;
-  /** Objects per LIST page (`limit`). */
+  /** Objects per LIST page (`limit` + `continue`); default: one LIST per resource, decoded as it streams in. */
   pageSize?: number;
   /** Default protobuf. */
   encoding?: WireEncoding;
@@ -51,8 +51,8 @@ export interface LiveCollection {
 }
 
 export async function collectLive(options: LiveCollectOptions): Promise<LiveCollection> {
-  const pageSize = options.pageSize ?? defaultPageSize;
-  if (!Number.isInteger(pageSize) || pageSize < 1) {
+  const pageSize = options.pageSize;
+  if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) {
     throw new ValidationError(`--page-size must be a positive integer, got ${pageSize}`, { field: '--page-size', value: pageSize });
   }
   const progress = options.progress ?? silentProgress;

@@ -139,3 +139,101 @@ export function peekListContinue(prefix: Uint8Array): ListHead {
     return { complete: true, continueToken: undefined };
   }
 }
+
+/**
+ * Decodes a protobuf LIST body as it arrives: `push` each chunk and get the items completed so far (in the JSON
+ * shape, as `decodeProtobuf` gives them), `end` when the body is complete for the list's kind and metadata. Only the
+ * unconsumed tail (at most one object and a chunk) is held, so a list of any size is read in bounded memory.
+ */
+export class ProtobufListStream {
+  private buffer: Buffer = Buffer.alloc(0);
+  private state: 'magic' | 'envelope' | 'list' | 'after' = 'magic';
+  /** Bytes of the envelope's raw field (the list) not consumed yet. */
+  private listRemaining = 0;
+  private itemType: protobuf.Type | undefined;
+  private kind = '';
+  private apiVersion = '';
+  private metadata: Record<string, unknown> = {};
+
+  push(chunk: Buffer): Record<string, unknown>[] {
+    const buf = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const items: Record<string, unknown>[] = [];
+    let pos = 0;
+    try {
+      while (pos < buf.length) {
+        if (this.state === 'magic') {
+          if (buf.length - pos < magic.length) break;
+          if (!magic.equals(buf.subarray(pos, pos + magic.length))) throw new ProtobufBodyError('body does not start with the Kubernetes protobuf magic "k8s\\0"');
+          pos += magic.length;
+          this.state = 'envelope';
+          continue;
+        }
+        const reader = protobuf.Reader.create(buf.subarray(pos));
+        const tag = reader.uint32();
+        const [field, wire] = [tag >>> 3, tag & 7];
+        if (this.state === 'list' && wire === 2) {
+          const length = reader.uint32();
+          if (reader.pos + length > reader.len) break; // the rest of this object is still on its way
+          const start = pos + reader.pos;
+          const bytes = buf.subarray(start, start + length);
+          if (field === 1) this.metadata = plain(decodeMessage(listMetaType, bytes));
+          else if (field === 2) items.push(plain(decodeMessage(this.itemType!, bytes)));
+          this.consumeList(reader.pos + length);
+          pos = start + length;
+          continue;
+        }
+        if (this.state === 'envelope' && field === 2 && wire === 2) {
+          this.listRemaining = reader.uint32();
+          this.itemType = itemTypeOf(this.apiVersion, this.kind);
+          pos += reader.pos;
+          this.state = this.listRemaining === 0 ? 'after' : 'list';
+          continue;
+        }
+        if (this.state === 'envelope' && field === 1 && wire === 2) {
+          const typeMeta = decodeMessage(root.lookupType('k8s.io.apimachinery.pkg.runtime.TypeMeta'), reader.bytes()) as { apiVersion?: string; kind?: string };
+          [this.apiVersion, this.kind] = [typeMeta.apiVersion ?? '', typeMeta.kind ?? ''];
+          pos += reader.pos;
+          continue;
+        }
+        reader.skipType(wire);
+        if (this.state === 'list') this.consumeList(reader.pos);
+        pos += reader.pos;
+      }
+    } catch (error) {
+      // protobufjs throws RangeError ("index out of range") when a tag, length or skipped field is cut by the chunk.
+      if (!(error instanceof RangeError)) throw error;
+    }
+    this.buffer = buf.subarray(pos);
+    return items;
+  }
+
+  /** The list without its items; throws if the body ended early. */
+  end(): Record<string, unknown> {
+    if (this.state !== 'after' || this.buffer.length > 0) {
+      throw new ProtobufBodyError(`protobuf list body ended early (${this.state === 'list' ? `${this.listRemaining} bytes of the list missing` : `in its ${this.state}`})`);
+    }
+    return { kind: this.kind, apiVersion: this.apiVersion, metadata: this.metadata };
+  }
+
+  private consumeList(bytes: number): void {
+    this.listRemaining -= bytes;
+    if (this.listRemaining < 0) throw new ProtobufBodyError('malformed protobuf body: a field runs past the end of the list');
+    if (this.listRemaining === 0) this.state = 'after';
+  }
+}
+
+/** The item message of a list kind (`PodList` -> `Pod`). */
+function itemTypeOf(apiVersion: string, kind: string): protobuf.Type {
+  const listType = kind.endsWith('List') ? typeOf(apiVersion, kind) : undefined;
+  const items = listType?.fields.items;
+  if (items?.resolvedType instanceof protobuf.Type) return items.resolvedType;
+  throw new ProtobufBodyError(`no decoder for ${apiVersion} ${kind || '(no kind)'} as a list`);
+}
+
+function decodeMessage(type: protobuf.Type, bytes: Uint8Array): protobuf.Message {
+  try {
+    return type.decode(bytes);
+  } catch (error) {
+    throw new ProtobufBodyError(`malformed protobuf body: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -11,7 +11,9 @@ import https from 'node:https';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { decodeProtobuf, isProtobuf, peekListContinue, protobufMediaType } from './protobuf.js';
+import { StringDecoder } from 'node:string_decoder';
+import { JsonListScanner, JsonStructureError } from './json-list-stream.js';
+import { decodeProtobuf, isProtobuf, peekListContinue, ProtobufBodyError, ProtobufListStream, protobufMediaType } from './protobuf.js';
 
 /** The `Status` object the API server sends with every error response (metav1.Status). */
 export interface ApiStatus {
@@ -65,9 +67,22 @@ export interface GetOptions {
 /** The list metadata is in the first few hundred bytes; stop looking after this many. */
 const listHeadLimit = 64 * 1024;
 
+export interface StreamOptions {
+  /** As for `get`. */
+  protobuf?: boolean;
+  /** Items of the list as they arrive (in the JSON shape, without kind), in order; may be called many times. */
+  onItems: (items: Record<string, unknown>[]) => void;
+}
+
 export interface ApiTransport {
   /** The API server URL (no trailing slash). */
   readonly server: string;
+  /**
+   * GET a LIST and decode it while it arrives, handing its items to `onItems`: memory stays bounded by one object
+   * and a chunk however long the list. Resolves to the list without its items (kind, apiVersion, metadata).
+   * An error thrown by `onItems` ends the request and is the rejection, as is.
+   */
+  stream(path: string, query: Record<string, string>, options: StreamOptions): Promise<Record<string, unknown>>;
   /** GET `path` with `query`; resolves to the decoded body of a 2xx answer (JSON, or protobuf in JSON's shape). */
   get(path: string, query?: Record<string, string>, options?: GetOptions): Promise<unknown>;
   /** Closes kept-alive sockets so the process can exit. */
@@ -93,7 +108,8 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
   const gzip = options.gzip ?? !isLoopback(new URL(server).hostname);
   let agent: http.Agent | undefined;
 
-  async function get(path: string, query: Record<string, string> = {}, getOptions: GetOptions = {}): Promise<unknown> {
+  /** GETs `path` and hands a 2xx body to `consumer` chunk by chunk; an error answer becomes ApiResponseError. */
+  async function send<T>(path: string, query: Record<string, string>, protobuf: boolean, consumer: (contentType: string | undefined) => BodyConsumer<T>): Promise<T> {
     const url = new URL(server + path);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     // Credentials are applied per request: exec plugins and token files may rotate them.
@@ -101,51 +117,64 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
     await config.applyToHTTPSOptions(request);
     agent ??= keepAliveAgent(url, request, cluster?.proxyUrl !== undefined);
     // client-node only ever sets headers as an object (Authorization, Impersonate-User).
-    const headers: http.OutgoingHttpHeaders = { ...((request.headers ?? {}) as http.OutgoingHttpHeaders), Accept: getOptions.protobuf ? `${protobufMediaType}, application/json` : 'application/json' };
+    const headers: http.OutgoingHttpHeaders = { ...((request.headers ?? {}) as http.OutgoingHttpHeaders), Accept: protobuf ? `${protobufMediaType}, application/json` : 'application/json' };
     if (gzip) headers['Accept-Encoding'] = 'gzip';
-    const send = url.protocol === 'http:' ? http.request : https.request;
-    return new Promise<unknown>((resolve, reject) => {
-      const fail = (error: unknown): void => reject(toNetworkError(url.href, error));
-      const req = send(url, { method: 'GET', agent, headers, auth: request.auth, timeout: timeoutMs }, (res) => {
-        const encoding = res.headers['content-encoding'];
-        const body: Readable = encoding === 'gzip' ? res.pipe(createGunzip()) : res;
-        const chunks: Buffer[] = [];
+    const sendRequest = url.protocol === 'http:' ? http.request : https.request;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: () => T): void => {
+        if (settled) return;
+        settled = true;
+        try {
+          resolve(outcome());
+        } catch (error) {
+          reject(error);
+        }
+      };
+      const fail = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
+        reject(error instanceof BodyError ? error.cause : toNetworkError(url.href, error));
+      };
+      const req = sendRequest(url, { method: 'GET', agent, headers, auth: request.auth, timeout: timeoutMs }, (res) => {
         const statusCode = res.statusCode ?? 0;
-        const protobuf = isProtobuf(res.headers['content-type']);
-        let received = 0;
-        let headPending = getOptions.onListHead !== undefined && protobuf && statusCode >= 200 && statusCode < 300;
-        const peekHead = (): void => {
-          const head = peekListContinue(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-          if (head.complete) {
-            headPending = false;
-            getOptions.onListHead!(head.continueToken);
-          } else if (received > listHeadLimit) headPending = false;
+        const contentType = res.headers['content-type'];
+        const ok = statusCode >= 200 && statusCode < 300;
+        const body: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+        const errorChunks: Buffer[] = [];
+        const sink = ok ? consumer(contentType) : { chunk: (chunk: Buffer) => void errorChunks.push(chunk), end: () => undefined };
+        // A consumer that throws ends the request: a malformed body as EBADPROTOBUF/EBADJSON, anything else as is.
+        const consume = (step: () => void): boolean => {
+          try {
+            step();
+            return true;
+          } catch (error) {
+            const bad = error instanceof ProtobufBodyError || error instanceof JsonStructureError || error instanceof SyntaxError;
+            const [code, what] = isProtobuf(contentType) ? ['EBADPROTOBUF', 'Kubernetes protobuf'] : ['EBADJSON', 'JSON'];
+            fail(new BodyError(bad ? new ApiNetworkError(url.href, code, `response is not ${what}: ${(error as Error).message}`) : error));
+            req.destroy();
+            return false;
+          }
         };
         res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
         res.on('error', fail);
         if (body !== res) body.on('error', fail);
         body.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
-          received += chunk.length;
-          if (headPending) peekHead();
+          if (!settled) consume(() => sink.chunk(chunk));
         });
         body.on('end', () => {
+          if (settled) return;
           if (!res.complete) {
             fail(Object.assign(new Error('response ended before the body was complete'), { code: 'ECONNRESET' }));
             return;
           }
-          const bytes = Buffer.concat(chunks);
-          if (statusCode >= 200 && statusCode < 300) {
-            try {
-              resolve(protobuf ? decodeProtobuf(bytes) : JSON.parse(bytes.toString('utf8')));
-            } catch (error) {
-              const [code, what] = protobuf ? ['EBADPROTOBUF', 'Kubernetes protobuf'] : ['EBADJSON', 'JSON'];
-              reject(new ApiNetworkError(url.href, code, `response is not ${what}: ${(error as Error).message}`));
-            }
+          if (ok) {
+            let result: T;
+            if (consume(() => (result = (sink as BodyConsumer<T>).end()))) settle(() => result);
             return;
           }
-          const status = parseStatus(bytes, protobuf);
-          reject(new ApiResponseError(url.href, statusCode, status, retryAfterOf(res.headers['retry-after'], status)));
+          const status = parseStatus(Buffer.concat(errorChunks), isProtobuf(contentType));
+          fail(new BodyError(new ApiResponseError(url.href, statusCode, status, retryAfterOf(res.headers['retry-after'], status))));
         });
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
@@ -154,9 +183,16 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
     });
   }
 
+  const get = (path: string, query: Record<string, string> = {}, options: GetOptions = {}): Promise<unknown> =>
+    send(path, query, options.protobuf ?? false, (contentType) => wholeBody(contentType, options.onListHead));
+
+  const stream = (path: string, query: Record<string, string>, options: StreamOptions): Promise<Record<string, unknown>> =>
+    send(path, query, options.protobuf ?? false, (contentType) => streamedList(contentType, options.onItems));
+
   return {
     server,
     get,
+    stream,
     close: () => agent?.destroy(),
   };
 }
@@ -177,6 +213,70 @@ function keepAliveAgent(url: URL, request: https.RequestOptions, viaProxy: boole
   if (request.rejectUnauthorized !== undefined) tls.rejectUnauthorized = request.rejectUnauthorized;
   if (request.servername !== undefined) tls.servername = request.servername;
   return new https.Agent(tls);
+}
+
+/** How a 2xx body is read: chunk by chunk, then a result when it is complete. */
+interface BodyConsumer<T> {
+  chunk(chunk: Buffer): void;
+  end(): T;
+}
+
+/** Carries an error that is the request's outcome as is (not a network error to wrap). */
+class BodyError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('body error');
+  }
+}
+
+/** The whole body, decoded at the end; `onListHead` told a protobuf list's continue token from its first bytes. */
+function wholeBody(contentType: string | undefined, onListHead: ((token: string | undefined) => void) | undefined): BodyConsumer<unknown> {
+  const protobuf = isProtobuf(contentType);
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let headPending = onListHead !== undefined && protobuf;
+  return {
+    chunk(chunk) {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (!headPending) return;
+      const head = peekListContinue(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      if (head.complete) {
+        headPending = false;
+        onListHead!(head.continueToken);
+      } else if (received > listHeadLimit) headPending = false;
+    },
+    end() {
+      const bytes = Buffer.concat(chunks);
+      return protobuf ? decodeProtobuf(bytes) : JSON.parse(bytes.toString('utf8'));
+    },
+  };
+}
+
+/** A list decoded while it arrives (protobuf, or JSON split into items by JsonListScanner). */
+function streamedList(contentType: string | undefined, onItems: (items: Record<string, unknown>[]) => void): BodyConsumer<Record<string, unknown>> {
+  if (isProtobuf(contentType)) {
+    const list = new ProtobufListStream();
+    return {
+      chunk: (chunk) => {
+        const items = list.push(chunk);
+        if (items.length > 0) onItems(items);
+      },
+      end: () => list.end(),
+    };
+  }
+  const scanner = new JsonListScanner();
+  const text = new StringDecoder('utf8');
+  const feed = (chunk: string): void => {
+    const items = scanner.feed(chunk).map((item) => JSON.parse(item.text) as Record<string, unknown>);
+    if (items.length > 0) onItems(items);
+  };
+  return {
+    chunk: (chunk) => feed(text.write(chunk)),
+    end: () => {
+      feed(text.end());
+      return scanner.end() as Record<string, unknown>;
+    },
+  };
 }
 
 /** localhost, 127.0.0.0/8 and ::1. */

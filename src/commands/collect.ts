@@ -13,7 +13,7 @@ import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { inventoryFromDumpFile } from '../collect/dump.js';
 import { loadClusterTarget } from '../collect/kubeconfig.js';
-import { collectLive, defaultPageSize, type Compression, type WireEncoding } from '../collect/live.js';
+import { collectLive, type Compression, type WireEncoding } from '../collect/live.js';
 import { progressFor } from '../collect/progress.js';
 import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
@@ -58,7 +58,7 @@ export function collectCommand(): Command {
     .option('--cluster <name>', "the cluster's name in the database (default: the context, or the dump file's base name)")
     .option('--taken-at <time>', 'when the snapshot was taken, ISO 8601 with a zone (default: now)')
     .option('--quiet', 'no progress on stderr', false)
-    .option('--page-size <n>', `objects per LIST page (default ${defaultPageSize})`, parsePageSize)
+    .option('--page-size <n>', 'read each list in pages of n objects (default: one LIST each, decoded as it streams in)', parsePageSize)
     .addOption(
       new Option('--encoding <wire>', 'LIST bodies as Kubernetes protobuf (built-in kinds) or JSON only')
         .choices(['protobuf', 'json'])
@@ -99,7 +99,7 @@ async function collectFromCluster(flags: CollectFlags): Promise<CollectedCluster
     const collection = await collectLive({
       target,
       progress,
-      pageSize: flags.pageSize ?? defaultPageSize,
+      pageSize: flags.pageSize,
       encoding: flags.encoding,
       compression: flags.compress,
     });

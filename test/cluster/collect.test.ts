@@ -22,6 +22,10 @@ function recording(inner: ApiTransport): ApiTransport & { requests: { path: stri
       requests.push({ path, query, protobuf: options.protobuf ?? false });
       return inner.get(path, query, options);
     },
+    stream: (path, query, options) => {
+      requests.push({ path, query, protobuf: options.protobuf ?? false });
+      return inner.stream(path, query, options);
+    },
   };
 }
 
@@ -242,7 +246,7 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
     );
   });
   // Runs last: it adds objects the tests above do not expect.
-  test('protobuf and JSON bodies give the same inventory, also for pod-level resources, overhead, unbound pods and empty labels', async () => {
+  test('protobuf and JSON, paginated and streamed, give the same inventory, also for pod-level resources, overhead, unbound pods and empty labels', async () => {
     const objects: Array<Record<string, unknown>> = [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wire', labels: { empty: '' } } },
       // The RuntimeClass admission plugin copies podFixed into the pod's spec.overhead.
@@ -275,10 +279,12 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
     ];
     await seedObjects(plane.admin, objects as KubernetesObject[]);
     const target = loadClusterTarget({ kubeconfig: plane.kubeconfigPath });
-    const read = async (encoding: 'protobuf' | 'json'): Promise<ClusterInventory> => (await collectLive({ target, pageSize: 3, encoding })).inventory;
-    const [protobuf, json, reference] = [await read('protobuf'), await read('json'), await referenceInventory(plane)];
-    assert.deepEqual(protobuf, reference);
-    assert.deepEqual(json, reference);
+    const read = async (encoding: 'protobuf' | 'json', pageSize?: number): Promise<ClusterInventory> => (await collectLive({ target, pageSize, encoding })).inventory;
+    const reference = await referenceInventory(plane);
+    // Paginated (page size 3) and one streamed LIST per resource, in both encodings.
+    for (const [encoding, pageSize] of [['protobuf', 3], ['json', 3], ['protobuf', undefined], ['json', undefined]] as const) {
+      assert.deepEqual(await read(encoding, pageSize), reference, `${encoding}, page size ${pageSize ?? 'none'}`);
+    }
     const wire = reference.namespaces.find((ns) => ns.name === 'wire');
     // Pod-level requests bound cpu and memory (2, 4Gi); the sandboxed pod adds 1 cpu + its overhead (250m, 160Mi);
     // the unbound pod counts for its namespace too.

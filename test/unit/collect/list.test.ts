@@ -1,13 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiResponseError, type ApiTransport } from '../../../src/collect/transport.js';
+import { ApiNetworkError, ApiResponseError, type ApiTransport } from '../../../src/collect/transport.js';
 import { listAll, listPath, type ListSink, type ListTarget } from '../../../src/collect/list.js';
 import { ExternalError } from '../../../src/errors.js';
 import { collectedResources } from '../../../src/collect/permissions.js';
 
 const noRetry = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 };
 
-/** Serves `names` as pages of `limit`, with continue tokens `t<offset>`; `fail` may throw for a request first. */
+/**
+ * Serves `names` as pages of `limit`, with continue tokens `t<offset>`; `fail` may throw for a request first.
+ * `stream` hands the whole list out two items at a time; `fail` is asked before each handful (`query.at` says which).
+ */
 function fakeTransport(names: string[], fail?: (query: Record<string, string>, call: number) => Error | undefined): ApiTransport & {
   requests: { path: string; query: Record<string, string> }[];
 } {
@@ -25,6 +28,16 @@ function fakeTransport(names: string[], fail?: (query: Record<string, string>, c
       const items = names.slice(offset, offset + limit).map((name) => ({ metadata: { name } }));
       const next = offset + limit < names.length ? `t${offset + limit}` : undefined;
       return { kind: 'PodList', apiVersion: 'v1', metadata: next ? { continue: next } : {}, items };
+    },
+    async stream(path, query, options) {
+      requests.push({ path, query });
+      const call = requests.length;
+      for (let at = 0; at < names.length; at += 2) {
+        const failure = fail?.({ ...query, at: String(at) }, call);
+        if (failure) throw failure;
+        options.onItems(names.slice(at, at + 2).map((name) => ({ metadata: { name } })));
+      }
+      return { kind: 'PodList', apiVersion: 'v1', metadata: {} };
     },
   };
 }
@@ -131,6 +144,7 @@ describe('listAll', () => {
     const transport: ApiTransport = {
       server: 'https://k8s.test',
       close() {},
+      stream: () => Promise.reject(new Error('not used')),
       get(_path, query = {}, options = {}) {
         outstanding++;
         mostOutstanding = Math.max(mostOutstanding, outstanding);
@@ -187,11 +201,65 @@ describe('listAll', () => {
   });
 
   it('rejects a body that is not a list', async () => {
-    const transport: ApiTransport = { server: 's', close() {}, get: async () => ({ kind: 'Status' }) };
+    const transport: ApiTransport = { server: 's', close() {}, get: async () => ({ kind: 'Status' }), stream: async () => ({ kind: 'Status' }) };
     const target: ListTarget = collectedResources.nodes;
     await assert.rejects(listAll(target, recordingSink(), { transport, pageSize: 2, retry: noRetry }), {
       name: 'ExternalError',
       message: 'GET /api/v1/nodes did not return a NodeList (no items array)',
     });
+  });
+  it('rejects a streamed answer of another kind', async () => {
+    const transport: ApiTransport = { server: 's', close() {}, get: async () => ({}), stream: async () => ({ kind: 'Status' }) };
+    await assert.rejects(listAll(collectedResources.nodes, recordingSink(), { transport, retry: noRetry }), {
+      name: 'ExternalError',
+      message: 'GET /api/v1/nodes did not return a NodeList (got Status)',
+    });
+  });
+});
+
+describe('listAll without a page size: one streamed LIST', () => {
+  const retry = { attempts: 6, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 };
+  const retryEnvironment = { sleep: async () => {}, random: () => 0 };
+
+  it('hands the items out as they arrive, in order, with kind and apiVersion, from one request without limit', async () => {
+    const transport = fakeTransport(['a', 'b', 'c', 'd', 'e']);
+    const sink = recordingSink();
+    assert.deepEqual(await listAll(pods, sink, { transport, retry: noRetry }), { found: true, pages: 1, restarts: 0 });
+    assert.deepEqual(sink.events, ['Pod/a,Pod/b', 'Pod/c,Pod/d', 'Pod/e']);
+    assert.deepEqual(transport.requests, [{ path: '/api/v1/pods', query: { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' } }]);
+  });
+
+  it('retries an answer that broke off from the start, telling the sink to restart first', async () => {
+    const transport = fakeTransport(['a', 'b', 'c', 'd', 'e'], (query, call) =>
+      call === 1 && query.at === '2' ? Object.assign(new ApiNetworkError('u', 'ECONNRESET', 'reset')) : undefined,
+    );
+    const sink = recordingSink();
+    assert.deepEqual(await listAll(pods, sink, { transport, retry, retryEnvironment }), { found: true, pages: 1, restarts: 1 });
+    assert.deepEqual(sink.events, ['Pod/a,Pod/b', 'restart', 'Pod/a,Pod/b', 'Pod/c,Pod/d', 'Pod/e']);
+    assert.equal(transport.requests.length, 2);
+  });
+
+  it('retries a refused request without a restart when nothing reached the sink', async () => {
+    const transport = fakeTransport(['a'], (_query, call) => (call === 1 ? new ApiResponseError('u', 503, undefined, 0) : undefined));
+    const sink = recordingSink();
+    assert.deepEqual(await listAll(pods, sink, { transport, retry, retryEnvironment }), { found: true, pages: 1, restarts: 0 });
+    assert.deepEqual(sink.events, ['Pod/a']);
+  });
+
+  it('reports an optional resource whose CRD is absent (404) as not found', async () => {
+    const transport = fakeTransport(['a'], () => new ApiResponseError('u', 404, undefined, undefined));
+    assert.deepEqual(await listAll(collectedResources.profiles, recordingSink(), { transport, retry: noRetry }), { found: false });
+  });
+
+  it("fails with the sink's error, without retrying", async () => {
+    const transport = fakeTransport(['a', 'b', 'c']);
+    const sink: ListSink = {
+      restart: () => {},
+      accept: () => {
+        throw new Error('bad pod');
+      },
+    };
+    await assert.rejects(listAll(pods, sink, { transport, retry, retryEnvironment }), { message: 'bad pod' });
+    assert.equal(transport.requests.length, 1);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { decodeProtobuf, isProtobuf, ProtobufBodyError } from '../../../src/collect/protobuf.js';
+import { decodeProtobuf, isProtobuf, peekListContinue, ProtobufBodyError, ProtobufListStream } from '../../../src/collect/protobuf.js';
 import { parseObject } from '../../../src/inventory/objects.js';
 
 /** Real answers of kube-apiserver v1.36.3 to the same request in both encodings (test/fixtures/protobuf/README.md). */
@@ -75,5 +75,54 @@ describe('decodeProtobuf on bodies from a real API server', () => {
       ['application/vnd.kubernetes.protobuf', 'application/vnd.kubernetes.protobuf; charset=utf-8', 'application/json', undefined].map(isProtobuf),
       [true, true, false, false],
     );
+  });
+
+  it('reads the continue token from the first bytes of a list, whatever the cut', () => {
+    for (const file of ['pods-page', 'nodes-page', 'namespaces-page', 'resourcequotas-empty']) {
+      const whole = body(`${file}.pb`);
+      const token = (decodeProtobuf(whole).metadata as { continue?: string } | undefined)?.continue;
+      let firstComplete: number | undefined;
+      for (let length = 0; length <= whole.length; length++) {
+        const head = peekListContinue(whole.subarray(0, length));
+        if (head.complete) {
+          firstComplete ??= length;
+          assert.equal(head.continueToken, token, `${file} cut at ${length}`);
+        } else assert.equal(firstComplete, undefined, `${file}: incomplete again at ${length}`);
+      }
+      assert.ok(firstComplete !== undefined && firstComplete < 200, `${file}: complete from byte ${firstComplete}`);
+    }
+  });
+});
+
+describe('ProtobufListStream', () => {
+  it('gives the same list as a whole decode, however the body is cut into chunks', () => {
+    for (const file of ['pods-page', 'nodes-page', 'namespaces-page', 'resourcequotas-empty']) {
+      const whole = body(`${file}.pb`);
+      const expected = decodeProtobuf(whole);
+      for (const size of [1, 2, 3, 7, 64, 1000, 4096, whole.length]) {
+        const stream = new ProtobufListStream();
+        const items: unknown[] = [];
+        for (let at = 0; at < whole.length; at += size) items.push(...stream.push(whole.subarray(at, at + size)));
+        assert.deepEqual({ ...stream.end(), items }, expected, `${file} in chunks of ${size}`);
+      }
+    }
+  });
+
+  it('hands out each item as soon as its last byte arrives', () => {
+    const whole = body('pods-page.pb');
+    const stream = new ProtobufListStream();
+    const counts: number[] = [];
+    for (let at = 0; at < whole.length; at += 1000) counts.push(stream.push(whole.subarray(at, at + 1000)).length);
+    // Three pods of ~3.8 KB each: one completes in each of three different chunks.
+    assert.deepEqual(counts.filter((n) => n > 0), [1, 1, 1]);
+  });
+
+  it('refuses a body cut short, one without the magic, and a kind that is not a list it knows', () => {
+    const cut = new ProtobufListStream();
+    cut.push(body('pods-page.pb').subarray(0, 5000));
+    assert.throws(() => cut.end(), (error) => error instanceof ProtobufBodyError && /ended early \(\d+ bytes of the list missing\)/.test(error.message));
+    assert.throws(() => new ProtobufListStream().push(body('pods-page.json')), (error) => error instanceof ProtobufBodyError && /magic/.test(error.message));
+    assert.throws(() => new ProtobufListStream().push(body('events.pb')), (error) => error instanceof ProtobufBodyError && error.message === 'no decoder for v1 EventList as a list');
+    assert.throws(() => new ProtobufListStream().push(body('status-404.pb')), (error) => error instanceof ProtobufBodyError && error.message === 'no decoder for v1 Status as a list');
   });
 });

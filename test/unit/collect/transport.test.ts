@@ -44,11 +44,11 @@ describe('createTransport against a loopback server', () => {
         res.writeHead(404, { 'content-type': contentType });
         res.end(fixture(protobuf ? 'status-404.pb' : 'status-404.json'));
       } else if (url.pathname === '/api/v1/pods-streamed') {
-        // The head first; the rest only once the client has said it read the head (so the head is read early).
+        // The head and the first of 3 pods (~3.8 KB each); the rest only once the client has said it read them.
         const whole = fixture('pods-page.pb');
         res.writeHead(200, { 'content-type': 'application/vnd.kubernetes.protobuf' });
-        res.write(whole.subarray(0, 200));
-        void new Promise<void>((resolve) => (releaseStreamed = resolve)).then(() => res.end(whole.subarray(200)));
+        res.write(whole.subarray(0, 6000));
+        void new Promise<void>((resolve) => (releaseStreamed = resolve)).then(() => res.end(whole.subarray(6000)));
       } else if (url.pathname === '/api/v1/garbled') {
         res.writeHead(200, { 'content-type': 'application/vnd.kubernetes.protobuf' });
         res.end(fixture('namespaces-page.pb').subarray(0, 300));
@@ -126,6 +126,58 @@ describe('createTransport against a loopback server', () => {
       const heads: unknown[] = [];
       await transport.get('/api/v1/namespaces', {}, { onListHead: (token) => void heads.push(token) });
       assert.deepEqual(heads, []);
+    } finally {
+      transport.close();
+    }
+  });
+
+  it('streams a list in either encoding: items before the answer is complete, the same items as a whole read', async () => {
+    const transport = createTransport(configFor(base));
+    try {
+      const events: string[] = [];
+      const list = await transport.stream('/api/v1/pods-streamed', {}, {
+        protobuf: true,
+        onItems: (items) => {
+          events.push(`${items.length} items`);
+          releaseStreamed();
+        },
+      });
+      const fromFixture = JSON.parse(fixture('pods-page.json').toString('utf8')) as { metadata: { continue: string }; items: unknown[] };
+      assert.equal(events[0], '1 items', 'the first pod arrives before the rest of the body is sent');
+      assert.equal(events.map((e) => Number(e.split(' ')[0])).reduce((a, b) => a + b, 0), fromFixture.items.length);
+      assert.deepEqual([list.kind, (list.metadata as { continue?: string }).continue], ['PodList', fromFixture.metadata.continue]);
+
+      const protobufItems: unknown[] = [];
+      const jsonItems: Array<{ metadata: { name: string; labels: unknown } }> = [];
+      await transport.stream('/api/v1/namespaces', {}, { protobuf: true, onItems: (items) => void protobufItems.push(...items) });
+      await transport.stream('/api/v1/namespaces', {}, { onItems: (items) => void jsonItems.push(...(items as typeof jsonItems)) });
+      assert.deepEqual(
+        protobufItems.map((item) => (item as { metadata: unknown }).metadata),
+        jsonItems.map((item) => ({ name: item.metadata.name, labels: item.metadata.labels })),
+      );
+    } finally {
+      transport.close();
+    }
+  });
+
+  it("ends a streamed list with onItems's own error, and reports error answers and garbled bodies", async () => {
+    const transport = createTransport(configFor(base));
+    try {
+      const refused = new Error('bad pod');
+      await assert.rejects(
+        transport.stream('/api/v1/namespaces', {}, {
+          protobuf: true,
+          onItems: () => {
+            throw refused;
+          },
+        }),
+        (error) => error === refused,
+      );
+      await assert.rejects(transport.stream('/api/v1/throttled', {}, { onItems: () => undefined }), (error) => error instanceof ApiResponseError && error.statusCode === 429);
+      await assert.rejects(
+        transport.stream('/api/v1/garbled', {}, { protobuf: true, onItems: () => undefined }),
+        (error) => error instanceof ApiNetworkError && error.code === 'EBADPROTOBUF' && /ended early/.test(error.message),
+      );
     } finally {
       transport.close();
     }
