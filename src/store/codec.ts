@@ -65,6 +65,11 @@ export type EncodedTree = string | number | boolean | null | EncodedTree[] | Par
 class ParsedRecord {
   /** For a bigint's tag `{"~b":"<digits>"}`: the bigint, so comparing one does not format it. */
   readonly bigint: bigint | undefined;
+  /**
+   * For a Quantity's tag exactly as encodeValue writes it: the Quantity. Equal nanos and format then mean an equal
+   * text (decode(encode(q)) is q, so the encoding is one-to-one), and comparing one formats nothing.
+   */
+  quantity: Quantity | undefined;
 
   constructor(
     readonly keys: string[],
@@ -72,6 +77,7 @@ class ParsedRecord {
   ) {
     const digits = values[0];
     this.bigint = keys.length === 1 && keys[0] === '~b' && typeof digits === 'string' && /^-?[0-9]+$/.test(digits) ? BigInt(digits) : undefined;
+    this.quantity = undefined;
   }
 }
 
@@ -79,15 +85,33 @@ export function parseEncoded(text: string): EncodedTree {
   return compile(JSON.parse(text) as unknown);
 }
 
-function compile(json: unknown): EncodedTree {
+function compile(json: unknown, quantities = true): EncodedTree {
   if (json === null || typeof json !== 'object') return json as EncodedTree;
-  if (Array.isArray(json)) return json.map(compile);
+  if (Array.isArray(json)) return json.map((item) => compile(item, quantities));
   const record = json as Record<string, unknown>;
   const keys = Object.keys(record);
-  return new ParsedRecord(
+  const parsed = new ParsedRecord(
     keys,
-    keys.map((key) => compile(record[key])),
+    keys.map((key) => compile(record[key], quantities)),
   );
+  if (quantities && (keys[0] === '~q' || keys[0] === '~n')) parsed.quantity = canonicalQuantity(record, parsed);
+  return parsed;
+}
+
+/** The Quantity a tag holds when the tag is exactly its encoding; otherwise undefined (compared the slow way). */
+function canonicalQuantity(record: Record<string, unknown>, parsed: ParsedRecord): Quantity | undefined {
+  let q: Quantity;
+  try {
+    q = fromTagged(record, parsed.keys[0] as string) as Quantity;
+  } catch {
+    return undefined;
+  }
+  const expected = quantityTree(q);
+  if (expected.keys.length !== parsed.keys.length) return undefined;
+  for (let i = 0; i < expected.keys.length; i++) {
+    if (expected.keys[i] !== parsed.keys[i] || expected.values[i] !== parsed.values[i]) return undefined;
+  }
+  return q;
 }
 
 /**
@@ -123,7 +147,7 @@ function quantityTree(q: Quantity): ParsedRecord {
   const cache = quantityTrees[q.format];
   let tree = cache.get(q.nanos);
   if (tree === undefined) {
-    tree = parseEncoded(quantityText(q)) as ParsedRecord;
+    tree = compile(JSON.parse(quantityText(q)) as unknown, false) as ParsedRecord;
     if (cache.size >= QUANTITY_CACHE_LIMIT) cache.clear();
     cache.set(q.nanos, tree);
   }
@@ -163,6 +187,11 @@ function sameTree(value: unknown, tree: EncodedTree): boolean {
   if (prototype !== Object.prototype && prototype !== null) throw new NotFast();
   const first = tree.keys[0];
   if (first === '~q' || first === '~n') {
+    const stored = tree.quantity;
+    if (stored !== undefined) {
+      const candidate = value as { nanos?: unknown; format?: unknown };
+      return candidate.nanos === stored.nanos && candidate.format === stored.format && isQuantityShaped(value);
+    }
     if (!isQuantityShaped(value)) return false;
     const expected = quantityTree(value);
     if (tree.keys.length !== expected.keys.length) return false;
