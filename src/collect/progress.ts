@@ -6,7 +6,7 @@
 export interface ProgressSink {
   /** `count` more objects of `resource` were read. */
   read(resource: string, count: number): void;
-  /** The list of `resource` started again (expired continue token): its count goes back to zero. */
+  /** The list of `resource` started again (expired continue token, or a streamed answer that broke off): its count goes back to zero. */
   restart(resource: string): void;
   /** A request is being retried. */
   retry(message: string): void;

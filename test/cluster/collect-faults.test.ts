@@ -102,6 +102,24 @@ describe('collecting through a faulty connection', await controlPlaneSuiteOption
     assert.ok(sleeps.slice(1).every((ms) => ms < 20));
   });
 
+  test('a streamed LIST that breaks off is read again from the start, and nothing is counted twice', async () => {
+    proxy.inject(
+      { match: (r) => r.path === '/api/v1/nodes', fault: { kind: 'status', status: 500 }, times: 1 },
+      { match: (r) => r.path === '/api/v1/pods', fault: { kind: 'truncate', afterBytes: 8000 }, times: 1 },
+      { match: (r) => r.path === '/api/v1/pods', fault: { kind: 'drop' }, times: 1 },
+    );
+    const restarts: string[] = [];
+    const progress = { read: () => undefined, restart: (resource: string) => void restarts.push(resource), retry: () => undefined, finish: () => undefined };
+    const result = await collectLive({ target: loadClusterTarget({ kubeconfig: proxyKubeconfig }), retry: quickRetry, progress });
+    assert.deepEqual(result.inventory, direct);
+    assert.equal(result.counts.pods, 30);
+    const outcomes = (path: string): string[] => proxy.seen.filter((r) => r.path === path).map((r) => `${r.query.limit === undefined ? 'whole' : 'page'}:${r.outcome}`);
+    assert.deepEqual(outcomes('/api/v1/nodes'), ['whole:status', 'whole:forwarded']);
+    assert.deepEqual(outcomes('/api/v1/pods'), ['whole:truncate', 'whole:drop', 'whole:forwarded']);
+    // The cut answer had handed out its first pods before it broke off: the fold started again once.
+    assert.deepEqual(restarts, ['pods']);
+  });
+
   test('a collection that finally fails exits 3, names the failure, and writes nothing to the database', async () => {
     const db = join(plane.dir, 'faults.db');
     const first = await cli(['collect', '--kubeconfig', proxyKubeconfig, '--db', db, '--page-size', '10', '--cluster', 'lab', '--quiet']);

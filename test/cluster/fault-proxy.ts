@@ -16,7 +16,8 @@ export type Fault =
   | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number }
   | { kind: 'expired' }
   | { kind: 'drop' }
-  | { kind: 'truncate' };
+  /** Cut after half the first chunk of the body, or after `afterBytes` of it. */
+  | { kind: 'truncate'; afterBytes?: number };
 
 export interface FaultRule {
   /** Which requests: path and query of the request as the proxy sees it. */
@@ -147,11 +148,24 @@ function inflict(fault: Fault, req: http.IncomingMessage, res: http.ServerRespon
         { protocol: 'https:', hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers, agent },
         (answer) => {
           const length = answer.headers['content-length'];
-          res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json', ...(length ? { 'content-length': length } : {}) });
-          answer.once('data', (chunk: Buffer) => {
-            res.write(chunk.subarray(0, Math.max(1, Math.floor(chunk.length / 2))));
+          res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json', ...(length ? { 'content-length': length } : {}) });
+          const cut = (bytes: Buffer): void => {
+            res.write(bytes);
             answer.destroy();
             setImmediate(() => req.socket.destroy());
+          };
+          const afterBytes = fault.afterBytes;
+          if (afterBytes === undefined) {
+            answer.once('data', (chunk: Buffer) => cut(chunk.subarray(0, Math.max(1, Math.floor(chunk.length / 2)))));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let received = 0;
+          answer.on('data', (chunk: Buffer) => {
+            if (received >= afterBytes) return;
+            chunks.push(chunk);
+            received += chunk.length;
+            if (received >= afterBytes) cut(Buffer.concat(chunks).subarray(0, afterBytes));
           });
         },
       );
