@@ -49,7 +49,8 @@ export function listPath(target: Pick<ListTarget, 'apiVersion' | 'resource'>): s
 }
 
 /**
- * Reads every page of `target` into `sink`. Errors are the transport's (see describeApiFailure).
+ * Reads all of `target` into `sink`: without a page size as one streamed LIST (streamAll), else page by page.
+ * Errors are the transport's (see describeApiFailure).
  *
  * Pages overlap so the API server and this process work at the same time (on a busy or small machine the two
  * otherwise wait for each other): the request for page N+1 goes out as soon as page N's continue token is known,
