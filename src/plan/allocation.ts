@@ -5,7 +5,9 @@
  * Reading it twice gives the same text; JSON output is byte for byte what an eagerly written string gave.
  */
 import type { Quantity } from '../quantity.js';
+import type { LevelClaim, LevelShare } from './divide-level.js';
 import type { Allocation, Binding } from './plan.js';
+import type { PoolState } from './pool-state.js';
 
 /** One divided level (a parent's sub-teams, one pool): writes the explanation of its claimant `index`. */
 export interface LevelExplainer {
@@ -38,4 +40,31 @@ export class PlannedAllocation implements Allocation {
   get explanation(): string {
     return this.#level.explain(this.#index, this);
   }
+}
+
+/** The allocation of claimant `index` of a level divided exactly (divideLevelExact): its units as quantities of `pool`. */
+export function exactAllocation(
+  team: string,
+  pool: PoolState,
+  claim: LevelClaim,
+  share: LevelShare,
+  used: Quantity | null,
+  terminal: boolean,
+  level: LevelExplainer,
+  index: number,
+): PlannedAllocation {
+  return new PlannedAllocation(
+    team,
+    pool.resource,
+    pool.flavor,
+    pool.quantityOf(share.quota),
+    pool.quantityOf(claim.guarantee),
+    claim.demand === null ? null : pool.quantityOf(claim.demand),
+    claim.cap === null ? null : pool.quantityOf(claim.cap),
+    share.binding,
+    used,
+    terminal,
+    level,
+    index,
+  );
 }

@@ -6,7 +6,7 @@ import { ConflictError } from '../errors.js';
 import type { NamespaceFacts, ResourceListByFlavor } from '../inventory/types.js';
 import { addQuantities, formatQuantity, multiplyQuantity, quantityFromNanos, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import { PlannedAllocation, type LevelExplainer } from './allocation.js';
+import { exactAllocation, type LevelExplainer } from './allocation.js';
 import { buildClaims, poolsOf, type Claim } from './claims.js';
 import { divideLevel, type LevelClaim, type LevelDivision, type LevelShare } from './divide-level.js';
 import { dominantResourceFairness, type DrfOutcome } from './drf.js';
@@ -160,22 +160,8 @@ function divideExact(teams: TeamsFile, pools: readonly PoolState[], usedNanos: U
         const share = division.shares[i] as LevelShare;
         let own = allocationsByTeam.get(team);
         if (own === undefined) allocationsByTeam.set(team, (own = []));
-        own.push(
-          new PlannedAllocation(
-            team.path,
-            pool.resource,
-            pool.flavor,
-            pool.quantityOf(share.quota),
-            pool.quantityOf(claim.guarantee),
-            claim.demand === null ? null : pool.quantityOf(claim.demand),
-            claim.cap === null ? null : pool.quantityOf(claim.cap),
-            share.binding,
-            pool.flavor === null ? pool.quantityOfNanos(usedNanos(team).get(pool.resource) ?? 0n) : null,
-            claim.children.length === 0,
-            level,
-            i,
-          ),
-        );
+        const used = pool.flavor === null ? pool.quantityOfNanos(usedNanos(team).get(pool.resource) ?? 0n) : null;
+        own.push(exactAllocation(team.path, pool, claim, share, used, claim.children.length === 0, level, i));
         if (claim.children.length > 0) {
           let amountsOfChild = childAmounts.get(team);
           if (amountsOfChild === undefined) childAmounts.set(team, (amountsOfChild = new Map()));

@@ -13,7 +13,7 @@
  * (team, pool) in typed arrays; no object per claim and no bigint on the hot path.
  */
 import { unitsOf, type Quantity } from '../quantity.js';
-import { PlannedAllocation, type LevelExplainer } from './allocation.js';
+import { exactAllocation, PlannedAllocation, type LevelExplainer } from './allocation.js';
 import type { Division, UseOf } from './build-plan.js';
 import { poolKeyOf } from './claims.js';
 import { divideLevelExact, type Binding, type LevelClaim, type LevelDivision, type SurplusPolicy } from './divide-level.js';
@@ -598,20 +598,8 @@ class FastDivider {
       const claim = claims[i] as LevelClaim;
       const share = division.shares[i] as LevelDivision['shares'][number];
       const terminal = this.hasClaimingChild[cell] === 0;
-      this.slots[cell] = new PlannedAllocation(
-        (this.teamList[t] as TeamSpec).path,
-        pool.resource,
-        pool.flavor,
-        pool.quantityOf(share.quota),
-        pool.quantityOf(claim.guarantee),
-        claim.demand === null ? null : pool.quantityOf(claim.demand),
-        claim.cap === null ? null : pool.quantityOf(claim.cap),
-        share.binding,
-        pool.flavor === null ? this.usedOf(t, pool) : null,
-        terminal,
-        level,
-        i,
-      );
+      const used = pool.flavor === null ? this.usedOf(t, pool) : null;
+      this.slots[cell] = exactAllocation((this.teamList[t] as TeamSpec).path, pool, claim, share, used, terminal, level, i);
       // A quota is at most the pool's units: a safe integer.
       if (!terminal) (this.quota as Float64Array)[cell] = Number(share.quota);
     }
