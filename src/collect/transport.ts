@@ -122,27 +122,23 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
     const sendRequest = url.protocol === 'http:' ? http.request : https.request;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
-      const settle = (outcome: () => T): void => {
+      const once = (settle: () => void): void => {
         if (settled) return;
         settled = true;
-        try {
-          resolve(outcome());
-        } catch (error) {
-          reject(error);
-        }
+        settle();
       };
-      const fail = (error: unknown): void => {
-        if (settled) return;
-        settled = true;
-        reject(error instanceof BodyError ? error.cause : toNetworkError(url.href, error));
-      };
+      const succeed = (value: T): void => once(() => resolve(value));
+      /** The request's outcome as it is (an error answer, a malformed body, the consumer's own error). */
+      const refuse = (error: unknown): void => once(() => reject(error));
+      /** No complete answer: the connection failed, was reset, timed out, or the body was cut short. */
+      const fail = (error: unknown): void => once(() => reject(toNetworkError(url.href, error)));
       const req = sendRequest(url, { method: 'GET', agent, headers, auth: request.auth, timeout: timeoutMs }, (res) => {
         const statusCode = res.statusCode ?? 0;
         const contentType = res.headers['content-type'];
-        const ok = statusCode >= 200 && statusCode < 300;
         const body: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+        // A 2xx body goes to the consumer; an error answer's body (a Status) is kept whole.
+        const sink = statusCode >= 200 && statusCode < 300 ? consumer(contentType) : undefined;
         const errorChunks: Buffer[] = [];
-        const sink = ok ? consumer(contentType) : { chunk: (chunk: Buffer) => void errorChunks.push(chunk), end: () => undefined };
         // A consumer that throws ends the request: a malformed body as EBADPROTOBUF/EBADJSON, anything else as is.
         const consume = (step: () => void): boolean => {
           try {
@@ -151,7 +147,7 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
           } catch (error) {
             const bad = error instanceof ProtobufBodyError || error instanceof JsonStructureError || error instanceof SyntaxError;
             const [code, what] = isProtobuf(contentType) ? ['EBADPROTOBUF', 'Kubernetes protobuf'] : ['EBADJSON', 'JSON'];
-            fail(new BodyError(bad ? new ApiNetworkError(url.href, code, `response is not ${what}: ${(error as Error).message}`) : error));
+            refuse(bad ? new ApiNetworkError(url.href, code, `response is not ${what}: ${(error as Error).message}`) : error);
             req.destroy();
             return false;
           }
@@ -160,7 +156,9 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
         res.on('error', fail);
         if (body !== res) body.on('error', fail);
         body.on('data', (chunk: Buffer) => {
-          if (!settled) consume(() => sink.chunk(chunk));
+          if (settled) return;
+          if (sink === undefined) errorChunks.push(chunk);
+          else consume(() => sink.chunk(chunk));
         });
         body.on('end', () => {
           if (settled) return;
@@ -168,13 +166,13 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
             fail(Object.assign(new Error('response ended before the body was complete'), { code: 'ECONNRESET' }));
             return;
           }
-          if (ok) {
-            let result: T;
-            if (consume(() => (result = (sink as BodyConsumer<T>).end()))) settle(() => result);
+          if (sink !== undefined) {
+            let result!: T;
+            if (consume(() => (result = sink.end()))) succeed(result);
             return;
           }
           const status = parseStatus(Buffer.concat(errorChunks), isProtobuf(contentType));
-          fail(new BodyError(new ApiResponseError(url.href, statusCode, status, retryAfterOf(res.headers['retry-after'], status))));
+          refuse(new ApiResponseError(url.href, statusCode, status, retryAfterOf(res.headers['retry-after'], status)));
         });
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
@@ -219,13 +217,6 @@ function keepAliveAgent(url: URL, request: https.RequestOptions, viaProxy: boole
 interface BodyConsumer<T> {
   chunk(chunk: Buffer): void;
   end(): T;
-}
-
-/** Carries an error that is the request's outcome as is (not a network error to wrap). */
-class BodyError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('body error');
-  }
 }
 
 /** The whole body, decoded at the end; `onListHead` told a protobuf list's continue token from its first bytes. */
