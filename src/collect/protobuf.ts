@@ -33,6 +33,7 @@ for (const file of ['runtime', 'resource', 'meta', 'core']) {
 root.resolveAll();
 
 const unknownType = root.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+const typeMetaType = root.lookupType('k8s.io.apimachinery.pkg.runtime.TypeMeta');
 const listMetaType = root.lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta');
 const quantityType = root.lookupType('k8s.io.apimachinery.pkg.api.resource.Quantity');
 const statusType = root.lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.Status');
@@ -190,7 +191,7 @@ export class ProtobufListStream {
           continue;
         }
         if (this.state === 'envelope' && field === 1 && wire === 2) {
-          const typeMeta = decodeMessage(root.lookupType('k8s.io.apimachinery.pkg.runtime.TypeMeta'), reader.bytes()) as { apiVersion?: string; kind?: string };
+          const typeMeta = decodeMessage(typeMetaType, reader.bytes()) as { apiVersion?: string; kind?: string };
           [this.apiVersion, this.kind] = [typeMeta.apiVersion ?? '', typeMeta.kind ?? ''];
           pos += reader.pos;
           continue;
