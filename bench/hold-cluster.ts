@@ -5,8 +5,9 @@
  *
  *   node --import tsx bench/hold-cluster.ts [--nodes 5000] [--pods 150000] [--namespaces 1000]
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { seedObjects, startControlPlane } from '../test/cluster/harness/index.js';
@@ -40,7 +41,9 @@ for (let start = 0; start < pods; start += 10_000) {
   process.stderr.write(`seeded ${Math.min(pods, start + 10_000)} pods in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
 await seedObjects(plane.admin, syntheticPolicyObjects(namespaces) as KubernetesObject[]);
-const pointer = join('bench', 'results', 'held-cluster.kubeconfig-path');
+const results = join(dirname(fileURLToPath(import.meta.url)), 'results');
+mkdirSync(results, { recursive: true });
+const pointer = join(results, 'held-cluster.kubeconfig-path');
 writeFileSync(pointer, plane.kubeconfigPath);
 console.log(`${nodes} nodes, ${pods} pods, ${namespaces} namespaces: kubeconfig ${plane.kubeconfigPath} (also in ${pointer}); Ctrl-C stops it`);
 // Stay up until a signal (the harness's children would be stopped when this process exits).
