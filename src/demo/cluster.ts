@@ -1,6 +1,6 @@
 /**
- * The bundled demo cluster: a realistic mixed-accelerator cluster built from the node shapes in
- * ../shared/docs/domain.md, as the `kubectl get ... -o json` List a planner would dump. Deterministic:
+ * The bundled demo cluster: a realistic mixed-accelerator cluster built from the node shapes the vendors' device
+ * plugins advertise (docs/inventory.md), as the `kubectl get ... -o json` List a planner would dump. Deterministic:
  * the same hour gives the same objects, so `quotaplan demo` always seeds the same history.
  */
 

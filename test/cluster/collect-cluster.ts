@@ -1,6 +1,5 @@
 /**
- * The synthetic cluster the collector tests read: a node of every accelerator shape in
- * ../shared/docs/domain.md section 1, team namespaces with bound pods (some terminal, one unbound, one with an
+ * The synthetic cluster the collector tests read: a node of every accelerator shape docs/inventory.md describes, team namespaces with bound pods (some terminal, one unbound, one with an
  * init container and a sidecar), quotas, a limit range and Kubeflow Profiles.
  */
 import type { KubernetesObject, V1LimitRangeItem, V1Pod } from '@kubernetes/client-node';

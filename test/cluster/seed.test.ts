@@ -19,7 +19,7 @@ import {
   type ProfileObject,
 } from './harness/index.js';
 
-const fixturePath = new URL('../../../shared/fixtures/cluster-mixed-gpu.json', import.meta.url);
+const fixturePath = new URL('../fixtures/cluster-mixed-gpu.json', import.meta.url);
 const profiles = { group: 'kubeflow.org', version: 'v1', plural: 'profiles' } as const;
 
 interface Dump {

@@ -86,7 +86,7 @@ describe('quotaplan demo', () => {
 
   it('refuses to replace a database holding another cluster, and leaves it as it was', async () => {
     const real = join(dir, 'real.db');
-    const fixture = join(REPO_ROOT, '../shared/fixtures/cluster-mixed-gpu.json');
+    const fixture = join(REPO_ROOT, 'test/fixtures/cluster-mixed-gpu.json');
     const collected = await runCli(['collect', '--from-file', fixture, '--db', real, '--cluster', 'prod'], { cwd: dir });
     assert.equal(collected.code, 0, collected.stderr);
     const refused = await runCli(['demo', '--no-serve', '--db', real], { cwd: dir });

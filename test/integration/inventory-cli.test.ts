@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 const BIN = fileURLToPath(new URL('../../bin/quotaplan.js', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/cluster-mixed-gpu.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/cluster-mixed-gpu.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-inventory-cli-'));
 
 function quotaplan(...args: string[]): { code: number | null; stdout: string; stderr: string } {

@@ -9,7 +9,7 @@ import { openStore } from '../../src/store/open.js';
 import { getPlan, listPlans } from '../../src/store/plans.js';
 import { runCli, type CliResult } from '../support/cli.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/cluster-mixed-gpu.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/cluster-mixed-gpu.json', import.meta.url));
 const TEAMS = fileURLToPath(new URL('../../examples/teams.yaml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-plan-cli-'));
 

@@ -87,7 +87,7 @@ export async function seedObjects(clients: KubeClients, objects: KubernetesObjec
 
 /**
  * Seeds a `kubectl get -o json` List (a parsed object, its JSON text, or a path to a .json file), e.g.
- * `/work/shared/fixtures/cluster-mixed-gpu.json`.
+ * `test/fixtures/cluster-mixed-gpu.json`.
  */
 export async function seedDump(clients: KubeClients, dump: unknown, options: SeedOptions = {}): Promise<SeedReport> {
   let list = dump;

@@ -1,5 +1,5 @@
 /**
- * The shared fixture ../shared/fixtures/cluster-mixed-gpu.json, read through the real dump reader. Every
+ * The shared fixture test/fixtures/cluster-mixed-gpu.json, read through the real dump reader. Every
  * expected value below is worked out by hand from the fixture and domain.md, in the comments.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import type { ClusterInventory } from '../../../src/inventory/types.js';
 import { formatResourceList } from '../../../src/resources.js';
 import { formatQuantity } from '../../../src/quantity.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/cluster-mixed-gpu.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../fixtures/cluster-mixed-gpu.json', import.meta.url));
 
 describe('cluster-mixed-gpu.json', () => {
   let inv: ClusterInventory;
