@@ -3,8 +3,6 @@
  * change set of a stored plan as files a pull request can carry, or as one YAML stream for `kubectl apply -f -`.
  * Reading (store), building (src/emit, pure) and writing stay separate.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { inventoryFromDumpFile } from '../collect/dump.js';
 import { ValidationError } from '../errors.js';
@@ -18,7 +16,8 @@ import { targetsFromTeamsFile } from '../emit/inputs.js';
 import { buildKueueObjects } from '../emit/kueue.js';
 import { buildManifests, sortManifests } from '../emit/manifests.js';
 import { renderPrBody } from '../emit/pr-body.js';
-import { buildTree, pathSegment, toMultiDocument, type EmittedFile, type Layout } from '../emit/tree.js';
+import { buildTree, toMultiDocument, type Layout } from '../emit/tree.js';
+import { writeNamedFiles, writeTree, type ExtraFile } from '../files/write-tree.js';
 import { openStore } from '../store/open.js';
 import { getPlan } from '../store/plans.js';
 import { loadInventory, resolveSnapshot } from '../store/snapshots.js';
@@ -72,14 +71,21 @@ export function emitCommand(): Command {
         ...(flags.target === 'kueue' ? [] : buildManifests(changes, 'full')),
         ...(kueue?.manifests ?? []),
       ]);
+      const prBody: ExtraFile[] =
+        flags.prBody === undefined ? [] : [{ path: flags.prBody, field: '--pr-body', content: renderPrBody(changes, kueue === undefined ? {} : { kueue }) }];
       if (flags.out !== undefined) {
-        const root = flags.layout === 'gitops' ? `clusters/${pathSegment(changes.cluster)}` : '';
-        const written = writeTree(flags.out, buildTree(changes, flags.layout, manifests), root);
+        // The tree and the PR body are written together: all of them, or none.
+        const files = buildTree(changes, flags.layout, manifests);
+        const result = writeTree({ out: flags.out, files, layout: flags.layout, cluster: changes.cluster, extra: prBody });
+        for (const path of result.kept) {
+          process.stderr.write(`emit: kept ${JSON.stringify(path)}: it looks like a file of this tree, but the folder had no quotaplan-tree.txt yet (delete it by hand if it is stale)\n`);
+        }
         process.stderr.write(
-          `emit: ${written.written} written, ${written.unchanged} unchanged, ${written.removed} removed in ${flags.out}\n`,
+          `emit: ${result.written.length} written, ${result.unchanged} unchanged, ${result.removed.length} removed in ${flags.out}\n`,
         );
+      } else if (prBody.length > 0) {
+        writeNamedFiles(prBody);
       }
-      if (flags.prBody !== undefined) writeFileIfChanged(flags.prBody, renderPrBody(changes, kueue === undefined ? {} : { kueue }));
       if (flags.output === 'yaml') process.stdout.write(toMultiDocument(manifests));
     });
 }
@@ -143,44 +149,4 @@ function parsePlanRef(text: string): number | 'latest' {
   if (text === 'latest') return 'latest';
   if (/^[1-9]\d*$/.test(text)) return Number(text);
   throw new ValidationError(`--plan: expected a plan id or "latest" (got ${JSON.stringify(text)})`, { field: '--plan', value: text });
-}
-
-/**
- * Writes the files, leaving identical ones untouched; removes files quotaplan wrote before under `root` that the
- * plan no longer has (only files carrying quotaplan's managed-by label, so nothing of anyone else's goes).
- */
-export function writeTree(out: string, files: EmittedFile[], root: string): { written: number; unchanged: number; removed: number } {
-  let written = 0;
-  let unchanged = 0;
-  for (const file of files) {
-    if (writeFileIfChanged(join(out, file.path), file.content)) written += 1;
-    else unchanged += 1;
-  }
-  const keep = new Set(files.map((f) => join(out, f.path)));
-  let removed = 0;
-  for (const path of yamlFilesUnder(join(out, root))) {
-    if (keep.has(path)) continue;
-    if (!readFileSync(path, 'utf8').includes('app.kubernetes.io/managed-by: quotaplan')) continue;
-    rmSync(path);
-    removed += 1;
-  }
-  return { written, unchanged, removed };
-}
-
-function writeFileIfChanged(path: string, content: string): boolean {
-  if (existsSync(path) && readFileSync(path, 'utf8') === content) return false;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
-  return true;
-}
-
-function yamlFilesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...yamlFilesUnder(path));
-    else if (entry.name.endsWith('.yaml')) out.push(path);
-  }
-  return out.sort();
 }

@@ -1,12 +1,16 @@
 /**
  * Files from manifests: the GitOps tree (kustomize-friendly), the flat layout, and one multi-document stream.
- * Pure: returns path -> content; the command writes them. The same change set always gives the same bytes.
+ * Pure: returns path -> content; src/files/ writes them. The same change set always gives the same bytes.
+ * Where each object goes is decided in tree-paths.ts; every tree carries its marker (tree-marker.ts).
  */
 import { stringify } from 'yaml';
+import { ConflictError } from '../errors.js';
 import { compareText, type QuotaChangeSet } from './changes.js';
 import { buildManifests, type Manifest } from './manifests.js';
+import { renderTreeMarker } from './tree-marker.js';
+import { gitopsPath, objectPath, TREE_MARKER_FILE, treeRoot, underRoot, type Layout } from './tree-paths.js';
 
-export type Layout = 'gitops' | 'flat';
+export { pathSegment, treeRoot, type Layout } from './tree-paths.js';
 
 export interface EmittedFile {
   /** Relative to the output folder, `/`-separated. */
@@ -29,55 +33,39 @@ export function toMultiDocument(manifests: readonly Manifest[]): string {
  * `clusters/<cluster>/profiles/<name>.yaml` (a partial Profile: only `spec.resourceQuotaSpec.hard`, to be applied
  * server-side so the rest of the Profile stays as it is), and `clusters/<cluster>/kustomization.yaml` listing them.
  * flat: `<namespace>.<kind>.yaml` in one folder, for tools that take a directory of manifests.
+ * Both: `quotaplan-tree.txt` in the tree's root, naming the cluster and layout.
+ * Two objects that would share a file (flat: namespace `profile`'s LimitRange and a Profile named `limitrange`)
+ * are a ConflictError: neither may silently overwrite the other.
  */
 export function buildTree(
   changes: QuotaChangeSet,
   layout: Layout,
   manifests: readonly Manifest[] = buildManifests(changes, 'full'),
 ): EmittedFile[] {
+  const root = treeRoot(layout, changes.cluster);
   const files: EmittedFile[] = [];
-  if (layout === 'flat') {
-    for (const m of manifests) files.push({ path: flatPath(m), content: toYaml(m.object) });
-    return files.sort((a, b) => compareText(a.path, b.path));
+  const owners = new Map<string, Manifest>();
+  for (const m of manifests) {
+    const path = objectPath(layout, changes.cluster, m);
+    const other = owners.get(path);
+    if (other !== undefined) {
+      throw new ConflictError(`${describe(other)} and ${describe(m)} would both be written to ${JSON.stringify(path)}: use --layout gitops, or rename one`);
+    }
+    owners.set(path, m);
+    files.push({ path, content: toYaml(m.object) });
   }
-  const root = `clusters/${pathSegment(changes.cluster)}`;
-  for (const m of manifests) files.push({ path: `${root}/${gitopsPath(m)}`, content: toYaml(m.object) });
-  const resources = files.map((f) => f.path.slice(root.length + 1)).sort(compareText);
-  const kustomization = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources,
-  };
-  files.push({ path: `${root}/kustomization.yaml`, content: toYaml(kustomization) });
+  if (layout === 'gitops') {
+    const kustomization = {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: manifests.map((m) => gitopsPath(m)).sort(compareText),
+    };
+    files.push({ path: underRoot(root, 'kustomization.yaml'), content: toYaml(kustomization) });
+  }
+  files.push({ path: underRoot(root, TREE_MARKER_FILE), content: renderTreeMarker({ cluster: changes.cluster, layout }) });
   return files.sort((a, b) => compareText(a.path, b.path));
 }
 
-function gitopsPath(m: Manifest): string {
-  switch (m.kind) {
-    case 'Profile':
-      return `profiles/${m.name}.yaml`;
-    case 'ResourceFlavor':
-      return `kueue/resourceflavors/${m.name}.yaml`;
-    case 'ClusterQueue':
-      return `kueue/clusterqueues/${m.name}.yaml`;
-    default:
-      return `namespaces/${m.namespace}/${m.kind.toLowerCase()}.yaml`;
-  }
-}
-
-function flatPath(m: Manifest): string {
-  switch (m.kind) {
-    case 'Profile':
-    case 'ResourceFlavor':
-    case 'ClusterQueue':
-      return `${m.kind.toLowerCase()}.${m.name}.yaml`;
-    default:
-      return `${m.namespace}.${m.kind.toLowerCase()}.yaml`;
-  }
-}
-
-/** A cluster or context name as one folder name: `arn:aws:eks:...:cluster/prod` -> `arn-aws-eks-...-cluster-prod`. */
-export function pathSegment(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
-  return cleaned === '' ? 'cluster' : cleaned;
+function describe(m: Manifest): string {
+  return m.kind === 'Profile' || m.namespace === '' ? `${m.kind} ${JSON.stringify(m.name)}` : `${m.kind} ${JSON.stringify(`${m.namespace}/${m.name}`)}`;
 }

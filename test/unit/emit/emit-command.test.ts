@@ -87,8 +87,9 @@ describe('quotaplan emit', () => {
     const mtime = statSync(file).mtimeMs;
     const stale = join(out, 'clusters/prod/namespaces/gone/resourcequota.yaml');
     const foreign = join(out, 'clusters/prod/namespaces/gone/networkpolicy.yaml');
+    // What an earlier emit wrote for a namespace the plan no longer has: a quotaplan ResourceQuota at its own path.
     for (const [path, text] of [
-      [stale, 'metadata:\n  labels:\n    app.kubernetes.io/managed-by: quotaplan\n'],
+      [stale, before.replaceAll('namespace: nlp', 'namespace: gone')],
       [foreign, 'kind: NetworkPolicy\n'],
     ] as const) {
       mkdirSync(join(path, '..'), { recursive: true });
