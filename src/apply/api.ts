@@ -1,41 +1,17 @@
 /**
  * The few API calls `quotaplan apply` makes: GET an object, and server-side apply it (PATCH with
  * `application/apply-patch+yaml`, field manager `quotaplan`), optionally as a server dry run (`dryRun=All`).
- * Credentials and TLS come from client-node's KubeConfig (`applyToHTTPSOptions`), as in src/collect/transport.ts.
+ * Credentials and TLS come from client-node's KubeConfig (`applyToHTTPSOptions`), as in src/collect/transport.ts,
+ * and failures are the collector's errors (ApiResponseError for an HTTP error answer, ApiNetworkError when no
+ * complete answer came), so src/collect/retry.ts decides what is worth another try for both.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiResponseError, retryAfterOf, toNetworkError, type ApiStatus } from '../collect/transport.js';
 import type { ManifestKind } from '../emit/manifests.js';
 
 export const FIELD_MANAGER = 'quotaplan';
-
-/** One cause of a failed request (metav1.StatusCause): for a 409 apply conflict, the field and its manager. */
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-
-export interface ApiStatusBody {
-  message?: string;
-  reason?: string;
-  code?: number;
-  details?: { name?: string; kind?: string; causes?: StatusCause[] };
-}
-
-/** The API server answered with an error status. */
-export class ApplyApiError extends Error {
-  override readonly name = 'ApplyApiError';
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly statusCode: number,
-    readonly status: ApiStatusBody | undefined,
-  ) {
-    super(`${method} ${path}: HTTP ${statusCode}${status?.message ? `: ${status.message}` : ''}`);
-  }
-}
 
 /** An object as the API server returns it (only what apply reads). */
 export interface LiveObject {
@@ -81,6 +57,15 @@ export function objectPath(ref: ObjectRef): string {
   }
 }
 
+/** A complete HTTP answer. */
+interface Answer {
+  /** The request URL with its query (`?fieldManager=quotaplan&dryRun=All`). */
+  url: string;
+  status: number;
+  text: string;
+  retryAfter: string | undefined;
+}
+
 export function createApplyApi(config: KubeConfig, options: { timeoutMs?: number; fieldManager?: string } = {}): ApplyApi {
   const cluster = config.getCurrentCluster();
   if (cluster === null) throw new Error('kubeconfig has no current cluster');
@@ -88,7 +73,12 @@ export function createApplyApi(config: KubeConfig, options: { timeoutMs?: number
   const timeoutMs = options.timeoutMs ?? 30_000;
   let agent: http.Agent | undefined;
 
-  async function send(method: string, path: string, query: Record<string, string>, body?: { contentType: string; text: string }): Promise<{ status: number; text: string }> {
+  async function send(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body?: { contentType: string; text: string },
+  ): Promise<Answer> {
     const url = new URL(server + path);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     const request: https.RequestOptions = {};
@@ -116,22 +106,33 @@ export function createApplyApi(config: KubeConfig, options: { timeoutMs?: number
             });
     const sendRequest = isHttp ? http.request : https.request;
     return new Promise((resolve, reject) => {
+      // No complete answer (refused, reset, cut short, timed out): an ApiNetworkError with its errno code.
+      const fail = (error: unknown): void => reject(toNetworkError(url.href, error, method));
       const req = sendRequest(url, { method, headers, agent, auth: request.auth, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', fail);
+        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+        res.on('end', () => {
+          if (!res.complete) {
+            fail(Object.assign(new Error('response ended before the body was complete'), { code: 'ECONNRESET' }));
+            return;
+          }
+          const retryAfter = res.headers['retry-after'];
+          resolve({ url: url.href, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter });
+        });
       });
-      req.on('timeout', () => req.destroy(new Error(`${method} ${url.href}: no answer within ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', fail);
       if (body !== undefined) req.write(body.text);
       req.end();
     });
   }
 
-  function parse(method: string, path: string, answer: { status: number; text: string }): LiveObject {
+  function parse(method: string, answer: Answer): LiveObject {
     if (answer.status >= 200 && answer.status < 300) return JSON.parse(answer.text) as LiveObject;
-    throw new ApplyApiError(method, path, answer.status, parseStatus(answer.text));
+    const status = parseStatus(answer.text);
+    throw new ApiResponseError(answer.url, answer.status, status, retryAfterOf(answer.retryAfter, status), method);
   }
 
   return {
@@ -140,7 +141,7 @@ export function createApplyApi(config: KubeConfig, options: { timeoutMs?: number
       const path = objectPath(ref);
       const answer = await send('GET', path, {});
       if (answer.status === 404) return null;
-      return parse('GET', path, answer);
+      return parse('GET', answer);
     },
     async apply(ref, body, { dryRun, force }) {
       const path = objectPath(ref);
@@ -149,7 +150,7 @@ export function createApplyApi(config: KubeConfig, options: { timeoutMs?: number
       if (dryRun) query.dryRun = 'All';
       // JSON is YAML: the apply-patch+yaml content type takes it as is.
       const answer = await send('PATCH', path, query, { contentType: 'application/apply-patch+yaml', text: JSON.stringify(body) });
-      return parse('PATCH', path, answer);
+      return parse('PATCH', answer);
     },
     close() {
       agent?.destroy();
@@ -157,10 +158,10 @@ export function createApplyApi(config: KubeConfig, options: { timeoutMs?: number
   };
 }
 
-function parseStatus(text: string): ApiStatusBody | undefined {
+function parseStatus(text: string): ApiStatus | undefined {
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (parsed !== null && typeof parsed === 'object' && (parsed as { kind?: unknown }).kind === 'Status') return parsed as ApiStatusBody;
+    if (parsed !== null && typeof parsed === 'object' && (parsed as { kind?: unknown }).kind === 'Status') return parsed as ApiStatus;
   } catch {
     // Not JSON (e.g. "404 page not found" when the Profile CRD is not installed).
   }

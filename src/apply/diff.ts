@@ -5,7 +5,8 @@
  * Also reads the field-manager conflicts out of a 409 answer. Pure.
  */
 import { isQuantity, parseQuantity } from '../quantity.js';
-import type { ApiStatusBody, LiveObject } from './api.js';
+import type { ApiStatus } from '../collect/transport.js';
+import type { LiveObject } from './api.js';
 
 export interface FieldChange {
   /** `spec.hard.requests.nvidia.com/gpu`, `metadata.labels.app.kubernetes.io/managed-by`, `spec.limits[0].type`. */
@@ -64,6 +65,36 @@ function sameValue(a: string | null, b: string | null): boolean {
   return false;
 }
 
+/**
+ * true when `manager`'s Apply entry owns exactly the same fields in the live object and in the dry-run result:
+ * with an unchanged diff, sending the object again would change nothing, not even who owns what. A field another
+ * manager owns with the same value is not quotaplan's until quotaplan applies it, so such an object is sent.
+ */
+export function sameAppliedFields(current: LiveObject | null, result: LiveObject, manager: string): boolean {
+  if (current === null) return false;
+  const before = appliedFieldsOf(current, manager);
+  return before !== undefined && before === appliedFieldsOf(result, manager);
+}
+
+/** The canonical JSON of `manager`'s one Apply entry (main resource, not a subresource), or undefined. */
+function appliedFieldsOf(object: LiveObject, manager: string): string | undefined {
+  const entries = (object.metadata?.managedFields ?? []).filter((entry): entry is Record<string, unknown> => {
+    if (entry === null || typeof entry !== 'object') return false;
+    const e = entry as Record<string, unknown>;
+    return e.manager === manager && e.operation === 'Apply' && (e.subresource === undefined || e.subresource === '');
+  });
+  return entries.length === 1 ? canonicalJson(entries[0]!.fieldsV1) : undefined;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /** One field another manager owns with a different value. */
 export interface FieldConflict {
   manager: string;
@@ -75,7 +106,7 @@ export interface FieldConflict {
  * `{ reason: "FieldManagerConflict", message: "conflict with \"kubectl-client-side-apply\" using v1", field: ".spec.hard.x" }`
  * (apimachinery `pkg/util/managedfields/internal/conflict.go`).
  */
-export function conflictsOf(status: ApiStatusBody | undefined): FieldConflict[] {
+export function conflictsOf(status: ApiStatus | undefined): FieldConflict[] {
   const out: FieldConflict[] = [];
   for (const cause of status?.details?.causes ?? []) {
     if (cause.reason !== 'FieldManagerConflict') continue;

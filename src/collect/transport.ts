@@ -20,7 +20,14 @@ export interface ApiStatus {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; group?: string; kind?: string; retryAfterSeconds?: number };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    retryAfterSeconds?: number;
+    /** For a 409 server-side apply conflict: the field and the manager that owns it (metav1.StatusCause). */
+    causes?: { reason?: string; message?: string; field?: string }[];
+  };
 }
 
 /** The server answered with an HTTP error status. */
@@ -32,8 +39,9 @@ export class ApiResponseError extends Error {
     readonly status: ApiStatus | undefined,
     /** From the Retry-After header (or Status details), in milliseconds. */
     readonly retryAfterMs: number | undefined,
+    readonly method = 'GET',
   ) {
-    super(`GET ${url}: HTTP ${statusCode}${status?.message ? `: ${status.message}` : ''}`);
+    super(`${method} ${url}: HTTP ${statusCode}${status?.message ? `: ${status.message}` : ''}`);
   }
 }
 
@@ -45,9 +53,9 @@ export class ApiNetworkError extends Error {
     /** The errno-style code (ECONNREFUSED, ECONNRESET, ETIMEDOUT, CERT_HAS_EXPIRED, ...). */
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options: { cause?: unknown; method?: string } = {},
   ) {
-    super(`GET ${url}: ${message}`, options);
+    super(`${options.method ?? 'GET'} ${url}: ${message}`, options.cause === undefined ? {} : { cause: options.cause });
   }
 }
 
@@ -275,11 +283,12 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
-function toNetworkError(url: string, error: unknown): ApiNetworkError {
+/** A failure without an HTTP answer as an ApiNetworkError carrying its errno-style code (what isRetryable reads). */
+export function toNetworkError(url: string, error: unknown, method = 'GET'): ApiNetworkError {
   if (error instanceof ApiNetworkError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  return new ApiNetworkError(url, typeof code === 'string' ? code : 'EUNKNOWN', message, { cause: error });
+  return new ApiNetworkError(url, typeof code === 'string' ? code : 'EUNKNOWN', message, { cause: error, method });
 }
 
 function parseStatus(bytes: Buffer, protobuf: boolean): ApiStatus | undefined {

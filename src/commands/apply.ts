@@ -4,9 +4,10 @@
  * the real apply only with --yes. Conflicts with other field managers stop it (exit 4) unless --force-conflicts.
  */
 import { Command } from 'commander';
-import { applyManifests, describeObject, renderApplyReport, type ApplyReport } from '../apply/apply.js';
+import { applyManifests, describeObject, renderApplyReport, stoppedSummary, type ApplyReport } from '../apply/apply.js';
 import { createApplyApi } from '../apply/api.js';
 import { loadClusterTarget } from '../collect/kubeconfig.js';
+import { realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from '../collect/retry.js';
 import { buildManifests } from '../emit/manifests.js';
 import { ConflictError, ExternalError } from '../errors.js';
 import { addChangeSetOptions, loadQuotaChanges, type ChangeSetFlags } from './emit.js';
@@ -22,6 +23,12 @@ export interface ApplyFlags extends ChangeSetFlags {
 export interface ApplyOutput {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+}
+
+/** How requests are retried (tests shorten the waits; the bounds are the collector's). */
+export interface ApplyRetry {
+  retry?: RetryPolicy;
+  retryEnvironment?: RetryEnvironment;
 }
 
 export function applyCommand(): Command {
@@ -45,7 +52,7 @@ export function applyCommand(): Command {
 }
 
 /** Runs the apply and prints the report; throws ConflictError / ExternalError when something stopped it. */
-export async function runApply(flags: ApplyFlags, output: ApplyOutput): Promise<ApplyReport> {
+export async function runApply(flags: ApplyFlags, output: ApplyOutput, retrying: ApplyRetry = {}): Promise<ApplyReport> {
   const changes = await loadQuotaChanges(flags);
   const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
   if (target.context !== changes.cluster) {
@@ -53,6 +60,7 @@ export async function runApply(flags: ApplyFlags, output: ApplyOutput): Promise<
   }
   for (const flag of changes.teams.flatMap((t) => t.flags)) output.stderr(`warning: ${flag.message}\n`);
 
+  const environment = retrying.retryEnvironment ?? realRetryEnvironment;
   const api = createApplyApi(target.config);
   let report: ApplyReport;
   try {
@@ -61,6 +69,15 @@ export async function runApply(flags: ApplyFlags, output: ApplyOutput): Promise<
       manifests: buildManifests(changes, 'apply'),
       apply: flags.yes === true && flags.dryRun !== true,
       forceConflicts: flags.forceConflicts === true,
+      ...(retrying.retry === undefined ? {} : { retry: retrying.retry }),
+      retryEnvironment: {
+        ...environment,
+        onRetry: (event) => {
+          environment.onRetry?.(event);
+          const message = event.error instanceof Error ? event.error.message : String(event.error);
+          output.stderr(`apply: ${message}; trying again in ${(event.delayMs / 1000).toFixed(1)} s (try ${event.attempt + 1})\n`);
+        },
+      },
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -70,6 +87,16 @@ export async function runApply(flags: ApplyFlags, output: ApplyOutput): Promise<
   }
   output.stdout(renderApplyReport(report, { dryRunOnly: flags.dryRun === true }));
 
+  const stopped = report.outcomes.find((o) => o.result === 'failed');
+  if (stopped !== undefined) {
+    // What the cluster holds now is part plan, part what was there: say exactly which, and how to finish.
+    const why =
+      stopped.conflicts.length > 0
+        ? `fields owned by other field managers: ${stopped.conflicts.map((c) => `${c.field} (owned by "${c.manager}")`).join('; ')}`
+        : (stopped.error ?? 'failed');
+    const message = `apply to ${target.server} stopped at ${describeObject(stopped.manifest)}: ${why}\n${stoppedSummary(report).join('\n')}`;
+    throw stopped.conflicts.length > 0 ? new ConflictError(message) : new ExternalError(message);
+  }
   const conflicts = report.outcomes.flatMap((o) =>
     o.conflicts.map((c) => `${describeObject(o.manifest)} ${c.field} (owned by "${c.manager}")`),
   );

@@ -1,6 +1,7 @@
 /**
  * A loopback HTTP proxy in front of the test API server that injects failures on chosen requests: HTTP 429 with
- * Retry-After, 500, a connection dropped before any answer, a body cut short, and 410 Expired on continue tokens.
+ * Retry-After, 500 or 503, a connection dropped before any answer, a body cut short, and 410 Expired on continue
+ * tokens. Rules match on method, path and query (a real apply is a PATCH without `dryRun`).
  * Everything else is forwarded as is (TLS to the API server, verified with its CA).
  *
  * The proxy listens on plain HTTP so a kubeconfig can point at it with `insecure-skip-tls-verify` (client-node
@@ -20,14 +21,15 @@ export type Fault =
   | { kind: 'truncate'; afterBytes?: number };
 
 export interface FaultRule {
-  /** Which requests: path and query of the request as the proxy sees it. */
-  match: (request: { path: string; query: URLSearchParams }) => boolean;
+  /** Which requests: method, path and query of the request as the proxy sees it. */
+  match: (request: { method: string; path: string; query: URLSearchParams }) => boolean;
   fault: Fault;
   /** How many matching requests get the fault (then the rule is spent); Infinity for every one. */
   times: number;
 }
 
 export interface SeenRequest {
+  method: string;
   path: string;
   query: Record<string, string>;
   /** The fault injected, or `forwarded`. */
@@ -58,14 +60,15 @@ export async function startFaultProxy(options: { upstream: string; caFile: strin
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const query = Object.fromEntries(url.searchParams.entries());
-    const rule = rules.find((r) => r.used < r.times && r.match({ path: url.pathname, query: url.searchParams }));
+    const method = req.method ?? 'GET';
+    const rule = rules.find((r) => r.used < r.times && r.match({ method, path: url.pathname, query: url.searchParams }));
     if (rule !== undefined) {
       rule.used++;
-      seen.push({ path: url.pathname, query, outcome: rule.fault.kind });
+      seen.push({ method, path: url.pathname, query, outcome: rule.fault.kind });
       inflict(rule.fault, req, res, upstream, agent);
       return;
     }
-    seen.push({ path: url.pathname, query, outcome: 'forwarded' });
+    seen.push({ method, path: url.pathname, query, outcome: 'forwarded' });
     forward(req, res, upstream, agent);
   });
   server.on('connection', (socket) => {

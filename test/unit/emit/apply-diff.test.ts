@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { conflictsOf, diffObjects } from '../../../src/apply/diff.js';
+import { conflictsOf, diffObjects, sameAppliedFields } from '../../../src/apply/diff.js';
 import { renderApplyReport, type ApplyReport } from '../../../src/apply/apply.js';
 import { objectPath, type LiveObject } from '../../../src/apply/api.js';
 import { buildQuotaChanges } from '../../../src/emit/changes.js';
@@ -91,9 +91,9 @@ describe('renderApplyReport', () => {
           diff: { state: 'changed', changes: [{ path: 'spec.hard.requests.nvidia.com/gpu', before: '4', after: '2' }] },
           conflicts: [],
           error: null,
-          applied: false,
+          result: null,
         },
-        { manifest: b, diff: null, conflicts: [{ manager: 'argocd', field: '.spec.hard.requests.nvidia.com/gpu' }], error: null, applied: false },
+        { manifest: b, diff: null, conflicts: [{ manager: 'argocd', field: '.spec.hard.requests.nvidia.com/gpu' }], error: null, result: null },
       ],
     };
     assert.equal(
@@ -110,17 +110,76 @@ describe('renderApplyReport', () => {
     const clean: ApplyReport = {
       applied: false,
       forced: false,
-      outcomes: [{ manifest: a, diff: { state: 'new', changes: [] }, conflicts: [], error: null, applied: false }],
+      outcomes: [{ manifest: a, diff: { state: 'new', changes: [] }, conflicts: [], error: null, result: null }],
     };
     assert.equal(renderApplyReport(clean, { dryRunOnly: false }), 'ResourceQuota a/quotaplan: new\nserver dry run: 1 new, 0 changed, 0 unchanged, 0 in conflict, 0 failed; re-run with --yes to apply\n');
     const refused: ApplyReport = {
       applied: false,
       forced: false,
-      outcomes: [{ manifest: b, diff: null, conflicts: [], error: 'HTTP 404: namespaces "b" not found', applied: false }],
+      outcomes: [{ manifest: b, diff: null, conflicts: [], error: 'HTTP 404: namespaces "b" not found', result: null }],
     };
     assert.equal(
       renderApplyReport(refused, { dryRunOnly: true }),
       'ResourceQuota b/quotaplan: FAILED HTTP 404: namespaces "b" not found\nnothing applied: 0 new, 0 changed, 0 unchanged, 0 in conflict, 1 failed\n',
+    );
+  });
+});
+
+describe('sameAppliedFields', () => {
+  const owned = (entries: unknown[]): LiveObject => ({ ...quota({ pods: '1' }), metadata: { name: 'q', namespace: 'ns', managedFields: entries } });
+  const apply = (fields: unknown, manager = 'quotaplan'): unknown => ({ manager, operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: fields });
+  const hard = { 'f:spec': { 'f:hard': { 'f:pods': {}, 'f:requests.cpu': {} } } };
+  const reordered = { 'f:spec': { 'f:hard': { 'f:requests.cpu': {}, 'f:pods': {} } } };
+
+  it("is true when quotaplan's Apply entry owns the same fields before and after, whatever the key order and timestamps", () => {
+    assert.equal(sameAppliedFields(owned([apply(hard), { manager: 'kube-controller-manager', operation: 'Update', subresource: 'status' }]), owned([{ ...(apply(reordered) as object), time: 'later' }]), 'quotaplan'), true);
+  });
+
+  it('is false for a new object, an object quotaplan does not own yet, or one whose owned fields would change', () => {
+    assert.equal(sameAppliedFields(null, owned([apply(hard)]), 'quotaplan'), false);
+    assert.equal(sameAppliedFields(owned([apply(hard, 'gitops-controller')]), owned([apply(hard)]), 'quotaplan'), false);
+    assert.equal(sameAppliedFields(owned([apply(hard)]), owned([apply({ 'f:spec': { 'f:hard': { 'f:pods': {} } } })]), 'quotaplan'), false);
+    assert.equal(sameAppliedFields(owned([{ manager: 'quotaplan', operation: 'Update', fieldsV1: hard }]), owned([{ manager: 'quotaplan', operation: 'Update', fieldsV1: hard }]), 'quotaplan'), false);
+  });
+});
+
+describe('renderApplyReport after an apply that stopped', () => {
+  const manifests = buildManifests(
+    buildQuotaChanges({
+      plan: plan([allocation('a', 'nvidia.com/gpu', '2'), allocation('b', 'nvidia.com/gpu', '3'), allocation('c', 'nvidia.com/gpu', '1'), allocation('d', 'nvidia.com/gpu', '1')]),
+      teams: ['a', 'b', 'c', 'd'].map((n) => ({ team: n, namespaces: [n] })),
+      inventory: inventory({ namespaces: ['a', 'b', 'c', 'd'].map((n) => namespace(n)) }),
+      options: { cluster: 'c', planId: '1' },
+    }),
+    'apply',
+  );
+  const [a, b, c, d] = manifests as [Manifest, Manifest, Manifest, Manifest];
+
+  it('marks each object applied, already applied, failed or not attempted, and lists them', () => {
+    const changed = { state: 'changed' as const, changes: [{ path: 'spec.hard.requests.nvidia.com/gpu', before: '4', after: '2' }] };
+    const report: ApplyReport = {
+      applied: true,
+      forced: false,
+      outcomes: [
+        { manifest: a, diff: { state: 'unchanged', changes: [] }, conflicts: [], error: null, result: 'already-applied' },
+        { manifest: b, diff: changed, conflicts: [], error: null, result: 'applied' },
+        { manifest: c, diff: changed, conflicts: [], error: 'HTTP 503: unavailable (after 6 tries)', result: 'failed' },
+        { manifest: d, diff: { state: 'new', changes: [] }, conflicts: [], error: null, result: 'not-attempted' },
+      ],
+    };
+    assert.equal(
+      renderApplyReport(report, { dryRunOnly: false }),
+      'ResourceQuota a/quotaplan: unchanged (already applied, not sent)\n' +
+        'ResourceQuota b/quotaplan: changed (applied)\n' +
+        '  spec.hard.requests.nvidia.com/gpu: 4 -> 2\n' +
+        'ResourceQuota c/quotaplan: NOT APPLIED: HTTP 503: unavailable (after 6 tries)\n' +
+        'ResourceQuota d/quotaplan: new (NOT APPLIED: the apply stopped before it)\n' +
+        'apply stopped: 1 applied, 1 already applied, 1 failed, 1 not attempted, of 4 objects\n' +
+        '  applied: ResourceQuota b/quotaplan\n' +
+        '  already applied: ResourceQuota a/quotaplan\n' +
+        '  failed: ResourceQuota c/quotaplan\n' +
+        '  not applied: ResourceQuota c/quotaplan, ResourceQuota d/quotaplan\n' +
+        'run the same `quotaplan apply` again to finish: it sends only what still differs\n',
     );
   });
 });
