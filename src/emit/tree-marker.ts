@@ -5,8 +5,9 @@
  * removes files only from a tree whose marker names the cluster and layout being emitted.
  * Not `.yaml` or `.json`, so `kubectl apply -f DIR` and kustomize never read it as a manifest.
  */
-import { parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { z } from 'zod';
+import { strictYamlValue } from './strict-yaml.js';
 import type { Layout } from './tree-paths.js';
 
 export interface TreeOwner {
@@ -27,14 +28,7 @@ export function renderTreeMarker(owner: TreeOwner): string {
 
 /** The owner a marker names, or null when the text is not a marker quotaplan wrote. */
 export function parseTreeMarker(text: string): TreeOwner | null {
-  const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) return null;
-  let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: 0 });
-  } catch {
-    return null;
-  }
+  const value = strictYamlValue(text);
   const parsed = markerSchema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }

@@ -4,10 +4,10 @@
  * `app.kubernetes.io/managed-by: quotaplan` label, and sit exactly where the layout puts that object. A user's file
  * that mentions the label in a comment, another tool's object, or an object at another path is not the tree's.
  */
-import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { MANAGED_BY_LABEL, MANAGER } from './changes.js';
 import { KUEUE_API_VERSION } from './kueue.js';
+import { strictYamlValue } from './strict-yaml.js';
 import type { ManifestKind } from './manifests.js';
 import { objectPath, type Layout, type ObjectPlace } from './tree-paths.js';
 
@@ -55,17 +55,7 @@ export function isTreeObjectFile(candidate: TreeFileCandidate): boolean {
 
 /** The kind, name and namespace of the one quotaplan object the text holds, or null. */
 export function emittedObjectIn(text: string): ObjectPlace | null {
-  const documents = parseAllDocuments(text, { uniqueKeys: true });
-  if (!Array.isArray(documents) || documents.length !== 1) return null;
-  const document = documents[0]!;
-  if (document.errors.length > 0) return null;
-  let value: unknown;
-  try {
-    // No aliases: quotaplan never writes one, and a file full of them is not worth expanding.
-    value = document.toJS({ maxAliasCount: 0 });
-  } catch {
-    return null;
-  }
+  const value = strictYamlValue(text);
   const parsed = objectSchema.safeParse(value);
   if (!parsed.success) return null;
   const { apiVersion, kind, metadata } = parsed.data;

@@ -27,6 +27,7 @@ export interface PlannedRemoval {
 }
 
 export interface FileTransaction {
+  /** Renamed into place in this order, then the removals in theirs. */
   writes: readonly PlannedWrite[];
   removals: readonly PlannedRemoval[];
 }

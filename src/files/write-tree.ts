@@ -6,7 +6,8 @@
  *    layout's tree in the same folder is a ConflictError (exit 4);
  * 3. files the plan no longer has are removed only when the marker was already this tree's, and only files that
  *    an exact parse shows to be this tree's objects at their own path (tree-ownership.ts);
- * 4. the writes and removals are one transaction (transaction.ts).
+ * 4. the writes and removals are one transaction (transaction.ts): object files, then kustomization.yaml, then
+ *    removals, so that a kustomization on disk never lists a missing file.
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -97,7 +98,11 @@ export function writeTree(input: WriteTreeInput): WriteTreeResult {
     else writes.push(write);
   }
 
-  commitFiles({ writes, removals });
+  // Objects first, then kustomization.yaml, then removals (commitFiles keeps this order): even if the process dies
+  // between two renames, the kustomization on disk lists only files that exist.
+  const kustomization = resolveOutPath({ out: out.path, path: underRoot(root, 'kustomization.yaml') });
+  const ordered = [...writes.filter((w) => w.path !== kustomization), ...writes.filter((w) => w.path === kustomization)];
+  commitFiles({ writes: ordered, removals });
   return { written: writes.map((w) => w.path), unchanged, removed: removals.map((r) => r.path), kept };
 }
 
