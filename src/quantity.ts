@@ -272,15 +272,32 @@ const BINARY_SI_SUFFIXES: ReadonlyMap<number, string> = new Map(
 );
 
 /**
- * Go's canonical String(): the largest exponent (a multiple of 3, or of 1024 for BinarySI) that keeps the
- * mantissa an integer. BinarySI falls back to DecimalSI between -1024 and 1024 and when the value is not a
- * whole number. Like Go, a DecimalSI exponent above 18 (E) or a BinarySI one above 60 (Ei) has no suffix
- * and prints the bare mantissa (`1000E` prints as "1"); only arithmetic or >= 1000E input reaches that.
+ * The canonical text of a quantity, as every quotaplan output prints it: Go's canonical String() (the largest
+ * exponent, a multiple of 3 or of 1024 for BinarySI, that keeps the mantissa an integer; BinarySI falls back to
+ * DecimalSI between -1024 and 1024 and when the value is not a whole number), except where Go has no suffix:
+ * a DecimalSI exponent above 18 (E) or a BinarySI one above 60 (Ei). There Go prints the bare mantissa (10^21 as
+ * "1"), which reads, and parses back, as a different number; this prints the exponent form instead ("1e21",
+ * Go's own DecimalExponent text), so the text always parses back to the same value.
  */
 export function formatQuantity(q: Quantity): string {
+  return canonicalText(q, false);
+}
+
+/**
+ * Exactly Go's `String()` of a parsed or computed Quantity, bare mantissa included (`1000E` prints as "1"). Only
+ * for comparing with Go (the oracle's vectors, `parsedQuantityString`); print quantities with formatQuantity.
+ */
+export function goQuantityString(q: Quantity): string {
+  return canonicalText(q, true);
+}
+
+function canonicalText(q: Quantity, bareMantissa: boolean): string {
   if (q.nanos === 0n) return '0';
-  if (q.format === 'BinarySI' && binaryPrintable(q.nanos)) return formatBinary(q.nanos);
-  return formatDecimal(q.nanos, q.format === 'DecimalExponent' ? 'DecimalExponent' : 'DecimalSI');
+  if (q.format === 'BinarySI' && binaryPrintable(q.nanos)) {
+    const text = formatBinary(q.nanos, bareMantissa);
+    if (text !== null) return text;
+  }
+  return formatDecimal(q.nanos, q.format === 'DecimalExponent' ? 'DecimalExponent' : 'DecimalSI', bareMantissa);
 }
 
 function binaryPrintable(nanos: bigint): boolean {
@@ -288,17 +305,20 @@ function binaryPrintable(nanos: bigint): boolean {
   return magnitude >= 1024n * NANOS_PER_UNIT && magnitude % NANOS_PER_UNIT === 0n;
 }
 
-function formatBinary(nanos: bigint): string {
+/** `<mantissa><Ki..Ei>`; beyond Ei, Go's bare mantissa, or null (then the decimal text) when that is not wanted. */
+function formatBinary(nanos: bigint, bareMantissa: boolean): string | null {
   let mantissa = nanos / NANOS_PER_UNIT;
   let power = 0;
   while (mantissa % 1024n === 0n) {
     mantissa /= 1024n;
     power += 1;
   }
-  return `${mantissa}${BINARY_SI_SUFFIXES.get(power) ?? ''}`;
+  const suffix = BINARY_SI_SUFFIXES.get(power);
+  if (suffix === undefined && !bareMantissa) return null;
+  return `${mantissa}${suffix ?? ''}`;
 }
 
-function formatDecimal(nanos: bigint, format: 'DecimalSI' | 'DecimalExponent'): string {
+function formatDecimal(nanos: bigint, format: 'DecimalSI' | 'DecimalExponent', bareMantissa: boolean): string {
   const digits = nanos.toString();
   const trailingZeros = digits.length - digits.replace(/0+$/, '').length;
   let exponent = trailingZeros - 9;
@@ -307,8 +327,11 @@ function formatDecimal(nanos: bigint, format: 'DecimalSI' | 'DecimalExponent'): 
   const extra = ((exponent % 3) + 3) % 3;
   mantissa += '0'.repeat(extra);
   exponent -= extra;
-  if (format === 'DecimalExponent') return exponent === 0 ? mantissa : `${mantissa}e${exponent}`;
-  return `${mantissa}${DECIMAL_SI_SUFFIXES.get(exponent) ?? ''}`;
+  const exponentText = exponent === 0 ? mantissa : `${mantissa}e${exponent}`;
+  if (format === 'DecimalExponent') return exponentText;
+  const suffix = DECIMAL_SI_SUFFIXES.get(exponent);
+  if (suffix !== undefined) return `${mantissa}${suffix}`;
+  return bareMantissa ? mantissa : exponentText;
 }
 
 /**
@@ -319,7 +342,7 @@ function formatDecimal(nanos: bigint, format: 'DecimalSI' | 'DecimalExponent'): 
  */
 export function parsedQuantityString(text: string, source: QuantitySource = {}): string {
   const { quantity, keepsText } = parseText(text, source);
-  return keepsText ? text : formatQuantity(quantity);
+  return keepsText ? text : goQuantityString(quantity);
 }
 
 function keepsInputText(scanned: ScannedQuantity, multiplier: Multiplier, reading: Reading): boolean {

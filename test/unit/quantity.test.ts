@@ -1,5 +1,6 @@
 /**
  * Readable cases for src/quantity.ts. Every expected string here is what k8s.io/apimachinery v0.36.3 prints
+ * (formatQuantity; goQuantityString where Go prints a bare mantissa past E or Ei)
  * (the same inputs are among the Go vectors checked in quantity.vectors.test.ts).
  */
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import {
   addQuantities,
   compareQuantities,
   formatQuantity,
+  goQuantityString,
   isQuantity,
   isZeroQuantity,
   maxQuantity,
@@ -56,7 +58,9 @@ describe('parseQuantity then formatQuantity gives Go canonical String()', () => 
     ['8Ei', '9223372036854775807', 9_223_372_036_854_775_807_000_000_000n, 'BinarySI', 'BinarySI is capped at 2^63-1'],
     ['1e4294967296', '1', 1_000_000_000n, 'DecimalExponent', 'Go truncates the exponent to int32'],
     ['-', '0', 0n, 'DecimalSI', 'Go accepts a lone sign as zero'],
-    ['1000E', '1', 10n ** 30n, 'DecimalSI', 'Go has no suffix past E and prints the bare mantissa'],
+    ['1000E', '1e21', 10n ** 30n, 'DecimalSI', 'past E (where Go prints the bare mantissa "1") the exponent form keeps the magnitude'],
+    ['1500000E', '1500e21', 15n * 10n ** 32n, 'DecimalSI', 'and keeps an exponent that is a multiple of 3'],
+    ['1024Ei', '9223372036854775807', 9_223_372_036_854_775_807_000_000_000n, 'BinarySI', 'BinarySI input is capped at 2^63-1 before it could pass Ei'],
   ];
   for (const [input, canonical, nanos, format, why] of cases) {
     test(`${JSON.stringify(input)} -> ${canonical}: ${why}`, () => {
@@ -149,6 +153,18 @@ describe('arithmetic keeps Go format rules', () => {
     assert.equal(formatQuantity(multiplyQuantity(q('1536Mi'), 3n)), '4608Mi');
     assert.equal(formatQuantity(multiplyQuantity(q('100m'), 10n)), '1');
     assert.deepEqual(multiplyQuantity(q('1Gi'), 0n), quantityFromNanos(0n, 'BinarySI'));
+  });
+
+  test('a sum past E or Ei prints its magnitude, where Go prints the bare mantissa', () => {
+    const zetta = multiplyQuantity(q('1E'), 1000n);
+    assert.equal(formatQuantity(zetta), '1e21');
+    assert.equal(goQuantityString(zetta), '1');
+    const zebi = multiplyQuantity(q('1Ei'), 1024n);
+    assert.equal(formatQuantity(zebi), '1180591620717411303424');
+    assert.equal(goQuantityString(zebi), '1');
+    assert.equal(formatQuantity(multiplyQuantity(q('-1E'), 1000n)), '-1e21');
+    assert.equal(formatQuantity(multiplyQuantity(q('1500m'), 10n ** 21n)), '1500E');
+    assert.equal(formatQuantity(multiplyQuantity(q('1500m'), 10n ** 24n)), '1500e21');
   });
 
   test('sumQuantities folds Add from a zero of the given format', () => {

@@ -13,6 +13,7 @@ import {
   addQuantities,
   compareQuantities,
   formatQuantity,
+  goQuantityString,
   isQuantity,
   multiplyQuantity,
   parseQuantity,
@@ -87,7 +88,7 @@ function agreeOnAll<T>(vectors: T[], check: (vector: T) => string | undefined): 
 }
 
 function describeQuantity(q: Quantity): string {
-  return `${q.nanos}n ${q.format} "${formatQuantity(q)}"`;
+  return `${q.nanos}n ${q.format} "${goQuantityString(q)}"`;
 }
 
 test('the vectors come from the apimachinery version the oracle pins', () => {
@@ -155,6 +156,23 @@ test('a fold of Add from a zero of a given format agrees with Go on every vector
     return ours === go ? undefined : `sum(${v.start}; ${v.items.join(', ')}): Go ${go}, ours ${ours}`;
   });
   t.diagnostic(`${count} sum vectors agree`);
+});
+
+test('formatQuantity prints every accepted vector as text that parses back to the same value', (t) => {
+  // Go's String() prints values past E (10^18) or Ei as a bare mantissa (10^21 as "1"); formatQuantity must not.
+  let differsFromGo = 0;
+  const count = agreeOnAll(
+    vectors.parse.filter((v) => v.ok && !beyondRange(v.value!)),
+    (v) => {
+      const q = parseQuantity(v.input);
+      const text = formatQuantity(q);
+      if (text !== v.canonical) differsFromGo += 1;
+      const back = parseQuantity(text).nanos;
+      return back === q.nanos ? undefined : `${JSON.stringify(v.input)}: printed ${text}, which parses to ${back}n, not ${q.nanos}n`;
+    },
+  );
+  t.diagnostic(`${count} vectors print exactly (${differsFromGo} differ from Go's bare mantissa)`);
+  assert.ok(differsFromGo > 0, 'the vectors hold values past E, where Go prints a bare mantissa');
 });
 
 test('quantityFromNanos with a parsed value and format reproduces the parse', () => {

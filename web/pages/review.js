@@ -13,10 +13,11 @@ const KIND_BADGE = { 'lower-demand': 'info', 'needs-more': 'warn', 'over-quota':
 /** Drawing value of a canonical quantity string or decimal text (GPU counts: plain numbers or milli-units). */
 function drawn(text) {
   if (text === null || text === undefined) return null;
-  const match = /^(-?\d+(?:\.\d+)?)(m|k)?$/.exec(text);
+  const match = /^(-?\d+(?:\.\d+)?)(?:e(\d+))?(m|k)?$/.exec(text);
   if (!match) return null;
-  const factor = match[2] === 'm' ? 1e-3 : match[2] === 'k' ? 1e3 : 1;
-  return Number(match[1]) * factor;
+  const factor = match[3] === 'm' ? 1e-3 : match[3] === 'k' ? 1e3 : 1;
+  // Past E (10^18) quantities print with an exponent (`1e21`).
+  return Number(match[1]) * 10 ** Number(match[2] ?? 0) * factor;
 }
 
 function cycleText(cycle) {
