@@ -7,7 +7,7 @@ import { addInto, sortedNames, type ResourceList } from '../resources.js';
 import { isAcceleratorResource } from './accelerators.js';
 import { isPlannable, nodeFacts } from './node-facts.js';
 import type { KubeObject, LimitRangeObject, NamespaceObject, NodeObject, PodObject, ProfileObject, ResourceQuotaObject } from './objects.js';
-import { effectivePodRequests } from './pod-requests.js';
+import { effectivePodRequests, TERMINAL_PHASES } from './pod-requests.js';
 import type {
   ClusterInventory,
   LimitRangeFacts,
@@ -18,9 +18,6 @@ import type {
   ResourceQuotaFacts,
 } from './types.js';
 import { UNKNOWN_MODEL } from './types.js';
-
-/** Pods in these phases hold no resources: the scheduler and quota ignore them. */
-const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
 
 interface PodTotals {
   requests: ResourceList;
@@ -67,13 +64,16 @@ export class InventoryBuilder {
     this.namespaceLabels.set(namespace.metadata.name, namespace.metadata.labels);
   }
 
-  /** Adds a pod's effective request to its namespace and, when bound, to its node. Terminal pods are ignored. */
+  /**
+   * Adds a pod's effective request to its namespace (what quota charges) and, when bound, to its node (what the
+   * scheduler counts; they differ only during a pod-level in-place resize). Terminal pods are ignored.
+   */
   addPod(pod: PodObject): void {
     if (pod.status.phase !== undefined && TERMINAL_PHASES.has(pod.status.phase)) return;
-    const requests = effectivePodRequests(pod.spec);
-    fold(this.namespaceTotals, pod.metadata.namespace, requests);
+    const requests = effectivePodRequests(pod);
+    fold(this.namespaceTotals, pod.metadata.namespace, requests.quota);
     const nodeName = pod.spec.nodeName;
-    if (nodeName !== undefined && nodeName !== '') fold(this.nodeTotals, nodeName, requests);
+    if (nodeName !== undefined && nodeName !== '') fold(this.nodeTotals, nodeName, requests.scheduler);
   }
 
   addResourceQuota(quota: ResourceQuotaObject): void {

@@ -79,14 +79,85 @@ export const podSpecSchema = z.object({
   resources: resourceRequirements.optional(),
 });
 
+/** Requests and limits the kubelet reports in a status (what it actuated). */
+export interface ReportedRequirements {
+  requests: Record<string, Quantity>;
+  limits: Record<string, Quantity>;
+}
+
+export interface ContainerStatus {
+  name: string;
+  /** What the kubelet allocated to the container (in-place resize). */
+  allocatedResources?: Record<string, Quantity>;
+  /**
+   * What it actuated. Absent (or null) and empty differ, unlike in a spec: an empty `resources: {}` still means
+   * "reported" to k8s.io/component-helpers resource.PodRequests (`cs.Resources != nil`).
+   */
+  resources?: ReportedRequirements;
+}
+
+export interface PodCondition {
+  type: string;
+  reason?: string;
+}
+
+/** What effective requests read of a pod's status: its phase, and for in-place resize what the kubelet reports. */
+export interface PodStatus {
+  phase?: string;
+  conditions: PodCondition[];
+  containerStatuses: ContainerStatus[];
+  initContainerStatuses: ContainerStatus[];
+  /** Pod-level resources the kubelet allocated (InPlacePodLevelResourcesVerticalScaling). */
+  allocatedResources?: Record<string, Quantity>;
+  /** Pod-level resources the kubelet actuated. */
+  resources?: ReportedRequirements;
+}
+
+const reportedRequirements = z.object({
+  requests: resourceList.nullish().transform((v) => v ?? {}),
+  limits: resourceList.nullish().transform((v) => v ?? {}),
+});
+
+const containerStatus = z
+  .object({ name: z.string(), allocatedResources: resourceList.nullish(), resources: reportedRequirements.nullish() })
+  .transform(({ name, allocatedResources, resources }): ContainerStatus => {
+    // Absent and null alike leave the key out, as the fast path does.
+    const status: ContainerStatus = { name };
+    if (allocatedResources !== undefined && allocatedResources !== null) status.allocatedResources = allocatedResources;
+    if (resources !== undefined && resources !== null) status.resources = resources;
+    return status;
+  });
+
+const podCondition = z
+  .object({ type: z.string(), reason: z.string().optional() })
+  .transform(({ type, reason }): PodCondition => (reason === undefined ? { type } : { type, reason }));
+
+export const podStatusSchema = z
+  .object({
+    phase: z.string().optional(),
+    conditions: z.array(podCondition).nullish(),
+    containerStatuses: z.array(containerStatus).nullish(),
+    initContainerStatuses: z.array(containerStatus).nullish(),
+    allocatedResources: resourceList.nullish(),
+    resources: reportedRequirements.nullish(),
+  })
+  .transform((raw): PodStatus => {
+    const status: PodStatus = {
+      conditions: raw.conditions ?? [],
+      containerStatuses: raw.containerStatuses ?? [],
+      initContainerStatuses: raw.initContainerStatuses ?? [],
+    };
+    if (raw.phase !== undefined) status.phase = raw.phase;
+    if (raw.allocatedResources !== undefined && raw.allocatedResources !== null) status.allocatedResources = raw.allocatedResources;
+    if (raw.resources !== undefined && raw.resources !== null) status.resources = raw.resources;
+    return status;
+  });
+
 export const podSchema = z.object({
   kind: z.literal('Pod'),
   metadata: namespacedMetadata,
   spec: podSpecSchema,
-  status: z
-    .object({ phase: z.string().optional() })
-    .nullish()
-    .transform((v) => v ?? {}),
+  status: podStatusSchema.nullish().transform((v): PodStatus => v ?? { conditions: [], containerStatuses: [], initContainerStatuses: [] }),
 });
 
 const scopeSelector = z
@@ -294,19 +365,70 @@ function podFastPath(raw: Record<string, unknown>): PodObject | undefined {
     if (resources === undefined) return undefined;
   }
 
-  const status = raw.status;
-  let phase: string | undefined;
-  if (status !== undefined && status !== null) {
-    if (!isRecord(status)) return undefined;
-    if (status.phase !== undefined && typeof status.phase !== 'string') return undefined;
-    phase = status.phase;
-  }
+  const status = podStatus(raw.status);
+  if (status === undefined) return undefined;
 
   const meta: PodObject['metadata'] = { name, namespace, labels };
   const podSpec: PodSpec = { containers, initContainers, overhead };
   if (spec.nodeName !== undefined) podSpec.nodeName = spec.nodeName;
   if (resources !== undefined) podSpec.resources = resources;
-  return { kind: 'Pod', metadata: meta, spec: podSpec, status: phase === undefined ? {} : { phase } };
+  return { kind: 'Pod', metadata: meta, spec: podSpec, status };
+}
+
+function podStatus(value: unknown): PodStatus | undefined {
+  if (value === undefined || value === null) return { conditions: [], containerStatuses: [], initContainerStatuses: [] };
+  if (!isRecord(value)) return undefined;
+  if (value.phase !== undefined && typeof value.phase !== 'string') return undefined;
+  const conditions = listOf(value.conditions, (item): PodCondition | undefined => {
+    if (!isRecord(item) || typeof item.type !== 'string') return undefined;
+    if (item.reason !== undefined && typeof item.reason !== 'string') return undefined;
+    return item.reason === undefined ? { type: item.type } : { type: item.type, reason: item.reason };
+  });
+  const containerStatuses = listOf(value.containerStatuses, containerStatusOf);
+  const initContainerStatuses = listOf(value.initContainerStatuses, containerStatusOf);
+  if (conditions === undefined || containerStatuses === undefined || initContainerStatuses === undefined) return undefined;
+  const status: PodStatus = { conditions, containerStatuses, initContainerStatuses };
+  if (value.phase !== undefined) status.phase = value.phase;
+  if (value.allocatedResources !== undefined && value.allocatedResources !== null) {
+    const allocated = quantityRecord(value.allocatedResources);
+    if (allocated === undefined) return undefined;
+    status.allocatedResources = allocated;
+  }
+  if (value.resources !== undefined && value.resources !== null) {
+    const reported = requirements(value.resources);
+    if (reported === undefined) return undefined;
+    status.resources = reported;
+  }
+  return status;
+}
+
+function containerStatusOf(item: unknown): ContainerStatus | undefined {
+  if (!isRecord(item) || typeof item.name !== 'string') return undefined;
+  const status: ContainerStatus = { name: item.name };
+  if (item.allocatedResources !== undefined && item.allocatedResources !== null) {
+    const allocated = quantityRecord(item.allocatedResources);
+    if (allocated === undefined) return undefined;
+    status.allocatedResources = allocated;
+  }
+  if (item.resources !== undefined && item.resources !== null) {
+    const reported = requirements(item.resources);
+    if (reported === undefined) return undefined;
+    status.resources = reported;
+  }
+  return status;
+}
+
+/** A list read item by item; [] when absent or null, undefined at the first item `read` refuses. */
+function listOf<T>(value: unknown, read: (item: unknown) => T | undefined): T[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return undefined;
+  const out: T[] = [];
+  for (const item of value) {
+    const parsed = read(item);
+    if (parsed === undefined) return undefined;
+    out.push(parsed);
+  }
+  return out;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

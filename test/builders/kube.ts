@@ -98,7 +98,11 @@ export class PodBuilder {
   private initContainers: ContainerShape[] = [];
   private overhead: Resources | undefined;
   private podRequests: Resources | undefined;
+  private podLimits: Resources | undefined;
   private phase = 'Running';
+  private conditions: { type: string; status: string; reason?: string }[] = [];
+  private containerStatuses: Raw[] = [];
+  private podStatus: { allocatedResources?: Resources; resources?: { requests: Resources } } = {};
 
   constructor(
     private readonly namespace: string,
@@ -136,6 +140,36 @@ export class PodBuilder {
     return this;
   }
 
+  withPodLevelLimits(limits: Resources): this {
+    this.podLimits = limits;
+    return this;
+  }
+
+  /** What the kubelet reports for container `name` (in-place resize): what it allocated and actuated. */
+  withContainerStatus(name: string, status: { allocated?: Resources; actuated?: Resources }): this {
+    this.containerStatuses.push({
+      name,
+      ...(status.allocated === undefined ? {} : { allocatedResources: status.allocated }),
+      ...(status.actuated === undefined ? {} : { resources: { requests: status.actuated } }),
+    });
+    return this;
+  }
+
+  /** What the kubelet reports for the pod-level resources (in-place pod-level resize). */
+  withPodLevelStatus(status: { allocated?: Resources; actuated?: Resources }): this {
+    this.podStatus = {
+      ...(status.allocated === undefined ? {} : { allocatedResources: status.allocated }),
+      ...(status.actuated === undefined ? {} : { resources: { requests: status.actuated } }),
+    };
+    return this;
+  }
+
+  /** A `PodResizePending` condition: `Infeasible` or `Deferred`. */
+  resizePending(reason: 'Infeasible' | 'Deferred'): this {
+    this.conditions.push({ type: 'PodResizePending', status: 'True', reason });
+    return this;
+  }
+
   inPhase(phase: string): this {
     this.phase = phase;
     return this;
@@ -151,9 +185,16 @@ export class PodBuilder {
         containers: this.containers.map((c) => ({ image: 'img', ...c })),
         ...(this.initContainers.length > 0 ? { initContainers: this.initContainers.map((c) => ({ image: 'img', ...c })) } : {}),
         ...(this.overhead === undefined ? {} : { overhead: this.overhead }),
-        ...(this.podRequests === undefined ? {} : { resources: { requests: this.podRequests } }),
+        ...(this.podRequests === undefined && this.podLimits === undefined
+          ? {}
+          : { resources: { ...(this.podRequests === undefined ? {} : { requests: this.podRequests }), ...(this.podLimits === undefined ? {} : { limits: this.podLimits }) } }),
       },
-      status: { phase: this.phase },
+      status: {
+        phase: this.phase,
+        ...(this.conditions.length > 0 ? { conditions: this.conditions } : {}),
+        ...(this.containerStatuses.length > 0 ? { containerStatuses: this.containerStatuses } : {}),
+        ...this.podStatus,
+      },
     };
   }
 

@@ -5,7 +5,7 @@ import { formatResourceList } from '../../../src/resources.js';
 import { aPod, type PodBuilder } from '../../builders/kube.js';
 
 function effective(pod: PodBuilder): Record<string, string> {
-  return formatResourceList(effectivePodRequests(pod.parsed().spec));
+  return formatResourceList(effectivePodRequests(pod.parsed()).quota);
 }
 
 describe('effectivePodRequests', () => {
@@ -62,6 +62,45 @@ describe('effectivePodRequests', () => {
       pod: aPod('ns', 'p').container({}),
       expected: {},
     },
+    {
+      name: 'pod-level requests replace every hugepages-* they name, not only cpu and memory',
+      pod: aPod('ns', 'p').container({ cpu: '1', 'hugepages-2Mi': '4Mi', 'hugepages-1Gi': '1Gi' }).withPodLevelRequests({ cpu: '2', 'hugepages-2Mi': '16Mi' }),
+      expected: { cpu: '2', 'hugepages-1Gi': '1Gi', 'hugepages-2Mi': '16Mi' },
+    },
+    {
+      name: 'pod-level limits alone default the pod requests: cpu and memory from the containers, the rest from the limits',
+      pod: aPod('ns', 'p').container({ cpu: '1' }).withPodLevelLimits({ cpu: '4', memory: '8Gi' }),
+      expected: { cpu: '1', memory: '8Gi' },
+    },
+    {
+      name: 'a container being resized counts the largest of its spec, what the kubelet actuated and what it allocated',
+      pod: aPod('ns', 'p').container({ cpu: '1', memory: '4Gi' }).withContainerStatus('c0', { actuated: { cpu: '2', memory: '1Gi' }, allocated: { cpu: '3' } }),
+      expected: { cpu: '3', memory: '4Gi' },
+    },
+    {
+      name: 'an Infeasible resize counts what the kubelet actuated and allocated, not the spec it cannot reach',
+      pod: aPod('ns', 'p')
+        .container({ cpu: '16', memory: '4Gi' })
+        .withContainerStatus('c0', { actuated: { cpu: '2', memory: '1Gi' }, allocated: { cpu: '2', memory: '1Gi' } })
+        .resizePending('Infeasible'),
+      expected: { cpu: '2', memory: '1Gi' },
+    },
+    {
+      name: 'a Deferred resize still counts the spec',
+      pod: aPod('ns', 'p').container({ cpu: '16' }).withContainerStatus('c0', { actuated: { cpu: '2' }, allocated: { cpu: '2' } }).resizePending('Deferred'),
+      expected: { cpu: '16' },
+    },
+    {
+      name: 'without a reported resources field the status is ignored (the kubelet has not actuated anything yet)',
+      pod: aPod('ns', 'p').container({ cpu: '1' }).withContainerStatus('c0', { allocated: { cpu: '8' } }),
+      expected: { cpu: '1' },
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(effective(c.pod), c.expected));
+
+  it('a pod-level resize counts on the node (the scheduler) but not in quota, which reads the spec', () => {
+    const pod = aPod('ns', 'p').container({ cpu: '1' }).withPodLevelRequests({ cpu: '2' }).withPodLevelStatus({ actuated: { cpu: '6' }, allocated: { cpu: '4' } });
+    const requests = effectivePodRequests(pod.parsed());
+    assert.deepEqual([formatResourceList(requests.quota), formatResourceList(requests.scheduler)], [{ cpu: '2' }, { cpu: '6' }]);
+  });
 });
