@@ -8,6 +8,7 @@ import type { ResourceList } from '../resources.js';
 import { sortedNames } from '../resources.js';
 import type { ClusterInventory, NamespaceFacts, ResourceQuotaFacts } from '../inventory/types.js';
 import { ValidationError } from '../errors.js';
+import { namespaceOwnership, type LeafClaim } from '../plan/namespace-owners.js';
 import { limitsKeyOf, requestsKeyOf, resourceOfKey, unenforcedReason } from './quota-keys.js';
 import { splitQuota, splitUnitOf } from './split.js';
 import { limitRangeFor, type LimitRangeChange, type LimitRangeSettings } from './limit-range.js';
@@ -199,32 +200,25 @@ export function buildQuotaChanges(input: BuildQuotaChangesInput): QuotaChangeSet
 }
 
 /**
- * Which leaf owns each namespace, and the namespaces of any team (a parent's: all its leaves'). Throws
- * ValidationError when a namespace belongs to two leaves.
+ * Which leaf owns each namespace (src/plan/namespace-owners.ts, the rule `plan` applied), and the namespaces of
+ * any team (a parent's: all its leaves'). Throws ValidationError when a namespace belongs to two leaves.
  */
 function namespaceOwners(
   targets: readonly TeamTarget[],
   inventory: ClusterInventory,
 ): { ownerOf: Map<string, TeamTarget>; namespacesOf: (team: string) => string[] } {
-  const profilesByName = new Map(inventory.profiles.map((p) => [p.name, p]));
-  const ownerOf = new Map<string, TeamTarget>();
-  const ofLeaf = new Map<string, string[]>();
+  const claims: LeafClaim[] = [];
   for (const target of targets) {
-    const namespaces = resolveNamespaces(target, inventory.namespaces, profilesByName);
-    ofLeaf.set(target.team, namespaces);
-    for (const ns of namespaces) {
-      const other = ownerOf.get(ns);
-      if (other !== undefined) {
-        throw new ValidationError(`namespace ${ns} belongs to two teams: ${other.team} and ${target.team}`, {
-          field: `teams.${target.team}`,
-          value: ns,
-        });
-      }
-      ownerOf.set(ns, target);
-    }
+    if (target.namespaces !== undefined) claims.push({ team: target.team, members: { kind: 'namespaces', namespaces: [...target.namespaces] } });
+    if (target.profiles !== undefined) claims.push({ team: target.team, members: { kind: 'profiles', profiles: [...target.profiles] } });
+    if (target.selector !== undefined) claims.push({ team: target.team, members: { kind: 'selector', selector: { ...target.selector } } });
   }
+  const ownership = namespaceOwnership(claims, inventory);
+  const targetByTeam = new Map(targets.map((t) => [t.team, t]));
+  const ownerOf = new Map([...ownership.ownerOf].map(([ns, team]) => [ns, targetByTeam.get(team) as TeamTarget]));
+  const ofLeaf = (team: string): string[] => [...(ownership.namespacesOf.get(team) ?? [])];
   const namespacesOf = (team: string): string[] =>
-    ofLeaf.get(team) ?? targets.filter((t) => t.team.startsWith(`${team}/`)).flatMap((t) => ofLeaf.get(t.team) ?? []).sort(compareText);
+    targetByTeam.has(team) ? ofLeaf(team) : targets.filter((t) => t.team.startsWith(`${team}/`)).flatMap((t) => ofLeaf(t.team)).sort(compareText);
   return { ownerOf, namespacesOf };
 }
 
@@ -428,23 +422,6 @@ function namespaceChange(input: NamespaceChangeInput): NamespaceChange {
     flag,
   });
   return { namespace: ns, team, target, keys, preserved, limitRange };
-}
-
-/** Explicit namespaces, then profiles' namespaces, then selector matches; deduplicated, sorted. */
-function resolveNamespaces(
-  target: TeamTarget,
-  namespaces: readonly NamespaceFacts[],
-  profilesByName: Map<string, { namespace: string }>,
-): string[] {
-  const out = new Set<string>(target.namespaces ?? []);
-  for (const profile of target.profiles ?? []) out.add(profilesByName.get(profile)?.namespace ?? profile);
-  const selector = target.selector;
-  if (selector !== undefined) {
-    for (const ns of namespaces) {
-      if (Object.entries(selector).every(([label, value]) => ns.labels[label] === value)) out.add(ns.name);
-    }
-  }
-  return [...out].sort(compareText);
 }
 
 /** The team's quota per resource (flavors summed) and which flavors each resource had. */

@@ -3,7 +3,7 @@
  * randomness; the same inputs give the same value. Rules: docs/planning.md.
  */
 import { ConflictError } from '../errors.js';
-import type { NamespaceFacts, ResourceListByFlavor } from '../inventory/types.js';
+import type { NamespaceFacts, ProfileFacts, ResourceListByFlavor } from '../inventory/types.js';
 import { addQuantities, formatQuantity, multiplyQuantity, quantityFromNanos, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { exactAllocation, type LevelExplainer } from './allocation.js';
@@ -15,6 +15,7 @@ import { divideFast } from './fast-plan.js';
 import { type Allocation, type Plan, type PlannedTeam, type Pool } from './plan.js';
 import { describePool, poolState, type PoolState } from './pool-state.js';
 import type { Rational } from './rational.js';
+import { namespaceOwnership, type LeafClaim } from './namespace-owners.js';
 import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
 import { planWarnings } from './warnings.js';
 
@@ -25,6 +26,8 @@ export interface PlanInventory {
   plannable: ResourceList;
   plannableByFlavor: ResourceListByFlavor;
   namespaces: readonly Pick<NamespaceFacts, 'name' | 'labels' | 'requests'>[];
+  /** Kubeflow Profiles and the namespace each owns (absent: a Profile owns the namespace of its name). */
+  profiles?: readonly Pick<ProfileFacts, 'name' | 'namespace'>[];
 }
 
 export interface PlanInput {
@@ -254,23 +257,24 @@ function drfDominantOf(drf: DrfResult, team: TeamSpec): DrfOutcome['dominant'][n
   return i === undefined ? null : (drf.outcome.dominant[i] ?? null);
 }
 
-/** Namespaces of each team: a leaf's own (Profiles own the namespace of their name), a parent's leaves'. */
+/**
+ * Namespaces of each team: a leaf's own (namespace-owners.ts decides, and refuses a namespace two leaves claim),
+ * a parent's leaves'.
+ */
 function resolveNamespaces(teams: TeamsFile, inventory: PlanInventory): Map<string, string[]> {
+  const leaves: LeafClaim[] = [];
+  const collect = (team: TeamSpec): void => {
+    if (team.members !== null) leaves.push({ team: team.path, members: team.members, where: team.where });
+    team.teams.forEach(collect);
+  };
+  teams.teams.forEach(collect);
+  const ownership = namespaceOwnership(leaves, inventory, teams.file);
   const out = new Map<string, string[]>();
   const visit = (team: TeamSpec): string[] => {
-    let names: string[];
-    if (team.members === null) names = team.teams.flatMap(visit);
-    else if (team.members.kind === 'namespaces') names = team.members.namespaces;
-    else if (team.members.kind === 'profiles') names = team.members.profiles;
-    else {
-      const selector = Object.entries(team.members.selector);
-      names = inventory.namespaces
-        .filter((ns) => selector.every(([label, value]) => ns.labels[label] === value))
-        .map((ns) => ns.name);
-    }
-    const sorted = [...new Set(names)].sort();
-    out.set(team.path, sorted);
-    return sorted;
+    const names =
+      team.members === null ? [...new Set(team.teams.flatMap(visit))].sort() : [...(ownership.namespacesOf.get(team.path) ?? [])];
+    out.set(team.path, names);
+    return names;
   };
   teams.teams.forEach(visit);
   return out;

@@ -89,6 +89,29 @@ describe('quotaplan plan', () => {
     }
   });
 
+  it('refuses a namespace claimed by two teams (by name and by selector) with exit code 2, naming both, and stores nothing', async () => {
+    const db = join(dir, 'two-owners.db');
+    const teams = file(
+      'two-owners.yaml',
+      'cycle: q\nteams:\n  - {name: fraud, namespaces: [fraud-train], resources: {nvidia.com/gpu: {}}}\n' +
+        '  - {name: cost, selector: {cost-centre: cc-114}, resources: {nvidia.com/gpu: {}}}\n',
+    );
+    const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db);
+    assert.equal(run.code, 2);
+    assert.equal(
+      run.stderr,
+      `quotaplan: ${teams}: namespace fraud-train is claimed by two teams: fraud (namespaces, teams[0]) and ` +
+        'cost (selector cost-centre=cc-114, teams[1]); a namespace belongs to one team (its use would count twice and its quota be written twice)\n',
+    );
+    assert.equal(run.stdout, '');
+    const store = openStore({ file: db });
+    try {
+      assert.deepEqual(listPlans(store), []);
+    } finally {
+      store.close();
+    }
+  });
+
   it('rejects a bad teams file with exit code 2, naming file, path and value', async () => {
     const teams = file('bad.yaml', 'cycle: q\nteams:\n  - {name: a, namespaces: [a], resources: {nvidia.com/gpu: {cap: "x1"}}}\n');
     const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE);

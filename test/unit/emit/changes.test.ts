@@ -270,11 +270,15 @@ describe('buildQuotaChanges', () => {
           plan([]),
           [
             { team: 'a', namespaces: ['shared'] },
-            { team: 'b', namespaces: ['shared'] },
+            { team: 'b', selector: { team: 'b' } },
           ],
-          inventory({ namespaces: [namespace('shared')] }),
+          inventory({ namespaces: [namespace('shared', {}, { team: 'b' })] }),
         ),
-      (error: unknown) => error instanceof ValidationError && error.message === 'namespace shared belongs to two teams: a and b',
+      (error: unknown) =>
+        error instanceof ValidationError &&
+        error.message ===
+          'namespace shared is claimed by two teams: a (namespaces) and b (selector team=b); a namespace belongs to one team ' +
+            '(its use would count twice and its quota be written twice)',
     );
   });
 

@@ -138,6 +138,23 @@ describe('POST /api/what-if', () => {
     assert.equal(listPlans(store).length, 1);
   });
 
+  it('refuses a namespace two teams claim (one by name, one by selector) with 400 naming both, and saving it stores nothing', async () => {
+    const { store, app } = setup();
+    // research/vision selects every research namespace, nlp-eval and nlp-train among them (research/nlp's).
+    const twoOwners = DEMO_TEAMS.replace('namespaces: [vision]', 'selector: { department: research }');
+    assert.notEqual(twoOwners, DEMO_TEAMS);
+    const message =
+      'teams file: namespace nlp-eval is claimed by two teams: research/nlp (namespaces, teams[1].teams[0]) and ' +
+      'research/vision (selector department=research, teams[1].teams[1]); a namespace belongs to one team (its use would count twice and its quota be written twice)';
+    const whatIf = await post(app, '/api/what-if', { teamsYaml: twoOwners });
+    assert.equal(whatIf.status, 400);
+    assert.equal((await whatIf.json()).error, message);
+    const save = await post(app, '/api/plans', { teamsYaml: twoOwners }, auth);
+    assert.equal(save.status, 400);
+    assert.equal((await save.json()).error, message);
+    assert.deepEqual(listPlans(store), []);
+  });
+
   it('names an unknown template node', async () => {
     const { app } = setup();
     const response = await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] });
