@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../../src/errors.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
-import { namespaceOwnership } from '../../../src/plan/namespace-owners.js';
+import { namespaceOwnership, type NamespaceFactsForOwnership } from '../../../src/plan/namespace-owners.js';
 import { inventory, team, teamsFile } from '../../builders/teams.js';
 
-const cluster = {
+const cluster: NamespaceFactsForOwnership = {
   namespaces: [
     { name: 'alice', labels: { department: 'research' } },
     { name: 'fraud', labels: { department: 'platform', team: 'fraud' } },
