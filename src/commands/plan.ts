@@ -32,6 +32,8 @@ export interface PlanFlags {
   /** Whether --db (or $QUOTAPLAN_DB) was given, rather than defaulted: a plan from a dump is stored only then. */
   dbGiven: boolean;
   output: PlanOutput;
+  /** Refuse a plan naming a resource or GPU model the cluster has none of (unknown-resource, unknown-flavor). */
+  strict?: boolean;
 }
 
 export interface PlanRun {
@@ -48,6 +50,7 @@ export function planCommand(): Command {
     .addOption(new Option('--snapshot <id|latest>', 'plan on a stored snapshot (default: latest)').conflicts('fromFile'))
     .option('--from-file <dump>', 'plan on a `kubectl get ... -o json|yaml` dump instead of a stored snapshot')
     .option('--cluster <name>', "the cluster's name in the database (default: the snapshot's, or the dump file's base name)")
+    .option('--strict', 'refuse (exit 2, nothing stored) a plan naming a resource or GPU model the cluster has none of, instead of warning')
     .addOption(dbOption())
     .addOption(outputOption(['table', 'json', 'yaml'], 'table'))
     .showHelpAfterError()
@@ -73,10 +76,10 @@ export async function runPlan(flags: PlanFlags, clock: { now: Date }): Promise<P
 
   if (flags.fromFile !== undefined) {
     const inventory = await inventoryFromDumpFile(flags.fromFile);
-    if (!flags.dbGiven) return { plan: buildPlan({ teams, inventory }), planId: null, cluster: null };
+    if (!flags.dbGiven) return { plan: buildPlan({ teams, inventory, strict: flags.strict === true }), planId: null, cluster: null };
     const cluster = flags.cluster ?? dumpClusterName(flags.fromFile);
     return withStore(flags.db, true, (store) =>
-      planAndStore({ store, cluster, snapshotId: null, inventory, teams, teamsYaml, now: clock.now }),
+      planAndStore({ store, cluster, snapshotId: null, inventory, teams, teamsYaml, now: clock.now, strict: flags.strict === true }),
     );
   }
 
@@ -84,7 +87,7 @@ export async function runPlan(flags: PlanFlags, clock: { now: Date }): Promise<P
     const ref = flags.snapshot ?? 'latest';
     const snapshot = resolveSnapshot(store, flags.cluster === undefined ? { ref } : { ref, cluster: flags.cluster });
     const inventory = loadInventory(store, snapshot.id);
-    return planAndStore({ store, cluster: snapshot.cluster, snapshotId: snapshot.id, inventory, teams, teamsYaml, now: clock.now });
+    return planAndStore({ store, cluster: snapshot.cluster, snapshotId: snapshot.id, inventory, teams, teamsYaml, now: clock.now, strict: flags.strict === true });
   });
 }
 
@@ -96,10 +99,11 @@ function planAndStore(options: {
   teams: ReturnType<typeof parseTeamsFile>;
   teamsYaml: string;
   now: Date;
+  strict: boolean;
 }): PlanRun {
   const previous = previousPlan(options.store, options.cluster);
-  // buildPlan throws before anything is written: an infeasible plan stores nothing.
-  const plan = buildPlan({ teams: options.teams, inventory: options.inventory, previous });
+  // buildPlan throws before anything is written: an infeasible plan, or one --strict refuses, stores nothing.
+  const plan = buildPlan({ teams: options.teams, inventory: options.inventory, previous, strict: options.strict });
   const stored = savePlan(options.store, {
     cluster: options.cluster,
     cycle: plan.cycle,

@@ -3,7 +3,7 @@
  * randomness; the same inputs give the same value. Rules: docs/planning.md.
  */
 import { ConflictError } from '../errors.js';
-import type { NamespaceFacts, ProfileFacts, ResourceListByFlavor } from '../inventory/types.js';
+import type { NamespaceFacts, NodeFacts, ProfileFacts, ResourceListByFlavor } from '../inventory/types.js';
 import { addQuantities, formatQuantity, multiplyQuantity, quantityFromNanos, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { exactAllocation, type LevelExplainer } from './allocation.js';
@@ -17,6 +17,7 @@ import { describePool, poolState, type PoolState } from './pool-state.js';
 import type { Rational } from './rational.js';
 import { namespaceOwnership, type LeafClaim } from './namespace-owners.js';
 import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
+import { refuseUnderStrict } from './unknown-resources.js';
 import { planWarnings } from './warnings.js';
 
 export { describePool } from './pool-state.js';
@@ -28,6 +29,8 @@ export interface PlanInventory {
   namespaces: readonly Pick<NamespaceFacts, 'name' | 'labels' | 'requests'>[];
   /** Kubeflow Profiles and the namespace each owns (absent: a Profile owns the namespace of its name). */
   profiles?: readonly Pick<ProfileFacts, 'name' | 'namespace'>[];
+  /** Every node's resources, plannable or not: what the cluster has at all (absent: only what is plannable). */
+  nodes?: readonly Pick<NodeFacts, 'capacity' | 'allocatable'>[];
 }
 
 export interface PlanInput {
@@ -35,6 +38,11 @@ export interface PlanInput {
   inventory: PlanInventory;
   /** The plan this one replaces, to report quotas that fell although capacity grew. */
   previous?: Plan | null;
+  /**
+   * `--strict`: refuse (ValidationError) a plan with `unknown-resource` or `unknown-flavor` warnings, a resource or
+   * GPU model the teams file names that the cluster has none of, instead of planning a zero quota for it.
+   */
+  strict?: boolean;
 }
 
 /** Current requests (nanos) of a team's namespaces, by resource; a resource nobody requests is absent (0). */
@@ -105,6 +113,7 @@ function assemble(input: PlanInput, fast: boolean): Plan {
     useOf: (path, resource) =>
       quantityFromNanos(usedNanos(teamByPath.get(path) as TeamSpec).get(resource) ?? 0n, granularityOf(teams, resource).format),
   });
+  if (input.strict === true) refuseUnderStrict(plan.warnings, teams.file);
   return plan;
 }
 

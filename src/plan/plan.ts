@@ -47,6 +47,7 @@ export type WarningKind =
   | 'flavor-split-unenforceable'
   | 'alabama-paradox'
   | 'unknown-flavor'
+  | 'unknown-resource'
   | 'unused-reserve';
 
 export interface PlanWarning {

@@ -13,6 +13,7 @@ import {
 import { describePool, type PlanInventory } from './build-plan.js';
 import { compareNullableNames, type Allocation, type Plan, type PlanWarning, type Pool } from './plan.js';
 import type { TeamsFile } from './teams-file.js';
+import { clusterResources, unknownResources } from './unknown-resources.js';
 
 export interface WarningInput {
   plan: Plan;
@@ -28,6 +29,7 @@ export function planWarnings(input: WarningInput): PlanWarning[] {
     ...useAboveQuota(input.plan, input.useOf),
     ...flavorSplits(input.plan, input.inventory),
     ...unknownFlavors(input.plan, input.inventory),
+    ...unknownResources(input.teams, input.inventory),
     ...unusedReserve(input.plan, input.teams),
     ...(input.previous === null ? [] : alabamaParadox(input.plan, input.previous)),
   ];
@@ -106,9 +108,11 @@ function flavorSplits(plan: Plan, inventory: PlanInventory): PlanWarning[] {
   });
 }
 
+/** Flavors of a resource the cluster has, but not of that model (a resource it lacks is `unknown-resource`). */
 function unknownFlavors(plan: Plan, inventory: PlanInventory): PlanWarning[] {
+  const known = clusterResources(inventory);
   return plan.pools
-    .filter((pool) => pool.flavor !== null && inventory.plannableByFlavor[pool.resource]?.[pool.flavor] === undefined)
+    .filter((pool) => pool.flavor !== null && known.has(pool.resource) && inventory.plannableByFlavor[pool.resource]?.[pool.flavor] === undefined)
     .map((pool) => ({
       kind: 'unknown-flavor' as const,
       team: null,

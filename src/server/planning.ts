@@ -32,6 +32,8 @@ export const planRequestSchema = z.strictObject({
   cluster: clusterName.optional(),
   changes: z.array(teamChangeSchema).max(1000).default([]),
   nodes: z.array(nodeChangeSchema).max(100).default([]),
+  /** As `quotaplan plan --strict`: refuse (400) a plan naming a resource or GPU model the cluster has none of. */
+  strict: z.boolean().default(false),
 }).refine((body) => body.plan === undefined || body.teamsYaml === undefined, {
   message: 'give a stored plan or a teams file, not both',
   path: ['teamsYaml'],
@@ -100,7 +102,7 @@ export function planRequest(store: Store, request: PlanRequest, inventoryOf: Inv
   // The plan being edited, else (a posted teams file) the cluster's latest plan, as `quotaplan plan` does: the
   // baseline of the Alabama-paradox warning.
   const previous = base?.plan ?? latestPlanOf(store, snapshot.cluster);
-  const plan = buildPlan({ teams, inventory: changedInventory, previous });
+  const plan = buildPlan({ teams, inventory: changedInventory, previous, strict: request.strict });
   const baseline =
     request.changes.length === 0 && request.nodes.length === 0
       ? plan

@@ -112,6 +112,31 @@ describe('quotaplan plan', () => {
     }
   });
 
+  it('warns about a resource the cluster does not have, and --strict refuses it with exit code 2 and stores nothing', async () => {
+    const teams = file('typo.yaml', 'cycle: q\nteams:\n  - {name: a, namespaces: [a], resources: {nvidia.com/gpus: {demand: "4"}, cpu: {}}}\n');
+    const warned = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '-o', 'json');
+    assert.equal(warned.code, 0, warned.stderr);
+    const out = JSON.parse(warned.stdout) as PlanOut & { warnings: { kind: string; team: string | null; message: string }[] };
+    assert.deepEqual(out.allocations.filter((a) => a.resource === 'nvidia.com/gpus').map((a) => [a.team, a.quota]), [['a', '0']]);
+    const warning = out.warnings.find((w) => w.kind === 'unknown-resource');
+    assert.match(
+      warning?.message ?? '',
+      new RegExp(`^a: the cluster has no resource nvidia\\.com/gpus \\(${teams.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: teams\\[0\\]\\.resources\\.nvidia\\.com/gpus\\), so its quota is 0; nearest the cluster has: nvidia\\.com/gpu, `),
+    );
+
+    const db = join(dir, 'strict.db');
+    const refused = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db, '--strict');
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stdout, '');
+    assert.equal(refused.stderr, `quotaplan: ${teams}: refused under --strict: ${warning?.message}\n`);
+    const store = openStore({ file: db });
+    try {
+      assert.deepEqual(listPlans(store), []);
+    } finally {
+      store.close();
+    }
+  });
+
   it('rejects a bad teams file with exit code 2, naming file, path and value', async () => {
     const teams = file('bad.yaml', 'cycle: q\nteams:\n  - {name: a, namespaces: [a], resources: {nvidia.com/gpu: {cap: "x1"}}}\n');
     const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE);

@@ -155,6 +155,18 @@ describe('POST /api/what-if', () => {
     assert.deepEqual(listPlans(store), []);
   });
 
+  it('warns about a resource the cluster does not have, and with strict refuses it (400) naming it', async () => {
+    const { app } = setup();
+    const typo = DEMO_TEAMS.replace('nvidia.com/gpu.shared: { demand: "40" }', 'nvidia.com/gpus: { demand: "40" }');
+    assert.notEqual(typo, DEMO_TEAMS);
+    const warned = await (await post(app, '/api/what-if', { teamsYaml: typo })).json();
+    const warning = warned.plan.warnings.find((w: { kind: string }) => w.kind === 'unknown-resource');
+    assert.deepEqual([warning.team, warning.resource], ['research/vision', 'nvidia.com/gpus']);
+    const refused = await post(app, '/api/what-if', { teamsYaml: typo, strict: true });
+    assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).error, `teams file: refused under --strict: ${warning.message}`);
+  });
+
   it('names an unknown template node', async () => {
     const { app } = setup();
     const response = await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] });
