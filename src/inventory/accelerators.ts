@@ -12,6 +12,7 @@ import { migProfileFromResourceSuffix, type MigProfile } from './mig.js';
 import { neuronCore, neuronModel, neuronShape, type NeuronShape } from './neuron.js';
 import { nvidiaGpu, nvidiaMig, singleStrategyProfile } from './nvidia.js';
 import { addRatios, ceilRatio, ZERO } from './ratio.js';
+import { aliasDisagreements, countedByAnother } from './same-devices.js';
 import type { AcceleratorFacts, Ratio, Vendor } from './types.js';
 
 /** What a resource name alone says. */
@@ -103,6 +104,10 @@ export function nodeAccelerators(node: NodeShape): NodeAccelerators {
     });
   }
 
+  // A resource whose devices another name on this node counts (same-devices.ts) stands for no device of its own.
+  const counted = countedByAnother(accelerators);
+  for (const [i, a] of accelerators.entries()) if (counted.has(a.resource)) accelerators[i] = { ...a, physical: ZERO };
+  aliasDisagreements(accelerators).forEach(warn);
   const physicalAccelerators = countPhysical(node, accelerators, warn);
   return { accelerators, physicalAccelerators, model: mainModel(accelerators), warnings };
 }

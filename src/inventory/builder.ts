@@ -5,6 +5,7 @@
 import { addQuantities, type Quantity } from '../quantity.js';
 import { addInto, sortedNames, type ResourceList } from '../resources.js';
 import { isAcceleratorResource } from './accelerators.js';
+import { aliasOf } from './same-devices.js';
 import { isPlannable, nodeFacts } from './node-facts.js';
 import type { KubeObject, LimitRangeObject, NamespaceObject, NodeObject, PodObject, ProfileObject, ResourceQuotaObject } from './objects.js';
 import { effectivePodRequests, TERMINAL_PHASES } from './pod-requests.js';
@@ -145,6 +146,7 @@ export class InventoryBuilder {
     for (const n of plannableNodes) addInto(plannable, n.allocatable);
     const plannableByFlavor = flavorsOf(plannableNodes);
     warnings.push(...mixedUnitWarnings(plannableNodes));
+    warnings.push(...aliasWarnings(nodes));
 
     return {
       nodes,
@@ -183,6 +185,24 @@ function flavorsOf(nodes: NodeFacts[]): ResourceListByFlavor {
   const sorted: ResourceListByFlavor = {};
   for (const resource of Object.keys(out).sort(compare)) sorted[resource] = sortedList(out[resource] ?? {});
   return sorted;
+}
+
+/** Nodes that advertise a device resource under two names (the Neuron device plugin up to 2.19): counted once. */
+function aliasWarnings(nodes: NodeFacts[]): string[] {
+  const nodesWith = new Map<string, number>();
+  for (const n of nodes) {
+    for (const a of n.accelerators) {
+      const name = aliasOf(a.resource);
+      if (name !== null && n.accelerators.some((other) => other.resource === name)) nodesWith.set(a.resource, (nodesWith.get(a.resource) ?? 0) + 1);
+    }
+  }
+  return [...nodesWith].sort(([a], [b]) => compare(a, b)).map(([alias, count]) => {
+    const name = aliasOf(alias) as string;
+    return (
+      `${alias} is another name for ${name} on ${count} node(s) (the Neuron device plugin advertised both up to Neuron 2.19): ` +
+      `their devices are counted once; plan and quota ${name}`
+    );
+  });
 }
 
 /** One resource name counting different things (whole GPUs and time-sliced replicas) cannot be one quota. */

@@ -17,6 +17,7 @@ import { describePool, poolState, type PoolState } from './pool-state.js';
 import type { Rational } from './rational.js';
 import { namespaceOwnership, type LeafClaim } from './namespace-owners.js';
 import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
+import { refuseSameDevicePools } from './same-device-pools.js';
 import { refuseUnderStrict } from './unknown-resources.js';
 import { planWarnings } from './warnings.js';
 
@@ -76,6 +77,7 @@ export function buildPlanExact(input: PlanInput): Plan {
 
 function assemble(input: PlanInput, fast: boolean): Plan {
   const { teams, inventory } = input;
+  refuseSameDevicePools(teams);
   const pools = poolsOf(teams).map((pool) => poolState(teams, inventory, pool));
   const teamNamespaces = resolveNamespaces(teams, inventory);
   const resources = [...new Set(pools.map((pool) => pool.resource))];

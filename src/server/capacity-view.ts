@@ -4,6 +4,7 @@
  * slices, time-sliced replicas, partitions) and as GPU-equivalents; and the nodes that need attention.
  * Pure: the route loads the inventory and passes it in.
  */
+import { countedByAnother } from '../inventory/same-devices.js';
 import { addRatios, ratio, ratioToNumber, ZERO } from '../inventory/ratio.js';
 import { isPlannable } from '../inventory/node-facts.js';
 import type { AcceleratorFacts, ClusterInventory, NodeFacts, Ratio } from '../inventory/types.js';
@@ -138,6 +139,8 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
     physicalTotal += node.physicalAccelerators;
     if (node.accelerators.length > 0) acceleratorNodes += 1;
     const plannable = isPlannable(node);
+    // Devices another resource of the node already counts (a Neuron alias, NeuronCores beside devices) are not added twice.
+    const countedElsewhere = countedByAnother(node.accelerators);
     for (const accelerator of node.accelerators) {
       const pool = node.pool ?? NO_POOL;
       const model = accelerator.model ?? NO_MODEL;
@@ -168,6 +171,7 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
         group.free = addQuantities(group.free, free);
         group.plannable = addQuantities(group.plannable, planned);
       }
+      if (countedElsewhere.has(accelerator.resource)) continue;
       const perUnit = accelerator.gpuEquivalent;
       equivalents.capacity = addRatios(equivalents.capacity, gpuEquivalentOf(accelerator.capacity, perUnit));
       equivalents.allocatable = addRatios(equivalents.allocatable, gpuEquivalentOf(accelerator.allocatable, perUnit));

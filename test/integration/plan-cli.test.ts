@@ -116,7 +116,7 @@ describe('quotaplan plan', () => {
     const teams = file('typo.yaml', 'cycle: q\nteams:\n  - {name: a, namespaces: [a], resources: {nvidia.com/gpus: {demand: "4"}, cpu: {}}}\n');
     const warned = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '-o', 'json');
     assert.equal(warned.code, 0, warned.stderr);
-    const out = JSON.parse(warned.stdout) as PlanOut & { warnings: { kind: string; team: string | null; message: string }[] };
+    const out = JSON.parse(warned.stdout) as Omit<PlanOut, 'warnings'> & { warnings: { kind: string; team: string | null; message: string }[] };
     assert.deepEqual(out.allocations.filter((a) => a.resource === 'nvidia.com/gpus').map((a) => [a.team, a.quota]), [['a', '0']]);
     const warning = out.warnings.find((w) => w.kind === 'unknown-resource');
     assert.match(
