@@ -23,11 +23,16 @@ describe('store codec', () => {
     assert.deepEqual(roundTrip(zeroBinary), zeroBinary);
   });
 
-  it('stores nanos when the canonical string would not parse back to the same value', () => {
-    // Go prints a DecimalSI exponent above 18 as the bare mantissa: 1000E formats as "1".
+  it('stores a quantity past E as its exponent text with its format family, exactly', () => {
+    // Go would print 10^21 DecimalSI as the bare mantissa "1"; formatQuantity keeps the exponent (docs/quantities.md).
     const huge = quantityFromNanos(10n ** 30n, 'DecimalSI');
-    assert.equal(encodeValue(huge), `{"~n":"${(10n ** 30n).toString()}","~f":"DecimalSI"}`);
+    assert.equal(encodeValue(huge), '{"~q":"1e21","~f":"DecimalSI"}');
     assert.deepEqual(roundTrip(huge), huge);
+  });
+
+  it('still reads the nanos form stores written before kept for such quantities', () => {
+    const huge = quantityFromNanos(10n ** 30n, 'DecimalSI');
+    assert.deepEqual(decodeValue(`{"~n":"${(10n ** 30n).toString()}","~f":"DecimalSI"}`), huge);
   });
 
   it('round-trips bigints, undefined fields, -0, maps, sets, dates and keys that look like tags', () => {
