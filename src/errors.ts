@@ -15,10 +15,42 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * What a request or flag names does not exist (an unknown snapshot id, plan id, cycle or cluster name). Thrown by the
+ * store; bad input to the CLI (exit 2), a 404 over HTTP. `latest` of nothing is a ValidationError instead: the
+ * name is fine, there is just nothing stored yet.
+ */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(
+    message: string,
+    readonly where: { field?: string; value?: unknown } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Something outside quotaplan failed in a way the user can act on (unreachable server, 403, ...). */
 export class ExternalError extends Error {
-  override readonly name = 'ExternalError';
+  override readonly name: string = 'ExternalError';
   constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * Another writer (a collector in another process) kept the store locked for writing longer than this one was
+ * willing to wait. An outside failure to the CLI (exit 3); a 503 with Retry-After over HTTP.
+ */
+export class StoreBusyError extends ExternalError {
+  override readonly name: string = 'StoreBusyError';
+  constructor(
+    message: string,
+    /** How long the writer waited before giving up. */
+    readonly waitedMs: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -39,9 +71,9 @@ export class InternalError extends Error {
   }
 }
 
-/** Exit code for each error kind: 2 bad input, 3 external failure, 4 conflict, 70 internal. */
+/** Exit code for each error kind: 2 bad input (or a name that names nothing), 3 external failure, 4 conflict, 70 internal. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof ValidationError) return 2;
+  if (error instanceof ValidationError || error instanceof NotFoundError) return 2;
   if (error instanceof ExternalError) return 3;
   if (error instanceof ConflictError) return 4;
   return 70;

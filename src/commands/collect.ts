@@ -17,8 +17,8 @@ import { collectLive, type Compression, type WireEncoding } from '../collect/liv
 import { progressFor } from '../collect/progress.js';
 import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
-import { openStore } from '../store/open.js';
-import { saveSnapshot, type SnapshotSource, type SnapshotSummary } from '../store/snapshots.js';
+import { withStore } from '../store/open.js';
+import type { SnapshotSource, SnapshotSummary } from '../store/store.js';
 import { dbOption } from './options.js';
 
 export interface CollectFlags {
@@ -115,25 +115,22 @@ async function collectFromCluster(flags: CollectFlags): Promise<CollectedCluster
   }
 }
 
-export function storeCollected(options: {
+export async function storeCollected(options: {
   db: string;
   collected: CollectedCluster;
   cluster: string | undefined;
   takenAt: Date;
-}): SnapshotSummary {
+}): Promise<SnapshotSummary> {
   const name = options.cluster ?? options.collected.defaultName;
   validateClusterName(name, options.cluster === undefined ? 'default cluster name' : '--cluster');
-  const store = openStore({ file: options.db });
-  try {
-    return saveSnapshot(store, {
+  return withStore({ file: options.db }, (store) =>
+    store.saveSnapshot({
       cluster: { name, server: options.collected.server, context: options.collected.context },
       takenAt: options.takenAt,
       source: options.collected.source,
       inventory: options.collected.inventory,
-    });
-  } finally {
-    store.close();
-  }
+    }),
+  );
 }
 
 function parsePageSize(text: string): number {

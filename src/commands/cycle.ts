@@ -8,8 +8,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { cycleToJson } from '../emit/review-json.js';
 import { ExternalError, ValidationError } from '../errors.js';
 import { approveCycle, setPlanOfCycle, startCycle, submitCycle } from '../review/cycle-store.js';
-import { listCycleEvents, listCycles, type Cycle } from '../store/cycles.js';
-import { openStore, type Store } from '../store/open.js';
+import { withStore as withOpenStore } from '../store/open.js';
+import type { Cycle, Store } from '../store/store.js';
 import { dbOption, outputOption } from './options.js';
 
 interface CommonFlags {
@@ -37,13 +37,8 @@ function actorOf(flags: { by?: string }): string {
   return flags.by ?? process.env.USER ?? process.env.USERNAME ?? 'unknown';
 }
 
-function withStore<T>(file: string, use: (store: Store) => T): T {
-  const store = openStore({ file, create: false });
-  try {
-    return use(store);
-  } finally {
-    store.close();
-  }
+function withStore<T>(file: string, use: (store: Store) => Promise<T>): Promise<T> {
+  return withOpenStore({ file, create: false }, use);
 }
 
 function sub(name: string, description: string): Command {
@@ -68,11 +63,14 @@ export function cycleCommand(): Command {
   command.addCommand(
     sub('list', 'list the cycles, oldest first')
       .addOption(outputOption(['table', 'json'], 'table'))
-      .action((flags: { cluster?: string; db: string; output: 'table' | 'json' }) => {
+      .action(async (flags: { cluster?: string; db: string; output: 'table' | 'json' }) => {
         process.stdout.write(
-          withStore(flags.db, (store) => {
-            const cycles = listCycles(store, flags.cluster === undefined ? {} : { cluster: flags.cluster });
-            if (flags.output === 'json') return `${JSON.stringify(cycles.map((c) => ({ cluster: c.cluster, ...cycleToJson(c, listCycleEvents(store, c.id)) })), null, 2)}\n`;
+          await withStore(flags.db, async (store) => {
+            const cycles = await store.listCycles(flags.cluster === undefined ? {} : { cluster: flags.cluster });
+            if (flags.output === 'json') {
+              const listed = await Promise.all(cycles.map(async (c) => ({ cluster: c.cluster, ...cycleToJson(c, await store.listCycleEvents(c.id)) })));
+              return `${JSON.stringify(listed, null, 2)}\n`;
+            }
             return cyclesTable(cycles);
           }),
         );
@@ -87,8 +85,8 @@ export function cycleCommand(): Command {
       .option('--ends <date>', 'end, exclusive (default: from a YYYY-Qn name)', parseTime)
       .option('--by <who>', 'who starts it (default: $USER)')
       .option('--teams-out <file>', 'write the approved cycle\u2019s teams file, renamed to this cycle, here')
-      .action((flags: CommonFlags & { starts?: Date; ends?: Date; teamsOut?: string }) => {
-        const started = withStore(flags.db, (store) =>
+      .action(async (flags: CommonFlags & { starts?: Date; ends?: Date; teamsOut?: string }) => {
+        const started = await withStore(flags.db, (store) =>
           startCycle(store, { cluster: flags.cluster, name: flags.cycle, at: new Date(), actor: actorOf(flags), planId: flags.plan, startsAt: flags.starts, endsAt: flags.ends }),
         );
         process.stdout.write(`${describe(started.cycle)}\n`);
@@ -111,8 +109,8 @@ export function cycleCommand(): Command {
       .addOption(planOption('the stored plan (made for this cycle)').makeOptionMandatory())
       .option('--by <who>', 'who changes it (default: $USER)')
       .option('--note <text>', 'why')
-      .action((flags: CommonFlags) => {
-        const cycle = withStore(flags.db, (store) =>
+      .action(async (flags: CommonFlags) => {
+        const cycle = await withStore(flags.db, (store) =>
           setPlanOfCycle(store, { cluster: flags.cluster, cycle: flags.cycle, planId: flags.plan as number, at: new Date(), actor: actorOf(flags), note: flags.note ?? null }),
         );
         process.stdout.write(`${describe(cycle)}\n`);
@@ -125,8 +123,8 @@ export function cycleCommand(): Command {
       .addOption(planOption('set this plan first'))
       .option('--by <who>', 'who submits (default: $USER)')
       .option('--note <text>', 'a note for the record')
-      .action((flags: CommonFlags) => {
-        const cycle = withStore(flags.db, (store) =>
+      .action(async (flags: CommonFlags) => {
+        const cycle = await withStore(flags.db, (store) =>
           submitCycle(store, { cluster: flags.cluster, cycle: flags.cycle, planId: flags.plan, at: new Date(), actor: actorOf(flags), note: flags.note ?? null }),
         );
         process.stdout.write(`${describe(cycle)}\n`);
@@ -139,9 +137,9 @@ export function cycleCommand(): Command {
       .requiredOption('--by <who>', 'who approves')
       .option('--note <text>', 'the decision, for the record')
       .addOption(planOption('the plan that was reviewed: refused if the cycle now points at another'))
-      .action((flags: CommonFlags & { by: string }) => {
+      .action(async (flags: CommonFlags & { by: string }) => {
         if (flags.by.trim() === '') throw new ValidationError('--by is empty: an approval names who approves', { field: '--by', value: flags.by });
-        const cycle = withStore(flags.db, (store) =>
+        const cycle = await withStore(flags.db, (store) =>
           approveCycle(store, { cluster: flags.cluster, cycle: flags.cycle, expectedPlanId: flags.plan, at: new Date(), actor: flags.by, note: flags.note ?? null }),
         );
         process.stdout.write(`${describe(cycle)}\n`);

@@ -8,8 +8,7 @@ import { Command, Option } from 'commander';
 import { ValidationError } from '../errors.js';
 import { DEMO_CLUSTER, seedDemo, type DemoSeed } from '../demo/seed.js';
 import { DEFAULT_HOST } from '../server/listen.js';
-import { listClusterNames } from '../store/clusters.js';
-import { openStore } from '../store/open.js';
+import { openStore, withStore } from '../store/open.js';
 import { parsePort, runServe, shutdownSignal, tokenOption } from './serve.js';
 
 export interface DemoFlags {
@@ -32,7 +31,7 @@ export function demoCommand(): Command {
     .exitOverride()
     .action(async (flags: DemoFlags) => {
       const started = Date.now();
-      const seed = seedDemoDatabase(flags.db, new Date());
+      const seed = await seedDemoDatabase(flags.db, new Date());
       process.stderr.write(
         `quotaplan: seeded ${flags.db}: cluster ${seed.cluster}, ${seed.snapshots} snapshots, cycles ${seed.cycles.join(', ')}, ` +
           `draft plan ${seed.draftPlanId} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`,
@@ -46,15 +45,9 @@ export function demoCommand(): Command {
 }
 
 /** Recreates `file` with the demo data. Refuses to replace a database that holds any other cluster. */
-export function seedDemoDatabase(file: string, now: Date): { cluster: string; snapshots: number; cycles: string[]; draftPlanId: number } {
+export async function seedDemoDatabase(file: string, now: Date): Promise<{ cluster: string; snapshots: number; cycles: string[]; draftPlanId: number }> {
   if (existsSync(file)) {
-    const existing = openStore({ file, readonly: true });
-    let names: string[];
-    try {
-      names = listClusterNames(existing.db);
-    } finally {
-      existing.close();
-    }
+    const names = await withStore({ file, readonly: true }, (existing) => existing.listClusterNames());
     const foreign = names.filter((name) => name !== DEMO_CLUSTER);
     if (foreign.length > 0) {
       throw new ValidationError(`${file} holds cluster ${foreign.join(', ')}: the demo only replaces a demo database; pass another --db`, {
@@ -65,16 +58,16 @@ export function seedDemoDatabase(file: string, now: Date): { cluster: string; sn
     }
     removeDatabase(file);
   }
-  const store = openStore({ file });
+  const store = await openStore({ file });
   let seed: DemoSeed;
   try {
-    seed = store.sqlite.transaction(() => seedDemo({ store, now }))();
+    seed = await store.write((tx) => seedDemo({ store: tx, now }));
   } catch (error) {
-    store.close();
+    await store.close();
     removeDatabase(file); // a failed seed leaves no half-made demo database behind
     throw error;
   }
-  store.close();
+  await store.close();
   return { cluster: seed.cluster, snapshots: seed.snapshots, cycles: seed.cycles.map((c) => `${c.name} (${c.state})`), draftPlanId: seed.draftPlanId };
 }
 

@@ -19,8 +19,6 @@ import { renderPrBody } from '../emit/pr-body.js';
 import { buildTree, toMultiDocument, type Layout } from '../emit/tree.js';
 import { writeNamedFiles, writeTree, type ExtraFile } from '../files/write-tree.js';
 import { openStore } from '../store/open.js';
-import { getPlan } from '../store/plans.js';
-import { loadInventory, resolveSnapshot } from '../store/snapshots.js';
 import { dbOption } from './options.js';
 
 /** Flags shared by `emit` and `apply`: which plan, which inventory, how quotas are named. */
@@ -111,17 +109,17 @@ export async function loadQuotaChanges(flags: ChangeSetFlags): Promise<QuotaChan
 /** The change set with the plan and inventory it was built from. */
 export async function loadEmitInputs(flags: ChangeSetFlags): Promise<{ changes: QuotaChangeSet; plan: Plan; inventory: ClusterInventory }> {
   const ref = parsePlanRef(flags.plan);
-  const store = openStore({ file: flags.db, create: false });
+  const store = await openStore({ file: flags.db, create: false });
   let stored;
   let inventory: ClusterInventory;
   try {
-    stored = getPlan(store, ref, flags.cluster === undefined ? {} : { cluster: flags.cluster });
+    stored = await store.getPlan(ref, flags.cluster === undefined ? {} : { cluster: flags.cluster });
     if (flags.fromFile !== undefined) {
       inventory = await inventoryFromDumpFile(flags.fromFile);
     } else if (flags.snapshot !== undefined) {
-      inventory = loadInventory(store, resolveSnapshot(store, { ref: flags.snapshot, cluster: stored.cluster }).id);
+      inventory = await store.loadInventory((await store.resolveSnapshot({ ref: flags.snapshot, cluster: stored.cluster })).id);
     } else if (stored.snapshotId !== null) {
-      inventory = loadInventory(store, stored.snapshotId);
+      inventory = await store.loadInventory(stored.snapshotId);
     } else {
       throw new ValidationError(
         `plan ${stored.id} was made from a dump that was not stored: give --from-file DUMP or --snapshot ID|latest`,
@@ -129,7 +127,7 @@ export async function loadEmitInputs(flags: ChangeSetFlags): Promise<{ changes: 
       );
     }
   } finally {
-    store.close();
+    await store.close();
   }
   const plan = planFromJson(stored.plan, `plan ${stored.id}`);
   const teams = parseTeamsFile(stored.teamsYaml, `teams file of plan ${stored.id}`);

@@ -9,8 +9,7 @@ import { inventoryTable } from '../emit/inventory-table.js';
 import { ValidationError } from '../errors.js';
 import { inventoryToJson } from '../inventory/json.js';
 import type { ClusterInventory } from '../inventory/types.js';
-import { openStore } from '../store/open.js';
-import { loadInventory as loadStoredInventory, resolveSnapshot } from '../store/snapshots.js';
+import { withStore } from '../store/open.js';
 import { dbOption, outputOption } from './options.js';
 
 export interface InventoryFlags {
@@ -42,13 +41,9 @@ export function inventoryCommand(): Command {
 export async function loadInventory(flags: InventoryFlags): Promise<ClusterInventory> {
   if (flags.fromFile !== undefined) return inventoryFromDumpFile(flags.fromFile);
   if (flags.snapshot !== undefined) {
-    const store = openStore({ file: flags.db ?? 'quotaplan.db', create: false });
-    try {
-      const cluster = flags.cluster === undefined ? {} : { cluster: flags.cluster };
-      return loadStoredInventory(store, resolveSnapshot(store, { ref: flags.snapshot, ...cluster }).id);
-    } finally {
-      store.close();
-    }
+    const ref = flags.snapshot;
+    const cluster = flags.cluster === undefined ? {} : { cluster: flags.cluster };
+    return withStore({ file: flags.db ?? 'quotaplan.db', create: false }, async (store) => store.loadInventory((await store.resolveSnapshot({ ref, ...cluster })).id));
   }
   throw new ValidationError('inventory: give --from-file <dump> or --snapshot <id|latest>', { field: '--from-file' });
 }

@@ -14,10 +14,8 @@ import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { planFromJson, planToJson, planToJsonText } from '../plan/plan-json.js';
 import { parseTeamsFile } from '../plan/teams-file.js';
-import { findCluster } from '../store/clusters.js';
-import { openStore, type Store } from '../store/open.js';
-import { getPlan, savePlan, type StoredPlan } from '../store/plans.js';
-import { loadInventory, resolveSnapshot } from '../store/snapshots.js';
+import { withStore as withOpenStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
 import { dumpClusterName } from './collect.js';
 import { dbOption, outputOption } from './options.js';
 
@@ -83,15 +81,15 @@ export async function runPlan(flags: PlanFlags, clock: { now: Date }): Promise<P
     );
   }
 
-  return withStore(flags.db, false, (store) => {
+  return withStore(flags.db, false, async (store) => {
     const ref = flags.snapshot ?? 'latest';
-    const snapshot = resolveSnapshot(store, flags.cluster === undefined ? { ref } : { ref, cluster: flags.cluster });
-    const inventory = loadInventory(store, snapshot.id);
+    const snapshot = await store.resolveSnapshot(flags.cluster === undefined ? { ref } : { ref, cluster: flags.cluster });
+    const inventory = await store.loadInventory(snapshot.id);
     return planAndStore({ store, cluster: snapshot.cluster, snapshotId: snapshot.id, inventory, teams, teamsYaml, now: clock.now, strict: flags.strict === true });
   });
 }
 
-function planAndStore(options: {
+async function planAndStore(options: {
   store: Store;
   cluster: string;
   snapshotId: number | null;
@@ -100,11 +98,11 @@ function planAndStore(options: {
   teamsYaml: string;
   now: Date;
   strict: boolean;
-}): PlanRun {
-  const previous = previousPlan(options.store, options.cluster);
+}): Promise<PlanRun> {
+  const previous = await previousPlan(options.store, options.cluster);
   // buildPlan throws before anything is written: an infeasible plan, or one --strict refuses, stores nothing.
   const plan = buildPlan({ teams: options.teams, inventory: options.inventory, previous, strict: options.strict });
-  const stored = savePlan(options.store, {
+  const stored = await options.store.savePlan({
     cluster: options.cluster,
     cycle: plan.cycle,
     snapshotId: options.snapshotId,
@@ -116,25 +114,16 @@ function planAndStore(options: {
 }
 
 /** The cluster's most recent stored plan, the baseline of the Alabama-paradox warning; null when none. */
-function previousPlan(store: Store, cluster: string): Plan | null {
-  if (findCluster(store.db, cluster) === undefined) return null;
-  let stored: StoredPlan;
-  try {
-    stored = getPlan(store, 'latest', { cluster });
-  } catch (error) {
-    if (error instanceof ValidationError) return null;
-    throw error;
-  }
+async function previousPlan(store: Store, cluster: string): Promise<Plan | null> {
+  if (!(await store.listClusterNames()).includes(cluster)) return null;
+  const latest = (await store.listPlans({ cluster })).at(-1);
+  if (latest === undefined) return null;
+  const stored = await store.getPlan(latest.id);
   return planFromJson(stored.plan, `stored plan ${stored.id}`);
 }
 
-async function withStore<T>(file: string, create: boolean, use: (store: Store) => T): Promise<T> {
-  const store = openStore({ file, create });
-  try {
-    return use(store);
-  } finally {
-    store.close();
-  }
+function withStore<T>(file: string, create: boolean, use: (store: Store) => Promise<T>): Promise<T> {
+  return withOpenStore({ file, create }, use);
 }
 
 async function readTeamsText(file: string): Promise<string> {

@@ -14,7 +14,7 @@ import { ExternalError, ValidationError } from '../errors.js';
 import { loadReview } from '../review/cycle-store.js';
 import type { Review } from '../review/review.js';
 import { DEFAULT_RULES, parseRules, withFlagOverrides, type ReviewRules } from '../review/rules.js';
-import { openStore } from '../store/open.js';
+import { withStore } from '../store/open.js';
 import { dbOption, outputOption } from './options.js';
 
 export type ReviewOutput = 'md' | 'html' | 'csv' | 'json';
@@ -43,8 +43,8 @@ export function reviewCommand(): Command {
     .option('--flag-peak-above <percent>', 'flag a team for more when its peak is above this % of quota (default 90)')
     .showHelpAfterError()
     .exitOverride()
-    .action((flags: ReviewFlags) => {
-      const text = runReview(flags);
+    .action(async (flags: ReviewFlags) => {
+      const text = await runReview(flags);
       if (flags.out === undefined) {
         process.stdout.write(text);
         return;
@@ -79,15 +79,9 @@ export function reviewRules(flags: Pick<ReviewFlags, 'rules' | 'underUseBelow' |
   });
 }
 
-export function runReview(flags: ReviewFlags): string {
+export async function runReview(flags: ReviewFlags): Promise<string> {
   const rules = reviewRules(flags);
-  const store = openStore({ file: flags.db, create: false });
-  let review: Review;
-  try {
-    review = loadReview(store, { cluster: flags.cluster, cycle: flags.cycle }, rules);
-  } finally {
-    store.close();
-  }
+  const review = await withStore({ file: flags.db, create: false }, (store) => loadReview(store, { cluster: flags.cluster, cycle: flags.cycle }, rules));
   return renderReview(review, flags.output);
 }
 

@@ -62,7 +62,7 @@ export async function runServe(flags: ServeFlags, options: { signal: Promise<voi
       { field: '--host', value: flags.host },
     );
   }
-  const store = openStore({ file: flags.db, create: false });
+  const store = await openStore({ file: flags.db, create: false });
   try {
     const app = createApp({
       store,
@@ -81,6 +81,6 @@ export async function runServe(flags: ServeFlags, options: { signal: Promise<voi
     await options.signal;
     await server.close();
   } finally {
-    store.close();
+    await store.close();
   }
 }

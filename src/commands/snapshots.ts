@@ -2,8 +2,8 @@
  * `quotaplan snapshots [--cluster C] [-o table|json] [--db F]`: the stored snapshots, oldest first per cluster.
  */
 import { Command } from 'commander';
-import { openStore } from '../store/open.js';
-import { listSnapshots, type SnapshotSummary } from '../store/snapshots.js';
+import { withStore } from '../store/open.js';
+import type { SnapshotSummary } from '../store/store.js';
 import { dbOption, outputOption } from './options.js';
 
 export interface SnapshotsFlags {
@@ -21,19 +21,14 @@ export function snapshotsCommand(): Command {
     // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
     .showHelpAfterError()
     .exitOverride()
-    .action((flags: SnapshotsFlags) => {
-      process.stdout.write(runSnapshots(flags));
+    .action(async (flags: SnapshotsFlags) => {
+      process.stdout.write(await runSnapshots(flags));
     });
 }
 
-export function runSnapshots(flags: SnapshotsFlags): string {
-  const store = openStore({ file: flags.db, create: false });
-  try {
-    const list = listSnapshots(store, flags.cluster === undefined ? {} : { cluster: flags.cluster });
-    return flags.output === 'json' ? `${JSON.stringify(list.map(snapshotToJson), null, 2)}\n` : snapshotsTable(list);
-  } finally {
-    store.close();
-  }
+export async function runSnapshots(flags: SnapshotsFlags): Promise<string> {
+  const list = await withStore({ file: flags.db, create: false }, (store) => store.listSnapshots(flags.cluster === undefined ? {} : { cluster: flags.cluster }));
+  return flags.output === 'json' ? `${JSON.stringify(list.map(snapshotToJson), null, 2)}\n` : snapshotsTable(list);
 }
 
 /** A snapshot summary as JSON, keys sorted. */

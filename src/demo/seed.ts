@@ -12,10 +12,7 @@ import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { planToJson } from '../plan/plan-json.js';
 import { parseTeamsFile } from '../plan/teams-file.js';
-import { createCycle, setCycleState, type Cycle } from '../store/cycles.js';
-import type { Store } from '../store/open.js';
-import { savePlan } from '../store/plans.js';
-import { saveSnapshot, type SnapshotSummary } from '../store/snapshots.js';
+import type { Cycle, SnapshotSummary, StoreWrites } from '../store/store.js';
 import { demoCluster, demoPodCounts } from './cluster.js';
 
 export const DEMO_CLUSTER = 'demo';
@@ -23,7 +20,8 @@ const TEAMS_FILE = new URL('./teams.yaml', import.meta.url);
 const HOUR_MS = 3_600_000;
 
 export interface SeedDemoOptions {
-  store: Store;
+  /** A store, or one write transaction (`store.write((tx) => seedDemo({ store: tx, now }))`: all or nothing). */
+  store: StoreWrites;
   now: Date;
   /** Hours between snapshots (default 3). */
   stepHours?: number;
@@ -72,7 +70,7 @@ export function demoInventory(options: { hour: number; hours: number }): Cluster
   return builder.build();
 }
 
-export function seedDemo(options: SeedDemoOptions): DemoSeed {
+export async function seedDemo(options: SeedDemoOptions): Promise<DemoSeed> {
   const { store } = options;
   const stepHours = options.stepHours ?? 3;
   const end = new Date(Math.floor(options.now.getTime() / HOUR_MS) * HOUR_MS);
@@ -94,7 +92,7 @@ export function seedDemo(options: SeedDemoOptions): DemoSeed {
   for (let hour = 0; hour < hours; hour += stepHours) {
     const takenAt = new Date(previous.start.getTime() + hour * HOUR_MS);
     snapshots.push(
-      saveSnapshot(store, {
+      await store.saveSnapshot({
         cluster: { name: DEMO_CLUSTER, server: 'https://demo.quotaplan.invalid:6443', context: 'demo' },
         takenAt,
         source: { kind: 'file', ref: 'bundled demo cluster' },
@@ -106,15 +104,15 @@ export function seedDemo(options: SeedDemoOptions): DemoSeed {
   const latest = snapshots.at(-1)!;
 
   let previousPlan: Plan | null = null;
-  const plan = (cycle: string, snapshot: SnapshotSummary, teamsYaml: string, createdAt: Date): number => {
+  const plan = async (cycle: string, snapshot: SnapshotSummary, teamsYaml: string, createdAt: Date): Promise<number> => {
     const teams = parseTeamsFile(teamsYaml, `demo teams file (${cycle})`);
     const inventory = inventoryAt(Math.round((snapshot.takenAt.getTime() - previous.start.getTime()) / HOUR_MS));
     const value = buildPlan({ teams, inventory, previous: previousPlan });
     previousPlan = value;
-    return savePlan(store, { cluster: DEMO_CLUSTER, cycle, snapshotId: snapshot.id, teamsYaml, plan: planToJson(value), createdAt }).id;
+    return (await store.savePlan({ cluster: DEMO_CLUSTER, cycle, snapshotId: snapshot.id, teamsYaml, plan: planToJson(value), createdAt })).id;
   };
-  const approve = (quarter: Quarter, planId: number, note: string): Cycle => {
-    const cycle = createCycle(store, {
+  const approve = async (quarter: Quarter, planId: number, note: string): Promise<Cycle> => {
+    const cycle = await store.createCycle({
       cluster: DEMO_CLUSTER,
       name: quarter.name,
       planId,
@@ -123,17 +121,17 @@ export function seedDemo(options: SeedDemoOptions): DemoSeed {
       createdAt: quarter.start,
       actor: 'capacity-planner@example.com',
     });
-    setCycleState(store, { cycleId: cycle.id, state: 'in-review', at: quarter.start, actor: 'capacity-planner@example.com' });
-    return setCycleState(store, { cycleId: cycle.id, state: 'approved', at: quarter.start, actor: 'head-of-ml@example.com', note });
+    await store.setCycleState({ cycleId: cycle.id, state: 'in-review', at: quarter.start, actor: 'capacity-planner@example.com' });
+    return store.setCycleState({ cycleId: cycle.id, state: 'approved', at: quarter.start, actor: 'head-of-ml@example.com', note });
   };
 
   const cycles = [
-    approve(previous, plan(previous.name, first(previous.start), demoTeamsYaml(previous.name, { recsysDemand: '16' }), previous.start), 'initial allocation'),
-    approve(current, plan(current.name, first(current.start), demoTeamsYaml(current.name, { recsysDemand: '12' }), current.start), 'recsys demand cut from 16 to 12 after under-use'),
+    await approve(previous, await plan(previous.name, first(previous.start), demoTeamsYaml(previous.name, { recsysDemand: '16' }), previous.start), 'initial allocation'),
+    await approve(current, await plan(current.name, first(current.start), demoTeamsYaml(current.name, { recsysDemand: '12' }), current.start), 'recsys demand cut from 16 to 12 after under-use'),
   ];
-  const draftPlanId = plan(next.name, latest, demoTeamsYaml(next.name), end);
+  const draftPlanId = await plan(next.name, latest, demoTeamsYaml(next.name), end);
   cycles.push(
-    createCycle(store, { cluster: DEMO_CLUSTER, name: next.name, planId: draftPlanId, startsAt: next.start, endsAt: next.end, createdAt: end, actor: 'capacity-planner@example.com' }),
+    await store.createCycle({ cluster: DEMO_CLUSTER, name: next.name, planId: draftPlanId, startsAt: next.start, endsAt: next.end, createdAt: end, actor: 'capacity-planner@example.com' }),
   );
   return { cluster: DEMO_CLUSTER, snapshots: snapshots.length, cycles, draftPlanId };
 }

@@ -8,7 +8,7 @@ import { formatQuantity, type Quantity } from '../quantity.js';
 import { formatAmount, formatFixed, formatPercent, isByteResource } from '../review/decimal.js';
 import { hoursOf, unitsOfNanos } from '../review/figures.js';
 import type { Review, TeamUse } from '../review/review.js';
-import type { Cycle, CycleEvent } from '../store/cycles.js';
+import type { Cycle, CycleEvent } from '../store/store.js';
 
 export interface CycleJson {
   name: string;

@@ -5,7 +5,7 @@
  * are pure; src/review/cycle-store.ts runs them and the store writes inside one transaction.
  */
 import { ConflictError, ValidationError } from '../errors.js';
-import type { Cycle, CycleState } from '../store/cycles.js';
+import type { Cycle, CycleState } from '../store/store.js';
 
 const ORDER: readonly CycleState[] = ['draft', 'in-review', 'approved'];
 

@@ -6,8 +6,8 @@
 import type { Plan, PlanWarning } from '../plan/plan.js';
 import { add, compare, multiply, ZERO, type Rational } from '../plan/rational.js';
 import { addQuantities, compareQuantities, formatQuantity, maxQuantity, multiplyQuantity, unitsOf, type Quantity } from '../quantity.js';
-import type { Cycle, CycleEvent } from '../store/cycles.js';
-import type { CapacityPoint, NamespaceUsagePoint } from '../store/series.js';
+import type { Cycle, CycleEvent } from '../store/store.js';
+import type { CapacityPoint, NamespaceUsagePoint } from '../store/store.js';
 import { formatAmount, formatFixed, formatPercent } from './decimal.js';
 import { grantedUnitHours, hoursOf, quantityAsRational, ratioOf, unitsOfNanos, useFigures, type TimeWindow, type UseFigures, type UseSample } from './figures.js';
 import type { ReviewRules } from './rules.js';

@@ -1,14 +1,17 @@
 /**
  * The dashboard's HTTP app, built from its dependencies (never from a module-level database): the JSON API under
  * `/api`, one hono sub-app per resource mounted with `app.route()`, and the static page from `web/`.
- * Adding a page's API (e.g. the Review page) is one `api.route('/reviews', reviewRoutes(deps))` line below.
+ * Adding a page's API (e.g. the Review page) is one `api.route('/reviews', reviewRoutes(deps))` line below. What the
+ * app and its routes are built from is in deps.ts (routes import it, never this file).
  */
+export type { AppDeps } from './deps.js';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Store } from '../store/open.js';
-import { hostCheck, requireWriter, sameOriginJson, type GuardOptions, type GuardVariables } from './guard.js';
-import { errorResponse, NotFoundError, RefusedError } from './http-errors.js';
+import { guardOptions, type AppDeps, type RouteDeps } from './deps.js';
+import { hostCheck, requireWriter, sameOriginJson, type GuardVariables } from './guard.js';
+import { NotFoundError } from '../errors.js';
+import { errorResponse, RefusedError } from './http-errors.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { historyRoutes } from './routes/history.js';
 import { metaRoutes } from './routes/meta.js';
@@ -18,40 +21,8 @@ import { snapshotRoutes } from './routes/snapshots.js';
 import { teamRoutes } from './routes/teams.js';
 import { whatIfRoutes } from './routes/what-if.js';
 import { webRoutes } from './web-assets.js';
-import { inventoryCache, type InventoryOf } from './inventory-cache.js';
-import { viewCache, type ViewCache } from './view-cache.js';
-
-/** What routes are built from: the app's deps plus per-app helpers. */
-export interface RouteDeps extends AppDeps {
-  /** The inventory of a stored snapshot (cached: snapshots never change). */
-  inventory: InventoryOf;
-  /** JSON bodies derived from stored snapshots and plans, which never change (see view-cache.ts for the keys). */
-  views: ViewCache;
-}
-
-export interface AppDeps {
-  store: Store;
-  /** The time a saved plan is stamped with. */
-  clock: () => Date;
-  /** Bearer token that authorizes changes (`--token` / QUOTAPLAN_TOKEN). Without it, and without a trusted header, the API is read-only. */
-  token?: string | undefined;
-  /** A header set by a trusted authenticating proxy (e.g. `X-Forwarded-User`); only honoured when named here. */
-  trustedAuthHeader?: string | undefined;
-  /** Host names the server answers to (DNS-rebinding defence); `quotaplan serve` sets them on loopback. */
-  allowedHosts?: readonly string[] | undefined;
-  /**
-   * Reading needs the token (or proxy header) too: for a server reachable from other machines. `quotaplan serve`
-   * sets it whenever it binds a non-loopback address.
-   */
-  readersNeedAuth?: boolean | undefined;
-  /** Where server-side failures are logged; stderr by default. */
-  log?: (message: string) => void;
-}
-
-/** The guard options the mutation routes need, taken from the deps. */
-export function guardOptions(deps: AppDeps): GuardOptions {
-  return { token: deps.token, trustedAuthHeader: deps.trustedAuthHeader, allowedHosts: deps.allowedHosts };
-}
+import { inventoryCache } from './inventory-cache.js';
+import { viewCache } from './view-cache.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -104,7 +75,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/history', historyRoutes(routeDeps));
   api.route('/reviews', reviewRoutes(deps));
   api.all('*', (c) => {
-    throw new NotFoundError(`no API route ${c.req.method} ${c.req.path}`, 'path');
+    throw new NotFoundError(`no API route ${c.req.method} ${c.req.path}`, { field: 'path' });
   });
   app.route('/api', api);
 

@@ -5,23 +5,12 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ConflictError, ExternalError, InternalError, ValidationError } from '../errors.js';
+import { ConflictError, ExternalError, InternalError, NotFoundError, StoreBusyError, ValidationError } from '../errors.js';
 
 /** The body of every error response. `field` names the input at fault (`body.teams[0].weight`, `query.snapshot`). */
 export interface ErrorBody {
   error: string;
   field: string | null;
-}
-
-/** A resource that does not exist (an unknown plan id, a database with no snapshot yet). */
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-  constructor(
-    message: string,
-    readonly field: string | null = null,
-  ) {
-    super(message);
-  }
 }
 
 /** An HTTP refusal decided by the edge itself (authentication, CSRF, content type), with the field at fault. */
@@ -59,13 +48,19 @@ export function errorResponse(error: unknown, c: Context, log: (message: string)
   const respond = (status: ContentfulStatusCode, message: string, field: string | null, headers?: Record<string, string>): Response =>
     c.json<ErrorBody>({ error: message, field }, status, headers);
   if (error instanceof ValidationError) return respond(400, error.message, error.where.field ?? error.where.file ?? null);
-  if (error instanceof NotFoundError) return respond(404, error.message, error.field);
+  if (error instanceof NotFoundError) return respond(404, error.message, error.where.field ?? null);
   if (error instanceof ConflictError) return respond(409, error.message, null);
   if (error instanceof RefusedError) return respond(error.status, error.message, error.field, error.headers);
   if (error instanceof HTTPException) {
     // hono's own refusals: malformed JSON body (400), body too large (413).
     const field = error.status === 400 || error.status === 413 ? 'body' : null;
     return respond(error.status as ContentfulStatusCode, error.message || 'request refused', field);
+  }
+  if (error instanceof StoreBusyError) {
+    // Another process (a collector) is writing: a passing condition, so the client is told when to try again,
+    // about as long as this request already waited.
+    log(`quotaplan serve: ${error.message}`);
+    return respond(503, error.message, null, { 'Retry-After': String(Math.max(1, Math.ceil(error.waitedMs / 1000))) });
   }
   if (error instanceof ExternalError) {
     log(`quotaplan serve: ${error.message}`);

@@ -4,21 +4,20 @@
  * Callers must not mutate what they get (the planner and views are pure; what-if changes build new objects).
  */
 import type { ClusterInventory } from '../inventory/types.js';
-import type { Store } from '../store/open.js';
-import { loadInventory } from '../store/snapshots.js';
+import type { Store } from '../store/store.js';
 
-export type InventoryOf = (snapshotId: number) => ClusterInventory;
+export type InventoryOf = (snapshotId: number) => Promise<ClusterInventory>;
 
 export function inventoryCache(store: Store, size = 4): InventoryOf {
   const recent = new Map<number, ClusterInventory>();
-  return (snapshotId) => {
+  return async (snapshotId) => {
     const hit = recent.get(snapshotId);
     if (hit !== undefined) {
       recent.delete(snapshotId);
       recent.set(snapshotId, hit);
       return hit;
     }
-    const inventory = loadInventory(store, snapshotId);
+    const inventory = await store.loadInventory(snapshotId);
     recent.set(snapshotId, inventory);
     if (recent.size > size) recent.delete(recent.keys().next().value as number);
     return inventory;

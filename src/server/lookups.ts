@@ -1,43 +1,26 @@
 /**
- * Finding what a request names. The store reports an unknown id as bad input (right for a CLI flag); over HTTP an
- * id that names nothing is a 404, so these turn that one case into NotFoundError and let everything else through.
+ * Finding a stored plan without decoding it (a plan of hundreds of teams is most of a megabyte): what a cached view
+ * of the plan is keyed by. An id or cluster that names nothing is the store's NotFoundError (a 404).
  */
-import { ValidationError } from '../errors.js';
-import { soleCluster } from '../store/clusters.js';
-import { getPlan, listPlans, type PlanQuery, type PlanSummary, type StoredPlan } from '../store/plans.js';
-import { resolveSnapshot, type SnapshotSummary } from '../store/snapshots.js';
-import type { Store } from '../store/open.js';
-import { NotFoundError } from './http-errors.js';
+import type { PlanQuery, PlanSummary, Store } from '../store/store.js';
 
-function notFoundWhenIdUnknown<T>(ref: string, field: string, find: () => T): T {
-  try {
-    return find();
-  } catch (error) {
-    if (error instanceof ValidationError && ref !== 'latest' && error.where.value === Number(ref)) {
-      throw new NotFoundError(error.message, field);
-    }
-    throw error;
-  }
-}
-
-export function findSnapshot(store: Store, ref: string, cluster: string | undefined): SnapshotSummary {
-  return notFoundWhenIdUnknown(ref, 'snapshot', () => resolveSnapshot(store, cluster === undefined ? { ref } : { ref, cluster }));
-}
-
-/**
- * The plan findPlan finds, without decoding it (a plan of hundreds of teams is most of a megabyte): what a cached
- * view of the plan is keyed by. Errors are findPlan's.
- */
-export function findPlanSummary(store: Store, ref: string, query: PlanQuery = {}, field = 'plan'): PlanSummary {
+export async function findPlanSummary(store: Store, ref: string, query: PlanQuery = {}): Promise<PlanSummary> {
   const found =
     ref === 'latest'
-      ? listPlans(store, { ...query, cluster: query.cluster ?? soleCluster(store.db).name }).at(-1)
-      : listPlans(store).find((plan) => plan.id === Number(ref));
+      ? (await store.listPlans({ ...query, cluster: await store.resolveCluster(query.cluster) })).at(-1)
+      : (await store.listPlans()).find((plan) => plan.id === Number(ref));
   if (found !== undefined) return found;
-  const { teamsYaml: _teamsYaml, plan: _plan, ...summary } = findPlan(store, ref, query, field);
+  // Nothing there: the store's error says why (no plan of that id, none stored for the cluster yet).
+  const { teamsYaml: _teamsYaml, plan: _plan, ...summary } = await store.getPlan(planRefOf(ref), query);
   return summary;
 }
 
-export function findPlan(store: Store, ref: string, query: PlanQuery = {}, field = 'plan'): StoredPlan {
-  return notFoundWhenIdUnknown(ref, field, () => getPlan(store, ref === 'latest' ? 'latest' : Number(ref), query));
+/** A validated plan reference (`latest` or digits) as the store takes it. */
+export function planRefOf(ref: string): number | 'latest' {
+  return ref === 'latest' ? 'latest' : Number(ref);
+}
+
+/** A validated snapshot reference (`latest` or an id), and the cluster it must belong to when given. */
+export function snapshotOf(store: Store, ref: string, cluster: string | undefined): ReturnType<Store['resolveSnapshot']> {
+  return store.resolveSnapshot(cluster === undefined ? { ref } : { ref, cluster });
 }

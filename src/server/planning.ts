@@ -11,11 +11,9 @@ import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { planFromJson, planToJson, type PlanJson } from '../plan/plan-json.js';
 import { parseTeamsFile, type TeamSpec, type TeamsFile } from '../plan/teams-file.js';
-import type { Store } from '../store/open.js';
-import { listPlans, type StoredPlan } from '../store/plans.js';
-import type { SnapshotSummary } from '../store/snapshots.js';
+import type { SnapshotSummary, Store, StoredPlan } from '../store/store.js';
 import type { InventoryOf } from './inventory-cache.js';
-import { findPlan, findSnapshot } from './lookups.js';
+import { planRefOf, snapshotOf } from './lookups.js';
 import { drawingNumber, planRows, type PlanRowJson } from './team-view.js';
 import { clusterName, planRef, snapshotRef } from './validate.js';
 import { applyNodeChanges, applyTeamChanges, nodeChangeSchema, teamChangeSchema } from './what-if.js';
@@ -46,14 +44,14 @@ export interface LoadedPlan {
   plan: Plan;
 }
 
-export function loadPlan(store: Store, ref: string, cluster?: string): LoadedPlan {
-  const stored = findPlan(store, ref, cluster === undefined ? {} : { cluster });
+export async function loadPlan(store: Store, ref: string, cluster?: string): Promise<LoadedPlan> {
+  const stored = await store.getPlan(planRefOf(ref), cluster === undefined ? {} : { cluster });
   return { stored, plan: planFromJson(stored.plan, `plan ${stored.id}`) };
 }
 
 /** The snapshot a stored plan was made on, or the cluster's latest when it was made from an unstored dump. */
-export function snapshotOfPlan(store: Store, stored: Pick<StoredPlan, 'snapshotId' | 'cluster'>): SnapshotSummary {
-  return findSnapshot(store, stored.snapshotId === null ? 'latest' : String(stored.snapshotId), stored.cluster);
+export function snapshotOfPlan(store: Store, stored: Pick<StoredPlan, 'snapshotId' | 'cluster'>): Promise<SnapshotSummary> {
+  return snapshotOf(store, stored.snapshotId === null ? 'latest' : String(stored.snapshotId), stored.cluster);
 }
 
 export function quotaChangesOf(loaded: LoadedPlan, inventory: ClusterInventory): QuotaChangeSet {
@@ -83,25 +81,25 @@ export interface PlanningResult {
   rows: PlanRowWithBaseline[];
 }
 
-function latestPlanOf(store: Store, cluster: string): Plan | null {
-  if (listPlans(store, { cluster }).length === 0) return null;
-  return loadPlan(store, 'latest', cluster).plan;
+async function latestPlanOf(store: Store, cluster: string): Promise<Plan | null> {
+  if ((await store.listPlans({ cluster })).length === 0) return null;
+  return (await loadPlan(store, 'latest', cluster)).plan;
 }
 
 /** Applies the request's changes and plans, without storing anything. */
-export function planRequest(store: Store, request: PlanRequest, inventoryOf: InventoryOf): PlanningResult {
-  const base = request.teamsYaml === undefined ? loadPlan(store, request.plan ?? 'latest', request.cluster) : null;
+export async function planRequest(store: Store, request: PlanRequest, inventoryOf: InventoryOf): Promise<PlanningResult> {
+  const base = request.teamsYaml === undefined ? await loadPlan(store, request.plan ?? 'latest', request.cluster) : null;
   const baseYaml = request.teamsYaml ?? (base as LoadedPlan).stored.teamsYaml;
   const snapshotRefText = request.snapshot ?? (base?.stored.snapshotId != null ? String(base.stored.snapshotId) : 'latest');
-  const snapshot = findSnapshot(store, snapshotRefText, request.cluster ?? base?.stored.cluster);
-  const inventory = inventoryOf(snapshot.id);
+  const snapshot = await snapshotOf(store, snapshotRefText, request.cluster ?? base?.stored.cluster);
+  const inventory = await inventoryOf(snapshot.id);
   const teamsYaml = applyTeamChanges(baseYaml, request.changes);
   const file = request.teamsYaml === undefined ? `teams file of plan ${base?.stored.id}` : 'teams file';
   const teams = parseTeamsFile(teamsYaml, file);
   const changedInventory = applyNodeChanges(inventory, request.nodes);
   // The plan being edited, else (a posted teams file) the cluster's latest plan, as `quotaplan plan` does: the
   // baseline of the Alabama-paradox warning.
-  const previous = base?.plan ?? latestPlanOf(store, snapshot.cluster);
+  const previous = base?.plan ?? (await latestPlanOf(store, snapshot.cluster));
   const plan = buildPlan({ teams, inventory: changedInventory, previous, strict: request.strict });
   const baseline =
     request.changes.length === 0 && request.nodes.length === 0

@@ -18,7 +18,7 @@ export interface View {
 
 export interface ViewCache {
   /** The view stored under `key`, else `build()` serialized, stored and returned. */
-  json(key: string, build: () => unknown): View;
+  json(key: string, build: () => unknown): Promise<View>;
 }
 
 export function viewCache(size = 16, maxBytes = 64 * 2 ** 20): ViewCache {
@@ -34,13 +34,20 @@ export function viewCache(size = 16, maxBytes = 64 * 2 ** 20): ViewCache {
     }
   };
   return {
-    json(key, build) {
+    async json(key, build) {
       let entry = recent.get(key);
       if (entry !== undefined) {
         recent.delete(key);
       } else {
-        entry = { body: utf8.encode(JSON.stringify(build())), gzipped: null };
-        bytes += entry.body.byteLength;
+        // The build may await the store: another request may have kept the same key meanwhile.
+        const body = utf8.encode(JSON.stringify(await build()));
+        entry = recent.get(key);
+        if (entry !== undefined) {
+          recent.delete(key);
+        } else {
+          entry = { body, gzipped: null };
+          bytes += entry.body.byteLength;
+        }
       }
       recent.set(key, entry);
       trim();

@@ -7,21 +7,18 @@
  * that resource's series (the page draws one resource at a time: a year is then ~1.4 MB instead of ~5 MB);
  * `resources` always lists every resource the cluster's nodes have had, for choosing one.
  *
- * Cost: the per-snapshot totals are kept per app (history-totals.ts; the first build runs in a worker thread, so
- * other routes keep answering) and extended by the open intervals when a snapshot arrives; the body is kept per
+ * Cost: the per-snapshot totals are kept by the store (`store.historyTotals`: it decides how to sum without
+ * blocking other requests; SQLite's first build runs in a worker thread) and extended when a snapshot arrives; the body is kept per
  * resource, range, newest snapshot, plan and cycles (view cache; cycles are read every time, they change state at
  * any time).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
-import { soleCluster, requireCluster } from '../../store/clusters.js';
-import { listCycles } from '../../store/cycles.js';
-import { listPlans } from '../../store/plans.js';
-import { snapshotPoints } from '../../store/series.js';
+import { CAPACITY_FIELDS, type CapacityField, type Grouping, type HistoryTotals, type SeqSeries } from '../../store/history-totals.js';
+import type { HistoryTotalsView } from '../../store/store.js';
 import { viewResponse } from '../view-cache.js';
-import { CAPACITY_FIELDS, HistoryTotalsOf, type CapacityField, type Grouping, type HistoryTotals, type SeqSeries } from '../history-totals.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../deps.js';
 import { loadPlan } from '../planning.js';
 import { clusterName, isoTime, validate } from '../validate.js';
 
@@ -126,37 +123,38 @@ function historyBody(
 
 export function historyRoutes(deps: RouteDeps): Hono {
   // The totals of the last (cluster, plan) asked for: a plan regroups the namespaces, so another plan starts over.
-  let kept: { key: string; totals: HistoryTotalsOf } | null = null;
-  const totalsOf = (cluster: string, planId: number | null): HistoryTotalsOf => {
+  let kept: { key: string; totals: HistoryTotalsView } | null = null;
+  const totalsOf = async (cluster: string, planId: number | null): Promise<HistoryTotalsView> => {
     const key = JSON.stringify([cluster, planId]);
     if (kept?.key !== key) {
       // Without a plan, per namespace; with one, per leaf team (namespaces no team owns are left out).
       let grouping: Grouping = { by: 'namespace' };
       if (planId !== null) {
         const teamOf = new Map<string, string>();
-        for (const team of loadPlan(deps.store, String(planId), cluster).plan.teams) {
+        for (const team of (await loadPlan(deps.store, String(planId), cluster)).plan.teams) {
           if (team.leaf) for (const namespace of team.namespaces) teamOf.set(namespace, team.team);
         }
         grouping = { by: 'team', teamOf };
       }
-      kept = { key, totals: new HistoryTotalsOf(deps.store, cluster, grouping, { log: deps.log }) };
+      // Another request may have made the view while this one loaded the plan.
+      if (kept?.key !== key) kept = { key, totals: deps.store.historyTotals({ cluster, grouping }) };
     }
     return kept.totals;
   };
   return new Hono().get('/', validate('query', historyQuery), async (c) => {
     const query = c.req.valid('query');
-    const cluster = query.cluster === undefined ? soleCluster(deps.store.db).name : requireCluster(deps.store.db, query.cluster).name;
+    const cluster = await deps.store.resolveCluster(query.cluster);
     const from = query.from === undefined ? new Date(0) : new Date(query.from);
     const to = query.to === undefined ? new Date(8.64e15) : new Date(query.to);
     if (from > to) throw new ValidationError('from is after to', { field: 'from', value: query.from });
     const range = { cluster, from, to };
 
     // Snapshots are only appended and plans never change: the newest snapshot and plan ids name what the body is made of.
-    const planId = listPlans(deps.store, { cluster }).at(-1)?.id ?? null;
+    const planId = (await deps.store.listPlans({ cluster })).at(-1)?.id ?? null;
     // The first request after start (or a new plan) waits for the build; other routes are answered meanwhile.
-    const totals = await totalsOf(cluster, planId).current();
+    const totals = await (await totalsOf(cluster, planId)).current();
     // Cycles change state at any time (the Review page): read every time, and part of the key.
-    const cycles = listCycles(deps.store, { cluster }).map((cycle) => ({
+    const cycles = (await deps.store.listCycles({ cluster })).map((cycle) => ({
       name: cycle.name,
       state: cycle.state,
       startsAt: cycle.startsAt?.toISOString() ?? null,
@@ -164,9 +162,9 @@ export function historyRoutes(deps: RouteDeps): Hono {
     }));
     const resource = query.resource ?? null;
     const key = `history:${JSON.stringify([cluster, resource, from.getTime(), to.getTime(), query.maxPoints, totals.through, planId, cycles])}`;
-    const view = deps.views.json(key, (): HistoryJson => {
+    const view = await deps.views.json(key, async (): Promise<HistoryJson> => {
       // A snapshot saved since the totals were brought up to date waits for the next request.
-      const points = snapshotPoints(deps.store, range).filter((point) => point.seq <= totals.through);
+      const points = (await deps.store.snapshotPoints(range)).filter((point) => point.seq <= totals.through);
       return { ...historyBody(totals, points, { cluster, maxPoints: query.maxPoints, planId, resource }), cycles };
     });
     return viewResponse(c, view);

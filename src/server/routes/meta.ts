@@ -1,7 +1,6 @@
 /** `GET /api/meta`: what the page needs first: the clusters known, the one shown, and whether changes are possible. */
 import { Hono } from 'hono';
-import { listClusterNames } from '../../store/clusters.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 
 export interface MetaJson {
   version: string;
@@ -16,13 +15,13 @@ export interface MetaJson {
 }
 
 export function metaRoutes(deps: AppDeps): Hono {
-  return new Hono().get('/', (c) => {
+  return new Hono().get('/', async (c) => {
     const writers: MetaJson['writers'] = [];
     if (deps.token) writers.push('token');
     if (deps.trustedAuthHeader) writers.push('proxy');
     const readersNeedAuth = deps.readersNeedAuth === true;
     // Behind auth, even the cluster names are for authorized readers only.
-    const clusters = readersNeedAuth ? [] : listClusterNames(deps.store.db);
+    const clusters = readersNeedAuth ? [] : await deps.store.listClusterNames();
     return c.json<MetaJson>({
       version: '0.1.0',
       clusters,

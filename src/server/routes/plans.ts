@@ -10,9 +10,8 @@ import { ValidationError } from '../../errors.js';
 import { renderPrBody } from '../../emit/pr-body.js';
 import { toMultiDocument } from '../../emit/tree.js';
 import { planToJson } from '../../plan/plan-json.js';
-import { listPlans, savePlan } from '../../store/plans.js';
-import type { RouteDeps } from '../app.js';
-import { guardOptions } from '../app.js';
+import type { RouteDeps } from '../deps.js';
+import { guardOptions } from '../deps.js';
 import { requireWriter, type GuardVariables } from '../guard.js';
 import { loadPlan, planRequest, planRequestSchema, quotaChangesOf, snapshotOfPlan, teamSpecsJson } from '../planning.js';
 import { parseTeamsFile } from '../../plan/teams-file.js';
@@ -29,21 +28,21 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
   const { store } = deps;
   const routes = new Hono<{ Variables: GuardVariables }>();
 
-  routes.get('/', validate('query', clusterQuery), (c) => {
+  routes.get('/', validate('query', clusterQuery), async (c) => {
     const { cluster } = c.req.valid('query');
-    const plans = listPlans(store, cluster === undefined ? {} : { cluster });
+    const plans = await store.listPlans(cluster === undefined ? {} : { cluster });
     return c.json({
       plans: plans.map((p) => ({ id: p.id, cluster: p.cluster, cycle: p.cycle, snapshotId: p.snapshotId, createdAt: p.createdAt.toISOString() })),
     });
   });
 
-  routes.get('/:ref', validate('param', refParam), validate('query', clusterQuery), (c) => {
+  routes.get('/:ref', validate('param', refParam), validate('query', clusterQuery), async (c) => {
     const { cluster } = c.req.valid('query');
-    const summary = findPlanSummary(store, c.req.valid('param').ref, cluster === undefined ? {} : { cluster });
-    const snapshot = snapshotOfPlan(store, summary);
+    const summary = await findPlanSummary(store, c.req.valid('param').ref, cluster === undefined ? {} : { cluster });
+    const snapshot = await snapshotOfPlan(store, summary);
     // A plan made from an unstored dump is shown against the cluster's latest snapshot, so the key names both.
-    const body = deps.views.json(`plan:${summary.id}:${snapshot.id}`, () => {
-      const loaded = loadPlan(store, String(summary.id));
+    const body = await deps.views.json(`plan:${summary.id}:${snapshot.id}`, async () => {
+      const loaded = await loadPlan(store, String(summary.id));
       return {
         id: loaded.stored.id,
         cluster: loaded.stored.cluster,
@@ -54,31 +53,31 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
         teamsYaml: loaded.stored.teamsYaml,
         teamSpecs: teamSpecsJson(parseTeamsFile(loaded.stored.teamsYaml, `teams file of plan ${loaded.stored.id}`)),
         plan: planToJson(loaded.plan),
-        rows: planRows(loaded.plan, deps.inventory(snapshot.id)),
+        rows: planRows(loaded.plan, await deps.inventory(snapshot.id)),
       };
     });
     return viewResponse(c, body);
   });
 
-  routes.get('/:ref/manifests.yaml', validate('param', refParam), validate('query', clusterQuery), (c) => {
-    const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
-    const changes = quotaChangesOf(loaded, deps.inventory(snapshotOfPlan(store, loaded.stored).id));
+  routes.get('/:ref/manifests.yaml', validate('param', refParam), validate('query', clusterQuery), async (c) => {
+    const loaded = await loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
+    const changes = quotaChangesOf(loaded, await deps.inventory((await snapshotOfPlan(store, loaded.stored)).id));
     return c.body(toMultiDocument(buildManifests(changes, 'full')), 200, {
       'Content-Type': 'application/yaml; charset=utf-8',
       'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}.yaml"`,
     });
   });
 
-  routes.get('/:ref/pr-body.md', validate('param', refParam), validate('query', clusterQuery), (c) => {
-    const loaded = loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
-    const changes = quotaChangesOf(loaded, deps.inventory(snapshotOfPlan(store, loaded.stored).id));
+  routes.get('/:ref/pr-body.md', validate('param', refParam), validate('query', clusterQuery), async (c) => {
+    const loaded = await loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
+    const changes = quotaChangesOf(loaded, await deps.inventory((await snapshotOfPlan(store, loaded.stored)).id));
     return c.body(renderPrBody(changes), 200, {
       'Content-Type': 'text/markdown; charset=utf-8',
       'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}-pr-body.md"`,
     });
   });
 
-  routes.post('/', requireWriter(guardOptions(deps)), validate('json', planRequestSchema), (c) => {
+  routes.post('/', requireWriter(guardOptions(deps)), validate('json', planRequestSchema), async (c) => {
     const request = c.req.valid('json');
     if (request.nodes.length > 0) {
       // A stored plan is its teams file on a stored snapshot: hypothetical nodes are in neither, so the plan could
@@ -87,8 +86,8 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
         field: 'nodes',
       });
     }
-    const result = planRequest(store, request, deps.inventory);
-    const stored = savePlan(store, {
+    const result = await planRequest(store, request, deps.inventory);
+    const stored = await store.savePlan({
       cluster: result.cluster,
       cycle: result.plan.cycle,
       snapshotId: result.snapshot.id,

@@ -16,12 +16,10 @@ import { reviewMarkdown } from '../../emit/review-markdown.js';
 import { ValidationError } from '../../errors.js';
 import { approveCycle, loadReview, reviewedCycle, submitCycle } from '../../review/cycle-store.js';
 import { withFlagOverrides, DEFAULT_RULES } from '../../review/rules.js';
-import { requireCluster, soleCluster } from '../../store/clusters.js';
-import { listCycleEvents, listCycles } from '../../store/cycles.js';
-import type { AppDeps } from '../app.js';
-import { guardOptions } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { guardOptions } from '../deps.js';
+import type { Cycle } from '../../store/store.js';
 import { requireWriter, type GuardVariables } from '../guard.js';
-import { NotFoundError } from '../http-errors.js';
 import { clusterName, validate } from '../validate.js';
 
 const cycleName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a cycle name such as 2026-Q4, or "latest"');
@@ -36,45 +34,35 @@ const by = z.string().trim().min(1).max(200);
 const submitBody = z.strictObject({ planId: planId.optional(), note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
 const approveBody = z.strictObject({ planId, note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
 
-/** A cycle name that names nothing is a 404 over HTTP (the store calls it bad input, right for a CLI flag). */
-function notFoundWhenUnknown<T>(cycle: string, find: () => T): T {
-  try {
-    return find();
-  } catch (error) {
-    if (error instanceof ValidationError && error.where.field === 'cycle' && error.where.value === cycle) throw new NotFoundError(error.message, 'cycle');
-    throw error;
-  }
-}
-
 export function reviewRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
   const { store } = deps;
   const routes = new Hono<{ Variables: GuardVariables }>();
-  const clusterOf = (cluster: string | undefined): string => (cluster === undefined ? soleCluster(store.db).name : requireCluster(store.db, cluster).name);
-
-  const review = (cycle: string, query: z.infer<typeof reviewQuery>) => {
+  const review = async (cycle: string, query: z.infer<typeof reviewQuery>): Promise<ReturnType<typeof reviewToJson>> => {
     const rules = withFlagOverrides(DEFAULT_RULES, {
       ...(query.underUseBelow === undefined ? {} : { underUseBelow: query.underUseBelow }),
       ...(query.flagPeakAbove === undefined ? {} : { flagPeakAbove: query.flagPeakAbove }),
     });
-    return reviewToJson(notFoundWhenUnknown(cycle, () => loadReview(store, { cluster: clusterOf(query.cluster), cycle }, rules)));
+    return reviewToJson(await loadReview(store, { cluster: await store.resolveCluster(query.cluster), cycle }, rules));
   };
+  const withEvents = async (cycle: Cycle): Promise<ReturnType<typeof cycleToJson>> => cycleToJson(cycle, await store.listCycleEvents(cycle.id));
 
-  routes.get('/', validate('query', clusterQuery), (c) => {
-    const cluster = clusterOf(c.req.valid('query').cluster);
+  routes.get('/', validate('query', clusterQuery), async (c) => {
+    const cluster = await store.resolveCluster(c.req.valid('query').cluster);
     let latest: string | null = null;
     try {
-      latest = reviewedCycle(store, { cluster, cycle: 'latest' }).name;
+      latest = (await reviewedCycle(store, { cluster, cycle: 'latest' })).name;
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
     }
-    return c.json({ cluster, latest, cycles: listCycles(store, { cluster }).map((cycle) => cycleToJson(cycle, listCycleEvents(store, cycle.id))) });
+    const cycles = await store.listCycles({ cluster });
+    return c.json({ cluster, latest, cycles: await Promise.all(cycles.map(withEvents)) });
   });
 
-  routes.get('/:cycle', validate('param', cycleParam), validate('query', reviewQuery), (c) => c.json(review(c.req.valid('param').cycle, c.req.valid('query'))));
+  routes.get('/:cycle', validate('param', cycleParam), validate('query', reviewQuery), async (c) => c.json(await review(c.req.valid('param').cycle, c.req.valid('query'))));
 
-  const download = (format: 'md' | 'html' | 'csv', type: string, render: (json: ReturnType<typeof review>) => string) =>
-    routes.get(`/:cycle/report.${format}`, validate('param', cycleParam), validate('query', reviewQuery), (c) => {
-      const json = review(c.req.valid('param').cycle, c.req.valid('query'));
+  const download = (format: 'md' | 'html' | 'csv', type: string, render: (json: Awaited<ReturnType<typeof review>>) => string) =>
+    routes.get(`/:cycle/report.${format}`, validate('param', cycleParam), validate('query', reviewQuery), async (c) => {
+      const json = await review(c.req.valid('param').cycle, c.req.valid('query'));
       return c.body(render(json), 200, {
         'Content-Type': `${type}; charset=utf-8`,
         'Content-Disposition': `attachment; filename="review-${json.cycle.name}.${format}"`,
@@ -84,30 +72,28 @@ export function reviewRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }>
   download('html', 'text/html', reviewHtml);
   download('csv', 'text/csv', reviewCsv);
 
-  routes.post('/:cycle/submit', requireWriter(guardOptions(deps)), validate('param', cycleParam), validate('query', clusterQuery), validate('json', submitBody), (c) => {
+  routes.post('/:cycle/submit', requireWriter(guardOptions(deps)), validate('param', cycleParam), validate('query', clusterQuery), validate('json', submitBody), async (c) => {
     const { cycle } = c.req.valid('param');
     const body = c.req.valid('json');
     // With the token, `by` (optional here) says who submits; a proxy user is who it says.
     const actor = c.get('actor') === 'token' && body.by !== undefined ? body.by : c.get('actor');
-    const updated = notFoundWhenUnknown(cycle, () =>
-      submitCycle(store, { cluster: clusterOf(body.cluster ?? c.req.valid('query').cluster), cycle, planId: body.planId, at: deps.clock(), actor, note: body.note ?? null }),
-    );
+    const cluster = body.cluster ?? c.req.valid('query').cluster;
+    const updated = await submitCycle(store, { cluster, cycle, planId: body.planId, at: deps.clock(), actor, note: body.note ?? null });
     deps.log?.(`quotaplan serve: cycle ${updated.name} submitted by ${actor}`);
-    return c.json(cycleToJson(updated, listCycleEvents(store, updated.id)));
+    return c.json(await withEvents(updated));
   });
 
-  routes.post('/:cycle/approve', requireWriter(guardOptions(deps)), validate('param', cycleParam), validate('query', clusterQuery), validate('json', approveBody), (c) => {
+  routes.post('/:cycle/approve', requireWriter(guardOptions(deps)), validate('param', cycleParam), validate('query', clusterQuery), validate('json', approveBody), async (c) => {
     const { cycle } = c.req.valid('param');
     const body = c.req.valid('json');
     const actor = c.get('actor');
     // The token says a writer sent this, not who: then the body must name the approver.
     if (actor === 'token' && body.by === undefined) throw new ValidationError('an approval names who approves: give "by"', { field: 'by' });
     const approver = actor === 'token' ? (body.by as string) : actor;
-    const updated = notFoundWhenUnknown(cycle, () =>
-      approveCycle(store, { cluster: clusterOf(body.cluster ?? c.req.valid('query').cluster), cycle, expectedPlanId: body.planId, at: deps.clock(), actor: approver, note: body.note ?? null }),
-    );
+    const cluster = body.cluster ?? c.req.valid('query').cluster;
+    const updated = await approveCycle(store, { cluster, cycle, expectedPlanId: body.planId, at: deps.clock(), actor: approver, note: body.note ?? null });
     deps.log?.(`quotaplan serve: cycle ${updated.name} approved by ${approver}`);
-    return c.json(cycleToJson(updated, listCycleEvents(store, updated.id)));
+    return c.json(await withEvents(updated));
   });
 
   return routes;

@@ -1,15 +1,12 @@
 /**
  * `GET /api/snapshots`: the stored snapshots, oldest first (`?cluster=` to pick one cluster). A year of hourly
- * snapshots is 8,760 rows (1.5 MB of JSON): the body is kept until a snapshot is added (snapshots are only appended,
- * so their count and newest id name the list).
+ * snapshots is 8,760 rows (1.5 MB of JSON): the body is kept until a snapshot is added (snapshots are never removed
+ * or changed, so their count and newest id name the list, whether a new one is the newest or was taken earlier).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { count, eq, max } from 'drizzle-orm';
-import { requireCluster } from '../../store/clusters.js';
-import { snapshots } from '../../store/schema.js';
-import { listSnapshots, type SnapshotSummary } from '../../store/snapshots.js';
-import type { RouteDeps } from '../app.js';
+import type { SnapshotSummary } from '../../store/store.js';
+import type { RouteDeps } from '../deps.js';
 import { viewResponse } from '../view-cache.js';
 import { clusterName, validate } from '../validate.js';
 
@@ -40,14 +37,12 @@ export function snapshotToJson(summary: SnapshotSummary): SnapshotJson {
 }
 
 export function snapshotRoutes(deps: RouteDeps): Hono {
-  return new Hono().get('/', validate('query', z.object({ cluster: clusterName.optional() })), (c) => {
+  return new Hono().get('/', validate('query', z.object({ cluster: clusterName.optional() })), async (c) => {
     const { cluster } = c.req.valid('query');
-    const where = cluster === undefined ? undefined : eq(snapshots.clusterId, requireCluster(deps.store.db, cluster).id);
-    const stored = deps.store.db.select({ count: count(), newest: max(snapshots.id) }).from(snapshots).where(where).get();
-    const key = `snapshots:${JSON.stringify([cluster ?? null, stored?.count ?? 0, stored?.newest ?? null])}`;
-    const view = deps.views.json(key, () => ({
-      snapshots: listSnapshots(deps.store, cluster === undefined ? {} : { cluster }).map(snapshotToJson),
-    }));
+    const only = cluster === undefined ? {} : { cluster };
+    const stored = await deps.store.snapshotListVersion(only);
+    const key = `snapshots:${JSON.stringify([cluster ?? null, stored.count, stored.newestId])}`;
+    const view = await deps.views.json(key, async () => ({ snapshots: (await deps.store.listSnapshots(only)).map(snapshotToJson) }));
     return viewResponse(c, view);
   });
 }

@@ -4,8 +4,8 @@
  */
 import { Hono } from 'hono';
 import { planToJson } from '../../plan/plan-json.js';
-import type { RouteDeps } from '../app.js';
-import { findSnapshot } from '../lookups.js';
+import type { RouteDeps } from '../deps.js';
+import { snapshotOf } from '../lookups.js';
 import { planRequest, planRequestSchema } from '../planning.js';
 import { validate } from '../validate.js';
 import { nodeShapes } from '../what-if.js';
@@ -13,13 +13,13 @@ import { snapshotQuery } from './capacity.js';
 
 export function whatIfRoutes(deps: RouteDeps): Hono {
   const routes = new Hono();
-  routes.get('/shapes', validate('query', snapshotQuery), (c) => {
+  routes.get('/shapes', validate('query', snapshotQuery), async (c) => {
     const query = c.req.valid('query');
-    const snapshot = findSnapshot(deps.store, query.snapshot, query.cluster);
-    return c.json({ snapshotId: snapshot.id, shapes: nodeShapes(deps.inventory(snapshot.id)) });
+    const snapshot = await snapshotOf(deps.store, query.snapshot, query.cluster);
+    return c.json({ snapshotId: snapshot.id, shapes: nodeShapes(await deps.inventory(snapshot.id)) });
   });
-  routes.post('/', validate('json', planRequestSchema), (c) => {
-    const result = planRequest(deps.store, c.req.valid('json'), deps.inventory);
+  routes.post('/', validate('json', planRequestSchema), async (c) => {
+    const result = await planRequest(deps.store, c.req.valid('json'), deps.inventory);
     return c.json({
       cluster: result.cluster,
       snapshot: result.snapshot,

@@ -4,21 +4,22 @@
  * back with their arrays transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buffersOf, emptyTotals, extendTotals, type TotalsAnswer, type TotalsRequest } from './history-totals.js';
-import { openStore } from '../store/open.js';
+import { emptyTotals, extendTotals } from '../history-totals.js';
+import { openConnection } from './connection.js';
+import { buffersOf, totalsReader, type TotalsAnswer, type TotalsRequest } from './history-totals.js';
 
 const request = workerData as TotalsRequest;
 let answer: TotalsAnswer;
 let transfer: ArrayBuffer[] = [];
 try {
-  const store = openStore({ file: request.file, readonly: true });
+  const connection = openConnection({ file: request.file, readonly: true, busyTimeoutMs: 5000 });
   try {
     const totals = emptyTotals();
-    extendTotals(totals, { store, cluster: request.cluster, grouping: request.grouping, through: request.through });
+    extendTotals(totals, { reader: totalsReader(connection, request.cluster), grouping: request.grouping, through: request.through });
     answer = { totals };
     transfer = buffersOf(totals);
   } finally {
-    store.close();
+    connection.sqlite.close();
   }
 } catch (error) {
   answer = { error: error instanceof Error ? error.message : String(error) };

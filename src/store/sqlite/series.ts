@@ -4,43 +4,13 @@
  * points) without decoding any snapshot's blobs.
  */
 import { and, asc, eq, gt, gte, inArray, lte, max } from 'drizzle-orm';
-import { parseQuantity, type Quantity } from '../quantity.js';
-import type { ResourceList } from '../resources.js';
-import { decodeValue } from './codec.js';
-import { requireCluster } from './clusters.js';
-import type { Store } from './open.js';
+import { parseQuantity } from '../../quantity.js';
+import type { ResourceList } from '../../resources.js';
+import { decodeValue } from '../codec.js';
+import type { CapacityFigures, CapacityPoint, NamespaceUsagePoint, NamespaceUsageQuery, SeriesRange, SnapshotPoint } from '../store.js';
+import { lookupCluster } from './clusters.js';
+import type { Connection } from './connection.js';
 import { capacityPoints, namespaceUsage, snapshots } from './schema.js';
-
-export interface SeriesRange {
-  cluster: string;
-  /** Inclusive bounds on the snapshots' taken-at time. */
-  from: Date;
-  to: Date;
-}
-
-export interface NamespaceUsagePoint {
-  snapshotId: number;
-  takenAt: Date;
-  namespace: string;
-  requests: ResourceList;
-  pods: number;
-}
-
-export interface CapacityFigures {
-  /** Sum of the nodes' capacity. */
-  capacity: Quantity;
-  allocatable: Quantity;
-  /** Sum of the requests of pods bound to nodes. */
-  requested: Quantity;
-  plannable: Quantity;
-}
-
-export interface CapacityPoint {
-  snapshotId: number;
-  takenAt: Date;
-  /** Keys sorted. */
-  resources: Record<string, CapacityFigures>;
-}
 
 interface SnapshotInRange {
   id: number;
@@ -48,9 +18,9 @@ interface SnapshotInRange {
   takenAt: Date;
 }
 
-function snapshotsInRange(store: Store, range: SeriesRange): { clusterId: number; points: SnapshotInRange[] } {
-  const cluster = requireCluster(store.db, range.cluster);
-  const points = store.db
+function snapshotsInRange(connection: Connection, range: SeriesRange): { clusterId: number; points: SnapshotInRange[] } {
+  const cluster = lookupCluster(connection.db, range.cluster);
+  const points = connection.db
     .select({ id: snapshots.id, seq: snapshots.seq, takenAt: snapshots.takenAt })
     .from(snapshots)
     .where(and(eq(snapshots.clusterId, cluster.id), gte(snapshots.takenAt, range.from), lte(snapshots.takenAt, range.to)))
@@ -63,20 +33,13 @@ function parseList(encoded: string): ResourceList {
   return decodeValue(encoded) as ResourceList;
 }
 
-export interface NamespaceUsageQuery extends SeriesRange {
-  /** Only these namespaces. */
-  namespaces?: readonly string[];
-  /** Only these snapshots (e.g. the points a chart keeps after thinning a long range). */
-  snapshotIds?: readonly number[];
-}
-
 /**
  * One point per snapshot in range and namespace present in it, ordered by time then namespace name.
  * Each interval's requests are decoded once; its points get their own copy of the list (the Quantities in it are
  * frozen values).
  */
-export function namespaceUsageSeries(store: Store, query: NamespaceUsageQuery): NamespaceUsagePoint[] {
-  const { clusterId, points: inRange } = snapshotsInRange(store, query);
+export function namespaceUsageSeries(connection: Connection, query: NamespaceUsageQuery): NamespaceUsagePoint[] {
+  const { clusterId, points: inRange } = snapshotsInRange(connection, query);
   const wanted = query.snapshotIds === undefined ? undefined : new Set(query.snapshotIds);
   const points = wanted === undefined ? inRange : inRange.filter((point) => wanted.has(point.id));
   const first = points[0];
@@ -84,7 +47,7 @@ export function namespaceUsageSeries(store: Store, query: NamespaceUsageQuery): 
   if (first === undefined || last === undefined) return [];
   const conditions = [eq(namespaceUsage.clusterId, clusterId), gte(namespaceUsage.lastSeq, first.seq), lte(namespaceUsage.firstSeq, last.seq)];
   if (query.namespaces !== undefined) conditions.push(inArray(namespaceUsage.namespace, [...query.namespaces]));
-  const intervals = store.db
+  const intervals = connection.db
     .select({
       namespace: namespaceUsage.namespace,
       firstSeq: namespaceUsage.firstSeq,
@@ -115,8 +78,8 @@ export function namespaceUsageSeries(store: Store, query: NamespaceUsageQuery): 
 }
 
 /** The snapshots in range (id, seq, time), oldest first, without anything else. */
-export function snapshotPoints(store: Store, range: SeriesRange): Array<{ snapshotId: number; seq: number; takenAt: Date }> {
-  return snapshotsInRange(store, range).points.map((point) => ({ snapshotId: point.id, seq: point.seq, takenAt: point.takenAt }));
+export function snapshotPoints(connection: Connection, range: SeriesRange): SnapshotPoint[] {
+  return snapshotsInRange(connection, range).points.map((point) => ({ snapshotId: point.id, seq: point.seq, takenAt: point.takenAt }));
 }
 
 export interface UsageIntervalRow {
@@ -131,9 +94,9 @@ export interface UsageIntervalRow {
  * of their first snapshot, one at a time: a year of a large cluster is millions of rows, too many to hold at once.
  * A reader that keeps per-snapshot totals reads everything once, then after each new snapshot only the open rows.
  */
-export function* usageIntervalsAfter(store: Store, query: { cluster: string; afterSeq: number; throughSeq: number }): Generator<UsageIntervalRow> {
-  const cluster = requireCluster(store.db, query.cluster);
-  const rows = store.sqlite
+export function* usageIntervalsAfter(connection: Connection, query: { cluster: string; afterSeq: number; throughSeq: number }): Generator<UsageIntervalRow> {
+  const cluster = lookupCluster(connection.db, query.cluster);
+  const rows = connection.sqlite
     .prepare(
       'SELECT namespace, first_seq, last_seq, requests FROM namespace_usage WHERE cluster_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY first_seq, id',
     )
@@ -151,16 +114,16 @@ export function* usageIntervalsAfter(store: Store, query: { cluster: string; aft
  * order is first-seq order; the caller checks that (and asks again sorted if a row comes out of order).
  */
 export function forEachEncodedUsageInterval(
-  store: Store,
+  connection: Connection,
   query: { cluster: string; afterSeq: number; throughSeq: number; inInsertionOrder?: boolean },
   visit: (namespace: string, firstSeq: number, lastSeq: number, requests: string) => void,
 ): void {
-  const cluster = requireCluster(store.db, query.cluster);
+  const cluster = lookupCluster(connection.db, query.cluster);
   const sql = query.inInsertionOrder
     ? // `+cluster_id`: scan the table in id order rather than walk the last_seq index and sort.
       'SELECT namespace, first_seq, last_seq, requests FROM namespace_usage WHERE +cluster_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY id'
     : 'SELECT namespace, first_seq, last_seq, requests FROM namespace_usage WHERE cluster_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY first_seq, id';
-  const rows = store.sqlite.prepare(sql).raw().iterate(cluster.id, query.afterSeq, query.throughSeq) as IterableIterator<[string, number, number, string]>;
+  const rows = connection.sqlite.prepare(sql).raw().iterate(cluster.id, query.afterSeq, query.throughSeq) as IterableIterator<[string, number, number, string]>;
   for (const [namespace, firstSeq, lastSeq, requests] of rows) visit(namespace, firstSeq, lastSeq, requests);
 }
 
@@ -171,11 +134,11 @@ export function decodeRequests(encoded: string): ResourceList {
 
 /** Capacity figures of the cluster's snapshots after seq `afterSeq` through `throughSeq`, by seq then resource. */
 export function capacityPointsAfter(
-  store: Store,
+  connection: Connection,
   query: { cluster: string; afterSeq: number; throughSeq: number },
 ): Array<{ seq: number; resource: string } & CapacityFigures> {
-  const cluster = requireCluster(store.db, query.cluster);
-  return store.db
+  const cluster = lookupCluster(connection.db, query.cluster);
+  return connection.db
     .select({
       seq: snapshots.seq,
       resource: capacityPoints.resource,
@@ -200,9 +163,9 @@ export function capacityPointsAfter(
 }
 
 /** The cluster's newest snapshot seq (0 when it has none). */
-export function newestSeq(store: Store, cluster: string): number {
-  const { id } = requireCluster(store.db, cluster);
-  return store.db.select({ seq: max(snapshots.seq) }).from(snapshots).where(eq(snapshots.clusterId, id)).get()?.seq ?? 0;
+export function newestSeq(connection: Connection, cluster: string): number {
+  const { id } = lookupCluster(connection.db, cluster);
+  return connection.db.select({ seq: max(snapshots.seq) }).from(snapshots).where(eq(snapshots.clusterId, id)).get()?.seq ?? 0;
 }
 
 /** Index of the first point with seq >= `seq` (points ascend by seq). */
@@ -218,15 +181,15 @@ function firstPointFrom(points: readonly SnapshotInRange[], seq: number): number
 }
 
 /** One point per snapshot in range, in time order. */
-export function capacitySeries(store: Store, range: SeriesRange): CapacityPoint[] {
-  const { points } = snapshotsInRange(store, range);
+export function capacitySeries(connection: Connection, range: SeriesRange): CapacityPoint[] {
+  const { points } = snapshotsInRange(connection, range);
   if (points.length === 0) return [];
   const byId = new Map<number, CapacityPoint>(
     points.map((point) => [point.id, { snapshotId: point.id, takenAt: point.takenAt, resources: {} }]),
   );
   const ids = points.map((point) => point.id);
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = store.db
+    const rows = connection.db
       .select()
       .from(capacityPoints)
       .where(inArray(capacityPoints.snapshotId, ids.slice(i, i + 500)))
@@ -244,4 +207,16 @@ export function capacitySeries(store: Store, range: SeriesRange): CapacityPoint[
     }
   }
   return [...byId.values()];
+}
+
+/** The id of the cluster's snapshot at `seq`, or null: a reader that keeps totals by seq checks that its seqs still mean the same snapshots. */
+export function snapshotIdAt(connection: Connection, query: { cluster: string; seq: number }): number | null {
+  const { id } = lookupCluster(connection.db, query.cluster);
+  return (
+    connection.db
+      .select({ id: snapshots.id })
+      .from(snapshots)
+      .where(and(eq(snapshots.clusterId, id), eq(snapshots.seq, query.seq)))
+      .get()?.id ?? null
+  );
 }

@@ -3,20 +3,17 @@
  * group (a plan's leaf team, or a namespace) and resource the summed requests at each snapshot seq, and the
  * cluster's capacity figures at each seq. A year of a large cluster is over a million usage intervals; reading and
  * decoding them takes seconds, so that is done once, and after a new snapshot only the intervals still open are
- * read (`forEachEncodedUsageInterval` after the last seq already summed).
+ * read (after the last seq already summed).
  *
- * The first build (after the server starts, or after a new plan regroups the namespaces) runs in a worker thread
- * (history-totals-worker.ts) on its own read-only connection to the same file, so the server keeps answering
- * other requests meanwhile; History requests wait for it (all of them share the one build). Later extensions are
- * small and run in place. A `:memory:` store cannot be opened twice, so it is built in place.
+ * This file is the fold, for any store: it reads through a `TotalsReader` that an implementation provides. When
+ * and where it runs (SQLite: the first build in a worker thread) is the implementation's choice, behind
+ * `Store.historyTotals` (sqlite/history-totals.ts).
  *
  * Sums are exact (bigint nanos); each total is stored as its drawing number (nanos / 1e9, what the page draws),
  * so the peak of a bucket is the drawing number of the exact peak.
  */
-import { Worker } from 'node:worker_threads';
-import { InternalError } from '../errors.js';
-import type { Store } from '../store/open.js';
-import { capacityPointsAfter, decodeRequests, forEachEncodedUsageInterval, newestSeq } from '../store/series.js';
+import type { ResourceList } from '../resources.js';
+import type { CapacityFigures } from './store.js';
 
 export type CapacityField = 'capacity' | 'allocatable' | 'requested' | 'plannable';
 export const CAPACITY_FIELDS: readonly CapacityField[] = ['capacity', 'allocatable', 'requested', 'plannable'];
@@ -79,24 +76,39 @@ function grow(totals: HistoryTotals, through: number): void {
   totals.size = size;
 }
 
-/** Whose totals: a cluster's in a store, its namespaces grouped by `grouping`, brought up to seq `through`. */
+/** What the fold reads from a store: one cluster's capacity points and usage intervals by seq. */
+export interface TotalsReader {
+  /** Capacity figures of the snapshots after seq `afterSeq` through `throughSeq`, by seq then resource. */
+  capacityPointsAfter(query: { afterSeq: number; throughSeq: number }): Iterable<{ seq: number; resource: string } & CapacityFigures>;
+  /**
+   * The usage intervals holding somewhere in seqs `afterSeq + 1` to `throughSeq`, in order of their first seq, with
+   * their requests still encoded. `inInsertionOrder` (reading everything) may hand them in storage order instead,
+   * which is first-seq order unless a snapshot was put in the middle; the fold checks and asks again sorted.
+   */
+  forEachEncodedUsageInterval(
+    query: { afterSeq: number; throughSeq: number; inInsertionOrder?: boolean },
+    visit: (namespace: string, firstSeq: number, lastSeq: number, requests: string) => void,
+  ): void;
+  decodeRequests(encoded: string): ResourceList;
+}
+
+/** Whose totals: a cluster's, read through `reader`, its namespaces grouped by `grouping`, brought up to seq `through`. */
 export interface TotalsSource {
-  store: Store;
-  cluster: string;
+  reader: TotalsReader;
   grouping: Grouping;
   through: number;
 }
 
 /**
  * `totals` brought up to seq `through`, in place: the capacity points and the usage intervals holding after
- * `totals.through`. Synchronous; the worker runs it for a first build.
+ * `totals.through`. Synchronous: an implementation decides where it runs (SQLite: a worker thread for a first build).
  */
 export function extendTotals(totals: HistoryTotals, source: TotalsSource): void {
-  const { store, cluster, through } = source;
+  const { reader, through } = source;
   if (through <= totals.through) return;
   const after = totals.through;
   grow(totals, through);
-  for (const point of capacityPointsAfter(store, { cluster, afterSeq: after, throughSeq: through })) {
+  for (const point of reader.capacityPointsAfter({ afterSeq: after, throughSeq: through })) {
     let fields = totals.capacity.get(point.resource);
     if (fields === undefined) {
       const zeros = (): Float64Array => new Float64Array(totals.size);
@@ -129,7 +141,7 @@ class OutOfOrder extends Error {}
  * in `order` (`insertion`: id order, checked to be first-seq order as it is read).
  */
 function sweepUsage(totals: HistoryTotals, source: TotalsSource, order: 'insertion' | 'first seq'): void {
-  const { store, cluster, grouping, through } = source;
+  const { reader, grouping, through } = source;
   const after = totals.through;
   // Per group, per resource, the running sum (one object per series, found through two small maps, no string keys).
   const runningOf = new Map<string, Map<string, Running>>();
@@ -156,7 +168,7 @@ function sweepUsage(totals: HistoryTotals, source: TotalsSource, order: 'inserti
   const amountsOf = (encoded: string): Array<[string, bigint]> => {
     let amounts = decoded.get(encoded);
     if (amounts === undefined) {
-      amounts = Object.entries(decodeRequests(encoded)).map(([resource, quantity]): [string, bigint] => [resource, quantity.nanos]);
+      amounts = Object.entries(reader.decodeRequests(encoded)).map(([resource, quantity]): [string, bigint] => [resource, quantity.nanos]);
       if (decoded.size >= 65_536) decoded.clear();
       decoded.set(encoded, amounts);
     }
@@ -190,7 +202,7 @@ function sweepUsage(totals: HistoryTotals, source: TotalsSource, order: 'inserti
     }
   };
   let lastFirstSeq = 0;
-  forEachEncodedUsageInterval(store, { cluster, afterSeq: after, throughSeq: through, inInsertionOrder: order === 'insertion' }, (namespace, firstSeq, lastSeq, requests) => {
+  reader.forEachEncodedUsageInterval({ afterSeq: after, throughSeq: through, inInsertionOrder: order === 'insertion' }, (namespace, firstSeq, lastSeq, requests) => {
     if (firstSeq < lastFirstSeq) throw new OutOfOrder();
     lastFirstSeq = firstSeq;
     const group = groupOf(namespace);
@@ -208,97 +220,4 @@ function sweepUsage(totals: HistoryTotals, source: TotalsSource, order: 'inserti
     }
   });
   settle(through + 1);
-}
-
-/** What the worker is given (structured-cloned) and answers. */
-export interface TotalsRequest {
-  file: string;
-  cluster: string;
-  grouping: Grouping;
-  through: number;
-}
-export type TotalsAnswer = { totals: HistoryTotals } | { error: string };
-
-/** The buffers of every array of `totals`, to transfer them instead of copying. */
-export function buffersOf(totals: HistoryTotals): ArrayBuffer[] {
-  const buffers: ArrayBuffer[] = [];
-  for (const byResource of totals.usage.values()) for (const series of byResource.values()) buffers.push(series.values.buffer as ArrayBuffer, series.present.buffer as ArrayBuffer);
-  for (const fields of totals.capacity.values()) for (const field of CAPACITY_FIELDS) buffers.push(fields[field].buffer as ArrayBuffer);
-  return buffers;
-}
-
-/**
- * Totals of a stored file built from nothing through `through` in a worker thread. The worker loads the TypeScript
- * sources through tsx, as `bin/quotaplan.js` does (a worker does not inherit hooks registered in the main thread).
- */
-export function buildTotalsInWorker(request: TotalsRequest): Promise<HistoryTotals> {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./history-totals-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(bootstrap, { eval: true, workerData: request });
-    let settled = false;
-    worker.once('message', (answer: TotalsAnswer) => {
-      settled = true;
-      if ('error' in answer) reject(new InternalError(`history totals worker: ${answer.error}`));
-      else resolve(answer.totals);
-      void worker.terminate();
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new InternalError(`history totals worker exited ${code} without an answer`));
-    });
-  });
-}
-
-export interface HistoryTotalsOptions {
-  /** Build from nothing in a worker thread (default: when the store is a file). */
-  worker?: boolean;
-  /** Where a failed worker is reported before building in place instead. */
-  log?: (message: string) => void;
-}
-
-/** A cluster's totals grouped by `grouping`, brought up to its newest snapshot on every call. */
-export class HistoryTotalsOf {
-  private totals: HistoryTotals = emptyTotals();
-  /** The build or extension under way: every caller waits for the same one. */
-  private pending: Promise<HistoryTotals> | null = null;
-  private readonly worker: boolean;
-
-  constructor(
-    private readonly store: Store,
-    private readonly cluster: string,
-    private readonly grouping: Grouping,
-    private readonly options: HistoryTotalsOptions = {},
-  ) {
-    this.worker = options.worker ?? (store.file !== ':memory:' && store.file !== '');
-  }
-
-  /** The totals through the newest snapshot (a snapshot saved while a build runs is added once it ends). */
-  current(): Promise<HistoryTotals> {
-    if (this.pending === null) {
-      this.pending = this.bringUpToDate().finally(() => {
-        this.pending = null;
-      });
-    }
-    return this.pending;
-  }
-
-  private async bringUpToDate(): Promise<HistoryTotals> {
-    const through = newestSeq(this.store, this.cluster);
-    if (this.totals.through === 0 && through > 0 && this.worker) {
-      try {
-        this.totals = await buildTotalsInWorker({ file: this.store.file, cluster: this.cluster, grouping: this.grouping, through });
-      } catch (error) {
-        (this.options.log ?? ((message: string) => process.stderr.write(`${message}\n`)))(
-          `history: building the totals in a worker failed (${(error as Error).message}); building them in place`,
-        );
-      }
-    }
-    extendTotals(this.totals, { store: this.store, cluster: this.cluster, grouping: this.grouping, through: newestSeq(this.store, this.cluster) });
-    return this.totals;
-  }
 }

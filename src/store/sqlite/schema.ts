@@ -3,6 +3,7 @@
  * `openStore()` applies them on open. See docs/store.md for why the snapshot is split the way it is.
  */
 import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { CYCLE_STATES } from '../store.js';
 
 /** One row per cluster the database knows, by the name given with `--cluster` (or its default). */
 export const clusters = sqliteTable('clusters', {
@@ -133,8 +134,7 @@ export const plans = sqliteTable(
   (t) => [index('plans_cluster_cycle').on(t.clusterId, t.cycle)],
 );
 
-export const cycleStates = ['draft', 'in-review', 'approved'] as const;
-export type CycleState = (typeof cycleStates)[number];
+const cycleStates = CYCLE_STATES;
 
 /**
  * An allocation cycle (e.g. `2026-Q4`) of one cluster and where it stands. The rules of moving between states

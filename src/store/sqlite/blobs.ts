@@ -10,9 +10,9 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Statement } from 'better-sqlite3';
-import { InternalError } from '../errors.js';
-import { decodeValue, encodesAsTree, encodeValue, parseEncoded, type EncodedTree } from './codec.js';
-import type { Store } from './open.js';
+import { InternalError } from '../../errors.js';
+import { decodeValue, encodesAsTree, encodeValue, parseEncoded, type EncodedTree } from '../codec.js';
+import type { Connection } from './connection.js';
 
 const HASH_BYTES = 16;
 
@@ -47,11 +47,11 @@ export class BlobWriter {
   private readonly values = new Map<number, unknown>();
   private readonly slots = new Map<string, Map<string, Stored>>();
   private readonly memo: WriterMemo | undefined;
-  private readonly connection: Pick<Store, 'sqlite'>['sqlite'];
+  private readonly connection: Pick<Connection, 'sqlite'>['sqlite'];
   private readonly find: Statement<[Buffer], { id: number }>;
   private readonly insert: Statement<[Buffer, Buffer], { id: number }>;
 
-  constructor(store: Pick<Store, 'sqlite'>) {
+  constructor(store: Pick<Connection, 'sqlite'>) {
     this.connection = store.sqlite;
     this.memo = memos.get(store.sqlite);
     this.find = store.sqlite.prepare('SELECT id FROM blobs WHERE hash = ?');
@@ -134,7 +134,7 @@ export class BlobReader {
   private readonly texts = new Map<number, string>();
   private readonly select: Statement<[number], { body: Buffer }>;
 
-  constructor(store: Pick<Store, 'sqlite'>) {
+  constructor(store: Pick<Connection, 'sqlite'>) {
     this.select = store.sqlite.prepare('SELECT body FROM blobs WHERE id = ?');
   }
 

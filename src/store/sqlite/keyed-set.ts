@@ -5,7 +5,7 @@
  * root id is returned. A delta never chains (it always refers to a full root), so reading is at most two roots;
  * a delta that grows past a quarter of its base is replaced by a new full root.
  */
-import { InternalError } from '../errors.js';
+import { InternalError } from '../../errors.js';
 import type { BlobReader, BlobWriter } from './blobs.js';
 
 type Entry = [key: string, blob: number];
