@@ -25,8 +25,6 @@ import { parseTeamsFile } from '../src/plan/teams-file.js';
 import { quantityFromNanos, type Quantity } from '../src/quantity.js';
 import { sumResourceLists, type ResourceList } from '../src/resources.js';
 import { openStore, type Store } from '../src/store/open.js';
-import { savePlan } from '../src/store/plans.js';
-import { loadInventory, saveSnapshot } from '../src/store/snapshots.js';
 import { churnScenarios, random, SyntheticCluster } from './synthetic-inventory.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -52,7 +50,7 @@ const HOUR_MS = 3_600_000;
 const churn = churnScenarios.find((c) => c.name === 'typical churn')!;
 
 mkdirSync(dirname(values.db), { recursive: true });
-const store = openStore({ file: values.db });
+const store = await openStore({ file: values.db });
 const cluster = new SyntheticCluster(random(42), NODES, values.namespaces === undefined ? undefined : Number(values.namespaces));
 
 /**
@@ -114,12 +112,12 @@ for (let hour = existing; hour < HOURS; hour++) {
   while (existsSync(values['pause-file'])) await new Promise((resolve) => setTimeout(resolve, 2000));
   if (hour > 0) cluster.churn(churn);
   const t0 = performance.now();
-  lastId = saveSnapshot(store, {
+  lastId = (await store.saveSnapshot({
     cluster: { name: CLUSTER, server: 'https://bench.invalid:6443', context: 'bench' },
     takenAt: new Date(START + hour * HOUR_MS),
     source: { kind: 'file', ref: 'synthetic' },
     inventory: withPlannable(cluster.inventory()),
-  }).id;
+  })).id;
   const ms = performance.now() - t0;
   saveMs += ms;
   // Every save's time, one line each, kept beside the database so medians cover every resumed run.
@@ -138,7 +136,7 @@ for (let hour = existing; hour < HOURS; hour++) {
 const hasPlan = (store.sqlite.prepare('SELECT count(*) AS n FROM plans').get() as { n: number }).n > 0;
 if (!hasPlan && saved > 0) {
   lastId ||= (store.sqlite.prepare('SELECT max(id) AS id FROM snapshots').get() as { id: number }).id;
-  const inventory = loadInventory(store, lastId);
+  const inventory = await store.loadInventory(lastId);
   const namespaces = inventory.namespaces.map((ns) => ns.name);
   const teams = Array.from({ length: 12 }, (_, d) => ({
     name: `dept-${d}`,
@@ -157,7 +155,7 @@ if (!hasPlan && saved > 0) {
   })).filter((department) => department.teams.length > 0);
   const teamsYaml = stringify({ cycle: '2026-Q4', surplus: 'distribute', granularity: { cpu: '1', memory: '1Gi' }, teams });
   const plan = buildPlan({ teams: parseTeamsFile(teamsYaml, 'bench teams'), inventory });
-  savePlan(store, { cluster: CLUSTER, cycle: '2026-Q4', snapshotId: lastId, teamsYaml, plan: planToJson(plan), createdAt: new Date(START + saved * HOUR_MS) });
+  await store.savePlan({ cluster: CLUSTER, cycle: '2026-Q4', snapshotId: lastId, teamsYaml, plan: planToJson(plan), createdAt: new Date(START + saved * HOUR_MS) });
 }
 
 const bytes = fileBytes(store);

@@ -33,8 +33,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClusterInventory } from '../src/inventory/types.js';
 import { openStore, type Store } from '../src/store/open.js';
-import { namespaceUsageSeries } from '../src/store/series.js';
-import { loadInventory, saveSnapshot } from '../src/store/snapshots.js';
 import { churnScenarios, random, SyntheticCluster } from './synthetic-inventory.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -110,7 +108,7 @@ if (runSpeed) {
   const start = Date.UTC(2026, 0, 1);
   const files = { before: join(dir, 'speed-before.db'), warm: join(dir, 'speed-warm.db'), cold: join(dir, 'speed-cold.db') };
   const beforeStore = before.openStore({ file: files.before });
-  const warmStore = openStore({ file: files.warm });
+  const warmStore = await openStore({ file: files.warm });
   const times = { before: [] as number[], warm: [] as number[], cold: [] as number[] };
   let mismatches = 0;
   const save = (kind: keyof typeof times, fn: () => unknown): void => {
@@ -127,17 +125,17 @@ if (runSpeed) {
     const forCold = structuredClone(inventory);
     save('before', () => before.saveSnapshot(beforeStore, input(forBefore)));
     let warmId = 0;
-    save('warm', () => (warmId = saveSnapshot(warmStore, input(forWarm)).id));
-    const coldStore = openStore({ file: files.cold });
-    save('cold', () => saveSnapshot(coldStore, input(forCold)));
+    save('warm', () => (warmId = (await warmStore.saveSnapshot(input(forWarm))).id));
+    const coldStore = await openStore({ file: files.cold });
+    save('cold', () => await coldStore.saveSnapshot(input(forCold)));
     coldStore.close();
-    if (!isDeepStrictEqual(loadInventory(warmStore, warmId), inventory)) mismatches += 1;
+    if (!isDeepStrictEqual(await warmStore.loadInventory(warmId), inventory)) mismatches += 1;
   }
   beforeStore.close();
   // Same stored blobs, byte for byte, in both trees: the format did not change.
   const blobSums = Object.fromEntries(
     Object.entries(files).map(([kind, file]) => {
-      const s = openStore({ file });
+      const s = await openStore({ file });
       const hash = createHash('sha256');
       let count = 0;
       for (const blob of s.sqlite.prepare('SELECT hash, body FROM blobs ORDER BY id').iterate() as Iterable<{ hash: Buffer; body: Buffer }>) {
@@ -180,10 +178,10 @@ if (runBytes) {
   console.log('scenario        first snapshot   per later snapshot   a year of hourly   save ms (avg)   load ms   series ms');
   const rows: unknown[] = [];
   for (const [index, churn] of churnScenarios.entries()) {
-    const store = openStore({ file: join(dir, `bench-${index}.db`) });
+    const store = await openStore({ file: join(dir, `bench-${index}.db`) });
     const cluster = new SyntheticCluster(random(42), NODE_COUNT, NAMESPACE_COUNT);
     const start = Date.UTC(2026, 0, 1);
-    saveSnapshot(store, { cluster: { name: 'big' }, takenAt: new Date(start), source: { kind: 'file', ref: 'synthetic' }, inventory: cluster.inventory() });
+    await store.saveSnapshot({ cluster: { name: 'big' }, takenAt: new Date(start), source: { kind: 'file', ref: 'synthetic' }, inventory: cluster.inventory() });
     const first = fileBytes(store);
     const firstTables = tableBytes(store);
     let saveMs = 0;
@@ -192,7 +190,7 @@ if (runBytes) {
       cluster.churn(churn);
       const inventory = structuredClone(cluster.inventory());
       const t0 = performance.now();
-      lastId = saveSnapshot(store, { cluster: { name: 'big' }, takenAt: new Date(start + hour * 3_600_000), source: { kind: 'file', ref: 'synthetic' }, inventory }).id;
+      lastId = (await store.saveSnapshot({ cluster: { name: 'big' }, takenAt: new Date(start + hour * 3_600_000), source: { kind: 'file', ref: 'synthetic' }, inventory })).id;
       saveMs += performance.now() - t0;
     }
     const perSnapshot = (fileBytes(store) - first) / HOURS;
@@ -203,10 +201,10 @@ if (runBytes) {
       }
     }
     const t1 = performance.now();
-    loadInventory(store, lastId);
+    await store.loadInventory(lastId);
     const loadMs = performance.now() - t1;
     const t2 = performance.now();
-    namespaceUsageSeries(store, { cluster: 'big', from: new Date(start), to: new Date(start + HOURS * 3_600_000), namespaces: ['team-0001', 'team-0002'] });
+    await store.namespaceUsageSeries({ cluster: 'big', from: new Date(start), to: new Date(start + HOURS * 3_600_000), namespaces: ['team-0001', 'team-0002'] });
     const seriesMs = performance.now() - t2;
     rows.push({ scenario: churn.name, firstBytes: first, perSnapshotBytes: Math.round(perSnapshot), saveMsMean: Math.round(saveMs / HOURS), loadMs: Math.round(loadMs) });
     console.log(

@@ -282,9 +282,9 @@ export interface Store extends StoreReads, StoreWrites {
   /**
    * The History totals of `cluster` grouped by `grouping`: a view the caller keeps while the grouping holds (a new
    * plan regroups). Each `current()` extends it by the snapshots stored since; a snapshot stored in the middle of
-   * the history makes it start over.
+   * the history makes it start over. `log` hears what the store recovered from (a failed worker).
    */
-  historyTotals(options: { cluster: string; grouping: Grouping }): HistoryTotalsView;
+  historyTotals(options: { cluster: string; grouping: Grouping; log?: ((message: string) => void) | undefined }): HistoryTotalsView;
 
   close(): Promise<void>;
 }

@@ -9,7 +9,6 @@ import { loadClusterTarget } from '../../src/collect/kubeconfig.js';
 import type { RetryPolicy } from '../../src/collect/retry.js';
 import type { ClusterInventory } from '../../src/inventory/types.js';
 import { openStore } from '../../src/store/open.js';
-import { listSnapshots, loadInventory } from '../../src/store/snapshots.js';
 import { clusterNodes, clusterWorkloads, quotasSettled } from './collect-cluster.js';
 import { REPO_ROOT, runCli, type CliResult } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
@@ -133,11 +132,11 @@ describe('collecting through a faulty connection', await controlPlaneSuiteOption
     assert.match(failed.stderr, new RegExp(`^quotaplan: list pods at ${proxy.url} failed after 6 attempts: HTTP 500 InternalError: injected by the fault proxy\\n$`));
     assert.equal(proxy.seen.filter((r) => `${proxy.url}${r.path}` === podsUrl && r.outcome === 'status').length, 6);
 
-    const store = openStore({ file: db });
+    const store = await openStore({ file: db });
     try {
-      const snapshots = listSnapshots(store);
+      const snapshots = await store.listSnapshots();
       assert.equal(snapshots.length, 1);
-      assert.deepEqual(loadInventory(store, snapshots[0]!.id), direct);
+      assert.deepEqual(await store.loadInventory(snapshots[0]!.id), direct);
     } finally {
       store.close();
     }

@@ -6,7 +6,6 @@ import { loadClusterTarget } from '../../src/collect/kubeconfig.js';
 import { createTransport, type ApiTransport } from '../../src/collect/transport.js';
 import { formatResourceList } from '../../src/resources.js';
 import { openStore } from '../../src/store/open.js';
-import { loadInventory, saveSnapshot } from '../../src/store/snapshots.js';
 import type { ClusterInventory } from '../../src/inventory/types.js';
 import { clusterNodes, clusterWorkloads, physicalAcceleratorsByNode, quotasSettled, referenceInventory } from './collect-cluster.js';
 import { controlPlaneSuiteOptions, seedObjects, startControlPlane, type ControlPlane } from './harness/index.js';
@@ -51,15 +50,15 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
       transport.close();
     }
     requests = transport.requests;
-    const store = openStore({ file: ':memory:' });
+    const store = await openStore({ file: ':memory:' });
     try {
-      const summary = saveSnapshot(store, {
+      const summary = await store.saveSnapshot({
         cluster: { name: target.context, server: target.server, context: target.context },
         takenAt: new Date('2026-11-28T04:00:00Z'),
         source: { kind: 'live', ref: target.context },
         inventory: collected,
       });
-      stored = loadInventory(store, summary.id);
+      stored = await store.loadInventory(summary.id);
     } finally {
       store.close();
     }

@@ -8,9 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/listen.js';
-import { createCycle } from '../../src/store/cycles.js';
 import type { Store } from '../../src/store/open.js';
-import { saveSnapshot } from '../../src/store/snapshots.js';
 import { openStore } from '../../src/store/open.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { DEMO_TEAMS, HOSTILE, demoInventory, seededStore } from '../unit/server/seed.js';
@@ -31,8 +29,8 @@ const suite = browserSuiteOptions();
 
 before(async () => {
   if (suite.skip) return;
-  store = seededStore({ hours: 48 });
-  createCycle(store, {
+  store = await seededStore({ hours: 48 });
+  await store.createCycle({
     cluster: 'demo',
     name: '2026-Q3',
     createdAt: new Date('2026-07-01T00:00:00Z'),
@@ -293,8 +291,8 @@ describe('dashboard pages', suite, () => {
 
 describe('several clusters in one database', suite, () => {
   it('lets the reader pick the cluster; every page then shows that cluster', async () => {
-    const multi = seededStore({ hours: 1 });
-    saveSnapshot(multi, {
+    const multi = await seededStore({ hours: 1 });
+    await multi.saveSnapshot({
       cluster: { name: 'zeta' },
       takenAt: new Date('2026-07-05T00:00:00Z'),
       source: { kind: 'file', ref: 'zeta.json' },
@@ -320,8 +318,8 @@ describe('several clusters in one database', suite, () => {
 
 describe('the bundled demo (quotaplan demo)', suite, () => {
   it('renders every page of the navigation without errors', async () => {
-    const demo = openStore({ file: ':memory:' });
-    const seed = seedDemo({ store: demo, now: new Date('2026-11-28T03:00:00Z'), stepHours: 24 });
+    const demo = await openStore({ file: ':memory:' });
+    const seed = await seedDemo({ store: demo, now: new Date('2026-11-28T03:00:00Z'), stepHours: 24 });
     const running = await listen(createApp({ store: demo, clock: () => new Date('2026-11-28T04:00:00Z'), log: () => {} }));
     try {
       const { page: tab, problems: tabProblems } = await openPage(browser);

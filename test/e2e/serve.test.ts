@@ -25,7 +25,7 @@ describe('quotaplan serve', () => {
 
   it('serves a database on loopback, answers only loopback host names, and stops on the signal', async () => {
     const db = join(dir, 'served.db');
-    openStore({ file: db }).close();
+    (await openStore({ file: db })).close();
     let stop: () => void = () => {};
     const signal = new Promise<void>((resolve) => {
       stop = resolve;

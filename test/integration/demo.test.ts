@@ -10,25 +10,22 @@ import { after, describe, it } from 'node:test';
 import { seedDemoDatabase } from '../../src/commands/demo.js';
 import type { PlanJson } from '../../src/plan/plan-json.js';
 import { formatResourceList } from '../../src/resources.js';
-import { listCycles } from '../../src/store/cycles.js';
 import { openStore } from '../../src/store/open.js';
-import { getPlan } from '../../src/store/plans.js';
-import { listSnapshots, loadInventory } from '../../src/store/snapshots.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-demo-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('quotaplan demo', () => {
+describe('quotaplan demo', async () => {
   const file = join(dir, 'demo.db');
   // 2026-07-01T00:00Z (start of the previous quarter) to 2026-11-28T04:00Z is 3,604 hours: slots 0..3604 every 3 h.
-  const seeded = seedDemoDatabase(file, new Date('2026-11-28T04:17:00Z'));
+  const seeded = await seedDemoDatabase(file, new Date('2026-11-28T04:17:00Z'));
 
-  it('seeds snapshots every three hours from the start of the previous quarter to the current hour', () => {
+  it('seeds snapshots every three hours from the start of the previous quarter to the current hour', async () => {
     assert.equal(seeded.snapshots, 1202);
-    const store = openStore({ file, create: false });
+    const store = await openStore({ file, create: false });
     try {
-      const snapshots = listSnapshots(store, { cluster: 'demo' });
+      const snapshots = await store.listSnapshots({ cluster: 'demo' });
       assert.equal(snapshots.length, 1202);
       assert.equal(snapshots[0]!.takenAt.toISOString(), '2026-07-01T00:00:00.000Z');
       assert.equal(snapshots.at(-1)!.takenAt.toISOString(), '2026-11-28T03:00:00.000Z');
@@ -37,11 +34,11 @@ describe('quotaplan demo', () => {
     }
   });
 
-  it('plans only healthy capacity: cordoned, transitional and failed devices are left out', () => {
-    const store = openStore({ file, create: false });
+  it('plans only healthy capacity: cordoned, transitional and failed devices are left out', async () => {
+    const store = await openStore({ file, create: false });
     try {
-      const latest = listSnapshots(store, { cluster: 'demo' }).at(-1)!;
-      const plannable = formatResourceList(loadInventory(store, latest.id).plannable);
+      const latest = (await store.listSnapshots({ cluster: 'demo' })).at(-1)!;
+      const plannable = formatResourceList((await store.loadInventory(latest.id)).plannable);
       // h100-0..4 (h100-3 has 7 healthy of 8; h100-5 cordoned) + a100-mig-0's 2 whole GPUs (a100-mig-1 is
       // mid-reconfiguration) + h200-mig-0's 16 single-strategy slices.
       assert.equal(plannable['nvidia.com/gpu'], '57');
@@ -54,11 +51,11 @@ describe('quotaplan demo', () => {
     }
   });
 
-  it('approves the previous and current cycles and drafts the next, whose plan divides all GPUs but the reserve', () => {
+  it('approves the previous and current cycles and drafts the next, whose plan divides all GPUs but the reserve', async () => {
     assert.deepEqual(seeded.cycles, ['2026-Q3 (approved)', '2026-Q4 (approved)', '2027-Q1 (draft)']);
-    const store = openStore({ file, create: false });
+    const store = await openStore({ file, create: false });
     try {
-      const cycles = listCycles(store, { cluster: 'demo' });
+      const cycles = await store.listCycles({ cluster: 'demo' });
       assert.deepEqual(
         cycles.map((c) => [c.name, c.state, c.approvedBy]),
         [
@@ -67,7 +64,7 @@ describe('quotaplan demo', () => {
           ['2027-Q1', 'draft', null],
         ],
       );
-      const draft = getPlan(store, seeded.draftPlanId).plan as PlanJson;
+      const draft = (await store.getPlan(seeded.draftPlanId)).plan as PlanJson;
       assert.equal(draft.cycle, '2027-Q1');
       const topLevelGpus = draft.allocations
         .filter((a) => a.resource === 'nvidia.com/gpu' && !a.team.includes('/'))
@@ -78,8 +75,8 @@ describe('quotaplan demo', () => {
     }
   });
 
-  it('replaces its own database on a second run', () => {
-    const again = seedDemoDatabase(file, new Date('2026-11-28T04:17:00Z'));
+  it('replaces its own database on a second run', async () => {
+    const again = await seedDemoDatabase(file, new Date('2026-11-28T04:17:00Z'));
     assert.equal(again.snapshots, 1202);
     assert.equal(again.draftPlanId, seeded.draftPlanId);
   });

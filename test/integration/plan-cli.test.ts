@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open.js';
-import { getPlan, listPlans } from '../../src/store/plans.js';
 import { runCli, type CliResult } from '../support/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/cluster-mixed-gpu.json', import.meta.url));
@@ -60,10 +59,10 @@ describe('quotaplan plan', () => {
     assert.equal(second.stderr, 'stored plan 2 (cluster cluster-mixed-gpu, cycle 2026-Q4)\n');
     assert.equal(second.stdout, first.stdout);
 
-    const store = openStore({ file: db });
+    const store = await openStore({ file: db });
     try {
-      assert.deepEqual(listPlans(store).map((p) => [p.id, p.cycle, p.snapshotId]), [[1, '2026-Q4', null], [2, '2026-Q4', 1]]);
-      assert.equal(`${JSON.stringify(getPlan(store, 2).plan, null, 2)}\n`, second.stdout);
+      assert.deepEqual((await store.listPlans()).map((p) => [p.id, p.cycle, p.snapshotId]), [[1, '2026-Q4', null], [2, '2026-Q4', 1]]);
+      assert.equal(`${JSON.stringify((await store.getPlan(2)).plan, null, 2)}\n`, second.stdout);
     } finally {
       store.close();
     }
@@ -81,9 +80,9 @@ describe('quotaplan plan', () => {
       run.stderr,
       'quotaplan: infeasible plan: nvidia.com/gpu guarantees of the top-level teams sum to 30 but the cluster has 29 (capacity 29 - reserve 0) [a: 20, b: 10]\n',
     );
-    const store = openStore({ file: db });
+    const store = await openStore({ file: db });
     try {
-      assert.deepEqual(listPlans(store), []);
+      assert.deepEqual(await store.listPlans(), []);
     } finally {
       store.close();
     }

@@ -14,11 +14,9 @@ import { seedDemoDatabase } from '../../src/commands/demo.js';
 import type { ReviewJson } from '../../src/emit/review-json.js';
 import type { PlanJson } from '../../src/plan/plan-json.js';
 import { openStore } from '../../src/store/open.js';
-import { getPlan } from '../../src/store/plans.js';
 import type { Browser } from 'playwright-core';
 import { createApp } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/listen.js';
-import { getCycle, listCycleEvents } from '../../src/store/cycles.js';
 import type { Store } from '../../src/store/open.js';
 import { ARTIFACTS, gotoPage, launchBrowser, openPage, screenshot } from '../e2e/browser.js';
 import { runCli } from '../support/cli.js';
@@ -28,21 +26,21 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const db = join(dir, 'demo.db');
 
 /** recsys's nvidia.com/gpu quota and demand in a stored plan, read from the plan itself. */
-function recsysGpu(planId: number): { quota: string; demand: string | null } {
-  const store = openStore({ file: db, create: false });
+async function recsysGpu(planId: number): Promise<{ quota: string; demand: string | null }> {
+  const store = await openStore({ file: db, create: false });
   try {
-    const plan = getPlan(store, planId).plan as PlanJson;
+    const plan = (await store.getPlan(planId)).plan as PlanJson;
     const allocation = plan.allocations.find((a) => a.team === 'platform/recsys' && a.resource === 'nvidia.com/gpu');
     assert.ok(allocation);
     return { quota: allocation.quota, demand: allocation.demand };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 describe('quotaplan review against the demo database', () => {
-  before(() => {
-    seedDemoDatabase(db, new Date('2026-11-28T04:17:00Z'));
+  before(async () => {
+    await seedDemoDatabase(db, new Date('2026-11-28T04:17:00Z'));
   });
 
   it('-o json: recsys used exactly 2 GPUs all quarter: average 2, p95 2, peak 2, 2790 of 8 x 1395 GPU-hours', async () => {
@@ -52,7 +50,7 @@ describe('quotaplan review against the demo database', () => {
     assert.equal(review.cycle.name, '2026-Q4');
     assert.equal(review.cycle.state, 'approved');
     assert.deepEqual(review.coverage, { from: '2026-10-01T00:00:00.000Z', to: '2026-11-28T03:00:00.000Z', hours: '1395.000', cycleHours: '2208.000', snapshots: 465 });
-    const current = recsysGpu(review.planId);
+    const current = await recsysGpu(review.planId);
     assert.equal(current.quota, '8');
     const recsys = review.teams.find((t) => t.team === 'platform/recsys' && t.resource === 'nvidia.com/gpu');
     assert.deepEqual(
@@ -71,7 +69,7 @@ describe('quotaplan review against the demo database', () => {
     const proposal = review.proposals.find((p) => p.team === 'platform/recsys' && p.resource === 'nvidia.com/gpu');
     assert.deepEqual([proposal?.kind, proposal?.demand, proposal?.proposedDemand], ['lower-demand', current.demand, '2']);
     assert.equal(review.next?.cycle.name, '2027-Q1');
-    assert.equal(proposal?.nextDemand, recsysGpu(review.next!.planId!).demand);
+    assert.equal(proposal?.nextDemand, (await recsysGpu(review.next!.planId!)).demand);
   });
 
   it('-o md: a Markdown report with the sections a meeting needs and recsys\u2019s row', async () => {
@@ -81,7 +79,7 @@ describe('quotaplan review against the demo database', () => {
     for (const heading of ['# Allocation review: 2026-Q4 (cluster demo)', '## Capacity change since the last cycle', '## Use vs quota per team', '## GPU-hours used vs granted', '## Proposed changes', '## Warnings', '## Decision']) {
       assert.ok(md.includes(`\n${heading}`) || md.startsWith(heading), `missing ${heading}`);
     }
-    const next = recsysGpu(3);
+    const next = await recsysGpu(3);
     assert.ok(md.includes(`| platform/recsys | nvidia.com/gpu | 8 | 12 | 2.000 | 2 | 2 | 25.0% | 25.0% | 0.0 | ${next.quota} |`), md);
     assert.ok(md.includes('- **platform/recsys** nvidia.com/gpu: demand 12 -> **2**'));
     assert.ok(md.includes('`quotaplan cycle submit --cycle 2027-Q1`'));
@@ -154,8 +152,8 @@ describe('quotaplan review against the demo database', () => {
 
 describe('quotaplan cycle against the demo database', () => {
   const file = join(dir, 'cycle.db');
-  before(() => {
-    seedDemoDatabase(db, new Date('2026-11-28T04:17:00Z'));
+  before(async () => {
+    await seedDemoDatabase(db, new Date('2026-11-28T04:17:00Z'));
     copyFileSync(db, file);
   });
 
@@ -213,9 +211,9 @@ describe('the dashboard Review page on the demo database', () => {
   let browser: Browser;
 
   before(async () => {
-    seedDemoDatabase(db, new Date('2026-11-28T04:17:00Z'));
+    await seedDemoDatabase(db, new Date('2026-11-28T04:17:00Z'));
     copyFileSync(db, file);
-    store = openStore({ file, create: false });
+    store = await openStore({ file, create: false });
     server = await listen(createApp({ store, clock: () => new Date('2026-12-20T10:00:00Z'), token: TOKEN, log: () => {} }));
     browser = await launchBrowser();
   });
@@ -255,9 +253,9 @@ describe('the dashboard Review page on the demo database', () => {
     await page.waitForSelector('#review-decision[data-state="approved"]');
     await screenshot(page, 'review-page-approved');
     await page.locator('#review-decision').screenshot({ path: `${ARTIFACTS}review-decision-approved.png` });
-    const cycle = getCycle(store, { name: '2027-Q1' });
+    const cycle = await store.getCycle({ name: '2027-Q1' });
     assert.deepEqual([cycle.state, cycle.approvedBy, cycle.approvalNote, cycle.approvedAt?.toISOString()], ['approved', 'head-of-ml', 'recsys to 2 GPUs', '2026-12-20T10:00:00.000Z']);
-    assert.deepEqual(listCycleEvents(store, cycle.id).map((e) => [e.toState, e.actor]).slice(1), [['in-review', 'capacity-planner'], ['approved', 'head-of-ml']]);
+    assert.deepEqual((await store.listCycleEvents(cycle.id)).map((e) => [e.toState, e.actor]).slice(1), [['in-review', 'capacity-planner'], ['approved', 'head-of-ml']]);
     assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   });
 });

@@ -137,7 +137,7 @@ export function historyRoutes(deps: RouteDeps): Hono {
         grouping = { by: 'team', teamOf };
       }
       // Another request may have made the view while this one loaded the plan.
-      if (kept?.key !== key) kept = { key, totals: deps.store.historyTotals({ cluster, grouping }) };
+      if (kept?.key !== key) kept = { key, totals: deps.store.historyTotals({ cluster, grouping, log: deps.log }) };
     }
     return kept.totals;
   };

@@ -10,6 +10,7 @@
  * lock without blocking the event loop (write-lock.ts). The repository functions (snapshots.ts, plans.ts, ...) are
  * synchronous and take a Connection; only this file decides which connection and which transaction they run in.
  */
+import type Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { InternalError, NotFoundError, ValidationError } from '../../errors.js';
@@ -198,6 +199,14 @@ export class SqliteStore extends SqliteReads implements Store {
     return new SqliteStore(reader, writer, busyTimeoutMs, options.log);
   }
 
+  /**
+   * The better-sqlite3 handle writes go through (the only one for `:memory:`), for tests and benchmarks of this
+   * implementation that look at its tables, pages or locks. Application code uses the Store interface.
+   */
+  get sqlite(): Database.Database {
+    return (this.writer ?? this.reader).sqlite;
+  }
+
   protected async use<T>(read: (connection: Connection) => T): Promise<T> {
     await this.readable();
     return read(this.reader);
@@ -276,9 +285,10 @@ export class SqliteStore extends SqliteReads implements Store {
   newestSeq(cluster: string): Promise<number> {
     return this.use((c) => newestSeq(c, cluster));
   }
-  historyTotals(options: { cluster: string; grouping: Grouping }): HistoryTotalsView {
+  historyTotals(options: { cluster: string; grouping: Grouping; log?: ((message: string) => void) | undefined }): HistoryTotalsView {
+    const log = options.log ?? this.log;
     return new HistoryTotalsOf(this.reader, options.cluster, options.grouping, {
-      ...(this.log === undefined ? {} : { log: this.log }),
+      ...(log === undefined ? {} : { log }),
       before: () => this.readable(),
     });
   }

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/program.js';
 import { openStore } from '../../../src/store/open.js';
-import { saveSnapshot } from '../../../src/store/snapshots.js';
 import { runPlan } from '../../../src/commands/plan.js';
 import { inventory, list, namespace, quota } from './builders.js';
 
@@ -34,9 +33,9 @@ describe('quotaplan emit', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'quotaplan-emit-'));
     db = join(dir, 'q.db');
-    const store = openStore({ file: db });
+    const store = await openStore({ file: db });
     try {
-      saveSnapshot(store, {
+      await store.saveSnapshot({
         cluster: { name: 'prod', server: null, context: null },
         takenAt: new Date('2026-11-28T00:00:00Z'),
         source: { kind: 'file', ref: 'dump.json' },

@@ -11,10 +11,7 @@ import { buildPlan } from '../../../src/plan/build-plan.js';
 import type { Plan } from '../../../src/plan/plan.js';
 import { planToJson } from '../../../src/plan/plan-json.js';
 import { parseTeamsFile } from '../../../src/plan/teams-file.js';
-import { createCycle, setCycleState } from '../../../src/store/cycles.js';
 import { openStore, type Store } from '../../../src/store/open.js';
-import { savePlan } from '../../../src/store/plans.js';
-import { saveSnapshot } from '../../../src/store/snapshots.js';
 import { aNamespace, aNode, aPod, gfd } from '../../builders/kube.js';
 
 export const CLUSTER = 'lab';
@@ -67,48 +64,48 @@ export interface LabHistory {
   q1PlanId: number;
 }
 
-function planAndSave(store: Store, cycle: string, yaml: string, inventory: ClusterInventory, snapshotId: number, previous: Plan | null, createdAt: Date): { id: number; plan: Plan } {
+async function planAndSave(store: Store, cycle: string, yaml: string, inventory: ClusterInventory, snapshotId: number, previous: Plan | null, createdAt: Date): Promise<{ id: number; plan: Plan }> {
   const plan = buildPlan({ teams: parseTeamsFile(yaml, `${cycle}.yaml`), inventory, previous });
-  return { id: savePlan(store, { cluster: CLUSTER, cycle, snapshotId, teamsYaml: yaml, plan: planToJson(plan), createdAt }).id, plan };
+  return { id: (await store.savePlan({ cluster: CLUSTER, cycle, snapshotId, teamsYaml: yaml, plan: planToJson(plan), createdAt })).id, plan };
 }
 
 /**
  * 2026-Q3 approved (12 GPUs then), 2026-Q4 approved (16 GPUs, train demand 10, idle 4), 2027-Q1 draft whose plan
  * gives train only 6: below its p95 of 8.
  */
-export function labHistory(options: { withNext?: boolean } = {}): LabHistory {
-  const store = openStore({ file: ':memory:' });
-  const save = (hour: number, inventory: ClusterInventory): number =>
-    saveSnapshot(store, { cluster: { name: CLUSTER }, takenAt: atHour(hour), source: { kind: 'file', ref: 'generated' }, inventory }).id;
+export async function labHistory(options: { withNext?: boolean } = {}): Promise<LabHistory> {
+  const store = await openStore({ file: ':memory:' });
+  const save = async (hour: number, inventory: ClusterInventory): Promise<number> =>
+    (await store.saveSnapshot({ cluster: { name: CLUSTER }, takenAt: atHour(hour), source: { kind: 'file', ref: 'generated' }, inventory })).id;
   const q3Inventory = labInventory({ gpus: 12, train: 2, idle: 1, trainMig: 7 });
-  const q3Snapshot = save(-2208, q3Inventory);
+  const q3Snapshot = await save(-2208, q3Inventory);
   const four = labInventory({ gpus: 16, train: 4, idle: 1, trainMig: 7 });
   const eight = labInventory({ gpus: 16, train: 8, idle: 1, trainMig: 7 });
   // 4 GPUs from before the start (the -5 h snapshot holds into the quarter) until hour 1324.8 = 60% of 2208 h.
-  const q4Snapshot = save(-5, four);
-  save(7.5, four);
-  save(300, four);
-  save(1324.8, eight);
-  save(1500, eight);
-  save(2207, eight);
+  const q4Snapshot = await save(-5, four);
+  await save(7.5, four);
+  await save(300, four);
+  await save(1324.8, eight);
+  await save(1500, eight);
+  await save(2207, eight);
   // After the end: closes the window, its own value is outside the quarter.
-  const lastSnapshot = save(2210, labInventory({ gpus: 16, train: 0, idle: 1, trainMig: 7 }));
+  const lastSnapshot = await save(2210, labInventory({ gpus: 16, train: 0, idle: 1, trainMig: 7 }));
 
-  const q3 = planAndSave(store, '2026-Q3', teamsYaml('2026-Q3', { train: 10, idle: 4 }), q3Inventory, q3Snapshot, null, atHour(-2208));
-  const q4 = planAndSave(store, '2026-Q4', teamsYaml('2026-Q4', { train: 10, idle: 4 }), four, q4Snapshot, q3.plan, atHour(-5));
-  approved(store, '2026-Q3', q3.id, atHour(-2208), atHour(0));
-  approved(store, '2026-Q4', q4.id, atHour(0), atHour(Q4_HOURS));
+  const q3 = await planAndSave(store, '2026-Q3', teamsYaml('2026-Q3', { train: 10, idle: 4 }), q3Inventory, q3Snapshot, null, atHour(-2208));
+  const q4 = await planAndSave(store, '2026-Q4', teamsYaml('2026-Q4', { train: 10, idle: 4 }), four, q4Snapshot, q3.plan, atHour(-5));
+  await approved(store, '2026-Q3', q3.id, atHour(-2208), atHour(0));
+  await approved(store, '2026-Q4', q4.id, atHour(0), atHour(Q4_HOURS));
   let q1PlanId = 0;
   if (options.withNext !== false) {
-    const q1 = planAndSave(store, '2027-Q1', teamsYaml('2027-Q1', { train: 6, idle: 4 }), eight, lastSnapshot, q4.plan, atHour(2210));
+    const q1 = await planAndSave(store, '2027-Q1', teamsYaml('2027-Q1', { train: 6, idle: 4 }), eight, lastSnapshot, q4.plan, atHour(2210));
     q1PlanId = q1.id;
-    createCycle(store, { cluster: CLUSTER, name: '2027-Q1', planId: q1.id, startsAt: atHour(Q4_HOURS), endsAt: new Date(Date.UTC(2027, 3, 1)), createdAt: atHour(2210), actor: 'planner' });
+    await store.createCycle({ cluster: CLUSTER, name: '2027-Q1', planId: q1.id, startsAt: atHour(Q4_HOURS), endsAt: new Date(Date.UTC(2027, 3, 1)), createdAt: atHour(2210), actor: 'planner' });
   }
   return { store, q3PlanId: q3.id, q4PlanId: q4.id, q1PlanId };
 }
 
-function approved(store: Store, name: string, planId: number, startsAt: Date, endsAt: Date): void {
-  const cycle = createCycle(store, { cluster: CLUSTER, name, planId, startsAt, endsAt, createdAt: startsAt, actor: 'planner' });
-  setCycleState(store, { cycleId: cycle.id, state: 'in-review', at: startsAt, actor: 'planner' });
-  setCycleState(store, { cycleId: cycle.id, state: 'approved', at: startsAt, actor: 'head', note: 'ok' });
+async function approved(store: Store, name: string, planId: number, startsAt: Date, endsAt: Date): Promise<void> {
+  const cycle = await store.createCycle({ cluster: CLUSTER, name, planId, startsAt, endsAt, createdAt: startsAt, actor: 'planner' });
+  await store.setCycleState({ cycleId: cycle.id, state: 'in-review', at: startsAt, actor: 'planner' });
+  await store.setCycleState({ cycleId: cycle.id, state: 'approved', at: startsAt, actor: 'head', note: 'ok' });
 }

@@ -2,21 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ReviewJson } from '../../../src/emit/review-json.js';
 import { createApp } from '../../../src/server/app.js';
-import { getCycle } from '../../../src/store/cycles.js';
 import { labHistory } from './history.js';
 
 const NOW = new Date('2027-01-05T10:00:00Z');
 
-function setup() {
-  const history = labHistory();
+async function setup() {
+  const history = await labHistory();
   const app = createApp({ store: history.store, clock: () => NOW, token: 's3cret', log: () => {} });
   const post = (path: string, body: unknown, headers: Record<string, string> = { Authorization: 'Bearer s3cret' }) =>
     app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { ...history, app, post };
 }
 
-describe('GET /api/reviews', () => {
-  const { app } = setup();
+describe('GET /api/reviews', async () => {
+  const { app } = await setup();
 
   it('lists the cycles and names the one latest reviews', async () => {
     const body = (await (await app.request('/api/reviews')).json()) as { latest: string; cycles: { name: string; state: string }[] };
@@ -66,21 +65,21 @@ describe('GET /api/reviews', () => {
 
 describe('POST /api/reviews/:cycle/submit and /approve', () => {
   it('needs the token: without it nothing changes', async () => {
-    const { post, store, q1PlanId } = setup();
+    const { post, store, q1PlanId } = await setup();
     const response = await post('/api/reviews/2027-Q1/approve', { planId: q1PlanId, by: 'head' }, {});
     assert.equal(response.status, 401);
-    assert.equal(getCycle(store, { name: '2027-Q1' }).state, 'draft');
+    assert.equal((await store.getCycle({ name: '2027-Q1' })).state, 'draft');
   });
 
   it('submits, then approves with who, when and the note; approving again is a 409', async () => {
-    const { post, store, q1PlanId } = setup();
+    const { post, store, q1PlanId } = await setup();
     // The dashboard adds the picked cluster to every POST body.
     const submitted = await post('/api/reviews/2027-Q1/submit', { cluster: 'lab' });
     assert.equal(submitted.status, 200);
     assert.equal(((await submitted.json()) as { state: string }).state, 'in-review');
     const approved = await post('/api/reviews/2027-Q1/approve', { planId: q1PlanId, by: 'head-of-ml', note: 'train to 6' });
     assert.equal(approved.status, 200);
-    const cycle = getCycle(store, { name: '2027-Q1' });
+    const cycle = await store.getCycle({ name: '2027-Q1' });
     assert.deepEqual([cycle.state, cycle.approvedBy, cycle.approvedAt?.toISOString(), cycle.approvalNote], ['approved', 'head-of-ml', NOW.toISOString(), 'train to 6']);
     const again = await post('/api/reviews/2027-Q1/approve', { planId: q1PlanId, by: 'someone' });
     assert.equal(again.status, 409);
@@ -88,7 +87,7 @@ describe('POST /api/reviews/:cycle/submit and /approve', () => {
   });
 
   it('with the token an approval must name the approver, and the plan reviewed must be the cycle\u2019s', async () => {
-    const { post, q1PlanId, q4PlanId } = setup();
+    const { post, q1PlanId, q4PlanId } = await setup();
     await post('/api/reviews/2027-Q1/submit', {});
     const anonymous = await post('/api/reviews/2027-Q1/approve', { planId: q1PlanId });
     assert.equal(anonymous.status, 400);
@@ -101,20 +100,20 @@ describe('POST /api/reviews/:cycle/submit and /approve', () => {
   });
 
   it('a trusted proxy user is the approver', async () => {
-    const history = labHistory();
+    const history = await labHistory();
     const app = createApp({ store: history.store, clock: () => NOW, trustedAuthHeader: 'X-Forwarded-User', log: () => {} });
     const post = (path: string, body: unknown) =>
       app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-User': 'carol' }, body: JSON.stringify(body) });
     await post('/api/reviews/2027-Q1/submit', {});
     const approved = await post('/api/reviews/2027-Q1/approve', { planId: history.q1PlanId });
     assert.equal(approved.status, 200);
-    assert.equal(getCycle(history.store, { name: '2027-Q1' }).approvedBy, 'carol');
+    assert.equal((await history.store.getCycle({ name: '2027-Q1' })).approvedBy, 'carol');
   });
 
   it('skipping review is a 409 and the cycle stays a draft', async () => {
-    const { post, store, q1PlanId } = setup();
+    const { post, store, q1PlanId } = await setup();
     const response = await post('/api/reviews/2027-Q1/approve', { planId: q1PlanId, by: 'head' });
     assert.equal(response.status, 409);
-    assert.equal(getCycle(store, { name: '2027-Q1' }).state, 'draft');
+    assert.equal((await store.getCycle({ name: '2027-Q1' })).state, 'draft');
   });
 });

@@ -5,7 +5,7 @@ import type { Plan } from '../../../src/plan/plan.js';
 import { parseTeamsFile } from '../../../src/plan/teams-file.js';
 import { buildReview } from '../../../src/review/review.js';
 import { DEFAULT_RULES } from '../../../src/review/rules.js';
-import type { Cycle } from '../../../src/store/cycles.js';
+import type { Cycle } from '../../../src/store/store.js';
 import { labInventory } from './history.js';
 
 /** Weights 1500:1500:900:500:500:200 (domain.md section 5), no demands: largest remainder decides the last units. */

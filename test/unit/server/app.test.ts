@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import { createApp } from '../../../src/server/app.js';
 import { seededStore } from './seed.js';
 
-const store = seededStore({ hours: 2 });
+const store = await seededStore({ hours: 2 });
 after(() => store.close());
 const app = createApp({ store, clock: () => new Date('2026-07-02T00:00:00Z'), token: 's3cret', log: () => {} });
 
@@ -148,10 +148,9 @@ describe('GET /api/capacity', () => {
 
 describe('a database holding several clusters', () => {
   it('asks which cluster (400 naming it) and answers for the one named', async () => {
-    const { saveSnapshot } = await import('../../../src/store/snapshots.js');
     const { demoInventory } = await import('./seed.js');
-    const two = seededStore({ hours: 1 });
-    saveSnapshot(two, { cluster: { name: 'other' }, takenAt: new Date('2026-07-05T00:00:00Z'), source: { kind: 'file', ref: 'other.json' }, inventory: demoInventory(0, 1) });
+    const two = await seededStore({ hours: 1 });
+    await two.saveSnapshot({ cluster: { name: 'other' }, takenAt: new Date('2026-07-05T00:00:00Z'), source: { kind: 'file', ref: 'other.json' }, inventory: demoInventory(0, 1) });
     const multi = createApp({ store: two, clock: () => new Date(0), log: () => {} });
     const meta = await (await multi.request('/api/meta')).json();
     assert.deepEqual([meta.clusters, meta.cluster], [['demo', 'other'], null]);
@@ -161,19 +160,18 @@ describe('a database holding several clusters', () => {
     const chosen = await (await multi.request('/api/capacity?cluster=other')).json();
     assert.deepEqual([chosen.snapshot.cluster, chosen.snapshot.id], ['other', 2]);
     assert.equal((await multi.request('/api/history?cluster=other')).status, 200);
-    two.close();
+    await two.close();
   });
 });
 
 describe('the inventory cache', () => {
   it('loads a snapshot once while it is recent, and forgets the least recently used beyond its size', async () => {
     const { inventoryCache } = await import('../../../src/server/inventory-cache.js');
-    const { loadInventory } = await import('../../../src/store/snapshots.js');
     const cache = inventoryCache(store, 1);
-    const first = cache(1);
-    assert.equal(cache(1), first);
-    assert.deepEqual(first, loadInventory(store, 1));
-    cache(2);
-    assert.notEqual(cache(1), first, 'snapshot 1 was evicted by snapshot 2 and loaded again');
+    const first = await cache(1);
+    assert.equal(await cache(1), first);
+    assert.deepEqual(first, await store.loadInventory(1));
+    await cache(2);
+    assert.notEqual(await cache(1), first, 'snapshot 1 was evicted by snapshot 2 and loaded again');
   });
 });

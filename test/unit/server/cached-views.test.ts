@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { createApp } from '../../../src/server/app.js';
-import { saveSnapshot } from '../../../src/store/snapshots.js';
 import { DEMO_TEAMS, demoInventory, seededStore } from './seed.js';
 
 const TOKEN = 'unit-test-token';
 const NOW = new Date('2026-07-02T00:00:00Z');
 const auth = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
 
-function setup() {
-  const store = seededStore({ hours: 2 });
+async function setup() {
+  const store = await seededStore({ hours: 2 });
   const app = createApp({ store, clock: () => NOW, token: TOKEN, log: () => {} });
   const savePlan = async (): Promise<number> => {
     const response = await app.request('/api/plans', { method: 'POST', headers: auth, body: JSON.stringify({ teamsYaml: DEMO_TEAMS }) });
@@ -28,7 +27,7 @@ function setup() {
 
 describe('views kept per snapshot and plan', () => {
   it('answer a repeated request with the same body as a new app would', async () => {
-    const { store, savePlan, text } = setup();
+    const { store, savePlan, text } = await setup();
     await savePlan();
     const fresh = createApp({ store, clock: () => NOW, log: () => {} });
     for (const path of ['/api/capacity?snapshot=latest', '/api/teams?plan=latest', '/api/plans/latest', '/api/plans/1']) {
@@ -36,27 +35,27 @@ describe('views kept per snapshot and plan', () => {
       assert.equal(await text(path), first, path);
       assert.equal(await (await fresh.request(path)).text(), first, path);
     }
-    store.close();
+    await store.close();
   });
 
   it('follow `latest` to a plan saved and a snapshot collected after the first request', async () => {
-    const { store, savePlan, text } = setup();
+    const { store, savePlan, text } = await setup();
     await savePlan();
     assert.equal(JSON.parse(await text('/api/plans/latest')).id, 1);
     assert.equal(JSON.parse(await text('/api/teams?plan=latest')).plan.id, 1);
     assert.equal(JSON.parse(await text('/api/capacity?snapshot=latest')).snapshot.id, 2);
-    saveSnapshot(store, { cluster: { name: 'demo' }, takenAt: NOW, source: { kind: 'file', ref: 'demo.json' }, inventory: demoInventory(2, 3) });
+    await store.saveSnapshot({ cluster: { name: 'demo' }, takenAt: NOW, source: { kind: 'file', ref: 'demo.json' }, inventory: demoInventory(2, 3) });
     assert.equal(await savePlan(), 2);
     assert.equal(JSON.parse(await text('/api/plans/latest')).id, 2);
     assert.equal(JSON.parse(await text('/api/plans/1')).id, 1);
     const teams = JSON.parse(await text('/api/teams?plan=latest'));
     assert.deepEqual([teams.plan.id, teams.snapshot.id], [2, 3]);
     assert.equal(JSON.parse(await text('/api/capacity?snapshot=latest')).snapshot.id, 3);
-    store.close();
+    await store.close();
   });
 
   it('still answer 404 for a plan id that names nothing, and name the missing plan of a cluster', async () => {
-    const { store, app, savePlan } = setup();
+    const { store, app, savePlan } = await setup();
     const none = await app.request('/api/plans/latest');
     assert.equal(none.status, 400);
     assert.equal(((await none.json()) as { field: string }).field, 'plan');
@@ -65,20 +64,20 @@ describe('views kept per snapshot and plan', () => {
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { field: string }).field, 'plan');
     assert.equal((await app.request('/api/teams?plan=7')).status, 404);
-    store.close();
+    await store.close();
   });
 
   it('list a snapshot collected after the first request', async () => {
-    const { store, text } = setup();
+    const { store, text } = await setup();
     assert.deepEqual(JSON.parse(await text('/api/snapshots')).snapshots.map((s: { id: number }) => s.id), [1, 2]);
-    saveSnapshot(store, { cluster: { name: 'demo' }, takenAt: NOW, source: { kind: 'file', ref: 'demo.json' }, inventory: demoInventory(2, 3) });
+    await store.saveSnapshot({ cluster: { name: 'demo' }, takenAt: NOW, source: { kind: 'file', ref: 'demo.json' }, inventory: demoInventory(2, 3) });
     assert.deepEqual(JSON.parse(await text('/api/snapshots?cluster=demo')).snapshots.map((s: { id: number }) => s.id), [1, 2, 3]);
     assert.deepEqual(JSON.parse(await text('/api/snapshots')).snapshots.map((s: { id: number }) => s.id), [1, 2, 3]);
-    store.close();
+    await store.close();
   });
 
   it('gzip a body for a client that accepts gzip, and only then', async () => {
-    const { store, app, savePlan, text } = setup();
+    const { store, app, savePlan, text } = await setup();
     await savePlan();
     for (const path of ['/api/capacity', '/api/teams', '/api/plans/latest', '/api/history']) {
       const plain = await text(path);
@@ -90,6 +89,6 @@ describe('views kept per snapshot and plan', () => {
       assert.equal(refused.headers.get('content-encoding'), null, path);
       assert.equal(await refused.text(), plain, path);
     }
-    store.close();
+    await store.close();
   });
 });

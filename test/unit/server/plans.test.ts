@@ -6,15 +6,13 @@ import { buildPlan } from '../../../src/plan/build-plan.js';
 import { planToJson } from '../../../src/plan/plan-json.js';
 import { parseTeamsFile } from '../../../src/plan/teams-file.js';
 import { createApp, type AppDeps } from '../../../src/server/app.js';
-import { loadInventory } from '../../../src/store/snapshots.js';
-import { listPlans } from '../../../src/store/plans.js';
 import { DEMO_TEAMS, demoInventory, demoList, seededStore } from './seed.js';
 
 const TOKEN = 'unit-test-token';
 const NOW = new Date('2026-07-02T00:00:00Z');
 
-function setup(options: Partial<AppDeps> = {}) {
-  const store = seededStore({ hours: 2 });
+async function setup(options: Partial<AppDeps> = {}) {
+  const store = await seededStore({ hours: 2 });
   const app = createApp({ store, clock: () => NOW, token: TOKEN, log: () => {}, ...options });
   return { store, app };
 }
@@ -29,7 +27,7 @@ const auth = { Authorization: `Bearer ${TOKEN}` };
 
 describe('POST /api/plans', () => {
   it('plans the posted teams file on the latest snapshot and stores exactly the planner\u2019s plan', async () => {
-    const { store, app } = setup();
+    const { store, app } = await setup();
     const response = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth);
     assert.equal(response.status, 201);
     assert.deepEqual(await response.json(), {
@@ -40,14 +38,14 @@ describe('POST /api/plans', () => {
       createdAt: '2026-07-02T00:00:00.000Z',
       savedBy: 'token',
     });
-    const expected = planToJson(buildPlan({ teams: parseTeamsFile(DEMO_TEAMS, 'teams'), inventory: loadInventory(store, 2) }));
+    const expected = planToJson(buildPlan({ teams: parseTeamsFile(DEMO_TEAMS, 'teams'), inventory: await store.loadInventory(2) }));
     const detail = await (await app.request('/api/plans/1')).json();
     assert.deepEqual(detail.plan, expected);
     assert.equal(detail.teamsYaml, DEMO_TEAMS);
   });
 
   it('refuses a change without a token (401), with a wrong token (401), and when no token is configured (403)', async () => {
-    const { store, app } = setup();
+    const { store, app } = await setup();
     const missing = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS });
     assert.equal(missing.status, 401);
     assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="quotaplan"');
@@ -56,11 +54,11 @@ describe('POST /api/plans', () => {
     assert.equal(wrong.status, 401);
     const readOnly = createApp({ store, clock: () => NOW, log: () => {} });
     assert.equal((await post(readOnly, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth)).status, 403);
-    assert.deepEqual(listPlans(store), []);
+    assert.deepEqual(await store.listPlans(), []);
   });
 
   it('refuses form posts and cross-origin requests even with the token', async () => {
-    const { store, app } = setup();
+    const { store, app } = await setup();
     const form = await app.request('/api/plans', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...auth },
@@ -75,11 +73,11 @@ describe('POST /api/plans', () => {
     assert.equal(crossSite.status, 403);
     const sameOrigin = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, { ...auth, Origin: 'http://localhost', 'Sec-Fetch-Site': 'same-origin' });
     assert.equal(sameOrigin.status, 201);
-    assert.equal(listPlans(store).length, 1);
+    assert.equal((await store.listPlans()).length, 1);
   });
 
   it('accepts the identity of a trusted auth proxy only when that header is enabled', async () => {
-    const { store } = setup();
+    const { store } = await setup();
     const proxied = createApp({ store, clock: () => NOW, trustedAuthHeader: 'X-Forwarded-User', log: () => {} });
     const saved = await post(proxied, '/api/plans', { teamsYaml: DEMO_TEAMS }, { 'X-Forwarded-User': 'alice@example.com' });
     assert.equal(saved.status, 201);
@@ -89,7 +87,7 @@ describe('POST /api/plans', () => {
   });
 
   it('answers bad input with 400 naming the field, and infeasible guarantees with 409', async () => {
-    const { store, app } = setup();
+    const { store, app } = await setup();
     const cases: Array<[unknown, string]> = [
       ['{"teamsYaml": ', 'body'],
       [{ teamsYaml: DEMO_TEAMS, extra: 1 }, ''],
@@ -113,20 +111,20 @@ describe('POST /api/plans', () => {
     assert.equal((await huge.json()).field, 'body');
     const infeasible = await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS, changes: [{ team: 'research/alice', resource: 'amd.com/gpu', guarantee: '100', cap: null, demand: null }] }, auth);
     assert.equal(infeasible.status, 409);
-    assert.deepEqual(listPlans(store), []);
+    assert.deepEqual(await store.listPlans(), []);
   });
 });
 
 describe('POST /api/what-if', () => {
   it('is open to readers, stores nothing, and equals the planner on the hand-edited teams file', async () => {
-    const { store, app } = setup();
+    const { store, app } = await setup();
     await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth);
     const response = await post(app, '/api/what-if', { changes: [{ team: 'research/nlp', resource: 'nvidia.com/gpu', demand: '10', guarantee: null }] });
     assert.equal(response.status, 200);
     const body = await response.json();
     const edited = DEMO_TEAMS.replace('nvidia.com/gpu: { demand: "40", guarantee: "8" }', 'nvidia.com/gpu: { demand: "10" }');
     assert.notEqual(edited, DEMO_TEAMS);
-    const inventory = loadInventory(store, 2);
+    const inventory = await store.loadInventory(2);
     const base = buildPlan({ teams: parseTeamsFile(DEMO_TEAMS, 'teams'), inventory });
     const expected = buildPlan({ teams: parseTeamsFile(edited, 'teams'), inventory, previous: base });
     assert.deepEqual(body.plan, planToJson(expected));
@@ -135,7 +133,7 @@ describe('POST /api/what-if', () => {
     assert.equal(nlp.baseline, String((before?.quota.nanos ?? 0n) / 1_000_000_000n));
     assert.equal(nlp.demand, '10');
     assert.equal(nlp.guarantee, '0');
-    assert.equal(listPlans(store).length, 1);
+    assert.equal((await store.listPlans()).length, 1);
   });
 
   it('refuses a namespace two teams claim (one by name, one by selector) with 400 naming both, and saving it stores nothing', async () => {
@@ -168,14 +166,14 @@ describe('POST /api/what-if', () => {
   });
 
   it('names an unknown template node', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const response = await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] });
     assert.equal(response.status, 400);
     assert.equal((await response.json()).field, 'nodes[0].like');
   });
 
   it('plans "+4 nodes like h100-0" exactly as a cluster with four more such nodes', async () => {
-    const { store, app } = setup();
+    const { store, app } = await setup();
     await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth);
     const body = await (await post(app, '/api/what-if', { nodes: [{ like: 'h100-0', count: 4 }] })).json();
     const list = demoList(1, 2) as { items: Array<{ kind: string; metadata: { name: string } }> };
@@ -188,11 +186,11 @@ describe('POST /api/what-if', () => {
     const expected = buildPlan({ teams: parseTeamsFile(DEMO_TEAMS, 'teams'), inventory: bigger, previous: base });
     assert.deepEqual(body.plan, planToJson(expected));
     assert.equal(body.plan.capacity['nvidia.com/gpu'], String(57 + 32));
-    assert.equal(listPlans(store).length, 1);
+    assert.equal((await store.listPlans()).length, 1);
   });
 
   it('removes nodes: "-1 like h100-0" takes its 8 GPUs off the capacity, and refuses to go below zero', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const fewer = await (await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'h100-0', count: -1 }] })).json();
     // Plannable nvidia.com/gpu of the demo: 39 (H100, h100-5 cordoned) + 2 (A100 whole GPUs on the settled node)
     // + 16 (H200 slices) = 57; one H100 node fewer is 49.
@@ -205,7 +203,7 @@ describe('POST /api/what-if', () => {
   });
 
   it('keeps the teams file\u2019s comments when it edits a weight', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const body = await (await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, changes: [{ team: 'research', weight: 3 }] })).json();
     assert.match(body.teamsYaml, /^# Demo teams: quarterly GPU allocation/);
     assert.match(body.teamsYaml, /- name: research\n {4}teams:/);
@@ -215,7 +213,7 @@ describe('POST /api/what-if', () => {
 
 describe('plan reads and downloads', () => {
   it('answers 404 for an unknown plan and 400 for a malformed reference', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const unknown = await app.request('/api/plans/999');
     assert.equal(unknown.status, 404);
     assert.equal((await unknown.json()).field, 'plan');
@@ -225,7 +223,7 @@ describe('plan reads and downloads', () => {
   });
 
   it('serves the manifests and the PR body of a stored plan as downloads', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     await post(app, '/api/plans', { teamsYaml: DEMO_TEAMS }, auth);
     const yaml = await app.request('/api/plans/1/manifests.yaml');
     assert.equal(yaml.status, 200);
@@ -242,7 +240,7 @@ describe('plan reads and downloads', () => {
 
 describe('serving beyond loopback', () => {
   it('needs the token for reading too, except the page and /api/meta', async () => {
-    const { app } = setup({ readersNeedAuth: true });
+    const { app } = await setup({ readersNeedAuth: true });
     assert.equal((await app.request('/api/capacity')).status, 401);
     assert.equal((await app.request('/api/capacity', { headers: auth })).status, 200);
     assert.equal((await app.request('/api/meta')).status, 200);
@@ -250,7 +248,7 @@ describe('serving beyond loopback', () => {
   });
 
   it('refuses a host name it does not serve (DNS rebinding)', async () => {
-    const { app } = setup({ allowedHosts: ['127.0.0.1', 'localhost'] });
+    const { app } = await setup({ allowedHosts: ['127.0.0.1', 'localhost'] });
     const response = await app.request('http://evil.example:8080/api/capacity');
     assert.equal(response.status, 403);
     assert.equal((await response.json()).field, 'host');

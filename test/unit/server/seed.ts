@@ -8,7 +8,6 @@ import { demoCluster } from '../../../src/demo/cluster.js';
 import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import type { ClusterInventory } from '../../../src/inventory/types.js';
 import { openStore, type Store } from '../../../src/store/open.js';
-import { saveSnapshot } from '../../../src/store/snapshots.js';
 
 export const HOSTILE = '<img src=x onerror=alert(1)>';
 export const CLUSTER = 'demo';
@@ -45,11 +44,11 @@ export function demoInventory(hour: number, hours: number): ClusterInventory {
 }
 
 /** An in-memory store with `hours` hourly snapshots of the demo cluster. */
-export function seededStore(options: { hours?: number } = {}): Store {
+export async function seededStore(options: { hours?: number } = {}): Promise<Store> {
   const hours = options.hours ?? 1;
-  const store = openStore({ file: ':memory:' });
+  const store = await openStore({ file: ':memory:' });
   for (let hour = 0; hour < hours; hour += 1) {
-    saveSnapshot(store, {
+    await store.saveSnapshot({
       cluster: { name: CLUSTER },
       takenAt: new Date(FIRST_SNAPSHOT.getTime() + hour * 3_600_000),
       source: { kind: 'file', ref: 'demo.json' },

@@ -3,12 +3,10 @@ import { describe, it } from 'node:test';
 import { formatResourceList } from '../../../src/resources.js';
 import { formatQuantity } from '../../../src/quantity.js';
 import { openStore, type Store } from '../../../src/store/open.js';
-import { capacitySeries, namespaceUsageSeries, type CapacityPoint, type NamespaceUsagePoint } from '../../../src/store/series.js';
-import { saveSnapshot } from '../../../src/store/snapshots.js';
 import { at, inventory, list, namespace, node } from './builders.js';
 
 function seed(): { store: Store; ids: number[] } {
-  const store = openStore({ file: ':memory:' });
+  const store = await openStore({ file: ':memory:' });
   const hours = [
     // hour 0: team-a uses 4 GPUs, team-b 1
     { a: '4', b: '1', requested: '5' },
@@ -22,7 +20,7 @@ function seed(): { store: Store; ids: number[] } {
   const ids = hours.map((hour, i) => {
     const namespaces = [namespace('team-a', { 'nvidia.com/gpu': hour.a, cpu: '500m' }, 2)];
     if (hour.b !== null) namespaces.push(namespace('team-b', { 'nvidia.com/gpu': hour.b }, 1));
-    return saveSnapshot(store, {
+    return (await store.saveSnapshot({
       cluster: { name: 'prod' },
       takenAt: at(`2026-10-01T0${i}:00:00Z`),
       source: { kind: 'file', ref: 'dump.json' },
@@ -34,7 +32,7 @@ function seed(): { store: Store; ids: number[] } {
         namespaces,
         plannable: list({ cpu: '96', 'nvidia.com/gpu': '8' }),
       }),
-    }).id;
+    })).id;
   });
   return { store, ids };
 }
@@ -43,10 +41,10 @@ const flat = (points: NamespaceUsagePoint[]): unknown[] =>
   points.map((p) => [p.snapshotId, p.takenAt.toISOString(), p.namespace, formatResourceList(p.requests), p.pods]);
 
 describe('namespaceUsageSeries', () => {
-  it('gives one point per snapshot and namespace present, from usage intervals', () => {
+  it('gives one point per snapshot and namespace present, from usage intervals', async () => {
     const { store, ids } = seed();
     const [s0, s1, s2, s3] = ids;
-    const points = namespaceUsageSeries(store, { cluster: 'prod', from: at('2026-10-01T00:00:00Z'), to: at('2026-10-01T03:00:00Z') });
+    const points = await store.namespaceUsageSeries({ cluster: 'prod', from: at('2026-10-01T00:00:00Z'), to: at('2026-10-01T03:00:00Z') });
     assert.deepEqual(flat(points), [
       [s0, '2026-10-01T00:00:00.000Z', 'team-a', { cpu: '500m', 'nvidia.com/gpu': '4' }, 2],
       [s0, '2026-10-01T00:00:00.000Z', 'team-b', { 'nvidia.com/gpu': '1' }, 1],
@@ -65,24 +63,24 @@ describe('namespaceUsageSeries', () => {
     ]);
   });
 
-  it('limits the range by time (inclusive) and by namespace', () => {
+  it('limits the range by time (inclusive) and by namespace', async () => {
     const { store, ids } = seed();
-    const points = namespaceUsageSeries(store, {
+    const points = await store.namespaceUsageSeries({
       cluster: 'prod',
       from: at('2026-10-01T01:00:00Z'),
       to: at('2026-10-01T02:30:00Z'),
       namespaces: ['team-b'],
     });
     assert.deepEqual(flat(points), [[ids[1], '2026-10-01T01:00:00.000Z', 'team-b', { 'nvidia.com/gpu': '1' }, 1]]);
-    assert.deepEqual(namespaceUsageSeries(store, { cluster: 'prod', from: at('2027-01-01T00:00:00Z'), to: at('2027-02-01T00:00:00Z') }), []);
+    assert.deepEqual(await store.namespaceUsageSeries({ cluster: 'prod', from: at('2027-01-01T00:00:00Z'), to: at('2027-02-01T00:00:00Z') }), []);
   });
 });
 
 describe('namespaceUsageSeries with chosen snapshots', () => {
-  it('returns points only for the snapshots asked for', () => {
+  it('returns points only for the snapshots asked for', async () => {
     const { store, ids } = seed();
     const [s0, , , s3] = ids;
-    const points = namespaceUsageSeries(store, {
+    const points = await store.namespaceUsageSeries({
       cluster: 'prod',
       from: at('2026-10-01T00:00:00Z'),
       to: at('2026-10-01T03:00:00Z'),
@@ -95,16 +93,16 @@ describe('namespaceUsageSeries with chosen snapshots', () => {
       [s3, '2026-10-01T03:00:00.000Z', 'team-b', { 'nvidia.com/gpu': '2' }, 1],
     ]);
     // Two points of one interval (team-a at hours 0 and 1) are equal but do not share a mutable list.
-    const all = namespaceUsageSeries(store, { cluster: 'prod', from: at('2026-10-01T00:00:00Z'), to: at('2026-10-01T01:00:00Z') });
+    const all = await store.namespaceUsageSeries({ cluster: 'prod', from: at('2026-10-01T00:00:00Z'), to: at('2026-10-01T01:00:00Z') });
     assert.deepEqual(all[0]?.requests, all[2]?.requests);
     assert.notEqual(all[0]?.requests, all[2]?.requests);
   });
 });
 
 describe('capacitySeries', () => {
-  it('sums node capacity, allocatable and requests per resource and carries plannable', () => {
+  it('sums node capacity, allocatable and requests per resource and carries plannable', async () => {
     const { store, ids } = seed();
-    const points = capacitySeries(store, { cluster: 'prod', from: at('2026-10-01T02:00:00Z'), to: at('2026-10-01T03:00:00Z') });
+    const points = await store.capacitySeries({ cluster: 'prod', from: at('2026-10-01T02:00:00Z'), to: at('2026-10-01T03:00:00Z') });
     const text = (point: CapacityPoint): unknown => [
       point.snapshotId,
       point.takenAt.toISOString(),
@@ -122,9 +120,9 @@ describe('capacitySeries', () => {
     ]);
   });
 
-  it('names an unknown cluster', () => {
+  it('names an unknown cluster', async () => {
     const { store } = seed();
-    assert.throws(() => capacitySeries(store, { cluster: 'dev', from: at('2026-10-01T00:00:00Z'), to: at('2026-10-02T00:00:00Z') }), {
+    await assert.rejects(async () => await store.capacitySeries({ cluster: 'dev', from: at('2026-10-01T00:00:00Z'), to: at('2026-10-02T00:00:00Z') }), {
       message: 'no cluster "dev" in the database (known: prod)',
     });
   });

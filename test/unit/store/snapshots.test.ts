@@ -7,7 +7,6 @@ import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { inventoryToJson } from '../../../src/inventory/json.js';
 import type { ClusterInventory } from '../../../src/inventory/types.js';
 import { openStore, type Store } from '../../../src/store/open.js';
-import { listSnapshots, loadInventory, resolveSnapshot, saveSnapshot } from '../../../src/store/snapshots.js';
 import { at, inventory, list, namespace, node, quota } from './builders.js';
 
 const TABLES = ['clusters', 'blobs', 'snapshots', 'namespace_usage', 'capacity_points'] as const;
@@ -19,7 +18,7 @@ function counts(store: Store): Record<string, number> {
 }
 
 function save(store: Store, inv: ClusterInventory, iso: string, cluster = 'prod'): number {
-  return saveSnapshot(store, { cluster: { name: cluster, server: 'https://10.0.0.1:6443', context: cluster }, takenAt: at(iso), source: { kind: 'live', ref: cluster }, inventory: inv }).id;
+  return (await store.saveSnapshot({ cluster: { name: cluster, server: 'https://10.0.0.1:6443', context: cluster }, takenAt: at(iso), source: { kind: 'live', ref: cluster }, inventory: inv })).id;
 }
 
 function demoInventory(hour: number): ClusterInventory {
@@ -35,29 +34,29 @@ function roots(store: Store, id: number): unknown {
 }
 
 describe('saveSnapshot and loadInventory', () => {
-  it('gives back the demo cluster inventory exactly: values, formats and canonical strings', () => {
-    const store = openStore({ file: ':memory:' });
+  it('gives back the demo cluster inventory exactly: values, formats and canonical strings', async () => {
+    const store = await openStore({ file: ':memory:' });
     const saved = demoInventory(0);
     const id = save(store, saved, '2026-10-01T00:00:00Z');
-    const loaded = loadInventory(store, id);
+    const loaded = await store.loadInventory(id);
     assert.deepStrictEqual(loaded, saved);
     assert.equal(JSON.stringify(inventoryToJson(loaded)), JSON.stringify(inventoryToJson(saved)));
   });
 
-  it('records identity, time, source and counts of the snapshot', () => {
-    const store = openStore({ file: ':memory:' });
+  it('records identity, time, source and counts of the snapshot', async () => {
+    const store = await openStore({ file: ':memory:' });
     const inv = inventory({
       nodes: [node('n1', { requested: { 'nvidia.com/gpu': '2' }, pods: 2 })],
       namespaces: [namespace('a', { 'nvidia.com/gpu': '2' }, 2), namespace('b', {}, 3)],
       warnings: ['w1'],
     });
-    const summary = saveSnapshot(store, {
+    const summary = await store.saveSnapshot({
       cluster: { name: 'prod', server: 'https://10.0.0.1:6443', context: 'prod-admin' },
       takenAt: at('2026-10-01T09:00:00Z'),
       source: { kind: 'live', ref: 'prod-admin' },
       inventory: inv,
     });
-    assert.deepEqual(listSnapshots(store), [
+    assert.deepEqual(await store.listSnapshots(), [
       {
         id: summary.id,
         cluster: 'prod',
@@ -74,8 +73,8 @@ describe('saveSnapshot and loadInventory', () => {
     ]);
   });
 
-  it('stores nothing new for an unchanged cluster but the snapshot row', () => {
-    const store = openStore({ file: ':memory:' });
+  it('stores nothing new for an unchanged cluster but the snapshot row', async () => {
+    const store = await openStore({ file: ':memory:' });
     const first = save(store, demoInventory(0), '2026-10-01T00:00:00Z');
     const before = counts(store);
     const second = save(store, demoInventory(0), '2026-10-01T01:00:00Z');
@@ -86,8 +85,8 @@ describe('saveSnapshot and loadInventory', () => {
     assert.equal(after.snapshots, (before.snapshots ?? 0) + 1);
   });
 
-  it('stores a changed node usage as one new value and one delta root; the node facts are reused', () => {
-    const store = openStore({ file: ':memory:' });
+  it('stores a changed node usage as one new value and one delta root; the node facts are reused', async () => {
+    const store = await openStore({ file: ':memory:' });
     const nodes = ['n1', 'n2', 'n3'].map((name) => node(name, { requested: { 'nvidia.com/gpu': '8' }, pods: 1 }));
     const ns = [namespace('team-a', { 'nvidia.com/gpu': '24' }, 3)];
     const first = save(store, inventory({ nodes, namespaces: ns }), '2026-10-01T00:00:00Z');
@@ -99,12 +98,12 @@ describe('saveSnapshot and loadInventory', () => {
     const [r1, r2] = [roots(store, first) as Record<string, number>, roots(store, second) as Record<string, number>];
     assert.equal(r2.nodes_blob, r1.nodes_blob);
     assert.notEqual(r2.node_usage_blob, r1.node_usage_blob);
-    assert.deepStrictEqual(loadInventory(store, second), changedInventory);
-    assert.deepStrictEqual(loadInventory(store, first), inventory({ nodes, namespaces: ns }));
+    assert.deepStrictEqual(await store.loadInventory(second), changedInventory);
+    assert.deepStrictEqual(await store.loadInventory(first), inventory({ nodes, namespaces: ns }));
   });
 
-  it('reads back added, removed and changed nodes, namespaces and quotas across many snapshots', () => {
-    const store = openStore({ file: ':memory:' });
+  it('reads back added, removed and changed nodes, namespaces and quotas across many snapshots', async () => {
+    const store = await openStore({ file: ':memory:' });
     const saved: [number, ClusterInventory][] = [];
     for (let hour = 0; hour < 12; hour += 1) {
       const names = Array.from({ length: 40 }, (_, i) => `node-${String(i).padStart(2, '0')}`).filter((_, i) => (i + hour) % 9 !== 0);
@@ -116,31 +115,31 @@ describe('saveSnapshot and loadInventory', () => {
       });
       saved.push([save(store, inv, `2026-10-01T${String(hour).padStart(2, '0')}:00:00Z`), inv]);
     }
-    for (const [id, inv] of saved) assert.deepStrictEqual(loadInventory(store, id), inv, `snapshot ${id}`);
+    for (const [id, inv] of saved) assert.deepStrictEqual(await store.loadInventory(id), inv, `snapshot ${id}`);
   });
 
-  it('keeps the format of quantities whose canonical string does not imply it, in namespaces and quotas', () => {
-    const store = openStore({ file: ':memory:' });
+  it('keeps the format of quantities whose canonical string does not imply it, in namespaces and quotas', async () => {
+    const store = await openStore({ file: ':memory:' });
     const inv = inventory({
       namespaces: [namespace('a', { memory: '0Gi', cpu: '1500m' }, 0)],
       resourceQuotas: [quota('a', 'q', { 'requests.memory': '1Ti' }, { 'requests.memory': '0Mi' })],
     });
     const id = save(store, inv, '2026-10-01T00:00:00Z');
-    const loaded = loadInventory(store, id);
+    const loaded = await store.loadInventory(id);
     assert.deepStrictEqual(loaded, inv);
     assert.equal(loaded.namespaces[0]?.requests.memory?.format, 'BinarySI');
     assert.equal(loaded.resourceQuotas[0]?.used['requests.memory']?.format, 'BinarySI');
   });
 
-  it('keeps an inventory order that is not ascending by name', () => {
-    const store = openStore({ file: ':memory:' });
+  it('keeps an inventory order that is not ascending by name', async () => {
+    const store = await openStore({ file: ':memory:' });
     const inv = inventory({ nodes: [node('b'), node('a')], namespaces: [namespace('z', {}, 0), namespace('y', {}, 1)] });
     const id = save(store, inv, '2026-10-01T00:00:00Z');
-    assert.deepStrictEqual(loadInventory(store, id), inv);
+    assert.deepStrictEqual(await store.loadInventory(id), inv);
   });
 
-  it('writes nothing when saving fails part-way', () => {
-    const store = openStore({ file: ':memory:' });
+  it('writes nothing when saving fails part-way', async () => {
+    const store = await openStore({ file: ':memory:' });
     save(store, demoInventory(0), '2026-10-01T00:00:00Z');
     const before = counts(store);
     class Opaque {}
@@ -152,8 +151,8 @@ describe('saveSnapshot and loadInventory', () => {
     assert.deepEqual(counts(store), before);
   });
 
-  it('refuses a snapshot older than the cluster latest one and writes nothing', () => {
-    const store = openStore({ file: ':memory:' });
+  it('refuses a snapshot older than the cluster latest one and writes nothing', async () => {
+    const store = await openStore({ file: ':memory:' });
     save(store, inventory({ nodes: [node('n1')] }), '2026-10-01T10:00:00Z');
     const before = counts(store);
     assert.throws(
@@ -171,33 +170,33 @@ describe('saveSnapshot and loadInventory', () => {
     assert.deepEqual(counts(store), before);
   });
 
-  it('keeps several clusters apart, each with its own sequence', () => {
-    const store = openStore({ file: ':memory:' });
+  it('keeps several clusters apart, each with its own sequence', async () => {
+    const store = await openStore({ file: ':memory:' });
     const a1 = save(store, inventory({ nodes: [node('a1')] }), '2026-10-01T00:00:00Z', 'east');
     const b1 = save(store, inventory({ nodes: [node('b1')] }), '2026-10-01T00:30:00Z', 'west');
     const a2 = save(store, inventory({ nodes: [node('a2')] }), '2026-10-01T01:00:00Z', 'east');
     assert.deepEqual(
-      listSnapshots(store).map((s) => [s.id, s.cluster, s.seq]),
+      (await store.listSnapshots()).map((s) => [s.id, s.cluster, s.seq]),
       [
         [a1, 'east', 1],
         [a2, 'east', 2],
         [b1, 'west', 1],
       ],
     );
-    assert.deepEqual(listSnapshots(store, { cluster: 'west' }).map((s) => s.id), [b1]);
-    assert.equal(resolveSnapshot(store, { ref: 'latest', cluster: 'east' }).id, a2);
-    assert.equal(resolveSnapshot(store, { ref: String(b1) }).id, b1);
-    assert.throws(() => resolveSnapshot(store, { ref: 'latest' }), {
+    assert.deepEqual((await store.listSnapshots({ cluster: 'west' })).map((s) => s.id), [b1]);
+    assert.equal((await store.resolveSnapshot({ ref: 'latest', cluster: 'east' })).id, a2);
+    assert.equal((await store.resolveSnapshot({ ref: String(b1) })).id, b1);
+    await assert.rejects(async () => await store.resolveSnapshot({ ref: 'latest' }), {
       name: 'ValidationError',
       message: 'the database holds several clusters (east, west): choose one with --cluster',
     });
-    assert.throws(() => resolveSnapshot(store, { ref: String(b1), cluster: 'east' }), {
+    await assert.rejects(async () => await store.resolveSnapshot({ ref: String(b1), cluster: 'east' }), {
       message: `snapshot ${b1} belongs to cluster west, not east`,
     });
-    assert.throws(() => listSnapshots(store, { cluster: 'north' }), {
+    await assert.rejects(async () => await store.listSnapshots({ cluster: 'north' }), {
       message: 'no cluster "north" in the database (known: east, west)',
     });
-    assert.throws(() => resolveSnapshot(store, { ref: '0' }), ValidationError);
-    assert.throws(() => resolveSnapshot(store, { ref: '99' }), { message: 'no snapshot 99 in the database' });
+    await assert.rejects(async () => await store.resolveSnapshot({ ref: '0' }), ValidationError);
+    await assert.rejects(async () => await store.resolveSnapshot({ ref: '99' }), { message: 'no snapshot 99 in the database' });
   });
 });

@@ -2,13 +2,12 @@
  * Child process for interrupted.test.ts: starts saving a snapshot and stops for good inside the transaction
  * (after the snapshot row is written), telling the parent on stdout so it can kill this process there.
  */
-import { openStore } from '../../../src/store/open.js';
-import { saveSnapshot } from '../../../src/store/snapshots.js';
-import { at, inventory, namespace, node } from './builders.js';
+import { SqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
+import { at, inventory, namespace, node } from '../builders.js';
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: interrupted-writer.ts DB');
-const store = openStore({ file });
+const store = SqliteStore.open({ file });
 const stuck = namespace('stuck', { cpu: '1' }, 1);
 // saveSnapshot reads a namespace's labels when it writes the namespaces, after the blobs and the snapshot row.
 Object.defineProperty(stuck, 'labels', {
@@ -20,7 +19,7 @@ Object.defineProperty(stuck, 'labels', {
   },
 });
 const nodes = Array.from({ length: 200 }, (_, i) => node(`new-node-${i}`, { requested: { cpu: String(i) }, pods: i }));
-saveSnapshot(store, {
+await store.saveSnapshot({
   cluster: { name: 'prod' },
   takenAt: at('2026-10-01T01:00:00Z'),
   source: { kind: 'live', ref: 'prod' },

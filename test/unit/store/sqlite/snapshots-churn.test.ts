@@ -8,23 +8,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { churnScenarios, random, SyntheticCluster } from '../../../bench/synthetic-inventory.js';
-import { InternalError } from '../../../src/errors.js';
-import type { ClusterInventory } from '../../../src/inventory/types.js';
-import { formatQuantity, quantityFromNanos } from '../../../src/quantity.js';
-import { sumResourceLists, type ResourceList } from '../../../src/resources.js';
-import { openStore, type Store } from '../../../src/store/open.js';
-import { loadInventory, saveSnapshot } from '../../../src/store/snapshots.js';
+import { churnScenarios, random, SyntheticCluster } from '../../../../bench/synthetic-inventory.js';
+import { InternalError } from '../../../../src/errors.js';
+import type { ClusterInventory } from '../../../../src/inventory/types.js';
+import { formatQuantity, quantityFromNanos } from '../../../../src/quantity.js';
+import { sumResourceLists, type ResourceList } from '../../../../src/resources.js';
+import { SqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
 
 const HOUR_MS = 3_600_000;
 const START = Date.UTC(2026, 9, 1);
 
-function save(store: Store, inventory: ClusterInventory, hour: number): number {
-  return saveSnapshot(store, { cluster: { name: 'big' }, takenAt: new Date(START + hour * HOUR_MS), source: { kind: 'file', ref: 'synthetic' }, inventory }).id;
+async function save(store: SqliteStore, inventory: ClusterInventory, hour: number): Promise<number> {
+  return (await store.saveSnapshot({ cluster: { name: 'big' }, takenAt: new Date(START + hour * HOUR_MS), source: { kind: 'file', ref: 'synthetic' }, inventory })).id;
 }
 
 /** Every row of the tables a snapshot writes, in id order: two databases with equal dumps stored the same. */
-function dump(store: Store): unknown {
+function dump(store: SqliteStore): unknown {
   const out: Record<string, unknown[]> = {};
   for (const table of ['blobs', 'snapshots', 'namespace_usage', 'capacity_points']) {
     out[table] = store.sqlite.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
@@ -47,72 +46,73 @@ function hours(churnName: string, nodes: number, count: number): ClusterInventor
 
 describe('saveSnapshot under hourly churn', () => {
   for (const churn of ['typical churn', 'heavy churn']) {
-    it(`gives back every hour's inventory exactly (${churn}, 400 nodes, 12 hours)`, () => {
-      const store = openStore({ file: ':memory:' });
+    it(`gives back every hour's inventory exactly (${churn}, 400 nodes, 12 hours)`, async () => {
+      const store = SqliteStore.open({ file: ':memory:' });
       const inventories = hours(churn, 400, 12);
-      const ids = inventories.map((inventory, hour) => save(store, structuredClone(inventory), hour));
-      ids.forEach((id, hour) => assert.deepStrictEqual(loadInventory(store, id), inventories[hour], `hour ${hour}`));
+      const ids: number[] = [];
+      for (const [hour, inventory] of inventories.entries()) ids.push(await save(store, structuredClone(inventory), hour));
+      for (const [hour, id] of ids.entries()) assert.deepStrictEqual(await store.loadInventory(id), inventories[hour], `hour ${hour}`);
     });
   }
 
-  it('stores the same rows whether each save reuses the connection or opens a new one', () => {
+  it('stores the same rows whether each save reuses the connection or opens a new one', async () => {
     const inventories = hours('heavy churn', 200, 10);
-    const warm = openStore({ file: ':memory:' });
-    for (const [hour, inventory] of inventories.entries()) save(warm, structuredClone(inventory), hour);
+    const warm = SqliteStore.open({ file: ':memory:' });
+    for (const [hour, inventory] of inventories.entries()) await save(warm, structuredClone(inventory), hour);
     // A new connection per save never has a memo: every item is encoded, hashed and looked up.
     const dir = mkdtempSync(join(tmpdir(), 'quotaplan-churn-'));
     const file = join(dir, 'cold.db');
     for (const [hour, inventory] of inventories.entries()) {
-      const cold = openStore({ file });
-      save(cold, structuredClone(inventory), hour);
-      cold.close();
+      const cold = SqliteStore.open({ file });
+      await save(cold, structuredClone(inventory), hour);
+      await cold.close();
     }
-    const cold = openStore({ file });
+    const cold = SqliteStore.open({ file });
     assert.deepStrictEqual(dump(cold), dump(warm));
-    cold.close();
+    await cold.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores a value changed in place in an object it saw in the last save', () => {
-    const store = openStore({ file: ':memory:' });
+  it('stores a value changed in place in an object it saw in the last save', async () => {
+    const store = SqliteStore.open({ file: ':memory:' });
     const [inventory] = hours('typical churn', 20, 1);
     assert.ok(inventory !== undefined);
-    save(store, inventory, 0);
+    await save(store, inventory, 0);
     // The very same objects, one label changed in place: the save compares content, never object identity.
     const changed = inventory.nodes[3];
     assert.ok(changed !== undefined);
     changed.labels['nvidia.com/cuda.driver.minor'] = '99';
-    const second = save(store, inventory, 1);
-    assert.equal(loadInventory(store, second).nodes[3]?.labels['nvidia.com/cuda.driver.minor'], '99');
-    assert.deepStrictEqual(loadInventory(store, second), inventory);
+    const second = await save(store, inventory, 1);
+    assert.equal((await store.loadInventory(second)).nodes[3]?.labels['nvidia.com/cuda.driver.minor'], '99');
+    assert.deepStrictEqual(await store.loadInventory(second), inventory);
   });
 
-  it('does not keep what a rolled-back save wrote: the next save on the connection stores its values again', () => {
-    const store = openStore({ file: ':memory:' });
+  it('does not keep what a rolled-back save wrote: the next save on the connection stores its values again', async () => {
+    const store = SqliteStore.open({ file: ':memory:' });
     const [first, second] = hours('heavy churn', 100, 2);
     assert.ok(first !== undefined && second !== undefined);
-    save(store, structuredClone(first), 0);
+    await save(store, structuredClone(first), 0);
     const blobsBefore = (store.sqlite.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n;
     // The nodes and quotas of hour 1 are written as blobs, then the namespaces fail: everything rolls back,
     // and the blob ids it used are handed out again (AUTOINCREMENT's counter rolls back too).
     const bad = structuredClone(second);
     class Opaque {}
     (bad.namespaces[0] as unknown as { labels: unknown }).labels = new Opaque();
-    assert.throws(() => save(store, bad, 1), InternalError);
+    await assert.rejects(() => save(store, bad, 1), InternalError);
     assert.equal((store.sqlite.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n, blobsBefore);
     // Different content in those ids now: a memo kept from the failed save would point nodes at wrong blobs.
     const other = structuredClone(second);
     for (const node of other.nodes) node.labels['rollback-test'] = 'x';
-    const id = save(store, other, 1);
-    assert.deepStrictEqual(loadInventory(store, id), other);
-    const again = save(store, structuredClone(second), 2);
-    assert.deepStrictEqual(loadInventory(store, again), second);
+    const id = await save(store, other, 1);
+    assert.deepStrictEqual(await store.loadInventory(id), other);
+    const again = await save(store, structuredClone(second), 2);
+    assert.deepStrictEqual(await store.loadInventory(again), second);
   });
 });
 
 describe('capacity points under hourly churn', () => {
-  it('are the formatted sums of the nodes capacity, allocatable and requests, and the plannable', () => {
-    const store = openStore({ file: ':memory:' });
+  it('are the formatted sums of the nodes capacity, allocatable and requests, and the plannable', async () => {
+    const store = SqliteStore.open({ file: ':memory:' });
     const inventories = hours('heavy churn', 150, 6);
     // Makes the fold's format rule visible: a DecimalSI zero first, then BinarySI memory (Go's Add takes the
     // right operand's format when the left is zero, so the sum prints as Gi).
@@ -120,7 +120,7 @@ describe('capacity points under hourly churn', () => {
     assert.ok(first !== undefined);
     first.requested = { ...first.requested, memory: quantityFromNanos(0n, 'DecimalSI') };
     for (const [hour, inventory] of inventories.entries()) {
-      const id = save(store, structuredClone(inventory), hour);
+      const id = await save(store, structuredClone(inventory), hour);
       const rows = store.sqlite.prepare('SELECT resource, capacity, allocatable, requested, plannable FROM capacity_points WHERE snapshot_id = ? ORDER BY resource').all(id);
       const sums = {
         capacity: sumResourceLists(inventory.nodes.map((n) => n.capacity)),

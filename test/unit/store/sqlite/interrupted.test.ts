@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { openStore } from '../../../src/store/open.js';
-import { listSnapshots, saveSnapshot } from '../../../src/store/snapshots.js';
-import { at, inventory, namespace, node } from './builders.js';
+import { SqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
+import { at, inventory, namespace, node } from '../builders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-interrupted-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,8 +17,8 @@ const TABLES = ['clusters', 'blobs', 'snapshots', 'namespace_usage', 'capacity_p
 describe('a collector killed in the middle of saving', () => {
   it('leaves the database as it was before the save began', async () => {
     const file = join(dir, 'quotaplan.db');
-    const store = openStore({ file });
-    saveSnapshot(store, {
+    const store = SqliteStore.open({ file });
+    await store.saveSnapshot({
       cluster: { name: 'prod' },
       takenAt: at('2026-10-01T00:00:00Z'),
       source: { kind: 'live', ref: 'prod' },
@@ -27,7 +26,7 @@ describe('a collector killed in the middle of saving', () => {
     });
     const count = (table: string): number => (store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     const before = TABLES.map(count);
-    store.close();
+    await store.close();
     const hash = createHash('sha256').update(readFileSync(file)).digest('hex');
 
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('interrupted-writer.ts', import.meta.url)), file], {
@@ -43,11 +42,11 @@ describe('a collector killed in the middle of saving', () => {
     child.kill('SIGKILL');
     await exited;
 
-    const reopened = openStore({ file });
+    const reopened = SqliteStore.open({ file });
     assert.equal(reopened.sqlite.pragma('integrity_check', { simple: true }), 'ok');
     assert.deepEqual(TABLES.map((table) => (reopened.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n), before);
-    assert.deepEqual(listSnapshots(reopened).map((s) => s.seq), [1]);
-    reopened.close();
+    assert.deepEqual((await reopened.listSnapshots()).map((s) => s.seq), [1]);
+    await reopened.close();
     assert.equal(createHash('sha256').update(readFileSync(file)).digest('hex'), hash);
   });
 });
