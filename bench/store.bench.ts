@@ -32,7 +32,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClusterInventory } from '../src/inventory/types.js';
-import { openStore, type Store } from '../src/store/open.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { SaveSnapshotInput } from '../src/store/store.js';
+
+type Store = SqliteStore;
+const openStore = async (options: { file: string }): Promise<SqliteStore> => SqliteStore.open(options);
 import { churnScenarios, random, SyntheticCluster } from './synthetic-inventory.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -82,9 +86,13 @@ const results: Record<string, unknown> = { nodes: NODE_COUNT, namespaces: NAMESP
 // Speed: before and after in one run
 // ---------------------------------------------------------------------------------------------------------
 
+/** The synchronous store API of a commit before the store became async (73b6098). */
+interface FrozenStore {
+  close(): void;
+}
 interface StoreModules {
-  openStore: typeof openStore;
-  saveSnapshot: typeof saveSnapshot;
+  openStore(options: { file: string }): FrozenStore;
+  saveSnapshot(store: FrozenStore, input: SaveSnapshotInput): unknown;
 }
 
 /** The store modules of `commit`, from a tree extracted once into the temporary directory. */
@@ -96,8 +104,8 @@ async function frozenStore(commit: string): Promise<StoreModules> {
     execFileSync('tar', ['-x', '-C', tree], { input: archive });
     if (!existsSync(join(tree, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
   }
-  const open = (await import(pathToFileURL(join(tree, 'src', 'store', 'open.ts')).href)) as { openStore: typeof openStore };
-  const snapshots = (await import(pathToFileURL(join(tree, 'src', 'store', 'snapshots.ts')).href)) as { saveSnapshot: typeof saveSnapshot };
+  const open = (await import(pathToFileURL(join(tree, 'src', 'store', 'open.ts')).href)) as Pick<StoreModules, 'openStore'>;
+  const snapshots = (await import(pathToFileURL(join(tree, 'src', 'store', 'snapshots.ts')).href)) as Pick<StoreModules, 'saveSnapshot'>;
   return { openStore: open.openStore, saveSnapshot: snapshots.saveSnapshot };
 }
 
@@ -111,9 +119,9 @@ if (runSpeed) {
   const warmStore = await openStore({ file: files.warm });
   const times = { before: [] as number[], warm: [] as number[], cold: [] as number[] };
   let mismatches = 0;
-  const save = (kind: keyof typeof times, fn: () => unknown): void => {
+  const save = async (kind: keyof typeof times, fn: () => unknown): Promise<void> => {
     const t0 = performance.now();
-    fn();
+    await fn();
     times[kind].push(performance.now() - t0);
   };
   for (let hour = 0; hour <= SPEED_HOURS; hour++) {
@@ -123,19 +131,19 @@ if (runSpeed) {
     const forBefore = structuredClone(inventory);
     const forWarm = structuredClone(inventory);
     const forCold = structuredClone(inventory);
-    save('before', () => before.saveSnapshot(beforeStore, input(forBefore)));
+    await save('before', () => before.saveSnapshot(beforeStore, input(forBefore)));
     let warmId = 0;
-    save('warm', () => (warmId = (await warmStore.saveSnapshot(input(forWarm))).id));
+    await save('warm', async () => (warmId = (await warmStore.saveSnapshot(input(forWarm))).id));
     const coldStore = await openStore({ file: files.cold });
-    save('cold', () => await coldStore.saveSnapshot(input(forCold)));
-    coldStore.close();
+    await save('cold', () => coldStore.saveSnapshot(input(forCold)));
+    await coldStore.close();
     if (!isDeepStrictEqual(await warmStore.loadInventory(warmId), inventory)) mismatches += 1;
   }
   beforeStore.close();
   // Same stored blobs, byte for byte, in both trees: the format did not change.
   const blobSums = Object.fromEntries(
     Object.entries(files).map(([kind, file]) => {
-      const s = await openStore({ file });
+      const s = SqliteStore.open({ file });
       const hash = createHash('sha256');
       let count = 0;
       for (const blob of s.sqlite.prepare('SELECT hash, body FROM blobs ORDER BY id').iterate() as Iterable<{ hash: Buffer; body: Buffer }>) {
@@ -146,7 +154,7 @@ if (runSpeed) {
       return [kind, `${count} blobs, sha256 of all ${hash.digest('hex').slice(0, 16)}`];
     }),
   );
-  warmStore.close();
+  await warmStore.close();
   const stats = (kind: keyof typeof times) => {
     const later = times[kind].slice(1).sort((a, b) => a - b);
     return { first: Math.round(times[kind][0] as number), median: Math.round(quantile(later, 0.5)), p95: Math.round(quantile(later, 0.95)) };
@@ -218,7 +226,7 @@ if (runBytes) {
         seriesMs.toFixed(0).padStart(11),
       ].join(' '),
     );
-    store.close();
+    await store.close();
   }
   results.bytes = rows;
 }

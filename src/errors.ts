@@ -47,8 +47,8 @@ export class StoreBusyError extends ExternalError {
   override readonly name: string = 'StoreBusyError';
   constructor(
     message: string,
-    /** How long the writer waited before giving up. */
-    readonly waitedMs: number,
+    /** How long the writer was willing to wait (the store's busy timeout). */
+    readonly timeoutMs: number,
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -57,10 +57,10 @@ export function errorResponse(error: unknown, c: Context, log: (message: string)
     return respond(error.status as ContentfulStatusCode, error.message || 'request refused', field);
   }
   if (error instanceof StoreBusyError) {
-    // Another process (a collector) is writing: a passing condition, so the client is told when to try again,
-    // about as long as this request already waited.
+    // Another process (a collector) is writing: a passing condition, so the client is told to try again after
+    // about as long as this request was willing to wait.
     log(`quotaplan serve: ${error.message}`);
-    return respond(503, error.message, null, { 'Retry-After': String(Math.max(1, Math.ceil(error.waitedMs / 1000))) });
+    return respond(503, error.message, null, { 'Retry-After': String(Math.max(1, Math.ceil(error.timeoutMs / 1000))) });
   }
   if (error instanceof ExternalError) {
     log(`quotaplan serve: ${error.message}`);

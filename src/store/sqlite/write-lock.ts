@@ -32,7 +32,7 @@ export async function beginImmediate(connection: Connection, options: { timeoutM
       if (waited >= options.timeoutMs) {
         throw new StoreBusyError(
           `database ${connection.file} is busy: another process kept it locked for writing longer than ${options.timeoutMs} ms`,
-          Math.round(waited),
+          options.timeoutMs,
           { cause: error },
         );
       }
