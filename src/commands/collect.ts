@@ -19,7 +19,7 @@ import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { withStore } from '../store/open.js';
 import type { SnapshotSource, SnapshotSummary } from '../store/store.js';
-import { dbOption } from './options.js';
+import { busyTimeoutFromEnvironment, dbOption } from './options.js';
 
 export interface CollectFlags {
   fromFile?: string;
@@ -123,7 +123,7 @@ export async function storeCollected(options: {
 }): Promise<SnapshotSummary> {
   const name = options.cluster ?? options.collected.defaultName;
   validateClusterName(name, options.cluster === undefined ? 'default cluster name' : '--cluster');
-  return withStore({ file: options.db }, (store) =>
+  return withStore({ file: options.db, ...busyTimeoutFromEnvironment() }, (store) =>
     store.saveSnapshot({
       cluster: { name, server: options.collected.server, context: options.collected.context },
       takenAt: options.takenAt,

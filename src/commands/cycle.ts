@@ -10,7 +10,7 @@ import { ExternalError, ValidationError } from '../errors.js';
 import { approveCycle, setPlanOfCycle, startCycle, submitCycle } from '../review/cycle-store.js';
 import { withStore as withOpenStore } from '../store/open.js';
 import type { Cycle, Store } from '../store/store.js';
-import { dbOption, outputOption } from './options.js';
+import { busyTimeoutFromEnvironment, dbOption, outputOption } from './options.js';
 
 interface CommonFlags {
   cycle: string;
@@ -38,7 +38,7 @@ function actorOf(flags: { by?: string }): string {
 }
 
 function withStore<T>(file: string, use: (store: Store) => Promise<T>): Promise<T> {
-  return withOpenStore({ file, create: false }, use);
+  return withOpenStore({ file, create: false, ...busyTimeoutFromEnvironment() }, use);
 }
 
 function sub(name: string, description: string): Command {

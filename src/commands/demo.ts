@@ -9,6 +9,7 @@ import { ValidationError } from '../errors.js';
 import { DEMO_CLUSTER, seedDemo, type DemoSeed } from '../demo/seed.js';
 import { DEFAULT_HOST } from '../server/listen.js';
 import { openStore, withStore } from '../store/open.js';
+import { busyTimeoutFromEnvironment } from './options.js';
 import { parsePort, runServe, shutdownSignal, tokenOption } from './serve.js';
 
 export interface DemoFlags {
@@ -58,7 +59,7 @@ export async function seedDemoDatabase(file: string, now: Date): Promise<{ clust
     }
     removeDatabase(file);
   }
-  const store = await openStore({ file });
+  const store = await openStore({ file, ...busyTimeoutFromEnvironment() });
   let seed: DemoSeed;
   try {
     seed = await store.write((tx) => seedDemo({ store: tx, now }));

@@ -17,7 +17,7 @@ import { parseTeamsFile } from '../plan/teams-file.js';
 import { withStore as withOpenStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { dumpClusterName } from './collect.js';
-import { dbOption, outputOption } from './options.js';
+import { busyTimeoutFromEnvironment, dbOption, outputOption } from './options.js';
 
 export type PlanOutput = 'table' | 'json' | 'yaml';
 
@@ -123,7 +123,7 @@ async function previousPlan(store: Store, cluster: string): Promise<Plan | null>
 }
 
 function withStore<T>(file: string, create: boolean, use: (store: Store) => Promise<T>): Promise<T> {
-  return withOpenStore({ file, create }, use);
+  return withOpenStore({ file, create, ...busyTimeoutFromEnvironment() }, use);
 }
 
 async function readTeamsText(file: string): Promise<string> {

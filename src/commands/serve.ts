@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.js';
 import { createApp } from '../server/app.js';
 import { DEFAULT_HOST, isLoopback, listen, loopbackHostNames } from '../server/listen.js';
 import { openStore } from '../store/open.js';
-import { dbOption } from './options.js';
+import { busyTimeoutFromEnvironment, dbOption } from './options.js';
 
 export interface ServeFlags {
   host: string;
@@ -62,7 +62,7 @@ export async function runServe(flags: ServeFlags, options: { signal: Promise<voi
       { field: '--host', value: flags.host },
     );
   }
-  const store = await openStore({ file: flags.db, create: false });
+  const store = await openStore({ file: flags.db, create: false, ...busyTimeoutFromEnvironment() });
   try {
     const app = createApp({
       store,

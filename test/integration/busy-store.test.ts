@@ -16,7 +16,7 @@ import { REPO_ROOT, runCli, type CliResult } from '../support/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-busy-'));
 const db = join(dir, 'quotaplan.db');
 const TOKEN = 'busy-store-test-token-0123456789';
-const quotaplan = (args: string[]): Promise<CliResult> => runCli([...args, '--db', db], { cwd: dir });
+const quotaplan = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli([...args, '--db', db], { cwd: dir, env });
 const children: ChildProcess[] = [];
 after(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -63,11 +63,19 @@ before(async () => {
 
 describe('a writer while another process holds the write lock', () => {
   it('cycle submit waits for the lock and succeeds', async () => {
-    const { released } = await holdWriteLock(1500);
-    const submitted = await quotaplan(['cycle', 'submit', '--cycle', '2026-Q4', '--by', 'planner']);
+    // Held for longer than the CLI takes to start on a loaded machine, so it finds the lock taken; it waits up to a
+    // minute here ($QUOTAPLAN_BUSY_TIMEOUT_MS) and goes on once the other process commits.
+    const { released } = await holdWriteLock(20_000);
+    const submitted = await quotaplan(['cycle', 'submit', '--cycle', '2026-Q4', '--by', 'planner'], { QUOTAPLAN_BUSY_TIMEOUT_MS: '60000' });
     assert.equal(submitted.code, 0, submitted.stderr);
     assert.equal(submitted.stdout, 'cycle 2026-Q4 (cluster lab) is in-review, plan 1\n');
     await released;
+  });
+
+  it('names a bad QUOTAPLAN_BUSY_TIMEOUT_MS', async () => {
+    const refused = await quotaplan(['cycle', 'submit', '--cycle', '2026-Q4', '--by', 'planner'], { QUOTAPLAN_BUSY_TIMEOUT_MS: '5s' });
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr, 'quotaplan: QUOTAPLAN_BUSY_TIMEOUT_MS must be a whole number of milliseconds below 10000000, got "5s"\n');
   });
 
   it('over HTTP: other requests are answered while a write waits; a write that waited too long is a 503 with Retry-After', async () => {

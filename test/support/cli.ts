@@ -16,7 +16,7 @@ export interface CliResult {
 /** The environment a test's CLI runs in: the caller's, less quotaplan's own variables, plus `env`. */
 function cliEnvironment(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['QUOTAPLAN_DB', 'QUOTAPLAN_DEMO_DB', 'QUOTAPLAN_TOKEN']) delete result[name];
+  for (const name of ['QUOTAPLAN_DB', 'QUOTAPLAN_DEMO_DB', 'QUOTAPLAN_TOKEN', 'QUOTAPLAN_BUSY_TIMEOUT_MS']) delete result[name];
   return { ...result, ...env };
 }
 
