@@ -9,7 +9,7 @@ set -euo pipefail
 base=$(cd "$1" && pwd); head=$(cd "$2" && pwd); hours=${3:-200}; nodes=${4:-2000}
 out=$(mktemp -d /tmp/quotaplan-compare-XXXXXX)
 here=$(cd "$(dirname "$0")/.." && pwd)
-summary() { sort -n -k2 "$1" | awk '{ v[NR] = $2 } END { printf "median %.1f ms, p90 %.1f ms over %d saves", v[int((NR + 1) / 2)], v[int(NR * 0.9) + 1 > NR ? NR : int(NR * 0.9) + 1], NR }'; }
+summary() { sort -n -k2 "$1" | awk '{ v[NR] = $2 } END { p = int(NR * 0.9) + 1; if (p > NR) p = NR; printf "median %.1f ms, p90 %.1f ms over %d saves", v[int((NR + 1) / 2)], v[p], NR }'; }
 uptime
 for round in 1 2; do
   for side in base head; do
