@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,8 +23,8 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function tsx(script: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   return child;
 }
@@ -42,12 +42,24 @@ function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegE
   });
 }
 
-/** Another process holds the write lock for `ms` milliseconds from when this resolves. */
-async function holdWriteLock(ms: number): Promise<{ released: Promise<void> }> {
+/** Another process holds the write lock for `ms` milliseconds (or until `release()`) from when this resolves. */
+async function holdWriteLock(ms: number | 'until-told'): Promise<{ released: Promise<void>; release: () => void }> {
   const holder = tsx(fileURLToPath(new URL('../support/hold-write-lock.ts', import.meta.url)), [db, String(ms)]);
   const released = waitFor(holder, 'stdout', /released/).then(() => undefined);
   await waitFor(holder, 'stdout', /holding/);
-  return { released };
+  return { released, release: () => holder.stdin?.end('release\n') };
+}
+
+/** Resolves once process `pid` has the database file open (Linux /proc): it is about to read or write it. */
+async function openedDatabase(pid: number): Promise<void> {
+  const target = (fd: string): string | null => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      return null; // closed meanwhile
+    }
+  };
+  while (!readdirSync(`/proc/${pid}/fd`).some((fd) => target(fd) === db)) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 before(async () => {
@@ -63,13 +75,21 @@ before(async () => {
 
 describe('a writer while another process holds the write lock', () => {
   it('cycle submit waits for the lock and succeeds', async () => {
-    // Held for longer than the CLI takes to start on a loaded machine, so it finds the lock taken; it waits up to a
-    // minute here ($QUOTAPLAN_BUSY_TIMEOUT_MS) and goes on once the other process commits.
-    const { released } = await holdWriteLock(20_000);
-    const submitted = await quotaplan(['cycle', 'submit', '--cycle', '2026-Q4', '--by', 'planner'], { QUOTAPLAN_BUSY_TIMEOUT_MS: '60000' });
-    assert.equal(submitted.code, 0, submitted.stderr);
-    assert.equal(submitted.stdout, 'cycle 2026-Q4 (cluster lab) is in-review, plan 1\n');
+    // The lock is taken before the CLI starts and let go only after the CLI has opened the database and had time
+    // to reach its write; the CLI waits up to a minute here ($QUOTAPLAN_BUSY_TIMEOUT_MS).
+    const { released, release } = await holdWriteLock('until-told');
+    const cli = tsx(join(REPO_ROOT, 'src/cli.ts'), ['cycle', 'submit', '--cycle', '2026-Q4', '--by', 'planner', '--db', db], { QUOTAPLAN_BUSY_TIMEOUT_MS: '60000' });
+    let stdout = '';
+    let stderr = '';
+    cli.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    cli.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    await Promise.race([openedDatabase(cli.pid as number), exited]);
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, 3000)), exited]);
+    release();
     await released;
+    assert.equal(await exited, 0, stderr);
+    assert.equal(stdout, 'cycle 2026-Q4 (cluster lab) is in-review, plan 1\n');
   });
 
   it('names a bad QUOTAPLAN_BUSY_TIMEOUT_MS', async () => {
