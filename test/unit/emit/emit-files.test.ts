@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../../../src/program.js';
 import { openStore } from '../../../src/store/open.js';
-import { saveSnapshot } from '../../../src/store/snapshots.js';
 import { runPlan } from '../../../src/commands/plan.js';
 import { inventory, list, namespace } from './builders.js';
 
@@ -35,9 +34,9 @@ let dir: string;
 /** A database in `dir` with a snapshot of `cluster` and one plan per teams file; returns its path. */
 async function storeWithPlans(name: string, cluster: string, teams: string[]): Promise<string> {
   const db = join(dir, `${name}.db`);
-  const store = openStore({ file: db });
+  const store = await openStore({ file: db });
   try {
-    saveSnapshot(store, {
+    await store.saveSnapshot({
       cluster: { name: cluster, server: null, context: null },
       takenAt: new Date('2026-11-28T00:00:00Z'),
       source: { kind: 'file', ref: 'dump.json' },
@@ -54,7 +53,7 @@ async function storeWithPlans(name: string, cluster: string, teams: string[]): P
       },
     });
   } finally {
-    store.close();
+    await store.close();
   }
   for (const [i, text] of teams.entries()) {
     const file = join(dir, `${name}-teams-${i}.yaml`);
