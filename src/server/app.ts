@@ -4,7 +4,6 @@
  * Adding a page's API (e.g. the Review page) is one `api.route('/reviews', reviewRoutes(deps))` line below. What the
  * app and its routes are built from is in deps.ts (routes import it, never this file).
  */
-export type { AppDeps } from './deps.js';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
@@ -23,6 +22,9 @@ import { whatIfRoutes } from './routes/what-if.js';
 import { webRoutes } from './web-assets.js';
 import { inventoryCache } from './inventory-cache.js';
 import { viewCache } from './view-cache.js';
+
+// Callers that build the app (commands/serve.ts, tests) name its deps from here too.
+export type { AppDeps } from './deps.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -110,8 +110,9 @@ export function* usageIntervalsAfter(connection: Connection, query: { cluster: s
  * (decode them with `decodeRequests`): a reader of a year's 1.5+ million rows can decode each distinct text once.
  *
  * `inInsertionOrder` (for reading everything, `afterSeq` 0): rows in id order, one scan without sorting the whole
- * table. `saveSnapshot` inserts a snapshot's new intervals with its seq, which is above every earlier one, so id
- * order is first-seq order; the caller checks that (and asks again sorted if a row comes out of order).
+ * table. A snapshot appended inserts its new intervals with its seq, above every earlier one, so id order is
+ * first-seq order until a snapshot is put in the middle (an overlapping collection stored late); the caller checks
+ * (and asks again sorted if a row comes out of order).
  */
 export function forEachEncodedUsageInterval(
   connection: Connection,
