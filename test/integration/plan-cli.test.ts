@@ -64,7 +64,7 @@ describe('quotaplan plan', () => {
       assert.deepEqual((await store.listPlans()).map((p) => [p.id, p.cycle, p.snapshotId]), [[1, '2026-Q4', null], [2, '2026-Q4', 1]]);
       assert.equal(`${JSON.stringify((await store.getPlan(2)).plan, null, 2)}\n`, second.stdout);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -84,7 +84,7 @@ describe('quotaplan plan', () => {
     try {
       assert.deepEqual(await store.listPlans(), []);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -103,11 +103,11 @@ describe('quotaplan plan', () => {
         'cost (selector cost-centre=cc-114, teams[1]); a namespace belongs to one team (its use would count twice and its quota be written twice)\n',
     );
     assert.equal(run.stdout, '');
-    const store = openStore({ file: db });
+    const store = await openStore({ file: db });
     try {
-      assert.deepEqual(listPlans(store), []);
+      assert.deepEqual(await store.listPlans(), []);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -128,11 +128,11 @@ describe('quotaplan plan', () => {
     assert.equal(refused.code, 2);
     assert.equal(refused.stdout, '');
     assert.equal(refused.stderr, `quotaplan: ${teams}: refused under --strict: ${warning?.message}\n`);
-    const store = openStore({ file: db });
+    const store = await openStore({ file: db });
     try {
-      assert.deepEqual(listPlans(store), []);
+      assert.deepEqual(await store.listPlans(), []);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -137,7 +137,7 @@ describe('POST /api/what-if', () => {
   });
 
   it('refuses a namespace two teams claim (one by name, one by selector) with 400 naming both, and saving it stores nothing', async () => {
-    const { store, app } = setup();
+    const { store, app } = await setup();
     // research/vision selects every research namespace, nlp-eval and nlp-train among them (research/nlp's).
     const twoOwners = DEMO_TEAMS.replace('namespaces: [vision]', 'selector: { department: research }');
     assert.notEqual(twoOwners, DEMO_TEAMS);
@@ -150,11 +150,11 @@ describe('POST /api/what-if', () => {
     const save = await post(app, '/api/plans', { teamsYaml: twoOwners }, auth);
     assert.equal(save.status, 400);
     assert.equal((await save.json()).error, message);
-    assert.deepEqual(listPlans(store), []);
+    assert.deepEqual(await store.listPlans(), []);
   });
 
   it('warns about a resource the cluster does not have, and with strict refuses it (400) naming it', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const typo = DEMO_TEAMS.replace('nvidia.com/gpu.shared: { demand: "40" }', 'nvidia.com/gpus: { demand: "40" }');
     assert.notEqual(typo, DEMO_TEAMS);
     const warned = await (await post(app, '/api/what-if', { teamsYaml: typo })).json();
