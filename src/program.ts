@@ -4,47 +4,41 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, ValidationError } from './errors.js';
-import { collectCommand } from './commands/collect.js';
-import { snapshotsCommand } from './commands/snapshots.js';
-import { inventoryCommand } from './commands/inventory.js';
-import { planCommand } from './commands/plan.js';
-import { rbacCommand } from './commands/rbac.js';
-import { emitCommand } from './commands/emit.js';
-import { applyCommand } from './commands/apply.js';
-import { serveCommand } from './commands/serve.js';
-import { demoCommand } from './commands/demo.js';
-import { reviewCommand } from './commands/review.js';
-import { cycleCommand } from './commands/cycle.js';
+import { commandCatalog, commandNamed } from './commands/catalog.js';
 
-export function buildProgram(): Command {
-  const program = new Command('quotaplan')
+export interface ProgramOptions {
+  /** How the user called the program, for usage lines and messages: `quotaplan`, or `kubectl quotaplan` as a plugin. */
+  name?: string;
+}
+
+/**
+ * The program for `argv`: the command it runs is loaded (with everything it imports); every other command is only
+ * its name and description, enough for `quotaplan --help` and for commander to say which commands exist.
+ */
+export async function buildProgram(argv: readonly string[], options: ProgramOptions = {}): Promise<Command> {
+  const program = new Command(options.name ?? 'quotaplan')
     .description('Cluster capacity and GPU quota planner for Kubernetes')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  program.addCommand(collectCommand());
-  program.addCommand(snapshotsCommand());
-  program.addCommand(inventoryCommand());
-  program.addCommand(planCommand());
-  program.addCommand(rbacCommand());
-  program.addCommand(emitCommand());
-  program.addCommand(applyCommand());
-  program.addCommand(serveCommand());
-  program.addCommand(demoCommand());
-  program.addCommand(reviewCommand());
-  program.addCommand(cycleCommand());
+  const wanted = commandNamed(argv);
+  for (const entry of commandCatalog) {
+    const command = entry === wanted ? await entry.load() : new Command(entry.name);
+    program.addCommand(command.description(entry.description));
+  }
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: string[], options: ProgramOptions = {}): Promise<number> {
+  const name = options.name ?? 'quotaplan';
   try {
+    const program = await buildProgram(argv, { name });
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`quotaplan: ${message}\n`);
+    process.stderr.write(`${name}: ${message}\n`);
     if (!(error instanceof ValidationError) && exitCodeOf(error) === 70 && error instanceof Error) {
       process.stderr.write(`${error.stack ?? ''}\n`);
     }

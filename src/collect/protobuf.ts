@@ -15,6 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
+import { packageFile } from '../package-files.js';
 
 const magic = Buffer.from('k8s\u0000', 'latin1');
 
@@ -28,7 +29,7 @@ export class ProtobufBodyError extends Error {
 
 const root = new protobuf.Root();
 for (const file of ['runtime', 'resource', 'meta', 'core']) {
-  protobuf.parse(readFileSync(new URL(`./proto/${file}.proto`, import.meta.url), 'utf8'), root, { keepCase: true });
+  protobuf.parse(readFileSync(packageFile(`src/collect/proto/${file}.proto`), 'utf8'), root, { keepCase: true });
 }
 root.resolveAll();
 

@@ -33,7 +33,6 @@ export interface ApplyRetry {
 
 export function applyCommand(): Command {
   const command = new Command('apply')
-    .description("server-side apply a plan's quotas (dry run and diff first; --yes to apply)")
     .option('--dry-run', 'only the server dry run and the diff, even with --yes')
     .option('--yes', 'apply after a clean dry run')
     .option('--force-conflicts', 'take over fields another field manager owns')

@@ -12,8 +12,7 @@ import { Command, Option } from 'commander';
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { inventoryFromDumpFile } from '../collect/dump.js';
-import { loadClusterTarget } from '../collect/kubeconfig.js';
-import { collectLive, type Compression, type WireEncoding } from '../collect/live.js';
+import type { Compression, WireEncoding } from '../collect/live.js';
 import { progressFor } from '../collect/progress.js';
 import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
@@ -46,7 +45,6 @@ export interface CollectedCluster {
 
 export function collectCommand(): Command {
   return new Command('collect')
-    .description('read a cluster (live, or a kubectl dump with --from-file) and store a snapshot of it')
     .addOption(
       new Option('--from-file <dump>', 'a `kubectl get nodes,namespaces,pods,resourcequotas,limitranges -A -o json|yaml` dump').conflicts([
         'kubeconfig',
@@ -93,6 +91,9 @@ export async function collectFromFile(file: string): Promise<CollectedCluster> {
 }
 
 async function collectFromCluster(flags: CollectFlags): Promise<CollectedCluster> {
+  // Loaded here, not at the top: the Kubernetes client is most of the CLI's code, and `--from-file` (and `plan`,
+  // which imports this file) never needs it.
+  const [{ loadClusterTarget }, { collectLive }] = await Promise.all([import('../collect/kubeconfig.js'), import('../collect/live.js')]);
   const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
   const progress = progressFor(process.stderr, flags.quiet ?? false);
   try {

@@ -58,7 +58,7 @@ function describe(cycle: Cycle): string {
 }
 
 export function cycleCommand(): Command {
-  const command = new Command('cycle').description('allocation cycles: list, start, set the plan, submit for review, approve').showHelpAfterError().exitOverride();
+  const command = new Command('cycle').showHelpAfterError().exitOverride();
 
   command.addCommand(
     sub('list', 'list the cycles, oldest first')

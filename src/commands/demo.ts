@@ -22,7 +22,6 @@ export interface DemoFlags {
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('seed a database with the bundled demo cluster and serve the dashboard on it')
     .addOption(new Option('--db <file>', 'database to (re)create; only a demo database is ever replaced').env('QUOTAPLAN_DEMO_DB').default('quotaplan-demo.db'))
     .addOption(new Option('--host <host>', 'address to bind').default(DEFAULT_HOST))
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(parsePort).default(8080))

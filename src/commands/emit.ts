@@ -45,7 +45,6 @@ export interface EmitFlags extends ChangeSetFlags {
 
 export function emitCommand(): Command {
   const command = new Command('emit')
-    .description('write the quota patches of a plan: a GitOps tree, a PR body, or YAML for kubectl apply')
     .option('--out <dir>', 'folder to write the tree into')
     .addOption(new Option('--layout <layout>', 'file layout under --out').choices(['gitops', 'flat']).default('gitops'))
     .option('--pr-body <file>', 'write the pull-request body (Markdown) to this file')

@@ -22,7 +22,6 @@ export interface InventoryFlags {
 
 export function inventoryCommand(): Command {
   return new Command('inventory')
-    .description('show nodes, accelerators, namespace requests and plannable capacity')
     .option('--from-file <dump>', 'a `kubectl get nodes,namespaces,pods,resourcequotas,limitranges -A -o json|yaml` dump')
     .addOption(new Option('--snapshot <id|latest>', 'a stored snapshot (see `quotaplan snapshots`)').conflicts('fromFile'))
     .option('--cluster <name>', 'with --snapshot latest: which cluster (needed when the database holds several)')

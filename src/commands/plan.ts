@@ -43,7 +43,6 @@ export interface PlanRun {
 
 export function planCommand(): Command {
   const command = new Command('plan')
-    .description('divide plannable capacity among the teams of a teams file into quotas')
     .requiredOption('--teams <file>', 'the teams file (YAML, see docs/planning.md)')
     .addOption(new Option('--snapshot <id|latest>', 'plan on a stored snapshot (default: latest)').conflicts('fromFile'))
     .option('--from-file <dump>', 'plan on a `kubectl get ... -o json|yaml` dump instead of a stored snapshot')

@@ -20,7 +20,6 @@ export const defaultServiceAccount = 'quotaplan/quotaplan';
 
 export function rbacCommand(): Command {
   return new Command('rbac')
-    .description('print the ClusterRole and ClusterRoleBinding quotaplan needs (read-only for collect; --write for apply)')
     .option('--write', 'print the permissions `quotaplan apply` needs instead of the read-only ones', false)
     .addOption(
       new Option('--service-account <namespace/name>', `bind to this ServiceAccount (default ${defaultServiceAccount})`).conflicts([

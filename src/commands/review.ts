@@ -32,7 +32,6 @@ export interface ReviewFlags {
 
 export function reviewCommand(): Command {
   return new Command('review')
-    .description('the quarterly allocation review of a cycle: use vs quota from snapshot history, proposed changes, warnings')
     .option('--cycle <name|latest>', 'the cycle to review (latest: the most recent approved cycle that has begun)', 'latest')
     .option('--cluster <name>', "the cluster's name in the database (default: the only one)")
     .addOption(dbOption())

@@ -29,7 +29,6 @@ export function tokenOption(): Option {
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('serve the dashboard and its JSON API over a database')
     .addOption(new Option('--host <host>', 'address to bind').default(DEFAULT_HOST))
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(parsePort).default(8080))
     .addOption(dbOption())

@@ -14,7 +14,6 @@ export interface SnapshotsFlags {
 
 export function snapshotsCommand(): Command {
   return new Command('snapshots')
-    .description('list the stored snapshots')
     .option('--cluster <name>', 'only this cluster')
     .addOption(outputOption(['table', 'json'], 'table'))
     .addOption(dbOption())

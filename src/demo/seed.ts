@@ -13,10 +13,11 @@ import type { Plan } from '../plan/plan.js';
 import { planToJson } from '../plan/plan-json.js';
 import { parseTeamsFile } from '../plan/teams-file.js';
 import type { Cycle, SnapshotSummary, StoreWrites } from '../store/store.js';
+import { packageFile } from '../package-files.js';
 import { demoCluster, demoPodCounts } from './cluster.js';
 
 export const DEMO_CLUSTER = 'demo';
-const TEAMS_FILE = new URL('./teams.yaml', import.meta.url);
+const TEAMS_FILE = packageFile('src/demo/teams.yaml');
 const HOUR_MS = 3_600_000;
 
 export interface SeedDemoOptions {

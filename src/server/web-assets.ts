@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import { packageFile } from '../package-files.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,9 +19,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** `web/` of this checkout, found from this file rather than the working directory. */
+/** `web/` of this checkout or installed package, found from the package root rather than the working directory. */
 export function webRoot(): string {
-  return fileURLToPath(new URL('../../web/', import.meta.url));
+  return packageFile('web/');
 }
 
 /** chart.js's UMD bundle. The package exports only its entry points, so find the entry and take its folder. */

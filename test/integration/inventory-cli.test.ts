@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { CLI_BIN, ensureBuilt } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/quotaplan.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/cluster-mixed-gpu.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-inventory-cli-'));
 
 function quotaplan(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  ensureBuilt();
+  const result = spawnSync(process.execPath, [CLI_BIN, ...args], { encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

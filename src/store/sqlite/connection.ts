@@ -7,8 +7,8 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { fileURLToPath } from 'node:url';
 import { ExternalError } from '../../errors.js';
+import { packageFile } from '../../package-files.js';
 import * as schema from './schema.js';
 
 export type SqliteDatabase = BetterSQLite3Database<typeof schema>;
@@ -33,7 +33,7 @@ export interface OpenConnectionOptions {
   migrate?: boolean;
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations', import.meta.url));
+export const MIGRATIONS_FOLDER = packageFile('migrations');
 
 export function openConnection(options: OpenConnectionOptions): Connection {
   let sqlite: Database.Database;

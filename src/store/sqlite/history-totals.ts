@@ -44,13 +44,14 @@ export function buffersOf(totals: HistoryTotals): ArrayBuffer[] {
 }
 
 /**
- * Totals of a stored file built from nothing through `through` in a worker thread. The worker loads the TypeScript
- * sources through tsx, as `bin/quotaplan.js` does (a worker does not inherit hooks registered in the main thread).
+ * Totals of a stored file built from nothing through `through` in a worker thread. Built, the worker is its own
+ * entry point beside this bundle (scripts/build.ts); run from the TypeScript sources, the worker loads them through
+ * tsx (a worker does not inherit hooks registered in the main thread).
  */
 export function buildTotalsInWorker(request: TotalsRequest): Promise<HistoryTotals> {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./history-totals-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  const bootstrap = import.meta.url.endsWith('.ts')
+    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./history-totals-worker.ts', import.meta.url).href)}); })`
+    : `import(${JSON.stringify(new URL('./history-totals-worker.js', import.meta.url).href)})`;
   return new Promise((resolve, reject) => {
     const worker = new Worker(bootstrap, { eval: true, workerData: request });
     let settled = false;
