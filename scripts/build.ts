@@ -15,7 +15,7 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { buildInputsHash, distDir, readBuildStamp, repoRoot, type BuildStamp } from './build-inputs.js';
 
 /** Runtime dependencies left outside the bundle; package.json's `dependencies` must list exactly these. */
@@ -49,7 +49,9 @@ async function buildDist(inputs: string): Promise<void> {
     metafile: true,
     logLevel: 'warning',
   });
-  writeFileSync(join(next, 'meta.json'), JSON.stringify(result.metafile));
+  // esbuild's record of which source files each output holds, keyed by the output's name in dist/ (the tests read it).
+  const outputs = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [basename(file), output]));
+  writeFileSync(join(next, 'meta.json'), JSON.stringify({ inputs: result.metafile.inputs, outputs }));
   writeFileSync(join(next, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(result.metafile));
   const stamp: BuildStamp = { inputs };
   writeFileSync(join(next, 'build-stamp.json'), `${JSON.stringify(stamp)}\n`);
