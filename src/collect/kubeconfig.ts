@@ -11,6 +11,12 @@ import { ValidationError } from '../errors.js';
 /** Where client-node's loadFromCluster reads the service account token (the kubelet mounts it there). */
 export const serviceAccountTokenPath = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+/**
+ * A folder that stands in for `/` when reading the service account's token and CA (client-node's path prefix).
+ * Unset in a pod; set where the files are mounted elsewhere, as the tests do.
+ */
+export const inClusterRootVariable = 'QUOTAPLAN_IN_CLUSTER_ROOT';
+
 export interface KubeconfigOptions {
   /** `--kubeconfig F`; wins over $KUBECONFIG and ~/.kube/config. */
   kubeconfig?: string | undefined;
@@ -20,8 +26,10 @@ export interface KubeconfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Home folder holding `.kube/config` (os.homedir() by default). */
   home?: string;
-  /** Prefix of the service account folder (tests mount one elsewhere); '' in a pod. */
+  /** Prefix of the service account folder (tests mount one elsewhere); default $QUOTAPLAN_IN_CLUSTER_ROOT, or '' (a pod). */
   serviceAccountPrefix?: string;
+  /** `--in-cluster`: the pod's service account only, even where a kubeconfig exists; its absence is an error. */
+  inCluster?: boolean;
 }
 
 export interface ClusterTarget {
@@ -38,9 +46,14 @@ export interface ClusterTarget {
 export function loadClusterTarget(options: KubeconfigOptions = {}): ClusterTarget {
   const env = options.env ?? process.env;
   const config = new KubeConfig();
-  const files = kubeconfigFiles(options, env);
+  const prefix = options.serviceAccountPrefix ?? env[inClusterRootVariable] ?? '';
+  const files = options.inCluster ? [] : kubeconfigFiles(options, env);
   let source: string;
-  if (files.length > 0) {
+  if (options.inCluster) {
+    requireServiceAccount(prefix, env);
+    config.loadFromCluster(prefix);
+    source = 'in-cluster service account';
+  } else if (files.length > 0) {
     for (const [index, file] of files.entries()) {
       if (!existsSync(file)) {
         const field = options.kubeconfig !== undefined ? '--kubeconfig' : 'KUBECONFIG';
@@ -56,9 +69,9 @@ export function loadClusterTarget(options: KubeconfigOptions = {}): ClusterTarge
       if (part !== config) mergeInto(config, part, file);
     }
     source = files.join(delimiter);
-  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(`${options.serviceAccountPrefix ?? ''}${serviceAccountTokenPath}`)) {
+  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(`${prefix}${serviceAccountTokenPath}`)) {
     // client-node reads KUBERNETES_SERVICE_HOST/PORT from process.env itself.
-    config.loadFromCluster(options.serviceAccountPrefix ?? '');
+    config.loadFromCluster(prefix);
     source = 'in-cluster service account';
   } else {
     throw new ValidationError(
@@ -94,6 +107,22 @@ export function loadClusterTarget(options: KubeconfigOptions = {}): ClusterTarge
     });
   }
   return { config, context, server: cluster.server.replace(/\/+$/, ''), source };
+}
+
+/** `--in-cluster` outside a pod (or with the token not mounted) says which part is missing. */
+function requireServiceAccount(prefix: string, env: NodeJS.ProcessEnv): void {
+  const token = `${prefix}${serviceAccountTokenPath}`;
+  if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) {
+    throw new ValidationError('--in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod?)', {
+      field: '--in-cluster',
+    });
+  }
+  if (!existsSync(token)) {
+    throw new ValidationError(`--in-cluster: no service account token at ${token} (is automountServiceAccountToken off?)`, {
+      file: token,
+      field: '--in-cluster',
+    });
+  }
 }
 
 function kubeconfigFiles(options: KubeconfigOptions, env: NodeJS.ProcessEnv): string[] {

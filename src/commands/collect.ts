@@ -2,7 +2,7 @@
  * `quotaplan collect`: read a cluster and store one snapshot.
  *
  *   quotaplan collect --from-file DUMP [--cluster C] [--db F] [--taken-at ISO]
- *   quotaplan collect [--kubeconfig F] [--context C] [--cluster C] [--db F] [--taken-at ISO] [--quiet]
+ *   quotaplan collect [--kubeconfig F] [--context C | --in-cluster] [--cluster C] [--db F] [--taken-at ISO] [--quiet]
  *
  * Both sources produce the same `CollectedCluster`, which `storeCollected` saves in one transaction. Everything
  * that can fail on bad input (flags, the dump, the kubeconfig, the API server) happens before the database is
@@ -24,6 +24,7 @@ export interface CollectFlags {
   fromFile?: string;
   kubeconfig?: string;
   context?: string;
+  inCluster?: boolean;
   cluster?: string;
   takenAt?: string;
   db: string;
@@ -47,6 +48,13 @@ export function collectCommand(): Command {
   return new Command('collect')
     .addOption(
       new Option('--from-file <dump>', 'a `kubectl get nodes,namespaces,pods,resourcequotas,limitranges -A -o json|yaml` dump').conflicts([
+        'kubeconfig',
+        'context',
+        'inCluster',
+      ]),
+    )
+    .addOption(
+      new Option('--in-cluster', "the pod's service account (token, CA, KUBERNETES_SERVICE_HOST/PORT), even where a kubeconfig exists").conflicts([
         'kubeconfig',
         'context',
       ]),
@@ -94,7 +102,7 @@ async function collectFromCluster(flags: CollectFlags): Promise<CollectedCluster
   // Loaded here, not at the top: the Kubernetes client is most of the CLI's code, and `--from-file` (and `plan`,
   // which imports this file) never needs it.
   const [{ loadClusterTarget }, { collectLive }] = await Promise.all([import('../collect/kubeconfig.js'), import('../collect/live.js')]);
-  const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context, inCluster: flags.inCluster });
   const progress = progressFor(process.stderr, flags.quiet ?? false);
   try {
     const collection = await collectLive({

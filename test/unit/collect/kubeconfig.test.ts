@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
-import { loadClusterTarget } from '../../../src/collect/kubeconfig.js';
+import { inClusterRootVariable, loadClusterTarget, serviceAccountTokenPath } from '../../../src/collect/kubeconfig.js';
 import { ValidationError } from '../../../src/errors.js';
 
 /** A kubeconfig with one cluster/user per context name. */
@@ -109,6 +109,54 @@ describe('loadClusterTarget', () => {
       name: 'ValidationError',
       message:
         'no kubeconfig found: pass --kubeconfig FILE, set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account',
+    });
+  });
+
+  describe('--in-cluster', () => {
+    /** A pod's service account files under `root`, as the kubelet mounts them under `/`. */
+    function mountServiceAccount(root: string): void {
+      const folder = join(root, serviceAccountTokenPath, '..');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'token'), 'pod-token');
+      writeFileSync(join(folder, 'ca.crt'), 'not read until a request is made');
+      writeFileSync(join(folder, 'namespace'), 'quotaplan');
+    }
+    const service = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    let saved: Record<string, string | undefined>;
+    before(() => {
+      // client-node's loadFromCluster reads the service host and port from process.env itself.
+      saved = Object.fromEntries(Object.keys(service).map((name) => [name, process.env[name]]));
+      Object.assign(process.env, service);
+    });
+    after(() => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+
+    it('uses the service account under $QUOTAPLAN_IN_CLUSTER_ROOT even where $KUBECONFIG names a file', () => {
+      const root = join(dir, 'pod-root');
+      mountServiceAccount(root);
+      const env = { ...service, KUBECONFIG: file('ignored.yaml', kubeconfig(['laptop'], 'laptop')), [inClusterRootVariable]: root };
+      const target = loadClusterTarget({ env, inCluster: true });
+      assert.deepEqual([target.source, target.context, target.server], ['in-cluster service account', 'inClusterContext', 'https://10.96.0.1:443']);
+      assert.equal(target.config.getCurrentUser()?.authProvider?.config?.tokenFile, join(root, serviceAccountTokenPath));
+    });
+
+    it('names the token file that is missing', () => {
+      const root = join(dir, 'no-token-root');
+      assert.throws(() => loadClusterTarget({ env: { ...service, [inClusterRootVariable]: root }, inCluster: true }), {
+        name: 'ValidationError',
+        message: `--in-cluster: no service account token at ${root}${serviceAccountTokenPath} (is automountServiceAccountToken off?)`,
+      });
+    });
+
+    it('says when the service host is not set, outside a pod', () => {
+      assert.throws(() => loadClusterTarget({ env: {}, inCluster: true }), {
+        name: 'ValidationError',
+        message: '--in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod?)',
+      });
     });
   });
 });
