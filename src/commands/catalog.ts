@@ -60,6 +60,11 @@ export const commandCatalog: readonly CommandEntry[] = [
     load: async () => (await import('./review.js')).reviewCommand(),
   },
   {
+    name: 'migrate',
+    description: 'create the database if it is missing and bring its schema up to date',
+    load: async () => (await import('./migrate.js')).migrateCommand(),
+  },
+  {
     name: 'cycle',
     description: 'allocation cycles: list, start, set the plan, submit for review, approve',
     load: async () => (await import('./cycle.js')).cycleCommand(),
