@@ -83,7 +83,7 @@ function isOlderThanSources(binaries: ControlPlaneBinaries): boolean {
   return newestSource > oldestBinary;
 }
 
-function goOnPath(): string | undefined {
+export function goOnPath(): string | undefined {
   for (const folder of (process.env.PATH ?? '').split(delimiter)) {
     if (folder && existsSync(join(folder, 'go'))) return join(folder, 'go');
   }

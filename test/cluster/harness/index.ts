@@ -15,3 +15,5 @@ export type { SeedOptions, SeedReport } from './seed.js';
 export { apiRefusal, plain, quantityValues } from './values.js';
 export type { ApiRefusal } from './values.js';
 export { waitUntil } from './wait.js';
+export { locateTool, toolPath, toolSuiteOptions } from './tools.js';
+export type { ToolLookup, ToolName } from './tools.js';
