@@ -72,6 +72,9 @@ async function buildDist(inputs: string): Promise<void> {
     metafile: true,
     logLevel: 'warning',
     plugins: [sideEffectFree(sideEffectFreePackages)],
+    // node-fetch 2 (through client-node) requires Node's built-in punycode, which Node 22+ deprecates with a warning
+    // on stderr at every live collection; the npm package of the same code (punycode.js 2) takes its place.
+    alias: { punycode: 'punycode/' },
   });
   // esbuild's record of which source files each output holds, keyed by the output's name in dist/ (the tests read it).
   const outputs = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [basename(file), output]));
