@@ -14,7 +14,7 @@ export CGO_ENABLED=0
 # Linked to a new file, checked, renamed into place, as build.sh does: never a half-written binary.
 link() {
   go build -trimpath -ldflags "$2" -o "$out/.$1.new" "$3"
-  "$out/.$1.new" version $4 >/dev/null
+  "$out/.$1.new" version ${4:-} >/dev/null
   mv -f "$out/.$1.new" "$out/$1"
 }
 tools=("$@")
