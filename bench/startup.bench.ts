@@ -11,7 +11,8 @@
  * Commands: `--version`, `--help`, `inventory --from-file test/fixtures/cluster-mixed-gpu.json`, and
  * `kubectl-view-allocations --version` (bench/.peers/bin, from bash bench/setup.sh) and `node -e 0`.
  * Rounds alternate between every command (A, B, C, ..., A, B, C, ...) so a change in the machine's load hits all
- * alike; the first round is a warm-up. Prints medians, p90 and the ratio to kubectl-view-allocations, and writes
+ * alike; the first round is a warm-up. Prints wall medians, p90, CPU time (user + system: on a machine busy with
+ * other work, what the wall time would be on an idle one) and the ratio to kubectl-view-allocations, and writes
  * bench/results/startup.json. Asserts nothing.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -36,6 +37,8 @@ interface Case {
 
 interface Sample {
   wallMs: number;
+  /** User + system CPU time of the process (from /usr/bin/time): on a busy machine, what wall time would be on an idle one. */
+  cpuMs: number;
   rssKiB: number;
 }
 
@@ -65,16 +68,16 @@ function measure(argv: string[]): Promise<Sample> {
   const timeFile = join(results, `.startup-${process.pid}.time`);
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...argv], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, ...argv], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       const wallMs = performance.now() - started;
       if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`));
-      const rssKiB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1));
+      const [rssKiB, user, system] = (readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number);
       rmSync(timeFile, { force: true });
-      resolve({ wallMs, rssKiB });
+      resolve({ wallMs, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, rssKiB: rssKiB ?? 0 });
     });
   });
 }
@@ -119,15 +122,19 @@ for (let round = 0; round <= runs; round++) {
 
 const peer = samples.get('kubectl-view-allocations --version');
 const peerWall = peer === undefined ? undefined : quantile(peer.map((s) => s.wallMs), 0.5);
-const rows = ['| command | wall median (ms) | wall p90 (ms) | peak RSS median (MiB) | wall vs kubectl-view-allocations --version |', '|---|---:|---:|---:|---:|'];
-const summary: Record<string, { wallMedianMs: number; wallP90Ms: number; rssMedianMiB: number }> = {};
+const rows = [
+  '| command | wall median (ms) | wall p90 (ms) | CPU median (ms) | peak RSS median (MiB) | wall vs kubectl-view-allocations --version |',
+  '|---|---:|---:|---:|---:|---:|',
+];
+const summary: Record<string, { wallMedianMs: number; wallP90Ms: number; cpuMedianMs: number; rssMedianMiB: number }> = {};
 for (const c of cases) {
   const list = samples.get(c.name)!;
   const wall = quantile(list.map((s) => s.wallMs), 0.5);
   const p90 = quantile(list.map((s) => s.wallMs), 0.9);
+  const cpu = quantile(list.map((s) => s.cpuMs), 0.5);
   const rss = quantile(list.map((s) => s.rssKiB), 0.5) / 1024;
-  summary[c.name] = { wallMedianMs: Math.round(wall), wallP90Ms: Math.round(p90), rssMedianMiB: Math.round(rss) };
-  rows.push(`| ${c.name} | ${wall.toFixed(0)} | ${p90.toFixed(0)} | ${rss.toFixed(0)} | ${peerWall === undefined ? '' : `${(wall / peerWall).toFixed(1)}x`} |`);
+  summary[c.name] = { wallMedianMs: Math.round(wall), wallP90Ms: Math.round(p90), cpuMedianMs: Math.round(cpu), rssMedianMiB: Math.round(rss) };
+  rows.push(`| ${c.name} | ${wall.toFixed(0)} | ${p90.toFixed(0)} | ${cpu.toFixed(0)} | ${rss.toFixed(0)} | ${peerWall === undefined ? '' : `${(wall / peerWall).toFixed(1)}x`} |`);
 }
 const loadAfter = loadavg();
 console.log(rows.join('\n'));
