@@ -15,9 +15,9 @@ export function migrateCommand(): Command {
     // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
     .showHelpAfterError()
     .exitOverride()
-    .action((flags: { db: string }) => {
+    .action(async (flags: { db: string }) => {
       const existed = existsSync(flags.db);
-      openStore({ file: flags.db }).close();
+      await (await openStore({ file: flags.db })).close();
       process.stdout.write(`database ${flags.db} ${existed ? 'migrated' : 'created'}: schema up to date\n`);
     });
 }
