@@ -11,6 +11,8 @@ import { ValidationError } from '../errors.js';
 import { namespaceOwnership, type LeafClaim } from '../plan/namespace-owners.js';
 import { limitsKeyOf, requestsKeyOf, resourceOfKey, unenforcedReason } from './quota-keys.js';
 import { splitQuota, splitUnitOf } from './split.js';
+import type { EmitOptions } from './emit-options.js';
+import type { Flag } from './flag.js';
 import { limitRangeFor, type LimitRangeChange, type LimitRangeSettings } from './limit-range.js';
 
 export type { LimitRangeChange, LimitRangeSettings } from './limit-range.js';
@@ -52,48 +54,11 @@ export interface TeamTarget {
   limitRange?: LimitRangeSettings;
 }
 
-export interface EmitOptions {
-  /** Cluster name: the folder of the GitOps tree (`clusters/<cluster>/...`). */
-  cluster: string;
-  /** Plan id, recorded in annotations. */
-  planId: string;
-  /** `--quota-name`: the ResourceQuota to write in every plain namespace (a team's own setting wins). */
-  quotaName?: string;
-  /** Quota name in a plain namespace when neither the team nor an existing quota names one. */
-  defaultQuotaName?: string;
-  limitRangeName?: string;
-  /** Container defaultRequest for cpu / memory when a quota tracks them. */
-  defaultRequests?: { cpu: Quantity; memory: Quantity };
-}
-
 export interface BuildQuotaChangesInput {
   plan: PlanInput;
   teams: readonly TeamTarget[];
   inventory: ClusterInventory;
   options: EmitOptions;
-}
-
-export type FlagKind =
-  | 'use-above-quota'
-  | 'unenforced-key'
-  | 'other-quota-limits'
-  | 'flavor-not-enforceable'
-  | 'profile-not-found'
-  | 'namespace-not-found'
-  | 'team-without-namespaces'
-  | 'existing-limit-range'
-  | 'zero-share'
-  | 'synonym-key'
-  | 'parent-quota-not-in-kueue'
-  | 'flavor-without-node-label';
-
-/** Something a reviewer must see. `namespace` is absent for team-level flags; `team` is '' for cluster-wide ones. */
-export interface Flag {
-  kind: FlagKind;
-  team: string;
-  namespace?: string;
-  key?: string;
-  message: string;
 }
 
 /** One quota key of one namespace: before, after, and what is in use now. */

@@ -10,7 +10,8 @@
  */
 import { addQuantities, formatQuantity, type Quantity } from '../quantity.js';
 import type { ClusterInventory } from '../inventory/types.js';
-import { compareText, type Flag, type PlanInput, type QuotaChangeSet } from './changes.js';
+import { compareText, type PlanInput, type QuotaChangeSet } from './changes.js';
+import type { Flag } from './flag.js';
 import { metadataFor, sortManifests, type Manifest } from './manifests.js';
 
 export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta1';

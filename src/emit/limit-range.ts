@@ -7,7 +7,8 @@ import { compareQuantities, parseQuantity, type Quantity } from '../quantity.js'
 import type { LimitRangeFacts } from '../inventory/types.js';
 import type { ResourceList } from '../resources.js';
 import { sortedNames } from '../resources.js';
-import type { EmitOptions, Flag } from './changes.js';
+import type { EmitOptions } from './emit-options.js';
+import type { Flag } from './flag.js';
 import { tracksComputeKeys } from './quota-keys.js';
 
 export const DEFAULT_LIMIT_RANGE_NAME = 'quotaplan-defaults';

@@ -3,7 +3,8 @@
  * current hard -> new hard, the change, current use; then everything flagged; then the plan's own warnings.
  */
 import { formatQuantity, subtractQuantities, type Quantity } from '../quantity.js';
-import type { Flag, FlagKind, KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
+import type { KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
+import type { Flag, FlagKind } from './flag.js';
 import type { KueueObjects } from './kueue.js';
 
 const flagTitles: Record<FlagKind, string> = {

@@ -3,7 +3,6 @@
  * randomness; the same inputs give the same value. Rules: docs/planning.md.
  */
 import { ConflictError } from '../errors.js';
-import type { NamespaceFacts, NodeFacts, ProfileFacts, ResourceListByFlavor } from '../inventory/types.js';
 import { addQuantities, formatQuantity, multiplyQuantity, quantityFromNanos, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { exactAllocation, type LevelExplainer } from './allocation.js';
@@ -12,7 +11,7 @@ import { divideLevel, type LevelClaim, type LevelDivision, type LevelShare } fro
 import { dominantResourceFairness, type DrfOutcome } from './drf.js';
 import { explainShare, levelText, type LevelText } from './explain.js';
 import { divideFast } from './fast-plan.js';
-import { type Allocation, type Plan, type PlannedTeam, type Pool } from './plan.js';
+import type { Allocation, Division, Plan, PlanInventory, PlannedTeam, Pool, UseOf } from './plan.js';
 import { describePool, poolState, type PoolState } from './pool-state.js';
 import type { Rational } from './rational.js';
 import { namespaceOwnership, type LeafClaim } from './namespace-owners.js';
@@ -20,19 +19,6 @@ import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
 import { refuseSameDevicePools } from './same-device-pools.js';
 import { refuseUnderStrict } from './unknown-resources.js';
 import { planWarnings } from './warnings.js';
-
-export { describePool } from './pool-state.js';
-
-/** The inventory facts the planner reads (a ClusterInventory has them all). */
-export interface PlanInventory {
-  plannable: ResourceList;
-  plannableByFlavor: ResourceListByFlavor;
-  namespaces: readonly Pick<NamespaceFacts, 'name' | 'labels' | 'requests'>[];
-  /** Kubeflow Profiles and the namespace each owns (absent: a Profile owns the namespace of its name). */
-  profiles?: readonly Pick<ProfileFacts, 'name' | 'namespace'>[];
-  /** Every node's resources, plannable or not: what the cluster has at all (absent: only what is plannable). */
-  nodes?: readonly Pick<NodeFacts, 'capacity' | 'allocatable'>[];
-}
 
 export interface PlanInput {
   teams: TeamsFile;
@@ -44,21 +30,6 @@ export interface PlanInput {
    * GPU model the teams file names that the cluster has none of, instead of planning a zero quota for it.
    */
   strict?: boolean;
-}
-
-/** Current requests (nanos) of a team's namespaces, by resource; a resource nobody requests is absent (0). */
-export type UseOf = (team: TeamSpec) => ReadonlyMap<string, bigint>;
-
-/** What dividing every pool down the tree gave: allocations in plan order, and undivided units per pool. */
-export interface Division {
-  /** Sorted by team path, then pool (resource, flavor). */
-  allocations: Allocation[];
-  /** Per pool (same order as the pools), units no level gave out. */
-  unallocatedUnits: bigint[];
-  /** Number path, DRF: how many (level, pool) divisions it left to the exact code (their fractions passed 2^53). */
-  exactPools?: number;
-  /** Number path, DRF: how many levels' progressive filling it left to drf.ts, and how many of those went on in numbers. */
-  exactFillings?: { levels: number; resumed: number };
 }
 
 /**

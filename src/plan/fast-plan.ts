@@ -14,11 +14,10 @@
  */
 import { unitsOf, type Quantity } from '../quantity.js';
 import { exactAllocation, PlannedAllocation, type LevelExplainer } from './allocation.js';
-import type { Division, UseOf } from './build-plan.js';
 import { poolKeyOf } from './claims.js';
 import { divideLevelExact, type Binding, type LevelClaim, type LevelDivision, type SurplusPolicy } from './divide-level.js';
 import { explainShare, explanationText, fractionOfUnits, levelText, type LevelText } from './explain.js';
-import type { Allocation } from './plan.js';
+import type { Allocation, Division, UseOf } from './plan.js';
 import type { PoolState } from './pool-state.js';
 import { formatRational, rational, ZERO, type Rational } from './rational.js';
 import { dominantResourceFairness, type DrfClaimant, type DrfOutcome } from './drf.js';

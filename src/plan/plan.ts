@@ -1,9 +1,11 @@
 /**
  * The plan value: every output (table, JSON, YAML, PR body, dashboard) reads this one value.
  */
+import type { NamespaceFacts, NodeFacts, ProfileFacts, ResourceListByFlavor } from '../inventory/types.js';
 import type { Quantity } from '../quantity.js';
+import type { ResourceList } from '../resources.js';
 import type { Binding, SurplusPolicy } from './divide-level.js';
-import type { FairnessPolicy } from './teams-file.js';
+import type { FairnessPolicy, TeamSpec } from './teams-file.js';
 
 export type { Binding, SurplusPolicy } from './divide-level.js';
 export type { FairnessPolicy } from './teams-file.js';
@@ -94,4 +96,30 @@ export function compareAllocations(
     compareNullableNames(a.resource, b.resource) ||
     compareNullableNames(a.flavor, b.flavor)
   );
+}
+
+/** The inventory facts the planner reads (a ClusterInventory has them all). */
+export interface PlanInventory {
+  plannable: ResourceList;
+  plannableByFlavor: ResourceListByFlavor;
+  namespaces: readonly Pick<NamespaceFacts, 'name' | 'labels' | 'requests'>[];
+  /** Kubeflow Profiles and the namespace each owns (absent: a Profile owns the namespace of its name). */
+  profiles?: readonly Pick<ProfileFacts, 'name' | 'namespace'>[];
+  /** Every node's resources, plannable or not: what the cluster has at all (absent: only what is plannable). */
+  nodes?: readonly Pick<NodeFacts, 'capacity' | 'allocatable'>[];
+}
+
+/** Current requests (nanos) of a team's namespaces, by resource; a resource nobody requests is absent (0). */
+export type UseOf = (team: TeamSpec) => ReadonlyMap<string, bigint>;
+
+/** What dividing every pool down the tree gave: allocations in plan order, and undivided units per pool. */
+export interface Division {
+  /** Sorted by team path, then pool (resource, flavor). */
+  allocations: Allocation[];
+  /** Per pool (same order as the pools), units no level gave out. */
+  unallocatedUnits: bigint[];
+  /** Number path, DRF: how many (level, pool) divisions it left to the exact code (their fractions passed 2^53). */
+  exactPools?: number;
+  /** Number path, DRF: how many levels' progressive filling it left to drf.ts, and how many of those went on in numbers. */
+  exactFillings?: { levels: number; resumed: number };
 }

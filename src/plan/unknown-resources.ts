@@ -6,8 +6,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import { ValidationError } from '../errors.js';
-import type { PlanInventory } from './build-plan.js';
-import type { PlanWarning, WarningKind } from './plan.js';
+import type { PlanInventory, PlanWarning, WarningKind } from './plan.js';
 import type { TeamSpec, TeamsFile } from './teams-file.js';
 
 /** How many near names a warning offers. */

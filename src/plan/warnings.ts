@@ -10,8 +10,8 @@ import {
   subtractQuantities,
   type Quantity,
 } from '../quantity.js';
-import { describePool, type PlanInventory } from './build-plan.js';
-import { compareNullableNames, type Allocation, type Plan, type PlanWarning, type Pool } from './plan.js';
+import { describePool } from './pool-state.js';
+import { compareNullableNames, type Allocation, type Plan, type PlanInventory, type PlanWarning, type Pool } from './plan.js';
 import type { TeamsFile } from './teams-file.js';
 import { clusterResources, unknownResources } from './unknown-resources.js';
 

@@ -12,8 +12,17 @@
  * Sums are exact (bigint nanos); each total is stored as its drawing number (nanos / 1e9, what the page draws),
  * so the peak of a bucket is the drawing number of the exact peak.
  */
+import type { Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import type { CapacityFigures } from './store.js';
+
+export interface CapacityFigures {
+  /** Sum of the nodes' capacity. */
+  capacity: Quantity;
+  allocatable: Quantity;
+  /** Sum of the requests of pods bound to nodes. */
+  requested: Quantity;
+  plannable: Quantity;
+}
 
 export type CapacityField = 'capacity' | 'allocatable' | 'requested' | 'plannable';
 export const CAPACITY_FIELDS: readonly CapacityField[] = ['capacity', 'allocatable', 'requested', 'plannable'];

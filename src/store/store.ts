@@ -15,7 +15,7 @@
 import type { ClusterInventory } from '../inventory/types.js';
 import type { Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import type { Grouping, HistoryTotals } from './history-totals.js';
+import type { CapacityFigures, Grouping, HistoryTotals } from './history-totals.js';
 
 // ---- clusters ----
 
@@ -88,15 +88,6 @@ export interface NamespaceUsagePoint {
   namespace: string;
   requests: ResourceList;
   pods: number;
-}
-
-export interface CapacityFigures {
-  /** Sum of the nodes' capacity. */
-  capacity: Quantity;
-  allocatable: Quantity;
-  /** Sum of the requests of pods bound to nodes. */
-  requested: Quantity;
-  plannable: Quantity;
 }
 
 export interface CapacityPoint {

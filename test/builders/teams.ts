@@ -5,7 +5,7 @@
  *   const file = teamsFile({ cycle: 'q' }, team('a').gpu({ demand: '4' }), team('b').weight(3));
  *   const plan = buildPlan({ teams: file, inventory: inventory({ 'nvidia.com/gpu': '10' }) });
  */
-import type { PlanInventory } from '../../src/plan/build-plan.js';
+import type { PlanInventory } from '../../src/plan/plan.js';
 import { teamsFileFromValue, type TeamsFile } from '../../src/plan/teams-file.js';
 import { parseQuantity } from '../../src/quantity.js';
 import type { ResourceList } from '../../src/resources.js';

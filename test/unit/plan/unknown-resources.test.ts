@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../../src/errors.js';
-import { buildPlan, type PlanInventory } from '../../../src/plan/build-plan.js';
+import { buildPlan } from '../../../src/plan/build-plan.js';
+import type { PlanInventory } from '../../../src/plan/plan.js';
 import { parseQuantity } from '../../../src/quantity.js';
 import { GPU, inventory, team, teamsFile } from '../../builders/teams.js';
 
