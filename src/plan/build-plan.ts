@@ -17,7 +17,7 @@ import type { Rational } from './rational.js';
 import { namespaceOwnership, type LeafClaim } from './namespace-owners.js';
 import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
 import { refuseSameDevicePools } from './same-device-pools.js';
-import { refuseUnderStrict } from './unknown-resources.js';
+import { refuseUnderStrict, withoutUnmeetableBounds } from './unknown-resources.js';
 import { planWarnings } from './warnings.js';
 
 export interface PlanInput {
@@ -47,7 +47,9 @@ export function buildPlanExact(input: PlanInput): Plan {
 }
 
 function assemble(input: PlanInput, fast: boolean): Plan {
-  const { teams, inventory } = input;
+  const { inventory } = input;
+  // Divided without the guarantees and reserves of resources the cluster lacks; warned about from the file as written.
+  const teams = withoutUnmeetableBounds(input.teams, inventory);
   refuseSameDevicePools(teams);
   const pools = poolsOf(teams).map((pool) => poolState(teams, inventory, pool));
   const teamNamespaces = resolveNamespaces(teams, inventory);
@@ -80,7 +82,7 @@ function assemble(input: PlanInput, fast: boolean): Plan {
   teams.teams.forEach(index);
   plan.warnings = planWarnings({
     plan,
-    teams,
+    teams: input.teams,
     inventory,
     previous: input.previous ?? null,
     useOf: (path, resource) =>

@@ -138,7 +138,7 @@ const planJsonShape = z.object({
   ),
   warnings: z.array(
     z.object({
-      kind: z.enum(['use-above-quota', 'flavor-split-unenforceable', 'alabama-paradox', 'unknown-flavor', 'unknown-resource', 'unused-reserve']),
+      kind: z.enum(['use-above-quota', 'flavor-split-unenforceable', 'alabama-paradox', 'unknown-flavor', 'unknown-resource', 'unused-reserve', 'team-without-namespaces', 'namespace-not-found']),
       team: z.string().nullable(),
       resource: z.string().nullable(),
       flavor: z.string().nullable(),

@@ -50,7 +50,9 @@ export type WarningKind =
   | 'alabama-paradox'
   | 'unknown-flavor'
   | 'unknown-resource'
-  | 'unused-reserve';
+  | 'unused-reserve'
+  | 'team-without-namespaces'
+  | 'namespace-not-found';
 
 export interface PlanWarning {
   kind: WarningKind;

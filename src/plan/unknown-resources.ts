@@ -6,6 +6,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import { ValidationError } from '../errors.js';
+import { addQuantities, formatQuantity, type Quantity } from '../quantity.js';
 import type { PlanInventory, PlanWarning, WarningKind } from './plan.js';
 import type { TeamSpec, TeamsFile } from './teams-file.js';
 
@@ -31,14 +32,40 @@ export function nearestNames(name: string, known: Iterable<string>): string[] {
     .map(({ candidate }) => candidate);
 }
 
+/**
+ * The teams file as the planner divides it: a guarantee or reserve of a resource the cluster has none of can be
+ * neither met nor held back, so both are dropped (the pool has capacity 0 and every quota of it is 0) instead of
+ * failing the whole plan as infeasible (exit 4). The example teams file names amd.com/gpu; a cluster without AMD
+ * GPUs still gets a plan for everything else. The `unknown-resource` warning names the dropped guarantee and
+ * `--strict` refuses such a file. Returns `teams` itself when nothing is dropped.
+ */
+export function withoutUnmeetableBounds(teams: TeamsFile, inventory: PlanInventory): TeamsFile {
+  const known = clusterResources(inventory);
+  const unmet = (resource: string): boolean => !known.has(resource);
+  const touches = (team: TeamSpec): boolean =>
+    team.resources.some((request) => request.guarantee !== null && unmet(request.resource)) || team.teams.some(touches);
+  if (!teams.reserve.some((reserve) => unmet(reserve.resource)) && !teams.teams.some(touches)) return teams;
+  const strip = (team: TeamSpec): TeamSpec => ({
+    ...team,
+    resources: team.resources.map((request) => (request.guarantee !== null && unmet(request.resource) ? { ...request, guarantee: null } : request)),
+    teams: team.teams.map(strip),
+  });
+  return { ...teams, reserve: teams.reserve.filter((reserve) => !unmet(reserve.resource)), teams: teams.teams.map(strip) };
+}
+
 /** `unknown-resource` warnings: one per team and resource the team itself names that the cluster lacks. */
 export function unknownResources(teams: TeamsFile, inventory: PlanInventory): PlanWarning[] {
   const known = clusterResources(inventory);
   const warnings: PlanWarning[] = [];
   const visit = (team: TeamSpec): void => {
-    const named = new Map<string, string>();
-    for (const request of team.resources) if (!known.has(request.resource) && !named.has(request.resource)) named.set(request.resource, request.where);
-    for (const [resource, where] of named) {
+    const named = new Map<string, { where: string; guarantee: Quantity | null }>();
+    for (const request of team.resources) {
+      if (known.has(request.resource)) continue;
+      const entry = named.get(request.resource) ?? { where: request.where, guarantee: null };
+      if (request.guarantee !== null) entry.guarantee = entry.guarantee === null ? request.guarantee : addQuantities(entry.guarantee, request.guarantee);
+      named.set(request.resource, entry);
+    }
+    for (const [resource, { where, guarantee }] of named) {
       const nearest = nearestNames(resource, known);
       warnings.push({
         kind: 'unknown-resource',
@@ -46,8 +73,9 @@ export function unknownResources(teams: TeamsFile, inventory: PlanInventory): Pl
         resource,
         flavor: null,
         message:
-          `${team.path}: the cluster has no resource ${resource} (${teams.file}: ${where}), so its quota is 0; ` +
-          `nearest the cluster has: ${nearest.length === 0 ? 'none' : nearest.join(', ')}`,
+          `${team.path}: the cluster has no resource ${resource} (${teams.file}: ${where}), so its quota is 0` +
+          (guarantee === null ? '' : ` and its guarantee ${formatQuantity(guarantee)} cannot be met (planned as 0, not refused)`) +
+          `; nearest the cluster has: ${nearest.length === 0 ? 'none' : nearest.join(', ')}`,
       });
     }
     team.teams.forEach(visit);

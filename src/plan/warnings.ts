@@ -12,7 +12,7 @@ import {
 } from '../quantity.js';
 import { describePool } from './pool-state.js';
 import { compareNullableNames, type Allocation, type Plan, type PlanInventory, type PlanWarning, type Pool } from './plan.js';
-import type { TeamsFile } from './teams-file.js';
+import type { TeamSpec, TeamsFile } from './teams-file.js';
 import { clusterResources, unknownResources } from './unknown-resources.js';
 
 export interface WarningInput {
@@ -30,7 +30,8 @@ export function planWarnings(input: WarningInput): PlanWarning[] {
     ...flavorSplits(input.plan, input.inventory),
     ...unknownFlavors(input.plan, input.inventory),
     ...unknownResources(input.teams, input.inventory),
-    ...unusedReserve(input.plan, input.teams),
+    ...unusedReserve(input.plan, input.teams, input.inventory),
+    ...namespacesNotFound(input.plan, input.teams, input.inventory),
     ...(input.previous === null ? [] : alabamaParadox(input.plan, input.previous)),
   ];
   return warnings.sort(
@@ -124,16 +125,73 @@ function unknownFlavors(plan: Plan, inventory: PlanInventory): PlanWarning[] {
     }));
 }
 
-function unusedReserve(plan: Plan, teams: TeamsFile): PlanWarning[] {
-  return teams.reserve
-    .filter((reserve) => !plan.pools.some((pool) => pool.resource === reserve.resource && pool.flavor === reserve.flavor))
-    .map((reserve) => ({
-      kind: 'unused-reserve' as const,
-      team: null,
-      resource: reserve.resource,
-      flavor: reserve.flavor,
-      message: `${teams.file}: reserve of ${describePool(reserve)} has no effect: no team shares in it`,
-    }));
+function unusedReserve(plan: Plan, teams: TeamsFile, inventory: PlanInventory): PlanWarning[] {
+  const known = clusterResources(inventory);
+  return teams.reserve.flatMap((reserve) => {
+    const why = !known.has(reserve.resource)
+      ? `the cluster has no ${reserve.resource}`
+      : !plan.pools.some((pool) => pool.resource === reserve.resource && pool.flavor === reserve.flavor)
+        ? 'no team shares in it'
+        : null;
+    if (why === null) return [];
+    return [
+      {
+        kind: 'unused-reserve' as const,
+        team: null,
+        resource: reserve.resource,
+        flavor: reserve.flavor,
+        message: `${teams.file}: reserve of ${describePool(reserve)} has no effect: ${why}`,
+      },
+    ];
+  });
+}
+
+/**
+ * Leaf teams whose quota would reach no namespace, or namespaces the cluster does not have: said at `plan`, not
+ * first at `emit` or `apply`. A snapshot listing no namespace at all (a dump of nodes only) cannot tell, so says
+ * nothing.
+ */
+function namespacesNotFound(plan: Plan, teams: TeamsFile, inventory: PlanInventory): PlanWarning[] {
+  if (inventory.namespaces.length === 0) return [];
+  const existing = new Set(inventory.namespaces.map((ns) => ns.name));
+  const resolved = new Map(plan.teams.map((team) => [team.team, team.namespaces]));
+  const warnings: PlanWarning[] = [];
+  const visit = (team: TeamSpec): void => {
+    team.teams.forEach(visit);
+    if (team.members === null) return;
+    const namespaces = resolved.get(team.path) ?? [];
+    const where = `${teams.file}: ${team.where}`;
+    if (namespaces.length === 0) {
+      const claim =
+        team.members.kind === 'selector'
+          ? `selector ${Object.entries(team.members.selector).map(([label, value]) => `${label}=${value}`).join(',')} matches no namespace in the cluster`
+          : `names no namespace`;
+      warnings.push({
+        kind: 'team-without-namespaces',
+        team: team.path,
+        resource: null,
+        flavor: null,
+        message: `${team.path}: ${claim} (${where}), so its quota applies nowhere; emit and apply write nothing for it`,
+      });
+      return;
+    }
+    const missing = namespaces.filter((ns) => !existing.has(ns));
+    if (missing.length === 0) return;
+    const how = team.members.kind === 'profiles' ? "its profiles' namespaces" : 'its namespaces';
+    warnings.push({
+      kind: 'namespace-not-found',
+      team: team.path,
+      resource: null,
+      flavor: null,
+      message:
+        missing.length === namespaces.length
+          ? `${team.path}: none of ${how} (${missing.join(', ')}) is in the cluster (${where}): its quota applies nowhere, and applying it fails, until they exist`
+          : `${team.path}: ${missing.length === 1 ? 'namespace' : 'namespaces'} ${missing.join(', ')} ` +
+            `${missing.length === 1 ? 'is' : 'are'} not in the cluster (${where}): applying its quota there fails until ${missing.length === 1 ? 'it exists' : 'they exist'}`,
+    });
+  };
+  teams.teams.forEach(visit);
+  return warnings;
 }
 
 /**

@@ -185,7 +185,7 @@ describe('planning per flavor (GPU model)', () => {
     teams: file,
     inventory: inventory(
       { [GPU]: '24' },
-      { byFlavor: { [GPU]: { H100: '16', A100: '8' } }, namespaces: [{ name: 'a', requests: { [GPU]: '13' } }] },
+      { byFlavor: { [GPU]: { H100: '16', A100: '8' } }, namespaces: [{ name: 'a', requests: { [GPU]: '13' } }, { name: 'b' }] },
     ),
   });
 

@@ -9,7 +9,7 @@ import { GPU, inventory, team, teamsFile } from '../../builders/teams.js';
 // 9 GPUs after the reserve; a is guaranteed 1 and shares the 8 left at weight 2, b stops at its demand 2.
 const plan = buildPlan({
   teams: teamsFile({ cycle: '2026-Q4', reserve: { [GPU]: '1' } }, team('b').gpu({ demand: '2' }), team('a').weight(2).gpu({ guarantee: '1' })),
-  inventory: inventory({ [GPU]: '10' }, { namespaces: [{ name: 'a', requests: { [GPU]: '1' } }] }),
+  inventory: inventory({ [GPU]: '10' }, { namespaces: [{ name: 'a', requests: { [GPU]: '1' } }, { name: 'b' }] }),
 });
 
 describe('plan JSON', () => {

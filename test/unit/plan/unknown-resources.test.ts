@@ -76,3 +76,58 @@ describe('a resource the cluster does not have', () => {
     );
   });
 });
+
+describe('a guarantee or reserve of a resource the cluster does not have', () => {
+  // The example teams file guarantees amd.com/gpu; a cluster without AMD GPUs must still get a plan (not exit 4).
+  const teams = () =>
+    teamsFile(
+      { reserve: { 'amd.com/gpu': '1', [GPU]: '2' } },
+      team('a').resource('amd.com/gpu', { guarantee: '2' }).gpu({ guarantee: '1' }),
+      team('b').resource('amd.com/gpu', { demand: '4' }).gpu(),
+    );
+
+  it('plans 0 of it and the rest as if it were absent, instead of failing as infeasible', () => {
+    const plan = buildPlan({ teams: teams(), inventory: cluster() });
+    assert.deepEqual(
+      plan.allocations.map((a) => [a.team, a.resource, a.quota.nanos, a.guarantee?.nanos]),
+      // 8 - 2 reserved = 6: a's guarantee 1, then the 5 left shared evenly on top (3.5 and 2.5; the tie of
+      // remainders goes to a by name).
+      [
+        ['a', 'amd.com/gpu', 0n, 0n],
+        ['a', GPU, 4_000_000_000n, 1_000_000_000n],
+        ['b', 'amd.com/gpu', 0n, 0n],
+        ['b', GPU, 2_000_000_000n, 0n],
+      ],
+    );
+    assert.deepEqual(
+      plan.pools.map((p) => [p.resource, p.capacity.nanos, p.reserve.nanos]),
+      [
+        ['amd.com/gpu', 0n, 0n],
+        [GPU, 8_000_000_000n, 2_000_000_000n],
+      ],
+    );
+  });
+
+  it('says so: the guarantee in the unknown-resource warning, the reserve in an unused-reserve warning', () => {
+    const plan = buildPlan({ teams: teams(), inventory: cluster() });
+    assert.deepEqual(
+      plan.warnings.filter((w) => w.kind === 'unknown-resource' || w.kind === 'unused-reserve').map((w) => w.message),
+      [
+        'a: the cluster has no resource amd.com/gpu (teams.yaml: teams[0].resources.amd.com/gpu), so its quota is 0 ' +
+          'and its guarantee 2 cannot be met (planned as 0, not refused); nearest the cluster has: nvidia.com/gpu, cpu, memory',
+        'b: the cluster has no resource amd.com/gpu (teams.yaml: teams[1].resources.amd.com/gpu), so its quota is 0; ' +
+          'nearest the cluster has: nvidia.com/gpu, cpu, memory',
+        'teams.yaml: reserve of amd.com/gpu has no effect: the cluster has no amd.com/gpu',
+      ],
+    );
+  });
+
+  it('is still refused under strict (exit 2, not 4)', () => {
+    assert.throws(() => buildPlan({ teams: teams(), inventory: cluster(), strict: true }), ValidationError);
+  });
+
+  it('keeps a guarantee above what the cluster has of a resource it does have infeasible', () => {
+    const over = teamsFile({}, team('a').gpu({ guarantee: '9' }));
+    assert.throws(() => buildPlan({ teams: over, inventory: cluster() }), /infeasible plan: nvidia.com\/gpu guarantees of the top-level teams sum to 9 but the cluster has 8/);
+  });
+});
