@@ -98,7 +98,7 @@ export function cycleCommand(): Command {
           } catch (error) {
             throw new ExternalError(`cannot write ${flags.teamsOut}: ${(error as Error).message}`, { cause: error });
           }
-          process.stdout.write(`wrote its teams file to ${flags.teamsOut}: edit it, then quotaplan plan --teams ${flags.teamsOut} and quotaplan cycle submit --cycle ${flags.cycle} --plan ID\n`);
+          process.stdout.write(`wrote its teams file to ${flags.teamsOut}: edit it, then quotaplan plan --teams ${flags.teamsOut} --save and quotaplan cycle submit --cycle ${flags.cycle} --plan ID\n`);
         }
       }),
   );

@@ -1,8 +1,8 @@
 /**
- * `quotaplan plan --teams F [--snapshot ID|latest | --from-file DUMP] [--cluster C] [-o table|json|yaml] [--db F]`:
- * divide the plannable capacity among the teams, store the plan (unless planning from a dump without --db) and
- * print it. Reading (teams file, inventory, previous plan), planning (pure) and printing stay separate.
- * An infeasible plan (ConflictError) stores nothing.
+ * `quotaplan plan --teams F [--snapshot ID|latest | --from-file DUMP] [--cluster C] [--save] [-o table|json|yaml]
+ * [--db F]`: divide the plannable capacity among the teams and print the plan. Looking is free: the plan is stored
+ * (becoming `latest` for `emit`, `apply` and cycles) only with --save. Reading (teams file, inventory, previous
+ * plan), planning (pure) and printing stay separate. An infeasible plan (ConflictError) stores nothing.
  */
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -27,8 +27,8 @@ export interface PlanFlags {
   fromFile?: string;
   cluster?: string;
   db: string;
-  /** Whether --db (or $QUOTAPLAN_DB) was given, rather than defaulted: a plan from a dump is stored only then. */
-  dbGiven: boolean;
+  /** Store the plan (it becomes the cluster's `latest`); without it nothing is written. */
+  save?: boolean;
   output: PlanOutput;
   /** Refuse a plan naming a resource or GPU model the cluster has none of (unknown-resource, unknown-flavor). */
   strict?: boolean;
@@ -47,16 +47,17 @@ export function planCommand(): Command {
     .addOption(new Option('--snapshot <id|latest>', 'plan on a stored snapshot (default: latest)').conflicts('fromFile'))
     .option('--from-file <dump>', 'plan on a `kubectl get ... -o json|yaml` dump instead of a stored snapshot')
     .option('--cluster <name>', "the cluster's name in the database (default: the snapshot's, or the dump file's base name)")
+    .option('--save', 'store the plan (it becomes `latest` for emit, apply and cycles); without it nothing is written', false)
     .option('--strict', 'refuse (exit 2, nothing stored) a plan naming a resource or GPU model the cluster has none of, instead of warning')
     .addOption(dbOption())
     .addOption(outputOption(['table', 'json', 'yaml'], 'table'))
     .showHelpAfterError()
     .exitOverride();
-  return command.action(async (options: Omit<PlanFlags, 'dbGiven'>) => {
-    const source = command.getOptionValueSource('db');
-    const run = await runPlan({ ...options, dbGiven: source === 'cli' || source === 'env' }, { now: new Date() });
+  return command.action(async (options: PlanFlags) => {
+    const run = await runPlan(options, { now: new Date() });
     process.stdout.write(renderPlan(run.plan, options.output));
     if (run.planId !== null) process.stderr.write(`stored plan ${run.planId} (cluster ${run.cluster}, cycle ${run.plan.cycle})\n`);
+    else if (options.output === 'table') process.stderr.write('not stored: add --save to store it for emit, apply and cycles\n');
   });
 }
 
@@ -66,25 +67,28 @@ export function renderPlan(plan: Plan, output: PlanOutput): string {
   return planTable(plan);
 }
 
-/** Reads, plans and (when asked) stores; `clock.now` stamps the stored plan. */
+/** Reads, plans and, with `flags.save`, stores; `clock.now` stamps the stored plan. */
 export async function runPlan(flags: PlanFlags, clock: { now: Date }): Promise<PlanRun> {
   const teamsYaml = await readTeamsText(flags.teams);
   const teams = parseTeamsFile(teamsYaml, flags.teams);
+  const strict = flags.strict === true;
 
   if (flags.fromFile !== undefined) {
     const inventory = await inventoryFromDumpFile(flags.fromFile);
-    if (!flags.dbGiven) return { plan: buildPlan({ teams, inventory, strict: flags.strict === true }), planId: null, cluster: null };
+    if (flags.save !== true) return { plan: buildPlan({ teams, inventory, strict }), planId: null, cluster: null };
     const cluster = flags.cluster ?? dumpClusterName(flags.fromFile);
-    return withStore(flags.db, true, (store) =>
-      planAndStore({ store, cluster, snapshotId: null, inventory, teams, teamsYaml, now: clock.now, strict: flags.strict === true }),
-    );
+    return withStore(flags.db, true, (store) => planAndStore({ store, cluster, snapshotId: null, inventory, teams, teamsYaml, now: clock.now, strict }));
   }
 
   return withStore(flags.db, false, async (store) => {
     const ref = flags.snapshot ?? 'latest';
     const snapshot = await store.resolveSnapshot(flags.cluster === undefined ? { ref } : { ref, cluster: flags.cluster });
     const inventory = await store.loadInventory(snapshot.id);
-    return planAndStore({ store, cluster: snapshot.cluster, snapshotId: snapshot.id, inventory, teams, teamsYaml, now: clock.now, strict: flags.strict === true });
+    if (flags.save !== true) {
+      const previous = await previousPlan(store, snapshot.cluster);
+      return { plan: buildPlan({ teams, inventory, previous, strict }), planId: null, cluster: snapshot.cluster };
+    }
+    return planAndStore({ store, cluster: snapshot.cluster, snapshotId: snapshot.id, inventory, teams, teamsYaml, now: clock.now, strict });
   });
 }
 

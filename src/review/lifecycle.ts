@@ -38,7 +38,7 @@ export function checkTransition(cycle: Cycle, to: CycleState): void {
 export function checkSubmit(cycle: Cycle): void {
   checkTransition(cycle, 'in-review');
   if (cycle.planId === null) {
-    throw new ConflictError(`cycle ${cycle.name} has no plan to review: pass --plan ID (a plan stored by quotaplan plan for cycle ${cycle.name})`);
+    throw new ConflictError(`cycle ${cycle.name} has no plan to review: pass --plan ID (a plan stored by quotaplan plan --save for cycle ${cycle.name})`);
   }
 }
 

@@ -93,7 +93,7 @@ describe('quotaplan apply through a faulty connection', await controlPlaneSuiteO
     ].entries()) {
       const file = join(dir, `teams-${i}.yaml`);
       writeFileSync(file, teams(gpus));
-      planIds.push((await runPlan({ teams: file, db, dbGiven: true, output: 'json' }, now)).planId!);
+      planIds.push((await runPlan({ teams: file, db, save: true, output: 'json' }, now)).planId!);
     }
     proxy = await startFaultProxy({ upstream: plane.server, caFile: plane.caFile });
     viaProxy = proxy.kubeconfigFor(plane.kubeconfigPath, join(dir, 'via-proxy.kubeconfig'));

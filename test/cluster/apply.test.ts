@@ -115,7 +115,7 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
     writeFileSync(teams, teamsYaml);
     const now = { now: new Date('2026-11-28T04:00:00Z') };
     await runCollect({ kubeconfig: plane.kubeconfigPath, cluster: 'test', db, quiet: true }, now);
-    const planned = await runPlan({ teams, db, dbGiven: true, output: 'json' }, now);
+    const planned = await runPlan({ teams, db, save: true, output: 'json' }, now);
     assert.equal(planned.planId, 1);
     flags = { plan: 'latest', db, kubeconfig: plane.kubeconfigPath };
   });

@@ -65,7 +65,7 @@ async function openedDatabase(pid: number): Promise<void> {
 before(async () => {
   for (const args of [
     ['collect', '--from-file', join(REPO_ROOT, 'test/fixtures/cluster-mixed-gpu.json'), '--cluster', 'lab', '--taken-at', '2026-10-01T00:00:00Z'],
-    ['plan', '--teams', join(REPO_ROOT, 'examples/teams.yaml'), '-o', 'json'],
+    ['plan', '--teams', join(REPO_ROOT, 'examples/teams.yaml'), '--save', '-o', 'json'],
     ['cycle', 'start', '--cycle', '2026-Q4', '--plan', '1', '--by', 'planner'],
   ]) {
     const result = await quotaplan(args);

@@ -46,15 +46,15 @@ describe('quotaplan plan', () => {
     assert.equal(existsSync(join(dir, 'quotaplan.db')), false);
   });
 
-  it('stores the plan with --db, compares the next plan with it, and plans on a stored snapshot', async () => {
+  it('stores the plan with --save, compares the next plan with it, and plans on a stored snapshot', async () => {
     const db = join(dir, 'stored.db');
-    const first = await quotaplan('plan', '--teams', TEAMS, '--from-file', FIXTURE, '--db', db, '-o', 'json');
+    const first = await quotaplan('plan', '--teams', TEAMS, '--from-file', FIXTURE, '--db', db, '--save', '-o', 'json');
     assert.equal(first.code, 0);
     assert.equal(first.stderr, 'stored plan 1 (cluster cluster-mixed-gpu, cycle 2026-Q4)\n');
 
     const collect = await quotaplan('collect', '--from-file', FIXTURE, '--db', db, '--taken-at', '2026-11-01T00:00:00Z');
     assert.equal(collect.code, 0, collect.stderr);
-    const second = await quotaplan('plan', '--teams', TEAMS, '--snapshot', 'latest', '--db', db, '-o', 'json');
+    const second = await quotaplan('plan', '--teams', TEAMS, '--snapshot', 'latest', '--db', db, '--save', '-o', 'json');
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stderr, 'stored plan 2 (cluster cluster-mixed-gpu, cycle 2026-Q4)\n');
     assert.equal(second.stdout, first.stdout);
@@ -68,13 +68,38 @@ describe('quotaplan plan', () => {
     }
   });
 
+  it('looks without storing unless --save: latest stays the plan stored last, however often one looks', async () => {
+    const db = join(dir, 'looking.db');
+    const collect = await quotaplan('collect', '--from-file', FIXTURE, '--db', db, '--taken-at', '2026-11-01T00:00:00Z');
+    assert.equal(collect.code, 0, collect.stderr);
+    const saved = await quotaplan('plan', '--teams', TEAMS, '--db', db, '--save', '-o', 'json');
+    assert.equal(saved.stderr, 'stored plan 1 (cluster cluster-mixed-gpu, cycle 2026-Q4)\n');
+    const other = file('other.yaml', 'cycle: 2027-Q1\nteams:\n  - {name: a, namespaces: [fraud-train], resources: {nvidia.com/gpu: {}}}\n');
+    const asJson = await quotaplan('plan', '--teams', other, '--db', db, '-o', 'json');
+    assert.equal(asJson.code, 0, asJson.stderr);
+    assert.equal(asJson.stderr, '');
+    assert.equal((JSON.parse(asJson.stdout) as { cycle: string }).cycle, '2027-Q1');
+    const asTable = await quotaplan('plan', '--teams', other, '--db', db);
+    assert.equal(asTable.code, 0, asTable.stderr);
+    assert.equal(asTable.stderr, 'not stored: add --save to store it for emit, apply and cycles\n');
+    const store = await openStore({ file: db });
+    try {
+      assert.deepEqual((await store.listPlans()).map((p) => [p.id, p.cycle]), [[1, '2026-Q4']]);
+    } finally {
+      await store.close();
+    }
+    const emitted = await quotaplan('emit', '--plan', 'latest', '--db', db, '-o', 'yaml');
+    assert.equal(emitted.code, 0, emitted.stderr);
+    assert.match(emitted.stdout, /namespace: fraud-serve/);
+  });
+
   it('fails an infeasible plan with exit code 4 and stores nothing', async () => {
     const db = join(dir, 'infeasible.db');
     const teams = file(
       'greedy.yaml',
       'cycle: q\nteams:\n  - {name: a, namespaces: [a], resources: {nvidia.com/gpu: {guarantee: "20"}}}\n  - {name: b, namespaces: [b], resources: {nvidia.com/gpu: {guarantee: "10"}}}\n',
     );
-    const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db);
+    const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db, '--save');
     assert.equal(run.code, 4);
     assert.equal(
       run.stderr,
@@ -95,7 +120,7 @@ describe('quotaplan plan', () => {
       'cycle: q\nteams:\n  - {name: fraud, namespaces: [fraud-train], resources: {nvidia.com/gpu: {}}}\n' +
         '  - {name: cost, selector: {cost-centre: cc-114}, resources: {nvidia.com/gpu: {}}}\n',
     );
-    const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db);
+    const run = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db, '--save');
     assert.equal(run.code, 2);
     assert.equal(
       run.stderr,
@@ -124,7 +149,7 @@ describe('quotaplan plan', () => {
     );
 
     const db = join(dir, 'strict.db');
-    const refused = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db, '--strict');
+    const refused = await quotaplan('plan', '--teams', teams, '--from-file', FIXTURE, '--db', db, '--save', '--strict');
     assert.equal(refused.code, 2);
     assert.equal(refused.stdout, '');
     assert.equal(refused.stderr, `quotaplan: ${teams}: refused under --strict: ${warning?.message}\n`);

@@ -9,7 +9,7 @@ import { planChart, planTable, preferredResource, resourcePicker, resourcesOf, w
 export async function render(root, { params, navigate }) {
   const { plans } = await getJson('/api/plans');
   if (plans.length === 0) {
-    root.append(el('h1', {}, 'Plan'), el('p', {}, 'No plan stored yet. Run `quotaplan plan --teams FILE`, or save one from the What-if page.'));
+    root.append(el('h1', {}, 'Plan'), el('p', {}, 'No plan stored yet. Run `quotaplan plan --teams FILE --save`, or save one from the What-if page.'));
     return;
   }
   const ref = params.get('id') ?? 'latest';

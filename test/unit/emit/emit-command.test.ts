@@ -55,7 +55,7 @@ describe('quotaplan emit', () => {
       store.close();
     }
     writeFileSync(join(dir, 'teams.yaml'), teamsYaml);
-    await runPlan({ teams: join(dir, 'teams.yaml'), db, dbGiven: true, output: 'json' }, { now: new Date('2026-11-28T01:00:00Z') });
+    await runPlan({ teams: join(dir, 'teams.yaml'), db, save: true, output: 'json' }, { now: new Date('2026-11-28T01:00:00Z') });
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -58,7 +58,7 @@ async function storeWithPlans(name: string, cluster: string, teams: string[]): P
   for (const [i, text] of teams.entries()) {
     const file = join(dir, `${name}-teams-${i}.yaml`);
     writeFileSync(file, text);
-    await runPlan({ teams: file, db, dbGiven: true, output: 'json' }, { now: new Date(`2026-11-28T0${i + 1}:00:00Z`) });
+    await runPlan({ teams: file, db, save: true, output: 'json' }, { now: new Date(`2026-11-28T0${i + 1}:00:00Z`) });
   }
   return db;
 }
