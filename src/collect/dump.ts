@@ -8,7 +8,8 @@ import { open, readFile } from 'node:fs/promises';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { InventoryBuilder } from '../inventory/builder.js';
-import { parseObject, type KubeObject } from '../inventory/objects.js';
+import { parseObject } from '../kinds/parse.js';
+import { type KubeObject } from '../kinds/registry.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { JsonListScanner, JsonStructureError, type ListItemText } from './json-list-stream.js';
 

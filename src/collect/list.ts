@@ -8,18 +8,21 @@
 import { ApiResponseError, type ApiTransport } from './transport.js';
 import { realRetryEnvironment, withRetry, type RetryEnvironment, type RetryPolicy } from './retry.js';
 import { ExternalError } from '../errors.js';
+import type { AnyKind, ListedAs } from '../kinds/kind.js';
 
-/** A resource the collector lists, cluster-wide. */
-export interface ListTarget {
+/**
+ * A resource the collector lists, cluster-wide: a kind and how it is listed (kinds/kind.ts); `protobuf` when the
+ * kind has a protobuf form (asked for only then: a custom resource is always JSON).
+ */
+export interface ListTarget extends ListedAs {
   /** Kind of each item (items in a List response carry no kind or apiVersion of their own). */
   kind: string;
-  apiVersion: string;
-  /** RBAC names: API group ('' for core) and plural resource. */
-  group: string;
-  resource: string;
-  fieldSelector?: string;
-  /** A custom resource whose CRD may be absent: 404 means "none", not an error. */
-  optional?: boolean;
+  protobuf?: boolean;
+}
+
+/** The list target of a registered kind. */
+export function listTargetOf(kind: AnyKind): ListTarget {
+  return { kind: kind.kind, ...kind.list, protobuf: kind.protobuf !== null };
 }
 
 export interface ListSink {
@@ -33,7 +36,7 @@ export interface ListOptions {
   transport: ApiTransport;
   /** Objects per page (`limit` + `continue`); undefined: one LIST, decoded while it streams in. */
   pageSize?: number;
-  /** Ask for Kubernetes protobuf (protobuf.ts); kinds without a protobuf form still come as JSON. */
+  /** Ask for Kubernetes protobuf (protobuf.ts) for targets that have a protobuf form. */
   protobuf?: boolean;
   retry: RetryPolicy;
   retryEnvironment?: RetryEnvironment;
@@ -87,7 +90,7 @@ export async function listAll(target: ListTarget, sink: ListSink, options: ListO
       if (page === current) follow(next);
     };
     const operation = (): Promise<unknown> =>
-      abandoned ? Promise.reject(new Error('list abandoned')) : options.transport.get(path, query, { protobuf: options.protobuf ?? false, onListHead });
+      abandoned ? Promise.reject(new Error('list abandoned')) : options.transport.get(path, query, { protobuf: wantsProtobuf(target, options), onListHead });
     page.body = withRetry(operation, options.retry, options.retryEnvironment ?? realRetryEnvironment);
     // Observed when awaited; until then (or when abandoned) a rejection must not count as unhandled.
     page.body.catch(() => undefined);
@@ -166,7 +169,7 @@ async function streamAll(target: ListTarget, sink: ListSink, options: ListOption
       delivered = false;
       sink.restart();
     }
-    return options.transport.stream(path, query, { protobuf: options.protobuf ?? false, onItems });
+    return options.transport.stream(path, query, { protobuf: wantsProtobuf(target, options), onItems });
   };
   let list: Record<string, unknown>;
   try {
@@ -179,6 +182,10 @@ async function streamAll(target: ListTarget, sink: ListSink, options: ListOption
     throw new ExternalError(`GET ${path} did not return a ${target.kind}List (got ${list.kind})`);
   }
   return { found: true, pages: 1, restarts };
+}
+
+function wantsProtobuf(target: ListTarget, options: ListOptions): boolean {
+  return (options.protobuf ?? false) && target.protobuf !== false;
 }
 
 function parseListPage(body: unknown, target: ListTarget, path: string): { items: Record<string, unknown>[]; continueToken?: string } {

@@ -1,6 +1,6 @@
 /**
- * `quotaplan collect` against a live cluster: LISTs of nodes, namespaces, quotas, limit ranges and Profiles (kept:
- * they are few), then pods, folded into the InventoryBuilder as they stream in (or page by page with a page size)
+ * `quotaplan collect` against a live cluster: a LIST of every kind in the registry (kinds/registry.ts): nodes,
+ * namespaces, quotas, limit ranges and Profiles (kept: they are few), then pods, folded into the InventoryBuilder as they stream in (or page by page with a page size)
  * and never all held.
  *
  * If the pods' list starts again (an expired continue token, or a streamed answer that broke off and is retried),
@@ -9,12 +9,12 @@
  */
 import { ValidationError } from '../errors.js';
 import { InventoryBuilder } from '../inventory/builder.js';
-import { parseObject, type KubeObject } from '../inventory/objects.js';
+import { parseObject } from '../kinds/parse.js';
+import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { describeApiFailure } from './api-errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
-import { listAll, type ListSink, type ListTarget } from './list.js';
-import { collectedResources } from './permissions.js';
+import { listAll, listTargetOf, type ListSink, type ListTarget } from './list.js';
 import { silentProgress, type ProgressSink } from './progress.js';
 import { defaultRetryPolicy, realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from './retry.js';
 import { ApiNetworkError, ApiResponseError, createTransport, type ApiTransport } from './transport.js';
@@ -38,6 +38,8 @@ export interface LiveCollectOptions {
   progress?: ProgressSink;
   /** A transport other than the kubeconfig's (tests). */
   transport?: ApiTransport;
+  /** The kinds to read (default: quotaplan's, kinds/registry.ts). */
+  kinds?: KindRegistry;
 }
 
 export interface LiveCollection {
@@ -48,6 +50,8 @@ export interface LiveCollection {
   counts: Record<string, number>;
   /** false when the Profile CRD is not installed. */
   profilesFound: boolean;
+  /** Optional resources whose CRD is not installed (their LIST answered 404), in listing order. */
+  absent: string[];
 }
 
 export async function collectLive(options: LiveCollectOptions): Promise<LiveCollection> {
@@ -102,64 +106,46 @@ export async function collectLive(options: LiveCollectOptions): Promise<LiveColl
   };
 
   const source = `cluster ${target.context} (${target.server})`;
-  const parse = (raw: Record<string, unknown>): KubeObject => parseObject(raw, { file: source });
+  const kinds = options.kinds ?? quotaplanKinds;
+  const parse = (raw: Record<string, unknown>): KubeObject => parseObject(raw, { file: source }, kinds);
 
   try {
-    // Everything but pods is small (one object per node / namespace / quota): kept until the pods are read.
+    // Everything but the streamed kinds (pods) is small (one object per node / namespace / quota): kept until the
+    // pods are read.
     const held: KubeObject[] = [];
-    let profilesFound = false;
-    for (const listTarget of [
-      collectedResources.nodes,
-      collectedResources.namespaces,
-      collectedResources.resourcequotas,
-      collectedResources.limitranges,
-      collectedResources.profiles,
-    ]) {
+    const absent: string[] = [];
+    for (const kind of kinds.listed.filter((k) => k.streamed !== true)) {
       let objects: KubeObject[] = [];
-      const found = await list(listTarget, {
+      const found = await list(listTargetOf(kind), {
         restart: () => (objects = []),
         accept: (items) => {
           for (const item of items) objects.push(parse(item));
         },
       });
-      if (listTarget === collectedResources.profiles) profilesFound = found;
+      if (!found) absent.push(kind.list.resource);
       held.push(...objects);
     }
 
     const seeded = (): InventoryBuilder => {
-      const builder = new InventoryBuilder();
-      for (const object of held) addTo(builder, object);
+      const builder = new InventoryBuilder(kinds);
+      for (const object of held) builder.add(object);
       return builder;
     };
     let builder = seeded();
-    await list(collectedResources.pods, {
-      restart: () => (builder = seeded()),
-      accept: (items) => {
-        for (const item of items) addTo(builder, parse(item));
-      },
-    });
+    for (const kind of kinds.listed.filter((k) => k.streamed === true)) {
+      const found = await list(listTargetOf(kind), {
+        restart: () => (builder = seeded()),
+        accept: (items) => {
+          for (const item of items) builder.add(parse(item));
+        },
+      });
+      if (!found) absent.push(kind.list.resource);
+    }
     const inventory = builder.build();
-    return { inventory, context: target.context, server: target.server, counts, profilesFound };
+    return { inventory, context: target.context, server: target.server, counts, profilesFound: !absent.includes('profiles'), absent };
   } finally {
     progress.finish();
     if (options.transport === undefined) transport.close();
-  }
-}
-
-function addTo(builder: InventoryBuilder, object: KubeObject): void {
-  switch (object.kind) {
-    case 'Node':
-      return builder.addNode(object);
-    case 'Namespace':
-      return builder.addNamespace(object);
-    case 'Pod':
-      return builder.addPod(object);
-    case 'ResourceQuota':
-      return builder.addResourceQuota(object);
-    case 'LimitRange':
-      return builder.addLimitRange(object);
-    case 'Profile':
-      return builder.addProfile(object);
   }
 }
 

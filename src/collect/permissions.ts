@@ -2,20 +2,7 @@
  * What quotaplan asks of the API server, as data: the lists the collector makes, and the RBAC rules and
  * manifests (`quotaplan rbac`) that grant exactly those, so the printed role and the code cannot drift apart.
  */
-import type { ListTarget } from './list.js';
-
-/** Pods in phases Succeeded and Failed count for neither quota nor the scheduler (domain.md section 2). */
-export const nonTerminalPods = 'status.phase!=Succeeded,status.phase!=Failed';
-
-/** Everything the collector lists, in the order it lists them (pods last: they fold into the inventory). */
-export const collectedResources = {
-  nodes: { kind: 'Node', apiVersion: 'v1', group: '', resource: 'nodes' },
-  namespaces: { kind: 'Namespace', apiVersion: 'v1', group: '', resource: 'namespaces' },
-  resourcequotas: { kind: 'ResourceQuota', apiVersion: 'v1', group: '', resource: 'resourcequotas' },
-  limitranges: { kind: 'LimitRange', apiVersion: 'v1', group: '', resource: 'limitranges' },
-  profiles: { kind: 'Profile', apiVersion: 'kubeflow.org/v1', group: 'kubeflow.org', resource: 'profiles', optional: true },
-  pods: { kind: 'Pod', apiVersion: 'v1', group: '', resource: 'pods', fieldSelector: nonTerminalPods },
-} as const satisfies Record<string, ListTarget>;
+import { registry as quotaplanKinds, type KindRegistry } from '../kinds/registry.js';
 
 /** An rbac.authorization.k8s.io/v1 PolicyRule. */
 export interface PolicyRule {
@@ -25,14 +12,15 @@ export interface PolicyRule {
 }
 
 /**
- * One rule per resource, each with only `list` (the collector never GETs a single object, never watches).
- * Profiles are listed even where the CRD is absent: authorization runs before routing, so without the rule
- * a cluster without Kubeflow answers 403 instead of 404.
+ * One rule per kind the collector lists (kinds/registry.ts), in the order it lists them, each with only `list` (the
+ * collector never GETs a single object, never watches). Optional kinds (Profiles) are granted even where their CRD
+ * is absent: authorization runs before routing, so without the rule a cluster without Kubeflow answers 403
+ * instead of 404.
  */
-export function collectorRules(): PolicyRule[] {
-  return Object.values(collectedResources).map((target) => ({
-    apiGroups: [target.group],
-    resources: [target.resource],
+export function collectorRules(kinds: KindRegistry = quotaplanKinds): PolicyRule[] {
+  return kinds.listed.map((kind) => ({
+    apiGroups: [kind.list.group],
+    resources: [kind.list.resource],
     verbs: ['list'],
   }));
 }
@@ -60,6 +48,8 @@ export interface RbacManifestOptions {
   /** `collect` for the read-only role, `apply` for the write role. */
   role: 'collect' | 'apply';
   subject: RbacSubject;
+  /** The kinds the collector reads (default: quotaplan's). */
+  kinds?: KindRegistry;
 }
 
 /** Names of the ClusterRole and ClusterRoleBinding. */
@@ -70,7 +60,7 @@ export function rbacRoleName(role: RbacManifestOptions['role']): string {
 /** A ClusterRole and a ClusterRoleBinding granting it to `subject`, as plain objects ready for YAML. */
 export function rbacManifests(options: RbacManifestOptions): Record<string, unknown>[] {
   const name = rbacRoleName(options.role);
-  const rules = options.role === 'collect' ? collectorRules() : applyRules();
+  const rules = options.role === 'collect' ? collectorRules(options.kinds) : applyRules();
   const labels = { 'app.kubernetes.io/name': 'quotaplan', 'app.kubernetes.io/component': options.role };
   const subject =
     options.subject.kind === 'ServiceAccount'

@@ -5,7 +5,8 @@
  * Why: for a LIST of pods the API server encodes protobuf about 3x faster than JSON and sends a third of the bytes
  * (30,000 synthetic pods: 114 MB in 1.1 s against 352 MB in 3.0 s, docs/benchmarks.md), and this side decodes only
  * the fields in proto/*.proto: managedFields, annotations, env, volumes, probes are skipped on the wire, never
- * materialized. Built-in kinds only; custom resources (Profiles) have no protobuf form and come as JSON.
+ * materialized. The kinds decoded are the registry's with a protobuf form (kinds/registry.ts: each names its .proto
+ * file and package); custom resources (Profiles) have none and come as JSON.
  *
  * A body is the magic `k8s\0` followed by a runtime.Unknown whose typeMeta names the kind and whose raw bytes are
  * the object (k8s.io/apimachinery/pkg/runtime/serializer/protobuf). JSON and protobuf differ in what is left out:
@@ -15,6 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
+import { registry } from '../kinds/registry.js';
 import { packageFile } from '../package-files.js';
 
 const magic = Buffer.from('k8s\u0000', 'latin1');
@@ -28,7 +30,8 @@ export class ProtobufBodyError extends Error {
 }
 
 const root = new protobuf.Root();
-for (const file of ['runtime', 'resource', 'meta', 'core']) {
+const kindFiles = registry.kinds.flatMap((kind) => (kind.protobuf === null ? [] : [kind.protobuf.file]));
+for (const file of new Set(['runtime', 'resource', 'meta', ...kindFiles])) {
   protobuf.parse(readFileSync(packageFile(`src/collect/proto/${file}.proto`), 'utf8'), root, { keepCase: true });
 }
 root.resolveAll();
@@ -38,14 +41,19 @@ const typeMetaType = root.lookupType('k8s.io.apimachinery.pkg.runtime.TypeMeta')
 const listMetaType = root.lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta');
 const quantityType = root.lookupType('k8s.io.apimachinery.pkg.api.resource.Quantity');
 const statusType = root.lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.Status');
-const coreV1 = root.lookup('k8s.io.api.core.v1') as protobuf.Namespace;
 
-/** The message type of a `kind` in a protobuf body of `apiVersion`, if proto/*.proto describes it. */
+/** Message types by `apiVersion kind`: each registered kind with a protobuf form, and its list. */
+const messageTypes = new Map<string, protobuf.Type>([['v1 Status', statusType]]);
+for (const kind of registry.kinds) {
+  if (kind.protobuf === null) continue;
+  for (const name of [kind.kind, `${kind.kind}List`]) {
+    messageTypes.set(`${kind.list.apiVersion} ${name}`, root.lookupType(`${kind.protobuf.package}.${name}`));
+  }
+}
+
+/** The message type of a `kind` in a protobuf body of `apiVersion`, if a registered kind (or Status) is it. */
 function typeOf(apiVersion: string, kind: string): protobuf.Type | undefined {
-  if (apiVersion === 'v1' && kind === 'Status') return statusType;
-  if (apiVersion !== 'v1') return undefined;
-  const found = coreV1.get(kind);
-  return found instanceof protobuf.Type ? found : undefined;
+  return messageTypes.get(`${apiVersion} ${kind}`);
 }
 
 /** Whether `contentType` (a Content-Type header) is Kubernetes protobuf. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { InventoryBuilder } from '../inventory/builder.js';
-import { parseObject } from '../inventory/objects.js';
+import { parseObject } from '../kinds/parse.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';

@@ -4,7 +4,6 @@
  * Quantities are parsed here, once, into exact Quantity values.
  */
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
 import { parseQuantity, QuantityError, type Quantity } from '../quantity.js';
 
 /** A quantity as the API serializes it (a string), or as a hand-written YAML file may (a number). */
@@ -22,7 +21,8 @@ const quantity = z.union([z.string(), z.number()]).transform((raw, ctx): Quantit
 const resourceList = z.record(z.string(), quantity);
 const stringMap = z.record(z.string(), z.string());
 
-const metadata = z.object({
+/** Name, namespace and labels: what quotaplan reads of every object's metadata (a new kind's schema starts here). */
+export const metadata = z.object({
   name: z.string().min(1),
   namespace: z.string().optional(),
   labels: stringMap.nullish().transform((v) => v ?? {}),
@@ -230,75 +230,6 @@ export type ContainerSpec = z.output<typeof container>;
 export type ResourceQuotaObject = z.output<typeof resourceQuotaSchema>;
 export type LimitRangeObject = z.output<typeof limitRangeSchema>;
 export type ProfileObject = z.output<typeof profileSchema>;
-export type KubeObject =
-  | NodeObject
-  | NamespaceObject
-  | PodObject
-  | ResourceQuotaObject
-  | LimitRangeObject
-  | ProfileObject;
-export type KubeKind = KubeObject['kind'];
-
-const schemas = {
-  Node: nodeSchema,
-  Namespace: namespaceSchema,
-  Pod: podSchema,
-  ResourceQuota: resourceQuotaSchema,
-  LimitRange: limitRangeSchema,
-  Profile: profileSchema,
-} as const;
-
-export const KNOWN_KINDS: readonly KubeKind[] = Object.keys(schemas) as KubeKind[];
-
-/** Where an object came from: the file, and its position in the file (`items[12]`, `document 3`). */
-export interface ObjectSource {
-  file?: string;
-  position?: string;
-}
-
-/**
- * Validates one object and returns the parts quotaplan reads, discriminated by kind. Throws a ValidationError
- * naming the file, the object (`Pod fraud-train/trainer-0`) and the field path (`spec.containers[0]...`).
- */
-export function parseObject(raw: unknown, where: ObjectSource = {}): KubeObject {
-  const identity = describeRaw(raw, where.position);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw invalid(where, identity, undefined, `expected an object, got ${describeValue(raw)}`, raw);
-  }
-  const kind = (raw as { kind?: unknown }).kind;
-  if (typeof kind !== 'string' || !(kind in schemas)) {
-    throw invalid(
-      where,
-      identity,
-      'kind',
-      `unknown kind ${JSON.stringify(kind ?? null)} (quotaplan reads ${KNOWN_KINDS.join(', ')})`,
-      kind,
-    );
-  }
-  if (kind === 'Pod') {
-    const pod = podFastPath(raw as Record<string, unknown>);
-    if (pod !== undefined) return pod;
-  }
-  const result = schemas[kind as KubeKind].safeParse(raw);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue === undefined ? undefined : formatPath(issue.path);
-  const value = issue === undefined ? undefined : valueAt(raw, issue.path);
-  throw invalid(where, identity, field, issue?.message ?? 'invalid object', value, result.error);
-}
-
-/** `Kind namespace/name` (or `Kind name`), as far as the raw object says; `items[3]` when it says nothing. */
-export function describeRaw(raw: unknown, position?: string): string {
-  if (typeof raw !== 'object' || raw === null) return position ?? 'object';
-  const o = raw as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-  const kind = typeof o.kind === 'string' ? o.kind : 'object';
-  const name = typeof o.metadata?.name === 'string' ? o.metadata.name : undefined;
-  const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined;
-  const id = name === undefined ? undefined : namespace === undefined ? name : `${namespace}/${name}`;
-  const at = position === undefined ? '' : ` (${position})`;
-  return id === undefined ? `${kind}${at === '' ? '' : at}` : `${kind} ${id}${at}`;
-}
-
 /** `spec.containers[0].resources.requests.cpu`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -309,33 +240,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = raw;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : typeof value;
-}
-
-function invalid(
-  where: ObjectSource,
-  identity: string,
-  field: string | undefined,
-  message: string,
-  value: unknown,
-  cause?: unknown,
-): ValidationError {
-  const parts = [where.file, identity, field].filter((p): p is string => p !== undefined && p !== '');
-  return new ValidationError(`${parts.join(': ')}: ${message}`, { file: where.file, field, value }, { cause });
-}
-
 // ------------------------------------------------------------------------------------------- Pod fast path
 
 /**
@@ -344,7 +248,7 @@ function invalid(
  * (undefined) at the first thing it does not expect, so zod then produces the error with its field path.
  * test/unit/inventory/objects.test.ts checks that both agree.
  */
-function podFastPath(raw: Record<string, unknown>): PodObject | undefined {
+export function readPod(raw: Record<string, unknown>): PodObject | undefined {
   const metadata = raw.metadata;
   if (!isRecord(metadata)) return undefined;
   const { name, namespace } = metadata;

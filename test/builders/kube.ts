@@ -5,7 +5,8 @@
  *   aNode('h100-0').withCapacity({ 'nvidia.com/gpu': '8' }).withLabels({ ... }).cordoned().parsed()
  *   aPod('team-a', 'train').onNode('h100-0').container({ cpu: '4', 'nvidia.com/gpu': '1' }).parsed()
  */
-import { parseObject, type NamespaceObject, type NodeObject, type PodObject } from '../../src/inventory/objects.js';
+import { type NamespaceObject, type NodeObject, type PodObject } from '../../src/inventory/objects.js';
+import { parseObject } from '../../src/kinds/parse.js';
 
 type Resources = Record<string, string>;
 type Raw = Record<string, unknown>;

@@ -17,7 +17,8 @@ import {
   type ResourceList,
 } from './harness/index.js';
 import { InventoryBuilder } from '../../src/inventory/builder.js';
-import { parseObject, type KubeObject } from '../../src/inventory/objects.js';
+import { parseObject } from '../../src/kinds/parse.js';
+import { type KubeObject } from '../../src/kinds/registry.js';
 import type { ClusterInventory } from '../../src/inventory/types.js';
 
 const host = { cpu: '64', memory: '512Gi', pods: '110' };
@@ -223,13 +224,6 @@ export async function referenceInventory(plane: ControlPlane): Promise<ClusterIn
     objects.push(parseObject(plain('Pod', pod)));
   }
   const builder = new InventoryBuilder();
-  for (const object of objects) {
-    if (object.kind === 'Node') builder.addNode(object);
-    else if (object.kind === 'Namespace') builder.addNamespace(object);
-    else if (object.kind === 'Pod') builder.addPod(object);
-    else if (object.kind === 'ResourceQuota') builder.addResourceQuota(object);
-    else if (object.kind === 'LimitRange') builder.addLimitRange(object);
-    else builder.addProfile(object);
-  }
+  for (const object of objects) builder.add(object);
   return builder.build();
 }

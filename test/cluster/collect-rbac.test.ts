@@ -6,8 +6,10 @@ import { PatchStrategy, setHeaderOptions, type V1PolicyRule } from '@kubernetes/
 import { parse, parseAllDocuments } from 'yaml';
 import { collectLive, type LiveCollection } from '../../src/collect/live.js';
 import { loadClusterTarget, serviceAccountTokenPath } from '../../src/collect/kubeconfig.js';
+import { collectorRules } from '../../src/collect/permissions.js';
 import { renderRbac } from '../../src/commands/rbac.js';
 import { ExternalError } from '../../src/errors.js';
+import { withPriorityClasses } from '../support/priority-class-kind.js';
 import { clusterNodes, clusterWorkloads } from './collect-cluster.js';
 import {
   connect,
@@ -75,6 +77,23 @@ describe('the permissions `quotaplan rbac` prints', await controlPlaneSuiteOptio
         return true;
       });
     }
+  });
+
+  test('a kind added as one module is listed, granted by the role it adds to and kept in the inventory', async () => {
+    const rules = collectorRules(withPriorityClasses);
+    const kubeconfig = await plane.createIdentity('with-priority-classes', rules);
+    const result = await collectLive({ target: loadClusterTarget({ kubeconfig }), pageSize: 5, kinds: withPriorityClasses });
+    assert.deepEqual(result.counts, { nodes: 16, namespaces: 9, resourcequotas: 3, limitranges: 1, profiles: 0, priorityclasses: 2, pods: 9 });
+    // The two kube-apiserver creates at start (pkg/apis/scheduling: SystemCriticalPriority = 2e9, node-critical + 1000).
+    assert.deepEqual((result.inventory as unknown as { priorityClasses: unknown }).priorityClasses, [
+      { name: 'system-cluster-critical', value: 2_000_000_000, globalDefault: false },
+      { name: 'system-node-critical', value: 2_000_001_000, globalDefault: false },
+    ]);
+    const withoutIt = await plane.createIdentity('without-priority-classes', rules.filter((rule) => rule.resources[0] !== 'priorityclasses'));
+    await assert.rejects(collectLive({ target: loadClusterTarget({ kubeconfig: withoutIt }), pageSize: 5, kinds: withPriorityClasses }), {
+      name: 'ExternalError',
+      message: /may not list priorityclasses \(API group "scheduling\.k8s\.io"\)/,
+    });
   });
 
   test('inside a pod, the service account (token, CA, KUBERNETES_SERVICE_HOST/PORT) is used when there is no kubeconfig', async () => {

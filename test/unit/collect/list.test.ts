@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiNetworkError, ApiResponseError, type ApiTransport } from '../../../src/collect/transport.js';
-import { listAll, listPath, type ListSink, type ListTarget } from '../../../src/collect/list.js';
+import { listAll, listPath, listTargetOf, type ListSink, type ListTarget } from '../../../src/collect/list.js';
 import { ExternalError } from '../../../src/errors.js';
-import { collectedResources } from '../../../src/collect/permissions.js';
+import { nodeKind } from '../../../src/kinds/node.js';
+import { podKind } from '../../../src/kinds/pod.js';
+import { profileKind } from '../../../src/kinds/profile.js';
 
 const noRetry = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 };
 
@@ -52,12 +54,12 @@ function recordingSink(): ListSink & { events: string[] } {
   };
 }
 
-const pods = collectedResources.pods;
+const pods = listTargetOf(podKind);
 
 describe('listPath', () => {
   it('puts core resources under /api and grouped ones under /apis', () => {
-    assert.equal(listPath(collectedResources.nodes), '/api/v1/nodes');
-    assert.equal(listPath(collectedResources.profiles), '/apis/kubeflow.org/v1/profiles');
+    assert.equal(listPath(listTargetOf(nodeKind)), '/api/v1/nodes');
+    assert.equal(listPath(listTargetOf(profileKind)), '/apis/kubeflow.org/v1/profiles');
   });
 });
 
@@ -104,13 +106,13 @@ describe('listAll', () => {
   it('reports an optional resource whose CRD is absent (404) as not found', async () => {
     const transport = fakeTransport([], () => new ApiResponseError('u', 404, undefined, undefined));
     const sink = recordingSink();
-    assert.deepEqual(await listAll(collectedResources.profiles, sink, { transport, pageSize: 2, retry: noRetry }), { found: false });
+    assert.deepEqual(await listAll(listTargetOf(profileKind), sink, { transport, pageSize: 2, retry: noRetry }), { found: false });
     assert.deepEqual(sink.events, []);
   });
 
   it('treats 404 on a required resource as an error', async () => {
     const transport = fakeTransport([], () => new ApiResponseError('u', 404, undefined, undefined));
-    await assert.rejects(listAll(collectedResources.nodes, recordingSink(), { transport, pageSize: 2, retry: noRetry }), ApiResponseError);
+    await assert.rejects(listAll(listTargetOf(nodeKind), recordingSink(), { transport, pageSize: 2, retry: noRetry }), ApiResponseError);
   });
 
   it('retries a throttled page and keeps its place in the list', async () => {
@@ -202,7 +204,7 @@ describe('listAll', () => {
 
   it('rejects a body that is not a list', async () => {
     const transport: ApiTransport = { server: 's', close() {}, get: async () => ({ kind: 'Status' }), stream: async () => ({ kind: 'Status' }) };
-    const target: ListTarget = collectedResources.nodes;
+    const target: ListTarget = listTargetOf(nodeKind);
     await assert.rejects(listAll(target, recordingSink(), { transport, pageSize: 2, retry: noRetry }), {
       name: 'ExternalError',
       message: 'GET /api/v1/nodes did not return a NodeList (no items array)',
@@ -210,7 +212,7 @@ describe('listAll', () => {
   });
   it('rejects a streamed answer of another kind', async () => {
     const transport: ApiTransport = { server: 's', close() {}, get: async () => ({}), stream: async () => ({ kind: 'Status' }) };
-    await assert.rejects(listAll(collectedResources.nodes, recordingSink(), { transport, retry: noRetry }), {
+    await assert.rejects(listAll(listTargetOf(nodeKind), recordingSink(), { transport, retry: noRetry }), {
       name: 'ExternalError',
       message: 'GET /api/v1/nodes did not return a NodeList (got Status)',
     });
@@ -248,7 +250,7 @@ describe('listAll without a page size: one streamed LIST', () => {
 
   it('reports an optional resource whose CRD is absent (404) as not found', async () => {
     const transport = fakeTransport(['a'], () => new ApiResponseError('u', 404, undefined, undefined));
-    assert.deepEqual(await listAll(collectedResources.profiles, recordingSink(), { transport, retry: noRetry }), { found: false });
+    assert.deepEqual(await listAll(listTargetOf(profileKind), recordingSink(), { transport, retry: noRetry }), { found: false });
   });
 
   it("fails with the sink's error, without retrying", async () => {

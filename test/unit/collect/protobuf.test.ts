@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decodeProtobuf, isProtobuf, peekListContinue, ProtobufBodyError, ProtobufListStream } from '../../../src/collect/protobuf.js';
-import { parseObject } from '../../../src/inventory/objects.js';
+import { parseObject } from '../../../src/kinds/parse.js';
 
 /** Real answers of kube-apiserver v1.36.3 to the same request in both encodings (test/fixtures/protobuf/README.md). */
 const body = (name: string): Buffer => readFileSync(new URL(`../../fixtures/protobuf/${name}`, import.meta.url));

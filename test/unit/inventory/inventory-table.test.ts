@@ -8,11 +8,11 @@ describe('inventoryTable', () => {
   it('prints one row per pool, model and resource, then plannable capacity and warnings', () => {
     const b = new InventoryBuilder();
     const h100 = { 'cloud.google.com/gke-nodepool': 'h100', 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3', 'nvidia.com/gpu.count': '8' };
-    b.addNode(aNode('h100-0').withLabels(h100).withCapacity({ cpu: '64', memory: '512Gi', 'nvidia.com/gpu': '8' }).parsed());
-    b.addNode(aNode('h100-1').withLabels(h100).withCapacity({ cpu: '64', memory: '512Gi', 'nvidia.com/gpu': '8' }).cordoned().parsed());
-    b.addNode(aNode('cpu-0').withCapacity({ cpu: '16', memory: '64Gi' }).parsed());
-    b.addPod(aPod('a', 'train').onNode('h100-0').container({ cpu: '10', 'nvidia.com/gpu': '3' }).parsed());
-    b.addPod(aPod('kube-system', 'dns').onNode('cpu-0').container({ cpu: '500m', memory: '1Gi' }).parsed());
+    b.add(aNode('h100-0').withLabels(h100).withCapacity({ cpu: '64', memory: '512Gi', 'nvidia.com/gpu': '8' }).parsed());
+    b.add(aNode('h100-1').withLabels(h100).withCapacity({ cpu: '64', memory: '512Gi', 'nvidia.com/gpu': '8' }).cordoned().parsed());
+    b.add(aNode('cpu-0').withCapacity({ cpu: '16', memory: '64Gi' }).parsed());
+    b.add(aPod('a', 'train').onNode('h100-0').container({ cpu: '10', 'nvidia.com/gpu': '3' }).parsed());
+    b.add(aPod('kube-system', 'dns').onNode('cpu-0').container({ cpu: '500m', memory: '1Gi' }).parsed());
     // Expected by hand: the H100 group has 16 GPUs allocatable of which 8 plannable (h100-1 is cordoned),
     // 3 requested, 13 free; the pool-less CPU node has 16 cpu - 500m = 15500m free; plannable cpu 16 + 64 = 80.
     assert.equal(

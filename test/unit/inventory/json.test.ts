@@ -3,21 +3,21 @@ import { describe, it } from 'node:test';
 import { ValidationError } from '../../../src/errors.js';
 import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { inventoryFromJson, inventoryToJson } from '../../../src/inventory/json.js';
-import { parseObject } from '../../../src/inventory/objects.js';
+import { parseObject } from '../../../src/kinds/parse.js';
 import { aNamespaceObject, aNode, aPod, aProfile, aResourceQuota } from '../../builders/kube.js';
 import { quantityErrorMessage } from '../../builders/quantity-errors.js';
 
 function smallInventory(): InventoryBuilder {
   const b = new InventoryBuilder();
-  b.addNode(
+  b.add(
     aNode('a100-0')
       .withLabels({ 'cloud.google.com/gke-nodepool': 'a100', 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB', 'nvidia.com/gpu.count': '1', 'nvidia.com/mig.strategy': 'mixed' })
       .withCapacity({ cpu: '8', memory: '64Gi', 'nvidia.com/mig-3g.40gb': '2' })
       .withTaint('nvidia.com/gpu', 'NoSchedule', 'present')
       .parsed(),
   );
-  b.addNamespace(aNamespaceObject('vision', { team: 'vision' }));
-  b.addPod(aPod('vision', 'p').onNode('a100-0').container({ cpu: '1500m', 'nvidia.com/mig-3g.40gb': '1' }).parsed());
+  b.add(aNamespaceObject('vision', { team: 'vision' }));
+  b.add(aPod('vision', 'p').onNode('a100-0').container({ cpu: '1500m', 'nvidia.com/mig-3g.40gb': '1' }).parsed());
   b.add(parseObject(aResourceQuota('vision', 'q', { 'requests.nvidia.com/mig-3g.40gb': '2' }, { 'requests.nvidia.com/mig-3g.40gb': '1' })));
   b.add(parseObject(aProfile('vision', 'v@example.com', { 'requests.cpu': '4' }, { team: 'vision' })));
   return b;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { nodeFacts, poolOf } from '../../../src/inventory/node-facts.js';
-import { parseObject } from '../../../src/inventory/objects.js';
+import { parseObject } from '../../../src/kinds/parse.js';
 import { formatResourceList } from '../../../src/resources.js';
 import { aLimitRange, aNamespaceObject, aNode, aPod, aProfile, aResourceQuota } from '../../builders/kube.js';
 
@@ -70,22 +70,22 @@ describe('node state', () => {
 describe('InventoryBuilder', () => {
   it('counts only ready, schedulable, non-transitional nodes as plannable', () => {
     const b = new InventoryBuilder();
-    b.addNode(aNode('ok').withCapacity({ cpu: '4', 'nvidia.com/gpu': '2' }).parsed());
-    b.addNode(aNode('down').notReady().withCapacity({ cpu: '8', 'nvidia.com/gpu': '8' }).parsed());
-    b.addNode(aNode('cordoned').cordoned().withCapacity({ cpu: '16' }).parsed());
-    b.addNode(aNode('mig').withLabels({ 'nvidia.com/mig.config.state': 'pending' }).withCapacity({ cpu: '32', 'nvidia.com/gpu': '1' }).parsed());
+    b.add(aNode('ok').withCapacity({ cpu: '4', 'nvidia.com/gpu': '2' }).parsed());
+    b.add(aNode('down').notReady().withCapacity({ cpu: '8', 'nvidia.com/gpu': '8' }).parsed());
+    b.add(aNode('cordoned').cordoned().withCapacity({ cpu: '16' }).parsed());
+    b.add(aNode('mig').withLabels({ 'nvidia.com/mig.config.state': 'pending' }).withCapacity({ cpu: '32', 'nvidia.com/gpu': '1' }).parsed());
     assert.deepEqual(formatResourceList(b.build().plannable), { cpu: '4', 'nvidia.com/gpu': '2' });
   });
 
   it('folds pods into namespace and node totals as they arrive, ignoring Succeeded and Failed pods', () => {
     const b = new InventoryBuilder();
-    b.addNamespace(aNamespaceObject('team-a', { team: 'a' }));
-    b.addPod(aPod('team-a', 'p1').onNode('n1').container({ cpu: '1', 'nvidia.com/gpu': '1' }).parsed());
-    b.addPod(aPod('team-a', 'p2').container({ cpu: '2' }).inPhase('Pending').parsed()); // unbound: quota counts it
-    b.addPod(aPod('team-a', 'done').onNode('n1').container({ cpu: '50' }).inPhase('Succeeded').parsed());
-    b.addPod(aPod('team-a', 'crashed').onNode('n1').container({ cpu: '50' }).inPhase('Failed').parsed());
-    b.addPod(aPod('team-b', 'p3').onNode('n1').container({ memory: '1Gi' }).parsed()); // no Namespace object
-    b.addNode(aNode('n1').withCapacity({ cpu: '8', memory: '16Gi', 'nvidia.com/gpu': '1' }).parsed());
+    b.add(aNamespaceObject('team-a', { team: 'a' }));
+    b.add(aPod('team-a', 'p1').onNode('n1').container({ cpu: '1', 'nvidia.com/gpu': '1' }).parsed());
+    b.add(aPod('team-a', 'p2').container({ cpu: '2' }).inPhase('Pending').parsed()); // unbound: quota counts it
+    b.add(aPod('team-a', 'done').onNode('n1').container({ cpu: '50' }).inPhase('Succeeded').parsed());
+    b.add(aPod('team-a', 'crashed').onNode('n1').container({ cpu: '50' }).inPhase('Failed').parsed());
+    b.add(aPod('team-b', 'p3').onNode('n1').container({ memory: '1Gi' }).parsed()); // no Namespace object
+    b.add(aNode('n1').withCapacity({ cpu: '8', memory: '16Gi', 'nvidia.com/gpu': '1' }).parsed());
     const inv = b.build();
     assert.deepEqual(
       inv.namespaces.map((ns) => [ns.name, ns.labels, ns.pods, formatResourceList(ns.requests)]),
@@ -99,7 +99,7 @@ describe('InventoryBuilder', () => {
 
   it('warns about pods bound to a node it never saw', () => {
     const b = new InventoryBuilder();
-    b.addPod(aPod('a', 'p').onNode('ghost').container({ cpu: '1' }).parsed());
+    b.add(aPod('a', 'p').onNode('ghost').container({ cpu: '1' }).parsed());
     assert.deepEqual(b.build().warnings, ['node ghost: 1 pod(s) bound to a node not in the inventory']);
   });
 
@@ -133,10 +133,10 @@ describe('InventoryBuilder', () => {
 describe('InventoryBuilder.build', () => {
   it('returns a value that later pods do not change', () => {
     const b = new InventoryBuilder();
-    b.addNode(aNode('n1').withCapacity({ cpu: '8' }).parsed());
-    b.addPod(aPod('a', 'p1').onNode('n1').container({ cpu: '1' }).parsed());
+    b.add(aNode('n1').withCapacity({ cpu: '8' }).parsed());
+    b.add(aPod('a', 'p1').onNode('n1').container({ cpu: '1' }).parsed());
     const first = b.build();
-    b.addPod(aPod('a', 'p2').onNode('n1').container({ cpu: '2' }).parsed());
+    b.add(aPod('a', 'p2').onNode('n1').container({ cpu: '2' }).parsed());
     assert.deepEqual([formatResourceList(first.namespaces[0]?.requests ?? {}), formatResourceList(first.nodes[0]?.requested ?? {})], [{ cpu: '1' }, { cpu: '1' }]);
     assert.deepEqual(formatResourceList(b.build().namespaces[0]?.requests ?? {}), { cpu: '3' });
   });

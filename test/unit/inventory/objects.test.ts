@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseObject, podSchema } from '../../../src/inventory/objects.js';
+import { podSchema } from '../../../src/inventory/objects.js';
+import { parseObject } from '../../../src/kinds/parse.js';
 import { aPod } from '../../builders/kube.js';
 import { quantityErrorMessage } from '../../builders/quantity-errors.js';
 

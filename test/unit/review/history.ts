@@ -5,7 +5,7 @@
  * all 7 MIG slices throughout; team `idle` requests 1 GPU throughout. Snapshots are irregular on purpose.
  */
 import { InventoryBuilder } from '../../../src/inventory/builder.js';
-import { parseObject } from '../../../src/inventory/objects.js';
+import { parseObject } from '../../../src/kinds/parse.js';
 import type { ClusterInventory } from '../../../src/inventory/types.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
 import type { Plan } from '../../../src/plan/plan.js';

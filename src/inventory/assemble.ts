@@ -1,0 +1,164 @@
+/**
+ * The one step from the facts the inventory keeps per object to a ClusterInventory: sorted lists, pods' requests
+ * on their nodes and namespaces, plannable capacity and the warnings. The InventoryBuilder (one pass, pods summed
+ * as they stream in) and the LiveInventory (objects added, replaced and removed) both end here, so their results
+ * are the same value.
+ */
+import { addQuantities, type Quantity } from '../quantity.js';
+import { addInto, sortedNames, type ResourceList } from '../resources.js';
+import type { AnyKind } from '../kinds/kind.js';
+import type { NamespaceEntry } from '../kinds/namespace.js';
+import type { KindRegistry } from '../kinds/registry.js';
+import type { NodeFactsResult } from './node-facts.js';
+import { isPlannable } from './node-facts.js';
+import { aliasOf } from './same-devices.js';
+import type { ClusterInventory, NamespaceFacts, NodeFacts, ResourceListByFlavor } from './types.js';
+import { UNKNOWN_MODEL } from './types.js';
+
+/** Requests summed over pods, and how many. */
+export interface PodTotals {
+  requests: ResourceList;
+  pods: number;
+}
+
+/** Adds one pod's requests to the totals under `key`. */
+export function foldPod(totals: Map<string, PodTotals>, key: string, requests: ResourceList): void {
+  let entry = totals.get(key);
+  if (entry === undefined) {
+    entry = { requests: {}, pods: 0 };
+    totals.set(key, entry);
+  }
+  addInto(entry.requests, requests);
+  entry.pods += 1;
+}
+
+export interface InventoryParts {
+  kinds: KindRegistry;
+  /** The facts of every kind but pods, by key. */
+  facts(kind: AnyKind): ReadonlyMap<string, unknown>;
+  /** Pods' quota requests per namespace, scheduler requests per node. */
+  namespaceTotals: ReadonlyMap<string, PodTotals>;
+  nodeTotals: ReadonlyMap<string, PodTotals>;
+  /** Warnings of the way the parts were gathered (a node listed twice), first in the inventory. */
+  warnings: readonly string[];
+}
+
+export function assembleInventory(parts: InventoryParts): ClusterInventory {
+  const { kinds, namespaceTotals, nodeTotals } = parts;
+  const factsOf = <F>(kind: string): F[] => {
+    const objectKind = kinds.byKind(kind);
+    if (objectKind === undefined) return [];
+    const facts = parts.facts(objectKind);
+    return [...facts.keys()].sort(compare).map((key) => facts.get(key) as F);
+  };
+  const warnings = [...parts.warnings];
+  const nodeEntries = factsOf<NodeFactsResult>('Node');
+  const known = new Set(nodeEntries.map((entry) => entry.facts.name));
+  const nodes = nodeEntries.map(({ facts: n }) => {
+    const totals = nodeTotals.get(n.name);
+    return totals === undefined ? n : { ...n, requested: { ...totals.requests }, pods: totals.pods };
+  });
+  for (const entry of nodeEntries) warnings.push(...entry.warnings);
+  for (const [nodeName, totals] of [...nodeTotals].sort(([a], [b]) => compare(a, b))) {
+    if (!known.has(nodeName)) warnings.push(`node ${nodeName}: ${totals.pods} pod(s) bound to a node not in the inventory`);
+  }
+
+  const labels = new Map(factsOf<NamespaceEntry>('Namespace').map((ns) => [ns.name, ns.labels]));
+  const namespaceNames = new Set([...labels.keys(), ...namespaceTotals.keys()]);
+  const namespaces: NamespaceFacts[] = [...namespaceNames].sort(compare).map((name) => {
+    const totals = namespaceTotals.get(name);
+    return { name, labels: labels.get(name) ?? {}, requests: { ...totals?.requests }, pods: totals?.pods ?? 0 };
+  });
+
+  // Kinds whose facts are listed as they are, in registry order (resourceQuotas, limitRanges, profiles, ...).
+  const listed: Record<string, unknown[]> = {};
+  for (const kind of kinds.kinds) {
+    const field = kind.inventory.field;
+    if (field === undefined) continue;
+    const facts = factsOf<unknown>(kind.kind);
+    listed[field] = facts;
+    if (kind.inventory.warnings !== undefined) for (const f of facts) warnings.push(...(kind.inventory.warnings(f) as string[]));
+  }
+
+  const plannableNodes = nodes.filter(isPlannable);
+  const plannable: ResourceList = {};
+  for (const n of plannableNodes) addInto(plannable, n.allocatable);
+  const plannableByFlavor = flavorsOf(plannableNodes);
+  warnings.push(...mixedUnitWarnings(plannableNodes));
+  warnings.push(...aliasWarnings(nodes));
+
+  return {
+    nodes,
+    namespaces,
+    ...(listed as Pick<ClusterInventory, 'resourceQuotas' | 'limitRanges' | 'profiles'>),
+    plannable: sortedList(plannable),
+    plannableByFlavor,
+    warnings,
+  };
+}
+
+/** Accelerator allocatable of plannable nodes, per resource and per model. */
+function flavorsOf(nodes: NodeFacts[]): ResourceListByFlavor {
+  const out: Record<string, Record<string, Quantity>> = {};
+  for (const n of nodes) {
+    for (const a of n.accelerators) {
+      const model = a.model ?? UNKNOWN_MODEL;
+      const byModel = (out[a.resource] ??= {});
+      const existing = byModel[model];
+      byModel[model] = existing === undefined ? a.allocatable : addQuantities(existing, a.allocatable);
+    }
+  }
+  const sorted: ResourceListByFlavor = {};
+  for (const resource of Object.keys(out).sort(compare)) sorted[resource] = sortedList(out[resource] ?? {});
+  return sorted;
+}
+
+/** Nodes that advertise a device resource under two names (the Neuron device plugin up to 2.19): counted once. */
+function aliasWarnings(nodes: NodeFacts[]): string[] {
+  const nodesWith = new Map<string, number>();
+  for (const n of nodes) {
+    for (const a of n.accelerators) {
+      const name = aliasOf(a.resource);
+      if (name !== null && n.accelerators.some((other) => other.resource === name)) nodesWith.set(a.resource, (nodesWith.get(a.resource) ?? 0) + 1);
+    }
+  }
+  return [...nodesWith].sort(([a], [b]) => compare(a, b)).map(([alias, count]) => {
+    const name = aliasOf(alias) as string;
+    return (
+      `${alias} is another name for ${name} on ${count} node(s) (the Neuron device plugin advertised both up to Neuron 2.19): ` +
+      `their devices are counted once; plan and quota ${name}`
+    );
+  });
+}
+
+/** One resource name counting different things (whole GPUs and time-sliced replicas) cannot be one quota. */
+function mixedUnitWarnings(nodes: NodeFacts[]): string[] {
+  const units = new Map<string, Set<string>>();
+  for (const n of nodes) {
+    for (const a of n.accelerators) {
+      let seen = units.get(a.resource);
+      if (seen === undefined) {
+        seen = new Set();
+        units.set(a.resource, seen);
+      }
+      seen.add(`${a.gpuEquivalent.numerator}/${a.gpuEquivalent.denominator}`);
+    }
+  }
+  const out: string[] = [];
+  for (const [resource, set] of [...units].sort(([a], [b]) => compare(a, b))) {
+    if (set.size > 1) {
+      out.push(`${resource}: one unit is worth different fractions of a GPU on different nodes (${[...set].sort().join(', ')}); a quota on it counts units, not GPUs`);
+    }
+  }
+  return out;
+}
+
+function sortedList(list: ResourceList): ResourceList {
+  const out: ResourceList = {};
+  for (const name of sortedNames(list)) out[name] = list[name] as Quantity;
+  return out;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,41 @@
+/**
+ * Every kind quotaplan reads. The collector lists them in this order, the `streamed` kind (pods) last; an
+ * inventory lists the facts of kinds with a `field` in this order too. A new kind is a module beside this one and
+ * a line here (docs/architecture.md, "Adding a kind").
+ */
+import type { z } from 'zod';
+import { InternalError } from '../errors.js';
+import type { AnyKind } from './kind.js';
+import { limitRangeKind } from './limit-range.js';
+import { namespaceKind } from './namespace.js';
+import { nodeKind } from './node.js';
+import { podKind } from './pod.js';
+import { profileKind } from './profile.js';
+import { resourceQuotaKind } from './resource-quota.js';
+
+export const objectKinds = [nodeKind, namespaceKind, podKind, resourceQuotaKind, limitRangeKind, profileKind] as const;
+
+/** An object of a registered kind, as its schema returns it. */
+export type KubeObject = z.output<(typeof objectKinds)[number]['schema']>;
+export type KubeKind = KubeObject['kind'];
+
+/** A set of kinds with its lookups; `kindRegistry(objectKinds)` is quotaplan's, a test may add a kind. */
+export interface KindRegistry {
+  /** In registration order. */
+  kinds: readonly AnyKind[];
+  /** In the order the collector lists them (and RBAC grants them): the streamed kind last. */
+  listed: readonly AnyKind[];
+  byKind(kind: string): AnyKind | undefined;
+}
+
+export function kindRegistry(kinds: readonly AnyKind[]): KindRegistry {
+  const byName = new Map(kinds.map((kind) => [kind.kind as string, kind]));
+  if (byName.size !== kinds.length) throw new InternalError('a kind is registered twice');
+  // The collector restarts a streamed list into a builder seeded with the held kinds only (collect/live.ts).
+  if (kinds.filter((kind) => kind.streamed === true).length > 1) throw new InternalError('more than one kind is streamed');
+  const listed = [...kinds.filter((kind) => kind.streamed !== true), ...kinds.filter((kind) => kind.streamed === true)];
+  return { kinds, listed, byKind: (kind) => byName.get(kind) };
+}
+
+/** The kinds quotaplan reads. */
+export const registry: KindRegistry = kindRegistry(objectKinds);

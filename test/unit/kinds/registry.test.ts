@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { listPath, listTargetOf } from '../../../src/collect/list.js';
+import { collectorRules, rbacManifests } from '../../../src/collect/permissions.js';
+import { InventoryBuilder } from '../../../src/inventory/builder.js';
+import { parseObject } from '../../../src/kinds/parse.js';
+import { kindRegistry, objectKinds } from '../../../src/kinds/registry.js';
+import { openStore } from '../../../src/store/open.js';
+import { aNode } from '../../builders/kube.js';
+import { priorityClassKind, withPriorityClasses } from '../../support/priority-class-kind.js';
+
+const priorityClass = (name: string, value: number, globalDefault?: boolean): Record<string, unknown> => ({
+  apiVersion: 'scheduling.k8s.io/v1',
+  kind: 'PriorityClass',
+  metadata: { name, uid: 'u', resourceVersion: '7' },
+  value,
+  ...(globalDefault === undefined ? {} : { globalDefault }),
+  description: 'dropped on parse',
+});
+
+describe('a kind added as one module (test/support/priority-class-kind.ts)', () => {
+  it('is validated by its own schema: only the parts it reads are kept, a bad field is named', () => {
+    assert.deepEqual(parseObject(priorityClass('high', 1000), {}, withPriorityClasses), {
+      kind: 'PriorityClass',
+      metadata: { name: 'high', labels: {} },
+      value: 1000,
+    });
+    assert.throws(() => parseObject({ ...priorityClass('high', 1000), value: 'lots' }, { file: 'dump.json' }, withPriorityClasses), {
+      name: 'ValidationError',
+      message: /^dump\.json: PriorityClass high: value: /,
+    });
+  });
+
+  it('is unknown to quotaplan without it', () => {
+    assert.throws(() => parseObject(priorityClass('high', 1000), { file: 'dump.json' }), {
+      name: 'ValidationError',
+      message: 'dump.json: PriorityClass high: kind: unknown kind "PriorityClass" (quotaplan reads Node, Namespace, Pod, ResourceQuota, LimitRange, Profile)',
+    });
+  });
+
+  it('is listed cluster-wide from its API group, as JSON (it names no protobuf form)', () => {
+    const target = listTargetOf(priorityClassKind);
+    assert.equal(listPath(target), '/apis/scheduling.k8s.io/v1/priorityclasses');
+    assert.deepEqual(
+      withPriorityClasses.listed.map((kind) => kind.kind),
+      ['Node', 'Namespace', 'ResourceQuota', 'LimitRange', 'Profile', 'PriorityClass', 'Pod'],
+    );
+    assert.equal(target.protobuf, false);
+    assert.equal(listTargetOf(objectKinds[0]).protobuf, true);
+  });
+
+  it('is granted `list` in the collector role, before the pods that are listed last', () => {
+    const [role] = rbacManifests({ role: 'collect', subject: { kind: 'User', name: 'u' }, kinds: withPriorityClasses });
+    assert.deepEqual((role as { rules: unknown }).rules, [
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['resourcequotas'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['limitranges'], verbs: ['list'] },
+      { apiGroups: ['kubeflow.org'], resources: ['profiles'], verbs: ['list'] },
+      { apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+    ]);
+    assert.equal(collectorRules().length, 6);
+  });
+
+  it('is kept by the inventory under its field, in key order, the last of one name replacing the first, with its warnings', () => {
+    const builder = new InventoryBuilder(withPriorityClasses);
+    for (const raw of [priorityClass('low', 1), priorityClass('high', 5), priorityClass('low', 2, true)]) builder.add(parseObject(raw, {}, withPriorityClasses));
+    builder.add(aNode('n1').parsed());
+    const inventory = builder.build() as unknown as Record<string, unknown>;
+    assert.deepEqual(inventory.priorityClasses, [
+      { name: 'high', value: 5, globalDefault: false },
+      { name: 'low', value: 2, globalDefault: true },
+    ]);
+    assert.deepEqual(inventory.warnings, ['priorityclass low: the default for pods that name none']);
+    assert.deepEqual(
+      Object.keys(inventory),
+      ['nodes', 'namespaces', 'resourceQuotas', 'limitRanges', 'profiles', 'priorityClasses', 'plannable', 'plannableByFlavor', 'warnings'],
+    );
+  });
+
+  it('is stored in a snapshot and given back, with no change to the store', async () => {
+    const builder = new InventoryBuilder(withPriorityClasses);
+    builder.add(parseObject(priorityClass('high', 5), {}, withPriorityClasses));
+    const inventory = builder.build();
+    const store = await openStore({ file: ':memory:' });
+    try {
+      const { id } = await store.saveSnapshot({ cluster: { name: 'c' }, takenAt: new Date('2026-10-01T00:00:00Z'), source: { kind: 'file', ref: 'dump.json' }, inventory });
+      const loaded = (await store.loadInventory(id)) as unknown as Record<string, unknown>;
+      assert.deepStrictEqual(loaded, inventory);
+      assert.deepEqual(loaded.priorityClasses, [{ name: 'high', value: 5, globalDefault: false }]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the registry', () => {
+  it('refuses a kind registered twice, and a second streamed kind', () => {
+    assert.throws(() => kindRegistry([...objectKinds, priorityClassKind, priorityClassKind]), { message: 'a kind is registered twice' });
+    assert.throws(() => kindRegistry([...objectKinds, { ...priorityClassKind, streamed: true }]), { message: 'more than one kind is streamed' });
+  });
+});
