@@ -1,0 +1,138 @@
+/**
+ * An inventory kept current object by object, for a watch: `upsert` adds an object or replaces the one with its
+ * key, `remove` takes it away, and `snapshot()` gives the ClusterInventory the InventoryBuilder gives for the
+ * objects it holds (like Kueue's cache and its `Snapshot()`; pkg/cache/scheduler). Each kind's key and facts come
+ * from the registry (kinds/registry.ts).
+ *
+ * Pods are kept one by one (a removal must take back exactly what the pod added). A namespace's or node's sum is
+ * taken again at the next snapshot only when one of its pods changed, in pod key order (`namespace/name`): the
+ * order the API server lists them, so a sum's quantity format (Go's Add keeps the left operand's) is the one a
+ * collection gives whatever order the events came in.
+ *
+ * A snapshot shares the facts of unchanged objects with the inventory and with earlier snapshots: read it, never
+ * change it.
+ */
+import { InternalError } from '../errors.js';
+import type { AnyKind } from '../kinds/kind.js';
+import type { PodEntry } from '../kinds/pod.js';
+import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
+import { assembleInventory, foldPod, type PodTotals } from './assemble.js';
+import type { ClusterInventory } from './types.js';
+
+/** Pods grouped by namespace or node, with the sum taken at the last snapshot. */
+class PodGroups {
+  readonly members = new Map<string, Set<string>>();
+  readonly totals = new Map<string, PodTotals>();
+  private readonly changed = new Set<string>();
+
+  add(group: string, podKey: string): void {
+    let members = this.members.get(group);
+    if (members === undefined) {
+      members = new Set();
+      this.members.set(group, members);
+    }
+    members.add(podKey);
+    this.changed.add(group);
+  }
+
+  delete(group: string, podKey: string): void {
+    const members = this.members.get(group);
+    if (members === undefined) return;
+    members.delete(podKey);
+    if (members.size === 0) this.members.delete(group);
+    this.changed.add(group);
+  }
+
+  /** Sums again the groups whose pods changed; `requests` picks what a pod adds to this grouping. */
+  refresh(pods: ReadonlyMap<string, PodEntry>, requests: (pod: PodEntry) => PodTotals['requests']): void {
+    for (const group of this.changed) {
+      this.totals.delete(group);
+      const members = this.members.get(group);
+      if (members === undefined) continue;
+      const sums = new Map<string, PodTotals>();
+      for (const key of [...members].sort(compare)) foldPod(sums, group, requests(pods.get(key) as PodEntry));
+      this.totals.set(group, sums.get(group) as PodTotals);
+    }
+    this.changed.clear();
+  }
+}
+
+export class LiveInventory {
+  private readonly facts = new Map<AnyKind, Map<string, unknown>>();
+  private readonly pods = new Map<string, PodEntry>();
+  private readonly byNamespace = new PodGroups();
+  private readonly byNode = new PodGroups();
+  private readonly podKind: AnyKind | undefined;
+
+  constructor(private readonly kinds: KindRegistry = quotaplanKinds) {
+    this.podKind = kinds.byKind('Pod');
+  }
+
+  /** Adds `object`, or replaces the object of its kind with its key. A pod that ended (terminal) is removed. */
+  upsert(object: KubeObject): void {
+    const kind = this.kindOf(object);
+    const key = kind.inventory.key(object) as string;
+    const facts = kind.inventory.facts(object) as unknown;
+    if (kind === this.podKind) {
+      this.removePod(key);
+      if (facts !== null) this.addPod(key, facts as PodEntry);
+      return;
+    }
+    const byKey = this.factsOf(kind);
+    if (facts === null) byKey.delete(key);
+    else byKey.set(key, facts);
+  }
+
+  /** Removes the object of `object`'s kind with its key; nothing when there is none. */
+  remove(object: KubeObject): void {
+    const kind = this.kindOf(object);
+    const key = kind.inventory.key(object) as string;
+    if (kind === this.podKind) this.removePod(key);
+    else this.factsOf(kind).delete(key);
+  }
+
+  snapshot(): ClusterInventory {
+    this.byNamespace.refresh(this.pods, (pod) => pod.quota);
+    this.byNode.refresh(this.pods, (pod) => pod.scheduler);
+    return assembleInventory({
+      kinds: this.kinds,
+      facts: (kind) => this.facts.get(kind) ?? new Map(),
+      namespaceTotals: this.byNamespace.totals,
+      nodeTotals: this.byNode.totals,
+      warnings: [],
+    });
+  }
+
+  private kindOf(object: KubeObject): AnyKind {
+    const kind = this.kinds.byKind(object.kind);
+    if (kind === undefined) throw new InternalError(`the inventory has no kind ${object.kind}`);
+    return kind;
+  }
+
+  private factsOf(kind: AnyKind): Map<string, unknown> {
+    let byKey = this.facts.get(kind);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.facts.set(kind, byKey);
+    }
+    return byKey;
+  }
+
+  private addPod(key: string, pod: PodEntry): void {
+    this.pods.set(key, pod);
+    this.byNamespace.add(pod.namespace, key);
+    if (pod.nodeName !== undefined) this.byNode.add(pod.nodeName, key);
+  }
+
+  private removePod(key: string): void {
+    const pod = this.pods.get(key);
+    if (pod === undefined) return;
+    this.pods.delete(key);
+    this.byNamespace.delete(pod.namespace, key);
+    if (pod.nodeName !== undefined) this.byNode.delete(pod.nodeName, key);
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
