@@ -86,8 +86,10 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
     assert.equal(requests.filter((r) => r.query.continue !== undefined).length, 3 + 1 + 2);
   });
 
-  test('asks for Kubernetes protobuf (the Profile CRD answers JSON) by default', () => {
-    assert.ok(requests.every((r) => r.protobuf));
+  test('asks for Kubernetes protobuf by default for every kind with a protobuf form, JSON for Profiles (a custom resource)', () => {
+    const profiles = '/apis/kubeflow.org/v1/profiles';
+    assert.ok(requests.some((r) => r.path === profiles));
+    assert.ok(requests.every((r) => r.protobuf === (r.path !== profiles)));
   });
 
   test('asks the API server for non-terminal pods only', () => {
