@@ -1,0 +1,103 @@
+/** Allocation cycles and their events in PostgreSQL (the twin of ../sqlite/cycles.ts: the same rules and messages). */
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import type { CreateCycleInput, Cycle, CycleEvent, SetCycleStateInput } from '../store.js';
+import { ensureCluster, lookupCluster } from './clusters.js';
+import type { Db } from './connection.js';
+import { clusters, cycleEvents, cycles, plans } from './schema.js';
+
+const cycleColumns = {
+  id: cycles.id,
+  cluster: clusters.name,
+  name: cycles.name,
+  state: cycles.state,
+  planId: cycles.planId,
+  startsAt: cycles.startsAt,
+  endsAt: cycles.endsAt,
+  createdAt: cycles.createdAt,
+  approvedBy: cycles.approvedBy,
+  approvedAt: cycles.approvedAt,
+  approvalNote: cycles.approvalNote,
+};
+
+export async function createCycle(db: Db, input: CreateCycleInput): Promise<Cycle> {
+  if (input.name.trim() === '') throw new ValidationError('the cycle name is empty', { field: 'cycle', value: input.name });
+  const cluster = await ensureCluster(db, input.cluster, input.createdAt);
+  const [existing] = await db
+    .select({ id: cycles.id })
+    .from(cycles)
+    .where(and(eq(cycles.clusterId, cluster.id), eq(cycles.name, input.name)));
+  if (existing !== undefined) throw new ConflictError(`cluster ${input.cluster} already has a cycle ${input.name}`);
+  if (input.planId != null) await requirePlanOf(db, input.planId, cluster.id, input.cluster);
+  const [row] = await db
+    .insert(cycles)
+    .values({ clusterId: cluster.id, name: input.name, state: 'draft', planId: input.planId ?? null, startsAt: input.startsAt ?? null, endsAt: input.endsAt ?? null, createdAt: input.createdAt })
+    .returning({ id: cycles.id });
+  const id = (row as { id: number }).id;
+  await db.insert(cycleEvents).values({ cycleId: id, fromState: null, toState: 'draft', actor: input.actor ?? null, at: input.createdAt, note: null });
+  return getCycleById(db, id);
+}
+
+async function requirePlanOf(db: Db, planId: number, clusterId: number, clusterName: string): Promise<void> {
+  const [plan] = Number.isSafeInteger(planId) ? await db.select({ clusterId: plans.clusterId }).from(plans).where(eq(plans.id, planId)) : [];
+  if (plan === undefined || plan.clusterId !== clusterId) {
+    throw new ValidationError(`plan ${planId} is not a plan of cluster ${clusterName}`, { field: 'planId', value: planId });
+  }
+}
+
+async function getCycleById(db: Db, id: number): Promise<Cycle> {
+  const [row] = Number.isSafeInteger(id) ? await db.select(cycleColumns).from(cycles).innerJoin(clusters, eq(clusters.id, cycles.clusterId)).where(eq(cycles.id, id)) : [];
+  if (row === undefined) throw new NotFoundError(`no cycle ${id} in the database`, { field: 'cycle', value: id });
+  return row;
+}
+
+export async function getCycle(db: Db, options: { cluster?: string; name: string | 'latest' }): Promise<Cycle> {
+  const cluster = await lookupCluster(db, options.cluster);
+  const select = () => db.select(cycleColumns).from(cycles).innerJoin(clusters, eq(clusters.id, cycles.clusterId));
+  const [row] =
+    options.name === 'latest'
+      ? await select().where(eq(cycles.clusterId, cluster.id)).orderBy(desc(cycles.createdAt), desc(cycles.id)).limit(1)
+      : await select().where(and(eq(cycles.clusterId, cluster.id), eq(cycles.name, options.name)));
+  if (row === undefined) {
+    if (options.name === 'latest') throw new ValidationError(`cluster ${cluster.name} has no cycles`, { field: 'cycle', value: options.name });
+    throw new NotFoundError(`cluster ${cluster.name} has no cycle ${options.name}`, { field: 'cycle', value: options.name });
+  }
+  return row;
+}
+
+export async function listCycles(db: Db, options: { cluster?: string } = {}): Promise<Cycle[]> {
+  const filter = options.cluster === undefined ? undefined : eq(cycles.clusterId, (await lookupCluster(db, options.cluster)).id);
+  return db
+    .select(cycleColumns)
+    .from(cycles)
+    .innerJoin(clusters, eq(clusters.id, cycles.clusterId))
+    .where(filter)
+    .orderBy(asc(clusters.name), asc(cycles.createdAt), asc(cycles.id));
+}
+
+export async function setCycleState(db: Db, input: SetCycleStateInput): Promise<Cycle> {
+  const current = await getCycleById(db, input.cycleId);
+  const approved = input.state === 'approved';
+  await db
+    .update(cycles)
+    .set({ state: input.state, approvedBy: approved ? (input.actor ?? null) : null, approvedAt: approved ? input.at : null, approvalNote: approved ? (input.note ?? null) : null })
+    .where(eq(cycles.id, input.cycleId));
+  await db.insert(cycleEvents).values({ cycleId: input.cycleId, fromState: current.state, toState: input.state, actor: input.actor ?? null, at: input.at, note: input.note ?? null });
+  return getCycleById(db, input.cycleId);
+}
+
+export async function setCyclePlan(db: Db, options: { cycleId: number; planId: number | null }): Promise<Cycle> {
+  const current = await getCycleById(db, options.cycleId);
+  if (options.planId !== null) await requirePlanOf(db, options.planId, (await lookupCluster(db, current.cluster)).id, current.cluster);
+  await db.update(cycles).set({ planId: options.planId }).where(eq(cycles.id, options.cycleId));
+  return getCycleById(db, options.cycleId);
+}
+
+export async function listCycleEvents(db: Db, cycleId: number): Promise<CycleEvent[]> {
+  await getCycleById(db, cycleId);
+  return db
+    .select({ fromState: cycleEvents.fromState, toState: cycleEvents.toState, actor: cycleEvents.actor, at: cycleEvents.at, note: cycleEvents.note })
+    .from(cycleEvents)
+    .where(eq(cycleEvents.cycleId, cycleId))
+    .orderBy(asc(cycleEvents.at), asc(cycleEvents.id));
+}

@@ -1,0 +1,271 @@
+/**
+ * The PostgreSQL implementation of the Store interface, over node-postgres (a pool) and drizzle's pg dialect: the
+ * shared store of a fleet, where one collector per cluster writes and the dashboard reads (docs/store.md).
+ *
+ * Reads run in a READ ONLY, REPEATABLE READ transaction each: a read of several statements (an inventory, a
+ * series) sees one committed state of the database, never a write half-way, and never waits for writers (MVCC).
+ *
+ * Writes: `write(work)` runs `work` in one transaction on one pooled client. It first takes a transaction-level
+ * advisory lock (`pg_advisory_xact_lock`), the same for every writer of the database, in every process: write
+ * transactions run one after another, as on SQLite. Their reads-then-writes (the newest seq of a cluster, the
+ * open usage intervals, a cycle name already taken, a blob hash already stored) need that: under READ COMMITTED
+ * alone two collectors could number two snapshots alike; SERIALIZABLE would refuse one of them at commit and every
+ * writer would need a retry loop. The lock is released by COMMIT or ROLLBACK, so a killed writer frees it with its
+ * connection. Waiting for it is bounded by `lock_timeout` = the busy timeout: past it the server cancels the wait
+ * (SQLSTATE 55P03) and that is a StoreBusyError, as on SQLite. In one process, writes also queue in the order asked.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { eq, sql } from 'drizzle-orm';
+import { InternalError, NotFoundError, StoreBusyError } from '../../errors.js';
+import type { ClusterInventory } from '../../inventory/types.js';
+import type { Grouping } from '../history-totals.js';
+import type {
+  CapacityPoint,
+  CreateCycleInput,
+  Cycle,
+  CycleEvent,
+  HistoryTotalsView,
+  NamespaceUsagePoint,
+  NamespaceUsageQuery,
+  PlanQuery,
+  PlanSummary,
+  SavePlanInput,
+  SaveSnapshotInput,
+  SeriesRange,
+  SetCycleStateInput,
+  SnapshotListVersion,
+  SnapshotPoint,
+  SnapshotSummary,
+  Store,
+  StoredPlan,
+  StoreTransaction,
+} from '../store.js';
+import { PgBlobReader, PgBlobWriter, type BlobMemo } from './blobs.js';
+import { listClusterNames, lookupCluster } from './clusters.js';
+import { openPgConnection, WRITE_LOCK, type Db, type PgConnection } from './connection.js';
+import { createCycle, getCycle, listCycleEvents, listCycles, setCyclePlan, setCycleState } from './cycles.js';
+import { PgHistoryTotals } from './history-totals.js';
+import { getPlan, listPlans, savePlan } from './plans.js';
+import { capacitySeries, namespaceUsageSeries, newestSeq, snapshotPoints } from './series.js';
+import { getSnapshot, listSnapshots, loadInventory, resolveSnapshot, saveSnapshot, snapshotListVersion } from './snapshots.js';
+import { blobs } from './schema.js';
+
+export interface OpenPostgresStoreOptions {
+  /** `postgres://user[:password]@host[:port]/database[?...]` (or `postgresql://`). */
+  url: string;
+  /** How long a writer waits for another writer's lock before a StoreBusyError, in milliseconds. */
+  busyTimeoutMs?: number;
+  /** No migrations; `write` is refused. */
+  readonly?: boolean;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+abstract class PgReads {
+  protected abstract use<T>(read: (db: Db) => Promise<T>): Promise<T>;
+
+  listClusterNames(): Promise<string[]> {
+    return this.use((db) => listClusterNames(db));
+  }
+  resolveCluster(name?: string): Promise<string> {
+    return this.use(async (db) => (await lookupCluster(db, name)).name);
+  }
+  listSnapshots(options: { cluster?: string } = {}): Promise<SnapshotSummary[]> {
+    return this.use((db) => listSnapshots(db, options));
+  }
+  getSnapshot(id: number): Promise<SnapshotSummary> {
+    return this.use((db) => getSnapshot(db, id));
+  }
+  resolveSnapshot(options: { ref: string | number; cluster?: string }): Promise<SnapshotSummary> {
+    return this.use((db) => resolveSnapshot(db, options));
+  }
+  loadInventory(snapshotId: number): Promise<ClusterInventory> {
+    return this.use((db) => loadInventory(db, snapshotId));
+  }
+  listPlans(query: PlanQuery = {}): Promise<PlanSummary[]> {
+    return this.use((db) => listPlans(db, query));
+  }
+  getPlan(ref: number | 'latest', query: PlanQuery = {}): Promise<StoredPlan> {
+    return this.use((db) => getPlan(db, ref, query));
+  }
+  getCycle(options: { cluster?: string; name: string | 'latest' }): Promise<Cycle> {
+    return this.use((db) => getCycle(db, options));
+  }
+  listCycles(options: { cluster?: string } = {}): Promise<Cycle[]> {
+    return this.use((db) => listCycles(db, options));
+  }
+  listCycleEvents(cycleId: number): Promise<CycleEvent[]> {
+    return this.use((db) => listCycleEvents(db, cycleId));
+  }
+  getBlob(id: number): Promise<unknown> {
+    return this.use(async (db) => {
+      const [row] = Number.isSafeInteger(id) ? await db.select({ id: blobs.id }).from(blobs).where(eq(blobs.id, id)) : [];
+      if (row === undefined) throw new NotFoundError(`no blob ${id} in the database`, { field: 'blob', value: id });
+      return new PgBlobReader(db).getValue(id);
+    });
+  }
+}
+
+class PgTransaction extends PgReads implements StoreTransaction {
+  private open = true;
+  /** Blob ids this transaction stored or found, for the store's memo once it commits. */
+  known: BlobMemo | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly memo: BlobMemo,
+  ) {
+    super();
+  }
+
+  protected async use<T>(read: (db: Db) => Promise<T>): Promise<T> {
+    if (!this.open) throw new InternalError('a store transaction was used after its write ended');
+    return read(this.db);
+  }
+
+  finish(): void {
+    this.open = false;
+  }
+
+  saveSnapshot(input: SaveSnapshotInput): Promise<SnapshotSummary> {
+    return this.use(async (db) => {
+      const { summary, known } = await saveSnapshot(db, input, this.known ?? this.memo);
+      this.known = new Map([...(this.known ?? []), ...known]);
+      return summary;
+    });
+  }
+  savePlan(input: SavePlanInput): Promise<StoredPlan> {
+    return this.use((db) => savePlan(db, input));
+  }
+  createCycle(input: CreateCycleInput): Promise<Cycle> {
+    return this.use((db) => createCycle(db, input));
+  }
+  setCycleState(input: SetCycleStateInput): Promise<Cycle> {
+    return this.use((db) => setCycleState(db, input));
+  }
+  setCyclePlan(options: { cycleId: number; planId: number | null }): Promise<Cycle> {
+    return this.use((db) => setCyclePlan(db, options));
+  }
+  putBlob(value: unknown): Promise<number> {
+    return this.use((db) => new PgBlobWriter(db, this.memo).putValue(value));
+  }
+}
+
+/** The server cancelled a lock wait at `lock_timeout` (drizzle wraps the driver's error: look through causes). */
+function isLockTimeout(error: unknown): boolean {
+  for (let e: unknown = error; e !== null && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '55P03') return true;
+  }
+  return false;
+}
+
+export class PostgresStore extends PgReads implements Store {
+  readonly location: string;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly inWrite = new AsyncLocalStorage<true>();
+  /** Blob ids the last committed snapshot write stored or found: the next one skips looking them up. */
+  private memo: BlobMemo = new Map();
+
+  private constructor(
+    private readonly connection: PgConnection,
+    private readonly busyTimeoutMs: number,
+    private readonly readonly: boolean,
+  ) {
+    super();
+    this.location = connection.location;
+  }
+
+  static async open(options: OpenPostgresStoreOptions): Promise<PostgresStore> {
+    const connection = await openPgConnection({ url: options.url, migrate: options.readonly !== true });
+    return new PostgresStore(connection, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, options.readonly === true);
+  }
+
+  protected use<T>(read: (db: Db) => Promise<T>): Promise<T> {
+    return this.connection.db.transaction((tx) => read(tx), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  }
+
+  write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    if (this.inWrite.getStore() !== undefined) {
+      return Promise.reject(new InternalError('a store write was started inside another: use the transaction the first one gave'));
+    }
+    if (this.readonly) return Promise.reject(new InternalError(`the store ${this.location} was opened read-only`));
+    const run = async (): Promise<T> => {
+      let handle: PgTransaction | null = null;
+      try {
+        const result = await this.connection.db.transaction(async (db) => {
+          await db.execute(sql.raw(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.busyTimeoutMs))}`));
+          await db.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+          await db.execute(sql.raw('SET LOCAL lock_timeout = 0'));
+          const tx = new PgTransaction(db, this.memo);
+          handle = tx;
+          try {
+            return await this.inWrite.run(true, () => work(tx));
+          } finally {
+            tx.finish();
+          }
+        });
+        const known = (handle as PgTransaction | null)?.known;
+        if (known != null) this.memo = known;
+        return result;
+      } catch (error) {
+        if (handle === null && isLockTimeout(error)) {
+          throw new StoreBusyError(
+            `database ${this.location} is busy: another process kept it locked for writing longer than ${this.busyTimeoutMs} ms`,
+            this.busyTimeoutMs,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    };
+    const result = this.queue.then(run);
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  saveSnapshot(input: SaveSnapshotInput): Promise<SnapshotSummary> {
+    return this.write((tx) => tx.saveSnapshot(input));
+  }
+  savePlan(input: SavePlanInput): Promise<StoredPlan> {
+    return this.write((tx) => tx.savePlan(input));
+  }
+  createCycle(input: CreateCycleInput): Promise<Cycle> {
+    return this.write((tx) => tx.createCycle(input));
+  }
+  setCycleState(input: SetCycleStateInput): Promise<Cycle> {
+    return this.write((tx) => tx.setCycleState(input));
+  }
+  setCyclePlan(options: { cycleId: number; planId: number | null }): Promise<Cycle> {
+    return this.write((tx) => tx.setCyclePlan(options));
+  }
+  putBlob(value: unknown): Promise<number> {
+    return this.write((tx) => tx.putBlob(value));
+  }
+
+  snapshotListVersion(options: { cluster?: string } = {}): Promise<SnapshotListVersion> {
+    return this.use((db) => snapshotListVersion(db, options));
+  }
+  namespaceUsageSeries(query: NamespaceUsageQuery): Promise<NamespaceUsagePoint[]> {
+    return this.use((db) => namespaceUsageSeries(db, query));
+  }
+  capacitySeries(range: SeriesRange): Promise<CapacityPoint[]> {
+    return this.use((db) => capacitySeries(db, range));
+  }
+  snapshotPoints(range: SeriesRange): Promise<SnapshotPoint[]> {
+    return this.use((db) => snapshotPoints(db, range));
+  }
+  newestSeq(cluster: string): Promise<number> {
+    return this.use((db) => newestSeq(db, cluster));
+  }
+  historyTotals(options: { cluster: string; grouping: Grouping; log?: ((message: string) => void) | undefined }): HistoryTotalsView {
+    return new PgHistoryTotals((read) => this.use(read), options.cluster, options.grouping);
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.connection.pool.end();
+  }
+}

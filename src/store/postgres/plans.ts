@@ -1,0 +1,65 @@
+/** Stored plans in PostgreSQL (the twin of ../sqlite/plans.ts: the same rules and messages). */
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { decodeValue, encodeValue } from '../codec.js';
+import type { PlanQuery, PlanSummary, SavePlanInput, StoredPlan } from '../store.js';
+import { ensureCluster, lookupCluster } from './clusters.js';
+import type { Db } from './connection.js';
+import { clusters, plans, snapshots } from './schema.js';
+
+export async function savePlan(db: Db, input: SavePlanInput): Promise<StoredPlan> {
+  if (input.cycle.trim() === '') throw new ValidationError('the plan has an empty cycle name', { field: 'cycle', value: input.cycle });
+  const cluster = await ensureCluster(db, input.cluster, input.createdAt);
+  if (input.snapshotId !== null) {
+    const [snapshot] = await db.select({ clusterId: snapshots.clusterId }).from(snapshots).where(eq(snapshots.id, input.snapshotId));
+    if (snapshot === undefined || snapshot.clusterId !== cluster.id) {
+      throw new ValidationError(`snapshot ${input.snapshotId} is not a snapshot of cluster ${input.cluster}`, { field: 'snapshotId', value: input.snapshotId });
+    }
+  }
+  const [row] = await db
+    .insert(plans)
+    .values({ clusterId: cluster.id, cycle: input.cycle, snapshotId: input.snapshotId, teamsYaml: input.teamsYaml, planJson: encodeValue(input.plan), createdAt: input.createdAt })
+    .returning({ id: plans.id });
+  return { id: (row as { id: number }).id, cluster: input.cluster, cycle: input.cycle, snapshotId: input.snapshotId, teamsYaml: input.teamsYaml, plan: input.plan, createdAt: input.createdAt };
+}
+
+async function planFilter(db: Db, query: PlanQuery): Promise<SQL | undefined> {
+  const conditions: SQL[] = [];
+  if (query.cluster !== undefined) conditions.push(eq(plans.clusterId, (await lookupCluster(db, query.cluster)).id));
+  if (query.cycle !== undefined) conditions.push(eq(plans.cycle, query.cycle));
+  return conditions.length === 0 ? undefined : and(...conditions);
+}
+
+export async function listPlans(db: Db, query: PlanQuery = {}): Promise<PlanSummary[]> {
+  return db
+    .select({ id: plans.id, cluster: clusters.name, cycle: plans.cycle, snapshotId: plans.snapshotId, createdAt: plans.createdAt })
+    .from(plans)
+    .innerJoin(clusters, eq(clusters.id, plans.clusterId))
+    .where(await planFilter(db, query))
+    .orderBy(asc(plans.createdAt), asc(plans.id));
+}
+
+export async function getPlan(db: Db, ref: number | 'latest', query: PlanQuery = {}): Promise<StoredPlan> {
+  const select = () =>
+    db
+      .select({ id: plans.id, cluster: clusters.name, cycle: plans.cycle, snapshotId: plans.snapshotId, createdAt: plans.createdAt, teamsYaml: plans.teamsYaml, planJson: plans.planJson })
+      .from(plans)
+      .innerJoin(clusters, eq(clusters.id, plans.clusterId));
+  let row;
+  if (ref === 'latest') {
+    const scoped = { ...query, cluster: query.cluster ?? (await lookupCluster(db)).name };
+    [row] = await select()
+      .where(await planFilter(db, scoped))
+      .orderBy(desc(plans.createdAt), desc(plans.id))
+      .limit(1);
+    if (row === undefined) {
+      const what = scoped.cycle === undefined ? `cluster ${scoped.cluster}` : `cluster ${scoped.cluster}, cycle ${scoped.cycle}`;
+      throw new ValidationError(`no plan stored for ${what}`, { field: 'plan', value: 'latest' });
+    }
+  } else {
+    [row] = Number.isSafeInteger(ref) ? await select().where(eq(plans.id, ref)) : [];
+    if (row === undefined) throw new NotFoundError(`no plan ${ref} in the database`, { field: 'plan', value: ref });
+  }
+  const { planJson, ...summary } = row;
+  return { ...summary, plan: decodeValue(planJson) };
+}
