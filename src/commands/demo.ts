@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { ValidationError } from '../errors.js';
 import { DEMO_CLUSTER, seedDemo, type DemoSeed } from '../demo/seed.js';
 import { DEFAULT_HOST } from '../server/listen.js';
-import { openStore, withStore } from '../store/open.js';
+import { isPostgresLocation, openStore, withStore } from '../store/open.js';
 import { busyTimeoutFromEnvironment } from './options.js';
 import { parsePort, runServe, shutdownSignal, tokenOption } from './serve.js';
 
@@ -46,6 +46,10 @@ export function demoCommand(): Command {
 
 /** Recreates `file` with the demo data. Refuses to replace a database that holds any other cluster. */
 export async function seedDemoDatabase(file: string, now: Date): Promise<{ cluster: string; snapshots: number; cycles: string[]; draftPlanId: number }> {
+  if (isPostgresLocation(file)) {
+    // The demo deletes and recreates its database; it never touches a shared PostgreSQL one.
+    throw new ValidationError('the demo seeds a SQLite file of its own, not a PostgreSQL database: pass a file with --db', { field: '--db' });
+  }
   if (existsSync(file)) {
     const names = await withStore({ file, readonly: true }, (existing) => existing.listClusterNames());
     const foreign = names.filter((name) => name !== DEMO_CLUSTER);

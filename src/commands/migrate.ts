@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { openStore } from '../store/open.js';
+import { isPostgresLocation, openStore } from '../store/open.js';
 import { dbOption } from './options.js';
 
 export function migrateCommand(): Command {
@@ -16,8 +16,11 @@ export function migrateCommand(): Command {
     .showHelpAfterError()
     .exitOverride()
     .action(async (flags: { db: string }) => {
-      const existed = existsSync(flags.db);
-      await (await openStore({ file: flags.db })).close();
-      process.stdout.write(`database ${flags.db} ${existed ? 'migrated' : 'created'}: schema up to date\n`);
+      const existed = isPostgresLocation(flags.db) || existsSync(flags.db);
+      const store = await openStore({ file: flags.db });
+      // The store's location: a PostgreSQL URL without its password.
+      const location = store.location;
+      await store.close();
+      process.stdout.write(`database ${location} ${existed ? 'migrated' : 'created'}: schema up to date\n`);
     });
 }

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 
 /** `--db F`, falling back to $QUOTAPLAN_DB, then `quotaplan.db` in the working directory. */
 export function dbOption(): Option {
-  return new Option('--db <file>', 'SQLite database file').env('QUOTAPLAN_DB').default('quotaplan.db');
+  return new Option('--db <file>', 'SQLite database file, or a postgres:// URL').env('QUOTAPLAN_DB').default('quotaplan.db');
 }
 
 /** `-o, --output FORMAT` restricted to the formats a command supports. */

@@ -74,7 +74,7 @@ export async function runServe(flags: ServeFlags, options: { signal: Promise<voi
     const server = await listen(app, { host: flags.host, port: flags.port });
     const writable = flags.token !== undefined || flags.trustedAuthHeader !== undefined;
     process.stderr.write(
-      `quotaplan: dashboard at ${server.url}/ (database ${flags.db}; ${writable ? 'changes need the token' : 'read-only: no --token'})\n`,
+      `quotaplan: dashboard at ${server.url}/ (database ${store.location}; ${writable ? 'changes need the token' : 'read-only: no --token'})\n`,
     );
     options.onListening?.(server.url);
     await options.signal;
