@@ -9,7 +9,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { InventoryBuilder } from '../inventory/builder.js';
 import { parseObject } from '../kinds/parse.js';
-import { type KubeObject } from '../kinds/registry.js';
+import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { JsonListScanner, JsonStructureError, type ListItemText } from './json-list-stream.js';
 
@@ -22,11 +22,12 @@ export async function inventoryFromDumpFile(file: string): Promise<ClusterInvent
 
 /**
  * The objects of a dump file in file order. A JSON object (a List) is streamed item by item, so a dump larger
- * than a JavaScript string can hold still reads; YAML and JSON arrays are read whole.
+ * than a JavaScript string can hold still reads; YAML and JSON arrays are read whole. `kinds`: the kinds read
+ * (default quotaplan's).
  */
-export async function* dumpFileObjects(file: string): AsyncGenerator<KubeObject> {
+export async function* dumpFileObjects(file: string, kinds: KindRegistry = quotaplanKinds): AsyncGenerator<KubeObject> {
   if ((await firstCharacter(file)) !== '{') {
-    yield* dumpObjects(await readDumpText(file), { file });
+    yield* dumpObjects(await readDumpText(file), { file, kinds });
     return;
   }
   const scanner = new JsonListScanner();
@@ -38,13 +39,13 @@ export async function* dumpFileObjects(file: string): AsyncGenerator<KubeObject>
         const position = `items[${item.index}]`;
         const listKind = scanner.listKind;
         const itemKind = listKind === undefined || listKind === 'List' || !listKind.endsWith('List') ? undefined : listKind.slice(0, -'List'.length);
-        yield parseObject(withKind(parseItemJson(item, file), itemKind), { file, position });
+        yield parseObject(withKind(parseItemJson(item, file), itemKind), { file, position }, kinds);
       }
     }
     const envelope = scanner.end();
     for (const { raw, position } of itemsOf(envelope, undefined, file)) {
       count += 1;
-      yield parseObject(raw, { file, position });
+      yield parseObject(raw, { file, position }, kinds);
     }
   } catch (error) {
     if (error instanceof JsonStructureError) {
@@ -114,7 +115,7 @@ export async function readDumpText(file: string): Promise<string> {
  * The objects of a dump, validated one at a time in file order. JSON when the text starts with `{` or `[`,
  * YAML (possibly several `---` documents) otherwise.
  */
-export function* dumpObjects(text: string, where: { file?: string } = {}): Generator<KubeObject> {
+export function* dumpObjects(text: string, where: { file?: string; kinds?: KindRegistry } = {}): Generator<KubeObject> {
   const name = where.file ?? '<input>';
   const documents = looksLikeJson(text) ? [parseJson(text, name)] : parseYaml(text, name);
   let count = 0;
@@ -122,7 +123,7 @@ export function* dumpObjects(text: string, where: { file?: string } = {}): Gener
     const docLabel = documents.length > 1 ? `document ${index + 1}` : undefined;
     for (const { raw, position } of itemsOf(document, docLabel, name)) {
       count += 1;
-      yield parseObject(raw, { file: name, position });
+      yield parseObject(raw, { file: name, position }, where.kinds);
     }
   }
   if (count === 0) throw new ValidationError(`${name}: no objects found (expected a List from kubectl get -o json|yaml)`, { file: where.file });

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { dumpFileObjects, dumpObjects } from '../../../src/collect/dump.js';
 import { listPath, listTargetOf } from '../../../src/collect/list.js';
 import { collectorRules, rbacManifests } from '../../../src/collect/permissions.js';
 import { InventoryBuilder } from '../../../src/inventory/builder.js';
@@ -29,6 +33,24 @@ describe('a kind added as one module (test/support/priority-class-kind.ts)', () 
       name: 'ValidationError',
       message: /^dump\.json: PriorityClass high: value: /,
     });
+  });
+
+  it('is read from a dump, YAML or a streamed JSON List, beside the kinds quotaplan reads', async () => {
+    const yaml = `kind: PriorityClass\napiVersion: scheduling.k8s.io/v1\nmetadata: {name: high}\nvalue: 1000\n---\nkind: Namespace\napiVersion: v1\nmetadata: {name: a}\n`;
+    assert.deepEqual(
+      [...dumpObjects(yaml, { file: 'dump.yaml', kinds: withPriorityClasses })].map((object) => object.kind),
+      ['PriorityClass', 'Namespace'],
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'quotaplan-kinds-'));
+    try {
+      const file = join(dir, 'dump.json');
+      writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'PriorityClassList', items: [{ metadata: { name: 'low' }, value: 1 }] }));
+      const objects = [];
+      for await (const object of dumpFileObjects(file, withPriorityClasses)) objects.push(object);
+      assert.deepEqual(objects, [{ kind: 'PriorityClass', metadata: { name: 'low', labels: {} }, value: 1 }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is unknown to quotaplan without it', () => {
