@@ -65,6 +65,11 @@ export const commandCatalog: readonly CommandEntry[] = [
     load: async () => (await import('./migrate.js')).migrateCommand(),
   },
   {
+    name: 'db',
+    description: 'copy a history between databases (a SQLite file into a shared PostgreSQL one)',
+    load: async () => (await import('./db.js')).dbCommand(),
+  },
+  {
     name: 'cycle',
     description: 'allocation cycles: list, start, set the plan, submit for review, approve',
     load: async () => (await import('./cycle.js')).cycleCommand(),
