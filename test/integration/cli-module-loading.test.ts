@@ -106,6 +106,10 @@ describe('the built CLI loads only what a command needs', () => {
     const fromFile = await loadedBy(['collect', '--from-file', FIXTURE, '--db', join(dir, 'collect.db')]);
     assert.equal(fromFile.run.code, 0, fromFile.run.stderr);
     assert.deepEqual(clientNodeIn(fromFile.sources), []);
+    // A SQLite --db never loads the PostgreSQL store or its driver (both are in the build, in chunks of their own).
+    const built = Object.values(record.outputs).flatMap((output) => Object.keys(output.inputs));
+    assert.ok(built.includes('src/store/postgres/pg-store.ts') && built.some((source) => source.startsWith('node_modules/pg/')));
+    assert.deepEqual([...fromFile.sources].filter((source) => source.startsWith('src/store/postgres/') || source.startsWith('node_modules/pg')), []);
 
     const missing = join(dir, 'no-such-kubeconfig');
     const live = await loadedBy(['collect', '--kubeconfig', missing, '--db', join(dir, 'collect.db')]);

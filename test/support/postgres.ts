@@ -6,7 +6,7 @@
  * PostgreSQL refuses to run as root, and CI runs the tests as root: there the server runs as `nobody` (runuser),
  * owning its data directory. It is started under a shell that holds the read end of a pipe from this process:
  * when this process ends in any way (SIGKILL included), the pipe closes, the shell's `read` returns and the server
- * is stopped, so no server outlives its tests. `stopPostgres()` stops it at once and removes its directory.
+ * is stopped and its directory removed, so no server outlives its tests. `stopPostgres()` does the same at once.
  *
  * Run test files that use it under the heavy-test lock (COMMON.md): it is a real server.
  */
@@ -56,8 +56,9 @@ async function start(): Promise<Server> {
   const port = await freePort();
   // fsync off: a throwaway server whose data dies with the test.
   const postgres = [join(BIN, 'postgres'), '-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
-  const script = `"$@" & pid=$!; read _; kill -INT $pid; wait $pid`;
-  const [command, args] = asServerUser(['sh', '-c', script, 'postgres', ...postgres]);
+  // $0 is the directory to remove once the server stopped (the server's user owns it).
+  const script = `"$@" & pid=$!; read _; kill -INT $pid; wait $pid; rm -rf "$0"`;
+  const [command, args] = asServerUser(['sh', '-c', script, dir, ...postgres]);
   const child = spawn(command, args, { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -80,6 +81,11 @@ async function start(): Promise<Server> {
     }
   }
   return { dir, port, child };
+}
+
+/** The temp directory of this process's server (its data and socket), once started. */
+export async function postgresDirectory(): Promise<string | null> {
+  return server === null ? null : (await server).dir;
 }
 
 /** The base URL of the test process's server (started on first use). */
