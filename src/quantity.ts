@@ -283,6 +283,38 @@ export function formatQuantity(q: Quantity): string {
   return canonicalText(q, false);
 }
 
+/** A quantity as a table shows it to people; `rounded` when the text is not the exact value. */
+export interface ReadableQuantity {
+  text: string;
+  rounded: boolean;
+}
+
+const BINARY_UNITS: ReadonlyArray<readonly [string, bigint]> = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'].map(
+  (suffix, i) => [suffix, 1024n ** BigInt(i + 1) * NANOS_PER_UNIT] as const,
+);
+
+/**
+ * A byte quantity (memory, storage) for a table. Its canonical text when that reads at a glance (at most four
+ * digits, then a suffix: `64Gi`, `1408Gi`, `500M`); otherwise the largest binary unit it reaches, exact when a
+ * tenth of that unit divides it (`1.5Ti`), else rounded half up to a tenth and marked with `~` (`~8.7Ti` for
+ * 9353868984Ki). All in bigint; JSON and YAML keep printing formatQuantity.
+ */
+export function formatBytesReadably(q: Quantity): ReadableQuantity {
+  const exact = formatQuantity(q);
+  if (/^-?\d{1,4}[A-Za-z]*$/.test(exact)) return { text: exact, rounded: false };
+  const sign = q.nanos < 0n ? '-' : '';
+  const size = q.nanos < 0n ? -q.nanos : q.nanos;
+  const unit = [...BINARY_UNITS].reverse().find(([, nanos]) => size >= nanos);
+  if (unit === undefined) return { text: exact, rounded: false };
+  const [suffix, nanos] = unit;
+  const tenths = (size * 10n + nanos / 2n) / nanos;
+  const rounded = (size * 10n) % nanos !== 0n;
+  const whole = tenths / 10n;
+  const fraction = tenths % 10n;
+  const number = fraction === 0n && !rounded ? `${whole}` : `${whole}.${fraction}`;
+  return { text: `${rounded ? '~' : ''}${sign}${number}${suffix}`, rounded };
+}
+
 /**
  * Exactly Go's `String()` of a parsed or computed Quantity, bare mantissa included (`1000E` prints as "1"). Only
  * for comparing with Go (the oracle's vectors, `parsedQuantityString`); print quantities with formatQuantity.

@@ -118,3 +118,11 @@ function zeroLike(q: Quantity): Quantity {
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Resources counted in bytes, which tables print in binary units (formatBytesReadably): memory, hugepages-<size>,
+ * ephemeral-storage, and storage (also as the quota keys requests.storage and <class>.storageclass.../requests.storage).
+ */
+export function isByteResource(name: string): boolean {
+  return name === 'memory' || name === 'ephemeral-storage' || name.startsWith('hugepages-') || name === 'storage' || name.endsWith('requests.storage');
+}

@@ -2,8 +2,8 @@
  * The inventory for people: one row per pool, model and accelerator resource (cpu and memory for pools
  * without accelerators), then plannable capacity per resource and per model, then warnings.
  */
-import { formatQuantity, subtractQuantities, ZERO_QUANTITY, type Quantity } from '../quantity.js';
-import { addInto, sortedNames, type ResourceList } from '../resources.js';
+import { formatBytesReadably, formatQuantity, subtractQuantities, ZERO_QUANTITY, type Quantity } from '../quantity.js';
+import { addInto, isByteResource, sortedNames, type ResourceList } from '../resources.js';
 import { isPlannable } from '../inventory/node-facts.js';
 import type { ClusterInventory, NodeFacts } from '../inventory/types.js';
 
@@ -15,8 +15,12 @@ interface Group {
   nodes: NodeFacts[];
 }
 
+/** The note under a table that shows a rounded value. */
+const ROUNDED_NOTE = '~ rounded to a tenth of the unit shown; -o json prints exact values';
+
 export function inventoryTable(inv: ClusterInventory): string {
-  const sections = [nodeGroupsTable(inv.nodes), plannableTable(inv), warningsBlock(inv.warnings)];
+  const shown = { rounded: false };
+  const sections = [nodeGroupsTable(inv.nodes, shown), plannableTable(inv, shown), shown.rounded ? `\n${ROUNDED_NOTE}\n` : '', warningsBlock(inv.warnings)];
   return sections.join('');
 }
 
@@ -24,7 +28,8 @@ export function inventoryTable(inv: ClusterInventory): string {
  * Per pool and model: nodes (and how many are plannable), physical accelerators, and per resource the
  * allocatable and requested over all the group's nodes, free = allocatable - requested, and the plannable part.
  */
-function nodeGroupsTable(nodes: NodeFacts[]): string {
+function nodeGroupsTable(nodes: NodeFacts[], shown: { rounded: boolean }): string {
+  const q = cellOf(shown);
   const rows: string[][] = [['POOL', 'MODEL', 'NODES', 'PLANNABLE', 'PHYSICAL', 'RESOURCE', 'ALLOCATABLE', 'REQUESTED', 'FREE', 'PLANNABLE-ALLOC']];
   for (const group of groupsOf(nodes)) {
     const allocatable: ResourceList = {};
@@ -44,21 +49,22 @@ function nodeGroupsTable(nodes: NodeFacts[]): string {
       const alloc = allocatable[resource] ?? ZERO_QUANTITY;
       const req = requested[resource] ?? ZERO_QUANTITY;
       const head = i === 0 ? [group.pool, group.model, String(group.nodes.length), String(plannableNodes), String(physical)] : ['', '', '', '', ''];
-      rows.push([...head, resource, q(alloc), q(req), q(subtractQuantities(alloc, req)), q(plannable[resource] ?? ZERO_QUANTITY)]);
+      rows.push([...head, resource, q(resource, alloc), q(resource, req), q(resource, subtractQuantities(alloc, req)), q(resource, plannable[resource] ?? ZERO_QUANTITY)]);
     });
   }
   return `NODES\n${align(rows)}`;
 }
 
-function plannableTable(inv: ClusterInventory): string {
+function plannableTable(inv: ClusterInventory, shown: { rounded: boolean }): string {
+  const q = cellOf(shown);
   const rows: string[][] = [['RESOURCE', 'MODEL', 'PLANNABLE']];
   for (const resource of sortedNames(inv.plannable)) {
-    rows.push([resource, '', q(inv.plannable[resource] as Quantity)]);
+    rows.push([resource, '', q(resource, inv.plannable[resource] as Quantity)]);
     const byModel = inv.plannableByFlavor[resource];
     if (byModel === undefined) continue;
     const models = sortedNames(byModel);
     if (models.length < 2) continue;
-    for (const model of models) rows.push(['', model, q(byModel[model] as Quantity)]);
+    for (const model of models) rows.push(['', model, q(resource, byModel[model] as Quantity)]);
   }
   return `\nPLANNABLE (ready, schedulable, non-transitional nodes)\n${align(rows)}`;
 }
@@ -84,8 +90,14 @@ function groupsOf(nodes: NodeFacts[]): Group[] {
   return [...groups.values()].sort((a, b) => compare(a.pool, b.pool) || compare(a.model, b.model));
 }
 
-function q(value: Quantity): string {
-  return formatQuantity(value);
+/** Memory and storage in binary units (exact where exact, else `~` and noted under the tables); the rest as is. */
+function cellOf(shown: { rounded: boolean }): (resource: string, value: Quantity) => string {
+  return (resource, value) => {
+    if (!isByteResource(resource)) return formatQuantity(value);
+    const readable = formatBytesReadably(value);
+    shown.rounded ||= readable.rounded;
+    return readable.text;
+  };
 }
 
 /** Left-aligned columns separated by two spaces; no trailing spaces. */

@@ -3,15 +3,27 @@
  * YAML is that JSON document in YAML syntax, so the two never disagree.
  */
 import { stringify } from 'yaml';
-import { formatQuantity, subtractQuantities } from '../quantity.js';
+import { formatBytesReadably, formatQuantity, subtractQuantities, type Quantity } from '../quantity.js';
 import type { Plan } from '../plan/plan.js';
 import { planToJson } from '../plan/plan-json.js';
+import { isByteResource } from '../resources.js';
 
 export function planYaml(plan: Plan): string {
   return stringify(planToJson(plan), { lineWidth: 0 });
 }
 
+/** The note under a table that shows a rounded value. */
+export const ROUNDED_NOTE = '~ rounded to a tenth of the unit shown; -o json and -o yaml print exact values';
+
 export function planTable(plan: Plan): string {
+  let rounded = false;
+  // Memory and storage in binary units (exact where exact); every other resource as formatQuantity prints it.
+  const cell = (resource: string, q: Quantity): string => {
+    if (!isByteResource(resource)) return formatQuantity(q);
+    const readable = formatBytesReadably(q);
+    rounded ||= readable.rounded;
+    return readable.text;
+  };
   const lines: string[] = [];
   lines.push(`Plan for cycle ${plan.cycle} (policy ${plan.policy}, surplus ${plan.surplus})`, '');
   lines.push(
@@ -22,11 +34,11 @@ export function planTable(plan: Plan): string {
         return [
           pool.resource,
           pool.flavor ?? '-',
-          formatQuantity(pool.capacity),
-          formatQuantity(pool.reserve),
-          formatQuantity(subtractQuantities(dividable, pool.unallocated)),
-          formatQuantity(pool.unallocated),
-          formatQuantity(pool.granularity),
+          cell(pool.resource, pool.capacity),
+          cell(pool.resource, pool.reserve),
+          cell(pool.resource, subtractQuantities(dividable, pool.unallocated)),
+          cell(pool.resource, pool.unallocated),
+          cell(pool.resource, pool.granularity),
         ];
       }),
     ),
@@ -39,15 +51,16 @@ export function planTable(plan: Plan): string {
         a.team,
         a.resource,
         a.flavor ?? '-',
-        formatQuantity(a.quota),
-        a.used === null ? '?' : formatQuantity(a.used),
-        formatQuantity(a.guarantee),
-        a.demand === null ? 'any' : formatQuantity(a.demand),
-        a.cap === null ? 'none' : formatQuantity(a.cap),
+        cell(a.resource, a.quota),
+        a.used === null ? '?' : cell(a.resource, a.used),
+        cell(a.resource, a.guarantee),
+        a.demand === null ? 'any' : cell(a.resource, a.demand),
+        a.cap === null ? 'none' : cell(a.resource, a.cap),
         a.binding,
       ]),
     ),
   );
+  if (rounded) lines.push('', ROUNDED_NOTE);
   if (plan.warnings.length > 0) {
     lines.push('', `Warnings (${plan.warnings.length}):`);
     for (const warning of plan.warnings) lines.push(`  [${warning.kind}] ${warning.message}`);

@@ -108,4 +108,35 @@ describe('plan printers', () => {
       ].join('\n'),
     );
   });
+
+  it('prints memory in binary units, rounded ones marked and noted, while the JSON keeps the exact value', () => {
+    const memory = buildPlan({
+      teams: teamsFile({ cycle: 'q', granularity: { memory: '1Ki' } }, team('a').resource('memory', { demand: '64Gi' }), team('b').resource('memory')),
+      inventory: inventory({ memory: '9353868984Ki' }, { namespaces: [{ name: 'a' }, { name: 'b' }] }),
+    });
+    // b gets the rest: 9353868984Ki - 64Gi (67108864Ki) = 9286760120Ki = 8.649... Ti.
+    assert.equal(
+      planTable(memory),
+      [
+        'Plan for cycle q (policy max-min, surplus distribute)',
+        '',
+        'RESOURCE  FLAVOR  CAPACITY  RESERVE  DIVIDED  UNALLOCATED  GRANULARITY',
+        'memory    -       ~8.7Ti    0        ~8.7Ti   0            1Ki',
+        '',
+        'TEAM  RESOURCE  FLAVOR  QUOTA   USED  GUARANTEE  DEMAND  CAP   BOUND BY',
+        'a     memory    -       64Gi    0     0          64Gi    none  demand',
+        'b     memory    -       ~8.6Ti  0     0          any     none  share',
+        '',
+        '~ rounded to a tenth of the unit shown; -o json and -o yaml print exact values',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      planToJson(memory).allocations.map((a) => [a.team, a.quota]),
+      [
+        ['a', '64Gi'],
+        ['b', '9286760120Ki'],
+      ],
+    );
+  });
 });
