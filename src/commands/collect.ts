@@ -82,15 +82,18 @@ export function collectCommand(): Command {
     .action(async (flags: CollectFlags) => {
       const summary = await runCollect(flags, { now: new Date() });
       process.stdout.write(`${describeSnapshot(summary)}\n`);
+      // The count alone ("5 warnings") sends people looking; the warnings themselves are short.
+      for (const warning of summary.inventoryWarnings) process.stderr.write(`warning: ${warning}\n`);
     });
 }
 
 /** Validates the flags, reads the source, then stores: the order that keeps a failure from touching the database. */
-export async function runCollect(flags: CollectFlags, clock: { now: Date }): Promise<SnapshotSummary> {
+export async function runCollect(flags: CollectFlags, clock: { now: Date }): Promise<SnapshotSummary & { inventoryWarnings: readonly string[] }> {
   const takenAt = flags.takenAt === undefined ? clock.now : parseTakenAt(flags.takenAt);
   if (flags.cluster !== undefined) validateClusterName(flags.cluster, '--cluster');
   const collected = flags.fromFile !== undefined ? await collectFromFile(flags.fromFile) : await collectFromCluster(flags);
-  return storeCollected({ db: flags.db, collected, cluster: flags.cluster, takenAt });
+  const summary = await storeCollected({ db: flags.db, collected, cluster: flags.cluster, takenAt });
+  return { ...summary, inventoryWarnings: collected.inventory.warnings };
 }
 
 export async function collectFromFile(file: string): Promise<CollectedCluster> {

@@ -44,7 +44,6 @@ before(() => {
 describe('quotaplan collect --from-file', () => {
   it('stores a snapshot named after the dump file and lists it', async () => {
     const collected = await quotaplan(['collect', '--from-file', dump, '--db', db, '--taken-at', '2026-10-01T09:00:00Z']);
-    assert.equal(collected.stderr, '');
     assert.equal(collected.code, 0);
     assert.match(collected.stdout, /^snapshot 1 of cluster prod-east taken at 2026-10-01T09:00:00\.000Z: \d+ nodes, \d+ namespaces, \d+ pods, \d+ warnings\n$/);
 
@@ -54,8 +53,9 @@ describe('quotaplan collect --from-file', () => {
     const fromDump = JSON.parse((await quotaplan(['inventory', '--from-file', dump, '-o', 'json'])).stdout) as {
       nodes: unknown[];
       namespaces: { pods: number }[];
-      warnings: unknown[];
+      warnings: string[];
     };
+    assert.equal(collected.stderr, fromDump.warnings.map((w) => `warning: ${w}\n`).join(''));
     assert.deepEqual(entry, {
       cluster: 'prod-east',
       context: null,
@@ -69,6 +69,18 @@ describe('quotaplan collect --from-file', () => {
       takenAt: '2026-10-01T09:00:00.000Z',
       warnings: fromDump.warnings.length,
     });
+  });
+
+  it('prints the warnings it counts, one per line on stderr, the same as the inventory lists', async () => {
+    const fixture = join(import.meta.dirname, '..', 'fixtures', 'cluster-mixed-gpu.json');
+    const collected = await quotaplan(['collect', '--from-file', fixture, '--db', join(dir, 'warned.db'), '--taken-at', '2026-10-01T09:00:00Z']);
+    assert.equal(collected.code, 0, collected.stderr);
+    const listed = JSON.parse((await quotaplan(['inventory', '--from-file', fixture, '-o', 'json'])).stdout) as { warnings: string[] };
+    // The fixture has a stale MIG profile, an unhealthy GPU, a cordoned node and time-sliced T4s beside whole GPUs.
+    assert.equal(listed.warnings.length, 4);
+    assert.match(collected.stdout, / 4 warnings\n$/);
+    assert.equal(collected.stderr, listed.warnings.map((w) => `warning: ${w}\n`).join(''));
+    assert.match(collected.stderr, /^warning: node gpu-h100-cordoned: cordoned; its capacity is not plannable$/m);
   });
 
   it('prints the same inventory from the store as from the dump, as JSON and as a table', async () => {
