@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/hold-cluster.ts [--nodes 5000] [--pods 150000] [--namespaces 1000]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -45,6 +45,9 @@ const results = join(dirname(fileURLToPath(import.meta.url)), 'results');
 mkdirSync(results, { recursive: true });
 const pointer = join(results, 'held-cluster.kubeconfig-path');
 writeFileSync(pointer, plane.kubeconfigPath);
+// The pointer goes with the cluster: however this process ends (Ctrl-C, SIGTERM, a failure), it must not keep
+// naming a folder the harness has removed.
+process.on('exit', () => rmSync(pointer, { force: true }));
 console.log(`${nodes} nodes, ${pods} pods, ${namespaces} namespaces: kubeconfig ${plane.kubeconfigPath} (also in ${pointer}); Ctrl-C stops it`);
 // Stay up until a signal (the harness's children would be stopped when this process exits).
 setInterval(() => plane.assertRunning(), 10_000);

@@ -30,7 +30,7 @@ export function tokenOption(): Option {
 export function serveCommand(): Command {
   return new Command('serve')
     .addOption(new Option('--host <host>', 'address to bind').default(DEFAULT_HOST))
-    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(parsePort).default(8080))
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').env('QUOTAPLAN_PORT').argParser(parsePort).default(8080))
     .addOption(dbOption())
     .addOption(tokenOption())
     .option('--trusted-auth-header <name>', 'trust this header (set by an authenticating proxy, e.g. X-Forwarded-User) as the user')
