@@ -78,7 +78,7 @@ export function cycleCommand(): Command {
   );
 
   command.addCommand(
-    sub('start', 'start a draft cycle from the latest approved one (its teams file is the starting point)')
+    sub('start', "start a draft cycle; its teams file starts from the latest approved cycle's, when there is one")
       .requiredOption('--cycle <name>', 'the new cycle, e.g. 2027-Q1 (a calendar quarter sets the dates)')
       .addOption(planOption('a stored plan made for this cycle'))
       .option('--starts <date>', 'start (default: from a YYYY-Qn name)', parseTime)

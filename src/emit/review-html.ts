@@ -4,7 +4,7 @@
  * table. All text, including names from the cluster and the teams file, is escaped.
  */
 import { parseQuantity } from '../quantity.js';
-import { cycleLine, mixedNote } from './review-markdown.js';
+import { cycleLine, mixedNote, noCoverage, snapshotCount } from './review-markdown.js';
 import type { ReviewJson, TeamUseJson } from './review-json.js';
 import { escapeHtml, horizontalBars, PALETTE, stepLines } from './review-svg.js';
 
@@ -133,8 +133,8 @@ export function reviewHtml(review: ReviewJson): string {
     review.previous ? `<li>Previous cycle: ${escapeHtml(`${review.previous.cycle} (plan ${review.previous.planId})`)}</li>` : '',
     `<li>Next cycle: ${escapeHtml(review.next ? cycleLine(review.next.cycle) : 'none started yet')}</li>`,
     c
-      ? `<li>Use measured from ${escapeHtml(time(c.from))} to ${escapeHtml(time(c.to))}: ${escapeHtml(c.hours)} h${c.cycleHours ? ` of ${escapeHtml(c.cycleHours)} h` : ''}, ${c.snapshots} snapshots; each snapshot's requests hold until the next one.</li>`
-      : '<li>No snapshot covers this cycle yet.</li>',
+      ? `<li>Use measured from ${escapeHtml(time(c.from))} to ${escapeHtml(time(c.to))}: ${escapeHtml(c.hours)} h${c.cycleHours ? ` of ${escapeHtml(c.cycleHours)} h` : ''}, ${snapshotCount(c.snapshots)}; each snapshot's requests hold until the next one.</li>`
+      : `<li>${escapeHtml(noCoverage(review.snapshotsInCycle))}</li>`,
     `<li>Rules: average below ${escapeHtml(review.rules.underUseAverageBelow)} of quota → propose demand = ${escapeHtml(review.rules.proposeFrom)} rounded up; peak above ${escapeHtml(review.rules.needsMorePeakAbove)} → flag for more; requests above quota → over-quota.</li>`,
   ].join('');
   const capacity = table(

@@ -56,6 +56,8 @@ export interface ReviewJson {
   planId: number;
   rules: { underUseAverageBelow: string; proposeFrom: string; needsMorePeakAbove: string };
   coverage: { from: string; to: string; hours: string; cycleHours: string | null; snapshots: number } | null;
+  /** Snapshots taken in the cycle; with `coverage` null, 0 or 1 (use over time needs two). */
+  snapshotsInCycle: number;
   capacity: {
     resource: string;
     gpuEquivalent: string | null;
@@ -153,6 +155,7 @@ export function reviewToJson(review: Review): ReviewJson {
             cycleHours: coverage.cycleMs === null ? null : formatFixed(hoursOf(coverage.cycleMs), DIGITS),
             snapshots: coverage.snapshots,
           },
+    snapshotsInCycle: review.snapshotsInCycle,
     capacity: review.capacity.map((row) => ({
       resource: row.resource,
       gpuEquivalent: fixed(row.gpuEquivalent),

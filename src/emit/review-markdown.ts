@@ -29,6 +29,18 @@ function teamLabel(row: Pick<TeamUseJson, 'team' | 'leaf' | 'flavors'>): string 
   return `${row.team}${row.leaf ? '' : ' (all sub-teams)'}${row.flavors.length > 0 ? ` [${row.flavors.join(', ')}]` : ''}`;
 }
 
+/** `1 snapshot`, `3 snapshots`. */
+export function snapshotCount(count: number): string {
+  return `${count} snapshot${count === 1 ? '' : 's'}`;
+}
+
+/** Why a review has no use to show, and what to do about it. */
+export function noCoverage(snapshotsInCycle: number): string {
+  return snapshotsInCycle === 0
+    ? 'No snapshot taken in this cycle yet: no use to review (run quotaplan collect while it runs).'
+    : `Only ${snapshotCount(snapshotsInCycle)} in this cycle so far: use over time needs a second one (run quotaplan collect again later).`;
+}
+
 export function reviewMarkdown(review: ReviewJson): string {
   const lines: string[] = [];
   lines.push(`# Allocation review: ${review.cycle.name} (cluster ${review.cluster})`, '');
@@ -38,11 +50,11 @@ export function reviewMarkdown(review: ReviewJson): string {
   if (review.coverage) {
     const c = review.coverage;
     lines.push(
-      `- Use measured from ${time(c.from)} to ${time(c.to)}: ${c.hours} h${c.cycleHours ? ` of the cycle's ${c.cycleHours} h` : ''}, ${c.snapshots} snapshots ` +
+      `- Use measured from ${time(c.from)} to ${time(c.to)}: ${c.hours} h${c.cycleHours ? ` of the cycle's ${c.cycleHours} h` : ''}, ${snapshotCount(c.snapshots)} ` +
         `(each snapshot's requests hold until the next one)`,
     );
   } else {
-    lines.push('- No snapshot covers this cycle yet: no use to review.');
+    lines.push(`- ${noCoverage(review.snapshotsInCycle)}`);
   }
   lines.push(
     `- Rules: average below ${review.rules.underUseAverageBelow} of quota -> propose demand = ${review.rules.proposeFrom} rounded up; ` +

@@ -39,7 +39,11 @@ export async function reviewedCycle(store: StoreReads, ref: CycleRef): Promise<C
   );
   const found = candidates.filter((cycle) => cycle.state === 'approved').at(-1) ?? candidates.at(-1);
   if (found === undefined) {
-    throw new ValidationError(`cluster ${cluster} has no cycle with a plan that has begun: nothing to review`, { field: 'cycle', value: 'latest' });
+    throw new ValidationError(
+      `cluster ${cluster} has no cycle with a plan that has begun: nothing to review yet. A review compares use over a cycle ` +
+        'with its quotas: start one on a stored plan (quotaplan cycle start --cycle NAME --plan ID), collect while it runs, then review it',
+      { field: 'cycle', value: 'latest' },
+    );
   }
   return found;
 }

@@ -116,6 +116,8 @@ export interface Review {
   planId: number;
   rules: ReviewRules;
   coverage: Coverage | null;
+  /** Snapshots taken in the cycle (from its start, before its end): with coverage null, 0 or 1 of them. */
+  snapshotsInCycle: number;
   capacity: CapacityChange[];
   /** Resources whose GPU-equivalent is a capacity-weighted average over nodes that differ (see gpu-equivalents.ts). */
   mixedGpuEquivalents: string[];
@@ -266,6 +268,9 @@ export function buildReview(input: ReviewInput): Review {
     planId: input.planId,
     rules: input.rules,
     coverage,
+    snapshotsInCycle: snapshotTimes.filter(
+      (at) => at.getTime() >= (input.cycle.startsAt ?? input.cycle.createdAt).getTime() && at.getTime() < (input.cycle.endsAt?.getTime() ?? Number.POSITIVE_INFINITY),
+    ).length,
     ...capacityOf(input, window),
     mixedGpuEquivalents: [...(input.mixedGpuEquivalents ?? [])].sort(byText),
     teams,

@@ -210,7 +210,7 @@ function decisionPanel(data, rerender) {
 export async function render(root, { params, navigate }) {
   const list = await getJson('/api/reviews');
   if (list.cycles.length === 0 || list.latest === null) {
-    root.append(el('h1', {}, 'Review'), el('p', {}, 'No cycle with a plan has begun yet: nothing to review. See `quotaplan cycle start`.'));
+    root.append(el('h1', {}, 'Review'), el('p', {}, 'No cycle with a plan has begun yet: nothing to review. Start one on a stored plan: `quotaplan cycle start --cycle NAME --plan ID`.'));
     return;
   }
   const name = params.get('cycle') ?? list.latest;
@@ -241,8 +241,10 @@ export async function render(root, { params, navigate }) {
       data.previous ? el('li', {}, `Previous cycle ${data.previous.cycle} (plan ${data.previous.planId}).`) : null,
       el('li', {}, `Next cycle: ${cycleText(data.next?.cycle)}.`),
       c
-        ? el('li', {}, `Use measured from ${dateTime(c.from)} to ${dateTime(c.to)}: ${c.hours} h${c.cycleHours ? ` of ${c.cycleHours} h` : ''}, ${c.snapshots} snapshots; each snapshot's requests hold until the next one.`)
-        : el('li', {}, 'No snapshot covers this cycle yet.'),
+        ? el('li', {}, `Use measured from ${dateTime(c.from)} to ${dateTime(c.to)}: ${c.hours} h${c.cycleHours ? ` of ${c.cycleHours} h` : ''}, ${c.snapshots} snapshot${c.snapshots === 1 ? '' : 's'}; each snapshot's requests hold until the next one.`)
+        : el('li', {}, data.snapshotsInCycle === 0
+          ? 'No snapshot taken in this cycle yet: no use to review (run quotaplan collect while it runs).'
+          : `Only ${data.snapshotsInCycle} snapshot in this cycle so far: use over time needs a second one (run quotaplan collect again later).`),
       el('li', { class: 'muted' }, `Rules: average below ${data.rules.underUseAverageBelow} of quota → propose demand = ${data.rules.proposeFrom} rounded up; peak above ${data.rules.needsMorePeakAbove} → flag for more.`),
     ),
     ...capacitySection(data),
