@@ -39,9 +39,9 @@ describe('inventoryTable', () => {
 
   it('prints memory in binary units, marks rounded values with ~ and says so under the tables', () => {
     const b = new InventoryBuilder();
-    b.addNode(aNode('cpu-0').withCapacity({ cpu: '64', memory: '519659388Ki' }).parsed());
-    b.addNode(aNode('cpu-1').withCapacity({ cpu: '64', memory: '519659388Ki' }).parsed());
-    b.addPod(aPod('a', 'job').onNode('cpu-0').container({ cpu: '1', memory: '1536Mi' }).parsed());
+    b.add(aNode('cpu-0').withCapacity({ cpu: '64', memory: '519659388Ki' }).parsed());
+    b.add(aNode('cpu-1').withCapacity({ cpu: '64', memory: '519659388Ki' }).parsed());
+    b.add(aPod('a', 'job').onNode('cpu-0').container({ cpu: '1', memory: '1536Mi' }).parsed());
     // By hand: 2 x 519659388Ki = 1039318776Ki = 991.17...Gi; minus 1536Mi (1572864Ki) = 1037745912Ki = 989.67...Gi.
     assert.equal(
       inventoryTable(b.build()),
