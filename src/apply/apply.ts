@@ -86,6 +86,12 @@ export async function applyManifests(input: ApplyManifestsInput): Promise<ApplyR
       recordFailure(outcome, current);
       continue;
     }
+    // Server-side apply would create a missing Profile holding only its quota: no owner, nothing Kubeflow made.
+    // quotaplan sets the quota of a Profile that exists; a missing one is refused here, before any dry run.
+    if (manifest.kind === 'Profile' && current.value === null) {
+      outcome.error = `Profile ${manifest.name} does not exist; quotaplan sets the quota of an existing Profile and never creates one (create it in Kubeflow first)`;
+      continue;
+    }
     const result = await retried(() => api.apply(ref, manifest.object, { dryRun: true, force: forceConflicts }));
     if (!result.ok) {
       recordFailure(outcome, result);

@@ -41,7 +41,8 @@ export async function reviewedCycle(store: StoreReads, ref: CycleRef): Promise<C
   if (found === undefined) {
     throw new ValidationError(
       `cluster ${cluster} has no cycle with a plan that has begun: nothing to review yet. A review compares use over a cycle ` +
-        'with its quotas: start one on a stored plan (quotaplan cycle start --cycle NAME --plan ID), collect while it runs, then review it',
+        'with its quotas: start one on a stored plan (quotaplan cycle start --cycle NAME --plan ID; a started one gets its plan with ' +
+        'quotaplan cycle plan --cycle NAME --plan ID), collect while it runs, then review it',
       { field: 'cycle', value: 'latest' },
     );
   }

@@ -244,6 +244,30 @@ describe('the first hour on the local cluster (issue 21)', await suiteOptions(),
     }
   });
 
+  test('apply --dry-run refuses a Profile that does not exist, as the warning says, instead of showing it as new', async () => {
+    const dir = join(work, 'ghost');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'teams.yaml'), 'cycle: q\nteams:\n  - {name: ghost, profiles: [ghost], resources: {cpu: {demand: "1"}}}\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: path, KUBECONFIG: kubeconfig };
+    delete env.QUOTAPLAN_DB;
+    const run = (...args: string[]) => spawnSync('quotaplan', args, { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(run('collect', '--quiet').status, 0);
+    assert.equal(run('plan', '--teams', 'teams.yaml', '--save').status, 0);
+    const applied = run('apply', '--plan', 'latest', '--dry-run');
+    assert.equal(applied.status, 3, applied.stderr);
+    assert.match(applied.stderr, /^warning: ghost: Profile ghost is not in the snapshot; the patch fails until it exists$/m);
+    assert.equal(
+      applied.stdout,
+      'Profile ghost: FAILED Profile ghost does not exist; quotaplan sets the quota of an existing Profile and never creates one (create it in Kubeflow first)\n' +
+        // The team's default LimitRange goes to the namespace, which does not exist either: the server says so.
+        'LimitRange ghost/quotaplan-defaults: FAILED HTTP 404: namespaces "ghost" not found\n' +
+        'nothing applied: 0 new, 0 changed, 0 unchanged, 0 in conflict, 2 failed\n',
+    );
+    const profile = spawnSync(kubectl, ['get', 'profiles.kubeflow.org', 'ghost'], { env, encoding: 'utf8' });
+    assert.equal(profile.status, 1);
+    assert.match(profile.stderr, /NotFound/);
+  });
+
   test('Ctrl-C (SIGINT) stops the local cluster and removes its folder', async () => {
     cluster.child.kill('SIGINT');
     // The harness kills etcd, kube-apiserver and kube-controller-manager and removes the folder, exiting 130.

@@ -32,8 +32,8 @@ describe('the first review', () => {
     assert.equal(
       review.stderr,
       'quotaplan: cluster lab has no cycle with a plan that has begun: nothing to review yet. A review compares use over a ' +
-        'cycle with its quotas: start one on a stored plan (quotaplan cycle start --cycle NAME --plan ID), collect while ' +
-        'it runs, then review it\n',
+        'cycle with its quotas: start one on a stored plan (quotaplan cycle start --cycle NAME --plan ID; a started one gets ' +
+        'its plan with quotaplan cycle plan --cycle NAME --plan ID), collect while it runs, then review it\n',
     );
   });
 
