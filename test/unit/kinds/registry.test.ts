@@ -9,7 +9,6 @@ import { collectorRules, rbacManifests } from '../../../src/collect/permissions.
 import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { parseObject } from '../../../src/kinds/parse.js';
 import { kindRegistry, objectKinds } from '../../../src/kinds/registry.js';
-import { openStore } from '../../../src/store/open.js';
 import { aNode } from '../../builders/kube.js';
 import { priorityClassKind, withPriorityClasses } from '../../support/priority-class-kind.js';
 
@@ -99,21 +98,6 @@ describe('a kind added as one module (test/support/priority-class-kind.ts)', () 
       Object.keys(inventory),
       ['nodes', 'namespaces', 'resourceQuotas', 'limitRanges', 'profiles', 'priorityClasses', 'plannable', 'plannableByFlavor', 'warnings'],
     );
-  });
-
-  it('is stored in a snapshot and given back, with no change to the store', async () => {
-    const builder = new InventoryBuilder(withPriorityClasses);
-    builder.add(parseObject(priorityClass('high', 5), {}, withPriorityClasses));
-    const inventory = builder.build();
-    const store = await openStore({ file: ':memory:' });
-    try {
-      const { id } = await store.saveSnapshot({ cluster: { name: 'c' }, takenAt: new Date('2026-10-01T00:00:00Z'), source: { kind: 'file', ref: 'dump.json' }, inventory });
-      const loaded = (await store.loadInventory(id)) as unknown as Record<string, unknown>;
-      assert.deepStrictEqual(loaded, inventory);
-      assert.deepEqual(loaded.priorityClasses, [{ name: 'high', value: 5, globalDefault: false }]);
-    } finally {
-      await store.close();
-    }
   });
 });
 

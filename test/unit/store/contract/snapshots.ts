@@ -6,7 +6,9 @@ import { InternalError, ValidationError } from '../../../../src/errors.js';
 import { InventoryBuilder } from '../../../../src/inventory/builder.js';
 import { inventoryToJson } from '../../../../src/inventory/json.js';
 import type { ClusterInventory } from '../../../../src/inventory/types.js';
+import { parseObject } from '../../../../src/kinds/parse.js';
 import type { Store } from '../../../../src/store/store.js';
+import { withPriorityClasses } from '../../../support/priority-class-kind.js';
 import { at, inventory, list, namespace, node, quota } from '../builders.js';
 import type { StoreFactory } from './factory.js';
 
@@ -29,6 +31,17 @@ export function snapshotsContract(factory: StoreFactory): void {
       const loaded = await store.loadInventory(id);
       assert.deepStrictEqual(loaded, saved);
       assert.equal(JSON.stringify(inventoryToJson(loaded)), JSON.stringify(inventoryToJson(saved)));
+    });
+
+    it('gives back an inventory list no store structure names, as a kind added as one module makes (docs/architecture.md)', async () => {
+      const store = await factory.open();
+      const builder = new InventoryBuilder(withPriorityClasses);
+      for (const object of dumpObjects(JSON.stringify(demoCluster({ hour: 0 })), { kinds: withPriorityClasses })) builder.add(object);
+      builder.add(parseObject({ kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 }, {}, withPriorityClasses));
+      const saved = builder.build();
+      const loaded = (await store.loadInventory(await save(store, saved, '2026-10-01T00:00:00Z'))) as unknown as Record<string, unknown>;
+      assert.deepStrictEqual(loaded, saved);
+      assert.deepEqual(loaded.priorityClasses, [{ name: 'high', value: 1000, globalDefault: false }]);
     });
 
     it('records identity, time, source and counts of the snapshot', async () => {
