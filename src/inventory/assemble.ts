@@ -90,7 +90,7 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
   return {
     nodes,
     namespaces,
-    ...(listed as Pick<ClusterInventory, 'resourceQuotas' | 'limitRanges' | 'profiles'>),
+    ...(listed as Pick<ClusterInventory, 'resourceQuotas' | 'limitRanges' | 'profiles' | 'deviceClasses' | 'resourceSlices' | 'resourceClaims'>),
     plannable: sortedList(plannable),
     plannableByFlavor,
     warnings,

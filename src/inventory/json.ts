@@ -6,6 +6,14 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { formatQuantity, parseQuantity, QuantityError, type Quantity } from '../quantity.js';
 import { formatResourceList, type ResourceList } from '../resources.js';
+import {
+  deviceClassJsonSchema,
+  deviceClassToJson,
+  resourceClaimJsonSchema,
+  resourceClaimToJson,
+  resourceSliceJsonSchema,
+  resourceSliceToJson,
+} from './dra/json.js';
 import { formatPath } from './objects.js';
 import { ratio, ratioToNumber } from './ratio.js';
 import type {
@@ -41,6 +49,10 @@ export function inventoryToJson(inv: ClusterInventory): Json {
       hard: formatResourceList(p.hard),
       labels: p.labels,
     })),
+    // Absent in an inventory taken before quotaplan read DRA objects: left out, not written as empty.
+    ...(inv.deviceClasses === undefined ? {} : { deviceClasses: inv.deviceClasses.map(deviceClassToJson) }),
+    ...(inv.resourceSlices === undefined ? {} : { resourceSlices: inv.resourceSlices.map(resourceSliceToJson) }),
+    ...(inv.resourceClaims === undefined ? {} : { resourceClaims: inv.resourceClaims.map(resourceClaimToJson) }),
     plannable: formatResourceList(inv.plannable),
     plannableByFlavor: flavorsToJson(inv.plannableByFlavor),
     warnings: inv.warnings,
@@ -201,6 +213,9 @@ const inventorySchema = z.object({
       labels,
     }),
   ),
+  deviceClasses: z.array(deviceClassJsonSchema).optional(),
+  resourceSlices: z.array(resourceSliceJsonSchema).optional(),
+  resourceClaims: z.array(resourceClaimJsonSchema).optional(),
   plannable: resourceList,
   plannableByFlavor: z.record(z.string(), resourceList),
   warnings: z.array(z.string()),

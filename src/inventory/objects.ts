@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { parseQuantity, QuantityError, type Quantity } from '../quantity.js';
 
-/** A quantity as the API serializes it (a string), or as a hand-written YAML file may (a number). */
-const quantity = z.union([z.string(), z.number()]).transform((raw, ctx): Quantity => {
+/** A quantity as the API serializes it (a string), or as a hand-written YAML file may (a number), parsed once. */
+export const quantity = z.union([z.string(), z.number()]).transform((raw, ctx): Quantity => {
   const text = String(raw);
   try {
     return parseQuantity(text);

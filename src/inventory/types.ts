@@ -4,6 +4,7 @@
  */
 import type { Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
+import type { DeviceClassFacts, ResourceClaimFacts, ResourceSliceFacts } from './dra/types.js';
 
 /** An exact non-negative ratio, e.g. 3/7 of a GPU for a `3g.40gb` MIG slice. denominator > 0n. */
 export interface Ratio {
@@ -148,6 +149,13 @@ export interface ClusterInventory {
   limitRanges: LimitRangeFacts[];
   /** Sorted by name. */
   profiles: ProfileFacts[];
+  /**
+   * Dynamic Resource Allocation objects (resource.k8s.io/v1), sorted by name (claims by namespace, then name).
+   * Absent from an inventory taken before quotaplan read them (an older snapshot or inventory JSON).
+   */
+  deviceClasses?: DeviceClassFacts[];
+  resourceSlices?: ResourceSliceFacts[];
+  resourceClaims?: ResourceClaimFacts[];
   /** Allocatable of ready, schedulable, non-transitional nodes, per resource. */
   plannable: ResourceList;
   /** The accelerator part of plannable split by model, for per-model (flavor) planning. */

@@ -6,14 +6,27 @@
 import type { z } from 'zod';
 import { InternalError } from '../errors.js';
 import type { AnyKind } from './kind.js';
+import { deviceClassKind } from './device-class.js';
 import { limitRangeKind } from './limit-range.js';
 import { namespaceKind } from './namespace.js';
 import { nodeKind } from './node.js';
 import { podKind } from './pod.js';
 import { profileKind } from './profile.js';
+import { resourceClaimKind } from './resource-claim.js';
 import { resourceQuotaKind } from './resource-quota.js';
+import { resourceSliceKind } from './resource-slice.js';
 
-export const objectKinds = [nodeKind, namespaceKind, podKind, resourceQuotaKind, limitRangeKind, profileKind] as const;
+export const objectKinds = [
+  nodeKind,
+  namespaceKind,
+  podKind,
+  resourceQuotaKind,
+  limitRangeKind,
+  profileKind,
+  deviceClassKind,
+  resourceSliceKind,
+  resourceClaimKind,
+] as const;
 
 /** An object of a registered kind, as its schema returns it. */
 export type KubeObject = z.output<(typeof objectKinds)[number]['schema']>;

@@ -45,7 +45,7 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
       const result = await collectLive({ target, pageSize: 4, transport });
       collected = result.inventory;
       assert.equal(result.profilesFound, true);
-      assert.deepEqual(result.counts, { nodes: 16, namespaces: 8, resourcequotas: 3, limitranges: 1, profiles: 2, pods: 9 });
+      assert.deepEqual(result.counts, { nodes: 16, namespaces: 8, resourcequotas: 3, limitranges: 1, profiles: 2, deviceclasses: 0, resourceslices: 0, resourceclaims: 0, pods: 9 });
     } finally {
       transport.close();
     }
@@ -77,19 +77,22 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
         resourcequotas: pages('/api/v1/resourcequotas'),
         limitranges: pages('/api/v1/limitranges'),
         profiles: pages('/apis/kubeflow.org/v1/profiles'),
+        deviceclasses: pages('/apis/resource.k8s.io/v1/deviceclasses'),
+        resourceslices: pages('/apis/resource.k8s.io/v1/resourceslices'),
+        resourceclaims: pages('/apis/resource.k8s.io/v1/resourceclaims'),
         pods: pages('/api/v1/pods'),
       },
-      // ceil(n / 4), and one page for lists of at most 4.
-      { nodes: 4, namespaces: 2, resourcequotas: 1, limitranges: 1, profiles: 1, pods: 3 },
+      // ceil(n / 4), and one page for lists of at most 4 (an empty list too).
+      { nodes: 4, namespaces: 2, resourcequotas: 1, limitranges: 1, profiles: 1, deviceclasses: 1, resourceslices: 1, resourceclaims: 1, pods: 3 },
     );
     assert.ok(requests.every((r) => r.query.limit === '4'));
     assert.equal(requests.filter((r) => r.query.continue !== undefined).length, 3 + 1 + 2);
   });
 
-  test('asks for Kubernetes protobuf by default for every kind with a protobuf form, JSON for Profiles (a custom resource)', () => {
-    const profiles = '/apis/kubeflow.org/v1/profiles';
-    assert.ok(requests.some((r) => r.path === profiles));
-    assert.ok(requests.every((r) => r.protobuf === (r.path !== profiles)));
+  test('asks for Kubernetes protobuf by default for every kind with a protobuf form, JSON for Profiles (a custom resource) and DRA kinds', () => {
+    const json = ['/apis/kubeflow.org/v1/profiles', '/apis/resource.k8s.io/v1/deviceclasses', '/apis/resource.k8s.io/v1/resourceslices', '/apis/resource.k8s.io/v1/resourceclaims'];
+    assert.ok(json.every((path) => requests.some((r) => r.path === path)));
+    assert.ok(requests.every((r) => r.protobuf === !json.includes(r.path)));
   });
 
   test('asks the API server for non-terminal pods only', () => {

@@ -16,6 +16,9 @@ describe('quotaplan rbac', () => {
       { apiGroups: [''], resources: ['resourcequotas'], verbs: ['list'] },
       { apiGroups: [''], resources: ['limitranges'], verbs: ['list'] },
       { apiGroups: ['kubeflow.org'], resources: ['profiles'], verbs: ['list'] },
+      { apiGroups: ['resource.k8s.io'], resources: ['deviceclasses'], verbs: ['list'] },
+      { apiGroups: ['resource.k8s.io'], resources: ['resourceslices'], verbs: ['list'] },
+      { apiGroups: ['resource.k8s.io'], resources: ['resourceclaims'], verbs: ['list'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
     ]);
     assert.deepEqual([role?.kind, (role?.metadata as { name: string }).name], ['ClusterRole', 'quotaplan-collector']);

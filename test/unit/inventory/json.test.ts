@@ -29,6 +29,7 @@ describe('inventoryToJson', () => {
     assert.equal(
       JSON.stringify(json),
       JSON.stringify({
+        deviceClasses: [],
         limitRanges: [],
         namespaces: [{ labels: { 'kubernetes.io/metadata.name': 'vision', team: 'vision' }, name: 'vision', pods: 1, requests: { cpu: '1500m', 'nvidia.com/mig-3g.40gb': '1' } }],
         nodes: [
@@ -76,6 +77,7 @@ describe('inventoryToJson', () => {
         plannable: { cpu: '8', memory: '64Gi', 'nvidia.com/mig-3g.40gb': '2' },
         plannableByFlavor: { 'nvidia.com/mig-3g.40gb': { 'NVIDIA-A100-SXM4-80GB': '2' } },
         profiles: [{ hard: { 'requests.cpu': '4' }, labels: { team: 'vision' }, name: 'vision', namespace: 'vision', owner: { kind: 'User', name: 'v@example.com' } }],
+        resourceClaims: [],
         resourceQuotas: [
           {
             hard: { 'requests.nvidia.com/mig-3g.40gb': '2' },
@@ -87,6 +89,7 @@ describe('inventoryToJson', () => {
             used: { 'requests.nvidia.com/mig-3g.40gb': '1' },
           },
         ],
+        resourceSlices: [],
         warnings: [],
       }),
     );
