@@ -10,8 +10,10 @@ import type { AnyKind } from '../kinds/kind.js';
 import type { NamespaceEntry } from '../kinds/namespace.js';
 import type { KindRegistry } from '../kinds/registry.js';
 import type { NodeFactsResult } from './node-facts.js';
+import { readPools } from './dra/pools.js';
 import { isPlannable } from './node-facts.js';
 import { aliasOf } from './same-devices.js';
+import type { ResourceSliceFacts } from './dra/types.js';
 import type { ClusterInventory, NamespaceFacts, NodeFacts, ResourceListByFlavor } from './types.js';
 import { UNKNOWN_MODEL } from './types.js';
 
@@ -79,6 +81,8 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
     listed[field] = facts;
     if (kind.inventory.warnings !== undefined) for (const f of facts) warnings.push(...(kind.inventory.warnings(f) as string[]));
   }
+  const slices = listed.resourceSlices as ResourceSliceFacts[] | undefined;
+  if (slices !== undefined) warnings.push(...readPools(slices).warnings);
 
   const plannableNodes = nodes.filter(isPlannable);
   const plannable: ResourceList = {};

@@ -117,6 +117,9 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
     assert.deepEqual(dynamic.devices[3]?.consumesCounters, [
       { counterSet: 'gpu-0-counter-set', counters: { multiprocessors: q('16'), memory: q('10Gi'), memorySlice0: q('1') } },
     ]);
+    assert.deepEqual(inventory.warnings, [
+      'resource pool gpu.nvidia.com/dra-h100-2: 1 of 2 slice(s) of generation 2 published; its devices are not counted until the driver has published them all (transitional)',
+    ]);
     assert.deepEqual(inventory.resourceClaims, [
       {
         namespace: 'research',
