@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, ValidationError } from './errors.js';
 import { commandCatalog, commandNamed } from './commands/catalog.js';
+import { VERSION } from './version.js';
 
 export interface ProgramOptions {
   /** How the user called the program, for usage lines and messages: `quotaplan`, or `kubectl quotaplan` as a plugin. */
@@ -18,7 +19,7 @@ export interface ProgramOptions {
 export async function buildProgram(argv: readonly string[], options: ProgramOptions = {}): Promise<Command> {
   const program = new Command(options.name ?? 'quotaplan')
     .description('Cluster capacity and GPU quota planner for Kubernetes')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
   const wanted = commandNamed(argv);

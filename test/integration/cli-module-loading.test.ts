@@ -62,12 +62,13 @@ describe('the built CLI loads only what a command needs', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('--version loads the entry, the program, the command catalog and commander: nothing else', async () => {
+  test("--version prints package.json's version, loading the entry, the program, the command catalog and commander: nothing else", async () => {
     const { run, sources } = await loadedBy(['--version']);
-    assert.equal(run.code, 0);
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.deepEqual({ code: run.code, stdout: run.stdout }, { code: 0, stdout: `${version}\n` });
     assert.deepEqual(
       [...sources].filter((source) => !source.startsWith('node_modules/commander/')).sort(),
-      ['bin/quotaplan.js', 'src/cli.ts', 'src/commands/catalog.ts', 'src/errors.ts', 'src/program.ts'],
+      ['bin/quotaplan.js', 'package.json', 'src/cli.ts', 'src/commands/catalog.ts', 'src/errors.ts', 'src/program.ts', 'src/version.ts'],
     );
   });
 

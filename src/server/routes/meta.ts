@@ -1,5 +1,6 @@
 /** `GET /api/meta`: what the page needs first: the clusters known, the one shown, and whether changes are possible. */
 import { Hono } from 'hono';
+import { VERSION } from '../../version.js';
 import type { AppDeps } from '../deps.js';
 
 export interface MetaJson {
@@ -23,7 +24,7 @@ export function metaRoutes(deps: AppDeps): Hono {
     // Behind auth, even the cluster names are for authorized readers only.
     const clusters = readersNeedAuth ? [] : await deps.store.listClusterNames();
     return c.json<MetaJson>({
-      version: '0.1.0',
+      version: VERSION,
       clusters,
       cluster: clusters.length === 1 ? (clusters[0] ?? null) : null,
       writers,
