@@ -12,6 +12,7 @@ import {
   type Quantity,
 } from './quantity.js';
 import { ValidationError } from './errors.js';
+import { compareText } from './text-order.js';
 
 export type ResourceList = Record<string, Quantity>;
 
@@ -51,7 +52,7 @@ export function formatResourceList(list: ResourceList): Record<string, string> {
 
 /** Resource names in ascending order. */
 export function sortedNames(list: ResourceList): string[] {
-  return Object.keys(list).sort(compareNames);
+  return Object.keys(list).sort(compareText);
 }
 
 /** a + b per resource; a resource in only one list keeps its value. */
@@ -113,10 +114,6 @@ export function resourceListsEqual(a: ResourceList, b: ResourceList): boolean {
 
 function zeroLike(q: Quantity): Quantity {
   return subtractQuantities(q, q);
-}
-
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

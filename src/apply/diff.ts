@@ -7,6 +7,7 @@
 import { isQuantity, parseQuantity } from '../quantity.js';
 import type { ApiStatus } from '../collect/transport.js';
 import type { LiveObject } from './api.js';
+import { compareKeys } from '../text-order.js';
 
 export interface FieldChange {
   /** `spec.hard.requests.nvidia.com/gpu`, `metadata.labels.app.kubernetes.io/managed-by`, `spec.limits[0].type`. */
@@ -89,7 +90,7 @@ function appliedFieldsOf(object: LiveObject, manager: string): string | undefine
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(compareKeys);
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

@@ -14,6 +14,7 @@ import { splitQuota, splitUnitOf } from './split.js';
 import type { EmitOptions } from './emit-options.js';
 import type { Flag } from './flag.js';
 import { limitRangeFor, type LimitRangeChange, type LimitRangeSettings } from './limit-range.js';
+import { compareKeys, compareText } from '../text-order.js';
 
 export type { LimitRangeChange, LimitRangeSettings } from './limit-range.js';
 export { DEFAULT_CPU_REQUEST, DEFAULT_LIMIT_RANGE_NAME, DEFAULT_MEMORY_REQUEST } from './limit-range.js';
@@ -310,7 +311,7 @@ function namespaceChange(input: NamespaceChangeInput): NamespaceChange {
     previous = managed.existing?.hard ?? {};
     for (const other of quotas) {
       if (other.name === managed.name || isScoped(other)) continue;
-      for (const [key, next] of [...wanted].sort(([a], [b]) => compareText(a, b))) {
+      for (const [key, next] of [...wanted].sort(compareKeys)) {
         const hard = other.hard[key];
         if (hard !== undefined && compareQuantities(hard, next) < 0) {
           flag({
@@ -472,6 +473,3 @@ function addNullable(a: Quantity | null, b: Quantity | null): Quantity | null {
   return addQuantities(a, b);
 }
 
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

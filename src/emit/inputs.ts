@@ -5,6 +5,7 @@
 import { ValidationError } from '../errors.js';
 import type { TeamSpec, TeamsFile } from '../plan/teams-file.js';
 import type { TeamTarget } from './changes.js';
+import { compareText } from '../text-order.js';
 
 /** One target per leaf team, in path order. */
 export function targetsFromTeamsFile(teams: TeamsFile): TeamTarget[] {
@@ -31,7 +32,7 @@ export function targetsFromTeamsFile(teams: TeamsFile): TeamTarget[] {
     out.push(target);
   };
   teams.teams.forEach(visit);
-  return out.sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
+  return out.sort((a, b) => compareText(a.team, b.team));
 }
 
 /**

@@ -6,6 +6,7 @@ import { formatBytesReadably, formatQuantity, subtractQuantities, ZERO_QUANTITY,
 import { addInto, isByteResource, sortedNames, type ResourceList } from '../resources.js';
 import { isPlannable } from '../inventory/node-facts.js';
 import type { ClusterInventory, NodeFacts } from '../inventory/types.js';
+import { compareText } from '../text-order.js';
 
 const NONE = '-';
 
@@ -87,7 +88,7 @@ function groupsOf(nodes: NodeFacts[]): Group[] {
     }
     group.nodes.push(n);
   }
-  return [...groups.values()].sort((a, b) => compare(a.pool, b.pool) || compare(a.model, b.model));
+  return [...groups.values()].sort((a, b) => compareText(a.pool, b.pool) || compareText(a.model, b.model));
 }
 
 /** Memory and storage in binary units (exact where exact, else `~` and noted under the tables); the rest as is. */
@@ -107,7 +108,4 @@ function align(rows: string[][]): string {
   return rows.map((row) => `${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()}\n`).join('');
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 

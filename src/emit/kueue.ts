@@ -10,9 +10,10 @@
  */
 import { addQuantities, formatQuantity, type Quantity } from '../quantity.js';
 import type { ClusterInventory } from '../inventory/types.js';
-import { compareText, type PlanInput, type QuotaChangeSet } from './changes.js';
+import type { PlanInput, QuotaChangeSet } from './changes.js';
 import type { Flag } from './flag.js';
 import { metadataFor, sortManifests, type Manifest } from './manifests.js';
+import { compareText } from '../text-order.js';
 
 export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta1';
 export const DEFAULT_FLAVOR = 'default-flavor';

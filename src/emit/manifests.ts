@@ -9,7 +9,8 @@
 import { formatQuantity, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { sortedNames } from '../resources.js';
-import { compareText, MANAGED_BY_LABEL, MANAGER, type NamespaceChange, type QuotaChangeSet } from './changes.js';
+import { MANAGED_BY_LABEL, MANAGER, type NamespaceChange, type QuotaChangeSet } from './changes.js';
+import { compareText } from '../text-order.js';
 
 export type ManifestMode = 'full' | 'apply';
 

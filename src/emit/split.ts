@@ -5,6 +5,7 @@
  * fractional part, ties to the namespace name ascending. Exact in bigint: a share is `units * weight / totalWeight`.
  */
 import { quantityFromNanos, type Quantity } from '../quantity.js';
+import { compareText } from '../text-order.js';
 
 export interface SplitPart {
   namespace: string;
@@ -71,6 +72,3 @@ export function splitUnitOf(resource: string, total: Quantity): bigint {
   return 1n;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -5,10 +5,11 @@
  */
 import { stringify } from 'yaml';
 import { ConflictError } from '../errors.js';
-import { compareText, type QuotaChangeSet } from './changes.js';
+import type { QuotaChangeSet } from './changes.js';
 import { buildManifests, type Manifest } from './manifests.js';
 import { renderTreeMarker } from './tree-marker.js';
 import { gitopsPath, objectPath, TREE_MARKER_FILE, treeRoot, underRoot, type Layout } from './tree-paths.js';
+import { compareText } from '../text-order.js';
 
 export { pathSegment, treeRoot, type Layout } from './tree-paths.js';
 

@@ -14,6 +14,7 @@ import { nvidiaGpu, nvidiaMig, singleStrategyProfile } from './nvidia.js';
 import { addRatios, ceilRatio, ZERO } from './ratio.js';
 import { aliasDisagreements, countedByAnother } from './same-devices.js';
 import type { AcceleratorFacts, Ratio, Vendor } from './types.js';
+import { compareKeys } from '../text-order.js';
 
 /** What a resource name alone says. */
 type ResourceKind =
@@ -166,7 +167,7 @@ function mainModel(accelerators: AcceleratorFacts[]): string | null {
   }
   let best: string | null = null;
   let bestShare: Ratio = { numerator: -1n, denominator: 1n };
-  for (const [model, share] of [...byModel].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [model, share] of [...byModel].sort(compareKeys)) {
     if (share.numerator * bestShare.denominator > bestShare.numerator * share.denominator) {
       best = model;
       bestShare = share;

@@ -19,6 +19,7 @@ import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
 import { refuseSameDevicePools } from './same-device-pools.js';
 import { refuseUnderStrict, withoutUnmeetableBounds } from './unknown-resources.js';
 import { planWarnings } from './warnings.js';
+import { compareText } from '../text-order.js';
 
 export interface PlanInput {
   teams: TeamsFile;
@@ -164,7 +165,7 @@ function divideExact(teams: TeamsFile, pools: readonly PoolState[], usedNanos: U
 
   divideAmong(null, teams.teams, new Map(pools.map((pool) => [pool.key, pool.units])));
   const allocations: Allocation[] = [];
-  const teamsInOrder = [...allocationsByTeam.keys()].sort((a, b) => compareNames(a.path, b.path));
+  const teamsInOrder = [...allocationsByTeam.keys()].sort((a, b) => compareText(a.path, b.path));
   for (const team of teamsInOrder) for (const allocation of allocationsByTeam.get(team) as Allocation[]) allocations.push(allocation);
   return { allocations, unallocatedUnits: pools.map((pool) => unallocated.get(pool.key) as bigint) };
 }
@@ -271,7 +272,7 @@ function plannedTeams(teams: TeamsFile, namespaces: Map<string, string[]>): Plan
     team.teams.forEach(visit);
   };
   teams.teams.forEach(visit);
-  return out.sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
+  return out.sort((a, b) => compareText(a.team, b.team));
 }
 
 /**
@@ -313,9 +314,6 @@ function currentUse(
   return (team) => byTeam.get(team) ?? none;
 }
 
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function formatUnits(pool: { granularity: Quantity }, units: bigint): string {
   return formatQuantity(multiplyQuantity(pool.granularity, units));

@@ -6,9 +6,11 @@
  */
 import { ValidationError } from '../errors.js';
 import { formatQuantity, multiplyQuantity, unitsOf, type Quantity } from '../quantity.js';
+import { compareNullableNames } from './plan.js';
 import type { Rational } from './rational.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
 import { granularityOf } from './teams-file.js';
+import { compareText } from '../text-order.js';
 
 export interface PoolKey {
   key: string;
@@ -52,8 +54,8 @@ export function poolsOf(teams: TeamsFile): PoolKey[] {
   teams.teams.forEach(visit);
   return [...pools.values()].sort(
     (a, b) =>
-      (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0) ||
-      (a.flavor === b.flavor ? 0 : a.flavor === null ? -1 : b.flavor === null ? 1 : a.flavor < b.flavor ? -1 : 1),
+      compareText(a.resource, b.resource) ||
+      compareNullableNames(a.flavor, b.flavor),
   );
 }
 

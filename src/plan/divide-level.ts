@@ -11,6 +11,7 @@ import { InternalError } from '../errors.js';
 import { largestRemainder } from './largest-remainder.js';
 import { add, compare, fromBigint, rational, subtract, ZERO, type Rational } from './rational.js';
 import { sumRationals, waterFill } from './water-fill.js';
+import { compareText } from '../text-order.js';
 
 export type Binding = 'guarantee' | 'demand' | 'cap' | 'share';
 export type SurplusPolicy = 'distribute' | 'hold';
@@ -178,7 +179,7 @@ export function divideLevelWhole(amount: bigint, claims: readonly LevelClaim[], 
       if (ra !== rb) return ra > rb ? -1 : 1;
       const na = (claims[a] as LevelClaim).name;
       const nb = (claims[b] as LevelClaim).name;
-      return na < nb ? -1 : na > nb ? 1 : 0;
+      return compareText(na, nb);
     });
     for (let k = 0; k < Number(leftoverUnits); k++) roundedUp[candidates[k] as number] = true;
   }

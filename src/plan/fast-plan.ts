@@ -25,6 +25,7 @@ import { DrfTexts, drfRows, progressiveFilling, type DrfRows } from './fast-drf.
 import { divideFloor, lcmOf, NOT_SAFE, plus, SAFE, times } from './safe-integers.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
 import { sumRationals } from './water-fill.js';
+import { compareText } from '../text-order.js';
 
 const SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 /** Operands up to 2^52 divide exactly in doubles after one correction step (see divideFloor). */
@@ -142,7 +143,7 @@ class FastDivider {
       pools.map((_, p) => p).sort((a, b) => {
         const ka = (pools[a] as PoolState).key;
         const kb = (pools[b] as PoolState).key;
-        return ka < kb ? -1 : ka > kb ? 1 : 0;
+        return compareText(ka, kb);
       }),
     );
     this.unallocated = pools.map(() => 0);
@@ -222,7 +223,7 @@ class FastDivider {
     const order = this.teamList.map((_, i) => i).sort((a, b) => {
       const pa = (this.teamList[a] as TeamSpec).path;
       const pb = (this.teamList[b] as TeamSpec).path;
-      return pa < pb ? -1 : pa > pb ? 1 : 0;
+      return compareText(pa, pb);
     });
     const allocations: Allocation[] = [];
     for (const t of order) {
@@ -239,7 +240,7 @@ class FastDivider {
     const byName = [...group].sort((a, b) => {
       const na = (this.teamList[a] as TeamSpec).name;
       const nb = (this.teamList[b] as TeamSpec).name;
-      return na < nb ? -1 : na > nb ? 1 : 0;
+      return compareText(na, nb);
     });
     byName.forEach((t, rank) => (this.nameRank[t] = rank));
   }

@@ -6,6 +6,7 @@
  */
 import { InternalError } from '../errors.js';
 import { add, compare, floor, formatRational, fractionalPart, ZERO, type Rational } from './rational.js';
+import { compareText } from '../text-order.js';
 
 export interface ExactShare {
   name: string;
@@ -34,7 +35,7 @@ export function largestRemainder(shares: readonly ExactShare[]): { units: bigint
     if (byFraction !== 0) return byFraction;
     const nameA = (shares[a.index] as ExactShare).name;
     const nameB = (shares[b.index] as ExactShare).name;
-    return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+    return compareText(nameA, nameB);
   });
   for (let k = 0; k < leftover; k++) {
     const { index } = candidates[k] as { index: number };

@@ -7,6 +7,7 @@
  */
 import { ValidationError } from '../errors.js';
 import type { TeamMembers } from './teams-file.js';
+import { compareText } from '../text-order.js';
 
 /** A leaf team and how it claims namespaces (a team may have several claims; its namespaces are their union). */
 export interface LeafClaim {
@@ -81,6 +82,3 @@ function describeClaim(leaf: LeafClaim): string {
   return `${leaf.team} (${how}${leaf.where === undefined ? '' : `, ${leaf.where}`})`;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

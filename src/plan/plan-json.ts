@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { addQuantities, formatQuantity, parseQuantity, type Quantity } from '../quantity.js';
 import type { Allocation, Plan, PlanWarning, Pool, WarningKind } from './plan.js';
+import { compareKeys } from '../text-order.js';
 
 export interface AllocationJson {
   team: string;
@@ -50,7 +51,7 @@ export function planToJson(plan: Plan): PlanJson {
       const current = sums.get(pool.resource);
       sums.set(pool.resource, current === undefined ? pick(pool) : addQuantities(current, pick(pool)));
     }
-    return Object.fromEntries([...sums].sort(byKey).map(([resource, q]) => [resource, formatQuantity(q)]));
+    return Object.fromEntries([...sums].sort(compareKeys).map(([resource, q]) => [resource, formatQuantity(q)]));
   };
   const granularity: Record<string, string> = {};
   const flavors: Record<string, Record<string, FlavorPoolJson>> = {};
@@ -209,10 +210,6 @@ export function planFromJson(value: unknown, source: string): Plan {
   };
 }
 
-function byKey([a]: [string, unknown], [b]: [string, unknown]): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function sortRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(byKey));
+  return Object.fromEntries(Object.entries(record).sort(compareKeys));
 }

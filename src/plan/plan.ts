@@ -6,6 +6,7 @@ import type { Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import type { Binding, SurplusPolicy } from './divide-level.js';
 import type { FairnessPolicy, TeamSpec } from './teams-file.js';
+import { compareText } from '../text-order.js';
 
 export type { Binding, SurplusPolicy } from './divide-level.js';
 export type { FairnessPolicy } from './teams-file.js';
@@ -86,7 +87,7 @@ export function compareNullableNames(a: string | null, b: string | null): number
   if (a === b) return 0;
   if (a === null) return -1;
   if (b === null) return 1;
-  return a < b ? -1 : 1;
+  return compareText(a, b);
 }
 
 export function compareAllocations(

@@ -6,6 +6,7 @@
 import { ValidationError } from '../errors.js';
 import { sameDevicesAs } from '../inventory/same-devices.js';
 import type { TeamSpec, TeamsFile } from './teams-file.js';
+import { compareKeys } from '../text-order.js';
 
 /** Throws a ValidationError naming both resources and where the file names each; returns when there is no such pair. */
 export function refuseSameDevicePools(teams: TeamsFile): void {
@@ -15,7 +16,7 @@ export function refuseSameDevicePools(teams: TeamsFile): void {
     team.teams.forEach(visit);
   };
   teams.teams.forEach(visit);
-  for (const [resource, where] of [...firstWhere].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [resource, where] of [...firstWhere].sort(compareKeys)) {
     const other = sameDevicesAs(resource).find((name) => firstWhere.has(name) && name > resource);
     if (other === undefined) continue;
     throw new ValidationError(

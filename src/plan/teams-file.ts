@@ -10,6 +10,7 @@ import { compareQuantities, formatQuantity, parseQuantity, QuantityError, type Q
 import type { ResourceList } from '../resources.js';
 import { parseDecimal, type Rational } from './rational.js';
 import type { SurplusPolicy } from './divide-level.js';
+import { compareKeys } from '../text-order.js';
 
 export type FairnessPolicy = 'max-min' | 'drf';
 
@@ -376,5 +377,5 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function sortedEntries<T>(record: Record<string, T>): [string, T][] {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.entries(record).sort(compareKeys);
 }

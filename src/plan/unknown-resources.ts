@@ -9,6 +9,7 @@ import { ValidationError } from '../errors.js';
 import { addQuantities, formatQuantity, type Quantity } from '../quantity.js';
 import type { PlanInventory, PlanWarning, WarningKind } from './plan.js';
 import type { TeamSpec, TeamsFile } from './teams-file.js';
+import { compareText } from '../text-order.js';
 
 /** How many near names a warning offers. */
 const NEAREST = 3;
@@ -27,7 +28,7 @@ export function clusterResources(inventory: PlanInventory): Set<string> {
 export function nearestNames(name: string, known: Iterable<string>): string[] {
   return [...known]
     .map((candidate) => ({ candidate, d: distance(name, candidate) }))
-    .sort((a, b) => a.d - b.d || (a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : 0))
+    .sort((a, b) => a.d - b.d || compareText(a.candidate, b.candidate))
     .slice(0, NEAREST)
     .map(({ candidate }) => candidate);
 }

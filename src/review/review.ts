@@ -11,6 +11,7 @@ import type { CapacityPoint, NamespaceUsagePoint } from '../store/store.js';
 import { formatAmount, formatFixed, formatPercent } from './decimal.js';
 import { grantedUnitHours, hoursOf, quantityAsRational, ratioOf, unitsOfNanos, useFigures, type TimeWindow, type UseFigures, type UseSample } from './figures.js';
 import type { ReviewRules } from './rules.js';
+import { compareText } from '../text-order.js';
 
 export interface ReviewInput {
   cluster: string;
@@ -134,7 +135,6 @@ export interface Review {
   next: { cycle: Cycle; events: CycleEvent[]; planId: number | null } | null;
 }
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The window reviewed: from the cycle's start (its creation when it records none) to its end, both clipped to the
@@ -231,7 +231,7 @@ export function buildReview(input: ReviewInput): Review {
   const cycleMs =
     input.cycle.startsAt !== null && input.cycle.endsAt !== null ? BigInt(input.cycle.endsAt.getTime() - input.cycle.startsAt.getTime()) : null;
 
-  for (const key of [...quotas.keys()].sort(byText)) {
+  for (const key of [...quotas.keys()].sort(compareText)) {
     const [team, resource] = key.split('\u0000') as [string, string];
     const quota = quotas.get(key) as Quota;
     const series = samples.get(team)?.get(resource) ?? [];
@@ -246,7 +246,7 @@ export function buildReview(input: ReviewInput): Review {
       team,
       leaf: quota.leaf,
       resource,
-      flavors: [...quota.flavors].sort(byText),
+      flavors: [...quota.flavors].sort(compareText),
       quota: quota.quota,
       guarantee: quota.guarantee,
       demand: quota.demand,
@@ -272,7 +272,7 @@ export function buildReview(input: ReviewInput): Review {
       (at) => at.getTime() >= (input.cycle.startsAt ?? input.cycle.createdAt).getTime() && at.getTime() < (input.cycle.endsAt?.getTime() ?? Number.POSITIVE_INFINITY),
     ).length,
     ...capacityOf(input, window),
-    mixedGpuEquivalents: [...(input.mixedGpuEquivalents ?? [])].sort(byText),
+    mixedGpuEquivalents: [...(input.mixedGpuEquivalents ?? [])].sort(compareText),
     teams,
     proposals: proposalsOf(teams, input),
     warnings: warningsOf(teams, input),
@@ -296,7 +296,7 @@ function capacityOf(input: ReviewInput, window: TimeWindow | null): Pick<Review,
   const current = poolTotals(input.plan);
   const next = input.next?.plan ? poolTotals(input.next.plan) : null;
   const names = new Set([...current.keys(), ...(previous?.keys() ?? []), ...(next?.keys() ?? [])]);
-  const capacity: CapacityChange[] = [...names].sort(byText).map((resource) => ({
+  const capacity: CapacityChange[] = [...names].sort(compareText).map((resource) => ({
     resource,
     gpuEquivalent: input.gpuEquivalents[resource] ?? null,
     previousPlan: previous === null ? null : (previous.get(resource) ?? ZERO_QUANTITY),
@@ -395,7 +395,7 @@ function proposalsOf(teams: readonly TeamUse[], input: ReviewInput): Proposal[] 
     }
   }
   const order: Record<ProposalKind, number> = { 'over-quota': 0, 'needs-more': 1, 'lower-demand': 2 };
-  return proposals.sort((a, b) => byText(a.team, b.team) || byText(a.resource, b.resource) || order[a.kind] - order[b.kind]);
+  return proposals.sort((a, b) => compareText(a.team, b.team) || compareText(a.resource, b.resource) || order[a.kind] - order[b.kind]);
 }
 
 function warningsOf(teams: readonly TeamUse[], input: ReviewInput): ReviewWarning[] {
@@ -425,7 +425,7 @@ function warningsOf(teams: readonly TeamUse[], input: ReviewInput): ReviewWarnin
   }
   const order: Record<ReviewWarningKind, number> = { 'alabama-paradox': 0, 'use-above-new-quota': 1, 'use-above-quota': 2 };
   return warnings.sort(
-    (a, b) => order[a.kind] - order[b.kind] || byText(a.team ?? '', b.team ?? '') || byText(a.resource ?? '', b.resource ?? '') || byText(a.message, b.message),
+    (a, b) => order[a.kind] - order[b.kind] || compareText(a.team ?? '', b.team ?? '') || compareText(a.resource ?? '', b.resource ?? '') || compareText(a.message, b.message),
   );
 }
 

@@ -17,6 +17,7 @@ import {
   type Quantity,
 } from '../quantity.js';
 import { formatResourceList } from '../resources.js';
+import { compareKeys, compareText } from '../text-order.js';
 
 export interface GpuEquivalents {
   capacity: number;
@@ -126,9 +127,6 @@ function positive(q: Quantity): Quantity {
   return q.nanos < 0n ? ZERO_QUANTITY : q;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export function capacityView(inventory: ClusterInventory): CapacityJson {
   const groups = new Map<string, GroupTotals>();
@@ -251,7 +249,7 @@ function otherResources(inventory: ClusterInventory): CapacityJson['resources'] 
   }
   for (const [resource, amount] of Object.entries(inventory.plannable)) add(resource, 'plannable', amount);
   return [...totals.entries()]
-    .sort(([a], [b]) => compareText(a, b))
+    .sort(compareKeys)
     .map(([resource, entry]) => ({
       resource,
       capacity: formatQuantity(entry.capacity),
@@ -270,7 +268,7 @@ function poolsOf(inventory: ClusterInventory): PoolJson[] {
     pools.set(pool, entry);
   }
   return [...pools.entries()]
-    .sort(([a], [b]) => compareText(a, b))
+    .sort(compareKeys)
     .map(([pool, { nodes }]): PoolJson => {
       let cpu: Quantity = ZERO_QUANTITY;
       let memory: Quantity = ZERO_QUANTITY;

@@ -10,6 +10,7 @@
 import type { ClusterInventory } from '../inventory/types.js';
 import type { Allocation, Plan } from '../plan/plan.js';
 import { addQuantities, formatQuantity, minQuantity, subtractQuantities, ZERO_QUANTITY, type Quantity } from '../quantity.js';
+import { compareKeys } from '../text-order.js';
 
 const BARE_REQUEST_KEYS = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
@@ -199,7 +200,7 @@ export function teamTree(plan: Plan, inventory: ClusterInventory): TeamNodeJson[
   const roots: TeamNodeJson[] = [];
   for (const team of plan.teams) {
     const resources = [...(planned.get(team.team) ?? new Map<string, Quantity>()).entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(compareKeys)
       .map(([resource, quota]): TeamResourceJson => {
         const { current, used, limitedNamespaces, usedInLimited } = reader.figures(team.namespaces, resource);
         return {

@@ -16,6 +16,7 @@ import type { ClusterInventory, NodeFacts, ResourceListByFlavor } from '../inven
 import { UNKNOWN_MODEL } from '../inventory/types.js';
 import { addQuantities, formatQuantity, multiplyQuantity, parseQuantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
+import { compareKeys } from '../text-order.js';
 
 const quantityText = z
   .string()
@@ -126,7 +127,7 @@ export function applyNodeChanges(inventory: ClusterInventory, changes: readonly 
 }
 
 function sortedList(list: ResourceList): ResourceList {
-  return Object.fromEntries(Object.entries(list).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(list).sort(compareKeys));
 }
 
 /** A node to copy in a what-if, one per pool and model: the first plannable node of that shape (by name). */

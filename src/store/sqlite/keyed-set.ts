@@ -7,6 +7,7 @@
  */
 import { InternalError } from '../../errors.js';
 import type { BlobReader, BlobWriter } from './blobs.js';
+import { compareKeys } from '../../text-order.js';
 
 type Entry = [key: string, blob: number];
 
@@ -87,7 +88,7 @@ export function readEntries(reader: BlobReader, rootId: number): Entry[] {
   const merged = new Map(base.full);
   for (const key of root.del) merged.delete(key);
   for (const [key, blob] of root.put) merged.set(key, blob);
-  return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...merged.entries()].sort(compareKeys);
 }
 
 function readRoot(reader: BlobReader, id: number): SetRoot {

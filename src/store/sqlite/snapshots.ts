@@ -21,6 +21,7 @@ import { ensureCluster, lookupCluster } from './clusters.js';
 import type { Connection, SqliteDatabase } from './connection.js';
 import { readKeyedSet, writeKeyedSet } from './keyed-set.js';
 import { capacityPoints, clusters, namespaceUsage, snapshots } from './schema.js';
+import { compareText } from '../../text-order.js';
 
 /** Inventory fields stored in their own structures; every other field goes to the `rest` blob as is. */
 type RestOfInventory = Omit<ClusterInventory, 'nodes' | 'namespaces' | 'resourceQuotas' | 'limitRanges' | 'profiles'>;
@@ -341,7 +342,7 @@ export function loadInventory(connection: Connection, snapshotId: number): Clust
     )
     .all();
   const byName = new Map(rows.map((row) => [row.namespace, row]));
-  const order = stored.namespaceOrder ?? [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const order = stored.namespaceOrder ?? [...byName.keys()].sort(compareText);
   const namespaces = order.map((name) => {
     const row = byName.get(name);
     if (row === undefined) throw new InternalError(`snapshot ${snapshotId}: namespace ${name} is missing`);
