@@ -3,7 +3,7 @@
  * every other printer reads. Exact figures are computed as rationals in src/review/; here they become fixed
  * decimals (3 places; percentages 1 place) once, with the exact fraction kept beside each average.
  */
-import { multiply, type Rational } from '../plan/rational.js';
+import { multiply, type Rational } from '../rational.js';
 import { formatQuantity, type Quantity } from '../quantity.js';
 import { formatAmount, formatFixed, formatPercent, isByteResource } from '../review/decimal.js';
 import { hoursOf, unitsOfNanos } from '../review/figures.js';
@@ -89,7 +89,7 @@ export function formatAverage(resource: string, units: Rational): string {
 
 const quantity = (q: Quantity | null): string | null => (q === null ? null : formatQuantity(q));
 const fixed = (r: Rational | null): string | null => (r === null ? null : formatFixed(r, DIGITS));
-const exact = (r: Rational): string => (r.den === 1n ? r.num.toString() : `${r.num}/${r.den}`);
+const exact = (r: Rational): string => (r.denominator === 1n ? r.numerator.toString() : `${r.numerator}/${r.denominator}`);
 
 export function cycleToJson(cycle: Cycle, events: readonly CycleEvent[]): CycleJson {
   return {

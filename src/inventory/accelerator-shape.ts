@@ -2,7 +2,7 @@
  * What one accelerator resource of a node is, before its quantities are attached: the per-vendor readers
  * (nvidia.ts, amd.ts, intel.ts, neuron.ts) each return this, and helpers they share.
  */
-import { ONE, ratio } from './ratio.js';
+import { ONE, rational } from '../rational.js';
 import type { AcceleratorFacts, Vendor } from './types.js';
 
 export type Labels = Record<string, string>;
@@ -15,7 +15,7 @@ export type AcceleratorShape = Omit<AcceleratorFacts, 'resource' | 'capacity' | 
 
 /** A whole, unshared device. */
 export function device(vendor: Vendor, model: string | null, units: bigint): AcceleratorShape {
-  return { vendor, model, sharing: 'none', migProfile: null, replicas: 1, unit: 'device', gpuEquivalent: ONE, physical: ratio(units, 1n) };
+  return { vendor, model, sharing: 'none', migProfile: null, replicas: 1, unit: 'device', gpuEquivalent: ONE, physical: rational(units, 1n) };
 }
 
 /** Model from labels that are not the vendor's own: TPU type, Karpenter accelerator name, instance type. */

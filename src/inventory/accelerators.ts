@@ -11,9 +11,9 @@ import { intelGpu } from './intel.js';
 import { migProfileFromResourceSuffix, type MigProfile } from './mig.js';
 import { neuronCore, neuronModel, neuronShape, type NeuronShape } from './neuron.js';
 import { nvidiaGpu, nvidiaMig, singleStrategyProfile } from './nvidia.js';
-import { addRatios, ceilRatio, ZERO } from './ratio.js';
+import { ZERO, add, ceil, type Rational } from '../rational.js';
 import { aliasDisagreements, countedByAnother } from './same-devices.js';
-import type { AcceleratorFacts, Ratio, Vendor } from './types.js';
+import type { AcceleratorFacts, Vendor } from './types.js';
 import { compareKeys } from '../text-order.js';
 
 /** What a resource name alone says. */
@@ -141,11 +141,11 @@ function describe(kind: ResourceKind, resource: string, units: bigint, labels: L
  * (k8s-device-plugin#738), which also covers GPUs whose slices are partly unused; it is used when larger.
  */
 function countPhysical(node: NodeShape, accelerators: AcceleratorFacts[], warn: Warn): number {
-  const byVendor = new Map<Vendor, Ratio>();
-  for (const a of accelerators) byVendor.set(a.vendor, addRatios(byVendor.get(a.vendor) ?? ZERO, a.physical));
+  const byVendor = new Map<Vendor, Rational>();
+  for (const a of accelerators) byVendor.set(a.vendor, add(byVendor.get(a.vendor) ?? ZERO, a.physical));
   let total = 0n;
   for (const [vendor, share] of byVendor) {
-    let count = ceilRatio(share);
+    let count = ceil(share);
     if (vendor === 'nvidia') {
       const hasMixedMig = accelerators.some((a) => a.resource.startsWith('nvidia.com/mig-'));
       const labelCount = integerLabel(node.labels['nvidia.com/gpu.count']);
@@ -160,13 +160,13 @@ function countPhysical(node: NodeShape, accelerators: AcceleratorFacts[], warn: 
 }
 
 function mainModel(accelerators: AcceleratorFacts[]): string | null {
-  const byModel = new Map<string, Ratio>();
+  const byModel = new Map<string, Rational>();
   for (const a of accelerators) {
     if (a.model === null) continue;
-    byModel.set(a.model, addRatios(byModel.get(a.model) ?? ZERO, a.physical));
+    byModel.set(a.model, add(byModel.get(a.model) ?? ZERO, a.physical));
   }
   let best: string | null = null;
-  let bestShare: Ratio = { numerator: -1n, denominator: 1n };
+  let bestShare: Rational = { numerator: -1n, denominator: 1n };
   for (const [model, share] of [...byModel].sort(compareKeys)) {
     if (share.numerator * bestShare.denominator > bestShare.numerator * share.denominator) {
       best = model;

@@ -2,7 +2,7 @@
  * AMD Instinct GPUs (ROCm device plugin + node labeller): whole GPUs and compute partitions, named
  * `amd.com/gpu` (single naming strategy) or `amd.com/<mode>_nps<n>` (mixed).
  */
-import { ratio } from './ratio.js';
+import { rational } from '../rational.js';
 import { genericModel, nonEmpty, type AcceleratorShape, type Labels, type Warn } from './accelerator-shape.js';
 
 /**
@@ -92,7 +92,7 @@ export function amdPartition(resource: string, namedMode: string, units: bigint,
     migProfile: null,
     replicas: 1,
     unit: parts > 1 ? 'partition' : 'device',
-    gpuEquivalent: ratio(1n, BigInt(parts)),
-    physical: ratio(units, BigInt(parts)),
+    gpuEquivalent: rational(1n, BigInt(parts)),
+    physical: rational(units, BigInt(parts)),
   };
 }

@@ -1,5 +1,5 @@
 /** Intel GPUs (intel-device-plugins-for-kubernetes gpu_plugin, NFD labels). */
-import { ratio } from './ratio.js';
+import { rational } from '../rational.js';
 import { genericModel, integerLabel, type AcceleratorShape, type Labels, type Warn } from './accelerator-shape.js';
 
 /**
@@ -33,7 +33,7 @@ export function intelGpu(resource: string, units: bigint, labels: Labels, warn: 
     migProfile: null,
     replicas,
     unit: replicas > 1 ? 'replica' : 'device',
-    gpuEquivalent: ratio(1n, BigInt(replicas)),
-    physical: ratio(units, BigInt(replicas)),
+    gpuEquivalent: rational(1n, BigInt(replicas)),
+    physical: rational(units, BigInt(replicas)),
   };
 }

@@ -15,13 +15,12 @@ import {
   resourceSliceToJson,
 } from './dra/json.js';
 import { formatPath } from './objects.js';
-import { ratio, ratioToNumber } from './ratio.js';
+import { rational, toRoundedNumber, type Rational } from '../rational.js';
 import type {
   AcceleratorFacts,
   ClusterInventory,
   LimitRangeItemFacts,
   NodeFacts,
-  Ratio,
   ResourceListByFlavor,
 } from './types.js';
 
@@ -92,7 +91,7 @@ function acceleratorToJson(a: AcceleratorFacts): Json {
     unit: a.unit,
     capacity: formatQuantity(a.capacity),
     allocatable: formatQuantity(a.allocatable),
-    gpuEquivalent: ratioToNumber(a.gpuEquivalent),
+    gpuEquivalent: toRoundedNumber(a.gpuEquivalent),
     gpuEquivalentRatio: ratioText(a.gpuEquivalent),
     physical: ratioText(a.physical),
   };
@@ -115,7 +114,7 @@ function flavorsToJson(flavors: ResourceListByFlavor): Json {
   return out;
 }
 
-function ratioText(r: Ratio): string {
+function ratioText(r: Rational): string {
   return `${r.numerator}/${r.denominator}`;
 }
 
@@ -140,9 +139,9 @@ const quantity = z.string().transform((text, ctx): Quantity => {
   }
 });
 const resourceList = z.record(z.string(), quantity);
-const ratioSchema = z.string().regex(/^\d+\/[1-9]\d*$/).transform((text): Ratio => {
+const ratioSchema = z.string().regex(/^\d+\/[1-9]\d*$/).transform((text): Rational => {
   const [n, d] = text.split('/');
-  return ratio(BigInt(n ?? '0'), BigInt(d ?? '1'));
+  return rational(BigInt(n ?? '0'), BigInt(d ?? '1'));
 });
 const labels = z.record(z.string(), z.string());
 

@@ -4,7 +4,7 @@
  */
 import { wholeUnits } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import { ONE, ratio, ZERO } from './ratio.js';
+import { ONE, ZERO, rational } from '../rational.js';
 import { genericModel, integerLabel, nonEmpty, type AcceleratorShape, type Labels, type Warn } from './accelerator-shape.js';
 
 export interface NeuronShape {
@@ -36,7 +36,7 @@ export function neuronCore(resource: string, units: bigint, labels: Labels, neur
   if (perDevice === null) {
     warn(`${resource}: cannot tell NeuronCores per device (no aws.amazon.com/neuron resource or accelerator-count label); counting a core as one device`);
   }
-  const each = perDevice === null ? ONE : ratio(1n, perDevice);
+  const each = perDevice === null ? ONE : rational(1n, perDevice);
   return {
     vendor: 'aws',
     model: neuronModel(labels),
@@ -45,6 +45,6 @@ export function neuronCore(resource: string, units: bigint, labels: Labels, neur
     replicas: 1,
     unit: 'core',
     gpuEquivalent: each,
-    physical: neuron.hasDevices ? ZERO : ratio(units * each.numerator, each.denominator),
+    physical: neuron.hasDevices ? ZERO : rational(units * each.numerator, each.denominator),
   };
 }

@@ -3,7 +3,7 @@
  * single and mixed strategies, and time-slicing / MPS replicas (domain.md section 1).
  */
 import { instancesPerGpu, memoryGbFromProduct, parseMigProfile, totalComputeSlices, type MigProfile } from './mig.js';
-import { ratio } from './ratio.js';
+import { rational } from '../rational.js';
 import type { Sharing } from './types.js';
 import { integerLabel, nonEmpty, type AcceleratorShape, type Labels, type Warn } from './accelerator-shape.js';
 
@@ -55,7 +55,7 @@ export function nvidiaGpu(renamedShared: boolean, resource: string, units: bigin
     // MIG strategy single: every GPU is cut into the same profile and each slice is an `nvidia.com/gpu`.
     const slices = totalComputeSlices(model ?? product);
     const perGpu = instancesPerGpu(single, model, memoryGbFromProduct(model));
-    const each = ratio(BigInt(single.computeSlices), BigInt(slices * replicas));
+    const each = rational(BigInt(single.computeSlices), BigInt(slices * replicas));
     return {
       vendor: 'nvidia',
       model,
@@ -64,7 +64,7 @@ export function nvidiaGpu(renamedShared: boolean, resource: string, units: bigin
       replicas,
       unit: replicas > 1 ? 'replica' : 'mig-slice',
       gpuEquivalent: each,
-      physical: ratio(units, BigInt(perGpu * replicas)),
+      physical: rational(units, BigInt(perGpu * replicas)),
     };
   }
   if (product !== null && /-MIG-INVALID$/.test(product)) {
@@ -77,8 +77,8 @@ export function nvidiaGpu(renamedShared: boolean, resource: string, units: bigin
     migProfile: null,
     replicas,
     unit: replicas > 1 ? 'replica' : 'device',
-    gpuEquivalent: ratio(1n, BigInt(replicas)),
-    physical: ratio(units, BigInt(replicas)),
+    gpuEquivalent: rational(1n, BigInt(replicas)),
+    physical: rational(units, BigInt(replicas)),
   };
 }
 
@@ -120,7 +120,7 @@ export function nvidiaMig(kind: { profile: MigProfile; renamedShared: boolean; l
   const total = totalComputeSlices(model);
   const replicasLabel = integerLabel(labels[`${kind.labelPrefix}.replicas`]);
   const replicas = replicasLabel !== null && replicasLabel >= 1 ? replicasLabel : kind.renamedShared ? sharingReplicas(labels) : 1;
-  const each = ratio(BigInt(slicesOfProfile), BigInt(total * replicas));
+  const each = rational(BigInt(slicesOfProfile), BigInt(total * replicas));
   return {
     vendor: 'nvidia',
     model,
@@ -129,6 +129,6 @@ export function nvidiaMig(kind: { profile: MigProfile; renamedShared: boolean; l
     replicas,
     unit: replicas > 1 ? 'replica' : 'mig-slice',
     gpuEquivalent: each,
-    physical: ratio(units * each.numerator, each.denominator),
+    physical: rational(units * each.numerator, each.denominator),
   };
 }

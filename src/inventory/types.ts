@@ -3,14 +3,9 @@
  * Quantities stay exact (Quantity, bigint); a GPU-equivalent is an exact ratio and only becomes a JS number in JSON.
  */
 import type { Quantity } from '../quantity.js';
+import type { Rational } from '../rational.js';
 import type { ResourceList } from '../resources.js';
 import type { DeviceClassFacts, ResourceClaimFacts, ResourceSliceFacts } from './dra/types.js';
-
-/** An exact non-negative ratio, e.g. 3/7 of a GPU for a `3g.40gb` MIG slice. denominator > 0n. */
-export interface Ratio {
-  numerator: bigint;
-  denominator: bigint;
-}
 
 export type Vendor = 'nvidia' | 'amd' | 'intel' | 'habana' | 'aws' | 'google' | 'other';
 
@@ -34,10 +29,10 @@ export interface AcceleratorFacts {
   unit: AcceleratorUnit;
   capacity: Quantity;
   allocatable: Quantity;
-  /** Fraction of one physical accelerator that one unit of this resource is. */
-  gpuEquivalent: Ratio;
+  /** Fraction of one physical accelerator that one unit of this resource is, e.g. 3/7 for a `3g.40gb` MIG slice. */
+  gpuEquivalent: Rational;
   /** Physical accelerators this resource's capacity stands for (exact; may be fractional for partial MIG use). */
-  physical: Ratio;
+  physical: Rational;
 }
 
 export interface Taint {

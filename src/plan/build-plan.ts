@@ -13,7 +13,7 @@ import { explainShare, levelText, type LevelText } from './explain.js';
 import { divideFast } from './fast-plan.js';
 import type { Allocation, Division, Plan, PlanInventory, PlannedTeam, Pool, UseOf } from './plan.js';
 import { describePool, poolState, type PoolState } from './pool-state.js';
-import type { Rational } from './rational.js';
+import type { Rational } from '../rational.js';
 import { namespaceOwnership, type LeafClaim } from './namespace-owners.js';
 import { granularityOf, type TeamSpec, type TeamsFile } from './teams-file.js';
 import { refuseSameDevicePools } from './same-device-pools.js';
@@ -234,7 +234,7 @@ interface DrfResult {
 
 function drfExtraOf(drf: DrfResult, team: TeamSpec, key: string): Rational {
   const i = drf.index.get(team.path) as number;
-  return drf.outcome.extra[i]?.get(key) ?? { num: 0n, den: 1n };
+  return drf.outcome.extra[i]?.get(key) ?? { numerator: 0n, denominator: 1n };
 }
 
 function drfDominantOf(drf: DrfResult, team: TeamSpec): DrfOutcome['dominant'][number] | null {

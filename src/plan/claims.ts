@@ -7,7 +7,7 @@
 import { ValidationError } from '../errors.js';
 import { formatQuantity, multiplyQuantity, unitsOf, type Quantity } from '../quantity.js';
 import { compareNullableNames } from './plan.js';
-import type { Rational } from './rational.js';
+import type { Rational } from '../rational.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
 import { granularityOf } from './teams-file.js';
 import { compareText } from '../text-order.js';

@@ -9,7 +9,7 @@
  */
 import { InternalError } from '../errors.js';
 import { largestRemainder } from './largest-remainder.js';
-import { add, compare, fromBigint, rational, subtract, ZERO, type Rational } from './rational.js';
+import { add, compare, fromBigint, lcmOfDenominators, rational, subtract, ZERO, type Rational } from '../rational.js';
 import { sumRationals, waterFill } from './water-fill.js';
 import { compareText } from '../text-order.js';
 
@@ -109,7 +109,7 @@ export function divideLevelExact(amount: bigint, claims: readonly LevelClaim[], 
     exact = exact.map((value, i) => add(value, beyond.extra[i] as Rational));
     leftover = beyond.leftover;
   }
-  if (leftover.den !== 1n) throw new InternalError('divideLevel: fractional leftover');
+  if (leftover.denominator !== 1n) throw new InternalError('divideLevel: fractional leftover');
   const rounded = largestRemainder(claims.map((claim, i) => ({ name: claim.name, exact: exact[i] as Rational })));
   const shares = claims.map((claim, i): LevelShare => {
     const share = exact[i] as Rational;
@@ -124,7 +124,7 @@ export function divideLevelExact(amount: bigint, claims: readonly LevelClaim[], 
   return {
     shares,
     afterGuarantees,
-    unallocated: leftover.num,
+    unallocated: leftover.numerator,
     totalWeight: sumRationals(claims.map((claim) => claim.weight)),
   };
 }
@@ -258,14 +258,8 @@ function wholeWaterFill(amount: bigint, weights: readonly bigint[], rooms: reado
 
 /** Weights as whole numbers in the same proportions (times the least common multiple of their denominators). */
 function wholeWeights(claims: readonly LevelClaim[]): bigint[] {
-  let lcm = 1n;
-  for (const claim of claims) if (claim.weight.den !== 1n && lcm % claim.weight.den !== 0n) lcm = (lcm * claim.weight.den) / gcd(lcm, claim.weight.den);
-  return claims.map((claim) => (claim.weight.num * lcm) / claim.weight.den);
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
+  const lcm = lcmOfDenominators(claims.map((claim) => claim.weight));
+  return claims.map((claim) => (claim.weight.numerator * lcm) / claim.weight.denominator);
 }
 
 function wholeBindingOf(claim: LevelClaim, exact: bigint, upper: bigint | null, afterGuarantees: bigint): Binding {

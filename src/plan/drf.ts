@@ -11,7 +11,7 @@
  * DRF; topping up keeps the level's quotas summing to what it divides), and largest remainder rounds.
  */
 import { upperOf, type LevelClaim } from './divide-level.js';
-import { add, compare, divide, fromBigint, multiply, subtract, ZERO, type Rational } from './rational.js';
+import { add, compare, divide, fromBigint, multiply, subtract, ZERO, type Rational } from '../rational.js';
 
 export interface DrfClaimant {
   name: string;
@@ -46,7 +46,7 @@ export function dominantResourceFairness(
     for (const [key, claim] of claimant.claims) {
       const upper = upperOf(claim);
       const room = upper === null ? (remaining.get(key) as Rational) : fromBigint(upper - claim.guarantee);
-      if (room.num > 0n) want.set(key, room);
+      if (room.numerator > 0n) want.set(key, room);
     }
     return want;
   });
@@ -67,7 +67,7 @@ export function dominantResourceFairness(
   const saturated = new Set<string>();
   const used = new Map<string, Rational>(keys.map((key) => [key, ZERO]));
   let active = claimants.map((_, i) => i).filter((i) => (wants[i] as Map<string, Rational>).size > 0);
-  for (const key of keys) if ((remaining.get(key) as Rational).num === 0n) saturated.add(key);
+  for (const key of keys) if ((remaining.get(key) as Rational).numerator === 0n) saturated.add(key);
   active = active.filter((i) => {
     const blocker = [...(wants[i] as Map<string, Rational>).keys()].sort().find((key) => saturated.has(key));
     if (blocker !== undefined) stoppedBy[i] = blocker;
@@ -90,7 +90,7 @@ export function dominantResourceFairness(
     }
     const keyLevels = new Map<string, Rational>();
     for (const [key, rate] of slope) {
-      if (saturated.has(key) || rate.num === 0n) continue;
+      if (saturated.has(key) || rate.numerator === 0n) continue;
       const level = divide(subtract(remaining.get(key) as Rational, used.get(key) as Rational), rate);
       keyLevels.set(key, level);
       if (next === null || compare(level, next) < 0) next = level;

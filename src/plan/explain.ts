@@ -8,7 +8,7 @@
 import { formatQuantity, multiplyQuantity, type Quantity } from '../quantity.js';
 import type { Binding, LevelClaim, LevelShare, SurplusPolicy } from './divide-level.js';
 import type { DrfOutcome } from './drf.js';
-import { formatRational, type Rational } from './rational.js';
+import { formatRational, type Rational } from '../rational.js';
 
 /** What every claim of one level (one pool) shares in its explanation. */
 export interface LevelText {
@@ -115,20 +115,20 @@ export function explainShare(
             ? units(claim.guarantee)
             : null,
     weight: formatRational(claim.weight),
-    surplus: share.surplus.num === 0n ? null : exactUnits(g, share.surplus),
+    surplus: share.surplus.numerator === 0n ? null : exactUnits(g, share.surplus),
     drf:
       drf === null || drf.key === null
         ? null
         : `DRF: dominant resource ${drf.key}, extra share ${formatRational(drf.share)}` +
           (drf.stoppedBy === null ? '' : `, stopped when ${drf.stoppedBy} ran out`),
-    exact: share.exact.den === 1n ? null : exactUnits(g, share.exact),
+    exact: share.exact.denominator === 1n ? null : exactUnits(g, share.exact),
     roundedUp: share.roundedUp,
   });
 }
 
 /** An exact number of granularity units: `3 1/3`, or `3 1/3 x 1Gi` when the unit is not 1. */
 function exactUnits(granularity: Quantity, r: Rational): string {
-  if (r.den === 1n) return formatQuantity(multiplyQuantity(granularity, r.num));
+  if (r.denominator === 1n) return formatQuantity(multiplyQuantity(granularity, r.numerator));
   return fractionOfUnits(formatQuantity(granularity), formatRational(r));
 }
 

@@ -15,7 +15,7 @@
  * dominant wants were tried first: as fast on the benchmark, but with memory in bytes they passed 2^53 on 108
  * of its 233 levels, against 35 this way.) When a check fails, fast-plan.ts has drf.ts fill the level.
  */
-import { formatRational, rational, ZERO, type Rational } from './rational.js';
+import { formatRational, rational, ZERO, type Rational } from '../rational.js';
 import { compareFractions, gcdOf, plus, times } from './safe-integers.js';
 
 /** Numbers of one DRF level. Rows are claimants (0..n-1), columns pools (the plan's pool indices). */
@@ -291,10 +291,10 @@ export class DrfTexts {
 
   private shareOf(t: number): Rational {
     const progress = this.#exactProgress.get(t) ?? {
-      num: BigInt(this.progressNum[t] as number),
-      den: BigInt(this.progressDen[t] as number),
+      numerator: BigInt(this.progressNum[t] as number),
+      denominator: BigInt(this.progressDen[t] as number),
     };
-    return rational(progress.num * BigInt(this.dominantWant[t] as number), progress.den * BigInt(this.dominantAmount[t] as number));
+    return rational(progress.numerator * BigInt(this.dominantWant[t] as number), progress.denominator * BigInt(this.dominantAmount[t] as number));
   }
 
   text(t: number): string | null {

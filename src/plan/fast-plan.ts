@@ -19,10 +19,10 @@ import { divideLevelExact, type Binding, type LevelClaim, type LevelDivision, ty
 import { explainShare, explanationText, fractionOfUnits, levelText, type LevelText } from './explain.js';
 import type { Allocation, Division, UseOf } from './plan.js';
 import type { PoolState } from './pool-state.js';
-import { formatRational, rational, ZERO, type Rational } from './rational.js';
+import { formatRational, lcmOfDenominators, rational, ZERO, type Rational } from '../rational.js';
 import { dominantResourceFairness, type DrfClaimant, type DrfOutcome } from './drf.js';
 import { DrfTexts, drfRows, progressiveFilling, type DrfRows } from './fast-drf.js';
-import { divideFloor, lcmOf, NOT_SAFE, plus, SAFE, times } from './safe-integers.js';
+import { divideFloor, gcdOf, lcmOf, NOT_SAFE, plus, SAFE, times } from './safe-integers.js';
 import type { ResourceRequest, TeamSpec, TeamsFile } from './teams-file.js';
 import { sumRationals } from './water-fill.js';
 import { compareText } from '../text-order.js';
@@ -247,15 +247,11 @@ class FastDivider {
 
   /** Weights of one sibling group as whole numbers (times the lcm of their denominators), like divideLevelWhole. */
   private scaleWeights(group: readonly number[]): void {
-    let lcm = 1n;
-    for (const t of group) {
-      const den = (this.teamList[t] as TeamSpec).weight.den;
-      if (den !== 1n && lcm % den !== 0n) lcm = (lcm * den) / gcd(lcm, den);
-    }
+    const lcm = lcmOfDenominators(group.map((t) => (this.teamList[t] as TeamSpec).weight));
     let sum = 0;
     for (const t of group) {
       const weight = (this.teamList[t] as TeamSpec).weight;
-      const scaled = lcm === 1n && weight.den === 1n ? weight.num : (weight.num * lcm) / weight.den;
+      const scaled = lcm === 1n && weight.denominator === 1n ? weight.numerator : (weight.numerator * lcm) / weight.denominator;
       if (scaled <= 0n || scaled > SAFE_BIGINT) throw NOT_SAFE;
       this.weights[t] = Number(scaled);
       sum += Number(scaled);
@@ -538,12 +534,12 @@ class FastDivider {
       drf.stoppedBy[i] = dominant.stoppedBy === null ? -1 : (poolOfKey.get(dominant.stoppedBy) as number);
       const value = outcome.progress[j] as Rational;
       progress[i] = value;
-      if (value.num > SAFE_BIGINT || value.den > SAFE_BIGINT) fits = false;
+      if (value.numerator > SAFE_BIGINT || value.denominator > SAFE_BIGINT) fits = false;
     });
     for (let i = 0; i < group.length; i++) {
       const value = progress[i] as Rational;
-      drf.progressNum[i] = fits ? Number(value.num) : 0;
-      drf.progressDen[i] = fits ? Number(value.den) : 1;
+      drf.progressNum[i] = fits ? Number(value.numerator) : 0;
+      drf.progressDen[i] = fits ? Number(value.denominator) : 1;
     }
     if (fits) this.exactFillings.resumed++;
     return fits ? null : progress;
@@ -581,7 +577,7 @@ class FastDivider {
       const want = drf.want[i * P + p] as number;
       const progress = exactProgress === null ? null : (exactProgress[i] as Rational);
       if (want === 0) initial.push(ZERO);
-      else if (progress !== null) initial.push(rational(progress.num * BigInt(want), progress.den));
+      else if (progress !== null) initial.push(rational(progress.numerator * BigInt(want), progress.denominator));
       else {
         const num = drf.progressNum[i] as number;
         initial.push(num === 0 ? ZERO : rational(BigInt(num) * BigInt(want), BigInt(drf.progressDen[i] as number)));
@@ -950,11 +946,6 @@ function sortByRemainder(candidates: Int32Array, n: number, remainder: Float64Ar
   }
 }
 
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
-}
-
 interface FastContext {
   teams: readonly TeamSpec[];
   /** DRF plans: each team's `DRF: dominant resource ...` text. */
@@ -1089,12 +1080,6 @@ class ExactDrfPool implements LevelExplainer {
  * gcd(whole x den + remainder, den) = gcd(remainder, den). Safe integers, so exact.
  */
 function fractionText(whole: number, remainder: number, den: number): string {
-  let a = remainder;
-  let b = den;
-  while (b !== 0) {
-    const rest = a % b;
-    a = b;
-    b = rest;
-  }
+  const a = gcdOf(remainder, den);
   return whole === 0 ? `${remainder / a}/${den / a}` : `${whole} ${remainder / a}/${den / a}`;
 }

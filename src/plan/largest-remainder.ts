@@ -5,7 +5,7 @@
  * resource_division.go rounds the same way; unlike it we tie-break by name, never by input order.
  */
 import { InternalError } from '../errors.js';
-import { add, compare, floor, formatRational, fractionalPart, ZERO, type Rational } from './rational.js';
+import { add, compare, floor, formatRational, fractionalPart, ZERO, type Rational } from '../rational.js';
 import { compareText } from '../text-order.js';
 
 export interface ExactShare {
@@ -21,14 +21,14 @@ export function largestRemainder(shares: readonly ExactShare[]): { units: bigint
   let fractionSum = ZERO;
   for (const [index, share] of shares.entries()) {
     const fraction = fractionalPart(share.exact);
-    if (fraction.num === 0n) continue;
+    if (fraction.numerator === 0n) continue;
     candidates.push({ index, fraction });
     fractionSum = add(fractionSum, fraction);
   }
-  if (fractionSum.den !== 1n) {
+  if (fractionSum.denominator !== 1n) {
     throw new InternalError(`largest remainder: shares do not sum to a whole number (${formatRational(fractionSum)})`);
   }
-  const leftover = Number(fractionSum.num);
+  const leftover = Number(fractionSum.numerator);
   if (leftover === 0) return { units, roundedUp };
   candidates.sort((a, b) => {
     const byFraction = compare(b.fraction, a.fraction);

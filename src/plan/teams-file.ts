@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { compareQuantities, formatQuantity, parseQuantity, QuantityError, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import { parseDecimal, type Rational } from './rational.js';
+import { parseDecimal, type Rational } from '../rational.js';
 import type { SurplusPolicy } from './divide-level.js';
 import { compareKeys } from '../text-order.js';
 
@@ -260,7 +260,7 @@ class TeamsFileReader {
       members = { kind: 'selector', selector: Object.fromEntries(sortedEntries(raw.selector)) };
     }
     let weight: Rational | null = parseDecimal(String(raw.weight ?? 1));
-    if (weight === null || weight.num <= 0n) this.fail(`${where}.weight`, 'expected a positive number', raw.weight);
+    if (weight === null || weight.numerator <= 0n) this.fail(`${where}.weight`, 'expected a positive number', raw.weight);
     return {
       name: raw.name,
       path,

@@ -3,7 +3,7 @@
  * rate until its room is full or the amount runs out. Volcano's proportion plugin does the same in floats
  * (pkg/scheduler/plugins/proportion/proportion.go); here nothing is rounded, rounding is a separate step.
  */
-import { add, compare, divide, multiply, subtract, ZERO, type Rational } from './rational.js';
+import { add, compare, divide, multiply, subtract, ZERO, type Rational } from '../rational.js';
 
 export interface WaterFillClaim {
   /** > 0. */

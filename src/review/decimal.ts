@@ -1,13 +1,13 @@
 /** Exact rationals shown as fixed decimals: the one place a review figure becomes text. */
-import { rational, type Rational } from '../plan/rational.js';
+import { rational, type Rational } from '../rational.js';
 
 /** `r` rounded half away from zero to `digits` decimals: 28/5 -> "5.60" with 2 digits. */
 export function formatFixed(r: Rational, digits: number): string {
   const scale = 10n ** BigInt(digits);
-  const negative = r.num < 0n;
-  const magnitude = negative ? -r.num : r.num;
+  const negative = r.numerator < 0n;
+  const magnitude = negative ? -r.numerator : r.numerator;
   // round(m * scale / den) half up, in integers.
-  const scaled = (magnitude * scale * 2n + r.den) / (2n * r.den);
+  const scaled = (magnitude * scale * 2n + r.denominator) / (2n * r.denominator);
   const whole = scaled / scale;
   const fraction = (scaled % scale).toString().padStart(digits, '0');
   const text = digits === 0 ? whole.toString() : `${whole}.${fraction}`;
@@ -17,7 +17,7 @@ export function formatFixed(r: Rational, digits: number): string {
 /** A ratio as a percentage with `digits` decimals: 2/5 -> "40.0%". */
 export function formatPercent(r: Rational | null, digits = 1): string {
   if (r === null) return 'n/a';
-  return `${formatFixed(rational(r.num * 100n, r.den), digits)}%`;
+  return `${formatFixed(rational(r.numerator * 100n, r.denominator), digits)}%`;
 }
 
 const GIB = 1n << 30n;
@@ -29,6 +29,6 @@ export function isByteResource(resource: string): boolean {
 
 /** An amount in units of `resource` for reading: `512.000Gi` for byte resources, `5.600` otherwise. */
 export function formatAmount(resource: string, units: Rational, digits = 3): string {
-  if (isByteResource(resource)) return `${formatFixed(rational(units.num, units.den * GIB), digits)}Gi`;
+  if (isByteResource(resource)) return `${formatFixed(rational(units.numerator, units.denominator * GIB), digits)}Gi`;
   return formatFixed(units, digits);
 }

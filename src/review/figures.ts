@@ -6,7 +6,7 @@
  * averages and unit-hours are never floats; they become decimals only in the printers.
  */
 import { compareQuantities, type Quantity } from '../quantity.js';
-import { multiply, rational, type Rational } from '../plan/rational.js';
+import { multiply, rational, type Rational } from '../rational.js';
 
 export interface UseSample {
   at: Date;
@@ -98,11 +98,11 @@ export function useFigures(samples: readonly UseSample[], window: TimeWindow, op
 function timeWeightedPercentile(held: readonly Held[], coveredMs: bigint, fraction: Rational): Quantity {
   const sorted = [...held].sort((a, b) => compareQuantities(a.value, b.value));
   // cumulative / covered >= num / den  <=>  cumulative * den >= num * covered (exact).
-  const needed = fraction.num * coveredMs;
+  const needed = fraction.numerator * coveredMs;
   let cumulative = 0n;
   for (const entry of sorted) {
     cumulative += entry.ms;
-    if (cumulative * fraction.den >= needed) return entry.value;
+    if (cumulative * fraction.denominator >= needed) return entry.value;
   }
   return (sorted[sorted.length - 1] as Held).value;
 }
@@ -123,8 +123,8 @@ export function quantityAsRational(q: Quantity): Rational {
 
 /** part / whole as an exact ratio; null when whole is zero. */
 export function ratioOf(part: Rational, whole: Rational): Rational | null {
-  if (whole.num === 0n) return null;
-  return multiply(part, rational(whole.den, whole.num));
+  if (whole.numerator === 0n) return null;
+  return multiply(part, rational(whole.denominator, whole.numerator));
 }
 
 export function hoursOf(ms: bigint): Rational {

@@ -6,7 +6,7 @@
  * inventory's accelerator facts, never re-derived here).
  */
 import type { NodeFacts } from '../inventory/types.js';
-import { add, rational, ZERO, type Rational } from '../plan/rational.js';
+import { add, rational, ZERO, type Rational } from '../rational.js';
 
 const NANOS_PER_UNIT = 1_000_000_000n;
 
@@ -20,7 +20,7 @@ export function gpuEquivalentsOf(nodes: readonly NodeFacts[]): Record<string, Ra
       const entry = totals.get(accelerator.resource) ?? { physical: ZERO, units: ZERO };
       const units = rational(accelerator.capacity.nanos, NANOS_PER_UNIT);
       const each = accelerator.gpuEquivalent;
-      entry.physical = add(entry.physical, rational(units.num * each.numerator, units.den * each.denominator));
+      entry.physical = add(entry.physical, rational(units.numerator * each.numerator, units.denominator * each.denominator));
       entry.units = add(entry.units, units);
       totals.set(accelerator.resource, entry);
     }
@@ -28,7 +28,7 @@ export function gpuEquivalentsOf(nodes: readonly NodeFacts[]): Record<string, Ra
   const result: Record<string, Rational> = {};
   for (const resource of [...totals.keys()].sort()) {
     const { physical, units } = totals.get(resource) as { physical: Rational; units: Rational };
-    result[resource] = rational(physical.num * units.den, physical.den * units.num);
+    result[resource] = rational(physical.numerator * units.denominator, physical.denominator * units.numerator);
   }
   return result;
 }
@@ -45,7 +45,7 @@ export function mixedGpuEquivalents(nodes: readonly NodeFacts[]): string[] {
     for (const accelerator of node.accelerators) {
       if (accelerator.capacity.nanos <= 0n) continue;
       const value = rational(accelerator.gpuEquivalent.numerator, accelerator.gpuEquivalent.denominator);
-      const key = `${value.num}/${value.den}`;
+      const key = `${value.numerator}/${value.denominator}`;
       const before = seen.get(accelerator.resource);
       if (before === undefined) seen.set(accelerator.resource, key);
       else if (before !== key) mixed.add(accelerator.resource);

@@ -4,7 +4,7 @@
  * caller reads the store (src/review/cycle-store.ts) and passes everything in; every printer reads this value.
  */
 import type { Plan, PlanWarning } from '../plan/plan.js';
-import { add, compare, multiply, ZERO, type Rational } from '../plan/rational.js';
+import { add, compare, multiply, ZERO, type Rational } from '../rational.js';
 import { addQuantities, compareQuantities, formatQuantity, maxQuantity, multiplyQuantity, unitsOf, type Quantity } from '../quantity.js';
 import type { Cycle, CycleEvent } from '../store/store.js';
 import type { CapacityPoint, NamespaceUsagePoint } from '../store/store.js';

@@ -7,7 +7,7 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { parseDecimal, rational, type Rational } from '../plan/rational.js';
+import { parseDecimal, rational, type Rational } from '../rational.js';
 
 export interface ReviewRules {
   underUse: {
@@ -41,8 +41,8 @@ export function parseShare(text: string | number, options: { percent?: boolean }
   const isPercent = options.percent === true || raw.endsWith('%');
   const value = parseDecimal(raw.replace(/%$/, ''));
   if (value === null) return null;
-  const result = isPercent ? rational(value.num, value.den * 100n) : value;
-  return result.num > result.den ? null : result;
+  const result = isPercent ? rational(value.numerator, value.denominator * 100n) : value;
+  return result.numerator > result.denominator ? null : result;
 }
 
 function shareAt(text: string | number, file: string, field: string, percent = false): Rational {

@@ -5,9 +5,9 @@
  * Pure: the route loads the inventory and passes it in.
  */
 import { countedByAnother } from '../inventory/same-devices.js';
-import { addRatios, ratio, ratioToNumber, ZERO } from '../inventory/ratio.js';
+import { ZERO, add, rational, toRoundedNumber, type Rational } from '../rational.js';
 import { isPlannable } from '../inventory/node-facts.js';
-import type { AcceleratorFacts, ClusterInventory, NodeFacts, Ratio } from '../inventory/types.js';
+import type { AcceleratorFacts, ClusterInventory, NodeFacts, } from '../inventory/types.js';
 import {
   addQuantities,
   compareQuantities,
@@ -110,7 +110,7 @@ interface GroupTotals {
   pool: string;
   model: string;
   nodes: number;
-  physical: Ratio;
+  physical: Rational;
   capacity: Quantity;
   allocatable: Quantity;
   requested: Quantity;
@@ -119,8 +119,8 @@ interface GroupTotals {
 }
 
 /** Quantity of whole units times a unit's GPU-equivalent, as an exact ratio. */
-function gpuEquivalentOf(amount: Quantity, perUnit: Ratio): Ratio {
-  return ratio(amount.nanos * perUnit.numerator, 1_000_000_000n * perUnit.denominator);
+function gpuEquivalentOf(amount: Quantity, perUnit: Rational): Rational {
+  return rational(amount.nanos * perUnit.numerator, 1_000_000_000n * perUnit.denominator);
 }
 
 function positive(q: Quantity): Quantity {
@@ -162,7 +162,7 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
         });
       } else {
         group.nodes += 1;
-        group.physical = addRatios(group.physical, accelerator.physical);
+        group.physical = add(group.physical, accelerator.physical);
         group.capacity = addQuantities(group.capacity, accelerator.capacity);
         group.allocatable = addQuantities(group.allocatable, accelerator.allocatable);
         group.requested = addQuantities(group.requested, requested);
@@ -171,18 +171,18 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
       }
       if (countedElsewhere.has(accelerator.resource)) continue;
       const perUnit = accelerator.gpuEquivalent;
-      equivalents.capacity = addRatios(equivalents.capacity, gpuEquivalentOf(accelerator.capacity, perUnit));
-      equivalents.allocatable = addRatios(equivalents.allocatable, gpuEquivalentOf(accelerator.allocatable, perUnit));
-      equivalents.requested = addRatios(equivalents.requested, gpuEquivalentOf(requested, perUnit));
-      equivalents.free = addRatios(equivalents.free, gpuEquivalentOf(free, perUnit));
-      equivalents.plannable = addRatios(equivalents.plannable, gpuEquivalentOf(planned, perUnit));
+      equivalents.capacity = add(equivalents.capacity, gpuEquivalentOf(accelerator.capacity, perUnit));
+      equivalents.allocatable = add(equivalents.allocatable, gpuEquivalentOf(accelerator.allocatable, perUnit));
+      equivalents.requested = add(equivalents.requested, gpuEquivalentOf(requested, perUnit));
+      equivalents.free = add(equivalents.free, gpuEquivalentOf(free, perUnit));
+      equivalents.plannable = add(equivalents.plannable, gpuEquivalentOf(planned, perUnit));
     }
   }
   const groupList = [...groups.values()]
     .sort((a, b) => compareText(a.pool, b.pool) || compareText(a.model, b.model) || compareText(a.facts.resource, b.facts.resource))
     .map((group): AcceleratorGroupJson => {
       const perUnit = group.facts.gpuEquivalent;
-      const number = (q: Quantity): number => ratioToNumber(gpuEquivalentOf(q, perUnit));
+      const number = (q: Quantity): number => toRoundedNumber(gpuEquivalentOf(q, perUnit));
       return {
         pool: group.pool,
         model: group.model,
@@ -193,14 +193,14 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
         unit: group.facts.unit,
         replicas: group.facts.replicas,
         nodes: group.nodes,
-        physical: ratioToNumber(group.physical),
+        physical: toRoundedNumber(group.physical),
         capacity: formatQuantity(group.capacity),
         allocatable: formatQuantity(group.allocatable),
         requested: formatQuantity(group.requested),
         free: formatQuantity(group.free),
         plannable: formatQuantity(group.plannable),
         unhealthy: formatQuantity(positive(subtractQuantities(group.capacity, group.allocatable))),
-        gpuEquivalentPerUnit: ratioToNumber(perUnit),
+        gpuEquivalentPerUnit: toRoundedNumber(perUnit),
         gpuEquivalent: {
           capacity: number(group.capacity),
           allocatable: number(group.allocatable),
@@ -217,11 +217,11 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
       acceleratorNodes,
       physicalAccelerators: physicalTotal,
       gpuEquivalent: {
-        capacity: ratioToNumber(equivalents.capacity),
-        allocatable: ratioToNumber(equivalents.allocatable),
-        requested: ratioToNumber(equivalents.requested),
-        free: ratioToNumber(equivalents.free),
-        plannable: ratioToNumber(equivalents.plannable),
+        capacity: toRoundedNumber(equivalents.capacity),
+        allocatable: toRoundedNumber(equivalents.allocatable),
+        requested: toRoundedNumber(equivalents.requested),
+        free: toRoundedNumber(equivalents.free),
+        plannable: toRoundedNumber(equivalents.plannable),
       },
     },
     groups: groupList,

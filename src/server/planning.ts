@@ -143,7 +143,7 @@ export function teamSpecsJson(teams: TeamsFile): TeamSpecJson[] {
       depth,
       leaf: team.teams.length === 0,
       // Weights are decimals in the file (parseDecimal), so this prints them as written.
-      weight: String(Number(team.weight.num) / Number(team.weight.den)),
+      weight: String(Number(team.weight.numerator) / Number(team.weight.denominator)),
       resources: team.resources.map((r) => ({
         resource: r.resource,
         flavor: r.flavor,

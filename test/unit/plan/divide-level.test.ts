@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { divideLevel, divideLevelExact, divideLevelWhole, type LevelClaim } from '../../../src/plan/divide-level.js';
 import { largestRemainder } from '../../../src/plan/largest-remainder.js';
-import { formatRational, fromBigint, rational } from '../../../src/plan/rational.js';
+import { formatRational, fromBigint, rational } from '../../../src/rational.js';
 import { waterFill } from '../../../src/plan/water-fill.js';
 
 function claim(name: string, fields: Partial<Omit<LevelClaim, 'name' | 'weight'>> & { weight?: bigint } = {}): LevelClaim {

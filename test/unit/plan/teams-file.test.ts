@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../../src/errors.js';
-import { formatRational } from '../../../src/plan/rational.js';
+import { formatRational } from '../../../src/rational.js';
 import { parseTeamsFile } from '../../../src/plan/teams-file.js';
 import { formatQuantity } from '../../../src/quantity.js';
 

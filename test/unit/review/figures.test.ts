@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rational } from '../../../src/plan/rational.js';
+import { rational } from '../../../src/rational.js';
 import { formatQuantity, parseQuantity } from '../../../src/quantity.js';
 import { formatFixed, formatPercent } from '../../../src/review/decimal.js';
 import { grantedUnitHours, heldDurations, useFigures, type UseSample } from '../../../src/review/figures.js';
@@ -60,7 +60,7 @@ describe('useFigures weights each snapshot by how long its value held', () => {
   it('milli-units stay exact: 1500m for 1 h and 500m for 2 h average 5/6 of a unit', () => {
     const figures = useFigures([sample(0, '1500m'), sample(1, '500m')], window(0, 3));
     assert.deepEqual(figures!.averageNanos, rational(2_500_000_000n, 3n));
-    assert.equal(formatFixed(rational(figures!.averageNanos.num, figures!.averageNanos.den * 1_000_000_000n), 4), '0.8333');
+    assert.equal(formatFixed(rational(figures!.averageNanos.numerator, figures!.averageNanos.denominator * 1_000_000_000n), 4), '0.8333');
   });
 
   it('counts the time above a limit', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { parseObject } from '../../../src/kinds/parse.js';
-import { rational } from '../../../src/plan/rational.js';
+import { rational } from '../../../src/rational.js';
 import { gpuEquivalentsOf, mixedGpuEquivalents } from '../../../src/review/gpu-equivalents.js';
 import { aNode, gfd } from '../../builders/kube.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rational, multiply } from '../../../src/plan/rational.js';
+import { rational, multiply } from '../../../src/rational.js';
 import { formatQuantity } from '../../../src/quantity.js';
 import { loadReview } from '../../../src/review/cycle-store.js';
 import { unitsOfNanos } from '../../../src/review/figures.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../../src/errors.js';
-import { rational } from '../../../src/plan/rational.js';
+import { rational } from '../../../src/rational.js';
 import { DEFAULT_RULES, parseRules, parseShare, withFlagOverrides } from '../../../src/review/rules.js';
 
 describe('review rules', () => {
