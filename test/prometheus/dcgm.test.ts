@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createPrometheusClient, PrometheusError, type PrometheusClient } from '../../src/collect/prometheus/client.js';
 import { readMeasuredUse, type DcgmQuery, type MeasuredUse } from '../../src/collect/prometheus/dcgm.js';
-import { rational } from '../../src/plan/rational.js';
+import { rational } from '../../src/rational.js';
 import { formatFixed } from '../../src/review/decimal.js';
 import { GAP_FROM, GAP_HOURS, truth } from './dcgm-series.js';
 import { closedPort, dcgmBlocks, startPrometheus, type RunningPrometheus } from './harness.js';

@@ -12,7 +12,7 @@
  */
 import { ValidationError } from '../../errors.js';
 import { parseMigProfile, totalComputeSlices } from '../../inventory/mig.js';
-import { add, multiply, parseDecimal, rational, ZERO, type Rational } from '../../plan/rational.js';
+import { add, multiply, parseDecimal, rational, ZERO, type Rational } from '../../rational.js';
 import { PrometheusError, type PrometheusClient, type PromSeries } from './client.js';
 
 export const ENGINE_ACTIVE = 'DCGM_FI_PROF_GR_ENGINE_ACTIVE';
@@ -130,7 +130,7 @@ export function dcgmQueries(q: Pick<DcgmQuery, 'stepSeconds' | 'labels' | 'selec
 /** A rational as a PromQL number literal (exact for terminating decimals, 12 places otherwise). */
 function formatPromNumber(r: Rational): string {
   const scale = 10n ** 12n;
-  const scaled = (r.num * scale) / r.den;
+  const scaled = (r.numerator * scale) / r.denominator;
   const whole = scaled / scale;
   const fraction = (scaled % scale).toString().padStart(12, '0').replace(/0+$/, '');
   return fraction === '' ? whole.toString() : `${whole}.${fraction}`;
@@ -141,7 +141,7 @@ export function sampleValue(text: string, what: string): Rational {
   const negative = text.startsWith('-');
   const value = parseDecimal(negative ? text.slice(1) : text);
   if (value === null) throw new PrometheusError(`${what}: the value ${JSON.stringify(text)} is not a finite number`, 'bad-response');
-  return negative ? rational(-value.num, value.den) : value;
+  return negative ? rational(-value.numerator, value.denominator) : value;
 }
 
 /** GPUs per device: 1 for a whole GPU, `<N>g / slices` for a MIG instance. */
@@ -199,7 +199,7 @@ export async function readMeasuredUse(client: PrometheusClient, q: DcgmQuery): P
   for (const series of idle.series) {
     const m = series.metric;
     const idleHours = multiply(rational(BigInt(series.values.length), 1n), stepHours);
-    if (idleHours.num * q.idleForHours.den < q.idleForHours.num * idleHours.den) continue;
+    if (idleHours.numerator * q.idleForHours.denominator < q.idleForHours.numerator * idleHours.denominator) continue;
     const instance = m[INSTANCE] ?? '';
     idleDevices.push({
       namespace: m[q.labels.namespace] ?? '',
@@ -213,7 +213,7 @@ export async function readMeasuredUse(client: PrometheusClient, q: DcgmQuery): P
   }
   const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   idleDevices.sort((a, b) => {
-    const hours = b.idleHours.num * a.idleHours.den - a.idleHours.num * b.idleHours.den;
+    const hours = b.idleHours.numerator * a.idleHours.denominator - a.idleHours.numerator * b.idleHours.denominator;
     return (hours > 0n ? 1 : hours < 0n ? -1 : 0) || byText(a.namespace, b.namespace) || byText(a.pod, b.pod) || byText(a.device, b.device);
   });
 
