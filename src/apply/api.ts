@@ -9,7 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiResponseError, retryAfterOf, toNetworkError, type ApiStatus } from '../collect/transport.js';
-import type { ManifestKind } from '../emit/manifests.js';
+import { objectKindOf } from '../emit/targets/registry.js';
+import type { ManifestKind } from '../emit/targets/target.js';
 
 export const FIELD_MANAGER = 'quotaplan';
 
@@ -38,23 +39,12 @@ export interface ApplyApi {
   close(): void;
 }
 
-/** The REST path of an object. */
+/** The REST path of an object: the core group under /api, every other under /apis. */
 export function objectPath(ref: ObjectRef): string {
-  const name = encodeURIComponent(ref.name);
-  switch (ref.kind) {
-    case 'Profile':
-      return `/apis/kubeflow.org/v1/profiles/${name}`;
-    case 'ResourceQuota':
-      return `/api/v1/namespaces/${encodeURIComponent(ref.namespace ?? '')}/resourcequotas/${name}`;
-    case 'LimitRange':
-      return `/api/v1/namespaces/${encodeURIComponent(ref.namespace ?? '')}/limitranges/${name}`;
-    case 'ResourceFlavor':
-      return `/apis/kueue.x-k8s.io/v1beta1/resourceflavors/${name}`;
-    case 'ClusterQueue':
-      return `/apis/kueue.x-k8s.io/v1beta1/clusterqueues/${name}`;
-    case 'LocalQueue':
-      return `/apis/kueue.x-k8s.io/v1beta1/namespaces/${encodeURIComponent(ref.namespace ?? '')}/localqueues/${name}`;
-  }
+  const { apiVersion, namespaced, resource } = objectKindOf(ref.kind);
+  const group = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const namespace = namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? '')}` : '';
+  return `${group}${namespace}/${resource}/${encodeURIComponent(ref.name)}`;
 }
 
 /** A complete HTTP answer. */

@@ -13,7 +13,8 @@
  */
 import { ApiNetworkError, ApiResponseError } from '../collect/transport.js';
 import { defaultRetryPolicy, realRetryEnvironment, withRetry, type RetryEnvironment, type RetryPolicy } from '../collect/retry.js';
-import type { Manifest } from '../emit/manifests.js';
+import { objectKindOf } from '../emit/targets/registry.js';
+import type { Manifest } from '../emit/targets/target.js';
 import { FIELD_MANAGER, type ApplyApi, type ObjectRef } from './api.js';
 import { conflictsOf, diffObjects, sameAppliedFields, type FieldConflict, type ObjectDiff } from './diff.js';
 
@@ -48,7 +49,7 @@ export interface ApplyReport {
 
 export interface ApplyManifestsInput {
   api: ApplyApi;
-  /** From buildManifests(changes, 'apply'). */
+  /** From buildManifests({ ..., mode: 'apply' }). */
   manifests: readonly Manifest[];
   /** false: dry run and diff only. */
   apply: boolean;
@@ -58,17 +59,15 @@ export interface ApplyManifestsInput {
   retryEnvironment?: RetryEnvironment;
 }
 
-const clusterScoped = new Set<Manifest['kind']>(['Profile', 'ResourceFlavor', 'ClusterQueue']);
-
 export function refOf(manifest: Manifest): ObjectRef {
-  return clusterScoped.has(manifest.kind)
-    ? { kind: manifest.kind, name: manifest.name }
-    : { kind: manifest.kind, name: manifest.name, namespace: manifest.namespace };
+  return objectKindOf(manifest.kind).namespaced
+    ? { kind: manifest.kind, name: manifest.name, namespace: manifest.namespace }
+    : { kind: manifest.kind, name: manifest.name };
 }
 
 /** `ResourceQuota fraud/gpu-quota`, `Profile alice`. */
 export function describeObject(manifest: Manifest): string {
-  return clusterScoped.has(manifest.kind) ? `${manifest.kind} ${manifest.name}` : `${manifest.kind} ${manifest.namespace}/${manifest.name}`;
+  return objectKindOf(manifest.kind).namespaced ? `${manifest.kind} ${manifest.namespace}/${manifest.name}` : `${manifest.kind} ${manifest.name}`;
 }
 
 export async function applyManifests(input: ApplyManifestsInput): Promise<ApplyReport> {

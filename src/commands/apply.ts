@@ -10,7 +10,7 @@ import { loadClusterTarget } from '../collect/kubeconfig.js';
 import { realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from '../collect/retry.js';
 import { buildManifests } from '../emit/manifests.js';
 import { ConflictError, ExternalError } from '../errors.js';
-import { addChangeSetOptions, loadQuotaChanges, type ChangeSetFlags } from './emit.js';
+import { addChangeSetOptions, loadEmitInputs, type ChangeSetFlags } from './emit.js';
 
 export interface ApplyFlags extends ChangeSetFlags {
   dryRun?: boolean;
@@ -52,7 +52,7 @@ export function applyCommand(): Command {
 
 /** Runs the apply and prints the report; throws ConflictError / ExternalError when something stopped it. */
 export async function runApply(flags: ApplyFlags, output: ApplyOutput, retrying: ApplyRetry = {}): Promise<ApplyReport> {
-  const changes = await loadQuotaChanges(flags);
+  const { changes, plan, inventory } = await loadEmitInputs(flags);
   const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
   if (target.context !== changes.cluster) {
     output.stderr(`apply: plan ${changes.planId} is of cluster "${changes.cluster}"; applying to context "${target.context}" (${target.server})\n`);
@@ -65,7 +65,7 @@ export async function runApply(flags: ApplyFlags, output: ApplyOutput, retrying:
   try {
     report = await applyManifests({
       api,
-      manifests: buildManifests(changes, 'apply'),
+      manifests: buildManifests({ changes, plan, inventory, mode: 'apply' }),
       apply: flags.yes === true && flags.dryRun !== true,
       forceConflicts: flags.forceConflicts === true,
       ...(retrying.retry === undefined ? {} : { retry: retrying.retry }),

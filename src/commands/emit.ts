@@ -14,8 +14,9 @@ import { parseTeamsFile } from '../plan/teams-file.js';
 import { buildQuotaChanges, type QuotaChangeSet } from '../emit/changes.js';
 import type { EmitOptions } from '../emit/emit-options.js';
 import { targetsFromTeamsFile } from '../emit/inputs.js';
-import { buildKueueObjects } from '../emit/kueue.js';
-import { buildManifests, sortManifests } from '../emit/manifests.js';
+import { emitTargets, inEmitOrder } from '../emit/manifests.js';
+import { kueueTarget } from '../emit/targets/kueue.js';
+import type { TargetChoice } from '../emit/targets/target.js';
 import { renderPrBody } from '../emit/pr-body.js';
 import { buildTree, toMultiDocument, type Layout } from '../emit/tree.js';
 import { writeNamedFiles, writeTree, type ExtraFile } from '../files/write-tree.js';
@@ -34,10 +35,10 @@ export interface ChangeSetFlags {
   defaultMemoryRequest?: string;
 }
 
-export type EmitTarget = 'resourcequota' | 'kueue' | 'all';
+type EmitChoice = TargetChoice | 'all';
 
 export interface EmitFlags extends ChangeSetFlags {
-  target: EmitTarget;
+  target: EmitChoice;
   out?: string;
   layout: Layout;
   prBody?: string;
@@ -64,11 +65,9 @@ export function emitCommand(): Command {
         throw new ValidationError('emit: give --out DIR, -o yaml, or --pr-body FILE', { field: '--out' });
       }
       const { changes, plan, inventory } = await loadEmitInputs(flags);
-      const kueue = flags.target === 'resourcequota' ? undefined : buildKueueObjects({ plan, changes, inventory });
-      const manifests = sortManifests([
-        ...(flags.target === 'kueue' ? [] : buildManifests(changes, 'full')),
-        ...(kueue?.manifests ?? []),
-      ]);
+      const outputs = emitTargets({ changes, plan, inventory, mode: 'full' }, flags.target);
+      const manifests = inEmitOrder([...outputs.values()].flatMap((output) => output.manifests));
+      const kueue = outputs.get(kueueTarget.name);
       const prBody: ExtraFile[] =
         flags.prBody === undefined ? [] : [{ path: flags.prBody, field: '--pr-body', content: renderPrBody(changes, kueue === undefined ? {} : { kueue }) }];
       if (flags.out !== undefined) {

@@ -5,7 +5,7 @@
 import { formatQuantity, subtractQuantities, type Quantity } from '../quantity.js';
 import type { KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
 import type { Flag, FlagKind } from './flag.js';
-import type { KueueObjects } from './kueue.js';
+import type { TargetOutput } from './targets/target.js';
 
 const flagTitles: Record<FlagKind, string> = {
   'use-above-quota': 'Use above the new quota',
@@ -38,7 +38,7 @@ const flagOrder: FlagKind[] = [
 ];
 
 /** `kueue`: the `--target kueue` objects, listed in their own section, their flags with the others. */
-export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: KueueObjects } = {}): string {
+export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetOutput } = {}): string {
   const lines: string[] = [];
   const namespaces = changes.teams.flatMap((t) => t.namespaces);
   const counts = countChanges(namespaces);
@@ -95,7 +95,7 @@ export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: KueueOb
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-function kueueSection(kueue: KueueObjects): string[] {
+function kueueSection(kueue: TargetOutput): string[] {
   const lines = ['## Kueue', ''];
   const flavors = kueue.manifests.filter((m) => m.kind === 'ResourceFlavor');
   lines.push(`ResourceFlavors: ${flavors.map((m) => `\`${m.name}\``).join(', ') || 'none'}`, '');

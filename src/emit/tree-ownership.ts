@@ -6,21 +6,9 @@
  */
 import { z } from 'zod';
 import { MANAGED_BY_LABEL, MANAGER } from './changes.js';
-import { KUEUE_API_VERSION } from './kueue.js';
 import { strictYamlValue } from './strict-yaml.js';
-import type { ManifestKind } from './manifests.js';
+import { isManifestKind, objectKindOf } from './targets/registry.js';
 import { objectPath, type Layout, type ObjectPlace } from './tree-paths.js';
-
-const apiVersionOf: Record<ManifestKind, string> = {
-  Profile: 'kubeflow.org/v1',
-  ResourceQuota: 'v1',
-  LimitRange: 'v1',
-  ResourceFlavor: KUEUE_API_VERSION,
-  ClusterQueue: KUEUE_API_VERSION,
-  LocalQueue: KUEUE_API_VERSION,
-};
-
-const namespaced = new Set<ManifestKind>(['ResourceQuota', 'LimitRange', 'LocalQueue']);
 
 const objectSchema = z.object({
   apiVersion: z.string(),
@@ -59,12 +47,8 @@ export function emittedObjectIn(text: string): ObjectPlace | null {
   const parsed = objectSchema.safeParse(value);
   if (!parsed.success) return null;
   const { apiVersion, kind, metadata } = parsed.data;
-  if (!isManifestKind(kind) || apiVersionOf[kind] !== apiVersion) return null;
+  if (!isManifestKind(kind) || objectKindOf(kind).apiVersion !== apiVersion) return null;
   if (metadata.labels[MANAGED_BY_LABEL] !== MANAGER) return null;
-  if (namespaced.has(kind) !== (metadata.namespace !== undefined)) return null;
+  if (objectKindOf(kind).namespaced !== (metadata.namespace !== undefined)) return null;
   return { kind, name: metadata.name, namespace: metadata.namespace ?? '' };
-}
-
-function isManifestKind(kind: string): kind is ManifestKind {
-  return Object.hasOwn(apiVersionOf, kind);
 }

@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '../errors.js';
 import { isSafeFileName, SAFE_FILE_NAME_RULE } from '../files/out-path.js';
-import type { ManifestKind } from './manifests.js';
+import { objectKindOf } from './targets/registry.js';
+import type { ManifestKind } from './targets/target.js';
 
 export type Layout = 'gitops' | 'flat';
 
@@ -43,27 +44,14 @@ export function objectPath(layout: Layout, cluster: string, place: ObjectPlace):
 
 /** Relative to the cluster's folder. */
 export function gitopsPath(place: ObjectPlace): string {
-  switch (place.kind) {
-    case 'Profile':
-      return `profiles/${segment(place.name, 'Profile')}.yaml`;
-    case 'ResourceFlavor':
-      return `kueue/resourceflavors/${segment(place.name, 'ResourceFlavor')}.yaml`;
-    case 'ClusterQueue':
-      return `kueue/clusterqueues/${segment(place.name, 'ClusterQueue')}.yaml`;
-    default:
-      return `namespaces/${segment(place.namespace, 'namespace')}/${place.kind.toLowerCase()}.yaml`;
-  }
+  const { namespaced, folder } = objectKindOf(place.kind);
+  if (namespaced) return `namespaces/${segment(place.namespace, 'namespace')}/${place.kind.toLowerCase()}.yaml`;
+  return `${folder ?? place.kind.toLowerCase()}/${segment(place.name, place.kind)}.yaml`;
 }
 
 function flatPath(place: ObjectPlace): string {
-  switch (place.kind) {
-    case 'Profile':
-    case 'ResourceFlavor':
-    case 'ClusterQueue':
-      return `${place.kind.toLowerCase()}.${segment(place.name, place.kind)}.yaml`;
-    default:
-      return `${segment(place.namespace, 'namespace')}.${place.kind.toLowerCase()}.yaml`;
-  }
+  if (objectKindOf(place.kind).namespaced) return `${segment(place.namespace, 'namespace')}.${place.kind.toLowerCase()}.yaml`;
+  return `${place.kind.toLowerCase()}.${segment(place.name, place.kind)}.yaml`;
 }
 
 /** A name that is to become (part of) one file name, or a ValidationError naming it. */

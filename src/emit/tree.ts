@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import { ConflictError } from '../errors.js';
 import type { QuotaChangeSet } from './changes.js';
-import { buildManifests, type Manifest } from './manifests.js';
+import type { Manifest } from './targets/target.js';
 import { renderTreeMarker } from './tree-marker.js';
 import { gitopsPath, objectPath, TREE_MARKER_FILE, treeRoot, underRoot, type Layout } from './tree-paths.js';
 import { compareText } from '../text-order.js';
@@ -38,11 +38,7 @@ export function toMultiDocument(manifests: readonly Manifest[]): string {
  * Two objects that would share a file (flat: namespace `profile`'s LimitRange and a Profile named `limitrange`)
  * are a ConflictError: neither may silently overwrite the other.
  */
-export function buildTree(
-  changes: QuotaChangeSet,
-  layout: Layout,
-  manifests: readonly Manifest[] = buildManifests(changes, 'full'),
-): EmittedFile[] {
+export function buildTree(changes: QuotaChangeSet, layout: Layout, manifests: readonly Manifest[]): EmittedFile[] {
   const root = treeRoot(layout, changes.cluster);
   const files: EmittedFile[] = [];
   const owners = new Map<string, Manifest>();

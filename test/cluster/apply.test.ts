@@ -12,7 +12,7 @@ import { createApplyApi, type ApplyApi } from '../../src/apply/api.js';
 import { loadClusterTarget } from '../../src/collect/kubeconfig.js';
 import { runApply, type ApplyFlags } from '../../src/commands/apply.js';
 import { runCollect } from '../../src/commands/collect.js';
-import { loadQuotaChanges } from '../../src/commands/emit.js';
+import { loadEmitInputs } from '../../src/commands/emit.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { buildManifests } from '../../src/emit/manifests.js';
 import { buildTree } from '../../src/emit/tree.js';
@@ -127,8 +127,7 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
   });
 
   test('the emitted manifests (full, as in the GitOps tree) pass a server-side dry run', async () => {
-    const changes = await loadQuotaChanges(flags);
-    const manifests = buildManifests(changes, 'full');
+    const manifests = buildManifests({ ...(await loadEmitInputs(flags)), mode: 'full' });
     assert.deepEqual(
       manifests.map((m) => `${m.kind} ${m.namespace}/${m.name}`),
       [
@@ -289,10 +288,13 @@ describe('quotaplan apply on a real control plane', await controlPlaneSuiteOptio
   });
 
   test('re-emitting from a snapshot collected after the apply gives byte-identical files', async () => {
-    const before = buildTree(await loadQuotaChanges(flags), 'gitops');
+    const treeOf = (input: Awaited<ReturnType<typeof loadEmitInputs>>): ReturnType<typeof buildTree> =>
+      buildTree(input.changes, 'gitops', buildManifests({ ...input, mode: 'full' }));
+    const before = treeOf(await loadEmitInputs(flags));
     await runCollect({ kubeconfig: plane.kubeconfigPath, cluster: 'test', db: flags.db, quiet: true }, { now: new Date('2026-11-28T05:00:00Z') });
-    const changes = await loadQuotaChanges({ ...flags, snapshot: 'latest' });
-    assert.deepEqual(buildTree(changes, 'gitops'), before);
+    const after = await loadEmitInputs({ ...flags, snapshot: 'latest' });
+    const { changes } = after;
+    assert.deepEqual(treeOf(after), before);
     // What the PR body would say now: every key already holds the planned value.
     assert.deepEqual(
       changes.teams.flatMap((t) => t.namespaces.flatMap((ns) => ns.keys.map((k) => `${ns.namespace} ${k.key} ${k.previous?.nanos === k.next.nanos}`))),

@@ -61,8 +61,9 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
 
   routes.get('/:ref/manifests.yaml', validate('param', refParam), validate('query', clusterQuery), async (c) => {
     const loaded = await loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
-    const changes = quotaChangesOf(loaded, await deps.inventory((await snapshotOfPlan(store, loaded.stored)).id));
-    return c.body(toMultiDocument(buildManifests(changes, 'full')), 200, {
+    const inventory = await deps.inventory((await snapshotOfPlan(store, loaded.stored)).id);
+    const changes = quotaChangesOf(loaded, inventory);
+    return c.body(toMultiDocument(buildManifests({ changes, plan: loaded.plan, inventory, mode: 'full' })), 200, {
       'Content-Type': 'application/yaml; charset=utf-8',
       'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}.yaml"`,
     });

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { conflictsOf, diffObjects, sameAppliedFields } from '../../../src/apply/diff.js';
 import { renderApplyReport, type ApplyReport } from '../../../src/apply/apply.js';
 import { objectPath, type LiveObject } from '../../../src/apply/api.js';
-import { buildQuotaChanges } from '../../../src/emit/changes.js';
-import { buildManifests, type Manifest } from '../../../src/emit/manifests.js';
+import { buildQuotaChanges, type BuildQuotaChangesInput } from '../../../src/emit/changes.js';
+import { buildManifests } from '../../../src/emit/manifests.js';
+import type { Manifest } from '../../../src/emit/targets/target.js';
 import { allocation, inventory, namespace, plan } from './builders.js';
 
 const quota = (hard: Record<string, string>, labels: Record<string, string> = {}): LiveObject => ({
@@ -64,11 +65,26 @@ describe('objectPath', () => {
     assert.equal(objectPath({ kind: 'LimitRange', name: 'l', namespace: 'ns' }), '/api/v1/namespaces/ns/limitranges/l');
     assert.equal(objectPath({ kind: 'Profile', name: 'alice' }), '/apis/kubeflow.org/v1/profiles/alice');
   });
+
+  it('addresses the Kueue objects: cluster-scoped flavors and queues, namespaced local queues', () => {
+    assert.equal(objectPath({ kind: 'ResourceFlavor', name: 'h100' }), '/apis/kueue.x-k8s.io/v1beta1/resourceflavors/h100');
+    assert.equal(objectPath({ kind: 'ClusterQueue', name: 'ml' }), '/apis/kueue.x-k8s.io/v1beta1/clusterqueues/ml');
+    assert.equal(objectPath({ kind: 'LocalQueue', name: 'ml', namespace: 'ns' }), '/apis/kueue.x-k8s.io/v1beta1/namespaces/ns/localqueues/ml');
+  });
+
+  it('escapes names and namespaces as one path segment each', () => {
+    assert.equal(objectPath({ kind: 'ResourceQuota', name: 'a/b', namespace: 'n?s' }), '/api/v1/namespaces/n%3Fs/resourcequotas/a%2Fb');
+  });
 });
 
+/** What `apply` sends for a change set: its ResourceQuotas (and Profiles, LimitRanges), managed keys only. */
+function applyManifestsOf(input: BuildQuotaChangesInput): Manifest[] {
+  return buildManifests({ changes: buildQuotaChanges(input), plan: input.plan, inventory: input.inventory, mode: 'apply' });
+}
+
 describe('renderApplyReport', () => {
-  const manifests = buildManifests(
-    buildQuotaChanges({
+  const manifests = applyManifestsOf(
+    {
       plan: plan([allocation('a', 'nvidia.com/gpu', '2'), allocation('b', 'nvidia.com/gpu', '3')]),
       teams: [
         { team: 'a', namespaces: ['a'] },
@@ -76,8 +92,7 @@ describe('renderApplyReport', () => {
       ],
       inventory: inventory({ namespaces: [namespace('a'), namespace('b')] }),
       options: { cluster: 'c', planId: '1' },
-    }),
-    'apply',
+    },
   );
   const [a, b] = manifests as [Manifest, Manifest];
 
@@ -144,14 +159,13 @@ describe('sameAppliedFields', () => {
 });
 
 describe('renderApplyReport after an apply that stopped', () => {
-  const manifests = buildManifests(
-    buildQuotaChanges({
+  const manifests = applyManifestsOf(
+    {
       plan: plan([allocation('a', 'nvidia.com/gpu', '2'), allocation('b', 'nvidia.com/gpu', '3'), allocation('c', 'nvidia.com/gpu', '1'), allocation('d', 'nvidia.com/gpu', '1')]),
       teams: ['a', 'b', 'c', 'd'].map((n) => ({ team: n, namespaces: [n] })),
       inventory: inventory({ namespaces: ['a', 'b', 'c', 'd'].map((n) => namespace(n)) }),
       options: { cluster: 'c', planId: '1' },
-    }),
-    'apply',
+    },
   );
   const [a, b, c, d] = manifests as [Manifest, Manifest, Manifest, Manifest];
 

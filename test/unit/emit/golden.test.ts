@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildQuotaChanges } from '../../../src/emit/changes.js';
-import { buildKueueObjects } from '../../../src/emit/kueue.js';
+import { buildQuotaChanges, type QuotaChangeSet } from '../../../src/emit/changes.js';
+import { buildKueueObjects } from '../../../src/emit/targets/kueue.js';
 import { buildManifests } from '../../../src/emit/manifests.js';
 import { renderPrBody } from '../../../src/emit/pr-body.js';
 import { buildTree, toMultiDocument, type EmittedFile } from '../../../src/emit/tree.js';
@@ -22,6 +22,11 @@ const update = process.env.QUOTAPLAN_UPDATE_GOLDEN === '1';
 
 function changes(): ReturnType<typeof buildQuotaChanges> {
   return buildQuotaChanges({ plan: scenarioPlan, teams: scenarioTeams, inventory: scenarioInventory, options: scenarioOptions });
+}
+
+/** Every ResourceQuota, Profile and LimitRange of a change set of the scenario, as files hold them. */
+function fullManifests(changeSet: QuotaChangeSet): ReturnType<typeof buildManifests> {
+  return buildManifests({ changes: changeSet, plan: scenarioPlan, inventory: scenarioInventory, mode: 'full' });
 }
 
 function filesUnder(root: string): string[] {
@@ -58,15 +63,15 @@ function compareFile(name: string, content: string): void {
 
 describe('emit goldens', () => {
   it('writes the GitOps tree byte for byte as reviewed', () => {
-    compareTree('gitops', buildTree(changes(), 'gitops'));
+    compareTree('gitops', buildTree(changes(), 'gitops', fullManifests(changes())));
   });
 
   it('writes the flat layout byte for byte as reviewed', () => {
-    compareTree('flat', buildTree(changes(), 'flat'));
+    compareTree('flat', buildTree(changes(), 'flat', fullManifests(changes())));
   });
 
   it('writes the -o yaml stream byte for byte as reviewed', () => {
-    compareFile('stream.yaml', toMultiDocument(buildManifests(changes(), 'full')));
+    compareFile('stream.yaml', toMultiDocument(fullManifests(changes())));
   });
 
   it('writes the PR body byte for byte as reviewed', () => {
@@ -81,14 +86,14 @@ describe('emit goldens', () => {
 
 describe('re-emitting', () => {
   it('gives identical bytes for the same plan and snapshot', () => {
-    assert.deepEqual(buildTree(changes(), 'gitops'), buildTree(changes(), 'gitops'));
+    assert.deepEqual(buildTree(changes(), 'gitops', fullManifests(changes())), buildTree(changes(), 'gitops', fullManifests(changes())));
     assert.equal(renderPrBody(changes()), renderPrBody(changes()));
   });
 
   it('gives identical manifests from a snapshot taken after the plan was applied, and no change in the PR body', () => {
     const before = changes();
     // The cluster after apply: every quota and Profile holds what the full manifests say.
-    const applied = buildManifests(before, 'full');
+    const applied = fullManifests(before);
     const hardOf = (kind: string, name: string, ns: string): Record<string, string> | undefined => {
       const m = applied.find((x) => x.kind === kind && x.name === name && x.namespace === ns);
       if (m === undefined) return undefined;
@@ -109,7 +114,7 @@ describe('re-emitting', () => {
       profiles: scenarioInventory.profiles.map((p) => ({ ...p, hard: parseResourceList(hardOf('Profile', p.name, p.namespace) ?? {}) })),
     };
     const again = buildQuotaChanges({ plan: scenarioPlan, teams: scenarioTeams, inventory: after, options: scenarioOptions });
-    assert.deepEqual(buildTree(again, 'gitops'), buildTree(before, 'gitops'));
+    assert.deepEqual(buildTree(again, 'gitops', fullManifests(again)), buildTree(before, 'gitops', fullManifests(before)));
     const changedKeys = again.teams.flatMap((t) =>
       t.namespaces.flatMap((ns) => ns.keys.filter((k) => k.previous === null || k.previous.nanos !== k.next.nanos)),
     );

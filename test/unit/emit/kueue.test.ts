@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildQuotaChanges } from '../../../src/emit/changes.js';
-import { buildKueueObjects, flavorName, queueName } from '../../../src/emit/kueue.js';
+import { buildKueueObjects, flavorName, queueName } from '../../../src/emit/targets/kueue.js';
 import { allocation, inventory, namespace, node, plan } from './builders.js';
 
 const inv = inventory({

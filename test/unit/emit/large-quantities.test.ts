@@ -105,13 +105,14 @@ describe('quantities of 10^21 and above print with their magnitude', () => {
 
   it('emitted ResourceQuotas and the PR body', () => {
     const plan = planned();
+    const inventory = cluster();
     const changes = buildQuotaChanges({
       plan,
       teams: targetsFromTeamsFile(parseTeamsFile(teamsYaml, 'teams.yaml')),
-      inventory: cluster(),
+      inventory,
       options: { cluster: 'big', planId: '1' },
     });
-    const yaml = toMultiDocument(buildManifests(changes, 'full'));
+    const yaml = toMultiDocument(buildManifests({ changes, plan, inventory, mode: 'full' }));
     // What is written parses back to the planned quota.
     const written = [...yaml.matchAll(/requests\.example\.com\/widget: "(\S+)"/g)].map((m) => parseQuantity(m[1]!).nanos);
     assert.deepEqual(written, [10n ** 30n, 2n * 10n ** 30n]);

@@ -1,13 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildQuotaChanges } from '../../../src/emit/changes.js';
-import { buildManifests, type Manifest } from '../../../src/emit/manifests.js';
+import { buildManifests } from '../../../src/emit/manifests.js';
+import type { Manifest } from '../../../src/emit/targets/target.js';
 import { buildTree } from '../../../src/emit/tree.js';
 import { ConflictError, ValidationError } from '../../../src/errors.js';
 import { scenarioInventory, scenarioOptions, scenarioPlan, scenarioTeams } from './scenario.js';
 
 const changes = buildQuotaChanges({ plan: scenarioPlan, teams: scenarioTeams, inventory: scenarioInventory, options: scenarioOptions });
-const manifests = buildManifests(changes, 'full');
+const manifests = buildManifests({ changes, plan: scenarioPlan, inventory: scenarioInventory, mode: 'full' });
 
 /** The scenario's first ResourceQuota, with another name or namespace. */
 function renamed(kind: Manifest['kind'], patch: { name?: string; namespace?: string }): Manifest {

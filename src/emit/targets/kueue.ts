@@ -1,5 +1,5 @@
 /**
- * `--target kueue`: the plan as Kueue objects, for clusters where per-model GPU quotas must be enforced (a
+ * Target Kueue (`--target kueue`): the plan as Kueue objects, for clusters where per-model GPU quotas must be enforced (a
  * ResourceQuota counts by resource name and cannot tell an H100 from an A100; domain.md section 2).
  * - one ResourceFlavor per GPU model of the plan, selecting its nodes by a label whose value is the model;
  * - `default-flavor` (no node labels) for resources planned without flavors;
@@ -8,12 +8,13 @@
  * Kueue `kueue.x-k8s.io/v1beta1`: a resource is in one resource group, and every flavor of a group lists every
  * covered resource (`nominalQuota: 0` where the team has none of that flavor). Pure.
  */
-import { addQuantities, formatQuantity, type Quantity } from '../quantity.js';
-import type { ClusterInventory } from '../inventory/types.js';
-import type { PlanInput, QuotaChangeSet } from './changes.js';
-import type { Flag } from './flag.js';
-import { metadataFor, sortManifests, type Manifest } from './manifests.js';
-import { compareText } from '../text-order.js';
+import { addQuantities, formatQuantity, type Quantity } from '../../quantity.js';
+import type { ClusterInventory } from '../../inventory/types.js';
+import { compareText } from '../../text-order.js';
+import type { PlanInput, QuotaChangeSet } from '../changes.js';
+import type { Flag } from '../flag.js';
+import { metadataFor } from './object-metadata.js';
+import { sortManifests, type EmitTarget, type Manifest, type ObjectKind, type TargetOutput } from './target.js';
 
 export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta1';
 export const DEFAULT_FLAVOR = 'default-flavor';
@@ -30,12 +31,20 @@ const modelLabelKeys = [
   'node.kubernetes.io/instance-type',
 ];
 
-export interface KueueObjects {
-  manifests: Manifest[];
-  flags: Flag[];
-}
+const KINDS: readonly ObjectKind[] = [
+  { kind: 'ResourceFlavor', apiVersion: KUEUE_API_VERSION, resource: 'resourceflavors', namespaced: false, folder: 'kueue/resourceflavors', order: 0 },
+  { kind: 'ClusterQueue', apiVersion: KUEUE_API_VERSION, resource: 'clusterqueues', namespaced: false, folder: 'kueue/clusterqueues', order: 1 },
+  { kind: 'LocalQueue', apiVersion: KUEUE_API_VERSION, resource: 'localqueues', namespaced: true, order: 5 },
+];
 
-export function buildKueueObjects(input: { plan: PlanInput; changes: QuotaChangeSet; inventory: ClusterInventory }): KueueObjects {
+export const kueueTarget: EmitTarget = {
+  name: 'Kueue',
+  choice: 'kueue',
+  kinds: KINDS,
+  emit: ({ plan, changes, inventory }) => buildKueueObjects({ plan, changes, inventory }),
+};
+
+export function buildKueueObjects(input: { plan: PlanInput; changes: QuotaChangeSet; inventory: ClusterInventory }): TargetOutput {
   const { plan, changes, inventory } = input;
   const flags: Flag[] = [];
   const manifests: Manifest[] = [];
@@ -150,7 +159,7 @@ export function buildKueueObjects(input: { plan: PlanInput; changes: QuotaChange
       });
     }
   }
-  return { manifests: sortManifests(manifests), flags };
+  return { manifests: sortManifests(manifests, KINDS), flags };
 }
 
 function clusterManifest(kind: 'ResourceFlavor' | 'ClusterQueue', name: string, team: string, object: Manifest['object']): Manifest {

@@ -1,0 +1,30 @@
+/**
+ * Every emit target, and what is known of each kind they write. `emit` writes the targets of its `--target`
+ * choice, `apply` those of `resourcequota`; the tree's paths, the tree's ownership check and apply's API paths read
+ * the kinds from here.
+ */
+import { kueueTarget } from './kueue.js';
+import { limitRangeTarget } from './limit-range.js';
+import { profileTarget } from './profile.js';
+import { resourceQuotaTarget } from './resource-quota.js';
+import type { EmitTarget, ManifestKind, ObjectKind, TargetChoice } from './target.js';
+
+export const EMIT_TARGETS: readonly EmitTarget[] = [resourceQuotaTarget, profileTarget, limitRangeTarget, kueueTarget];
+
+/** Every kind the targets write. */
+export const EMIT_KINDS: readonly ObjectKind[] = EMIT_TARGETS.flatMap((target) => target.kinds);
+const kindByName = new Map<string, ObjectKind>(EMIT_KINDS.map((k) => [k.kind, k]));
+
+/** What is known of a kind quotaplan writes. */
+export function objectKindOf(kind: ManifestKind): ObjectKind {
+  return kindByName.get(kind) as ObjectKind;
+}
+
+export function targetsOf(choice: TargetChoice | 'all'): EmitTarget[] {
+  return EMIT_TARGETS.filter((target) => choice === 'all' || target.choice === choice);
+}
+
+/** A kind some target writes. */
+export function isManifestKind(kind: string): kind is ManifestKind {
+  return kindByName.has(kind);
+}
