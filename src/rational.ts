@@ -53,18 +53,6 @@ export function compare(a: Rational, b: Rational): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-export function min(a: Rational, b: Rational): Rational {
-  return compare(a, b) <= 0 ? a : b;
-}
-
-export function isZero(a: Rational): boolean {
-  return a.numerator === 0n;
-}
-
-export function isInteger(a: Rational): boolean {
-  return a.denominator === 1n;
-}
-
 /** Largest integer not above a (floor, also for negatives). */
 export function floor(a: Rational): bigint {
   const q = a.numerator / a.denominator;

@@ -17,7 +17,6 @@ import { limitRangeFor, type LimitRangeChange, type LimitRangeSettings } from '.
 import { compareKeys, compareText } from '../text-order.js';
 
 export type { LimitRangeChange, LimitRangeSettings } from './limit-range.js';
-export { DEFAULT_CPU_REQUEST, DEFAULT_LIMIT_RANGE_NAME, DEFAULT_MEMORY_REQUEST } from './limit-range.js';
 
 /** One allocation of the plan, as `src/plan` produces it. */
 export interface PlanAllocationInput {

@@ -5,7 +5,7 @@
  */
 import { multiply, type Rational } from '../rational.js';
 import { formatQuantity, type Quantity } from '../quantity.js';
-import { formatAmount, formatFixed, formatPercent, isByteResource } from '../review/decimal.js';
+import { formatAmount, formatFixed, formatPercent } from '../review/decimal.js';
 import { hoursOf, unitsOfNanos } from '../review/figures.js';
 import type { Review, TeamUse } from '../review/review.js';
 import type { Cycle, CycleEvent } from '../store/store.js';
@@ -79,8 +79,6 @@ export interface ReviewJson {
 }
 
 const DIGITS = 3;
-
-export { isByteResource };
 
 /** An average (in units) for reading: GiB for byte resources, plain units otherwise. */
 export function formatAverage(resource: string, units: Rational): string {

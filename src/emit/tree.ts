@@ -11,7 +11,7 @@ import { renderTreeMarker } from './tree-marker.js';
 import { gitopsPath, objectPath, TREE_MARKER_FILE, treeRoot, underRoot, type Layout } from './tree-paths.js';
 import { compareText } from '../text-order.js';
 
-export { pathSegment, treeRoot, type Layout } from './tree-paths.js';
+export type { Layout } from './tree-paths.js';
 
 export interface EmittedFile {
   /** Relative to the output folder, `/`-separated. */

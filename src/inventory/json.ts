@@ -244,4 +244,4 @@ export function inventoryFromJson(value: unknown, where: { file?: string } = {})
   };
 }
 
-export type { Json, ResourceList };
+export type { Json };

@@ -83,32 +83,11 @@ export function snapshotPoints(connection: Connection, range: SeriesRange): Snap
   return snapshotsInRange(connection, range).points.map((point) => ({ snapshotId: point.id, seq: point.seq, takenAt: point.takenAt }));
 }
 
-export interface UsageIntervalRow {
-  namespace: string;
-  firstSeq: number;
-  lastSeq: number;
-  requests: ResourceList;
-}
-
 /**
  * The cluster's usage intervals that hold somewhere in snapshots `afterSeq + 1` to `throughSeq` (by seq), in order
- * of their first snapshot, one at a time: a year of a large cluster is millions of rows, too many to hold at once.
- * A reader that keeps per-snapshot totals reads everything once, then after each new snapshot only the open rows.
- */
-export function* usageIntervalsAfter(connection: Connection, query: { cluster: string; afterSeq: number; throughSeq: number }): Generator<UsageIntervalRow> {
-  const cluster = lookupCluster(connection.db, query.cluster);
-  const rows = connection.sqlite
-    .prepare(
-      'SELECT namespace, first_seq, last_seq, requests FROM namespace_usage WHERE cluster_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY first_seq, id',
-    )
-    .raw()
-    .iterate(cluster.id, query.afterSeq, query.throughSeq) as IterableIterator<[string, number, number, string]>;
-  for (const [namespace, firstSeq, lastSeq, requests] of rows) yield { namespace, firstSeq, lastSeq, requests: parseList(requests) };
-}
-
-/**
- * The same rows as `usageIntervalsAfter`, in the same order, handed to `visit` with the requests still encoded
- * (decode them with `decodeRequests`): a reader of a year's 1.5+ million rows can decode each distinct text once.
+ * of their first snapshot, handed to `visit` one at a time (a year of a large cluster is millions of rows, too many
+ * to hold at once) with the requests still encoded (decode them with `decodeRequests`): a reader of a year's 1.5+
+ * million rows can decode each distinct text once.
  *
  * `inInsertionOrder` (for reading everything, `afterSeq` 0): rows in id order, one scan without sorting the whole
  * table. A snapshot appended inserts its new intervals with its seq, above every earlier one, so id order is
