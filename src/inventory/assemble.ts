@@ -16,6 +16,7 @@ import { aliasOf } from './same-devices.js';
 import type { ResourceSliceFacts } from './dra/types.js';
 import type { ClusterInventory, NamespaceFacts, NodeFacts, ResourceListByFlavor } from './types.js';
 import { UNKNOWN_MODEL } from './types.js';
+import { compareKeys, compareText } from '../text-order.js';
 
 /** Requests summed over pods, and how many. */
 export interface PodTotals {
@@ -51,7 +52,7 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
     const objectKind = kinds.byKind(kind);
     if (objectKind === undefined) return [];
     const facts = parts.facts(objectKind);
-    return [...facts.keys()].sort(compare).map((key) => facts.get(key) as F);
+    return [...facts.keys()].sort(compareText).map((key) => facts.get(key) as F);
   };
   const warnings = [...parts.warnings];
   const nodeEntries = factsOf<NodeFactsResult>('Node');
@@ -61,13 +62,13 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
     return totals === undefined ? n : { ...n, requested: { ...totals.requests }, pods: totals.pods };
   });
   for (const entry of nodeEntries) warnings.push(...entry.warnings);
-  for (const [nodeName, totals] of [...nodeTotals].sort(([a], [b]) => compare(a, b))) {
+  for (const [nodeName, totals] of [...nodeTotals].sort(compareKeys)) {
     if (!known.has(nodeName)) warnings.push(`node ${nodeName}: ${totals.pods} pod(s) bound to a node not in the inventory`);
   }
 
   const labels = new Map(factsOf<NamespaceEntry>('Namespace').map((ns) => [ns.name, ns.labels]));
   const namespaceNames = new Set([...labels.keys(), ...namespaceTotals.keys()]);
-  const namespaces: NamespaceFacts[] = [...namespaceNames].sort(compare).map((name) => {
+  const namespaces: NamespaceFacts[] = [...namespaceNames].sort(compareText).map((name) => {
     const totals = namespaceTotals.get(name);
     return { name, labels: labels.get(name) ?? {}, requests: { ...totals?.requests }, pods: totals?.pods ?? 0 };
   });
@@ -113,7 +114,7 @@ function flavorsOf(nodes: NodeFacts[]): ResourceListByFlavor {
     }
   }
   const sorted: ResourceListByFlavor = {};
-  for (const resource of Object.keys(out).sort(compare)) sorted[resource] = sortedList(out[resource] ?? {});
+  for (const resource of Object.keys(out).sort(compareText)) sorted[resource] = sortedList(out[resource] ?? {});
   return sorted;
 }
 
@@ -126,7 +127,7 @@ function aliasWarnings(nodes: NodeFacts[]): string[] {
       if (name !== null && n.accelerators.some((other) => other.resource === name)) nodesWith.set(a.resource, (nodesWith.get(a.resource) ?? 0) + 1);
     }
   }
-  return [...nodesWith].sort(([a], [b]) => compare(a, b)).map(([alias, count]) => {
+  return [...nodesWith].sort(compareKeys).map(([alias, count]) => {
     const name = aliasOf(alias) as string;
     return (
       `${alias} is another name for ${name} on ${count} node(s) (the Neuron device plugin advertised both up to Neuron 2.19): ` +
@@ -149,7 +150,7 @@ function mixedUnitWarnings(nodes: NodeFacts[]): string[] {
     }
   }
   const out: string[] = [];
-  for (const [resource, set] of [...units].sort(([a], [b]) => compare(a, b))) {
+  for (const [resource, set] of [...units].sort(compareKeys)) {
     if (set.size > 1) {
       out.push(`${resource}: one unit is worth different fractions of a GPU on different nodes (${[...set].sort().join(', ')}); a quota on it counts units, not GPUs`);
     }
@@ -163,6 +164,3 @@ function sortedList(list: ResourceList): ResourceList {
   return out;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

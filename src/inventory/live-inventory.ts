@@ -18,6 +18,7 @@ import type { PodEntry } from '../kinds/pod.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
 import { assembleInventory, foldPod, type PodTotals } from './assemble.js';
 import type { ClusterInventory } from './types.js';
+import { compareText } from '../text-order.js';
 
 /** Pods grouped by namespace or node, with the sum taken at the last snapshot. */
 class PodGroups {
@@ -50,7 +51,7 @@ class PodGroups {
       const members = this.members.get(group);
       if (members === undefined) continue;
       const sums = new Map<string, PodTotals>();
-      for (const key of [...members].sort(compare)) foldPod(sums, group, requests(pods.get(key) as PodEntry));
+      for (const key of [...members].sort(compareText)) foldPod(sums, group, requests(pods.get(key) as PodEntry));
       this.totals.set(group, sums.get(group) as PodTotals);
     }
     this.changed.clear();
@@ -133,6 +134,3 @@ export class LiveInventory {
   }
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

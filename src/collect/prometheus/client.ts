@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { ExternalError, ValidationError } from '../../errors.js';
+import { compareKeys } from '../../text-order.js';
 
 export type PrometheusFailure = 'unreachable' | 'timeout' | 'http' | 'limit' | 'bad-response';
 
@@ -181,7 +182,7 @@ export function createPrometheusClient(options: PrometheusOptions): PrometheusCl
         const result = await call('query_range', { query, start: String(chunkStart), end: String(chunkEnd), step: String(step) });
         warnings.push(...result.warnings);
         for (const series of result.series) {
-          const key = JSON.stringify(Object.entries(series.metric).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+          const key = JSON.stringify(Object.entries(series.metric).sort(compareKeys));
           const existing = merged.get(key);
           if (existing === undefined) merged.set(key, series);
           else existing.values.push(...series.values);

@@ -14,6 +14,7 @@ import { ValidationError } from '../../errors.js';
 import { parseMigProfile, totalComputeSlices } from '../../inventory/mig.js';
 import { add, multiply, parseDecimal, rational, ZERO, type Rational } from '../../rational.js';
 import { PrometheusError, type PrometheusClient, type PromSeries } from './client.js';
+import { compareText } from '../../text-order.js';
 
 export const ENGINE_ACTIVE = 'DCGM_FI_PROF_GR_ENGINE_ACTIVE';
 export const GPU_UTIL = 'DCGM_FI_DEV_GPU_UTIL';
@@ -211,10 +212,9 @@ export async function readMeasuredUse(client: PrometheusClient, q: DcgmQuery): P
       idleHours,
     });
   }
-  const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   idleDevices.sort((a, b) => {
     const hours = b.idleHours.numerator * a.idleHours.denominator - a.idleHours.numerator * b.idleHours.denominator;
-    return (hours > 0n ? 1 : hours < 0n ? -1 : 0) || byText(a.namespace, b.namespace) || byText(a.pod, b.pod) || byText(a.device, b.device);
+    return (hours > 0n ? 1 : hours < 0n ? -1 : 0) || compareText(a.namespace, b.namespace) || compareText(a.pod, b.pod) || compareText(a.device, b.device);
   });
 
   const gaps: { from: Date; to: Date }[] = [];
@@ -234,7 +234,7 @@ export async function readMeasuredUse(client: PrometheusClient, q: DcgmQuery): P
       stepSeconds: q.stepSeconds,
       measuredHours: multiply(rational(BigInt(presentSteps.size), 1n), stepHours),
       gaps,
-      namespaces: [...perNamespace.values()].sort((a, b) => byText(a.namespace, b.namespace)),
+      namespaces: [...perNamespace.values()].sort((a, b) => compareText(a.namespace, b.namespace)),
       idle: idleDevices,
       warnings: [...new Set([...present.warnings, ...busy.warnings, ...allocated.warnings, ...idle.warnings])],
     },

@@ -12,6 +12,7 @@ import type { CapacityPoint, NamespaceUsagePoint, NamespaceUsageQuery, SeriesRan
 import { lookupCluster } from './clusters.js';
 import type { Connection } from './connection.js';
 import { capacityPoints, namespaceUsage, snapshots } from './schema.js';
+import { compareText } from '../../text-order.js';
 
 interface SnapshotInRange {
   id: number;
@@ -59,7 +60,7 @@ export function namespaceUsageSeries(connection: Connection, query: NamespaceUsa
     .from(namespaceUsage)
     .where(and(...conditions))
     .all()
-    .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.firstSeq - b.firstSeq));
+    .sort((a, b) => compareText(a.namespace, b.namespace) || a.firstSeq - b.firstSeq);
   const perPoint: NamespaceUsagePoint[][] = points.map(() => []);
   for (const interval of intervals) {
     const requests = parseList(interval.requests);
