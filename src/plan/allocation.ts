@@ -5,7 +5,9 @@
  * Reading it twice gives the same text; JSON output is byte for byte what an eagerly written string gave.
  */
 import type { Quantity } from '../quantity.js';
-import type { LevelClaim, LevelShare } from './divide-level.js';
+import type { LevelClaim, LevelDivision, LevelShare, SurplusPolicy } from './divide-level.js';
+import type { DrfOutcome } from './drf.js';
+import { explainShare, levelText, type LevelText } from './explain.js';
 import type { Allocation, Binding } from './plan.js';
 import type { PoolState } from './pool-state.js';
 
@@ -67,4 +69,47 @@ export function exactAllocation(
     level,
     index,
   );
+}
+
+/**
+ * A level divided exactly (divideLevel / divideLevelExact): the explanation of claimant `index` from what the
+ * division kept. The exact path (build-plan.ts) and the DRF pools the number path leaves to the exact code
+ * (fast-plan.ts) both use it.
+ */
+export class ExactLevel implements LevelExplainer {
+  #text: LevelText | null = null;
+
+  constructor(
+    private readonly level: {
+      pool: PoolState;
+      parentLabel: string;
+      surplusPolicy: SurplusPolicy;
+      amount: bigint;
+      claims: readonly LevelClaim[];
+      division: LevelDivision;
+      /** DRF: the dominant resource of claimant `index`, for its explanation; null under max-min. */
+      dominantOf: ((index: number) => DrfOutcome['dominant'][number] | null) | null;
+    },
+  ) {}
+
+  explain(index: number): string {
+    const { pool, division } = this.level;
+    this.#text ??= levelText({
+      granularity: pool.granularity,
+      format: pool.formatUnits,
+      totalWeight: division.totalWeight,
+      afterGuarantees: division.afterGuarantees,
+      amount: this.level.amount,
+      siblings: this.level.claims.length,
+      parentLabel: this.level.parentLabel,
+      surplusPolicy: this.level.surplusPolicy,
+    });
+    return explainShare(
+      this.#text,
+      this.level.claims[index] as LevelClaim,
+      division.shares[index] as LevelShare,
+      division.afterGuarantees,
+      this.level.dominantOf?.(index) ?? null,
+    );
+  }
 }

@@ -5,11 +5,10 @@
 import { ConflictError } from '../errors.js';
 import { addQuantities, formatQuantity, multiplyQuantity, quantityFromNanos, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
-import { exactAllocation, type LevelExplainer } from './allocation.js';
+import { exactAllocation, ExactLevel } from './allocation.js';
 import { buildClaims, poolsOf, type Claim } from './claims.js';
-import { divideLevel, type LevelClaim, type LevelDivision, type LevelShare } from './divide-level.js';
+import { divideLevel, type LevelClaim, type LevelShare } from './divide-level.js';
 import { dominantResourceFairness, type DrfOutcome } from './drf.js';
-import { explainShare, levelText, type LevelText } from './explain.js';
 import { divideFast } from './fast-plan.js';
 import type { Allocation, Division, Plan, PlanInventory, PlannedTeam, Pool, UseOf } from './plan.js';
 import { describePool, poolState, type PoolState } from './pool-state.js';
@@ -140,7 +139,7 @@ function divideExact(teams: TeamsFile, pools: readonly PoolState[], usedNanos: U
         amount,
         claims: claimants,
         division,
-        dominant: drf === null ? null : claimants.map((claim) => drfDominantOf(drf, claim.team)),
+        dominantOf: drf === null ? null : (i) => drfDominantOf(drf, (claimants[i] as Claim).team),
       });
       for (let i = 0; i < claimants.length; i++) {
         const claim = claimants[i] as Claim;
@@ -168,44 +167,6 @@ function divideExact(teams: TeamsFile, pools: readonly PoolState[], usedNanos: U
   const teamsInOrder = [...allocationsByTeam.keys()].sort((a, b) => compareText(a.path, b.path));
   for (const team of teamsInOrder) for (const allocation of allocationsByTeam.get(team) as Allocation[]) allocations.push(allocation);
   return { allocations, unallocatedUnits: pools.map((pool) => unallocated.get(pool.key) as bigint) };
-}
-
-/** One level of the exact path: keeps its claims and division, writes explanations when they are read. */
-class ExactLevel implements LevelExplainer {
-  #text: LevelText | null = null;
-
-  constructor(
-    private readonly level: {
-      pool: PoolState;
-      parentLabel: string;
-      surplusPolicy: TeamsFile['surplus'];
-      amount: bigint;
-      claims: readonly Claim[];
-      division: LevelDivision;
-      dominant: (DrfOutcome['dominant'][number] | null)[] | null;
-    },
-  ) {}
-
-  explain(index: number): string {
-    const { pool, division } = this.level;
-    this.#text ??= levelText({
-      granularity: pool.granularity,
-      format: pool.formatUnits,
-      totalWeight: division.totalWeight,
-      afterGuarantees: division.afterGuarantees,
-      amount: this.level.amount,
-      siblings: this.level.claims.length,
-      parentLabel: this.level.parentLabel,
-      surplusPolicy: this.level.surplusPolicy,
-    });
-    return explainShare(
-      this.#text,
-      this.level.claims[index] as Claim,
-      division.shares[index] as LevelShare,
-      division.afterGuarantees,
-      this.level.dominant?.[index] ?? null,
-    );
-  }
 }
 
 function runDrf(amounts: Map<string, bigint>, levelClaims: Map<string, Claim[]>): DrfResult {

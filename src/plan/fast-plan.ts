@@ -13,10 +13,10 @@
  * (team, pool) in typed arrays; no object per claim and no bigint on the hot path.
  */
 import { unitsOf, type Quantity } from '../quantity.js';
-import { exactAllocation, PlannedAllocation, type LevelExplainer } from './allocation.js';
+import { exactAllocation, ExactLevel, PlannedAllocation, type LevelExplainer } from './allocation.js';
 import { poolKeyOf } from './claims.js';
 import { divideLevelExact, type Binding, type LevelClaim, type LevelDivision, type SurplusPolicy } from './divide-level.js';
-import { explainShare, explanationText, fractionOfUnits, levelText, type LevelText } from './explain.js';
+import { explanationText, fractionOfUnits, levelText, type LevelText } from './explain.js';
 import type { Allocation, Division, UseOf } from './plan.js';
 import type { PoolState } from './pool-state.js';
 import { formatRational, lcmOfDenominators, rational, ZERO, type Rational } from '../rational.js';
@@ -587,7 +587,16 @@ class FastDivider {
     const amount = BigInt(drf.amount[p] as number);
     const division = divideLevelExact(amount, claims, { surplus: this.teams.surplus, initial });
     this.exactPools++;
-    const level = new ExactDrfPool(pool, parentLabel, this.teams.surplus, amount, claims, division, teamsOf, this.context.drf as DrfTexts);
+    const texts = this.context.drf as DrfTexts;
+    const level = new ExactLevel({
+      pool,
+      parentLabel,
+      surplusPolicy: this.teams.surplus,
+      amount,
+      claims,
+      division,
+      dominantOf: (i) => texts.dominantOf(teamsOf[i] as number),
+    });
     for (let i = 0; i < claims.length; i++) {
       const t = teamsOf[i] as number;
       const cell = t * P + p;
@@ -1034,44 +1043,6 @@ class FastLevel implements LevelExplainer {
 
   private teamOf(i: number): TeamSpec {
     return this.context.teams[this.context.claimants[this.claimantsAt + i] as number] as TeamSpec;
-  }
-}
-
-/** A DRF pool the number path left to the exact code: explanations as build-plan.ts ExactLevel writes them. */
-class ExactDrfPool implements LevelExplainer {
-  #text: LevelText | null = null;
-
-  constructor(
-    private readonly pool: PoolState,
-    private readonly parentLabel: string,
-    private readonly surplusPolicy: SurplusPolicy,
-    private readonly amount: bigint,
-    private readonly claims: readonly LevelClaim[],
-    private readonly division: LevelDivision,
-    /** Team number of each claim. */
-    private readonly teamsOf: readonly number[],
-    private readonly drf: DrfTexts,
-  ) {}
-
-  explain(index: number): string {
-    const { pool, division } = this;
-    this.#text ??= levelText({
-      granularity: pool.granularity,
-      format: pool.formatUnits,
-      totalWeight: division.totalWeight,
-      afterGuarantees: division.afterGuarantees,
-      amount: this.amount,
-      siblings: this.claims.length,
-      parentLabel: this.parentLabel,
-      surplusPolicy: this.surplusPolicy,
-    });
-    return explainShare(
-      this.#text,
-      this.claims[index] as LevelClaim,
-      division.shares[index] as LevelDivision['shares'][number],
-      division.afterGuarantees,
-      this.drf.dominantOf(this.teamsOf[index] as number),
-    );
   }
 }
 
