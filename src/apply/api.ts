@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiResponseError, retryAfterOf, toNetworkError, type ApiStatus } from '../collect/transport.js';
-import { objectKindOf } from '../emit/targets/registry.js';
+import { emittedKindOf } from '../emit/targets/registry.js';
 import type { ManifestKind } from '../emit/targets/target.js';
 
 export const FIELD_MANAGER = 'quotaplan';
@@ -41,7 +41,7 @@ export interface ApplyApi {
 
 /** The REST path of an object: the core group under /api, every other under /apis. */
 export function objectPath(ref: ObjectRef): string {
-  const { apiVersion, namespaced, resource } = objectKindOf(ref.kind);
+  const { apiVersion, namespaced, resource } = emittedKindOf(ref.kind);
   const group = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
   const namespace = namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? '')}` : '';
   return `${group}${namespace}/${resource}/${encodeURIComponent(ref.name)}`;

@@ -13,7 +13,7 @@
  */
 import { ApiNetworkError, ApiResponseError } from '../collect/transport.js';
 import { defaultRetryPolicy, realRetryEnvironment, withRetry, type RetryEnvironment, type RetryPolicy } from '../collect/retry.js';
-import { objectKindOf } from '../emit/targets/registry.js';
+import { emittedKindOf } from '../emit/targets/registry.js';
 import type { Manifest } from '../emit/targets/target.js';
 import { FIELD_MANAGER, type ApplyApi, type ObjectRef } from './api.js';
 import { conflictsOf, diffObjects, sameAppliedFields, type FieldConflict, type ObjectDiff } from './diff.js';
@@ -60,14 +60,14 @@ export interface ApplyManifestsInput {
 }
 
 export function refOf(manifest: Manifest): ObjectRef {
-  return objectKindOf(manifest.kind).namespaced
+  return emittedKindOf(manifest.kind).namespaced
     ? { kind: manifest.kind, name: manifest.name, namespace: manifest.namespace }
     : { kind: manifest.kind, name: manifest.name };
 }
 
 /** `ResourceQuota fraud/gpu-quota`, `Profile alice`. */
 export function describeObject(manifest: Manifest): string {
-  return objectKindOf(manifest.kind).namespaced ? `${manifest.kind} ${manifest.namespace}/${manifest.name}` : `${manifest.kind} ${manifest.name}`;
+  return emittedKindOf(manifest.kind).namespaced ? `${manifest.kind} ${manifest.namespace}/${manifest.name}` : `${manifest.kind} ${manifest.name}`;
 }
 
 export async function applyManifests(input: ApplyManifestsInput): Promise<ApplyReport> {

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import { isSafeFileName, SAFE_FILE_NAME_RULE } from '../files/out-path.js';
-import { objectKindOf } from './targets/registry.js';
+import { emittedKindOf } from './targets/registry.js';
 import type { ManifestKind } from './targets/target.js';
 
 export type Layout = 'gitops' | 'flat';
@@ -44,13 +44,13 @@ export function objectPath(layout: Layout, cluster: string, place: ObjectPlace):
 
 /** Relative to the cluster's folder. */
 export function gitopsPath(place: ObjectPlace): string {
-  const { namespaced, folder } = objectKindOf(place.kind);
+  const { namespaced, folder } = emittedKindOf(place.kind);
   if (namespaced) return `namespaces/${segment(place.namespace, 'namespace')}/${place.kind.toLowerCase()}.yaml`;
   return `${folder ?? place.kind.toLowerCase()}/${segment(place.name, place.kind)}.yaml`;
 }
 
 function flatPath(place: ObjectPlace): string {
-  if (objectKindOf(place.kind).namespaced) return `${segment(place.namespace, 'namespace')}.${place.kind.toLowerCase()}.yaml`;
+  if (emittedKindOf(place.kind).namespaced) return `${segment(place.namespace, 'namespace')}.${place.kind.toLowerCase()}.yaml`;
   return `${place.kind.toLowerCase()}.${segment(place.name, place.kind)}.yaml`;
 }
 

@@ -14,7 +14,7 @@ import { compareText } from '../../text-order.js';
 import type { PlanInput, QuotaChangeSet } from '../changes.js';
 import type { Flag } from '../flag.js';
 import { metadataFor } from './object-metadata.js';
-import { sortManifests, type EmitTarget, type Manifest, type ObjectKind, type TargetOutput } from './target.js';
+import { sortManifests, type EmitTarget, type Manifest, type EmittedKind, type TargetOutput } from './target.js';
 
 export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta1';
 export const DEFAULT_FLAVOR = 'default-flavor';
@@ -31,7 +31,7 @@ const modelLabelKeys = [
   'node.kubernetes.io/instance-type',
 ];
 
-const KINDS: readonly ObjectKind[] = [
+const KINDS: readonly EmittedKind[] = [
   { kind: 'ResourceFlavor', apiVersion: KUEUE_API_VERSION, resource: 'resourceflavors', namespaced: false, folder: 'kueue/resourceflavors', order: 0 },
   { kind: 'ClusterQueue', apiVersion: KUEUE_API_VERSION, resource: 'clusterqueues', namespaced: false, folder: 'kueue/clusterqueues', order: 1 },
   { kind: 'LocalQueue', apiVersion: KUEUE_API_VERSION, resource: 'localqueues', namespaced: true, order: 5 },

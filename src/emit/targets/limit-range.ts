@@ -1,8 +1,8 @@
 /** Target LimitRange: the LimitRange beside a namespace's quota (what it holds: src/emit/limit-range.ts). */
 import { formatList, metadataFor } from './object-metadata.js';
-import type { EmitTarget, Manifest, ObjectKind } from './target.js';
+import type { EmitTarget, Manifest, EmittedKind } from './target.js';
 
-const kind: ObjectKind = { kind: 'LimitRange', apiVersion: 'v1', resource: 'limitranges', namespaced: true, order: 4 };
+const kind: EmittedKind = { kind: 'LimitRange', apiVersion: 'v1', resource: 'limitranges', namespaced: true, order: 4 };
 
 export const limitRangeTarget: EmitTarget = {
   name: 'LimitRange',

@@ -4,9 +4,9 @@
  */
 import { metadataFor } from './object-metadata.js';
 import { hardOf } from './resource-quota.js';
-import type { EmitTarget, Manifest, ObjectKind } from './target.js';
+import type { EmitTarget, Manifest, EmittedKind } from './target.js';
 
-const kind: ObjectKind = { kind: 'Profile', apiVersion: 'kubeflow.org/v1', resource: 'profiles', namespaced: false, folder: 'profiles', order: 2 };
+const kind: EmittedKind = { kind: 'Profile', apiVersion: 'kubeflow.org/v1', resource: 'profiles', namespaced: false, folder: 'profiles', order: 2 };
 
 export const profileTarget: EmitTarget = {
   name: 'Profile patch',

@@ -7,17 +7,17 @@ import { kueueTarget } from './kueue.js';
 import { limitRangeTarget } from './limit-range.js';
 import { profileTarget } from './profile.js';
 import { resourceQuotaTarget } from './resource-quota.js';
-import type { EmitTarget, ManifestKind, ObjectKind, TargetChoice } from './target.js';
+import type { EmitTarget, ManifestKind, EmittedKind, TargetChoice } from './target.js';
 
 export const EMIT_TARGETS: readonly EmitTarget[] = [resourceQuotaTarget, profileTarget, limitRangeTarget, kueueTarget];
 
 /** Every kind the targets write. */
-export const EMIT_KINDS: readonly ObjectKind[] = EMIT_TARGETS.flatMap((target) => target.kinds);
-const kindByName = new Map<string, ObjectKind>(EMIT_KINDS.map((k) => [k.kind, k]));
+export const EMIT_KINDS: readonly EmittedKind[] = EMIT_TARGETS.flatMap((target) => target.kinds);
+const kindByName = new Map<string, EmittedKind>(EMIT_KINDS.map((k) => [k.kind, k]));
 
 /** What is known of a kind quotaplan writes. */
-export function objectKindOf(kind: ManifestKind): ObjectKind {
-  return kindByName.get(kind) as ObjectKind;
+export function emittedKindOf(kind: ManifestKind): EmittedKind {
+  return kindByName.get(kind) as EmittedKind;
 }
 
 export function targetsOf(choice: TargetChoice | 'all'): EmitTarget[] {

@@ -2,9 +2,9 @@
 import type { ResourceList } from '../../resources.js';
 import type { NamespaceChange } from '../changes.js';
 import { formatList, metadataFor } from './object-metadata.js';
-import type { EmitTarget, Manifest, ManifestMode, ObjectKind } from './target.js';
+import type { EmitTarget, Manifest, ManifestMode, EmittedKind } from './target.js';
 
-const kind: ObjectKind = { kind: 'ResourceQuota', apiVersion: 'v1', resource: 'resourcequotas', namespaced: true, order: 3 };
+const kind: EmittedKind = { kind: 'ResourceQuota', apiVersion: 'v1', resource: 'resourcequotas', namespaced: true, order: 3 };
 
 export const resourceQuotaTarget: EmitTarget = {
   name: 'ResourceQuota',

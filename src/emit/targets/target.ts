@@ -29,7 +29,7 @@ export interface Manifest {
 }
 
 /** One kind a target writes: how it is applied and where its file goes in a tree. */
-export interface ObjectKind {
+export interface EmittedKind {
   kind: ManifestKind;
   apiVersion: string;
   /** The REST resource (`resourcequotas`): its API path is `/api[s]/<apiVersion>[/namespaces/<ns>]/<resource>/<name>`. */
@@ -64,12 +64,12 @@ export interface EmitTarget {
   name: string;
   /** The `--target` choice that includes it. */
   choice: TargetChoice;
-  kinds: readonly ObjectKind[];
+  kinds: readonly EmittedKind[];
   emit(input: TargetInput): TargetOutput;
 }
 
 /** Cluster-wide objects first, then by namespace, then by the kinds' order, then by name. */
-export function sortManifests(manifests: readonly Manifest[], kinds: readonly ObjectKind[]): Manifest[] {
+export function sortManifests(manifests: readonly Manifest[], kinds: readonly EmittedKind[]): Manifest[] {
   const order = new Map(kinds.map((k) => [k.kind, k.order]));
   const orderOf = (kind: ManifestKind): number => order.get(kind) ?? Number.MAX_SAFE_INTEGER;
   return [...manifests].sort((a, b) => compareText(a.namespace, b.namespace) || orderOf(a.kind) - orderOf(b.kind) || compareText(a.name, b.name));
