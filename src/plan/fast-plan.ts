@@ -40,20 +40,18 @@ export function divideFast(teams: TeamsFile, pools: readonly PoolState[], usedNa
 
 /** A max-min plan's division, or null (another policy, or the exact path must do it). */
 export function divideMaxMinFast(teams: TeamsFile, pools: readonly PoolState[], usedNanos: UseOf): Division | null {
-  if (teams.policy !== 'max-min') return null;
-  try {
-    return new FastDivider(teams, pools, usedNanos).run();
-  } catch (error) {
-    if (error === NOT_SAFE) return null;
-    throw error;
-  }
+  return teams.policy === 'max-min' ? unlessNotSafe(() => new FastDivider(teams, pools, usedNanos).run()) : null;
 }
 
 /** A DRF plan's division, or null (another policy, or the exact path must do it). */
 export function divideDrfFast(teams: TeamsFile, pools: readonly PoolState[], usedNanos: UseOf): Division | null {
-  if (teams.policy !== 'drf') return null;
+  return teams.policy === 'drf' ? unlessNotSafe(() => new FastDivider(teams, pools, usedNanos).runDrf()) : null;
+}
+
+/** The division, or null when a count left the safe integers (NOT_SAFE): then the exact path divides. */
+function unlessNotSafe(divide: () => Division): Division | null {
   try {
-    return new FastDivider(teams, pools, usedNanos).runDrf();
+    return divide();
   } catch (error) {
     if (error === NOT_SAFE) return null;
     throw error;
