@@ -5,6 +5,7 @@
  */
 import { InternalError } from '../../errors.js';
 import type { PgBlobReader, PgBlobWriter } from './blobs.js';
+import { compareKeys } from '../../text-order.js';
 
 type Entry = [key: string, blob: number];
 
@@ -57,7 +58,7 @@ async function readEntries(reader: PgBlobReader, rootId: number): Promise<Entry[
   const merged = new Map(base.full);
   for (const key of root.del) merged.delete(key);
   for (const [key, blob] of root.put) merged.set(key, blob);
-  return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...merged.entries()].sort(compareKeys);
 }
 
 async function readRoot(reader: PgBlobReader, id: number): Promise<SetRoot> {

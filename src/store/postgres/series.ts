@@ -11,6 +11,7 @@ import type { CapacityPoint, NamespaceUsagePoint, NamespaceUsageQuery, SeriesRan
 import { lookupCluster } from './clusters.js';
 import type { Db } from './connection.js';
 import { capacityPoints, namespaceUsage, snapshots } from './schema.js';
+import { compareText } from '../../text-order.js';
 
 interface SnapshotInRange {
   id: number;
@@ -54,7 +55,7 @@ export async function namespaceUsageSeries(db: Db, query: NamespaceUsageQuery): 
       .select({ namespace: namespaceUsage.namespace, firstSeq: namespaceUsage.firstSeq, lastSeq: namespaceUsage.lastSeq, requests: namespaceUsage.requests, pods: namespaceUsage.pods })
       .from(namespaceUsage)
       .where(and(...conditions))
-  ).sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.firstSeq - b.firstSeq));
+  ).sort((a, b) => compareText(a.namespace, b.namespace) || a.firstSeq - b.firstSeq);
   const perPoint: NamespaceUsagePoint[][] = points.map(() => []);
   for (const interval of intervals) {
     const requests = decodeRequests(interval.requests);

@@ -16,6 +16,7 @@ import { ensureCluster, lookupCluster } from './clusters.js';
 import type { Db } from './connection.js';
 import { readKeyedSet, writeKeyedSet } from './keyed-set.js';
 import { capacityPoints, clusters, namespaceUsage, snapshots } from './schema.js';
+import { compareText } from '../../text-order.js';
 
 type RestOfInventory = Omit<ClusterInventory, 'nodes' | 'namespaces' | 'resourceQuotas' | 'limitRanges' | 'profiles'>;
 
@@ -258,7 +259,7 @@ export async function loadInventory(db: Db, snapshotId: number): Promise<Cluster
     .where(and(eq(namespaceUsage.clusterId, snapshot.clusterId), lte(namespaceUsage.firstSeq, snapshot.seq), gte(namespaceUsage.lastSeq, snapshot.seq)));
   await reader.load(rows.map((row) => row.factsBlob));
   const byName = new Map(rows.map((row) => [row.namespace, row]));
-  const order = stored.namespaceOrder ?? [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const order = stored.namespaceOrder ?? [...byName.keys()].sort(compareText);
   const namespaces = order.map((name) => {
     const row = byName.get(name);
     if (row === undefined) throw new InternalError(`snapshot ${snapshotId}: namespace ${name} is missing`);
