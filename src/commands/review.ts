@@ -16,10 +16,11 @@ import type { Review } from '../review/review.js';
 import { DEFAULT_RULES, parseRules, withFlagOverrides, type ReviewRules } from '../review/rules.js';
 import { withStore } from '../store/open.js';
 import { dbOption, outputOption } from './options.js';
+import { addPrometheusOptions, measureUseFrom, type PrometheusFlags } from './prometheus-options.js';
 
 export type ReviewOutput = 'md' | 'html' | 'csv' | 'json';
 
-export interface ReviewFlags {
+export interface ReviewFlags extends Partial<PrometheusFlags> {
   cycle: string;
   cluster?: string;
   db: string;
@@ -28,10 +29,11 @@ export interface ReviewFlags {
   rules?: string;
   underUseBelow?: string;
   flagPeakAbove?: string;
+  busyBelow?: string;
 }
 
 export function reviewCommand(): Command {
-  return new Command('review')
+  return addPrometheusOptions(new Command('review'))
     .option('--cycle <name|latest>', 'the cycle to review (latest: the most recent approved cycle that has begun)', 'latest')
     .option('--cluster <name>', "the cluster's name in the database (default: the only one)")
     .addOption(dbOption())
@@ -40,6 +42,7 @@ export function reviewCommand(): Command {
     .option('--rules <file>', 'YAML file with a `review:` section (thresholds; see docs/review.md)')
     .option('--under-use-below <percent>', 'propose a lower demand when the average is below this % of quota (default 50)')
     .option('--flag-peak-above <percent>', 'flag a team for more when its peak is above this % of quota (default 90)')
+    .option('--busy-below <percent>', 'with --prometheus: propose a cut when measured busy GPU-hours are below this % of those granted (default 20)')
     .showHelpAfterError()
     .exitOverride()
     .action(async (flags: ReviewFlags) => {
@@ -57,7 +60,7 @@ export function reviewCommand(): Command {
     });
 }
 
-export function reviewRules(flags: Pick<ReviewFlags, 'rules' | 'underUseBelow' | 'flagPeakAbove'>): ReviewRules {
+export function reviewRules(flags: Pick<ReviewFlags, 'rules' | 'underUseBelow' | 'flagPeakAbove' | 'busyBelow'>): ReviewRules {
   let rules = DEFAULT_RULES;
   if (flags.rules !== undefined) {
     let text: string;
@@ -75,12 +78,15 @@ export function reviewRules(flags: Pick<ReviewFlags, 'rules' | 'underUseBelow' |
   return withFlagOverrides(rules, {
     ...(flags.underUseBelow === undefined ? {} : { underUseBelow: flags.underUseBelow }),
     ...(flags.flagPeakAbove === undefined ? {} : { flagPeakAbove: flags.flagPeakAbove }),
+    ...(flags.busyBelow === undefined ? {} : { busyBelow: flags.busyBelow }),
   });
 }
 
 export async function runReview(flags: ReviewFlags): Promise<string> {
   const rules = reviewRules(flags);
-  const review = await withStore({ file: flags.db, create: false }, (store) => loadReview(store, { cluster: flags.cluster, cycle: flags.cycle }, rules));
+  const measure = measureUseFrom(flags as PrometheusFlags);
+  const review = await withStore({ file: flags.db, create: false }, (store) => loadReview(store, { cluster: flags.cluster, cycle: flags.cycle }, rules, measure));
+  if (review.measured.kind === 'none' && review.measured.source !== null) process.stderr.write(`quotaplan: ${review.measured.reason}\n`);
   return renderReview(review, flags.output);
 }
 

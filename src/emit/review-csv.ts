@@ -5,6 +5,8 @@ const COLUMNS = [
   'cycle', 'team', 'leaf', 'resource', 'flavors', 'quota', 'guarantee', 'demand', 'average', 'average_exact', 'p95', 'peak',
   'average_of_quota', 'peak_of_quota', 'hours_above_quota', 'used_unit_hours', 'granted_unit_hours', 'gpu_per_unit',
   'used_gpu_hours', 'granted_gpu_hours', 'next_quota', 'next_demand', 'proposals', 'proposed_demand', 'reasons',
+  'team_requested_gpu_hours', 'team_granted_gpu_hours', 'team_busy_gpu_hours', 'team_allocated_gpu_hours', 'team_busy_of_granted',
+  'team_busy_of_requested', 'measured_note',
 ] as const;
 
 function csvCell(value: string | number | boolean | null): string {
@@ -19,6 +21,7 @@ export function reviewCsv(review: ReviewJson): string {
   const lines = [COLUMNS.join(',')];
   for (const t of review.teams) {
     const proposals = review.proposals.filter((p) => p.team === t.team && p.resource === t.resource);
+    const measured = review.measured.teams.find((m) => m.team === t.team);
     const values: (string | number | boolean | null)[] = [
       review.cycle.name, t.team, t.leaf, t.resource, t.flavors.join(' '), t.quota, t.guarantee, t.demand, t.average, t.averageExact,
       t.p95, t.peak, t.averageOfQuota, t.peakOfQuota, t.hoursAboveQuota, t.usedUnitHours, t.grantedUnitHours, t.gpuEquivalent,
@@ -26,6 +29,9 @@ export function reviewCsv(review: ReviewJson): string {
       proposals.map((p) => p.kind).join(' '),
       proposals.find((p) => p.proposedDemand !== null)?.proposedDemand ?? null,
       proposals.map((p) => p.reason).join('; '),
+      // Measured use is per team (all its GPUs), repeated on each of its rows; the note says why it is empty.
+      measured?.requestedGpuHours ?? null, measured?.grantedGpuHours ?? null, measured?.busyGpuHours ?? null, measured?.allocatedGpuHours ?? null,
+      measured?.busyOfGranted ?? null, measured?.busyOfRequested ?? null, review.measured.note,
     ];
     lines.push(values.map(csvCell).join(','));
   }

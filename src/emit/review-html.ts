@@ -122,9 +122,43 @@ th,td{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:to
 figure.chart{margin:12px 0;border:1px solid #e5e7eb;border-radius:6px;padding:8px;overflow-x:auto}figcaption{font-weight:600;margin-bottom:4px}
 svg .grid{stroke:#e5e7eb}svg .tick{font-size:11px;fill:#6b7280}svg .label{font-size:12px;fill:#111827}svg .legend{font-size:12px;fill:#374151}
 .kind{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600}
-.lower-demand{background:#dbeafe;color:#1e40af}.needs-more{background:#fef3c7;color:#92400e}.over-quota,.use-above-new-quota,.use-above-quota,.alabama-paradox{background:#fee2e2;color:#991b1b}
+.lower-demand,.low-measured-use{background:#dbeafe;color:#1e40af}.gap{background:#fef3c7;padding:2px 6px;border-radius:4px}.needs-more{background:#fef3c7;color:#92400e}.over-quota,.use-above-new-quota,.use-above-quota,.alabama-paradox{background:#fee2e2;color:#991b1b}
 code{background:#f3f4f6;padding:1px 4px;border-radius:3px}
 `;
+
+/** Measured use: per team GPU-hours granted, requested and busy, gaps, idle devices; or why there are none. */
+function measuredHtml(review: ReviewJson): string {
+  const m = review.measured;
+  if (!m.available) return `<p class="gap">${escapeHtml(m.note ?? 'no measured use')}.</p>`;
+  const s = m.source;
+  const head =
+    `<p>From ${escapeHtml(s?.url ?? '?')}${s?.selector ? ` <code>{${escapeHtml(s.selector)}}</code>` : ''}, labels ${escapeHtml(`${s?.namespaceLabel ?? '?'}/${s?.podLabel ?? '?'}`)}, ` +
+    `steps of ${s?.stepSeconds ?? '?'} s: ${escapeHtml(time(m.from))} to ${escapeHtml(time(m.to))}, ${escapeHtml(m.measuredHours ?? '?')} h with samples.</p>` +
+    (m.gaps.length === 0
+      ? ''
+      : `<p class="gap">No samples for ${escapeHtml(m.gapHours ?? '?')} h (${m.gaps.map((g) => `${escapeHtml(time(g.from))} to ${escapeHtml(time(g.to))}`).join(', ')}): not counted as idle or busy.</p>`) +
+    m.warnings.map((w) => `<p class="gap">Prometheus warning: ${escapeHtml(w)}</p>`).join('');
+  const teams = table(
+    'GPU-hours per team: granted, requested, measured',
+    ['Team', 'GPU-hours granted', 'GPU-hours requested', 'GPU-hours allocated (measured)', 'GPU-hours busy', 'Busy % granted', 'Busy % requested', 'Busy % allocated'],
+    m.teams.map((t) => [`${t.team}${t.leaf ? '' : ' (all sub-teams)'}`, t.grantedGpuHours, t.requestedGpuHours, t.allocatedGpuHours, t.busyGpuHours, t.busyOfGranted, t.busyOfRequested, t.busyOfAllocated]),
+    [false, true, true, true, true, true, true, true],
+  );
+  const unowned =
+    m.unowned.length === 0
+      ? ''
+      : `<p>Namespaces no team owns: ${m.unowned.map((n) => `${escapeHtml(n.namespace)} (${escapeHtml(n.busyGpuHours)} busy of ${escapeHtml(n.allocatedGpuHours)} GPU-hours)`).join(', ')}.</p>`;
+  const idle =
+    m.idle.length === 0
+      ? '<p>No idle GPUs.</p>'
+      : table(
+          `Idle GPUs (below ${s?.idleBelow ?? '?'} activity for at least ${s?.idleForHours ?? '?'} h)`,
+          ['Team', 'Namespace', 'Pod', 'GPU model', 'MIG profile', 'Node', 'Device', 'Hours idle'],
+          m.idle.map((d) => [d.team ?? '(no team)', d.namespace, d.pod, d.model, d.profile, d.host, d.device, d.idleHours]),
+          [false, false, false, false, false, false, false, true],
+        );
+  return `${head}${teams}<p class="muted">Granted and requested: NVIDIA resources only, over the snapshots' window. Busy: engine-active time, MIG instances by their share of a GPU.</p>${unowned}${idle}`;
+}
 
 export function reviewHtml(review: ReviewJson): string {
   const c = review.coverage;
@@ -135,7 +169,7 @@ export function reviewHtml(review: ReviewJson): string {
     c
       ? `<li>Use measured from ${escapeHtml(time(c.from))} to ${escapeHtml(time(c.to))}: ${escapeHtml(c.hours)} h${c.cycleHours ? ` of ${escapeHtml(c.cycleHours)} h` : ''}, ${snapshotCount(c.snapshots)}; each snapshot's requests hold until the next one.</li>`
       : `<li>${escapeHtml(noCoverage(review.snapshotsInCycle))}</li>`,
-    `<li>Rules: average below ${escapeHtml(review.rules.underUseAverageBelow)} of quota → propose demand = ${escapeHtml(review.rules.proposeFrom)} rounded up; peak above ${escapeHtml(review.rules.needsMorePeakAbove)} → flag for more; requests above quota → over-quota.</li>`,
+    `<li>Rules: average below ${escapeHtml(review.rules.underUseAverageBelow)} of quota → propose demand = ${escapeHtml(review.rules.proposeFrom)} rounded up; peak above ${escapeHtml(review.rules.needsMorePeakAbove)} → flag for more; requests above quota → over-quota; measured busy below ${escapeHtml(review.rules.measuredBusyBelow)} of GPU-hours granted → propose a cut.</li>`,
   ].join('');
   const capacity = table(
     'Capacity (plannable) per resource',
@@ -167,7 +201,7 @@ export function reviewHtml(review: ReviewJson): string {
             (p) =>
               `<li><span class="kind ${escapeHtml(p.kind)}">${escapeHtml(p.kind)}</span> <strong>${escapeHtml(p.team)}</strong> ${escapeHtml(p.resource)}` +
               (p.proposedDemand ? `: demand ${escapeHtml(p.demand ?? 'unlimited')} → <strong>${escapeHtml(p.proposedDemand)}</strong>` : '') +
-              (p.kind === 'lower-demand' && review.next ? ` <span class="muted">(next draft demand: ${escapeHtml(p.nextDemand ?? 'unlimited')})</span>` : '') +
+              ((p.kind === 'lower-demand' || p.kind === 'low-measured-use') && review.next ? ` <span class="muted">(next draft demand: ${escapeHtml(p.nextDemand ?? 'unlimited')})</span>` : '') +
               `<br><span class="muted">${escapeHtml(p.reason)}</span></li>`,
           )
           .join('')}</ul>`;
@@ -198,6 +232,8 @@ ${gpuHoursChart(review)}
 ${gpuTable}
 <p class="muted">MIG slices and shared (time-sliced / MPS) replicas count as their fraction of one physical GPU.</p>
 ${review.mixedGpuEquivalents.length > 0 ? `<p class="muted">${escapeHtml(mixedNote(review.mixedGpuEquivalents))}</p>` : ''}
+<h2>Measured GPU use (dcgm-exporter)</h2>
+${measuredHtml(review)}
 <h2>Proposed changes (${review.proposals.length})</h2>
 ${proposals}
 <h2>Warnings (${review.warnings.length})</h2>

@@ -7,6 +7,7 @@ import { multiply, type Rational } from '../rational.js';
 import { formatQuantity, type Quantity } from '../quantity.js';
 import { formatAmount, formatFixed, formatPercent } from '../review/decimal.js';
 import { hoursOf, unitsOfNanos } from '../review/figures.js';
+import type { MeasuredReview } from '../review/measured.js';
 import type { Review, TeamUse } from '../review/review.js';
 import type { Cycle, CycleEvent } from '../store/store.js';
 
@@ -54,7 +55,7 @@ export interface ReviewJson {
   cluster: string;
   cycle: CycleJson;
   planId: number;
-  rules: { underUseAverageBelow: string; proposeFrom: string; needsMorePeakAbove: string };
+  rules: { underUseAverageBelow: string; proposeFrom: string; needsMorePeakAbove: string; measuredBusyBelow: string };
   coverage: { from: string; to: string; hours: string; cycleHours: string | null; snapshots: number } | null;
   /** Snapshots taken in the cycle; with `coverage` null, 0 or 1 (use over time needs two). */
   snapshotsInCycle: number;
@@ -76,6 +77,34 @@ export interface ReviewJson {
   previous: { cycle: string; planId: number } | null;
   next: { cycle: CycleJson; planId: number | null } | null;
   capacityTrace: { resource: string; points: { at: string; plannable: string; requested: string }[] }[];
+  measured: MeasuredJson;
+}
+
+/** Measured GPU use (dcgm-exporter via Prometheus); `available: false` with the reason when there is none. */
+export interface MeasuredJson {
+  available: boolean;
+  /** Why there is no measured use (`no measured use (no --prometheus given)`); null when there is. */
+  note: string | null;
+  source: { url: string; selector: string; namespaceLabel: string; podLabel: string; stepSeconds: number; idleBelow: string; idleForHours: string } | null;
+  from: string | null;
+  to: string | null;
+  measuredHours: string | null;
+  gapHours: string | null;
+  gaps: { from: string; to: string }[];
+  warnings: string[];
+  teams: {
+    team: string;
+    leaf: boolean;
+    grantedGpuHours: string;
+    requestedGpuHours: string;
+    busyGpuHours: string;
+    allocatedGpuHours: string;
+    busyOfGranted: string | null;
+    busyOfRequested: string | null;
+    busyOfAllocated: string | null;
+  }[];
+  unowned: { namespace: string; busyGpuHours: string; allocatedGpuHours: string }[];
+  idle: { team: string | null; namespace: string; pod: string; model: string; profile: string; host: string; device: string; idleHours: string }[];
 }
 
 const DIGITS = 3;
@@ -142,6 +171,7 @@ export function reviewToJson(review: Review): ReviewJson {
       underUseAverageBelow: formatPercent(review.rules.underUse.averageBelow),
       proposeFrom: review.rules.underUse.proposeFrom,
       needsMorePeakAbove: formatPercent(review.rules.needsMore.peakAbove),
+      measuredBusyBelow: formatPercent(review.rules.measuredUse.busyBelow),
     },
     coverage:
       coverage === null
@@ -187,6 +217,56 @@ export function reviewToJson(review: Review): ReviewJson {
     capacityTrace: review.capacityTrace.map((trace) => ({
       resource: trace.resource,
       points: trace.points.map((p) => ({ at: p.at.toISOString(), plannable: formatQuantity(p.plannable), requested: formatQuantity(p.requested) })),
+    })),
+    measured: measuredToJson(review.measured),
+  };
+}
+
+export function measuredToJson(measured: MeasuredReview): MeasuredJson {
+  const source = measured.source === null ? null : {
+    url: measured.source.url,
+    selector: measured.source.selector,
+    namespaceLabel: measured.source.namespaceLabel,
+    podLabel: measured.source.podLabel,
+    stepSeconds: measured.source.stepSeconds,
+    idleBelow: formatPercent(measured.source.idleBelow),
+    idleForHours: formatFixed(measured.source.idleForHours, 1),
+  };
+  if (measured.kind === 'none') {
+    return { available: false, note: measured.reason, source, from: null, to: null, measuredHours: null, gapHours: null, gaps: [], warnings: [], teams: [], unowned: [], idle: [] };
+  }
+  const gapMs = measured.gaps.reduce((total, gap) => total + BigInt(gap.to.getTime() - gap.from.getTime()), 0n);
+  return {
+    available: true,
+    note: null,
+    source,
+    from: measured.from.toISOString(),
+    to: measured.to.toISOString(),
+    measuredHours: formatFixed(measured.measuredHours, DIGITS),
+    gapHours: formatFixed(hoursOf(gapMs), DIGITS),
+    gaps: measured.gaps.map((gap) => ({ from: gap.from.toISOString(), to: gap.to.toISOString() })),
+    warnings: measured.warnings,
+    teams: measured.teams.map((t) => ({
+      team: t.team,
+      leaf: t.leaf,
+      grantedGpuHours: formatFixed(t.grantedGpuHours, DIGITS),
+      requestedGpuHours: formatFixed(t.requestedGpuHours, DIGITS),
+      busyGpuHours: formatFixed(t.busyGpuHours, DIGITS),
+      allocatedGpuHours: formatFixed(t.allocatedGpuHours, DIGITS),
+      busyOfGranted: t.busyOfGranted === null ? null : formatPercent(t.busyOfGranted),
+      busyOfRequested: t.busyOfRequested === null ? null : formatPercent(t.busyOfRequested),
+      busyOfAllocated: t.busyOfAllocated === null ? null : formatPercent(t.busyOfAllocated),
+    })),
+    unowned: measured.unowned.map((n) => ({ namespace: n.namespace, busyGpuHours: formatFixed(n.busyGpuHours, DIGITS), allocatedGpuHours: formatFixed(n.allocatedGpuHours, DIGITS) })),
+    idle: measured.idle.map((d) => ({
+      team: d.team,
+      namespace: d.namespace,
+      pod: d.pod,
+      model: d.model,
+      profile: d.profile,
+      host: d.host,
+      device: d.device,
+      idleHours: formatFixed(d.idleHours, 1),
     })),
   };
 }

@@ -58,7 +58,8 @@ export function reviewMarkdown(review: ReviewJson): string {
   }
   lines.push(
     `- Rules: average below ${review.rules.underUseAverageBelow} of quota -> propose demand = ${review.rules.proposeFrom} rounded up; ` +
-      `peak above ${review.rules.needsMorePeakAbove} of quota -> flag for more; requests above quota -> over-quota`,
+      `peak above ${review.rules.needsMorePeakAbove} of quota -> flag for more; requests above quota -> over-quota; ` +
+      `measured busy below ${review.rules.measuredBusyBelow} of the GPU-hours granted -> propose a cut`,
     '',
   );
 
@@ -103,11 +104,13 @@ export function reviewMarkdown(review: ReviewJson): string {
     if (review.mixedGpuEquivalents.length > 0) lines.push(mixedNote(review.mixedGpuEquivalents), '');
   }
 
+  lines.push(...measuredMarkdown(review), '');
+
   lines.push(`## Proposed changes (${review.proposals.length})`, '');
   if (review.proposals.length === 0) lines.push('None: every team used its quota within the rules.');
   for (const p of review.proposals) {
-    const change = p.kind === 'lower-demand' ? `demand ${p.demand ?? 'unlimited'} -> **${p.proposedDemand}**` : p.kind === 'needs-more' ? 'flag: needs more' : '**over quota**';
-    const next = p.kind === 'lower-demand' && review.next ? ` (next draft demand: ${p.nextDemand ?? 'unlimited'})` : '';
+    const change = p.kind === 'lower-demand' || p.kind === 'low-measured-use' ? `demand ${p.demand ?? 'unlimited'} -> **${p.proposedDemand}**` : p.kind === 'needs-more' ? 'flag: needs more' : '**over quota**';
+    const next = (p.kind === 'lower-demand' || p.kind === 'low-measured-use') && review.next ? ` (next draft demand: ${p.nextDemand ?? 'unlimited'})` : '';
     lines.push(`- **${cell(p.team)}** ${p.resource}: ${change}${next}. ${p.reason}`);
   }
   lines.push('');
@@ -128,6 +131,49 @@ export function reviewMarkdown(review: ReviewJson): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The measured-use section: per team GPU-hours granted, requested and busy, gaps, idle devices; or why there are none. */
+function measuredMarkdown(review: ReviewJson): string[] {
+  const m = review.measured;
+  const lines = ['## Measured GPU use (dcgm-exporter)', ''];
+  if (!m.available) return [...lines, `${m.note ?? 'no measured use'}.`];
+  const s = m.source;
+  lines.push(
+    `From ${s?.url ?? '?'}${s?.selector ? ` {${s.selector}}` : ''}, labels ${s?.namespaceLabel ?? '?'}/${s?.podLabel ?? '?'}, in steps of ${s?.stepSeconds ?? '?'} s: ` +
+      `${time(m.from)} to ${time(m.to)}, ${m.measuredHours} h with samples` +
+      (m.gaps.length === 0 ? '.' : `; **no samples for ${m.gapHours} h** (${m.gaps.map((g) => `${time(g.from)} to ${time(g.to)}`).join(', ')}): not counted as idle or busy.`),
+    '',
+  );
+  for (const warning of m.warnings) lines.push(`- Prometheus warning: ${cell(warning)}`);
+  if (m.warnings.length > 0) lines.push('');
+  lines.push(
+    table(
+      ['Team', 'GPU-hours granted', 'GPU-hours requested', 'GPU-hours allocated (measured)', 'GPU-hours busy', 'Busy % granted', 'Busy % requested', 'Busy % allocated'],
+      m.teams.map((t) => [`${t.team}${t.leaf ? '' : ' (all sub-teams)'}`, t.grantedGpuHours, t.requestedGpuHours, t.allocatedGpuHours, t.busyGpuHours, t.busyOfGranted, t.busyOfRequested, t.busyOfAllocated]),
+      [false, true, true, true, true, true, true, true],
+    ),
+    '',
+    'Granted and requested: NVIDIA resources only (what dcgm-exporter measures), over the snapshots\' window. Busy: engine-active time ' +
+      '(DCGM_FI_PROF_GR_ENGINE_ACTIVE, else DCGM_FI_DEV_GPU_UTIL), MIG instances by their share of a GPU. Percentages compare busy GPUs per measured hour with granted (requested) GPUs per covered hour.',
+    '',
+  );
+  if (m.unowned.length > 0) {
+    lines.push(`Namespaces no team owns: ${m.unowned.map((n) => `${cell(n.namespace)} (${n.busyGpuHours} busy of ${n.allocatedGpuHours} GPU-hours)`).join(', ')}.`, '');
+  }
+  lines.push(`### Idle GPUs (below ${s?.idleBelow ?? '?'} activity for at least ${s?.idleForHours ?? '?'} h): ${m.idle.length}`, '');
+  if (m.idle.length > 0) {
+    lines.push(
+      table(
+        ['Team', 'Namespace', 'Pod', 'GPU model', 'MIG profile', 'Node', 'Device', 'Hours idle'],
+        m.idle.map((d) => [d.team ?? '(no team)', d.namespace, d.pod, d.model, d.profile, d.host, d.device, d.idleHours]),
+        [false, false, false, false, false, false, false, true],
+      ),
+    );
+  } else {
+    lines.push('None.');
+  }
+  return lines;
 }
 
 /** Why some GPU-hours are estimates. */

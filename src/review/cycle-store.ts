@@ -11,7 +11,9 @@ import { planFromJson } from '../plan/plan-json.js';
 import type { Cycle, Store, StoreReads, StoreTransaction } from '../store/store.js';
 import { gpuEquivalentsOf, mixedGpuEquivalents } from './gpu-equivalents.js';
 import { checkApprove, checkSetPlan, checkStart, checkSubmit, cyclesInOrder, quarterWindow } from './lifecycle.js';
-import { buildReview, type Review } from './review.js';
+import type { TimeWindow } from './figures.js';
+import type { MeasuredInput } from './measured.js';
+import { buildReview, reviewWindow, type Review } from './review.js';
 import { DEFAULT_RULES, type ReviewRules } from './rules.js';
 
 export interface CycleRef {
@@ -49,7 +51,10 @@ export async function reviewedCycle(store: StoreReads, ref: CycleRef): Promise<C
   return found;
 }
 
-export async function loadReview(store: Store, ref: CycleRef, rules: ReviewRules = DEFAULT_RULES): Promise<Review> {
+/** Reads measured GPU use over the review window (src/commands/prometheus-options.ts); absent: none was asked for. */
+export type MeasureUse = (window: TimeWindow | null) => Promise<MeasuredInput>;
+
+export async function loadReview(store: Store, ref: CycleRef, rules: ReviewRules = DEFAULT_RULES, measure?: MeasureUse): Promise<Review> {
   const cycle = await reviewedCycle(store, ref);
   if (cycle.planId === null) {
     throw new ConflictError(`cycle ${cycle.name} has no plan: there is no quota to review use against (set one with quotaplan cycle plan)`);
@@ -72,7 +77,10 @@ export async function loadReview(store: Store, ref: CycleRef, rules: ReviewRules
   const lastInCycle = inRange.filter((s) => s.takenAt.getTime() < end).at(-1) ?? inRange.at(-1);
   const nodes = lastInCycle === undefined ? [] : (await store.loadInventory(lastInCycle.id)).nodes;
 
+  // Measured use is read over the window the snapshots cover, so that its figures sit beside theirs.
+  const measured = measure === undefined ? undefined : await measure(reviewWindow(cycle, inRange.map((s) => s.takenAt)));
   return buildReview({
+    ...(measured === undefined ? {} : { measured }),
     cluster: cycle.cluster,
     cycle,
     events: await store.listCycleEvents(cycle.id),

@@ -10,6 +10,7 @@ import type { Cycle, CycleEvent } from '../store/store.js';
 import type { CapacityPoint, NamespaceUsagePoint } from '../store/store.js';
 import { formatAmount, formatFixed, formatPercent } from './decimal.js';
 import { grantedUnitHours, hoursOf, quantityAsRational, ratioOf, unitsOfNanos, useFigures, type TimeWindow, type UseFigures, type UseSample } from './figures.js';
+import { measuredReview, teamGpuHours, type MeasuredInput, type MeasuredReview } from './measured.js';
 import type { ReviewRules } from './rules.js';
 import { compareText } from '../text-order.js';
 
@@ -34,6 +35,8 @@ export interface ReviewInput {
   /** Accelerator resources whose GPU-equivalent differs between nodes: their GPU-hours per team are estimates. */
   mixedGpuEquivalents?: readonly string[];
   rules: ReviewRules;
+  /** GPU use measured by dcgm-exporter (read from Prometheus); `not-given` when no Prometheus was named. */
+  measured?: MeasuredInput;
 }
 
 export interface Coverage {
@@ -68,7 +71,7 @@ export interface TeamUse {
   nextDemand: Quantity | null;
 }
 
-export type ProposalKind = 'lower-demand' | 'needs-more' | 'over-quota';
+export type ProposalKind = 'lower-demand' | 'needs-more' | 'over-quota' | 'low-measured-use';
 
 export interface Proposal {
   kind: ProposalKind;
@@ -133,6 +136,8 @@ export interface Review {
   warnings: ReviewWarning[];
   previous: { cycle: string; planId: number } | null;
   next: { cycle: Cycle; events: CycleEvent[]; planId: number | null } | null;
+  /** Measured GPU use per team, or why there is none. */
+  measured: MeasuredReview;
 }
 
 
@@ -261,6 +266,13 @@ export function buildReview(input: ReviewInput): Review {
     });
   }
 
+  const measured = measuredReview({
+    input: input.measured ?? { kind: 'not-given' },
+    plan: input.plan,
+    gpuHours: teamGpuHours(teams),
+    coveredMs: coverage?.coveredMs ?? null,
+  });
+
   return {
     cluster: input.cluster,
     cycle: input.cycle,
@@ -274,11 +286,54 @@ export function buildReview(input: ReviewInput): Review {
     ...capacityOf(input, window),
     mixedGpuEquivalents: [...(input.mixedGpuEquivalents ?? [])].sort(compareText),
     teams,
-    proposals: proposalsOf(teams, input),
+    proposals: [...proposalsOf(teams, input), ...lowMeasuredUse(teams, measured, input)].sort(
+      (a, b) => compareText(a.team, b.team) || compareText(a.resource, b.resource) || PROPOSAL_ORDER[a.kind] - PROPOSAL_ORDER[b.kind],
+    ),
     warnings: warningsOf(teams, input),
     previous: input.previous === null ? null : { cycle: input.previous.cycle.name, planId: input.previous.planId },
     next: input.next === null ? null : { cycle: input.next.cycle, events: input.next.events, planId: input.next.planId },
+    measured,
   };
+}
+
+const PROPOSAL_ORDER: Record<ProposalKind, number> = { 'over-quota': 0, 'needs-more': 1, 'lower-demand': 2, 'low-measured-use': 3 };
+
+/**
+ * `low-measured-use`: a leaf team whose GPUs were busy for less than `measuredUse.busyBelow` of what its NVIDIA
+ * quotas granted is proposed, per NVIDIA resource, a demand of its quota scaled by that busy share, rounded up to
+ * the pool's granularity and never below the guarantee; only when lower than the current demand.
+ */
+function lowMeasuredUse(teams: readonly TeamUse[], measured: MeasuredReview, input: ReviewInput): Proposal[] {
+  if (measured.kind !== 'measured') return [];
+  const threshold = input.rules.measuredUse.busyBelow;
+  const byTeam = new Map(measured.teams.map((t) => [t.team, t]));
+  const proposals: Proposal[] = [];
+  for (const row of teams) {
+    const team = byTeam.get(row.team);
+    if (!row.leaf || team === undefined || team.busyOfGranted === null || !row.resource.startsWith('nvidia.com/') || row.quota.nanos === 0n) continue;
+    if (compare(team.busyOfGranted, threshold) >= 0) continue;
+    const step = granularityOf(input.plan, row.resource);
+    const scaled = multiply(quantityAsRational(row.quota), team.busyOfGranted);
+    const units = (scaled.numerator * 1_000_000_000n + scaled.denominator - 1n) / scaled.denominator; // nanounits, rounded up
+    const basis: Quantity = { nanos: units, format: row.quota.format };
+    const proposed = maxQuantity(ceilTo(basis, step), row.guarantee);
+    if (row.demand !== null && compareQuantities(proposed, row.demand) >= 0) continue;
+    proposals.push({
+      kind: 'low-measured-use',
+      team: row.team,
+      resource: row.resource,
+      demand: row.demand,
+      proposedDemand: proposed,
+      nextDemand: row.nextDemand,
+      reason:
+        `measured busy ${formatFixed(team.busyGpuHours, 1)} GPU-hours over ${formatFixed(measured.measuredHours, 1)} h measured against ` +
+        `${formatFixed(team.grantedGpuHours, 1)} GPU-hours granted over ${hours(row.figures?.coveredMs ?? 0n)}: ${formatPercent(team.busyOfGranted)} busy, ` +
+        `below the ${formatPercent(threshold)} threshold: demand ${row.demand === null ? 'unlimited' : formatQuantity(row.demand)} -> ${formatQuantity(proposed)} ` +
+        `(quota ${formatQuantity(row.quota)} x ${formatPercent(team.busyOfGranted)} busy, rounded up in steps of ${formatQuantity(step)}` +
+        `${compareQuantities(proposed, ceilTo(basis, step)) > 0 ? `, raised to the guarantee ${formatQuantity(row.guarantee)}` : ''})`,
+    });
+  }
+  return proposals;
 }
 
 function capacityOf(input: ReviewInput, window: TimeWindow | null): Pick<Review, 'capacity' | 'capacityGpus' | 'capacityTrace'> {
@@ -394,8 +449,7 @@ function proposalsOf(teams: readonly TeamUse[], input: ReviewInput): Proposal[] 
       });
     }
   }
-  const order: Record<ProposalKind, number> = { 'over-quota': 0, 'needs-more': 1, 'lower-demand': 2 };
-  return proposals.sort((a, b) => compareText(a.team, b.team) || compareText(a.resource, b.resource) || order[a.kind] - order[b.kind]);
+  return proposals;
 }
 
 function warningsOf(teams: readonly TeamUse[], input: ReviewInput): ReviewWarning[] {

@@ -20,11 +20,16 @@ export interface ReviewRules {
     /** Flag for more when peak / quota is above this. */
     peakAbove: Rational;
   };
+  measuredUse: {
+    /** Propose a cut when measured busy GPUs / granted GPUs (NVIDIA resources) is below this. */
+    busyBelow: Rational;
+  };
 }
 
 export const DEFAULT_RULES: ReviewRules = {
   underUse: { averageBelow: rational(1n, 2n), proposeFrom: 'p95' },
   needsMore: { peakAbove: rational(9n, 10n) },
+  measuredUse: { busyBelow: rational(1n, 5n) },
 };
 
 const share = z.union([z.string(), z.number()], { error: 'expected a share such as "50%" or 0.5' });
@@ -32,6 +37,7 @@ const rulesShape = z.strictObject({
   review: z.strictObject({
     underUse: z.strictObject({ averageBelow: share.optional(), propose: z.enum(['p95', 'peak']).optional() }).optional(),
     needsMore: z.strictObject({ peakAbove: share.optional() }).optional(),
+    measuredUse: z.strictObject({ busyBelow: share.optional() }).optional(),
   }),
 });
 
@@ -82,16 +88,21 @@ export function parseRules(text: string, file: string): ReviewRules {
       peakAbove:
         review.needsMore?.peakAbove === undefined ? DEFAULT_RULES.needsMore.peakAbove : shareAt(review.needsMore.peakAbove, file, 'review.needsMore.peakAbove'),
     },
+    measuredUse: {
+      busyBelow:
+        review.measuredUse?.busyBelow === undefined ? DEFAULT_RULES.measuredUse.busyBelow : shareAt(review.measuredUse.busyBelow, file, 'review.measuredUse.busyBelow'),
+    },
   };
 }
 
 /** Overrides from flags given as percentages (`--under-use-below 40`). */
-export function withFlagOverrides(rules: ReviewRules, flags: { underUseBelow?: string; flagPeakAbove?: string }): ReviewRules {
+export function withFlagOverrides(rules: ReviewRules, flags: { underUseBelow?: string; flagPeakAbove?: string; busyBelow?: string }): ReviewRules {
   return {
     underUse: {
       ...rules.underUse,
       ...(flags.underUseBelow === undefined ? {} : { averageBelow: shareAt(flags.underUseBelow, 'command line', '--under-use-below', true) }),
     },
     needsMore: flags.flagPeakAbove === undefined ? rules.needsMore : { peakAbove: shareAt(flags.flagPeakAbove, 'command line', '--flag-peak-above', true) },
+    measuredUse: flags.busyBelow === undefined ? rules.measuredUse : { busyBelow: shareAt(flags.busyBelow, 'command line', '--busy-below', true) },
   };
 }

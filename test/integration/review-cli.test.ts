@@ -131,6 +131,24 @@ describe('quotaplan review against the demo database', () => {
     }
   });
 
+  it('without --prometheus every format says there is no measured use instead of showing zeros', async () => {
+    const note = 'no measured use (no --prometheus given)';
+    const json = JSON.parse((await runCli(['review', '--db', db, '--cycle', '2026-Q4', '-o', 'json'], { cwd: dir })).stdout) as ReviewJson;
+    assert.deepEqual(json.measured, {
+      available: false, note, source: null, from: null, to: null, measuredHours: null, gapHours: null, gaps: [], warnings: [], teams: [], unowned: [], idle: [],
+    });
+    assert.equal(json.proposals.filter((p) => p.kind === 'low-measured-use').length, 0);
+    const md = (await runCli(['review', '--db', db, '--cycle', '2026-Q4'], { cwd: dir })).stdout;
+    assert.ok(md.includes(`## Measured GPU use (dcgm-exporter)\n\n${note}.\n`), md);
+    const html = (await runCli(['review', '--db', db, '--cycle', '2026-Q4', '-o', 'html'], { cwd: dir })).stdout;
+    assert.ok(html.includes(`<h2>Measured GPU use (dcgm-exporter)</h2>\n<p class="gap">${note}.</p>`));
+    const [header, ...rows] = (await runCli(['review', '--db', db, '--cycle', '2026-Q4', '-o', 'csv'], { cwd: dir })).stdout.trimEnd().split('\r\n').map((line) => line.split(','));
+    // Reasons before them may hold quoted commas: the measured columns are read from the end of the line.
+    assert.deepEqual(header!.slice(-7), ['team_requested_gpu_hours', 'team_granted_gpu_hours', 'team_busy_gpu_hours', 'team_allocated_gpu_hours', 'team_busy_of_granted', 'team_busy_of_requested', 'measured_note']);
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.deepEqual(row.slice(-7), ['', '', '', '', '', '', note]);
+  });
+
   it('names the cycle it cannot find, with exit code 2', async () => {
     const result = await runCli(['review', '--db', db, '--cycle', '2025-Q1'], { cwd: dir });
     assert.equal(result.code, 2);

@@ -163,14 +163,30 @@ function samplesIn(h: Holding, hour: number): number[] {
 }
 
 /** `units / den` rounded half up to 3 decimals, as text: the printers' format, computed here on its own. */
-function fixed3(units: bigint, den: bigint): string {
+export function fixed3(units: bigint, den: bigint): string {
   const scaled = (units * 1000n * 2n + den) / (2n * den);
   return `${scaled / 1000n}.${(scaled % 1000n).toString().padStart(3, '0')}`;
+}
+
+/** Truth's exact unit: 1/2100 GPU-hour. */
+export const TRUTH_UNIT = 2100n;
+
+/** GPU-hours busy and allocated of a team's namespaces added up exactly, as 3-decimal text. */
+export function teamTruth(t: Truth, namespaces: readonly string[]): { busy: string; allocated: string } {
+  let busy = 0n;
+  let allocated = 0n;
+  for (const ns of namespaces) {
+    busy += t.units[ns]?.busy ?? 0n;
+    allocated += t.units[ns]?.allocated ?? 0n;
+  }
+  return { busy: fixed3(busy, TRUTH_UNIT), allocated: fixed3(allocated, TRUTH_UNIT) };
 }
 
 export interface Truth {
   /** Per namespace (direct labels, job="dcgm"), GPU-hours busy and allocated, 3 decimals. */
   namespaces: Record<string, { busy: string; allocated: string }>;
+  /** The same in units of 1/2100 GPU-hour (exact), to add namespaces up into teams. */
+  units: Record<string, { busy: bigint; allocated: bigint }>;
   /** Hours of the window with at least one sample. */
   measuredHours: number;
   /** Devices idle (hourly mean below `idleBelow` hundredths) for at least `idleForHours`, `namespace/pod/device` -> hours. */
@@ -183,7 +199,7 @@ export interface Truth {
  */
 export function truth(options: { from: number; hours: number; idleBelow: number; idleForHours: number; only?: 'exported' }): Truth {
   // Busy and allocated in units of 1/2100 GPU-hour: shares are n/1 or n/7, activity in hundredths, 3 samples an hour.
-  const UNIT = 2100n;
+  const UNIT = TRUTH_UNIT;
   const busy = new Map<string, bigint>();
   const allocated = new Map<string, bigint>();
   const idle: Record<string, number> = {};
@@ -210,6 +226,10 @@ export function truth(options: { from: number; hours: number; idleBelow: number;
   }
   for (const [key, hours] of idleHours) if (hours >= options.idleForHours) idle[key] = hours;
   const namespaces: Truth['namespaces'] = {};
-  for (const ns of [...allocated.keys()].sort()) namespaces[ns] = { busy: fixed3(busy.get(ns) ?? 0n, UNIT), allocated: fixed3(allocated.get(ns) ?? 0n, UNIT) };
-  return { namespaces, measuredHours: measured, idle };
+  const units: Truth['units'] = {};
+  for (const ns of [...allocated.keys()].sort()) {
+    namespaces[ns] = { busy: fixed3(busy.get(ns) ?? 0n, UNIT), allocated: fixed3(allocated.get(ns) ?? 0n, UNIT) };
+    units[ns] = { busy: busy.get(ns) ?? 0n, allocated: allocated.get(ns) ?? 0n };
+  }
+  return { namespaces, units, measuredHours: measured, idle };
 }

@@ -5,8 +5,12 @@ import { rational } from '../../../src/rational.js';
 import { DEFAULT_RULES, parseRules, parseShare, withFlagOverrides } from '../../../src/review/rules.js';
 
 describe('review rules', () => {
-  it('default: under 50% average proposes the p95; over 90% peak flags for more', () => {
-    assert.deepEqual(DEFAULT_RULES, { underUse: { averageBelow: rational(1n, 2n), proposeFrom: 'p95' }, needsMore: { peakAbove: rational(9n, 10n) } });
+  it('default: under 50% average proposes the p95; over 90% peak flags for more; measured busy under 20% proposes a cut', () => {
+    assert.deepEqual(DEFAULT_RULES, {
+      underUse: { averageBelow: rational(1n, 2n), proposeFrom: 'p95' },
+      needsMore: { peakAbove: rational(9n, 10n) },
+      measuredUse: { busyBelow: rational(1n, 5n) },
+    });
   });
 
   it('reads shares as percentages or fractions, exactly', () => {
@@ -21,7 +25,17 @@ describe('review rules', () => {
 
   it('a YAML review section overrides what it sets and keeps the other defaults', () => {
     const rules = parseRules('review:\n  underUse: { averageBelow: 40%, propose: peak }\n', 'rules.yaml');
-    assert.deepEqual(rules, { underUse: { averageBelow: rational(2n, 5n), proposeFrom: 'peak' }, needsMore: { peakAbove: rational(9n, 10n) } });
+    assert.deepEqual(rules, {
+      underUse: { averageBelow: rational(2n, 5n), proposeFrom: 'peak' },
+      needsMore: { peakAbove: rational(9n, 10n) },
+      measuredUse: { busyBelow: rational(1n, 5n) },
+    });
+  });
+
+  it('the measured-use threshold comes from review.measuredUse.busyBelow or --busy-below', () => {
+    assert.deepEqual(parseRules('review:\n  measuredUse: { busyBelow: 10% }\n', 'rules.yaml').measuredUse, { busyBelow: rational(1n, 10n) });
+    assert.deepEqual(withFlagOverrides(DEFAULT_RULES, { busyBelow: '35' }).measuredUse, { busyBelow: rational(7n, 20n) });
+    assert.throws(() => withFlagOverrides(DEFAULT_RULES, { busyBelow: '120' }), /command line: --busy-below: "120" is not a share/);
   });
 
   it('bad rules name the file, the field and the value', () => {
