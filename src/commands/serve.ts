@@ -9,8 +9,9 @@ import { createApp } from '../server/app.js';
 import { DEFAULT_HOST, isLoopback, listen, loopbackHostNames } from '../server/listen.js';
 import { openStore } from '../store/open.js';
 import { busyTimeoutFromEnvironment, dbOption } from './options.js';
+import { addPrometheusOptions, measureUseFrom, type PrometheusFlags } from './prometheus-options.js';
 
-export interface ServeFlags {
+export interface ServeFlags extends Partial<PrometheusFlags> {
   host: string;
   port: number;
   db: string;
@@ -28,7 +29,7 @@ export function tokenOption(): Option {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  return addPrometheusOptions(new Command('serve'))
     .addOption(new Option('--host <host>', 'address to bind').default(DEFAULT_HOST))
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').env('QUOTAPLAN_PORT').argParser(parsePort).default(8080))
     .addOption(dbOption())
@@ -61,6 +62,7 @@ export async function runServe(flags: ServeFlags, options: { signal: Promise<voi
       { field: '--host', value: flags.host },
     );
   }
+  const measure = flags.prometheus === undefined ? undefined : measureUseFrom(flags as PrometheusFlags);
   const store = await openStore({ file: flags.db, create: false, ...busyTimeoutFromEnvironment() });
   try {
     const app = createApp({
@@ -70,6 +72,7 @@ export async function runServe(flags: ServeFlags, options: { signal: Promise<voi
       trustedAuthHeader: flags.trustedAuthHeader,
       allowedHosts: loopback ? loopbackHostNames(flags.host) : undefined,
       readersNeedAuth: !loopback,
+      measure,
     });
     const server = await listen(app, { host: flags.host, port: flags.port });
     const writable = flags.token !== undefined || flags.trustedAuthHeader !== undefined;

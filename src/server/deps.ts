@@ -2,6 +2,7 @@
  * What the HTTP app and its routes are built from. Its own module so that routes import it and app.ts imports the
  * routes, never the other way round.
  */
+import type { MeasureUse } from '../review/cycle-store.js';
 import type { Store } from '../store/store.js';
 import type { GuardOptions } from './guard.js';
 import type { InventoryOf } from './inventory-cache.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
    * sets it whenever it binds a non-loopback address.
    */
   readersNeedAuth?: boolean | undefined;
+  /** Reads measured GPU use for the Review and Teams pages (`serve --prometheus URL`); absent: none, and they say so. */
+  measure?: MeasureUse | undefined;
   /** Where server-side failures are logged; stderr by default. */
   log?: (message: string) => void;
 }

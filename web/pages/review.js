@@ -6,9 +6,10 @@ import { ApiError, getCluster, getJson, postJson } from '../lib/api.js';
 import { chartFigure, drawCharts } from '../lib/charts.js';
 import { el, replace, toast } from '../lib/dom.js';
 import { dateTime, shortDate } from '../lib/format.js';
+import { measuredSection } from '../lib/measured.js';
 import { tableBlock } from '../lib/table.js';
 
-const KIND_BADGE = { 'lower-demand': 'info', 'needs-more': 'warn', 'over-quota': 'bad', 'use-above-new-quota': 'bad', 'use-above-quota': 'bad', 'alabama-paradox': 'bad' };
+const KIND_BADGE = { 'lower-demand': 'info', 'low-measured-use': 'info', 'needs-more': 'warn', 'over-quota': 'bad', 'use-above-new-quota': 'bad', 'use-above-quota': 'bad', 'alabama-paradox': 'bad' };
 
 /** Drawing value of a canonical quantity string or decimal text (GPU counts: plain numbers or milli-units). */
 function drawn(text) {
@@ -245,10 +246,11 @@ export async function render(root, { params, navigate }) {
         : el('li', {}, data.snapshotsInCycle === 0
           ? 'No snapshot taken in this cycle yet: no use to review (run quotaplan collect while it runs).'
           : `Only ${data.snapshotsInCycle} snapshot in this cycle so far: use over time needs a second one (run quotaplan collect again later).`),
-      el('li', { class: 'muted' }, `Rules: average below ${data.rules.underUseAverageBelow} of quota → propose demand = ${data.rules.proposeFrom} rounded up; peak above ${data.rules.needsMorePeakAbove} → flag for more.`),
+      el('li', { class: 'muted' }, `Rules: average below ${data.rules.underUseAverageBelow} of quota → propose demand = ${data.rules.proposeFrom} rounded up; peak above ${data.rules.needsMorePeakAbove} → flag for more; measured busy below ${data.rules.measuredBusyBelow} of GPU-hours granted → propose a cut.`),
     ),
     ...capacitySection(data),
     ...useSection(data),
+    ...measuredSection(data),
     ...listSection(
       'Proposed changes',
       data.proposals,
@@ -261,7 +263,7 @@ export async function render(root, { params, navigate }) {
           el('strong', {}, p.team),
           ` ${p.resource}`,
           p.proposedDemand ? `: demand ${p.demand ?? 'unlimited'} → ${p.proposedDemand}` : '',
-          p.kind === 'lower-demand' && data.next ? ` (next draft demand: ${p.nextDemand ?? 'unlimited'})` : '',
+          (p.kind === 'lower-demand' || p.kind === 'low-measured-use') && data.next ? ` (next draft demand: ${p.nextDemand ?? 'unlimited'})` : '',
           el('br'),
           el('span', { class: 'muted small-text' }, p.reason),
         ),

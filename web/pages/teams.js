@@ -1,6 +1,7 @@
 // Teams: per team and resource, the quota in force today, current use and the planned quota, as bars; nested teams
 // expand and collapse. The same numbers are in the table below (and as CSV).
-import { getJson } from '../lib/api.js';
+import { ApiError, getJson } from '../lib/api.js';
+import { MEASURED_COLUMNS, measuredSummary } from '../lib/measured.js';
 import { el } from '../lib/dom.js';
 import { dateTime } from '../lib/format.js';
 import { tableBlock } from '../lib/table.js';
@@ -128,5 +129,24 @@ export async function render(root, { params }) {
     el('div', { class: 'panel' }, tree),
     el('h2', {}, 'Numbers'),
     tableBlock({ caption: 'Quota and use per team and resource', columns, rows: flatten(data.teams), filename: 'teams.csv' }),
+    ...(await measuredUse()),
   );
+}
+
+/** Measured GPU use over the reviewed cycle (the Review page's figures, per team); nothing when no cycle has begun. */
+async function measuredUse() {
+  let review;
+  try {
+    review = await getJson('/api/reviews/latest');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400) return [];
+    // Prometheus down or slow: the quotas above still stand; say what failed.
+    return [el('h2', {}, 'Measured GPU use'), el('p', { class: 'notice', id: 'measured-note' }, `Measured use could not be read: ${error.message}`)];
+  }
+  const m = review.measured;
+  return [
+    el('h2', {}, `Measured GPU use over ${review.cycle.name}`),
+    ...measuredSummary(m),
+    m.available ? tableBlock({ caption: `GPU-hours per team over ${review.cycle.name}`, columns: MEASURED_COLUMNS, rows: m.teams, filename: `teams-measured-${review.cycle.name}.csv` }) : null,
+  ];
 }

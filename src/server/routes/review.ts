@@ -42,7 +42,7 @@ export function reviewRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }>
       ...(query.underUseBelow === undefined ? {} : { underUseBelow: query.underUseBelow }),
       ...(query.flagPeakAbove === undefined ? {} : { flagPeakAbove: query.flagPeakAbove }),
     });
-    return reviewToJson(await loadReview(store, { cluster: await store.resolveCluster(query.cluster), cycle }, rules));
+    return reviewToJson(await loadReview(store, { cluster: await store.resolveCluster(query.cluster), cycle }, rules, deps.measure));
   };
   const withEvents = async (cycle: Cycle): Promise<ReturnType<typeof cycleToJson>> => cycleToJson(cycle, await store.listCycleEvents(cycle.id));
 
