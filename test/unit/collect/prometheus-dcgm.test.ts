@@ -5,7 +5,7 @@ import { dcgmQueries, gpuShareOf, parseLabelName, parseSelector, sampleValue } f
 import { parsePrometheusUrl, PrometheusError } from '../../../src/collect/prometheus/client.js';
 import { parseDuration } from '../../../src/commands/prometheus-options.js';
 import { ValidationError } from '../../../src/errors.js';
-import { rational } from '../../../src/plan/rational.js';
+import { rational } from '../../../src/rational.js';
 
 describe('dcgm-exporter queries', () => {
   it('aggregates server-side, engine-active first, GPU_UTIL / 100 where it is missing, held devices only', () => {
