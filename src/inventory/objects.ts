@@ -4,7 +4,9 @@
  * Quantities are parsed here, once, into exact Quantity values.
  */
 import { z } from 'zod';
+import { followsRule, isDns1123Label, isDns1123Subdomain, isQualifiedName, nameProblem, OBJECT_NAME_RULES, type NameRule } from '../kube-names.js';
 import { parseQuantity, QuantityError, type Quantity } from '../quantity.js';
+import { quoted } from '../terminal-text.js';
 
 /** A quantity as the API serializes it (a string), or as a hand-written YAML file may (a number), parsed once. */
 export const quantity = z.union([z.string(), z.number()]).transform((raw, ctx): Quantity => {
@@ -18,17 +20,38 @@ export const quantity = z.union([z.string(), z.number()]).transform((raw, ctx): 
   }
 });
 
-const resourceList = z.record(z.string(), quantity);
+/** A string that follows one of Kubernetes' name rules; the error quotes the value, escaped. */
+export function kubeName(rule: NameRule): z.ZodString {
+  return z.string().refine((value) => followsRule(rule, value), {
+    error: (issue) => `${nameProblem(rule, String(issue.input))} (got ${quoted(issue.input)})`,
+  });
+}
+
+/** Resource names (`cpu`, `nvidia.com/gpu`) are qualified names (apimachinery IsQualifiedName). */
+const resourceName = kubeName('qualified-name');
+const resourceList = z.record(resourceName, quantity);
 const stringMap = z.record(z.string(), z.string());
 
-/** Name, namespace and labels: what quotaplan reads of every object's metadata (a new kind's schema starts here). */
-export const metadata = z.object({
-  name: z.string().min(1),
-  namespace: z.string().optional(),
-  labels: stringMap.nullish().transform((v) => v ?? {}),
-});
+/**
+ * Name, namespace and labels: what quotaplan reads of every object's metadata (a new kind's schema starts here).
+ * The name follows the kind's rule (src/kube-names.ts; a DNS-1123 subdomain unless the kind says otherwise).
+ */
+export function metadataOf(rule: NameRule = 'dns1123-subdomain') {
+  return z.object({
+    name: kubeName(rule),
+    namespace: z.string().optional(),
+    labels: stringMap.nullish().transform((v) => v ?? {}),
+  });
+}
 
-const namespacedMetadata = metadata.extend({ namespace: z.string().min(1) });
+/** The metadata of a kind whose names are DNS-1123 subdomains, as most kinds' are. */
+export const metadata = metadataOf();
+
+/** A namespaced object's metadata: its namespace is a DNS-1123 label. */
+export function namespacedMetadataOf(rule: NameRule = 'dns1123-subdomain') {
+  return metadataOf(rule).extend({ namespace: kubeName('dns1123-label') });
+}
+
 
 const taint = z.object({ key: z.string(), value: z.string().optional(), effect: z.string() });
 
@@ -36,7 +59,7 @@ const condition = z.object({ type: z.string(), status: z.string() });
 
 export const nodeSchema = z.object({
   kind: z.literal('Node'),
-  metadata,
+  metadata: metadataOf(OBJECT_NAME_RULES.Node),
   spec: z
     .object({
       unschedulable: z.boolean().optional(),
@@ -54,7 +77,7 @@ export const nodeSchema = z.object({
     .transform((v) => v ?? { capacity: {}, allocatable: {}, conditions: [] }),
 });
 
-export const namespaceSchema = z.object({ kind: z.literal('Namespace'), metadata });
+export const namespaceSchema = z.object({ kind: z.literal('Namespace'), metadata: metadataOf(OBJECT_NAME_RULES.Namespace) });
 
 const resourceRequirements = z
   .object({
@@ -71,7 +94,13 @@ const container = z.object({
 });
 
 export const podSpecSchema = z.object({
-  nodeName: z.string().optional(),
+  /** Empty while the pod is not scheduled; else a node's name. */
+  nodeName: z
+    .string()
+    .refine((value) => value === '' || isDns1123Subdomain(value), {
+      error: (issue) => `${nameProblem('dns1123-subdomain', String(issue.input))} (got ${quoted(issue.input)})`,
+    })
+    .optional(),
   containers: z.array(container),
   initContainers: z.array(container).nullish().transform((v) => v ?? []),
   overhead: resourceList.nullish().transform((v) => v ?? {}),
@@ -155,7 +184,7 @@ export const podStatusSchema = z
 
 export const podSchema = z.object({
   kind: z.literal('Pod'),
-  metadata: namespacedMetadata,
+  metadata: namespacedMetadataOf(OBJECT_NAME_RULES.Pod),
   spec: podSpecSchema,
   status: podStatusSchema.nullish().transform((v): PodStatus => v ?? { conditions: [], containerStatuses: [], initContainerStatuses: [] }),
 });
@@ -181,7 +210,7 @@ const resourceQuotaSpec = z
 
 export const resourceQuotaSchema = z.object({
   kind: z.literal('ResourceQuota'),
-  metadata: namespacedMetadata,
+  metadata: namespacedMetadataOf(OBJECT_NAME_RULES.ResourceQuota),
   spec: resourceQuotaSpec,
   status: z
     .object({
@@ -203,7 +232,7 @@ const limitRangeItem = z.object({
 
 export const limitRangeSchema = z.object({
   kind: z.literal('LimitRange'),
-  metadata: namespacedMetadata,
+  metadata: namespacedMetadataOf(OBJECT_NAME_RULES.LimitRange),
   spec: z.object({ limits: z.array(limitRangeItem).nullish().transform((v) => v ?? []) }),
 });
 
@@ -212,7 +241,7 @@ export const profileSchema = z.object({
   // Optional: items of a raw ProfileList response carry no apiVersion of their own.
   apiVersion: z.string().regex(/^kubeflow\.org\//, 'a Profile must be kubeflow.org/*').optional(),
   kind: z.literal('Profile'),
-  metadata,
+  metadata: metadataOf(OBJECT_NAME_RULES.Profile),
   spec: z
     .object({
       owner: z.object({ kind: z.string(), name: z.string() }).nullish().transform((v) => v ?? null),
@@ -230,11 +259,15 @@ export type ContainerSpec = z.output<typeof container>;
 export type ResourceQuotaObject = z.output<typeof resourceQuotaSchema>;
 export type LimitRangeObject = z.output<typeof limitRangeSchema>;
 export type ProfileObject = z.output<typeof profileSchema>;
-/** `spec.containers[0].resources.requests.cpu`. */
+/**
+ * `spec.containers[0].resources.requests.cpu`; a key that is not plain printable ASCII (a hostile resource name)
+ * is shown quoted and escaped: `status.capacity["gpu\u001b[2J"]`.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (!/^[\x21-\x7e]+$/.test(String(key)) || /["\[\]]/.test(String(key))) out += `[${quoted(String(key))}]`;
     else out += out === '' ? String(key) : `.${String(key)}`;
   }
   return out;
@@ -252,13 +285,13 @@ export function readPod(raw: Record<string, unknown>): PodObject | undefined {
   const metadata = raw.metadata;
   if (!isRecord(metadata)) return undefined;
   const { name, namespace } = metadata;
-  if (typeof name !== 'string' || name === '' || typeof namespace !== 'string' || namespace === '') return undefined;
+  if (typeof name !== 'string' || !isDns1123Subdomain(name) || typeof namespace !== 'string' || !isDns1123Label(namespace)) return undefined;
   const labels = stringRecord(metadata.labels);
   if (labels === undefined) return undefined;
 
   const spec = raw.spec;
   if (!isRecord(spec) || !Array.isArray(spec.containers)) return undefined;
-  if (spec.nodeName !== undefined && typeof spec.nodeName !== 'string') return undefined;
+  if (spec.nodeName !== undefined && (typeof spec.nodeName !== 'string' || (spec.nodeName !== '' && !isDns1123Subdomain(spec.nodeName)))) return undefined;
   const containers = containerList(spec.containers);
   const initContainers = spec.initContainers === undefined || spec.initContainers === null ? [] : Array.isArray(spec.initContainers) ? containerList(spec.initContainers) : undefined;
   const overhead = quantityRecord(spec.overhead);
@@ -355,6 +388,7 @@ function quantityRecord(value: unknown): Record<string, Quantity> | undefined {
   if (!isRecord(value)) return undefined;
   const out: Record<string, Quantity> = {};
   for (const [k, v] of Object.entries(value)) {
+    if (!isQualifiedName(k)) return undefined;
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
     try {
       out[k] = parseQuantity(String(v));

@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import { formatPath } from '../inventory/objects.js';
+import { escapeTerminalText } from '../terminal-text.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from './registry.js';
 
 /** Where an object came from: the file, and its position in the file (`items[12]`, `document 3`). */
@@ -42,6 +43,11 @@ export function parseObject(raw: unknown, where: ObjectSource = {}, kinds: KindR
   if (result.success) return result.data as KubeObject;
   const issue = result.error.issues[0];
   const field = issue === undefined ? undefined : formatPath(issue.path);
+  // A bad key (a resource name) names the key itself; the value under it is not what is wrong.
+  if (issue?.code === 'invalid_key') {
+    const key = issue.path[issue.path.length - 1];
+    throw invalid(where, identity, field, issue.issues[0]?.message ?? issue.message, key, result.error);
+  }
   const value = issue === undefined ? undefined : valueAt(raw, issue.path);
   throw invalid(where, identity, field, issue?.message ?? 'invalid object', value, result.error);
 }
@@ -55,7 +61,7 @@ function describeRaw(raw: unknown, position?: string): string {
   const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined;
   const id = name === undefined ? undefined : namespace === undefined ? name : `${namespace}/${name}`;
   const at = position === undefined ? '' : ` (${position})`;
-  return id === undefined ? `${kind}${at === '' ? '' : at}` : `${kind} ${id}${at}`;
+  return escapeTerminalText(id === undefined ? `${kind}${at === '' ? '' : at}` : `${kind} ${id}${at}`);
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {

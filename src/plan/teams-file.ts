@@ -6,6 +6,9 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { quoted } from '../terminal-text.js';
+import { followsRule, nameProblem, type NameRule } from '../kube-names.js';
+import { formatPath } from '../inventory/objects.js';
 import { compareQuantities, formatQuantity, parseQuantity, QuantityError, type Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { parseDecimal, type Rational } from '../rational.js';
@@ -79,7 +82,16 @@ export interface TeamsFile {
 
 const QUANTITY_HINT = 'expected a quantity such as "8", "500m" or "32Gi"';
 const quantityText = z.union([z.string(), z.number()], { error: QUANTITY_HINT });
-const quantityMap = z.record(z.string(), quantityText);
+
+/** A Kubernetes name the file gives (docs/planning.md "What quotaplan refuses"); the message is the rule broken. */
+function kubeName(rule: NameRule): z.ZodString {
+  return z.string().refine((value) => followsRule(rule, value), { error: (issue) => nameProblem(rule, String(issue.input)) ?? '' });
+}
+/** Namespaces and Profiles (a Profile owns the namespace of its name). */
+const namespaceName = kubeName('dns1123-label');
+/** `cpu`, `nvidia.com/gpu`: qualified names, as the API validates resource names. */
+const resourceName = kubeName('qualified-name');
+const quantityMap = z.record(resourceName, quantityText);
 const bounds = {
   demand: quantityText.optional(),
   guarantee: quantityText.optional(),
@@ -90,7 +102,7 @@ const resourceEntry = z.strictObject({
   flavors: z.record(z.string(), z.strictObject(bounds)).optional(),
 });
 const limitsEntry = z.strictObject({
-  quota: z.array(z.string()).optional(),
+  quota: z.array(resourceName).optional(),
   perPod: z.strictObject({ max: quantityMap.optional() }).optional(),
   perContainer: z
     .strictObject({ max: quantityMap.optional(), default: quantityMap.optional(), defaultRequest: quantityMap.optional() })
@@ -114,12 +126,12 @@ const teamEntry: z.ZodType<RawTeam> = z.strictObject({
     error: 'expected a name of letters, digits, "-", "_" and "." (no "/")',
   }),
   weight: z.union([z.number().positive(), z.string()], { error: 'expected a positive number' }).optional(),
-  namespaces: z.array(z.string().min(1)).min(1).optional(),
-  profiles: z.array(z.string().min(1)).min(1).optional(),
-  selector: z.record(z.string(), z.string()).optional(),
-  resources: z.record(z.string(), resourceEntry).optional(),
+  namespaces: z.array(namespaceName).min(1).optional(),
+  profiles: z.array(namespaceName).min(1).optional(),
+  selector: z.record(kubeName('qualified-name'), kubeName('label-value')).optional(),
+  resources: z.record(resourceName, resourceEntry).optional(),
   limits: limitsEntry.optional(),
-  namespaceWeights: z.record(z.string(), z.number().int().positive()).optional(),
+  namespaceWeights: z.record(namespaceName, z.number().int().positive()).optional(),
   get teams() {
     return z.array(teamEntry).min(1).optional();
   },
@@ -129,7 +141,7 @@ const teamsFileShape = z.strictObject({
   cycle: z.union([z.string().min(1), z.number()], { error: 'expected a cycle name such as 2026-Q4' }),
   policy: z.enum(['max-min', 'drf']).optional(),
   surplus: z.enum(['distribute', 'hold']).optional(),
-  reserve: z.record(z.string(), z.union([quantityText, quantityMap], { error: QUANTITY_HINT })).optional(),
+  reserve: z.record(resourceName, z.union([quantityText, quantityMap], { error: QUANTITY_HINT })).optional(),
   granularity: quantityMap.optional(),
   teams: z.array(teamEntry).min(1),
 });
@@ -152,9 +164,12 @@ export function teamsFileFromValue(value: unknown, file: string): TeamsFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     const path = formatPath(issue.path);
-    const got = valueAt(value, issue.path);
-    const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
-    throw new ValidationError(`${file}: ${path === '' ? 'top level' : path}: ${issue.message}${shown}`, {
+    // A bad key (a resource or namespace name) is itself what is wrong, not the value under it.
+    const badKey = issue.code === 'invalid_key';
+    const got = badKey ? issue.path[issue.path.length - 1] : valueAt(value, issue.path);
+    const message = badKey ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    const shown = got === undefined ? '' : ` (got ${quoted(got)})`;
+    throw new ValidationError(`${file}: ${path === '' ? 'top level' : path}: ${message}${shown}`, {
       file,
       field: path,
       value: got,
@@ -353,19 +368,11 @@ class TeamsFileReader {
   }
 
   private fail(where: string, message: string, value: unknown): never {
-    const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown = value === undefined ? '' : ` (got ${quoted(value)})`;
     throw new ValidationError(`${this.file}: ${where}: ${message}${shown}`, { file: this.file, field: where, value });
   }
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let current = value;

@@ -11,6 +11,7 @@
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { isDns1123Subdomain, isQualifiedName } from '../kube-names.js';
 import { isPlannable } from '../inventory/node-facts.js';
 import type { ClusterInventory, NodeFacts, ResourceListByFlavor } from '../inventory/types.js';
 import { UNKNOWN_MODEL } from '../inventory/types.js';
@@ -32,7 +33,7 @@ const quantityText = z
 export const teamChangeSchema = z.strictObject({
   /** Team path: `platform/fraud`. */
   team: z.string().min(1).max(500),
-  resource: z.string().min(1).max(253).optional(),
+  resource: z.string().refine(isQualifiedName, 'expected a resource name (a Kubernetes qualified name such as "nvidia.com/gpu")').optional(),
   flavor: z.string().min(1).max(253).optional(),
   /** A quantity, or null to remove the bound (unlimited demand, no guarantee, no cap). */
   demand: quantityText.nullable().optional(),
@@ -43,7 +44,7 @@ export const teamChangeSchema = z.strictObject({
 
 export const nodeChangeSchema = z.strictObject({
   /** An existing node whose allocatable each hypothetical node copies. */
-  like: z.string().min(1).max(253),
+  like: z.string().refine(isDns1123Subdomain, 'expected a node name (a lowercase RFC 1123 subdomain)'),
   /** Nodes to add (positive) or remove (negative). */
   count: z.number().int().min(-10_000).max(10_000).refine((n) => n !== 0, 'expected a non-zero count'),
 });

@@ -20,11 +20,13 @@ const sha256 = (file: string): string => createHash('sha256').update(readFileSyn
 const dump = join(dir, 'prod-east.json');
 const badJson = join(dir, 'broken.json');
 const badQuantity = join(dir, 'bad-quantity.json');
+const badName = join(dir, 'bad-name.json');
 const db = join(dir, 'quotaplan.db');
 
 before(() => {
   writeFileSync(dump, JSON.stringify(demoCluster({ hour: 0 })));
   writeFileSync(badJson, '{"kind": "List", "items": [');
+  writeFileSync(badName, JSON.stringify({ kind: 'List', items: [{ kind: 'Namespace', metadata: { name: '../victim\u001b[2J' } }] }));
   writeFileSync(
     badQuantity,
     JSON.stringify({
@@ -128,6 +130,12 @@ describe('bad dumps and bad flags leave the database unchanged', () => {
   const cases: [string, string[], number, string | RegExp][] = [
     ['malformed JSON', ['--from-file', badJson], 2, /^quotaplan: .*broken\.json: malformed JSON/],
     ['an invalid quantity', ['--from-file', badQuantity], 2, /bad-quantity\.json.*allocatable.*"eight"/],
+    [
+      'a namespace name that is not a DNS-1123 label',
+      ['--from-file', badName],
+      2,
+      `quotaplan: ${badName}: Namespace ../victim\\x1b[2J (items[0]): metadata.name: must be a lowercase RFC 1123 label: at most 63 characters, lower case letters, digits and "-", starting and ending with a letter or digit (got "../victim\\u001b[2J")\n`,
+    ],
     ['a missing dump', ['--from-file', join(dir, 'nothing.json')], 2, `quotaplan: ${join(dir, 'nothing.json')}: cannot read dump: no such file\n`],
     ['a --taken-at without a zone', ['--from-file', dump, '--taken-at', '2026-10-02'], 2, 'quotaplan: --taken-at must be an ISO 8601 time with a zone, e.g. 2026-10-01T09:00:00Z; got "2026-10-02"\n'],
     ['an empty --cluster', ['--from-file', dump, '--cluster', ''], 2, /^quotaplan: --cluster: a cluster name must be non-empty/],

@@ -198,4 +198,47 @@ describe('teams file', () => {
       { field: 'granularity.nvidia.com/gpu' },
     );
   });
+  describe('Kubernetes names (refused where they enter: issue 13 item 1)', () => {
+    const LABEL = 'must be a lowercase RFC 1123 label: at most 63 characters, lower case letters, digits and "-", starting and ending with a letter or digit';
+    const QUALIFIED =
+      'must be a Kubernetes qualified name: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+    const leaf = (members: string, extra = ''): string => `cycle: q\nteams:\n  - name: a\n    ${members}\n${extra}`;
+
+    it('refuses a profile or namespace that is not a DNS-1123 label, quoting it escaped', () => {
+      rejects(leaf('profiles: ["../../../../victim/config"]'), `teams.yaml: teams[0].profiles[0]: ${LABEL} (got "../../../../victim/config")`, {
+        field: 'teams[0].profiles[0]',
+        value: '../../../../victim/config',
+      });
+      rejects(leaf('namespaces: [ok, "Team\\e[2J"]'), `teams.yaml: teams[0].namespaces[1]: ${LABEL} (got "Team\\u001b[2J")`, {
+        field: 'teams[0].namespaces[1]',
+        value: 'Team\u001b[2J',
+      });
+      rejects(leaf('namespaces: [a]', '    namespaceWeights: { "a/b": 1 }\n'), `teams.yaml: teams[0].namespaceWeights.a/b: ${LABEL} (got "a/b")`, {
+        field: 'teams[0].namespaceWeights.a/b',
+        value: 'a/b',
+      });
+    });
+
+    it('refuses resource names that are not qualified names, wherever the file gives one', () => {
+      rejects(leaf('namespaces: [a]', '    resources:\n      "nvidia.com/../gpu": { cap: 1 }\n'), `teams.yaml: teams[0].resources.nvidia.com/../gpu: ${QUALIFIED} (got "nvidia.com/../gpu")`, {
+        field: 'teams[0].resources.nvidia.com/../gpu',
+        value: 'nvidia.com/../gpu',
+      });
+      rejects(`granularity: { "cpu ": 1 }\n${leaf('namespaces: [a]')}`, `teams.yaml: granularity["cpu "]: ${QUALIFIED} (got "cpu ")`, { field: 'granularity["cpu "]', value: 'cpu ' });
+      rejects(`reserve: { "-gpu": 1 }\n${leaf('namespaces: [a]')}`, `teams.yaml: reserve.-gpu: ${QUALIFIED} (got "-gpu")`, { field: 'reserve.-gpu', value: '-gpu' });
+      rejects(leaf('namespaces: [a]', '    limits: { quota: ["mem ory"] }\n'), `teams.yaml: teams[0].limits.quota[0]: ${QUALIFIED} (got "mem ory")`, {
+        field: 'teams[0].limits.quota[0]',
+        value: 'mem ory',
+      });
+    });
+
+    it('refuses a selector whose key is not a label key or whose value is not a label value', () => {
+      rejects(leaf('selector: { "a/b/c": x }'), `teams.yaml: teams[0].selector.a/b/c: ${QUALIFIED} (got "a/b/c")`, { field: 'teams[0].selector.a/b/c', value: 'a/b/c' });
+      rejects(
+        leaf('selector: { team: "-x" }'),
+        'teams.yaml: teams[0].selector.team: must be a label value: empty, or at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (got "-x")',
+        { field: 'teams[0].selector.team', value: '-x' },
+      );
+    });
+  });
 });

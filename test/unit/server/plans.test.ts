@@ -165,6 +165,29 @@ describe('POST /api/what-if', () => {
     assert.equal((await refused.json()).error, `teams file: refused under --strict: ${warning.message}`);
   });
 
+  it('refuses Kubernetes names that break the API\u2019s rules in the body and in its teams file (400), storing nothing', async () => {
+    const { store, app } = await setup();
+    const badNode = await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: '../h100-0', count: 1 }] });
+    assert.equal(badNode.status, 400);
+    assert.deepEqual(await badNode.json(), { error: 'nodes[0].like: expected a node name (a lowercase RFC 1123 subdomain)', field: 'nodes[0].like' });
+    const badResource = await post(app, '/api/what-if', { changes: [{ team: 'research/nlp', resource: 'nvidia.com/gpu/../x', demand: '1' }] });
+    assert.equal(badResource.status, 400);
+    assert.deepEqual(await badResource.json(), {
+      error: 'changes[0].resource: expected a resource name (a Kubernetes qualified name such as "nvidia.com/gpu")',
+      field: 'changes[0].resource',
+    });
+    const badNamespace = DEMO_TEAMS.replace('namespaces: [vision]', 'namespaces: ["../vision"]');
+    assert.notEqual(badNamespace, DEMO_TEAMS);
+    const saved = await post(app, '/api/plans', { teamsYaml: badNamespace }, auth);
+    assert.equal(saved.status, 400);
+    assert.deepEqual(await saved.json(), {
+      error:
+        'teams file: teams[1].teams[1].namespaces[0]: must be a lowercase RFC 1123 label: at most 63 characters, lower case letters, digits and "-", starting and ending with a letter or digit (got "../vision")',
+      field: 'teams[1].teams[1].namespaces[0]',
+    });
+    assert.deepEqual(await store.listPlans(), []);
+  });
+
   it('names an unknown template node', async () => {
     const { app } = await setup();
     const response = await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] });
