@@ -110,7 +110,19 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('emit never writes outside --out (issue 13 item 1)', () => {
   it('refuses a Profile named ../../../../victim/config with exit 2 and writes nothing, inside or outside --out', async () => {
     const hostile = '\n  - name: intruder\n    profiles: ["../../../../victim/config"]\n    resources:\n      cpu: { demand: "1" }\n';
-    const db = await storeWithPlans('q', 'prod', [teamsYaml({ fraud: 6, nlp: 2 }, hostile)]);
+    // `plan` refuses the name where it enters (src/kube-names.ts); a plan stored before it did, or written to the
+    // store by anything else, still reaches emit: store it as the benign plan's twin with the hostile teams file.
+    const db = await storeWithPlans('q', 'prod', [teamsYaml({ fraud: 6, nlp: 2 })]);
+    const hostileFile = join(dir, 'hostile.yaml');
+    writeFileSync(hostileFile, teamsYaml({ fraud: 6, nlp: 2 }, hostile));
+    await assert.rejects(runPlan({ teams: hostileFile, db, dbGiven: true, output: 'json' }, { now: new Date('2026-11-28T05:00:00Z') }), /victim/);
+    const store = await openStore({ file: db });
+    try {
+      const stored = await store.getPlan((await store.listPlans()).at(-1)!.id);
+      await store.savePlan({ ...stored, teamsYaml: teamsYaml({ fraud: 6, nlp: 2 }, hostile), createdAt: new Date('2026-11-28T06:00:00Z') });
+    } finally {
+      await store.close();
+    }
     // The profile's file would be clusters/prod/profiles/../../../../victim/config.yaml: dir/a/b/c/victim/config.yaml.
     const out = join(dir, 'a', 'b', 'c', 'repo');
     mkdirSync(dirname(out), { recursive: true });

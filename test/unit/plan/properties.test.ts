@@ -88,7 +88,7 @@ function builders(tree: GenTeam[], order: (n: number) => number[] = (n) => [...A
       }
       builder.resource(resource, fields);
     }
-    if (gen.children.length > 0) builder.teams(...builders(gen.children, order, `${path}${name}.`));
+    if (gen.children.length > 0) builder.teams(...builders(gen.children, order, `${path}${name}-`));
     else builder.namespaces(`${path}${name}`);
     return builder;
   });
