@@ -115,7 +115,7 @@ describe('emit never writes outside --out (issue 13 item 1)', () => {
     const db = await storeWithPlans('q', 'prod', [teamsYaml({ fraud: 6, nlp: 2 })]);
     const hostileFile = join(dir, 'hostile.yaml');
     writeFileSync(hostileFile, teamsYaml({ fraud: 6, nlp: 2 }, hostile));
-    await assert.rejects(runPlan({ teams: hostileFile, db, dbGiven: true, output: 'json' }, { now: new Date('2026-11-28T05:00:00Z') }), /victim/);
+    await assert.rejects(runPlan({ teams: hostileFile, db, save: true, output: 'json' }, { now: new Date('2026-11-28T05:00:00Z') }), /victim/);
     const store = await openStore({ file: db });
     try {
       const stored = await store.getPlan((await store.listPlans()).at(-1)!.id);
