@@ -5,7 +5,7 @@
  * earlier. The LiveInventory (live-inventory.ts) gives the same value where objects also change and go away.
  */
 import type { AnyKind } from '../kinds/kind.js';
-import { podEntry } from '../kinds/pod.js';
+import { podEntry, type PodEntry } from '../kinds/pod.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
 import { InternalError } from '../errors.js';
 import { assembleInventory, foldPod, type PodTotals } from './assemble.js';
@@ -14,8 +14,12 @@ import type { ClusterInventory } from './types.js';
 
 export class InventoryBuilder {
   private readonly facts = new Map<AnyKind, Map<string, unknown>>();
-  private readonly namespaceTotals = new Map<string, PodTotals>();
-  private readonly nodeTotals = new Map<string, PodTotals>();
+  /**
+   * Every pod's entry by key (`namespace/name`), in the order read (null: terminal, counted nowhere), and the key
+   * of each uid: a pod listed twice, under one name or under one uid, counts once (the last one), as nodes do.
+   */
+  private readonly pods = new Map<string, PodEntry | null>();
+  private readonly podUids = new Map<string, string>();
   private readonly warnings: string[] = [];
 
   constructor(private readonly kinds: KindRegistry = quotaplanKinds) {}
@@ -33,27 +37,48 @@ export class InventoryBuilder {
       byKey = new Map();
       this.facts.set(kind, byKey);
     }
-    if (object.kind === 'Node' && byKey.has(key)) this.warnings.push(`node ${key}: listed twice; the last one is kept`);
+    // One policy for every kind, the one nodes always had: the last object of a key is kept, with a warning.
+    if (byKey.has(key)) this.warnings.push(`${object.kind.toLowerCase()} ${key.replace('\u0000', '/')}: listed twice; the last one is kept`);
     byKey.set(key, facts);
   }
 
   /**
-   * Adds a pod's effective request to its namespace (what quota charges) and, when bound, to its node (what the
-   * scheduler counts; they differ only during a pod-level in-place resize). Terminal pods are ignored.
+   * Keeps a pod's effective request for its namespace (what quota charges) and, when bound, its node (what the
+   * scheduler counts; they differ only during a pod-level in-place resize). Terminal pods count nowhere. A pod
+   * listed twice, by `namespace/name` or by uid, counts once: the last one read, with a warning (before, every
+   * copy was summed).
    */
   private addPod(pod: PodObject): void {
-    const entry = podEntry(pod);
-    if (entry === null) return;
-    foldPod(this.namespaceTotals, entry.namespace, entry.quota);
-    if (entry.nodeName !== undefined) foldPod(this.nodeTotals, entry.nodeName, entry.scheduler);
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    if (this.pods.has(key)) {
+      this.warnings.push(`pod ${key}: listed twice; the last one is kept`);
+      this.pods.delete(key); // set again below, in its new place
+    }
+    const uid = pod.metadata.uid;
+    if (uid !== undefined) {
+      const earlier = this.podUids.get(uid);
+      if (earlier !== undefined && earlier !== key && this.pods.has(earlier)) {
+        this.warnings.push(`pod ${key}: same uid ${uid} as pod ${earlier}, listed earlier; the last one is kept`);
+        this.pods.delete(earlier);
+      }
+      this.podUids.set(uid, key);
+    }
+    this.pods.set(key, podEntry(pod));
   }
 
   build(): ClusterInventory {
+    const namespaceTotals = new Map<string, PodTotals>();
+    const nodeTotals = new Map<string, PodTotals>();
+    for (const entry of this.pods.values()) {
+      if (entry === null) continue;
+      foldPod(namespaceTotals, entry.namespace, entry.quota);
+      if (entry.nodeName !== undefined) foldPod(nodeTotals, entry.nodeName, entry.scheduler);
+    }
     return assembleInventory({
       kinds: this.kinds,
       facts: (kind) => this.facts.get(kind) ?? new Map(),
-      namespaceTotals: this.namespaceTotals,
-      nodeTotals: this.nodeTotals,
+      namespaceTotals,
+      nodeTotals,
       warnings: this.warnings,
     });
   }

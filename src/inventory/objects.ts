@@ -12,7 +12,14 @@ import { quoted } from '../terminal-text.js';
 export const quantity = z.union([z.string(), z.number()]).transform((raw, ctx): Quantity => {
   const text = String(raw);
   try {
-    return parseQuantity(text);
+    const parsed = parseQuantity(text);
+    // The API refuses negative requests, limits, capacity and quota (ValidateNonnegativeQuantity): one here
+    // could only subtract from what the cluster really has.
+    if (parsed.nanos < 0n) {
+      ctx.issues.push({ code: 'custom', message: `must not be negative (got ${quoted(raw)})`, input: raw });
+      return z.NEVER;
+    }
+    return parsed;
   } catch (error) {
     if (!(error instanceof QuantityError)) throw error;
     ctx.issues.push({ code: 'custom', message: error.message, input: raw });
@@ -43,6 +50,13 @@ export function metadataOf(rule: NameRule = 'dns1123-subdomain') {
     labels: stringMap.nullish().transform((v) => v ?? {}),
   });
 }
+
+/** A pod's metadata: its uid too, so a pod listed twice under two names still counts once. */
+const podMetadata = namespacedMetadataOf(OBJECT_NAME_RULES.Pod)
+  .extend({ uid: z.string().optional() })
+  .transform(({ uid, ...rest }): { name: string; namespace: string; labels: Record<string, string>; uid?: string } =>
+    uid === undefined || uid === '' ? rest : { ...rest, uid },
+  );
 
 /** The metadata of a kind whose names are DNS-1123 subdomains, as most kinds' are. */
 export const metadata = metadataOf();
@@ -184,7 +198,7 @@ export const podStatusSchema = z
 
 export const podSchema = z.object({
   kind: z.literal('Pod'),
-  metadata: namespacedMetadataOf(OBJECT_NAME_RULES.Pod),
+  metadata: podMetadata,
   spec: podSpecSchema,
   status: podStatusSchema.nullish().transform((v): PodStatus => v ?? { conditions: [], containerStatuses: [], initContainerStatuses: [] }),
 });
@@ -288,6 +302,8 @@ export function readPod(raw: Record<string, unknown>): PodObject | undefined {
   if (typeof name !== 'string' || !isDns1123Subdomain(name) || typeof namespace !== 'string' || !isDns1123Label(namespace)) return undefined;
   const labels = stringRecord(metadata.labels);
   if (labels === undefined) return undefined;
+  const uid = metadata.uid;
+  if (uid !== undefined && typeof uid !== 'string') return undefined;
 
   const spec = raw.spec;
   if (!isRecord(spec) || !Array.isArray(spec.containers)) return undefined;
@@ -305,7 +321,7 @@ export function readPod(raw: Record<string, unknown>): PodObject | undefined {
   const status = podStatus(raw.status);
   if (status === undefined) return undefined;
 
-  const meta: PodObject['metadata'] = { name, namespace, labels };
+  const meta: PodObject['metadata'] = uid === undefined || uid === '' ? { name, namespace, labels } : { name, namespace, labels, uid };
   const podSpec: PodSpec = { containers, initContainers, overhead };
   if (spec.nodeName !== undefined) podSpec.nodeName = spec.nodeName;
   if (resources !== undefined) podSpec.resources = resources;
@@ -391,7 +407,9 @@ function quantityRecord(value: unknown): Record<string, Quantity> | undefined {
     if (!isQualifiedName(k)) return undefined;
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
     try {
-      out[k] = parseQuantity(String(v));
+      const parsed = parseQuantity(String(v));
+      if (parsed.nanos < 0n) return undefined;
+      out[k] = parsed;
     } catch {
       return undefined;
     }

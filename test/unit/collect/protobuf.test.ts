@@ -45,7 +45,7 @@ describe('decodeProtobuf on bodies from a real API server', () => {
     const jsonPod = (json('pods-page.json') as unknown as List).items[0]! as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
     assert.ok('managedFields' in jsonPod.metadata && 'volumes' in jsonPod.spec);
     assert.deepEqual(Object.keys(pod).sort(), ['metadata', 'spec', 'status']);
-    assert.deepEqual(Object.keys(pod.metadata as object).sort(), ['labels', 'name', 'namespace']);
+    assert.deepEqual(Object.keys(pod.metadata as object).sort(), ['labels', 'name', 'namespace', 'uid']);
     assert.deepEqual(Object.keys(pod.spec as object).sort(), ['containers', 'nodeName']);
   });
 

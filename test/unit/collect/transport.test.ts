@@ -148,12 +148,12 @@ describe('createTransport against a loopback server', () => {
       assert.deepEqual([list.kind, (list.metadata as { continue?: string }).continue], ['PodList', fromFixture.metadata.continue]);
 
       const protobufItems: unknown[] = [];
-      const jsonItems: Array<{ metadata: { name: string; labels: unknown } }> = [];
+      const jsonItems: Array<{ metadata: { name: string; labels: unknown; uid: string } }> = [];
       await transport.stream('/api/v1/namespaces', {}, { protobuf: true, onItems: (items) => void protobufItems.push(...items) });
       await transport.stream('/api/v1/namespaces', {}, { onItems: (items) => void jsonItems.push(...(items as typeof jsonItems)) });
       assert.deepEqual(
         protobufItems.map((item) => (item as { metadata: unknown }).metadata),
-        jsonItems.map((item) => ({ name: item.metadata.name, labels: item.metadata.labels })),
+        jsonItems.map((item) => ({ name: item.metadata.name, labels: item.metadata.labels, uid: item.metadata.uid })),
       );
     } finally {
       transport.close();
@@ -188,11 +188,11 @@ describe('createTransport against a loopback server', () => {
     try {
       const fromProtobuf = (await transport.get('/api/v1/namespaces', {}, { protobuf: true })) as { items: Array<{ metadata: unknown }> };
       assert.equal(seen.at(-1)?.accept, 'application/vnd.kubernetes.protobuf, application/json');
-      const fromJson = (await transport.get('/api/v1/namespaces')) as { items: Array<{ metadata: { name: string; labels: unknown } }> };
+      const fromJson = (await transport.get('/api/v1/namespaces')) as { items: Array<{ metadata: { name: string; labels: unknown; uid: string } }> };
       assert.equal(seen.at(-1)?.accept, 'application/json');
       assert.deepEqual(
         fromProtobuf.items.map((item) => item.metadata),
-        fromJson.items.map((item) => ({ name: item.metadata.name, labels: item.metadata.labels })),
+        fromJson.items.map((item) => ({ name: item.metadata.name, labels: item.metadata.labels, uid: item.metadata.uid })),
       );
       await assert.rejects(transport.get('/api/v1/namespaces/team-0000/pods/nope', {}, { protobuf: true }), (error) => {
         assert.ok(error instanceof ApiResponseError);
