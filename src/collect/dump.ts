@@ -8,6 +8,7 @@ import { open, readFile } from 'node:fs/promises';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { InventoryBuilder } from '../inventory/builder.js';
+import { aliasProblem, MAX_ALIAS_COUNT } from '../yaml-limits.js';
 import { parseObject } from '../kinds/parse.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
 import type { ClusterInventory } from '../inventory/types.js';
@@ -155,7 +156,13 @@ function parseYaml(text: string, file: string): unknown[] {
       const docLabel = documents.length > 1 ? ` (document ${index + 1})` : '';
       throw new ValidationError(`${file}: malformed YAML${docLabel}: ${error.message.split('\n')[0] ?? error.message}`, { file }, { cause: error });
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      const docLabel = documents.length > 1 ? ` (document ${index + 1})` : '';
+      throw new ValidationError(`${file}${docLabel}: ${aliasProblem(error)}`, { file }, { cause: error });
+    }
     if (value !== null && value !== undefined) out.push(value);
   }
   return out;

@@ -31,7 +31,9 @@ export function genericModel(vendor: Vendor, labels: Labels): string | null {
 /** A label holding a non-negative integer; null when absent or not one. */
 export function integerLabel(value: string | undefined): number | null {
   if (value === undefined || !/^\d+$/.test(value)) return null;
-  return Number(value);
+  const number = Number(value);
+  // A count past 2^53 is no count a node has (and 10^400 would be Infinity): the label is ignored.
+  return Number.isSafeInteger(number) ? number : null;
 }
 
 export function nonEmpty(value: string | undefined): string | null {

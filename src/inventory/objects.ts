@@ -4,8 +4,9 @@
  * Quantities are parsed here, once, into exact Quantity values.
  */
 import { z } from 'zod';
+import { isAcceleratorResource } from './accelerators.js';
 import { followsRule, isDns1123Label, isDns1123Subdomain, isQualifiedName, nameProblem, OBJECT_NAME_RULES, type NameRule } from '../kube-names.js';
-import { parseQuantity, QuantityError, type Quantity } from '../quantity.js';
+import { formatQuantity, parseQuantity, QuantityError, type Quantity } from '../quantity.js';
 import { quoted } from '../terminal-text.js';
 
 /** A quantity as the API serializes it (a string), or as a hand-written YAML file may (a number), parsed once. */
@@ -71,6 +72,18 @@ const taint = z.object({ key: z.string(), value: z.string().optional(), effect: 
 
 const condition = z.object({ type: z.string(), status: z.string() });
 
+/** Devices are counted in JavaScript numbers past the edge (GPU-equivalents, replicas per GPU). */
+const MAX_DEVICES = BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000_000n;
+
+/** Node capacity or allocatable: an accelerator count of more than 2^53-1 devices (`1e999`) is refused here. */
+const nodeResourceList = resourceList.superRefine((list, ctx) => {
+  for (const [resource, amount] of Object.entries(list)) {
+    if (isAcceleratorResource(resource) && amount.nanos > MAX_DEVICES) {
+      ctx.addIssue({ code: 'custom', path: [resource], message: `more devices than quotaplan can count (at most ${Number.MAX_SAFE_INTEGER}) (got ${quoted(formatQuantity(amount))})` });
+    }
+  }
+});
+
 export const nodeSchema = z.object({
   kind: z.literal('Node'),
   metadata: metadataOf(OBJECT_NAME_RULES.Node),
@@ -83,8 +96,8 @@ export const nodeSchema = z.object({
     .transform((v) => v ?? { taints: [] }),
   status: z
     .object({
-      capacity: resourceList.nullish().transform((v) => v ?? {}),
-      allocatable: resourceList.nullish().transform((v) => v ?? {}),
+      capacity: nodeResourceList.nullish().transform((v) => v ?? {}),
+      allocatable: nodeResourceList.nullish().transform((v) => v ?? {}),
       conditions: z.array(condition).nullish().transform((v) => v ?? []),
     })
     .optional()

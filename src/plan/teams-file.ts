@@ -6,6 +6,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { aliasProblem, MAX_ALIAS_COUNT } from '../yaml-limits.js';
 import { quoted } from '../terminal-text.js';
 import { followsRule, nameProblem, type NameRule } from '../kube-names.js';
 import { formatPath } from '../inventory/objects.js';
@@ -155,11 +156,45 @@ export function parseTeamsFile(text: string, file: string): TeamsFile {
     const at = line === undefined ? '' : `:${line.line}:${line.col}`;
     throw new ValidationError(`${file}${at}: not valid YAML: ${(first?.message ?? 'unknown error').split('\n')[0]}`, { file });
   }
-  return teamsFileFromValue(document.toJS(), file);
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml's ReferenceError for an alias that expands past maxAliasCount (a "billion laughs" file).
+    throw new ValidationError(`${file}: ${aliasProblem(error)}`, { file }, { cause: error });
+  }
+  return teamsFileFromValue(value, file);
+}
+
+/**
+ * How deep teams may nest: a team and 15 levels of sub-teams below it. Deeper trees are refused (the planner and
+ * the emitter recurse per level), and so is a file whose `teams` contain themselves through a YAML alias.
+ */
+export const MAX_TEAM_DEPTH = 16;
+
+/** Refuses a `teams` tree that contains itself or nests deeper than MAX_TEAM_DEPTH, before anything recurses into it. */
+function checkTeamNesting(value: unknown, file: string): void {
+  const ancestors = new Set<unknown>();
+  const walk = (teams: unknown, where: string, depth: number): void => {
+    if (!Array.isArray(teams)) return;
+    if (ancestors.has(teams)) {
+      throw new ValidationError(`${file}: ${where}: the list contains itself (a YAML alias to an enclosing team list); teams must form a tree`, { file, field: where });
+    }
+    if (depth > MAX_TEAM_DEPTH) {
+      throw new ValidationError(`${file}: ${where}: teams nest deeper than ${MAX_TEAM_DEPTH} levels`, { file, field: where });
+    }
+    ancestors.add(teams);
+    teams.forEach((team: unknown, index) => {
+      if (typeof team === 'object' && team !== null) walk((team as { teams?: unknown }).teams, `${where}[${index}].teams`, depth + 1);
+    });
+    ancestors.delete(teams);
+  };
+  if (typeof value === 'object' && value !== null) walk((value as { teams?: unknown }).teams, 'teams', 1);
 }
 
 /** The same checks over an already-parsed value (the dashboard's what-if sends JSON). */
 export function teamsFileFromValue(value: unknown, file: string): TeamsFile {
+  checkTeamNesting(value, file);
   const parsed = teamsFileShape.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;

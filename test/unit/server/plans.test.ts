@@ -188,6 +188,24 @@ describe('POST /api/what-if', () => {
     assert.deepEqual(await store.listPlans(), []);
   });
 
+  it('refuses a teams file whose YAML aliases expand too far, or whose teams contain themselves (400, not 500)', async () => {
+    const { app } = await setup();
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level <= 8; level += 1) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(', ')}]`);
+    const bomb = await post(app, '/api/what-if', { teamsYaml: `cycle: q\n${levels.join('\n')}\nteams: *i\n` });
+    assert.equal(bomb.status, 400);
+    assert.deepEqual(await bomb.json(), {
+      error: 'teams file: YAML aliases expand past 100 nodes (Excessive alias count indicates a resource exhaustion attack); write the values out instead of aliasing them',
+      field: 'teams file',
+    });
+    const loop = await post(app, '/api/what-if', { teamsYaml: 'cycle: q\nteams: &t [ {name: a, teams: *t} ]\n' });
+    assert.equal(loop.status, 400);
+    assert.deepEqual(await loop.json(), {
+      error: 'teams file: teams[0].teams: the list contains itself (a YAML alias to an enclosing team list); teams must form a tree',
+      field: 'teams[0].teams',
+    });
+  });
+
   it('names an unknown template node', async () => {
     const { app } = await setup();
     const response = await post(app, '/api/what-if', { teamsYaml: DEMO_TEAMS, nodes: [{ like: 'no-such-node', count: 1 }] });
