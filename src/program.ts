@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeOf, ValidationError } from './errors.js';
 import { commandCatalog, commandNamed } from './commands/catalog.js';
 import { VERSION } from './version.js';
+import { escapeTerminalText } from './terminal-text.js';
 
 export interface ProgramOptions {
   /** How the user called the program, for usage lines and messages: `quotaplan`, or `kubectl quotaplan` as a plugin. */
@@ -39,7 +40,7 @@ export async function main(argv: string[], options: ProgramOptions = {}): Promis
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${name}: ${message}\n`);
+    process.stderr.write(`${name}: ${escapeTerminalText(message, { newlines: 'keep' })}\n`);
     if (!(error instanceof ValidationError) && exitCodeOf(error) === 70 && error instanceof Error) {
       process.stderr.write(`${error.stack ?? ''}\n`);
     }

@@ -4,7 +4,7 @@
  * enter, src/kube-names.ts): any of them can carry an escape sequence (`ESC[2J` clears the screen), a carriage
  * return that overwrites a line, or a bidirectional override that shows text in another order than it is.
  *
- * Every such character becomes a visible `\xNN` / `\uNNNN`: the C0 controls and DEL, the C1 controls (0x80-0x9F,
+ * Every such character becomes a visible `\uNNNN`: the C0 controls and DEL, the C1 controls (0x80-0x9F,
  * which 8-bit terminals read as CSI and friends), the bidirectional embeddings, overrides and isolates
  * (U+202A-U+202E, U+2066-U+2069), the line and paragraph separators, and lone UTF-16 surrogates (what a `\ud800`
  * in JSON gives; invalid UTF-8 in a file is already U+FFFD once read). A backslash stays a backslash.
@@ -23,12 +23,12 @@ export interface EscapeOptions {
   newlines?: 'keep' | 'escape';
 }
 
-/** `text` with every control, bidi and lone-surrogate character shown as `\xNN` or `\uNNNN`. */
+/** `text` with every control, bidi and lone-surrogate character shown as `\uNNNN`. */
 export function escapeTerminalText(text: string, options: EscapeOptions = {}): string {
   const pattern = options.newlines === 'keep' ? UNSAFE_BUT_LINES : UNSAFE;
   return text.replace(pattern, (character) => {
-    const code = character.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    // \uNNNN, as JSON writes it: inside a JSON (or YAML double-quoted) string it reads back as the same character.
+    return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
 }
 

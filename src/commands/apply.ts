@@ -11,6 +11,7 @@ import { realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from '.
 import { buildManifests } from '../emit/manifests.js';
 import { ConflictError, ExternalError } from '../errors.js';
 import { addChangeSetOptions, loadEmitInputs, type ChangeSetFlags } from './emit.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 export interface ApplyFlags extends ChangeSetFlags {
   dryRun?: boolean;
@@ -44,8 +45,8 @@ export function applyCommand(): Command {
     .exitOverride()
     .action(async (flags: ApplyFlags) => {
       await runApply(flags, {
-        stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
+        stdout: (text) => process.stdout.write(escapeTerminalText(text, { newlines: 'keep' })),
+        stderr: (text) => process.stderr.write(escapeTerminalText(text, { newlines: 'keep' })),
       });
     });
 }

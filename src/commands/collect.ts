@@ -19,6 +19,7 @@ import type { ClusterInventory } from '../inventory/types.js';
 import { withStore } from '../store/open.js';
 import type { SnapshotSource, SnapshotSummary } from '../store/store.js';
 import { busyTimeoutFromEnvironment, dbOption } from './options.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 export interface CollectFlags {
   fromFile?: string;
@@ -81,9 +82,11 @@ export function collectCommand(): Command {
     .exitOverride()
     .action(async (flags: CollectFlags) => {
       const summary = await runCollect(flags, { now: new Date() });
-      process.stdout.write(`${describeSnapshot(summary)}\n`);
+      process.stdout.write(`${escapeTerminalText(describeSnapshot(summary))}
+`);
       // The count alone ("5 warnings") sends people looking; the warnings themselves are short.
-      for (const warning of summary.inventoryWarnings) process.stderr.write(`warning: ${warning}\n`);
+      for (const warning of summary.inventoryWarnings) process.stderr.write(`warning: ${escapeTerminalText(warning)}
+`);
     });
 }
 

@@ -11,6 +11,7 @@ import { inventoryToJson } from '../inventory/json.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { withStore } from '../store/open.js';
 import { dbOption, outputOption } from './options.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 export interface InventoryFlags {
   fromFile?: string;
@@ -48,5 +49,6 @@ export async function loadInventory(flags: InventoryFlags): Promise<ClusterInven
 }
 
 export function renderInventory(inventory: ClusterInventory, output: InventoryFlags['output']): string {
-  return output === 'json' ? `${JSON.stringify(inventoryToJson(inventory), null, 2)}\n` : inventoryTable(inventory);
+  // JSON escapes control characters itself; the rest (C1, bidi) become \uNNNN escapes, which JSON reads back the same.
+  return output === 'json' ? escapeTerminalText(`${JSON.stringify(inventoryToJson(inventory), null, 2)}\n`, { newlines: 'keep' }) : inventoryTable(inventory);
 }

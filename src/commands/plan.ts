@@ -18,6 +18,7 @@ import { withStore as withOpenStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { dumpClusterName } from './collect.js';
 import { busyTimeoutFromEnvironment, dbOption, outputOption } from './options.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 export type PlanOutput = 'table' | 'json' | 'yaml';
 
@@ -56,14 +57,15 @@ export function planCommand(): Command {
   return command.action(async (options: PlanFlags) => {
     const run = await runPlan(options, { now: new Date() });
     process.stdout.write(renderPlan(run.plan, options.output));
-    if (run.planId !== null) process.stderr.write(`stored plan ${run.planId} (cluster ${run.cluster}, cycle ${run.plan.cycle})\n`);
+    if (run.planId !== null) process.stderr.write(escapeTerminalText(`stored plan ${run.planId} (cluster ${run.cluster}, cycle ${run.plan.cycle})\n`, { newlines: 'keep' }));
     else if (options.output === 'table') process.stderr.write('not stored: add --save to store it for emit, apply and cycles\n');
   });
 }
 
 export function renderPlan(plan: Plan, output: PlanOutput): string {
-  if (output === 'json') return planToJsonText(plan);
-  if (output === 'yaml') return planYaml(plan);
+  // The table escapes each cell; JSON and YAML keep their own escapes, and what they leave raw becomes \uNNNN.
+  if (output === 'json') return escapeTerminalText(planToJsonText(plan), { newlines: 'keep' });
+  if (output === 'yaml') return escapeTerminalText(planYaml(plan), { newlines: 'keep' });
   return planTable(plan);
 }
 

@@ -17,6 +17,7 @@ import { DEFAULT_RULES, parseRules, withFlagOverrides, type ReviewRules } from '
 import { withStore } from '../store/open.js';
 import { dbOption, outputOption } from './options.js';
 import { addPrometheusOptions, measureUseFrom, type PrometheusFlags } from './prometheus-options.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 export type ReviewOutput = 'md' | 'html' | 'csv' | 'json';
 
@@ -90,7 +91,12 @@ export async function runReview(flags: ReviewFlags): Promise<string> {
   return renderReview(review, flags.output);
 }
 
+/** Every format, to the terminal or a file, with control characters from the cluster escaped (src/terminal-text.ts). */
 export function renderReview(review: Review, output: ReviewOutput): string {
+  return escapeTerminalText(reviewText(review, output), { newlines: 'keep' });
+}
+
+function reviewText(review: Review, output: ReviewOutput): string {
   if (output === 'json') return reviewJsonText(review);
   const json = reviewToJson(review);
   if (output === 'html') return reviewHtml(json);

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { withStore } from '../store/open.js';
 import type { SnapshotSummary } from '../store/store.js';
 import { dbOption, outputOption } from './options.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 export interface SnapshotsFlags {
   cluster?: string;
@@ -27,7 +28,8 @@ export function snapshotsCommand(): Command {
 
 export async function runSnapshots(flags: SnapshotsFlags): Promise<string> {
   const list = await withStore({ file: flags.db, create: false }, (store) => store.listSnapshots(flags.cluster === undefined ? {} : { cluster: flags.cluster }));
-  return flags.output === 'json' ? `${JSON.stringify(list.map(snapshotToJson), null, 2)}\n` : snapshotsTable(list);
+  const text = flags.output === 'json' ? `${JSON.stringify(list.map(snapshotToJson), null, 2)}\n` : snapshotsTable(list);
+  return escapeTerminalText(text, { newlines: 'keep' });
 }
 
 /** A snapshot summary as JSON, keys sorted. */

@@ -7,6 +7,7 @@ import { addInto, isByteResource, sortedNames, type ResourceList } from '../reso
 import { isPlannable } from '../inventory/node-facts.js';
 import type { ClusterInventory, NodeFacts } from '../inventory/types.js';
 import { compareText } from '../text-order.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 const NONE = '-';
 
@@ -72,7 +73,7 @@ function plannableTable(inv: ClusterInventory, shown: { rounded: boolean }): str
 
 function warningsBlock(warnings: string[]): string {
   if (warnings.length === 0) return '';
-  return `\nWARNINGS\n${warnings.map((w) => `- ${w}\n`).join('')}`;
+  return `\nWARNINGS\n${warnings.map((w) => `- ${escapeTerminalText(w)}\n`).join('')}`;
 }
 
 function groupsOf(nodes: NodeFacts[]): Group[] {
@@ -104,6 +105,7 @@ function cellOf(shown: { rounded: boolean }): (resource: string, value: Quantity
 /** Left-aligned columns separated by two spaces; no trailing spaces. */
 function align(rows: string[][]): string {
   const widths: number[] = [];
+  rows = rows.map((row) => row.map((cell) => escapeTerminalText(cell)));
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => `${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()}\n`).join('');
 }

@@ -7,6 +7,7 @@ import { formatBytesReadably, formatQuantity, subtractQuantities, type Quantity 
 import type { Plan } from '../plan/plan.js';
 import { planToJson } from '../plan/plan-json.js';
 import { isByteResource } from '../resources.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 export function planYaml(plan: Plan): string {
   return stringify(planToJson(plan), { lineWidth: 0 });
@@ -25,7 +26,7 @@ export function planTable(plan: Plan): string {
     return readable.text;
   };
   const lines: string[] = [];
-  lines.push(`Plan for cycle ${plan.cycle} (policy ${plan.policy}, surplus ${plan.surplus})`, '');
+  lines.push(`Plan for cycle ${escapeTerminalText(plan.cycle)} (policy ${plan.policy}, surplus ${plan.surplus})`, '');
   lines.push(
     ...table(
       ['RESOURCE', 'FLAVOR', 'CAPACITY', 'RESERVE', 'DIVIDED', 'UNALLOCATED', 'GRANULARITY'],
@@ -63,12 +64,13 @@ export function planTable(plan: Plan): string {
   if (rounded) lines.push('', ROUNDED_NOTE);
   if (plan.warnings.length > 0) {
     lines.push('', `Warnings (${plan.warnings.length}):`);
-    for (const warning of plan.warnings) lines.push(`  [${warning.kind}] ${warning.message}`);
+    for (const warning of plan.warnings) lines.push(`  [${warning.kind}] ${escapeTerminalText(warning.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-function table(header: string[], rows: string[][]): string[] {
+function table(header: string[], cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map((cell) => escapeTerminalText(cell)));
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const render = (row: string[]): string =>
     row

@@ -6,6 +6,7 @@ import { formatQuantity, subtractQuantities, type Quantity } from '../quantity.j
 import type { KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
 import type { Flag, FlagKind } from './flag.js';
 import type { TargetOutput } from './targets/target.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 const flagTitles: Record<FlagKind, string> = {
   'use-above-quota': 'Use above the new quota',
@@ -92,7 +93,7 @@ export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetO
       lines.push(`Kept as they are in ${ns.namespace}: ${kept.join(', ')}`, '');
     }
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  return escapeTerminalText(`${lines.join('\n').trimEnd()}\n`, { newlines: 'keep' });
 }
 
 function kueueSection(kueue: TargetOutput): string[] {

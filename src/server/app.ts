@@ -22,6 +22,7 @@ import { whatIfRoutes } from './routes/what-if.js';
 import { webRoutes } from './web-assets.js';
 import { inventoryCache } from './inventory-cache.js';
 import { viewCache } from './view-cache.js';
+import { escapeTerminalText } from '../terminal-text.js';
 
 // Callers that build the app (commands/serve.ts, tests) name its deps from here too.
 export type { AppDeps } from './deps.js';
@@ -29,7 +30,7 @@ export type { AppDeps } from './deps.js';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDeps): Hono {
-  const log = deps.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const log = deps.log ?? ((message: string) => process.stderr.write(`${escapeTerminalText(message, { newlines: 'keep' })}\n`));
   const routeDeps: RouteDeps = { ...deps, inventory: inventoryCache(deps.store), views: viewCache() };
   const app = new Hono();
   app.use(

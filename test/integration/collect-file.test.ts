@@ -134,7 +134,7 @@ describe('bad dumps and bad flags leave the database unchanged', () => {
       'a namespace name that is not a DNS-1123 label',
       ['--from-file', badName],
       2,
-      `quotaplan: ${badName}: Namespace ../victim\\x1b[2J (items[0]): metadata.name: must be a lowercase RFC 1123 label: at most 63 characters, lower case letters, digits and "-", starting and ending with a letter or digit (got "../victim\\u001b[2J")\n`,
+      `quotaplan: ${badName}: Namespace ../victim\\u001b[2J (items[0]): metadata.name: must be a lowercase RFC 1123 label: at most 63 characters, lower case letters, digits and "-", starting and ending with a letter or digit (got "../victim\\u001b[2J")\n`,
     ],
     ['a missing dump', ['--from-file', join(dir, 'nothing.json')], 2, `quotaplan: ${join(dir, 'nothing.json')}: cannot read dump: no such file\n`],
     ['a --taken-at without a zone', ['--from-file', dump, '--taken-at', '2026-10-02'], 2, 'quotaplan: --taken-at must be an ISO 8601 time with a zone, e.g. 2026-10-01T09:00:00Z; got "2026-10-02"\n'],

@@ -53,7 +53,7 @@ describe('names where a dump enters', () => {
 
   it('escapes a control character in the object it names and in the value it quotes', () => {
     refused(pod('x\u001b[2J', 'p'), {
-      message: `dump.json: Pod x\\x1b[2J/p (items[1]): metadata.namespace: ${LABEL} (got "x\\u001b[2J")`,
+      message: `dump.json: Pod x\\u001b[2J/p (items[1]): metadata.namespace: ${LABEL} (got "x\\u001b[2J")`,
       field: 'metadata.namespace',
       value: 'x\u001b[2J',
     });
