@@ -96,7 +96,7 @@ describe('a kind added as one module (test/support/priority-class-kind.ts)', () 
       { name: 'high', value: 5, globalDefault: false },
       { name: 'low', value: 2, globalDefault: true },
     ]);
-    assert.deepEqual(inventory.warnings, ['priorityclass low: the default for pods that name none']);
+    assert.deepEqual(inventory.warnings, ['priorityclass low: listed twice; the last one is kept', 'priorityclass low: the default for pods that name none']);
     assert.deepEqual(
       Object.keys(inventory),
       ['nodes', 'namespaces', 'resourceQuotas', 'limitRanges', 'profiles', 'deviceClasses', 'resourceSlices', 'resourceClaims', 'priorityClasses', 'plannable', 'plannableByFlavor', 'warnings'],
