@@ -13,11 +13,12 @@
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 // eslint-disable-next-line no-control-regex
-const UNSAFE_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export interface EscapeOptions {
   /**
-   * `keep`: newlines and tabs pass (a whole report or message, whose lines are its own); `escape` (the default):
+   * `keep`: newlines (and CRLF line ends, as CSV has) and tabs pass (a whole report or message, whose lines are
+   * its own; a carriage return alone is escaped: it would overwrite the line); `escape` (the default):
    * they are escaped too (one table cell, one quoted value).
    */
   newlines?: 'keep' | 'escape';

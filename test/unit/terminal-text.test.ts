@@ -28,6 +28,7 @@ describe('terminal text', () => {
     assert.equal(escapeTerminalText(HOSTILE), SHOWN);
     assert.equal(escapeTerminalText('a\tb\nc\u007f\u2028\u2066'), 'a\\u0009b\\u000ac\\u007f\\u2028\\u2066');
     assert.equal(escapeTerminalText('a\tb\nc\r', { newlines: 'keep' }), 'a\tb\nc\\u000d');
+    assert.equal(escapeTerminalText('a,b\r\nc\rd\r\n', { newlines: 'keep' }), 'a,b\r\nc\\u000dd\r\n');
     assert.equal(escapeTerminalText('équipe ✓ \ud83d\ude80 back\\slash "quoted"'), 'équipe ✓ \ud83d\ude80 back\\slash "quoted"');
     assert.equal(quoted('x\u001b'), '"x\\u001b"');
   });
