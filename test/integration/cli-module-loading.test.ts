@@ -68,7 +68,7 @@ describe('the built CLI loads only what a command needs', () => {
     assert.deepEqual({ code: run.code, stdout: run.stdout }, { code: 0, stdout: `${version}\n` });
     assert.deepEqual(
       [...sources].filter((source) => !source.startsWith('node_modules/commander/')).sort(),
-      ['bin/quotaplan.js', 'package.json', 'src/cli.ts', 'src/commands/catalog.ts', 'src/errors.ts', 'src/program.ts', 'src/version.ts'],
+      ['bin/quotaplan.js', 'package.json', 'src/cli.ts', 'src/commands/catalog.ts', 'src/errors.ts', 'src/program.ts', 'src/terminal-text.ts', 'src/version.ts'],
     );
   });
 
