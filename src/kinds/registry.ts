@@ -30,7 +30,6 @@ export const objectKinds = [
 
 /** An object of a registered kind, as its schema returns it. */
 export type KubeObject = z.output<(typeof objectKinds)[number]['schema']>;
-export type KubeKind = KubeObject['kind'];
 
 /** A set of kinds with its lookups; `kindRegistry(objectKinds)` is quotaplan's, a test may add a kind. */
 export interface KindRegistry {
