@@ -49,7 +49,8 @@ describe('several collectors writing to one PostgreSQL database while the dashbo
             // A loaded test machine: wait for the other writers rather than give up after the default 5 s.
             env: { QUOTAPLAN_BUSY_TIMEOUT_MS: '120000' },
           });
-          assert.equal(result.stderr, '', `${cluster} collection ${k}`);
+          // Nothing on stderr but the dump's own inventory warnings (collect prints them): no busy or store error.
+          for (const line of result.stderr.split('\n').filter((text) => text !== '')) assert.match(line, /^warning: /, `${cluster} collection ${k}`);
           codes.push(result.code);
         }
         return codes;

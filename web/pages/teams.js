@@ -1,6 +1,6 @@
 // Teams: per team and resource, the quota in force today, current use and the planned quota, as bars; nested teams
 // expand and collapse. The same numbers are in the table below (and as CSV).
-import { ApiError, getJson } from '../lib/api.js';
+import { getJson } from '../lib/api.js';
 import { MEASURED_COLUMNS, measuredSummary } from '../lib/measured.js';
 import { el } from '../lib/dom.js';
 import { dateTime } from '../lib/format.js';
@@ -137,9 +137,11 @@ export async function render(root, { params }) {
 async function measuredUse() {
   let review;
   try {
-    review = await getJson('/api/reviews/latest');
+    // The cycles list names the latest reviewable cycle, or null before one has begun (asking for it would be a 400).
+    const { latest } = await getJson('/api/reviews');
+    if (latest === null) return [];
+    review = await getJson(`/api/reviews/${encodeURIComponent(latest)}`);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 400) return [];
     // Prometheus down or slow: the quotas above still stand; say what failed.
     return [el('h2', {}, 'Measured GPU use'), el('p', { class: 'notice', id: 'measured-note' }, `Measured use could not be read: ${error.message}`)];
   }
