@@ -3,8 +3,9 @@
  * GPU-equivalents as JSON numbers plus their exact ratio. inventoryFromJson reads the same shape back.
  */
 import { z } from 'zod';
+import { quantitySchema as quantity } from './quantity-schema.js';
 import { ValidationError } from '../errors.js';
-import { formatQuantity, parseQuantity, QuantityError, type Quantity } from '../quantity.js';
+import { formatQuantity } from '../quantity.js';
 import { formatResourceList, type ResourceList } from '../resources.js';
 import {
   deviceClassJsonSchema,
@@ -129,15 +130,6 @@ export function sortKeys(value: Json): Json {
 
 // ------------------------------------------------------------------------------------------------ reading back
 
-const quantity = z.string().transform((text, ctx): Quantity => {
-  try {
-    return parseQuantity(text);
-  } catch (error) {
-    if (!(error instanceof QuantityError)) throw error;
-    ctx.issues.push({ code: 'custom', message: error.message, input: text });
-    return z.NEVER;
-  }
-});
 const resourceList = z.record(z.string(), quantity);
 const ratioSchema = z.string().regex(/^\d+\/[1-9]\d*$/).transform((text): Rational => {
   const [n, d] = text.split('/');

@@ -3,7 +3,8 @@
  * strings; and the zod schemas that read them back into the same values.
  */
 import { z } from 'zod';
-import { formatQuantity, parseQuantity, QuantityError, type Quantity } from '../../quantity.js';
+import { quantitySchema as quantity } from '../quantity-schema.js';
+import { formatQuantity, type Quantity } from '../../quantity.js';
 import type {
   CounterSetFacts,
   DeviceClassFacts,
@@ -69,15 +70,6 @@ export function resourceClaimToJson(c: ResourceClaimFacts): Json {
 
 // ------------------------------------------------------------------------------------------------ reading back
 
-const quantity = z.string().transform((text, ctx): Quantity => {
-  try {
-    return parseQuantity(text);
-  } catch (error) {
-    if (!(error instanceof QuantityError)) throw error;
-    ctx.issues.push({ code: 'custom', message: error.message, input: text });
-    return z.NEVER;
-  }
-});
 const quantityList = z.record(z.string(), quantity);
 const requirement = z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()) });
 const nodeSelector = z.object({ nodeSelectorTerms: z.array(z.object({ matchExpressions: z.array(requirement), matchFields: z.array(requirement) })) });
