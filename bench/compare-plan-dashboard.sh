@@ -10,19 +10,19 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 hours=${3:-200}; nodes=${4:-100}
 out=$(mktemp -d /tmp/quotaplan-compare-XXXXXX)
-trees=()
-cleanup() { for tree in "${trees[@]}"; do git -C "$here" worktree remove --force "$tree" >/dev/null 2>&1 || true; done; }
+# freeze runs in a command substitution (a subshell), so the trees are known by path, not by a list it appends to.
+cleanup() { cp -r "$out/head/bench/results" "$out/results" 2>/dev/null; for tree in "$out/base" "$out/head"; do [ -d "$tree" ] && git -C "$here" worktree remove --force "$tree" >/dev/null 2>&1; done; true; }
 trap cleanup EXIT
 freeze() {
   local tree="$out/$1"
   git -C "$here" worktree add --detach "$tree" "$2" >/dev/null 2>&1
-  trees+=("$tree")
   ln -s "$here/node_modules" "$tree/node_modules"
   mkdir -p "$tree/bench/results"
-  (cd "$tree" && node --import tsx scripts/build.ts >/dev/null)
+  # A tree that does not build must stop the comparison here, not later as "serve exited 70".
+  (cd "$tree" && node --import tsx scripts/build.ts >"$out/build-$1.log" 2>&1) || { cat "$out/build-$1.log" >&2; return 1; }
   echo "$tree"
 }
-base=$(freeze base "$1"); head=$(freeze head "$2")
+base=$(freeze base "$1") || exit 1; head=$(freeze head "$2") || exit 1
 echo "base $(git -C "$base" rev-parse --short HEAD), head $(git -C "$head" rev-parse --short HEAD)"
 uptime
 if [ "${ONLY:-}" != dashboard ]; then
