@@ -269,7 +269,8 @@ async function runRoundsNow(plane: Pick<ControlPlane, 'kubeconfigPath'>, stageNa
   for (let round = warmUp ? 0 : 1; round <= rounds; round++) {
     for (const tool of toolList) {
       const stageKey = stageName.replace(' nodes / ', ':').replace(' pods', '');
-      if (skipped.some(([prefix, stage]) => stage === stageKey && tool.name.startsWith(prefix))) continue;
+      // A tool's name, or its first words: `kubectl` is `kubectl get ...`, never `kubectl-view-allocations`.
+      if (skipped.some(([prefix, stage]) => stage === stageKey && (tool.name === prefix || tool.name.startsWith(`${prefix} `)))) continue;
       const runId = `${stageName}-${round}-${tool.name}`.replace(/[^a-z0-9]+/gi, '_');
       const command = tool.command(plane.kubeconfigPath, runId);
       const result = await measure(command.argv, command.stdout, command.env);
