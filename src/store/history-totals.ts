@@ -230,3 +230,29 @@ function sweepUsage(totals: HistoryTotals, source: TotalsSource, order: 'inserti
   });
   settle(through + 1);
 }
+
+/**
+ * A store's HistoryTotalsView bookkeeping: the totals kept, which snapshot their newest seq was (a snapshot put in
+ * the middle of the history moves later seqs: the implementation starts over when that seq now names another),
+ * and one extension at a time that every caller of `current()` waits for.
+ */
+export abstract class KeptHistoryTotals {
+  protected totals: HistoryTotals = emptyTotals();
+  /** The snapshot at seq `totals.through` when it was summed. */
+  protected throughId: number | null = null;
+  /** The build or extension under way: every caller waits for the same one. */
+  private pending: Promise<HistoryTotals> | null = null;
+
+  /** The totals through the newest snapshot (a snapshot saved while a build runs is added by the next call). */
+  current(): Promise<HistoryTotals> {
+    if (this.pending === null) {
+      this.pending = this.bringUpToDate().finally(() => {
+        this.pending = null;
+      });
+    }
+    return this.pending;
+  }
+
+  /** Extends `totals` through the newest snapshot (starting over when `throughId` moved) and answers them. */
+  protected abstract bringUpToDate(): Promise<HistoryTotals>;
+}

@@ -202,6 +202,8 @@ export interface StoreReads {
   /** Snapshots in cluster-name then time order; only one cluster's with `cluster`. */
   listSnapshots(options?: { cluster?: string }): Promise<SnapshotSummary[]>;
   getSnapshot(id: number): Promise<SnapshotSummary>;
+  /** The newest snapshot of every cluster that has one, by cluster name (the fleet view's snapshots). */
+  newestSnapshots(): Promise<SnapshotSummary[]>;
   /**
    * What `--snapshot ID|latest [--cluster C]` names. `latest` without a cluster is allowed when the store holds one
    * cluster; a numeric id must belong to `cluster` when both are given.

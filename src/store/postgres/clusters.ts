@@ -1,29 +1,11 @@
-/** Clusters by name (the PostgreSQL twin of ../sqlite/clusters.ts: the same lookup and messages). */
+/** Clusters by name in PostgreSQL: the rows, and the rule of ../cluster-choice.ts. */
 import { asc, eq } from 'drizzle-orm';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { chooseCluster, type ClusterRow } from '../cluster-choice.js';
 import type { Db } from './connection.js';
 import { clusters } from './schema.js';
 
-export interface ClusterRow {
-  id: number;
-  name: string;
-}
-
 export async function lookupCluster(db: Db, name?: string): Promise<ClusterRow> {
-  const rows = await db.select({ id: clusters.id, name: clusters.name }).from(clusters).orderBy(asc(clusters.name));
-  if (name !== undefined) {
-    const found = rows.find((row) => row.name === name);
-    if (found !== undefined) return found;
-    throw new NotFoundError(
-      `no cluster ${JSON.stringify(name)} in the database (known: ${rows.length === 0 ? 'none' : rows.map((row) => row.name).join(', ')})`,
-      { field: 'cluster', value: name },
-    );
-  }
-  if (rows.length === 1) return rows[0] as ClusterRow;
-  if (rows.length === 0) throw new ValidationError('the database has no snapshots yet: run `quotaplan collect` first');
-  throw new ValidationError(`the database holds several clusters (${rows.map((row) => row.name).join(', ')}): choose one with --cluster`, {
-    field: 'cluster',
-  });
+  return chooseCluster(await db.select({ id: clusters.id, name: clusters.name }).from(clusters).orderBy(asc(clusters.name)), name);
 }
 
 export async function ensureCluster(db: Db, name: string, createdAt: Date): Promise<ClusterRow> {

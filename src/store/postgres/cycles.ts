@@ -1,6 +1,14 @@
-/** Allocation cycles and their events in PostgreSQL (the twin of ../sqlite/cycles.ts: the same rules and messages). */
+/** Allocation cycles and their events in PostgreSQL: the queries; the rules and messages are ../cycle-rules.ts. */
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import {
+  checkCycleName,
+  cycleEventOf,
+  cycleNameTaken,
+  cycleNotFound,
+  cycleStateColumns,
+  noCycleNamed,
+  planNotOfCluster,
+} from '../cycle-rules.js';
 import type { CreateCycleInput, Cycle, CycleEvent, SetCycleStateInput } from '../store.js';
 import { ensureCluster, lookupCluster } from './clusters.js';
 import type { Db } from './connection.js';
@@ -21,33 +29,31 @@ const cycleColumns = {
 };
 
 export async function createCycle(db: Db, input: CreateCycleInput): Promise<Cycle> {
-  if (input.name.trim() === '') throw new ValidationError('the cycle name is empty', { field: 'cycle', value: input.name });
+  checkCycleName(input.name);
   const cluster = await ensureCluster(db, input.cluster, input.createdAt);
   const [existing] = await db
     .select({ id: cycles.id })
     .from(cycles)
     .where(and(eq(cycles.clusterId, cluster.id), eq(cycles.name, input.name)));
-  if (existing !== undefined) throw new ConflictError(`cluster ${input.cluster} already has a cycle ${input.name}`);
+  if (existing !== undefined) throw cycleNameTaken(input.cluster, input.name);
   if (input.planId != null) await requirePlanOf(db, input.planId, cluster.id, input.cluster);
   const [row] = await db
     .insert(cycles)
     .values({ clusterId: cluster.id, name: input.name, state: 'draft', planId: input.planId ?? null, startsAt: input.startsAt ?? null, endsAt: input.endsAt ?? null, createdAt: input.createdAt })
     .returning({ id: cycles.id });
   const id = (row as { id: number }).id;
-  await db.insert(cycleEvents).values({ cycleId: id, fromState: null, toState: 'draft', actor: input.actor ?? null, at: input.createdAt, note: null });
+  await db.insert(cycleEvents).values(cycleEventOf({ cycleId: id, state: 'draft', at: input.createdAt, actor: input.actor ?? null }, null));
   return getCycleById(db, id);
 }
 
 async function requirePlanOf(db: Db, planId: number, clusterId: number, clusterName: string): Promise<void> {
   const [plan] = Number.isSafeInteger(planId) ? await db.select({ clusterId: plans.clusterId }).from(plans).where(eq(plans.id, planId)) : [];
-  if (plan === undefined || plan.clusterId !== clusterId) {
-    throw new ValidationError(`plan ${planId} is not a plan of cluster ${clusterName}`, { field: 'planId', value: planId });
-  }
+  if (plan === undefined || plan.clusterId !== clusterId) throw planNotOfCluster(planId, clusterName);
 }
 
 async function getCycleById(db: Db, id: number): Promise<Cycle> {
   const [row] = Number.isSafeInteger(id) ? await db.select(cycleColumns).from(cycles).innerJoin(clusters, eq(clusters.id, cycles.clusterId)).where(eq(cycles.id, id)) : [];
-  if (row === undefined) throw new NotFoundError(`no cycle ${id} in the database`, { field: 'cycle', value: id });
+  if (row === undefined) throw cycleNotFound(id);
   return row;
 }
 
@@ -58,10 +64,7 @@ export async function getCycle(db: Db, options: { cluster?: string; name: string
     options.name === 'latest'
       ? await select().where(eq(cycles.clusterId, cluster.id)).orderBy(desc(cycles.createdAt), desc(cycles.id)).limit(1)
       : await select().where(and(eq(cycles.clusterId, cluster.id), eq(cycles.name, options.name)));
-  if (row === undefined) {
-    if (options.name === 'latest') throw new ValidationError(`cluster ${cluster.name} has no cycles`, { field: 'cycle', value: options.name });
-    throw new NotFoundError(`cluster ${cluster.name} has no cycle ${options.name}`, { field: 'cycle', value: options.name });
-  }
+  if (row === undefined) throw noCycleNamed(cluster.name, options.name);
   return row;
 }
 
@@ -77,12 +80,8 @@ export async function listCycles(db: Db, options: { cluster?: string } = {}): Pr
 
 export async function setCycleState(db: Db, input: SetCycleStateInput): Promise<Cycle> {
   const current = await getCycleById(db, input.cycleId);
-  const approved = input.state === 'approved';
-  await db
-    .update(cycles)
-    .set({ state: input.state, approvedBy: approved ? (input.actor ?? null) : null, approvedAt: approved ? input.at : null, approvalNote: approved ? (input.note ?? null) : null })
-    .where(eq(cycles.id, input.cycleId));
-  await db.insert(cycleEvents).values({ cycleId: input.cycleId, fromState: current.state, toState: input.state, actor: input.actor ?? null, at: input.at, note: input.note ?? null });
+  await db.update(cycles).set(cycleStateColumns(input)).where(eq(cycles.id, input.cycleId));
+  await db.insert(cycleEvents).values(cycleEventOf(input, current.state));
   return getCycleById(db, input.cycleId);
 }
 

@@ -5,34 +5,24 @@
  * the seq already summed, then folds them in place. A snapshot put in the middle of the history moves later seqs,
  * so the view remembers which snapshot its newest seq was and starts over when that seq now names another.
  */
-import { emptyTotals, extendTotals, type Grouping, type HistoryTotals, type TotalsReader } from '../history-totals.js';
+import { emptyTotals, extendTotals, KeptHistoryTotals, type Grouping, type HistoryTotals, type TotalsReader } from '../history-totals.js';
+import { decodeRequests } from '../series-assembly.js';
 import type { HistoryTotalsView } from '../store.js';
 import { lookupCluster } from './clusters.js';
 import type { Db } from './connection.js';
-import { capacityPointsAfter, decodeRequests, encodedUsageIntervals, newestSeq, snapshotIdAt } from './series.js';
+import { capacityPointsAfter, encodedUsageIntervals, newestSeq, snapshotIdAt } from './series.js';
 
-export class PgHistoryTotals implements HistoryTotalsView {
-  private totals: HistoryTotals = emptyTotals();
-  private throughId: number | null = null;
-  private pending: Promise<HistoryTotals> | null = null;
-
+export class PgHistoryTotals extends KeptHistoryTotals implements HistoryTotalsView {
   constructor(
     /** Runs `read` in one read-only snapshot of the database. */
     private readonly read: <T>(work: (db: Db) => Promise<T>) => Promise<T>,
     private readonly cluster: string,
     private readonly grouping: Grouping,
-  ) {}
-
-  current(): Promise<HistoryTotals> {
-    if (this.pending === null) {
-      this.pending = this.bringUpToDate().finally(() => {
-        this.pending = null;
-      });
-    }
-    return this.pending;
+  ) {
+    super();
   }
 
-  private async bringUpToDate(): Promise<HistoryTotals> {
+  protected async bringUpToDate(): Promise<HistoryTotals> {
     await this.read(async (db) => {
       const { id: clusterId } = await lookupCluster(db, this.cluster);
       if (this.totals.through > 0 && (await snapshotIdAt(db, { clusterId, seq: this.totals.through })) !== this.throughId) this.totals = emptyTotals();

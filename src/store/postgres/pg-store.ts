@@ -17,37 +17,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { InternalError, NotFoundError, StoreBusyError } from '../../errors.js';
-import type { ClusterInventory } from '../../inventory/types.js';
 import type { Grouping } from '../history-totals.js';
-import type {
-  CapacityPoint,
-  CreateCycleInput,
-  Cycle,
-  CycleEvent,
-  HistoryTotalsView,
-  NamespaceUsagePoint,
-  NamespaceUsageQuery,
-  PlanQuery,
-  PlanSummary,
-  SavePlanInput,
-  SaveSnapshotInput,
-  SeriesRange,
-  SetCycleStateInput,
-  SnapshotListVersion,
-  SnapshotPoint,
-  SnapshotSummary,
-  Store,
-  StoredPlan,
-  StoreTransaction,
-} from '../store.js';
+import { RepositoryStore, RepositoryTransaction, type Eventually, type Repository } from '../repository.js';
+import type { HistoryTotalsView, SaveSnapshotInput, SnapshotSummary, StoreTransaction } from '../store.js';
 import { PgBlobReader, PgBlobWriter, type BlobMemo } from './blobs.js';
 import { listClusterNames, lookupCluster } from './clusters.js';
 import { openPgConnection, WRITE_LOCK, type Db, type PgConnection } from './connection.js';
-import { createCycle, getCycle, listCycleEvents, listCycles, setCyclePlan, setCycleState } from './cycles.js';
+import * as cycles from './cycles.js';
 import { PgHistoryTotals } from './history-totals.js';
-import { getPlan, listPlans, savePlan } from './plans.js';
-import { capacitySeries, namespaceUsageSeries, newestSeq, snapshotPoints } from './series.js';
-import { getSnapshot, listSnapshots, loadInventory, resolveSnapshot, saveSnapshot, snapshotListVersion } from './snapshots.js';
+import * as plans from './plans.js';
+import * as series from './series.js';
+import * as snapshots from './snapshots.js';
 import { blobs } from './schema.js';
 
 export interface OpenPostgresStoreOptions {
@@ -61,52 +41,22 @@ export interface OpenPostgresStoreOptions {
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-abstract class PgReads {
-  protected abstract use<T>(read: (db: Db) => Promise<T>): Promise<T>;
+/** The PostgreSQL queries, each on the database or transaction given. */
+const pgRepository: Repository<Db> = {
+  ...snapshots,
+  ...series,
+  ...plans,
+  ...cycles,
+  listClusterNames,
+  resolveCluster: async (db, name) => (await lookupCluster(db, name)).name,
+  getBlob: async (db, id) => {
+    const [row] = Number.isSafeInteger(id) ? await db.select({ id: blobs.id }).from(blobs).where(eq(blobs.id, id)) : [];
+    if (row === undefined) throw new NotFoundError(`no blob ${id} in the database`, { field: 'blob', value: id });
+    return new PgBlobReader(db).getValue(id);
+  },
+};
 
-  listClusterNames(): Promise<string[]> {
-    return this.use((db) => listClusterNames(db));
-  }
-  resolveCluster(name?: string): Promise<string> {
-    return this.use(async (db) => (await lookupCluster(db, name)).name);
-  }
-  listSnapshots(options: { cluster?: string } = {}): Promise<SnapshotSummary[]> {
-    return this.use((db) => listSnapshots(db, options));
-  }
-  getSnapshot(id: number): Promise<SnapshotSummary> {
-    return this.use((db) => getSnapshot(db, id));
-  }
-  resolveSnapshot(options: { ref: string | number; cluster?: string }): Promise<SnapshotSummary> {
-    return this.use((db) => resolveSnapshot(db, options));
-  }
-  loadInventory(snapshotId: number): Promise<ClusterInventory> {
-    return this.use((db) => loadInventory(db, snapshotId));
-  }
-  listPlans(query: PlanQuery = {}): Promise<PlanSummary[]> {
-    return this.use((db) => listPlans(db, query));
-  }
-  getPlan(ref: number | 'latest', query: PlanQuery = {}): Promise<StoredPlan> {
-    return this.use((db) => getPlan(db, ref, query));
-  }
-  getCycle(options: { cluster?: string; name: string | 'latest' }): Promise<Cycle> {
-    return this.use((db) => getCycle(db, options));
-  }
-  listCycles(options: { cluster?: string } = {}): Promise<Cycle[]> {
-    return this.use((db) => listCycles(db, options));
-  }
-  listCycleEvents(cycleId: number): Promise<CycleEvent[]> {
-    return this.use((db) => listCycleEvents(db, cycleId));
-  }
-  getBlob(id: number): Promise<unknown> {
-    return this.use(async (db) => {
-      const [row] = Number.isSafeInteger(id) ? await db.select({ id: blobs.id }).from(blobs).where(eq(blobs.id, id)) : [];
-      if (row === undefined) throw new NotFoundError(`no blob ${id} in the database`, { field: 'blob', value: id });
-      return new PgBlobReader(db).getValue(id);
-    });
-  }
-}
-
-class PgTransaction extends PgReads implements StoreTransaction {
+class PgTransaction extends RepositoryTransaction<Db> {
   private open = true;
   /** Blob ids this transaction stored or found, for the store's memo once it commits. */
   known: BlobMemo | null = null;
@@ -115,10 +65,10 @@ class PgTransaction extends PgReads implements StoreTransaction {
     private readonly db: Db,
     private readonly memo: BlobMemo,
   ) {
-    super();
+    super(pgRepository);
   }
 
-  protected async use<T>(read: (db: Db) => Promise<T>): Promise<T> {
+  protected async use<T>(read: (db: Db) => Eventually<T>): Promise<T> {
     if (!this.open) throw new InternalError('a store transaction was used after its write ended');
     return read(this.db);
   }
@@ -129,22 +79,10 @@ class PgTransaction extends PgReads implements StoreTransaction {
 
   saveSnapshot(input: SaveSnapshotInput): Promise<SnapshotSummary> {
     return this.use(async (db) => {
-      const { summary, known } = await saveSnapshot(db, input, this.known ?? this.memo);
+      const { summary, known } = await snapshots.saveSnapshot(db, input, this.known ?? this.memo);
       this.known = new Map([...(this.known ?? []), ...known]);
       return summary;
     });
-  }
-  savePlan(input: SavePlanInput): Promise<StoredPlan> {
-    return this.use((db) => savePlan(db, input));
-  }
-  createCycle(input: CreateCycleInput): Promise<Cycle> {
-    return this.use((db) => createCycle(db, input));
-  }
-  setCycleState(input: SetCycleStateInput): Promise<Cycle> {
-    return this.use((db) => setCycleState(db, input));
-  }
-  setCyclePlan(options: { cycleId: number; planId: number | null }): Promise<Cycle> {
-    return this.use((db) => setCyclePlan(db, options));
   }
   putBlob(value: unknown): Promise<number> {
     return this.use((db) => new PgBlobWriter(db, this.memo).putValue(value));
@@ -159,7 +97,7 @@ function isLockTimeout(error: unknown): boolean {
   return false;
 }
 
-export class PostgresStore extends PgReads implements Store {
+export class PostgresStore extends RepositoryStore<Db> {
   readonly location: string;
   private queue: Promise<void> = Promise.resolve();
   private readonly inWrite = new AsyncLocalStorage<true>();
@@ -171,7 +109,7 @@ export class PostgresStore extends PgReads implements Store {
     private readonly busyTimeoutMs: number,
     private readonly readonly: boolean,
   ) {
-    super();
+    super(pgRepository);
     this.location = connection.location;
   }
 
@@ -180,8 +118,8 @@ export class PostgresStore extends PgReads implements Store {
     return new PostgresStore(connection, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, options.readonly === true);
   }
 
-  protected use<T>(read: (db: Db) => Promise<T>): Promise<T> {
-    return this.connection.db.transaction((tx) => read(tx), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  protected use<T>(read: (db: Db) => Eventually<T>): Promise<T> {
+    return this.connection.db.transaction(async (tx) => read(tx), { isolationLevel: 'repeatable read', accessMode: 'read only' });
   }
 
   write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -226,40 +164,6 @@ export class PostgresStore extends PgReads implements Store {
     return result;
   }
 
-  saveSnapshot(input: SaveSnapshotInput): Promise<SnapshotSummary> {
-    return this.write((tx) => tx.saveSnapshot(input));
-  }
-  savePlan(input: SavePlanInput): Promise<StoredPlan> {
-    return this.write((tx) => tx.savePlan(input));
-  }
-  createCycle(input: CreateCycleInput): Promise<Cycle> {
-    return this.write((tx) => tx.createCycle(input));
-  }
-  setCycleState(input: SetCycleStateInput): Promise<Cycle> {
-    return this.write((tx) => tx.setCycleState(input));
-  }
-  setCyclePlan(options: { cycleId: number; planId: number | null }): Promise<Cycle> {
-    return this.write((tx) => tx.setCyclePlan(options));
-  }
-  putBlob(value: unknown): Promise<number> {
-    return this.write((tx) => tx.putBlob(value));
-  }
-
-  snapshotListVersion(options: { cluster?: string } = {}): Promise<SnapshotListVersion> {
-    return this.use((db) => snapshotListVersion(db, options));
-  }
-  namespaceUsageSeries(query: NamespaceUsageQuery): Promise<NamespaceUsagePoint[]> {
-    return this.use((db) => namespaceUsageSeries(db, query));
-  }
-  capacitySeries(range: SeriesRange): Promise<CapacityPoint[]> {
-    return this.use((db) => capacitySeries(db, range));
-  }
-  snapshotPoints(range: SeriesRange): Promise<SnapshotPoint[]> {
-    return this.use((db) => snapshotPoints(db, range));
-  }
-  newestSeq(cluster: string): Promise<number> {
-    return this.use((db) => newestSeq(db, cluster));
-  }
   historyTotals(options: { cluster: string; grouping: Grouping; log?: ((message: string) => void) | undefined }): HistoryTotalsView {
     return new PgHistoryTotals((read) => this.use(read), options.cluster, options.grouping);
   }

@@ -1,26 +1,24 @@
-/** Stored plans in PostgreSQL (the twin of ../sqlite/plans.ts: the same rules and messages). */
+/** Stored plans in PostgreSQL: the queries; the rules and messages are ../cycle-rules.ts. */
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
-import { NotFoundError, ValidationError } from '../../errors.js';
 import { decodeValue, encodeValue } from '../codec.js';
+import { checkPlanInput, noPlanFor, planNotFound, savedPlan, snapshotNotOfCluster } from '../cycle-rules.js';
 import type { PlanQuery, PlanSummary, SavePlanInput, StoredPlan } from '../store.js';
 import { ensureCluster, lookupCluster } from './clusters.js';
 import type { Db } from './connection.js';
 import { clusters, plans, snapshots } from './schema.js';
 
 export async function savePlan(db: Db, input: SavePlanInput): Promise<StoredPlan> {
-  if (input.cycle.trim() === '') throw new ValidationError('the plan has an empty cycle name', { field: 'cycle', value: input.cycle });
+  checkPlanInput(input);
   const cluster = await ensureCluster(db, input.cluster, input.createdAt);
   if (input.snapshotId !== null) {
     const [snapshot] = await db.select({ clusterId: snapshots.clusterId }).from(snapshots).where(eq(snapshots.id, input.snapshotId));
-    if (snapshot === undefined || snapshot.clusterId !== cluster.id) {
-      throw new ValidationError(`snapshot ${input.snapshotId} is not a snapshot of cluster ${input.cluster}`, { field: 'snapshotId', value: input.snapshotId });
-    }
+    if (snapshot === undefined || snapshot.clusterId !== cluster.id) throw snapshotNotOfCluster(input.snapshotId, input.cluster);
   }
   const [row] = await db
     .insert(plans)
     .values({ clusterId: cluster.id, cycle: input.cycle, snapshotId: input.snapshotId, teamsYaml: input.teamsYaml, planJson: encodeValue(input.plan), createdAt: input.createdAt })
     .returning({ id: plans.id });
-  return { id: (row as { id: number }).id, cluster: input.cluster, cycle: input.cycle, snapshotId: input.snapshotId, teamsYaml: input.teamsYaml, plan: input.plan, createdAt: input.createdAt };
+  return savedPlan((row as { id: number }).id, input);
 }
 
 async function planFilter(db: Db, query: PlanQuery): Promise<SQL | undefined> {
@@ -52,13 +50,10 @@ export async function getPlan(db: Db, ref: number | 'latest', query: PlanQuery =
       .where(await planFilter(db, scoped))
       .orderBy(desc(plans.createdAt), desc(plans.id))
       .limit(1);
-    if (row === undefined) {
-      const what = scoped.cycle === undefined ? `cluster ${scoped.cluster}` : `cluster ${scoped.cluster}, cycle ${scoped.cycle}`;
-      throw new ValidationError(`no plan stored for ${what}`, { field: 'plan', value: 'latest' });
-    }
+    if (row === undefined) throw noPlanFor(scoped);
   } else {
     [row] = Number.isSafeInteger(ref) ? await select().where(eq(plans.id, ref)) : [];
-    if (row === undefined) throw new NotFoundError(`no plan ${ref} in the database`, { field: 'plan', value: ref });
+    if (row === undefined) throw planNotFound(ref);
   }
   const { planJson, ...summary } = row;
   return { ...summary, plan: decodeValue(planJson) };

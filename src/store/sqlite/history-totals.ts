@@ -12,10 +12,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '../../errors.js';
-import { CAPACITY_FIELDS, emptyTotals, extendTotals, type Grouping, type HistoryTotals, type TotalsReader } from '../history-totals.js';
+import { CAPACITY_FIELDS, emptyTotals, extendTotals, KeptHistoryTotals, type Grouping, type HistoryTotals, type TotalsReader } from '../history-totals.js';
+import { decodeRequests } from '../series-assembly.js';
 import type { HistoryTotalsView } from '../store.js';
 import type { Connection } from './connection.js';
-import { capacityPointsAfter, decodeRequests, forEachEncodedUsageInterval, newestSeq, snapshotIdAt } from './series.js';
+import { capacityPointsAfter, forEachEncodedUsageInterval, newestSeq, snapshotIdAt } from './series.js';
 
 /** The fold's reader over one connection and cluster. */
 export function totalsReader(connection: Connection, cluster: string): TotalsReader {
@@ -81,12 +82,7 @@ export interface HistoryTotalsOptions {
 }
 
 /** A cluster's totals grouped by `grouping`, brought up to its newest snapshot on every call. */
-export class HistoryTotalsOf implements HistoryTotalsView {
-  private totals: HistoryTotals = emptyTotals();
-  /** The snapshot at seq `totals.through` when it was summed. */
-  private throughId: number | null = null;
-  /** The build or extension under way: every caller waits for the same one. */
-  private pending: Promise<HistoryTotals> | null = null;
+export class HistoryTotalsOf extends KeptHistoryTotals implements HistoryTotalsView {
   private readonly worker: boolean;
 
   constructor(
@@ -96,20 +92,11 @@ export class HistoryTotalsOf implements HistoryTotalsView {
     private readonly grouping: Grouping,
     private readonly options: HistoryTotalsOptions = {},
   ) {
+    super();
     this.worker = options.worker ?? (connection.file !== ':memory:' && connection.file !== '');
   }
 
-  /** The totals through the newest snapshot (a snapshot saved while a build runs is added once it ends). */
-  current(): Promise<HistoryTotals> {
-    if (this.pending === null) {
-      this.pending = this.bringUpToDate().finally(() => {
-        this.pending = null;
-      });
-    }
-    return this.pending;
-  }
-
-  private async bringUpToDate(): Promise<HistoryTotals> {
+  protected async bringUpToDate(): Promise<HistoryTotals> {
     await this.options.before?.();
     if (this.totals.through > 0 && snapshotIdAt(this.connection, { cluster: this.cluster, seq: this.totals.through }) !== this.throughId) {
       // A snapshot was put in the middle: every seq after it moved. Start over.

@@ -4,21 +4,19 @@
  * points) without decoding any snapshot's blobs.
  */
 import { and, asc, eq, gt, gte, inArray, lte, max } from 'drizzle-orm';
-import { parseQuantity } from '../../quantity.js';
-import type { ResourceList } from '../../resources.js';
-import { decodeValue } from '../codec.js';
 import type { CapacityFigures } from '../history-totals.js';
+import {
+  addCapacityRows,
+  capacityFiguresOf,
+  emptyCapacityPoints,
+  namespaceUsagePoints,
+  selectPoints,
+  type SnapshotInRange,
+} from '../series-assembly.js';
 import type { CapacityPoint, NamespaceUsagePoint, NamespaceUsageQuery, SeriesRange, SnapshotPoint } from '../store.js';
 import { lookupCluster } from './clusters.js';
 import type { Connection } from './connection.js';
 import { capacityPoints, namespaceUsage, snapshots } from './schema.js';
-import { compareText } from '../../text-order.js';
-
-interface SnapshotInRange {
-  id: number;
-  seq: number;
-  takenAt: Date;
-}
 
 function snapshotsInRange(connection: Connection, range: SeriesRange): { clusterId: number; points: SnapshotInRange[] } {
   const cluster = lookupCluster(connection.db, range.cluster);
@@ -31,19 +29,10 @@ function snapshotsInRange(connection: Connection, range: SeriesRange): { cluster
   return { clusterId: cluster.id, points };
 }
 
-function parseList(encoded: string): ResourceList {
-  return decodeValue(encoded) as ResourceList;
-}
-
-/**
- * One point per snapshot in range and namespace present in it, ordered by time then namespace name.
- * Each interval's requests are decoded once; its points get their own copy of the list (the Quantities in it are
- * frozen values).
- */
+/** One point per snapshot in range and namespace present in it (../series-assembly.ts). */
 export function namespaceUsageSeries(connection: Connection, query: NamespaceUsageQuery): NamespaceUsagePoint[] {
   const { clusterId, points: inRange } = snapshotsInRange(connection, query);
-  const wanted = query.snapshotIds === undefined ? undefined : new Set(query.snapshotIds);
-  const points = wanted === undefined ? inRange : inRange.filter((point) => wanted.has(point.id));
+  const points = selectPoints(inRange, query.snapshotIds);
   const first = points[0];
   const last = points[points.length - 1];
   if (first === undefined || last === undefined) return [];
@@ -59,24 +48,8 @@ export function namespaceUsageSeries(connection: Connection, query: NamespaceUsa
     })
     .from(namespaceUsage)
     .where(and(...conditions))
-    .all()
-    .sort((a, b) => compareText(a.namespace, b.namespace) || a.firstSeq - b.firstSeq);
-  const perPoint: NamespaceUsagePoint[][] = points.map(() => []);
-  for (const interval of intervals) {
-    const requests = parseList(interval.requests);
-    for (let i = firstPointFrom(points, interval.firstSeq); i < points.length; i += 1) {
-      const point = points[i] as SnapshotInRange;
-      if (point.seq > interval.lastSeq) break;
-      (perPoint[i] as NamespaceUsagePoint[]).push({
-        snapshotId: point.id,
-        takenAt: point.takenAt,
-        namespace: interval.namespace,
-        requests: { ...requests },
-        pods: interval.pods,
-      });
-    }
-  }
-  return perPoint.flat();
+    .all();
+  return namespaceUsagePoints(points, intervals);
 }
 
 /** The snapshots in range (id, seq, time), oldest first, without anything else. */
@@ -109,11 +82,6 @@ export function forEachEncodedUsageInterval(
   for (const [namespace, firstSeq, lastSeq, requests] of rows) visit(namespace, firstSeq, lastSeq, requests);
 }
 
-/** A usage interval's stored requests (the `requests` text of `forEachEncodedUsageInterval`). */
-export function decodeRequests(encoded: string): ResourceList {
-  return parseList(encoded);
-}
-
 /** Capacity figures of the cluster's snapshots after seq `afterSeq` through `throughSeq`, by seq then resource. */
 export function capacityPointsAfter(
   connection: Connection,
@@ -134,14 +102,7 @@ export function capacityPointsAfter(
     .where(and(eq(snapshots.clusterId, cluster.id), gt(snapshots.seq, query.afterSeq), lte(snapshots.seq, query.throughSeq)))
     .orderBy(asc(snapshots.seq), asc(capacityPoints.resource))
     .all()
-    .map((row) => ({
-      seq: row.seq,
-      resource: row.resource,
-      capacity: parseQuantity(row.capacity),
-      allocatable: parseQuantity(row.allocatable),
-      requested: parseQuantity(row.requested),
-      plannable: parseQuantity(row.plannable),
-    }));
+    .map((row) => ({ seq: row.seq, resource: row.resource, ...capacityFiguresOf(row) }));
 }
 
 /** The cluster's newest snapshot seq (0 when it has none). */
@@ -150,43 +111,22 @@ export function newestSeq(connection: Connection, cluster: string): number {
   return connection.db.select({ seq: max(snapshots.seq) }).from(snapshots).where(eq(snapshots.clusterId, id)).get()?.seq ?? 0;
 }
 
-/** Index of the first point with seq >= `seq` (points ascend by seq). */
-function firstPointFrom(points: readonly SnapshotInRange[], seq: number): number {
-  let low = 0;
-  let high = points.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((points[middle] as SnapshotInRange).seq < seq) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /** One point per snapshot in range, in time order. */
 export function capacitySeries(connection: Connection, range: SeriesRange): CapacityPoint[] {
   const { points } = snapshotsInRange(connection, range);
-  if (points.length === 0) return [];
-  const byId = new Map<number, CapacityPoint>(
-    points.map((point) => [point.id, { snapshotId: point.id, takenAt: point.takenAt, resources: {} }]),
-  );
+  const byId = emptyCapacityPoints(points);
   const ids = points.map((point) => point.id);
+  // SQLite limits bound parameters per statement: 500 ids per SELECT.
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = connection.db
-      .select()
-      .from(capacityPoints)
-      .where(inArray(capacityPoints.snapshotId, ids.slice(i, i + 500)))
-      .orderBy(asc(capacityPoints.snapshotId), asc(capacityPoints.resource))
-      .all();
-    for (const row of rows) {
-      const point = byId.get(row.snapshotId);
-      if (point === undefined) continue;
-      point.resources[row.resource] = {
-        capacity: parseQuantity(row.capacity),
-        allocatable: parseQuantity(row.allocatable),
-        requested: parseQuantity(row.requested),
-        plannable: parseQuantity(row.plannable),
-      };
-    }
+    addCapacityRows(
+      byId,
+      connection.db
+        .select()
+        .from(capacityPoints)
+        .where(inArray(capacityPoints.snapshotId, ids.slice(i, i + 500)))
+        .orderBy(asc(capacityPoints.snapshotId), asc(capacityPoints.resource))
+        .all(),
+    );
   }
   return [...byId.values()];
 }

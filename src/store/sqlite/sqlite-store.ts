@@ -14,37 +14,17 @@ import type Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { InternalError, NotFoundError, ValidationError } from '../../errors.js';
-import type { ClusterInventory } from '../../inventory/types.js';
 import type { Grouping } from '../history-totals.js';
-import type {
-  CapacityPoint,
-  CreateCycleInput,
-  Cycle,
-  CycleEvent,
-  HistoryTotalsView,
-  NamespaceUsagePoint,
-  NamespaceUsageQuery,
-  PlanQuery,
-  PlanSummary,
-  SavePlanInput,
-  SaveSnapshotInput,
-  SeriesRange,
-  SetCycleStateInput,
-  SnapshotListVersion,
-  SnapshotPoint,
-  SnapshotSummary,
-  Store,
-  StoredPlan,
-  StoreTransaction,
-} from '../store.js';
+import { RepositoryStore, RepositoryTransaction, type Eventually, type Repository } from '../repository.js';
+import type { HistoryTotalsView, SaveSnapshotInput, SnapshotSummary, StoreTransaction } from '../store.js';
 import { BlobReader, BlobWriter } from './blobs.js';
 import { listClusterNames, lookupCluster } from './clusters.js';
 import { openConnection, type Connection } from './connection.js';
-import { createCycle, getCycle, listCycleEvents, listCycles, setCyclePlan, setCycleState } from './cycles.js';
+import * as cycles from './cycles.js';
 import { HistoryTotalsOf } from './history-totals.js';
-import { getPlan, listPlans, savePlan } from './plans.js';
-import { capacitySeries, namespaceUsageSeries, newestSeq, snapshotPoints } from './series.js';
-import { getSnapshot, listSnapshots, loadInventory, resolveSnapshot, saveSnapshot, snapshotListVersion } from './snapshots.js';
+import * as plans from './plans.js';
+import * as series from './series.js';
+import * as snapshots from './snapshots.js';
 import { beginImmediate } from './write-lock.js';
 
 export interface OpenSqliteStoreOptions {
@@ -62,64 +42,32 @@ export interface OpenSqliteStoreOptions {
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-/** The reads, once for both the store (reader connection) and a transaction (writer connection). */
-abstract class SqliteReads {
-  /** Runs `read` on the connection this handle reads through. */
-  protected abstract use<T>(read: (connection: Connection) => T): Promise<T>;
-
-  listClusterNames(): Promise<string[]> {
-    return this.use((c) => listClusterNames(c.db));
-  }
-  resolveCluster(name?: string): Promise<string> {
-    return this.use((c) => lookupCluster(c.db, name).name);
-  }
-  listSnapshots(options: { cluster?: string } = {}): Promise<SnapshotSummary[]> {
-    return this.use((c) => listSnapshots(c, options));
-  }
-  getSnapshot(id: number): Promise<SnapshotSummary> {
-    return this.use((c) => getSnapshot(c, id));
-  }
-  resolveSnapshot(options: { ref: string | number; cluster?: string }): Promise<SnapshotSummary> {
-    return this.use((c) => resolveSnapshot(c, options));
-  }
-  loadInventory(snapshotId: number): Promise<ClusterInventory> {
-    return this.use((c) => loadInventory(c, snapshotId));
-  }
-  listPlans(query: PlanQuery = {}): Promise<PlanSummary[]> {
-    return this.use((c) => listPlans(c, query));
-  }
-  getPlan(ref: number | 'latest', query: PlanQuery = {}): Promise<StoredPlan> {
-    return this.use((c) => getPlan(c, ref, query));
-  }
-  getCycle(options: { cluster?: string; name: string | 'latest' }): Promise<Cycle> {
-    return this.use((c) => getCycle(c, options));
-  }
-  listCycles(options: { cluster?: string } = {}): Promise<Cycle[]> {
-    return this.use((c) => listCycles(c, options));
-  }
-  listCycleEvents(cycleId: number): Promise<CycleEvent[]> {
-    return this.use((c) => listCycleEvents(c, cycleId));
-  }
-  getBlob(id: number): Promise<unknown> {
-    return this.use((c) => {
-      if (c.sqlite.prepare('SELECT 1 FROM blobs WHERE id = ?').get(id) === undefined) {
-        throw new NotFoundError(`no blob ${id} in the database`, { field: 'blob', value: id });
-      }
-      return new BlobReader(c).getValue(id);
-    });
-  }
-}
+/** The SQLite queries (synchronous), each on the connection given. */
+const sqliteRepository: Repository<Connection> = {
+  ...snapshots,
+  ...series,
+  ...plans,
+  ...cycles,
+  listClusterNames: (c) => listClusterNames(c.db),
+  resolveCluster: (c, name) => lookupCluster(c.db, name).name,
+  getBlob: (c, id) => {
+    if (c.sqlite.prepare('SELECT 1 FROM blobs WHERE id = ?').get(id) === undefined) {
+      throw new NotFoundError(`no blob ${id} in the database`, { field: 'blob', value: id });
+    }
+    return new BlobReader(c).getValue(id);
+  },
+};
 
 /** The handle a write's work gets: every call runs on the writer connection, inside the open transaction. */
-class SqliteTransaction extends SqliteReads implements StoreTransaction {
+class SqliteTransaction extends RepositoryTransaction<Connection> {
   private open = true;
   private readonly committed: Array<() => void> = [];
 
   constructor(private readonly connection: Connection) {
-    super();
+    super(sqliteRepository);
   }
 
-  protected use<T>(read: (connection: Connection) => T): Promise<T> {
+  protected use<T>(read: (connection: Connection) => Eventually<T>): Promise<T> {
     return new Promise((resolve) => {
       if (!this.open) throw new InternalError('a store transaction was used after its write ended');
       resolve(read(this.connection));
@@ -133,26 +81,14 @@ class SqliteTransaction extends SqliteReads implements StoreTransaction {
   }
 
   saveSnapshot(input: SaveSnapshotInput): Promise<SnapshotSummary> {
-    return this.use((c) => saveSnapshot(c, input, (after) => this.committed.push(after)));
-  }
-  savePlan(input: SavePlanInput): Promise<StoredPlan> {
-    return this.use((c) => savePlan(c, input));
-  }
-  createCycle(input: CreateCycleInput): Promise<Cycle> {
-    return this.use((c) => createCycle(c, input));
-  }
-  setCycleState(input: SetCycleStateInput): Promise<Cycle> {
-    return this.use((c) => setCycleState(c, input));
-  }
-  setCyclePlan(options: { cycleId: number; planId: number | null }): Promise<Cycle> {
-    return this.use((c) => setCyclePlan(c, options));
+    return this.use((c) => snapshots.saveSnapshot(c, input, (after) => this.committed.push(after)));
   }
   putBlob(value: unknown): Promise<number> {
     return this.use((c) => new BlobWriter(c).putValue(value));
   }
 }
 
-export class SqliteStore extends SqliteReads implements Store {
+export class SqliteStore extends RepositoryStore<Connection> {
   readonly location: string;
   /** Writes wait for the one before them (this process); the chain never rejects. */
   private queue: Promise<void> = Promise.resolve();
@@ -167,7 +103,7 @@ export class SqliteStore extends SqliteReads implements Store {
     private readonly busyTimeoutMs: number,
     private readonly log: ((message: string) => void) | undefined,
   ) {
-    super();
+    super(sqliteRepository);
     this.location = reader.file;
   }
 
@@ -207,7 +143,7 @@ export class SqliteStore extends SqliteReads implements Store {
     return (this.writer ?? this.reader).sqlite;
   }
 
-  protected async use<T>(read: (connection: Connection) => T): Promise<T> {
+  protected async use<T>(read: (connection: Connection) => Eventually<T>): Promise<T> {
     await this.readable();
     return read(this.reader);
   }
@@ -251,40 +187,6 @@ export class SqliteStore extends SqliteReads implements Store {
     return result;
   }
 
-  saveSnapshot(input: SaveSnapshotInput): Promise<SnapshotSummary> {
-    return this.write((tx) => tx.saveSnapshot(input));
-  }
-  savePlan(input: SavePlanInput): Promise<StoredPlan> {
-    return this.write((tx) => tx.savePlan(input));
-  }
-  createCycle(input: CreateCycleInput): Promise<Cycle> {
-    return this.write((tx) => tx.createCycle(input));
-  }
-  setCycleState(input: SetCycleStateInput): Promise<Cycle> {
-    return this.write((tx) => tx.setCycleState(input));
-  }
-  setCyclePlan(options: { cycleId: number; planId: number | null }): Promise<Cycle> {
-    return this.write((tx) => tx.setCyclePlan(options));
-  }
-  putBlob(value: unknown): Promise<number> {
-    return this.write((tx) => tx.putBlob(value));
-  }
-
-  snapshotListVersion(options: { cluster?: string } = {}): Promise<SnapshotListVersion> {
-    return this.use((c) => snapshotListVersion(c, options));
-  }
-  namespaceUsageSeries(query: NamespaceUsageQuery): Promise<NamespaceUsagePoint[]> {
-    return this.use((c) => namespaceUsageSeries(c, query));
-  }
-  capacitySeries(range: SeriesRange): Promise<CapacityPoint[]> {
-    return this.use((c) => capacitySeries(c, range));
-  }
-  snapshotPoints(range: SeriesRange): Promise<SnapshotPoint[]> {
-    return this.use((c) => snapshotPoints(c, range));
-  }
-  newestSeq(cluster: string): Promise<number> {
-    return this.use((c) => newestSeq(c, cluster));
-  }
   historyTotals(options: { cluster: string; grouping: Grouping; log?: ((message: string) => void) | undefined }): HistoryTotalsView {
     const log = options.log ?? this.log;
     return new HistoryTotalsOf(this.reader, options.cluster, options.grouping, {

@@ -156,5 +156,24 @@ export function snapshotsContract(factory: StoreFactory): void {
       await assert.rejects(async () => await store.resolveSnapshot({ ref: '0' }), ValidationError);
       await assert.rejects(async () => await store.resolveSnapshot({ ref: '99' }), { message: 'no snapshot 99 in the database' });
     });
+
+    it('names the newest snapshot of every cluster that has one, by cluster name', async () => {
+      const store = await factory.open();
+      assert.deepEqual(await store.newestSnapshots(), []);
+      const a1 = await save(store, inventory({ nodes: [node('a1')] }), '2026-10-01T00:00:00Z', 'east');
+      const b1 = await save(store, inventory({ nodes: [node('b1')] }), '2026-10-01T00:30:00Z', 'West');
+      const a2 = await save(store, inventory({ nodes: [node('a2')] }), '2026-10-01T01:00:00Z', 'east');
+      // Taken before a2 but stored after it: put in its place, a2 stays the newest.
+      await save(store, inventory({ nodes: [node('a0')] }), '2026-10-01T00:15:00Z', 'east');
+      await store.savePlan({ cluster: 'planned', cycle: 'q4', snapshotId: null, teamsYaml: '', plan: {}, createdAt: at('2026-10-01T02:00:00Z') });
+      assert.deepEqual(
+        (await store.newestSnapshots()).map((s) => [s.id, s.cluster, s.seq]),
+        [
+          [b1, 'West', 1],
+          [a2, 'east', 3],
+        ],
+      );
+      assert.notEqual(a1, a2);
+    });
   });
 }
