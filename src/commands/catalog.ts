@@ -20,6 +20,11 @@ export const commandCatalog: readonly CommandEntry[] = [
   },
   { name: 'snapshots', description: 'list the stored snapshots', load: async () => (await import('./snapshots.js')).snapshotsCommand() },
   {
+    name: 'fleet',
+    description: 'accelerator capacity and use across every stored cluster: per cluster, per model, in total',
+    load: async () => (await import('./fleet.js')).fleetCommand(),
+  },
+  {
     name: 'inventory',
     description: 'show nodes, accelerators, namespace requests and plannable capacity',
     load: async () => (await import('./inventory.js')).inventoryCommand(),

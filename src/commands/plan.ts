@@ -119,7 +119,7 @@ async function planAndStore(options: {
 }
 
 /** The cluster's most recent stored plan, the baseline of the Alabama-paradox warning; null when none. */
-async function previousPlan(store: Store, cluster: string): Promise<Plan | null> {
+export async function previousPlan(store: Store, cluster: string): Promise<Plan | null> {
   if (!(await store.listClusterNames()).includes(cluster)) return null;
   const latest = (await store.listPlans({ cluster })).at(-1);
   if (latest === undefined) return null;
@@ -131,7 +131,7 @@ function withStore<T>(file: string, create: boolean, use: (store: Store) => Prom
   return withOpenStore({ file, create, ...busyTimeoutFromEnvironment() }, use);
 }
 
-async function readTeamsText(file: string): Promise<string> {
+export async function readTeamsText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {

@@ -28,6 +28,20 @@ export interface ResourceRequest {
   cap: Quantity | null;
   /** Path in the file, e.g. `teams[0].resources.nvidia.com/gpu.flavors.H100`. */
   where: string;
+  /**
+   * A fleet teams file's bounds per cluster (`clusters:`, read only by `quotaplan fleet plan`, docs/fleet.md); the
+   * request's own demand, guarantee and cap are then absent. Sorted by cluster.
+   */
+  clusters?: ClusterBounds[];
+}
+
+/** One cluster's demand, guarantee and cap of a resource in a fleet teams file. */
+export interface ClusterBounds {
+  cluster: string;
+  demand: Quantity | null;
+  guarantee: Quantity | null;
+  cap: Quantity | null;
+  where: string;
 }
 
 export type TeamMembers =
@@ -98,9 +112,15 @@ const bounds = {
   guarantee: quantityText.optional(),
   cap: quantityText.optional(),
 };
+/** A cluster as the store names it (`--cluster`): non-empty, no surrounding spaces or control characters. */
+// eslint-disable-next-line no-control-regex
+const clusterKey = z.string().refine((name) => name !== '' && name.trim() === name && !/[\u0000-\u001f\u007f]/.test(name), {
+  error: 'expected a cluster name: non-empty, without surrounding spaces or control characters',
+});
 const resourceEntry = z.strictObject({
   ...bounds,
   flavors: z.record(z.string(), z.strictObject(bounds)).optional(),
+  clusters: z.record(clusterKey, z.strictObject(bounds)).optional(),
 });
 const limitsEntry = z.strictObject({
   quota: z.array(resourceName).optional(),
@@ -147,8 +167,13 @@ const teamsFileShape = z.strictObject({
   teams: z.array(teamEntry).min(1),
 });
 
+export interface TeamsFileOptions {
+  /** A fleet teams file (`quotaplan fleet plan`): resources may give bounds per cluster (`clusters:`). */
+  fleet?: boolean;
+}
+
 /** Parses and checks a teams file's text. `file` is only used in error messages. */
-export function parseTeamsFile(text: string, file: string): TeamsFile {
+export function parseTeamsFile(text: string, file: string, options: TeamsFileOptions = {}): TeamsFile {
   const document = parseDocument(text);
   if (document.errors.length > 0) {
     const first = document.errors[0];
@@ -163,7 +188,7 @@ export function parseTeamsFile(text: string, file: string): TeamsFile {
     // yaml's ReferenceError for an alias that expands past maxAliasCount (a "billion laughs" file).
     throw new ValidationError(`${file}: ${aliasProblem(error)}`, { file }, { cause: error });
   }
-  return teamsFileFromValue(value, file);
+  return teamsFileFromValue(value, file, options);
 }
 
 /**
@@ -193,7 +218,7 @@ function checkTeamNesting(value: unknown, file: string): void {
 }
 
 /** The same checks over an already-parsed value (the dashboard's what-if sends JSON). */
-export function teamsFileFromValue(value: unknown, file: string): TeamsFile {
+export function teamsFileFromValue(value: unknown, file: string, options: TeamsFileOptions = {}): TeamsFile {
   checkTeamNesting(value, file);
   const parsed = teamsFileShape.safeParse(value);
   if (!parsed.success) {
@@ -210,7 +235,7 @@ export function teamsFileFromValue(value: unknown, file: string): TeamsFile {
       value: got,
     });
   }
-  return new TeamsFileReader(file).read(parsed.data);
+  return new TeamsFileReader(file, options.fleet === true).read(parsed.data);
 }
 
 /** The unit quotas of a resource are whole multiples of: the file's `granularity`, else 1. */
@@ -230,7 +255,10 @@ class TeamsFileReader {
   private readonly flavoredAt = new Map<string, string>();
   private readonly plainAt = new Map<string, string>();
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly fleet: boolean,
+  ) {}
 
   read(raw: z.infer<typeof teamsFileShape>): TeamsFile {
     const granularity: ResourceList = {};
@@ -339,7 +367,17 @@ class TeamsFileReader {
       if (/^(requests|limits)\./.test(resource)) {
         this.fail(at, `name the resource itself (e.g. ${resource.replace(/^(requests|limits)\./, '')}), not a quota key`, resource);
       }
-      if (entry.flavors !== undefined) {
+      if (entry.clusters !== undefined) {
+        if (!this.fleet) this.fail(`${at}.clusters`, 'bounds per cluster plan a fleet: use `quotaplan fleet plan`', Object.keys(entry.clusters));
+        const own = (['demand', 'guarantee', 'cap', 'flavors'] as const).find((field) => entry[field] !== undefined);
+        if (own !== undefined) this.fail(`${at}.${own}`, 'with clusters, give demand, guarantee and cap per cluster', entry[own]);
+        if (!this.plainAt.has(resource)) this.plainAt.set(resource, at);
+        const clusters = sortedEntries(entry.clusters).map(([cluster, raw]): ClusterBounds => {
+          const { demand, guarantee, cap, where } = this.request(resource, null, raw, `${at}.clusters.${cluster}`);
+          return { cluster, demand, guarantee, cap, where };
+        });
+        out.push({ resource, flavor: null, demand: null, guarantee: null, cap: null, where: at, clusters });
+      } else if (entry.flavors !== undefined) {
         const own = (['demand', 'guarantee', 'cap'] as const).find((field) => entry[field] !== undefined);
         if (own !== undefined) this.fail(`${at}.${own}`, 'with flavors, give demand, guarantee and cap per flavor', entry[own]);
         if (!this.flavoredAt.has(resource)) this.flavoredAt.set(resource, `${at}.flavors`);

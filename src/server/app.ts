@@ -12,6 +12,7 @@ import { hostCheck, requireWriter, sameOriginJson, type GuardVariables } from '.
 import { NotFoundError } from '../errors.js';
 import { errorResponse, RefusedError } from './http-errors.js';
 import { capacityRoutes } from './routes/capacity.js';
+import { fleetRoutes } from './routes/fleet.js';
 import { historyRoutes } from './routes/history.js';
 import { metaRoutes } from './routes/meta.js';
 import { planRoutes } from './routes/plans.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/meta', metaRoutes(deps));
   api.route('/snapshots', snapshotRoutes(routeDeps));
   api.route('/capacity', capacityRoutes(routeDeps));
+  api.route('/fleet', fleetRoutes(routeDeps));
   api.route('/teams', teamRoutes(routeDeps));
   api.route('/plans', planRoutes(routeDeps));
   api.route('/what-if', whatIfRoutes(routeDeps));

@@ -8,4 +8,5 @@ export const pages = [
   { id: 'what-if', title: 'What-if', load: () => import('./what-if.js') },
   { id: 'history', title: 'History', load: () => import('./history.js') },
   { id: 'review', title: 'Review', load: () => import('./review.js') },
+  { id: 'fleet', title: 'Fleet', load: () => import('./fleet.js') },
 ];
