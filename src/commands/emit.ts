@@ -69,7 +69,9 @@ export function emitCommand(): Command {
       const manifests = inEmitOrder([...outputs.values()].flatMap((output) => output.manifests));
       const kueue = outputs.get(kueueTarget.name);
       const prBody: ExtraFile[] =
-        flags.prBody === undefined ? [] : [{ path: flags.prBody, field: '--pr-body', content: renderPrBody(changes, kueue === undefined ? {} : { kueue }) }];
+        flags.prBody === undefined
+          ? []
+          : [{ path: flags.prBody, field: '--pr-body', content: renderPrBody(changes, { ...(kueue === undefined ? {} : { kueue }), ...(inventory.dra === undefined ? {} : { dra: inventory.dra }) }) }];
       if (flags.out !== undefined) {
         // The tree and the PR body are written together: all of them, or none.
         const files = buildTree(changes, flags.layout, manifests);

@@ -1,6 +1,7 @@
 /**
  * The inventory for people: one row per pool, model and accelerator resource (cpu and memory for pools
- * without accelerators), then plannable capacity per resource and per model, then warnings.
+ * without accelerators), then plannable capacity per resource and per model, then DRA capacity per DeviceClass
+ * and model (when the cluster has DRA objects), then warnings.
  */
 import { formatBytesReadably, formatQuantity, subtractQuantities, ZERO_QUANTITY, type Quantity } from '../quantity.js';
 import { addInto, isByteResource, sortedNames, type ResourceList } from '../resources.js';
@@ -22,7 +23,13 @@ const ROUNDED_NOTE = '~ rounded to a tenth of the unit shown; -o json prints exa
 
 export function inventoryTable(inv: ClusterInventory): string {
   const shown = { rounded: false };
-  const sections = [nodeGroupsTable(inv.nodes, shown), plannableTable(inv, shown), shown.rounded ? `\n${ROUNDED_NOTE}\n` : '', warningsBlock(inv.warnings)];
+  const sections = [
+    nodeGroupsTable(inv.nodes, shown),
+    plannableTable(inv, shown),
+    draTable(inv),
+    shown.rounded ? `\n${ROUNDED_NOTE}\n` : '',
+    warningsBlock(inv.warnings),
+  ];
   return sections.join('');
 }
 
@@ -69,6 +76,26 @@ function plannableTable(inv: ClusterInventory, shown: { rounded: boolean }): str
     for (const model of models) rows.push(['', model, q(resource, byModel[model] as Quantity)]);
   }
   return `\nPLANNABLE (ready, schedulable, non-transitional nodes)\n${align(rows)}`;
+}
+
+/**
+ * DRA (ResourceSlices, by DeviceClass): per class its plannable devices, the physical devices behind them, the
+ * devices it selects that are not plannable, and how many are in PLANNABLE (under its extended resource name on
+ * nodes without a device plugin for it, KEP-5004; else as `<class>.deviceclass.resource.k8s.io/devices`); per
+ * model when there are two or more.
+ */
+function draTable(inv: ClusterInventory): string {
+  if (inv.dra === undefined) return '';
+  const rows: string[][] = [['DEVICECLASS', 'EXTENDED-RESOURCE', 'MODEL', 'DEVICES', 'PHYSICAL', 'NOT-PLANNABLE', 'IN-PLANNABLE']];
+  for (const c of inv.dra.classes) {
+    const devices = c.unsupported ? 'unsupported' : `${c.devices}${c.partitionable ? ' (at most)' : ''}`;
+    const models = Object.keys(c.devicesByModel);
+    const model = models.length === 1 ? (models[0] as string) : '';
+    rows.push([c.name, c.extendedResourceName ?? NONE, model, devices, String(c.physical), String(c.unplannable), String(c.inPlannable)]);
+    if (models.length < 2) continue;
+    for (const m of models) rows.push(['', '', m, String(c.devicesByModel[m]), '', '', '']);
+  }
+  return `\nDRA (ResourceSlices, by DeviceClass: plannable devices; IN-PLANNABLE: counted in PLANNABLE, under EXTENDED-RESOURCE or <class>.deviceclass.resource.k8s.io/devices)\n${align(rows)}`;
 }
 
 function warningsBlock(warnings: string[]): string {

@@ -1,11 +1,13 @@
 /**
  * The pull-request body for a quota change set: what a reviewer needs to approve the tree. Per team and key:
- * current hard -> new hard, the change, current use; then everything flagged; then the plan's own warnings.
+ * current hard -> new hard, the change, current use; then everything flagged; then the plan's own warnings; and,
+ * for a cluster with DRA, its capacity by DeviceClass beside the device-plugin figures.
  */
 import { formatQuantity, subtractQuantities, type Quantity } from '../quantity.js';
 import type { KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
 import type { Flag, FlagKind } from './flag.js';
 import type { TargetOutput } from './targets/target.js';
+import type { DraCapacity } from '../inventory/dra/types.js';
 import { escapeTerminalText } from '../terminal-text.js';
 
 const flagTitles: Record<FlagKind, string> = {
@@ -38,8 +40,11 @@ const flagOrder: FlagKind[] = [
   'flavor-without-node-label',
 ];
 
-/** `kueue`: the `--target kueue` objects, listed in their own section, their flags with the others. */
-export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetOutput } = {}): string {
+/**
+ * `kueue`: the `--target kueue` objects, listed in their own section, their flags with the others. `dra`: the
+ * inventory's DRA capacity (docs/inventory.md), shown in its own section when it has a DeviceClass.
+ */
+export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetOutput; dra?: DraCapacity } = {}): string {
   const lines: string[] = [];
   const namespaces = changes.teams.flatMap((t) => t.namespaces);
   const counts = countChanges(namespaces);
@@ -66,6 +71,7 @@ export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetO
   if (changes.planWarnings.length === 0) lines.push('None.', '');
   else lines.push(...changes.planWarnings.map((w) => `- ${escapeText(w)}`), '');
 
+  if (options.dra !== undefined && options.dra.classes.length > 0) lines.push(...draSection(options.dra));
   if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue));
 
   lines.push('## Changes by team', '');
@@ -94,6 +100,24 @@ export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetO
     }
   }
   return escapeTerminalText(`${lines.join('\n').trimEnd()}\n`, { newlines: 'keep' });
+}
+
+/** DRA capacity per DeviceClass: labelled as DRA, and what of it the plan divided (`in plannable`). */
+function draSection(dra: DraCapacity): string[] {
+  const lines = ['## DRA capacity (ResourceSlices, by DeviceClass)', ''];
+  lines.push(
+    'Devices the DRA drivers publish, beside the device-plugin capacity. *In plannable*: devices the plan divided, under the ' +
+      'extended resource name (on nodes without a device plugin for it) or as `<class>.deviceclass.resource.k8s.io/devices`.',
+    '',
+  );
+  lines.push('| DeviceClass | Extended resource | Devices | Physical | Not plannable | In plannable |', '|---|---|---:|---:|---:|---:|');
+  for (const c of dra.classes) {
+    const devices = c.unsupported ? 'unsupported' : `${c.devices}${c.partitionable ? ' (at most)' : ''}`;
+    const extended = c.extendedResourceName === null ? '-' : `\`${escapeText(c.extendedResourceName)}\``;
+    lines.push(`| \`${c.name}\` | ${extended} | ${devices} | ${c.physical} | ${c.unplannable} | ${c.inPlannable} |`);
+  }
+  lines.push('');
+  return lines;
 }
 
 function kueueSection(kueue: TargetOutput): string[] {

@@ -4,16 +4,17 @@
  * as they stream in) and the LiveInventory (objects added, replaced and removed) both end here, so their results
  * are the same value.
  */
-import { addQuantities, type Quantity } from '../quantity.js';
+import { addQuantities, quantityFromUnits, type Quantity } from '../quantity.js';
 import { addInto, sortedNames, type ResourceList } from '../resources.js';
 import type { AnyKind } from '../kinds/kind.js';
 import type { NamespaceEntry } from '../kinds/namespace.js';
 import type { KindRegistry } from '../kinds/registry.js';
 import type { NodeFactsResult } from './node-facts.js';
-import { readPools } from './dra/pools.js';
+import { readDraCapacity, type DraCapacityRead } from './dra/capacity.js';
+import { chargedResourceOf } from './dra/claim-use.js';
 import { isPlannable } from './node-facts.js';
 import { aliasOf } from './same-devices.js';
-import type { ResourceSliceFacts } from './dra/types.js';
+import type { DeviceClassFacts, ResourceClaimFacts, ResourceSliceFacts } from './dra/types.js';
 import type { ClusterInventory, NamespaceFacts, NodeFacts, ResourceListByFlavor } from './types.js';
 import { UNKNOWN_MODEL } from './types.js';
 import { compareKeys, compareText } from '../text-order.js';
@@ -66,13 +67,6 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
     if (!known.has(nodeName)) warnings.push(`node ${nodeName}: ${totals.pods} pod(s) bound to a node not in the inventory`);
   }
 
-  const labels = new Map(factsOf<NamespaceEntry>('Namespace').map((ns) => [ns.name, ns.labels]));
-  const namespaceNames = new Set([...labels.keys(), ...namespaceTotals.keys()]);
-  const namespaces: NamespaceFacts[] = [...namespaceNames].sort(compareText).map((name) => {
-    const totals = namespaceTotals.get(name);
-    return { name, labels: labels.get(name) ?? {}, requests: { ...totals?.requests }, pods: totals?.pods ?? 0 };
-  });
-
   // Kinds whose facts are listed as they are, in registry order (resourceQuotas, limitRanges, profiles, ...).
   const listed: Record<string, unknown[]> = {};
   for (const kind of kinds.kinds) {
@@ -82,13 +76,33 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
     listed[field] = facts;
     if (kind.inventory.warnings !== undefined) for (const f of facts) warnings.push(...(kind.inventory.warnings(f) as string[]));
   }
-  const slices = listed.resourceSlices as ResourceSliceFacts[] | undefined;
-  if (slices !== undefined) warnings.push(...readPools(slices).warnings);
+  const dra = draCapacityOf({
+    classes: (listed.deviceClasses ?? []) as DeviceClassFacts[],
+    slices: (listed.resourceSlices ?? []) as ResourceSliceFacts[],
+    claims: (listed.resourceClaims ?? []) as ResourceClaimFacts[],
+    nodes,
+  });
+  if (dra !== undefined) warnings.push(...dra.warnings);
+
+  const labels = new Map(factsOf<NamespaceEntry>('Namespace').map((ns) => [ns.name, ns.labels]));
+  const claimUse = new Map((dra?.capacity.namespaces ?? []).map((use) => [use.namespace, use]));
+  const namespaceNames = new Set([...labels.keys(), ...namespaceTotals.keys(), ...claimUse.keys()]);
+  const namespaces: NamespaceFacts[] = [...namespaceNames].sort(compareText).map((name) => {
+    const totals = namespaceTotals.get(name);
+    const requests = withClaimCharges({ ...totals?.requests }, claimUse.get(name)?.quotaUsed);
+    return { name, labels: labels.get(name) ?? {}, requests, pods: totals?.pods ?? 0 };
+  });
 
   const plannableNodes = nodes.filter(isPlannable);
   const plannable: ResourceList = {};
   for (const n of plannableNodes) addInto(plannable, n.allocatable);
-  const plannableByFlavor = flavorsOf(plannableNodes);
+  const plannableByFlavor = flavorsOf(plannableNodes, dra?.plannable ?? {});
+  for (const [resource, byModel] of Object.entries(dra?.plannable ?? {})) {
+    // DRA devices: under a class's extended resource name on nodes without a device plugin for it (KEP-5004), or
+    // as `<class>.deviceclass.resource.k8s.io/devices` (dra/capacity.ts).
+    const devices = Object.values(byModel).reduce((sum, n) => sum + n, 0);
+    addInto(plannable, { [resource]: quantityFromUnits(BigInt(devices)) });
+  }
   warnings.push(...mixedUnitWarnings(plannableNodes));
   warnings.push(...aliasWarnings(nodes));
 
@@ -96,14 +110,53 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
     nodes,
     namespaces,
     ...(listed as Pick<ClusterInventory, 'resourceQuotas' | 'limitRanges' | 'profiles' | 'deviceClasses' | 'resourceSlices' | 'resourceClaims'>),
+    ...(dra === undefined ? {} : { dra: dra.capacity }),
     plannable: sortedList(plannable),
     plannableByFlavor,
     warnings,
   };
 }
 
-/** Accelerator allocatable of plannable nodes, per resource and per model. */
-function flavorsOf(nodes: NodeFacts[]): ResourceListByFlavor {
+/**
+ * A namespace's pod requests plus what ResourceQuota charges its ResourceClaims, under the resource each quota key
+ * counts (dra/claim-use.ts chargedResourceOf): what a quota on that resource sees as used.
+ */
+function withClaimCharges(requests: ResourceList, charges: ResourceList | undefined): ResourceList {
+  if (charges === undefined) return requests;
+  for (const [key, quantity] of Object.entries(charges)) {
+    const resource = chargedResourceOf(key);
+    if (resource !== null) addInto(requests, { [resource]: quantity });
+  }
+  return sortedList(requests);
+}
+
+/** DRA capacity and use when the cluster has a DeviceClass, ResourceSlice or ResourceClaim; undefined (left out) otherwise. */
+function draCapacityOf(parts: {
+  classes: DeviceClassFacts[];
+  slices: ResourceSliceFacts[];
+  claims: ResourceClaimFacts[];
+  nodes: readonly NodeFacts[];
+}): DraCapacityRead | undefined {
+  const { classes, slices, claims, nodes } = parts;
+  if (classes.length === 0 && slices.length === 0 && claims.length === 0) return undefined;
+  return readDraCapacity({
+    classes,
+    slices,
+    claims,
+    nodes: nodes.map((n) => ({
+      name: n.name,
+      labels: n.labels,
+      plannable: isPlannable(n),
+      serves: (resource: string) => (n.allocatable[resource]?.nanos ?? 0n) > 0n,
+    })),
+  });
+}
+
+/**
+ * Accelerator allocatable of plannable nodes, per resource and per model, plus the plannable DRA devices
+ * (resource -> model -> devices).
+ */
+function flavorsOf(nodes: NodeFacts[], draDevices: Record<string, Record<string, number>>): ResourceListByFlavor {
   const out: Record<string, Record<string, Quantity>> = {};
   for (const n of nodes) {
     for (const a of n.accelerators) {
@@ -111,6 +164,13 @@ function flavorsOf(nodes: NodeFacts[]): ResourceListByFlavor {
       const byModel = (out[a.resource] ??= {});
       const existing = byModel[model];
       byModel[model] = existing === undefined ? a.allocatable : addQuantities(existing, a.allocatable);
+    }
+  }
+  for (const [resource, byModel] of Object.entries(draDevices)) {
+    for (const [model, devices] of Object.entries(byModel)) {
+      const target = (out[resource] ??= {});
+      const existing = target[model];
+      target[model] = existing === undefined ? quantityFromUnits(BigInt(devices)) : addQuantities(existing, quantityFromUnits(BigInt(devices)));
     }
   }
   const sorted: ResourceListByFlavor = {};

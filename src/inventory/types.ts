@@ -5,7 +5,7 @@
 import type { Quantity } from '../quantity.js';
 import type { Rational } from '../rational.js';
 import type { ResourceList } from '../resources.js';
-import type { DeviceClassFacts, ResourceClaimFacts, ResourceSliceFacts } from './dra/types.js';
+import type { DeviceClassFacts, DraCapacity, ResourceClaimFacts, ResourceSliceFacts } from './dra/types.js';
 
 export type Vendor = 'nvidia' | 'amd' | 'intel' | 'habana' | 'aws' | 'google' | 'other';
 
@@ -79,7 +79,11 @@ export interface NodeFacts {
 export interface NamespaceFacts {
   name: string;
   labels: Record<string, string>;
-  /** Sum of effective requests of the namespace's non-terminal pods (bound or not: quota counts both). */
+  /**
+   * Sum of effective requests of the namespace's non-terminal pods (bound or not: quota counts both), plus what
+   * ResourceQuota charges its ResourceClaims (`<class>.deviceclass.resource.k8s.io/devices`, and the class's
+   * extendedResourceName: dra/claim-use.ts).
+   */
   requests: ResourceList;
   pods: number;
 }
@@ -151,6 +155,11 @@ export interface ClusterInventory {
   deviceClasses?: DeviceClassFacts[];
   resourceSlices?: ResourceSliceFacts[];
   resourceClaims?: ResourceClaimFacts[];
+  /**
+   * DRA devices of the complete pools and what each DeviceClass has (dra/capacity.ts); absent when the cluster
+   * has no DeviceClass and no ResourceSlice. Not part of `plannable` (yet).
+   */
+  dra?: DraCapacity;
   /** Allocatable of ready, schedulable, non-transitional nodes, per resource. */
   plannable: ResourceList;
   /** The accelerator part of plannable split by model, for per-model (flavor) planning. */

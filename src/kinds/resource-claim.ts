@@ -14,7 +14,13 @@ export const resourceClaimKind = objectKind<ResourceClaimObject, ResourceClaimFa
   schema: resourceClaimSchema,
   inventory: {
     key: namespacedKey,
-    facts: (claim) => ({ namespace: claim.metadata.namespace, name: claim.metadata.name, requests: claim.requests, allocation: claim.allocation }),
+    facts: (claim) => ({
+      namespace: claim.metadata.namespace,
+      name: claim.metadata.name,
+      extendedResourceClaimOf: claim.extendedResourceClaimOf,
+      requests: claim.requests,
+      allocation: claim.allocation,
+    }),
     field: 'resourceClaims',
   },
 });

@@ -10,6 +10,10 @@ import type {
   DeviceClassFacts,
   DeviceFacts,
   DeviceTaint,
+  DraCapacity,
+  DraClassCapacity,
+  DraDeviceFacts,
+  DraNamespaceUse,
   ExactDeviceRequestFacts,
   ResourceClaimFacts,
   ResourceSliceFacts,
@@ -32,6 +36,7 @@ function deviceToJson(d: DeviceFacts): Json {
     attributes: { ...d.attributes },
     capacity: quantities(d.capacity),
     consumesCounters: d.consumesCounters.map((c) => ({ counterSet: c.counterSet, counters: quantities(c.counters) })),
+    allowMultipleAllocations: d.allowMultipleAllocations,
     nodeName: d.nodeName,
     nodeSelector: d.nodeSelector as Json,
     allNodes: d.allNodes,
@@ -59,12 +64,21 @@ export function resourceClaimToJson(c: ResourceClaimFacts): Json {
   return {
     namespace: c.namespace,
     name: c.name,
+    extendedResourceClaimOf: c.extendedResourceClaimOf,
     requests: c.requests.map((r) => ({
       name: r.name,
       exactly: r.exactly === null ? null : { ...r.exactly },
       firstAvailable: r.firstAvailable.map((s) => ({ ...s })),
     })),
     allocation: c.allocation === null ? null : { devices: c.allocation.devices.map((d) => ({ ...d })) },
+  };
+}
+
+export function draCapacityToJson(c: DraCapacity): Json {
+  return {
+    devices: c.devices.map((d) => ({ ...d, memory: d.memory === null ? null : formatQuantity(d.memory), taints: d.taints.map(taintToJson) })),
+    classes: c.classes.map((k) => ({ ...k, devicesByModel: { ...k.devicesByModel } })),
+    namespaces: c.namespaces.map((n) => ({ ...n, quotaUsed: quantities(n.quotaUsed), allocated: { ...n.allocated } })),
   };
 }
 
@@ -88,6 +102,8 @@ const device = z.object({
   attributes: z.record(z.string(), attribute),
   capacity: quantityList,
   consumesCounters: z.array(z.object({ counterSet: z.string(), counters: quantityList })),
+  // Absent from an inventory JSON written before quotaplan read it.
+  allowMultipleAllocations: z.boolean().optional().transform((v) => v ?? false),
   nodeName: z.string().nullable(),
   nodeSelector: nodeSelector.nullable(),
   allNodes: z.boolean(),
@@ -122,6 +138,8 @@ const exact = {
 export const resourceClaimJsonSchema = z.object({
   namespace: z.string(),
   name: z.string(),
+  // Absent from an inventory JSON written before quotaplan read it.
+  extendedResourceClaimOf: z.string().nullable().optional().transform((v) => v ?? null),
   requests: z.array(
     z.object({
       name: z.string(),
@@ -133,3 +151,49 @@ export const resourceClaimJsonSchema = z.object({
     .object({ devices: z.array(z.object({ request: z.string(), driver: z.string(), pool: z.string(), device: z.string(), adminAccess: z.boolean() })) })
     .nullable(),
 }) satisfies z.ZodType<ResourceClaimFacts>;
+
+const count = z.number().int().nonnegative();
+
+const draDevice = z.object({
+  driver: z.string(),
+  pool: z.string(),
+  name: z.string(),
+  nodes: z.array(z.string()),
+  type: z.string().nullable(),
+  productName: z.string().nullable(),
+  profile: z.string().nullable(),
+  uuid: z.string().nullable(),
+  parentUUID: z.string().nullable(),
+  memory: quantity.nullable(),
+  model: z.string().nullable(),
+  physical: z.string(),
+  counterSets: z.array(z.string()),
+  taints: z.array(taint),
+  classes: z.array(z.string()),
+  plannable: z.boolean(),
+}) satisfies z.ZodType<DraDeviceFacts>;
+
+const draClass = z.object({
+  name: z.string(),
+  extendedResourceName: z.string().nullable(),
+  devices: count,
+  physical: count,
+  devicesByModel: z.record(z.string(), count),
+  unplannable: count,
+  partitionable: z.boolean(),
+  unsupported: z.boolean(),
+  inPlannable: count,
+}) satisfies z.ZodType<DraClassCapacity>;
+
+const draNamespace = z.object({
+  namespace: z.string(),
+  claims: count,
+  quotaUsed: quantityList,
+  allocated: z.record(z.string(), count),
+}) satisfies z.ZodType<DraNamespaceUse>;
+
+export const draCapacityJsonSchema = z.object({
+  devices: z.array(draDevice),
+  classes: z.array(draClass),
+  namespaces: z.array(draNamespace),
+}) satisfies z.ZodType<DraCapacity>;

@@ -71,6 +71,7 @@ const device = z
     nodeSelector: nodeSelector.nullish(),
     allNodes: z.boolean().nullish(),
     taints: z.array(taint).nullish(),
+    allowMultipleAllocations: z.boolean().nullish(),
   })
   .transform(
     (d): DeviceFacts => ({
@@ -78,6 +79,7 @@ const device = z
       attributes: d.attributes ?? {},
       capacity: d.capacity ?? {},
       consumesCounters: d.consumesCounters ?? [],
+      allowMultipleAllocations: d.allowMultipleAllocations ?? false,
       nodeName: d.nodeName ?? null,
       nodeSelector: d.nodeSelector ?? null,
       allNodes: d.allNodes ?? false,
@@ -172,10 +174,19 @@ const allocationResult = z
   .object({ request: z.string().min(1), driver: dnsSubdomain, pool: poolName, device: dnsLabel, adminAccess: z.boolean().nullish() })
   .transform((r) => ({ request: r.request, driver: r.driver, pool: r.pool, device: r.device, adminAccess: r.adminAccess ?? false }));
 
+const ownerReference = z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), controller: z.boolean().nullish() });
+
+/** The annotation the scheduler puts on a claim it made for a pod's extended-resource request (k8s.io/api resource/v1). */
+export const EXTENDED_RESOURCE_CLAIM_ANNOTATION = 'resource.kubernetes.io/extended-resource-claim';
+
 export const resourceClaimSchema = z
   .object({
     kind: z.literal('ResourceClaim'),
-    metadata: draMetadata.extend({ namespace: dnsLabel }),
+    metadata: draMetadata.extend({
+      namespace: dnsLabel,
+      annotations: z.record(z.string(), z.string()).nullish(),
+      ownerReferences: z.array(ownerReference).nullish(),
+    }),
     spec: z.object({ devices: z.object({ requests: z.array(deviceRequest).nullish() }).nullish() }),
     status: z
       .object({ allocation: z.object({ devices: z.object({ results: z.array(allocationResult).nullish() }).nullish() }).nullish() })
@@ -183,11 +194,18 @@ export const resourceClaimSchema = z
   })
   .transform((c) => {
     const allocation = c.status?.allocation;
+    // resource_claims.go getVerifiedPodUsage: the annotation and a controller reference to a v1 Pod.
+    const controller = (c.metadata.ownerReferences ?? []).find((o) => o.controller === true);
+    const ownerPod =
+      c.metadata.annotations?.[EXTENDED_RESOURCE_CLAIM_ANNOTATION] === 'true' && controller !== undefined && controller.kind === 'Pod' && controller.apiVersion === 'v1'
+        ? controller.name
+        : null;
     const facts: Omit<ResourceClaimFacts, 'name' | 'namespace'> = {
+      extendedResourceClaimOf: ownerPod,
       requests: c.spec.devices?.requests ?? [],
       allocation: allocation === undefined || allocation === null ? null : { devices: allocation.devices?.results ?? [] },
     };
-    return { kind: c.kind, metadata: c.metadata, ...facts };
+    return { kind: c.kind, metadata: { name: c.metadata.name, namespace: c.metadata.namespace, labels: c.metadata.labels }, ...facts };
   });
 
 export type ResourceSliceObject = z.output<typeof resourceSliceSchema>;

@@ -58,13 +58,15 @@ export function stringAttribute(device: DeviceFacts, driver: string, name: strin
 }
 
 /**
- * How many physical devices a pool's devices stand for. Devices that share a physical GPU are joined: a MIG
+ * Which physical device each of a pool's devices is part of. Devices that share a physical GPU are joined: a MIG
  * device to its parent by `parentUUID` = the GPU's `uuid` (NVIDIA driver attributes), and every device that
  * draws from one counter set (partitionable devices, KEP-4815: the NVIDIA driver's dynamic MIG publishes the GPU
  * and each possible MIG placement, all consuming `gpu-<minor>-counter-set`). A device with none of these is one
  * physical device. Counting devices instead would count a dynamic-MIG GPU once per placement.
+ *
+ * Returns device name -> the name of one device of its physical device (the first in slice and device order).
  */
-export function physicalDevices(pool: DevicePool): number {
+export function physicalGroups(pool: DevicePool): Map<string, string> {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let root = x;
@@ -82,9 +84,11 @@ export function physicalDevices(pool: DevicePool): number {
     const rb = find(b);
     if (ra !== rb) parent.set(ra, rb);
   };
+  const devices: string[] = [];
   for (const slice of pool.slices) {
     for (const device of slice.devices) {
-      const self = `device:${slice.name}/${device.name}`;
+      const self = `device:${device.name}`;
+      devices.push(device.name);
       add(self);
       const uuid = stringAttribute(device, pool.driver, 'uuid');
       const parentUuid = stringAttribute(device, pool.driver, 'parentUUID');
@@ -93,9 +97,20 @@ export function physicalDevices(pool: DevicePool): number {
       for (const consumption of device.consumesCounters) union(self, `counters:${consumption.counterSet}`);
     }
   }
-  const roots = new Set<string>();
-  for (const key of parent.keys()) if (key.startsWith('device:')) roots.add(find(key));
-  return roots.size;
+  const firstOfRoot = new Map<string, string>();
+  const groups = new Map<string, string>();
+  for (const name of devices) {
+    const root = find(`device:${name}`);
+    const first = firstOfRoot.get(root) ?? name;
+    firstOfRoot.set(root, first);
+    groups.set(name, first);
+  }
+  return groups;
+}
+
+/** How many physical devices a pool's devices stand for (physicalGroups). */
+export function physicalDevices(pool: DevicePool): number {
+  return new Set(physicalGroups(pool).values()).size;
 }
 
 function compare(a: string, b: string): number {

@@ -4,6 +4,7 @@
  * own (k8s.io/api/resource/v1 types.go) so a reader who knows the API knows these.
  */
 import type { Quantity } from '../../quantity.js';
+import type { ResourceList } from '../../resources.js';
 
 /** One typed attribute value: exactly one of the four kinds the API allows (v1 DeviceAttribute). */
 export type DeviceAttribute = { string: string } | { int: number } | { bool: boolean } | { version: string };
@@ -48,6 +49,8 @@ export interface DeviceFacts {
   attributes: Record<string, DeviceAttribute>;
   capacity: Record<string, Quantity>;
   consumesCounters: CounterConsumptionFacts[];
+  /** DRAConsumableCapacity: the device may be allocated to several claims at once (the CEL `device` field). */
+  allowMultipleAllocations: boolean;
   /** Per-device node selection (only in a slice with `perDeviceNodeSelection: true`); null/false when not set. */
   nodeName: string | null;
   nodeSelector: NodeSelector | null;
@@ -117,7 +120,87 @@ export interface DeviceAllocationFacts {
 export interface ResourceClaimFacts {
   namespace: string;
   name: string;
+  /**
+   * KEP-5004: the pod this claim was made for by the scheduler, serving the pod's extended-resource request
+   * (annotation `resource.kubernetes.io/extended-resource-claim: "true"`, controlled by a v1 Pod); null otherwise.
+   */
+  extendedResourceClaimOf: string | null;
   requests: DeviceRequestFacts[];
   /** null while the claim is not allocated. */
   allocation: { devices: DeviceAllocationFacts[] } | null;
+}
+
+/**
+ * One device of a complete pool, as quotaplan counts it (dra/capacity.ts): where it can be used, what it is,
+ * which classes select it and whether it is plannable.
+ */
+export interface DraDeviceFacts {
+  driver: string;
+  pool: string;
+  name: string;
+  /** Nodes it can be used from (the slice's or its own node selection), sorted; empty when none known. */
+  nodes: string[];
+  /** Published attributes (driver domain): `type` (gpu, mig), `productName`, `profile`, `uuid`, `parentUUID`. */
+  type: string | null;
+  productName: string | null;
+  profile: string | null;
+  uuid: string | null;
+  parentUUID: string | null;
+  /** The `memory` capacity (bytes); null when not published. */
+  memory: Quantity | null;
+  /** The model a flavor is named by: productName with spaces as `-` (as the `nvidia.com/gpu.product` label). */
+  model: string | null;
+  /** The device (of the same pool) that names the physical device it is part of (dra/pools.ts physicalGroups). */
+  physical: string;
+  /** The shared counter sets (of its pool) it draws on: a partitionable device (dynamic MIG); sorted. */
+  counterSets: string[];
+  taints: DeviceTaint[];
+  /** DeviceClasses whose selectors select it, sorted. */
+  classes: string[];
+  /** Counted as plannable: usable from a plannable node and without a NoSchedule or NoExecute taint. */
+  plannable: boolean;
+}
+
+/** What one DeviceClass has to give out: its plannable devices, per model, and the physical devices behind them. */
+export interface DraClassCapacity {
+  name: string;
+  extendedResourceName: string | null;
+  /** Plannable devices it selects. */
+  devices: number;
+  /** The physical devices those stand for (a dynamic-MIG GPU once, whatever it publishes). */
+  physical: number;
+  /** Plannable devices per model (`unknown` when a device names none), sorted. */
+  devicesByModel: Record<string, number>;
+  /** Devices it selects that are not plannable (node not plannable or unknown, device tainted). */
+  unplannable: number;
+  /** Two or more of its plannable devices draw on one shared counter set: not all can be allocated at once. */
+  partitionable: boolean;
+  /** Its selectors cannot be evaluated by quotaplan (a warning says why): no device is counted. */
+  unsupported: boolean;
+  /**
+   * Devices counted in the inventory's `plannable`: with an extendedResourceName, under it, those usable from a
+   * plannable node whose device plugin does not provide that resource (KEP-5004); without one, all its plannable
+   * devices, as `<class>.deviceclass.resource.k8s.io/devices`.
+   */
+  inPlannable: number;
+}
+
+/** What a namespace's ResourceClaims use (dra/claim-use.ts). */
+export interface DraNamespaceUse {
+  namespace: string;
+  claims: number;
+  /** What ResourceQuota charges for them (resource_claims.go), keys sorted. */
+  quotaUsed: ResourceList;
+  /** Devices allocated to them per DeviceClass, admin access left out; sorted. */
+  allocated: Record<string, number>;
+}
+
+/** DRA capacity and use: every device of the complete pools, per DeviceClass, and per namespace. */
+export interface DraCapacity {
+  /** Sorted by driver, pool, then device name. */
+  devices: DraDeviceFacts[];
+  /** Sorted by name. */
+  classes: DraClassCapacity[];
+  /** Namespaces with ResourceClaims, sorted. */
+  namespaces: DraNamespaceUse[];
 }

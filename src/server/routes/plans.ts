@@ -71,8 +71,9 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
 
   routes.get('/:ref/pr-body.md', validate('param', refParam), validate('query', clusterQuery), async (c) => {
     const loaded = await loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
-    const changes = quotaChangesOf(loaded, await deps.inventory((await snapshotOfPlan(store, loaded.stored)).id));
-    return c.body(renderPrBody(changes), 200, {
+    const inventory = await deps.inventory((await snapshotOfPlan(store, loaded.stored)).id);
+    const changes = quotaChangesOf(loaded, inventory);
+    return c.body(renderPrBody(changes, inventory.dra === undefined ? {} : { dra: inventory.dra }), 200, {
       'Content-Type': 'text/markdown; charset=utf-8',
       'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}-pr-body.md"`,
     });

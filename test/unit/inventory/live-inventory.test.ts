@@ -8,7 +8,7 @@ import { LiveInventory } from '../../../src/inventory/live-inventory.js';
 import type { KubeObject } from '../../../src/kinds/registry.js';
 import { aNode, aPod } from '../../builders/kube.js';
 
-/** Every bundled cluster: the dumps under test/fixtures (the mixed-GPU cluster, the node shapes) and the demo cluster. */
+/** Every bundled cluster: the dumps under test/fixtures (the mixed-GPU cluster, the node shapes, DRA) and the demo cluster. */
 function bundledClusters(): { name: string; objects: KubeObject[] }[] {
   const fixtures = new URL('../../fixtures/', import.meta.url);
   const nodes = new URL('nodes/', fixtures);
@@ -19,6 +19,17 @@ function bundledClusters(): { name: string; objects: KubeObject[] }[] {
       .map((name) => new URL(name, nodes)),
   ];
   const clusters = files.map((file) => ({ name: file.pathname.split('/fixtures/')[1] as string, objects: [...dumpObjects(readFileSync(file, 'utf8'), { file: file.pathname })] }));
+  // The DRA fixture holds DRA objects only: with the nodes its slices name (one of them device-plugin too).
+  const dra = new URL('dra/nvidia-cluster.json', fixtures);
+  clusters.push({
+    name: 'dra/nvidia-cluster.json and its nodes',
+    objects: [
+      aNode('dra-h100-0').withCapacity({ cpu: '64', 'nvidia.com/gpu': '2' }).parsed(),
+      aNode('dra-h100-1').withCapacity({ cpu: '64' }).parsed(),
+      aNode('dra-h100-2').withCapacity({ cpu: '64' }).parsed(),
+      ...dumpObjects(readFileSync(dra, 'utf8'), { file: dra.pathname }),
+    ],
+  });
   for (const hour of [0, 13, 40]) {
     clusters.push({ name: `demo cluster, hour ${hour} of 48`, objects: [...dumpObjects(JSON.stringify(demoCluster({ hour, hours: 48 })))] });
   }

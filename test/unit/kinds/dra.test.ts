@@ -94,6 +94,7 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
           },
           capacity: { memory: q('80Gi') },
           consumesCounters: [],
+          allowMultipleAllocations: false,
           nodeName: null,
           nodeSelector: null,
           allNodes: false,
@@ -119,11 +120,15 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
     ]);
     assert.deepEqual(inventory.warnings, [
       'resource pool gpu.nvidia.com/dra-h100-2: 1 of 2 slice(s) of generation 2 published; its devices are not counted until the driver has published them all (transitional)',
+      // The fixture holds DRA objects only: no Node for the slices' nodes.
+      'node dra-h100-0: 2 DRA device(s) published for a node not in the inventory; not counted',
+      'node dra-h100-1: 4 DRA device(s) published for a node not in the inventory; not counted',
     ]);
     assert.deepEqual(inventory.resourceClaims, [
       {
         namespace: 'research',
         name: 'notebook-mig',
+        extendedResourceClaimOf: null,
         requests: [
           {
             name: 'mig',
@@ -140,6 +145,7 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
       {
         namespace: 'vision',
         name: 'trainer-0-gpus-x7k2p',
+        extendedResourceClaimOf: null,
         requests: [{ name: 'gpus', exactly: { deviceClassName: 'gpu.nvidia.com', allocationMode: 'ExactCount', count: 2, adminAccess: false }, firstAvailable: [] }],
         allocation: {
           devices: [
@@ -168,9 +174,9 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
   });
 
   it('leaves the DRA lists out of the JSON of an inventory taken before they were read, and reads it back without them', async () => {
-    const { deviceClasses: _c, resourceSlices: _s, resourceClaims: _r, ...older } = await inventoryFromDumpFile(fixture);
+    const { deviceClasses: _c, resourceSlices: _s, resourceClaims: _r, dra: _d, ...older } = await inventoryFromDumpFile(fixture);
     const json = inventoryToJson(older) as Record<string, unknown>;
-    assert.deepEqual(['deviceClasses', 'resourceSlices', 'resourceClaims'].filter((key) => key in json), []);
+    assert.deepEqual(['deviceClasses', 'resourceSlices', 'resourceClaims', 'dra'].filter((key) => key in json), []);
     assert.deepStrictEqual(inventoryFromJson(JSON.parse(JSON.stringify(json))), older);
   });
 
