@@ -47,7 +47,10 @@ const nodeSelector = z
 
 /** `{value: "80Gi"}`: the wrapper the API puts around a counter or capacity quantity. */
 const wrappedQuantity = z.object({ value: quantity }).transform((v) => v.value);
-const counters = z.record(qualifiedName, wrappedQuantity);
+/** A device's capacity: qualified names (`memory`, `memorySlice0`). */
+const capacities = z.record(qualifiedName, wrappedQuantity);
+/** Counters of a counter set or consumed by a device: DNS-1123 labels (`memory-slice-0`), as the API validates them. */
+const counters = z.record(dnsLabel, wrappedQuantity);
 
 const attribute = z
   .object({ string: z.string().optional(), int: z.number().int().optional(), bool: z.boolean().optional(), version: z.string().optional() })
@@ -65,7 +68,7 @@ const device = z
   .object({
     name: dnsLabel,
     attributes: z.record(qualifiedName, attribute).nullish(),
-    capacity: counters.nullish(),
+    capacity: capacities.nullish(),
     consumesCounters: z.array(z.object({ counterSet: dnsLabel, counters })).nullish(),
     nodeName: z.string().min(1).nullish(),
     nodeSelector: nodeSelector.nullish(),

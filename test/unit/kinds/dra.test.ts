@@ -103,7 +103,7 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
       ],
     });
     const counters = sliceNamed(inventory.resourceSlices, 'dra-h100-1-gpu.nvidia.com-counters');
-    const memorySlices = Object.fromEntries([0, 1, 2, 3, 4, 5, 6, 7].map((i) => [`memorySlice${i}`, q('1')]));
+    const memorySlices = Object.fromEntries([0, 1, 2, 3, 4, 5, 6, 7].map((i) => [`memory-slice-${i}`, q('1')]));
     assert.deepEqual(counters.sharedCounters, [{ name: 'gpu-0-counter-set', counters: { multiprocessors: q('132'), memory: q('80Gi'), ...memorySlices } }]);
     const dynamic = sliceNamed(inventory.resourceSlices, 'dra-h100-1-gpu.nvidia.com-devices');
     assert.deepEqual(
@@ -116,7 +116,7 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
       ],
     );
     assert.deepEqual(dynamic.devices[3]?.consumesCounters, [
-      { counterSet: 'gpu-0-counter-set', counters: { multiprocessors: q('16'), memory: q('10Gi'), memorySlice0: q('1') } },
+      { counterSet: 'gpu-0-counter-set', counters: { multiprocessors: q('16'), memory: q('10Gi'), 'memory-slice-0': q('1') } },
     ]);
     assert.deepEqual(inventory.warnings, [
       'resource pool gpu.nvidia.com/dra-h100-2: 1 of 2 slice(s) of generation 2 published; its devices are not counted until the driver has published them all (transitional)',
@@ -181,13 +181,19 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
   });
 
   it('refuses names the API server would refuse, naming the file, object, field and rule', () => {
-    const [gpuClass, , wholeSlice, , , , , claim] = raw().items;
+    const [gpuClass, , wholeSlice, counterSlice, , , , claim] = raw().items;
     const cases: [Record<string, unknown> | undefined, (o: Record<string, unknown>) => void, string][] = [
       [gpuClass, (o) => ((o.metadata as { name: string }).name = 'GPU/../x'), 'DeviceClass GPU/../x (items[0]): metadata.name: must be a DNS-1123 subdomain'],
       [wholeSlice, (o) => (((o.spec as { devices: { name: string }[] }).devices[0] as { name: string }).name = 'gpu 0'), 'spec.devices[0].name: must be a DNS-1123 label'],
       [wholeSlice, (o) => ((o.spec as { driver: string }).driver = 'gpu.nvidia.com\n'), 'spec.driver: must be a DNS-1123 subdomain'],
       [wholeSlice, (o) => ((o.spec as { pool: { name: string } }).pool.name = 'a//b'), 'spec.pool.name: must be DNS-1123 subdomains separated by "/"'],
       [claim, (o) => ((o.metadata as { namespace: string }).namespace = 'Vision'), 'metadata.namespace: must be a DNS-1123 label'],
+      // Counter names are DNS labels (the NVIDIA driver names them memory-slice-N); capacity names may be camelCase.
+      [
+        counterSlice,
+        (o) => ((o.spec as { sharedCounters: { counters: Record<string, unknown> }[] }).sharedCounters[0]!.counters.memorySlice0 = { value: '1' }),
+        'spec.sharedCounters[0].counters.memorySlice0: must be a DNS-1123 label',
+      ],
     ];
     for (const [object, spoil, message] of cases) {
       assert.ok(object !== undefined);
