@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/plans', planRoutes(routeDeps));
   api.route('/what-if', whatIfRoutes(routeDeps));
   api.route('/history', historyRoutes(routeDeps));
-  api.route('/reviews', reviewRoutes(deps));
+  api.route('/reviews', reviewRoutes(routeDeps));
   api.all('*', (c) => {
     throw new NotFoundError(`no API route ${c.req.method} ${c.req.path}`, { field: 'path' });
   });

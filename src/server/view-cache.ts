@@ -19,6 +19,8 @@ export interface View {
 export interface ViewCache {
   /** The view stored under `key`, else `build()` serialized, stored and returned. */
   json(key: string, build: () => unknown): Promise<View>;
+  /** The same for a text body (a report), stored as UTF-8 as `build()` returns it. */
+  text(key: string, build: () => string | Promise<string>): Promise<View>;
 }
 
 export function viewCache(size = 16, maxBytes = 64 * 2 ** 20): ViewCache {
@@ -33,51 +35,53 @@ export function viewCache(size = 16, maxBytes = 64 * 2 ** 20): ViewCache {
       recent.delete(oldest);
     }
   };
-  return {
-    async json(key, build) {
-      let entry = recent.get(key);
+  const remember = async (key: string, build: () => Promise<string>): Promise<View> => {
+    let entry = recent.get(key);
+    if (entry !== undefined) {
+      recent.delete(key);
+    } else {
+      // The build may await the store: another request may have kept the same key meanwhile.
+      const body = utf8.encode(await build());
+      entry = recent.get(key);
       if (entry !== undefined) {
         recent.delete(key);
       } else {
-        // The build may await the store: another request may have kept the same key meanwhile.
-        const body = utf8.encode(JSON.stringify(await build()));
-        entry = recent.get(key);
-        if (entry !== undefined) {
-          recent.delete(key);
-        } else {
-          entry = { body, gzipped: null };
-          bytes += entry.body.byteLength;
-        }
+        entry = { body, gzipped: null };
+        bytes += entry.body.byteLength;
       }
-      recent.set(key, entry);
-      trim();
-      const kept = entry;
-      return {
-        body: kept.body,
-        gzip() {
-          if (kept.gzipped === null) {
-            const zipped = gzipSync(kept.body, { level: 1 });
-            kept.gzipped = new Uint8Array(zipped.buffer.slice(zipped.byteOffset, zipped.byteOffset + zipped.byteLength));
-            if (recent.get(key) === kept) {
-              bytes += kept.gzipped.byteLength;
-              trim();
-            }
+    }
+    recent.set(key, entry);
+    trim();
+    const held = entry;
+    return {
+      body: held.body,
+      gzip() {
+        if (held.gzipped === null) {
+          const zipped = gzipSync(held.body, { level: 1 });
+          held.gzipped = new Uint8Array(zipped.buffer.slice(zipped.byteOffset, zipped.byteOffset + zipped.byteLength));
+          if (recent.get(key) === held) {
+            bytes += held.gzipped.byteLength;
+            trim();
           }
-          return kept.gzipped;
-        },
-      };
-    },
+        }
+        return held.gzipped;
+      },
+    };
+  };
+  return {
+    json: (key, build) => remember(key, async () => JSON.stringify(await build())),
+    text: (key, build) => remember(key, async () => build()),
   };
 }
 
 /** Bodies below this are sent as they are: gzip would save little. */
 const GZIP_FROM_BYTES = 1024;
 
-/** A 200 with the view's JSON, gzipped when the request accepts gzip. */
-export function viewResponse(c: Context, view: View): Response {
+/** A 200 with the view's body (JSON unless `headers` say otherwise), gzipped when the request accepts gzip. */
+export function viewResponse(c: Context, view: View, headers: Record<string, string> = { 'Content-Type': 'application/json' }): Response {
   const accepts = /(^|[\s,])gzip(?!\s*;\s*q=0(\.0*)?\s*(,|$))/i.test(c.req.header('accept-encoding') ?? '');
   if (!accepts || view.body.byteLength < GZIP_FROM_BYTES) {
-    return c.body(view.body, 200, { 'Content-Type': 'application/json', Vary: 'Accept-Encoding' });
+    return c.body(view.body, 200, { ...headers, Vary: 'Accept-Encoding' });
   }
-  return c.body(view.gzip(), 200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
+  return c.body(view.gzip(), 200, { ...headers, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
 }

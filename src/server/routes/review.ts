@@ -16,8 +16,9 @@ import { reviewMarkdown } from '../../emit/review-markdown.js';
 import { ValidationError } from '../../errors.js';
 import { approveCycle, loadReview, reviewedCycle, submitCycle } from '../../review/cycle-store.js';
 import { withFlagOverrides, DEFAULT_RULES } from '../../review/rules.js';
-import type { AppDeps } from '../deps.js';
+import type { RouteDeps } from '../deps.js';
 import { guardOptions } from '../deps.js';
+import { viewCache, viewResponse, type View } from '../view-cache.js';
 import type { Cycle } from '../../store/store.js';
 import { requireWriter, type GuardVariables } from '../guard.js';
 import { clusterName, validate } from '../validate.js';
@@ -34,15 +35,34 @@ const by = z.string().trim().min(1).max(200);
 const submitBody = z.strictObject({ planId: planId.optional(), note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
 const approveBody = z.strictObject({ planId, note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
 
-export function reviewRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }> {
+/** A body sent once and not kept (a one-entry cache of its own). */
+function uncached(text: string): Promise<View> {
+  return viewCache(1).text('once', () => text);
+}
+
+export function reviewRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }> {
   const { store } = deps;
   const routes = new Hono<{ Variables: GuardVariables }>();
-  const review = async (cycle: string, query: z.infer<typeof reviewQuery>): Promise<ReturnType<typeof reviewToJson>> => {
+  const review = async (cluster: string, cycle: string, query: z.infer<typeof reviewQuery>): Promise<ReturnType<typeof reviewToJson>> => {
     const rules = withFlagOverrides(DEFAULT_RULES, {
       ...(query.underUseBelow === undefined ? {} : { underUseBelow: query.underUseBelow }),
       ...(query.flagPeakAbove === undefined ? {} : { flagPeakAbove: query.flagPeakAbove }),
     });
-    return reviewToJson(await loadReview(store, { cluster: await store.resolveCluster(query.cluster), cycle }, rules, deps.measure));
+    return reviewToJson(await loadReview(store, { cluster, cycle }, rules, deps.measure));
+  };
+  /**
+   * The review as JSON bytes, kept (view cache) per what it is made of: the cycles (state, plan, times, approval)
+   * with their event counts, the newest snapshot seq (a snapshot stored in the middle moves it too), and the rules
+   * asked. Reading those is a few small queries; building the review reads every snapshot of the cycle (100-425 ms).
+   * Measured use (Prometheus) changes as time passes, so with `--prometheus` nothing is kept.
+   */
+  const reviewView = async (cycle: string, query: z.infer<typeof reviewQuery>): Promise<{ key: string | null; view: View }> => {
+    const cluster = await store.resolveCluster(query.cluster);
+    if (deps.measure !== undefined) return { key: null, view: await uncached(JSON.stringify(await review(cluster, cycle, query))) };
+    const cycles = await store.listCycles({ cluster });
+    const events = await Promise.all(cycles.map(async (c) => (await store.listCycleEvents(c.id)).length));
+    const key = `review:${JSON.stringify([cluster, cycle, query.underUseBelow ?? null, query.flagPeakAbove ?? null, await store.newestSeq(cluster), cycles, events])}`;
+    return { key, view: await deps.views.json(key, () => review(cluster, cycle, query)) };
   };
   const withEvents = async (cycle: Cycle): Promise<ReturnType<typeof cycleToJson>> => cycleToJson(cycle, await store.listCycleEvents(cycle.id));
 
@@ -58,12 +78,15 @@ export function reviewRoutes(deps: AppDeps): Hono<{ Variables: GuardVariables }>
     return c.json({ cluster, latest, cycles: await Promise.all(cycles.map(withEvents)) });
   });
 
-  routes.get('/:cycle', validate('param', cycleParam), validate('query', reviewQuery), async (c) => c.json(await review(c.req.valid('param').cycle, c.req.valid('query'))));
+  routes.get('/:cycle', validate('param', cycleParam), validate('query', reviewQuery), async (c) => viewResponse(c, (await reviewView(c.req.valid('param').cycle, c.req.valid('query'))).view));
 
   const download = (format: 'md' | 'html' | 'csv', type: string, render: (json: Awaited<ReturnType<typeof review>>) => string) =>
     routes.get(`/:cycle/report.${format}`, validate('param', cycleParam), validate('query', reviewQuery), async (c) => {
-      const json = await review(c.req.valid('param').cycle, c.req.valid('query'));
-      return c.body(render(json), 200, {
+      const { key, view } = await reviewView(c.req.valid('param').cycle, c.req.valid('query'));
+      // The review JSON is plain JSON (reviewToJson): the report renders the same from its bytes.
+      const json = JSON.parse(new TextDecoder().decode(view.body)) as Awaited<ReturnType<typeof review>>;
+      const report = key === null ? await uncached(render(json)) : await deps.views.text(`${key}:report.${format}`, () => render(json));
+      return viewResponse(c, report, {
         'Content-Type': `${type}; charset=utf-8`,
         'Content-Disposition': `attachment; filename="review-${json.cycle.name}.${format}"`,
       });
