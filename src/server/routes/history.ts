@@ -3,9 +3,10 @@
  * snapshots (the History page's line charts), with the allocation cycles' boundaries. Team use groups the
  * namespaces the way the cluster's latest plan's teams do (leaf teams); without a stored plan, per namespace.
  * Values are numbers for drawing; every series is one value per point of `points`. A range longer than maxPoints
- * is shown as buckets with their peaks (about one point per pixel of the chart by default). With `resource`, only
- * that resource's series (the page draws one resource at a time: a year is then ~1.4 MB instead of ~5 MB);
- * `resources` always lists every resource the cluster's nodes have had, for choosing one.
+ * is cut into buckets drawn by their lowest and highest values (about one point per pixel of the chart by
+ * default). With `resource`, only that resource's series (the page draws one resource at a time: a year is then
+ * ~1.4 MB instead of ~5 MB); `resources` always lists every resource the cluster's nodes have had, for choosing one;
+ * `stored` the span of all stored snapshots, for choosing a range.
  *
  * Cost: the per-snapshot totals are kept by the store (`store.historyTotals`: it decides how to sum without
  * blocking other requests; SQLite's first build runs in a worker thread) and extended when a snapshot arrives; the body is kept per
@@ -33,14 +34,19 @@ const historyQuery = z.object({
   from: isoTime.optional(),
   to: isoTime.optional(),
   /**
-   * At most this many points. A longer range is cut into this many buckets of consecutive snapshots; each point is
-   * a bucket's newest snapshot, with the bucket's peak of every figure (so a short spike is never thinned away).
+   * At most this many points. A longer range is cut into buckets of consecutive snapshots, each drawn as two points
+   * (its first and last snapshot) carrying the bucket's lowest and highest value of every figure in the order they
+   * happened, so a short spike or dip is never thinned away.
    */
   maxPoints: z.coerce.number().int().min(2).max(20_000).default(1000),
 });
 
 export interface HistoryJson {
   cluster: string;
+  /** How many snapshots the range holds (more than `points` when thinned). */
+  snapshots: number;
+  /** The first and last stored snapshot of the cluster, whatever the range (for choosing one); null without any. */
+  stored: { from: string; to: string } | null;
   /** Snapshot times, ISO 8601, oldest first. */
   points: string[];
   snapshotIds: number[];
@@ -58,20 +64,37 @@ export interface HistoryJson {
 }
 
 /**
- * Positions [from, to) of `count` snapshots cut into at most `max` buckets of consecutive snapshots, as even as
- * possible. With `count <= max` every snapshot is its own bucket.
+ * Positions [from, to) of `count` snapshots cut into buckets of one size (the last may be shorter), few enough that
+ * two points per bucket fit in `max`. With `count <= max` every snapshot is its own bucket. One size matters: buckets
+ * of 1 and 2 snapshots alternating (1,276 snapshots in 1,000 buckets) draw a steady series as a sawtooth.
  */
 export function buckets(count: number, max: number): Array<{ from: number; to: number }> {
-  const size = Math.min(count, max);
-  return Array.from({ length: size }, (_, b) => ({ from: Math.floor((b * count) / size), to: Math.floor(((b + 1) * count) / size) }));
+  const size = count <= max ? 1 : Math.ceil(count / Math.floor(max / 2));
+  return Array.from({ length: Math.ceil(count / size) }, (_, b) => ({ from: b * size, to: Math.min(count, (b + 1) * size) }));
 }
 
-/** Per bucket of positions in `points`, the largest value at those points' seqs (seqs of a range are consecutive). */
-function peaks(values: Float64Array, seqs: readonly number[], cuts: ReadonlyArray<{ from: number; to: number }>): number[] {
-  return cuts.map(({ from, to }) => {
-    let peak = Number.NEGATIVE_INFINITY;
-    for (let i = (seqs[from] as number) - 1; i < (seqs[to - 1] as number); i += 1) peak = Math.max(peak, values[i] as number);
-    return peak;
+/** The positions drawn: a bucket's first and last snapshot (one point for a bucket of one). */
+function drawnPositions(cuts: ReadonlyArray<{ from: number; to: number }>): number[] {
+  return cuts.flatMap(({ from, to }) => (to - from === 1 ? [from] : [from, to - 1]));
+}
+
+/**
+ * Per bucket of positions in `points`, the lowest and the highest value at those points' seqs (seqs of a range are
+ * consecutive), in the order they happened: a rise stays a rise, a fall a fall, and a one-hour spike or dip is
+ * never thinned away (min/max per bucket keeps the shape, M4-style, with the two points at the bucket's ends).
+ */
+function extremes(values: Float64Array, seqs: readonly number[], cuts: ReadonlyArray<{ from: number; to: number }>): number[] {
+  return cuts.flatMap(({ from, to }) => {
+    const first = (seqs[from] as number) - 1;
+    const last = (seqs[to - 1] as number) - 1;
+    let low = first;
+    let high = first;
+    for (let i = first + 1; i <= last; i += 1) {
+      if ((values[i] as number) < (values[low] as number)) low = i;
+      if ((values[i] as number) > (values[high] as number)) high = i;
+    }
+    if (to - from === 1) return [values[first] as number];
+    return low <= high ? [values[low] as number, values[high] as number] : [values[high] as number, values[low] as number];
   });
 }
 
@@ -86,30 +109,31 @@ function historyBody(
   totals: HistoryTotals,
   points: ReadonlyArray<{ snapshotId: number; seq: number; takenAt: Date }>,
   options: { cluster: string; maxPoints: number; planId: number | null; resource: string | null },
-): Omit<HistoryJson, 'cycles'> {
+): Omit<HistoryJson, 'cycles' | 'stored'> {
   const { cluster, maxPoints, planId, resource } = options;
   const wanted = (name: string): boolean => resource === null || name === resource;
   const cuts = buckets(points.length, maxPoints);
-  const kept = cuts.map(({ to }) => points[to - 1] as { snapshotId: number; takenAt: Date });
+  const kept = drawnPositions(cuts).map((position) => points[position] as { snapshotId: number; takenAt: Date });
   const seqs = points.map((point) => point.seq);
   const first = seqs[0] ?? 1;
   const last = seqs[seqs.length - 1] ?? 0;
   const resources = [...totals.capacity.keys()].sort();
   const capacity = resources.filter(wanted).flatMap((resource) => {
     const fields = totals.capacity.get(resource) as Record<CapacityField, Float64Array>;
-    const [capacityPeaks, allocatable, requested, plannable] = CAPACITY_FIELDS.map((field) => peaks(fields[field], seqs, cuts)) as [number[], number[], number[], number[]];
-    return [{ resource, capacity: capacityPeaks, allocatable, requested, plannable }];
+    const [capacityFigures, allocatable, requested, plannable] = CAPACITY_FIELDS.map((field) => extremes(fields[field], seqs, cuts)) as [number[], number[], number[], number[]];
+    return [{ resource, capacity: capacityFigures, allocatable, requested, plannable }];
   });
   const usage: HistoryJson['usage'] = [];
   for (const team of [...totals.usage.keys()].sort()) {
     const byResource = totals.usage.get(team) as Map<string, SeqSeries>;
     for (const resource of [...byResource.keys()].filter(wanted).sort()) {
       const series = byResource.get(resource) as SeqSeries;
-      if (presentIn(series.present, first, last)) usage.push({ team, resource, used: peaks(series.values, seqs, cuts) });
+      if (presentIn(series.present, first, last)) usage.push({ team, resource, used: extremes(series.values, seqs, cuts) });
     }
   }
   return {
     cluster,
+    snapshots: points.length,
     points: kept.map((point) => point.takenAt.toISOString()),
     snapshotIds: kept.map((point) => point.snapshotId),
     resources,
@@ -165,7 +189,9 @@ export function historyRoutes(deps: RouteDeps): Hono {
     const view = await deps.views.json(key, async (): Promise<HistoryJson> => {
       // A snapshot saved since the totals were brought up to date waits for the next request.
       const points = (await deps.store.snapshotPoints(range)).filter((point) => point.seq <= totals.through);
-      return { ...historyBody(totals, points, { cluster, maxPoints: query.maxPoints, planId, resource }), cycles };
+      const all = query.from === undefined && query.to === undefined ? points : (await deps.store.snapshotPoints({ cluster, from: new Date(0), to: new Date(8.64e15) })).filter((point) => point.seq <= totals.through);
+      const stored = all.length === 0 ? null : { from: (all[0] as { takenAt: Date }).takenAt.toISOString(), to: (all[all.length - 1] as { takenAt: Date }).takenAt.toISOString() };
+      return { ...historyBody(totals, points, { cluster, maxPoints: query.maxPoints, planId, resource }), stored, cycles };
     });
     return viewResponse(c, view);
   });

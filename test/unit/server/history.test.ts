@@ -40,6 +40,8 @@ async function save(store: Store, hour: number, inventory: ClusterInventory): Pr
 }
 
 interface History {
+  snapshots: number;
+  stored: { from: string; to: string } | null;
   points: string[];
   snapshotIds: number[];
   resources: string[];
@@ -60,12 +62,19 @@ async function history(store: Store, query = ''): Promise<History> {
 const usageOf = (h: History, team: string): number[] | undefined => h.usage.find((u) => u.team === team && u.resource === 'cpu')?.used;
 
 describe('history thinning', () => {
-  it('cuts snapshots into even buckets of consecutive positions', async () => {
-    assert.deepEqual(buckets(10, 3), [
-      { from: 0, to: 3 },
-      { from: 3, to: 6 },
-      { from: 6, to: 10 },
+  it('cuts snapshots into buckets of one size, two points of each fitting in maxPoints', async () => {
+    assert.deepEqual(buckets(10, 4), [
+      { from: 0, to: 5 },
+      { from: 5, to: 10 },
     ]);
+    assert.deepEqual(buckets(10, 6), [
+      { from: 0, to: 4 },
+      { from: 4, to: 8 },
+      { from: 8, to: 10 },
+    ]);
+    // 1,276 snapshots in 1,000 points: buckets of 3 (not 1 and 2 alternating, which drew a sawtooth).
+    const many = buckets(1276, 1000);
+    assert.deepEqual([many.length, many[0], many.at(-1)], [426, { from: 0, to: 3 }, { from: 1275, to: 1276 }]);
     assert.deepEqual(buckets(2, 5), [
       { from: 0, to: 1 },
       { from: 1, to: 2 },
@@ -77,6 +86,8 @@ describe('history thinning', () => {
     const store = await tenHours();
     const h = await history(store);
     assert.equal(h.points.length, 10);
+    assert.equal(h.snapshots, 10);
+    assert.deepEqual(h.stored, { from: '2026-07-01T00:00:00.000Z', to: '2026-07-01T09:00:00.000Z' });
     assert.deepEqual(h.snapshotIds, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.deepEqual(usageOf(h, 'a'), [1, 1, 1, 1, 7, 1, 1, 1, 1, 3]);
     assert.deepEqual(usageOf(h, 'c'), [0, 0, 0, 0, 0, 0, 0.5, 0, 0, 0]);
@@ -84,24 +95,37 @@ describe('history thinning', () => {
     await store.close();
   });
 
-  it('shows each bucket at its newest snapshot with the peak of every figure, not a sample', async () => {
+  it('draws each bucket at its first and last snapshot with its lowest and highest figure, in the order they happened', async () => {
     const store = await tenHours();
-    const h = await history(store, '?maxPoints=2');
-    assert.deepEqual(h.points, ['2026-07-01T04:00:00.000Z', '2026-07-01T09:00:00.000Z']);
-    assert.deepEqual(h.snapshotIds, [5, 10]);
-    assert.deepEqual(usageOf(h, 'a'), [7, 3], 'the 7-cpu spike at 04:00 and the 3 at 09:00');
-    assert.deepEqual(usageOf(h, 'b'), [2, 2]);
-    assert.deepEqual(usageOf(h, 'c'), [0, 0.5], 'c exists only at 06:00, inside the second bucket');
-    assert.deepEqual(h.capacity.find((c) => c.resource === 'nvidia.com/gpu')?.plannable, [16, 8], 'the 16 GPUs at 02:00');
+    const h = await history(store, '?maxPoints=4');
+    assert.deepEqual(h.points, ['2026-07-01T00:00:00.000Z', '2026-07-01T04:00:00.000Z', '2026-07-01T05:00:00.000Z', '2026-07-01T09:00:00.000Z']);
+    assert.deepEqual(h.snapshotIds, [1, 5, 6, 10]);
+    assert.equal(h.snapshots, 10, 'the heading counts every snapshot, not the points drawn');
+    assert.deepEqual(usageOf(h, 'a'), [1, 7, 1, 3], 'the 7-cpu spike at 04:00 and the 3 at 09:00');
+    assert.deepEqual(usageOf(h, 'b'), [2, 2, 2, 2]);
+    assert.deepEqual(usageOf(h, 'c'), [0, 0, 0, 0.5], 'c exists only at 06:00, inside the second bucket');
+    assert.deepEqual(h.capacity.find((c) => c.resource === 'nvidia.com/gpu')?.plannable, [8, 16, 8, 8], 'the 16 GPUs at 02:00');
+    await store.close();
+  });
+
+  it('keeps a fall a fall: the highest first when it came first', async () => {
+    const store = await tenHours();
+    // 02:00 to 05:00: plannable 16, 8, 8, 8 (a fall); a requests 1, 1, 7, 1 (a spike).
+    const h = await history(store, '?from=2026-07-01T02:00:00Z&to=2026-07-01T05:00:00Z&maxPoints=2');
+    assert.deepEqual(h.snapshotIds, [3, 6]);
+    assert.deepEqual(h.capacity.find((c) => c.resource === 'nvidia.com/gpu')?.plannable, [16, 8]);
+    assert.deepEqual(usageOf(h, 'a'), [1, 7]);
+    assert.equal(h.snapshots, 4);
+    assert.deepEqual(h.stored, { from: '2026-07-01T00:00:00.000Z', to: '2026-07-01T09:00:00.000Z' }, 'the whole stored span, for choosing a range');
     await store.close();
   });
 
   it('thins only the snapshots in the asked range', async () => {
     const store = await tenHours();
     const h = await history(store, '?from=2026-07-01T05:00:00Z&to=2026-07-01T08:00:00Z&maxPoints=2');
-    assert.deepEqual(h.snapshotIds, [7, 9]);
+    assert.deepEqual(h.snapshotIds, [6, 9]);
     assert.deepEqual(usageOf(h, 'a'), [1, 1]);
-    assert.deepEqual(usageOf(h, 'c'), [0.5, 0]);
+    assert.deepEqual(usageOf(h, 'c'), [0, 0.5]);
     await store.close();
   });
 
@@ -181,12 +205,12 @@ describe('history of one resource', () => {
     assert.deepEqual(gpu.usage, [], 'no namespace requests GPUs');
     const cpu = await history(store, '?resource=cpu&maxPoints=2');
     assert.deepEqual(cpu.usage.map((u) => [u.team, u.used]), [
-      ['a', [7, 3]],
+      ['a', [1, 7]],
       ['b', [2, 2]],
       ['c', [0, 0.5]],
     ]);
     assert.deepEqual(cpu.capacity.map((c) => c.resource), ['cpu']);
-    assert.deepEqual(cpu.points, ['2026-07-01T04:00:00.000Z', '2026-07-01T09:00:00.000Z']);
+    assert.deepEqual(cpu.points, ['2026-07-01T00:00:00.000Z', '2026-07-01T09:00:00.000Z']);
     await store.close();
   });
 
