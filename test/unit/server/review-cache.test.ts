@@ -46,7 +46,7 @@ describe('review kept per (snapshot, plan, cycle state)', () => {
     const submitted = await app.request('/api/reviews/2027-Q1/submit', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer s3cret' }, body: JSON.stringify({ by: 'lead' }) });
     assert.equal(submitted.status, 200, await submitted.clone().text());
     const after = (await (await app.request('/api/reviews/2026-Q4')).json()) as { next: { cycle: { state: string } } };
-    assert.equal(after.next.cycle.state, 'submitted');
+    assert.equal(after.next.cycle.state, 'in-review');
     assert.equal(reads(), 4);
     lab.store.close();
   });
