@@ -37,6 +37,8 @@ function showError(error) {
 
 async function route() {
   const routedHash = location.hash;
+  // A control that changed the page (a select that navigates) gets focus back in the new content.
+  const focusedId = main.contains(document.activeElement) && document.activeElement !== main ? document.activeElement.id : '';
   const { id, params } = parseHash();
   const page = pages.find((candidate) => candidate.id === id);
   renderNav(page?.id);
@@ -67,8 +69,72 @@ async function route() {
   }
   // After moving between pages, put keyboard focus at the new content (not on the first load: the skip link and
   // the navigation come first there).
-  if (!firstRoute && (document.activeElement === document.body || document.activeElement?.closest('#nav'))) main.focus({ preventScroll: true });
+  const again = focusedId ? document.getElementById(focusedId) : null;
+  if (again && main.contains(again)) again.focus({ preventScroll: true });
+  else if (!firstRoute && (document.activeElement === document.body || document.activeElement?.closest('#nav'))) main.focus({ preventScroll: true });
   firstRoute = false;
+}
+
+/** The skip link moves focus to the page's content; it is not a route (`#main` would be read as a page name). */
+function setupSkipLink() {
+  document.querySelector('a.skip')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    main.focus({ preventScroll: true });
+    main.scrollIntoView({ block: 'start' });
+  });
+}
+
+const WALKING_KEYS = new Set(['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageDown', 'PageUp']);
+
+/**
+ * Select boxes commit on Enter, on leaving the box, or on a choice from the opened list, never while the keyboard
+ * walks the options. Chromium on Linux and Windows fires `change` at every ArrowDown on a closed select, so a page
+ * that navigates or recomputes on `change` would act on each option passed (a keyboard user could never reach the
+ * third). While walking, `change` is held back here (capture phase, before the page's own listener); Enter or
+ * leaving sends one `change` if the value moved, Escape puts the value back.
+ */
+function setupSelectCommit() {
+  const walking = new WeakMap(); // select -> its value before the walk
+  let committing = null;
+  const commit = (select) => {
+    if (!walking.has(select)) return;
+    const before = walking.get(select);
+    walking.delete(select);
+    if (select.value === before) return;
+    committing = select;
+    try {
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    } finally {
+      committing = null;
+    }
+  };
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      const select = event.target;
+      if (!(select instanceof HTMLSelectElement) || event.altKey || event.ctrlKey || event.metaKey) return;
+      const typeAhead = event.key.length === 1 && event.key !== ' ';
+      if (WALKING_KEYS.has(event.key) || typeAhead) {
+        if (!walking.has(select)) walking.set(select, select.value);
+      } else if (event.key === 'Enter') {
+        commit(select);
+      } else if (event.key === 'Escape' && walking.has(select)) {
+        select.value = walking.get(select);
+        walking.delete(select);
+      }
+    },
+    true,
+  );
+  document.addEventListener(
+    'change',
+    (event) => {
+      if (event.target instanceof HTMLSelectElement && walking.has(event.target) && committing !== event.target) event.stopImmediatePropagation();
+    },
+    true,
+  );
+  document.addEventListener('focusout', (event) => {
+    if (event.target instanceof HTMLSelectElement) commit(event.target);
+  }, true);
 }
 
 /** Goes to a page with query parameters (`navigate('plan', { id: 3 })`). */
@@ -121,6 +187,8 @@ async function showCluster() {
 }
 
 setupTokenDialog();
+setupSkipLink();
+setupSelectCommit();
 window.addEventListener('hashchange', route);
 window.addEventListener('load', async () => {
   await showCluster();

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { isDns1123Subdomain, isQualifiedName } from '../kube-names.js';
 import { isPlannable } from '../inventory/node-facts.js';
-import type { ClusterInventory, NodeFacts, ResourceListByFlavor } from '../inventory/types.js';
+import type { AcceleratorFacts, ClusterInventory, NodeFacts, ResourceListByFlavor } from '../inventory/types.js';
 import { UNKNOWN_MODEL } from '../inventory/types.js';
 import { addQuantities, formatQuantity, multiplyQuantity, parseQuantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
@@ -131,6 +131,25 @@ function sortedList(list: ResourceList): ResourceList {
   return Object.fromEntries(Object.entries(list).sort(compareKeys));
 }
 
+/**
+ * What one unit of an accelerator resource is, in words: a MIG slice (under the single strategy a slice is still
+ * called `nvidia.com/gpu`), a shared replica, or the device.
+ */
+function unitOf(accelerator: AcceleratorFacts): string {
+  switch (accelerator.unit) {
+    case 'mig-slice':
+      return `${accelerator.resource} (MIG ${accelerator.migProfile ?? ''} slices)`.replace('MIG  ', 'MIG ');
+    case 'replica':
+      return `${accelerator.resource} (shared: ${accelerator.replicas} replicas per GPU)`;
+    case 'partition':
+      return `${accelerator.resource} (partitions)`;
+    case 'core':
+      return `${accelerator.resource} (cores)`;
+    default:
+      return accelerator.resource;
+  }
+}
+
 /** A node to copy in a what-if, one per pool and model: the first plannable node of that shape (by name). */
 export interface NodeShapeJson {
   node: string;
@@ -158,10 +177,13 @@ export function nodeShapes(inventory: ClusterInventory): NodeShapeJson[] {
   }
   return [...shapes.values()].map(({ first, nodes }): NodeShapeJson => {
     const accelerators: Record<string, string> = {};
+    const parts: string[] = [];
     for (const accelerator of first.accelerators) {
-      if (accelerator.allocatable.nanos > 0n) accelerators[accelerator.resource] = formatQuantity(accelerator.allocatable);
+      if (accelerator.allocatable.nanos <= 0n) continue;
+      const amount = formatQuantity(accelerator.allocatable);
+      accelerators[accelerator.resource] = amount;
+      parts.push(`${amount}x ${unitOf(accelerator)}`);
     }
-    const parts = Object.entries(accelerators).map(([resource, amount]) => `${amount}x ${resource}`);
     const what = parts.length === 0 ? 'CPU node' : parts.join(' + ');
     const cpu = first.allocatable.cpu;
     const memory = first.allocatable.memory;

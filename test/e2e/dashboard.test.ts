@@ -240,7 +240,7 @@ describe('dashboard pages', suite, () => {
       assert.deepEqual(rows[47], ['2026-07-02T23:00:00.000Z', String(gpu.capacity[47]), String(gpu.allocatable[47]), String(gpu.plannable[47]), String(gpu.requested[47])]);
       const use = await chartData('history-usage-canvas');
       assert.deepEqual(
-        use.datasets.map((d) => [d.label, (d.data as { y: number }[]).map((p) => p.y)]),
+        use.datasets.filter((d) => !d.label.endsWith(' quota')).map((d) => [d.label, (d.data as { y: number }[]).map((p) => p.y)]),
         history.usage.map((u: { team: string; used: number[] }) => [u.team, u.used]),
       );
       assert.match((await page.textContent('main p.muted')) ?? '', /Cycles: 2026-Q3 \(draft\)\./);

@@ -22,8 +22,9 @@ const dir = mkdtempSync(join(tmpdir(), 'quotaplan-dashboard-measured-'));
 const db = join(dir, 'demo.db');
 const expected = truth({ from: Date.UTC(2026, 9, 1), hours: 1395, idleBelow: 5, idleForHours: 24 });
 
+/** Cell texts; where a cell shows a rounded number (`1,617 h`), its exact text, which the cell keeps as its title. */
 async function rowsOf(page: Page, selector: string): Promise<string[][]> {
-  return page.$$eval(`${selector} tbody tr`, (rows) => rows.map((row) => Array.from(row.children).map((cell) => (cell.textContent ?? '').trim())));
+  return page.$$eval(`${selector} tbody tr`, (rows) => rows.map((row) => Array.from(row.children).map((cell) => (cell.getAttribute('title') ?? cell.textContent ?? '').trim())));
 }
 
 describe('dashboard Review and Teams pages with measured GPU use', browserSuiteOptions(), () => {
@@ -71,7 +72,7 @@ describe('dashboard Review and Teams pages with measured GPU use', browserSuiteO
       teams.find((cells) => cells[0] === 'research/nlp'),
       ['research/nlp', teamTruth(expected, ['nlp-train', 'nlp-eval']).allocated, teamTruth(expected, ['nlp-train', 'nlp-eval']).busy],
     );
-    assert.equal(await page.locator('#measured-gaps').textContent(), 'No samples for 6.000 h (2026-10-20 00:00 UTC to 2026-10-20 06:00 UTC): not counted as idle or busy.');
+    assert.equal(await page.locator('#measured-gaps').textContent(), 'No samples for 6 h (2026-10-20 00:00 UTC to 2026-10-20 06:00 UTC): not counted as idle or busy.');
     const idle = await rowsOf(page, 'table:has(caption:text("Idle GPUs"))');
     assert.deepEqual(idle.map((cells) => `${cells[1]}/${cells[2]}/${cells[6]}`).sort(), Object.keys(expected.idle).sort());
     assert.equal(await page.locator('li[data-team="platform/recsys"][data-resource="nvidia.com/gpu"] .badge', { hasText: 'low-measured-use' }).count(), 1);

@@ -1,7 +1,7 @@
 // chart.js figures. Each chart comes with the table of its numbers and a CSV download, so everything drawn can
 // also be read, copied and checked. chart.js is loaded as a classic script (window.Chart), served from node_modules.
 import { el } from './dom.js';
-import { csvButton, dataTable } from './table.js';
+import { csvButton, dataTable, scrollBox } from './table.js';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563', '#65a30d', '#9333ea'];
 
@@ -21,7 +21,7 @@ export function chartFigure({ id, title, description, config, table, filename, h
     'details',
     { class: 'numbers' },
     el('summary', {}, `Numbers: ${title}`),
-    el('div', { class: 'scroll' }, dataTable({ caption: title, columns: table.columns, rows: table.rows })),
+    scrollBox(`Numbers: ${title}`, dataTable({ caption: title, columns: table.columns, rows: table.rows })),
   );
   const figure = el(
     'figure',

@@ -1,15 +1,15 @@
 // Measured GPU use (dcgm-exporter via Prometheus) as the Review and Teams pages show it: the review JSON's
 // `measured` value, or the note saying why there is none (never zeros).
 import { el } from './dom.js';
-import { dateTime } from './format.js';
+import { dateTime, hoursText } from './format.js';
 import { tableBlock } from './table.js';
 
 export const MEASURED_COLUMNS = [
   { key: 'team', label: 'Team', format: (v, r) => `${v}${r.leaf ? '' : ' (all sub-teams)'}` },
-  { key: 'grantedGpuHours', label: 'GPU-hours granted', numeric: true },
-  { key: 'requestedGpuHours', label: 'GPU-hours requested', numeric: true },
-  { key: 'allocatedGpuHours', label: 'GPU-hours allocated (measured)', numeric: true },
-  { key: 'busyGpuHours', label: 'GPU-hours busy', numeric: true },
+  { key: 'grantedGpuHours', format: hoursText, label: 'GPU-hours granted', numeric: true },
+  { key: 'requestedGpuHours', format: hoursText, label: 'GPU-hours requested', numeric: true },
+  { key: 'allocatedGpuHours', format: hoursText, label: 'GPU-hours allocated (measured)', numeric: true },
+  { key: 'busyGpuHours', format: hoursText, label: 'GPU-hours busy', numeric: true },
   { key: 'busyOfGranted', label: 'Busy % granted', numeric: true },
   { key: 'busyOfRequested', label: 'Busy % requested', numeric: true },
   { key: 'busyOfAllocated', label: 'Busy % allocated', numeric: true },
@@ -23,7 +23,7 @@ const IDLE_COLUMNS = [
   { key: 'profile', label: 'MIG profile' },
   { key: 'host', label: 'Node' },
   { key: 'device', label: 'Device' },
-  { key: 'idleHours', label: 'Hours idle', numeric: true },
+  { key: 'idleHours', label: 'Hours idle', numeric: true, format: hoursText },
 ];
 
 /** The line under the heading: where the figures come from, the window, and any gap, in words. */
@@ -34,11 +34,11 @@ export function measuredSummary(m) {
     el(
       'p',
       { class: 'muted', id: 'measured-source' },
-      `From ${s.url}${s.selector ? ` {${s.selector}}` : ''} (labels ${s.namespaceLabel}/${s.podLabel}, steps of ${s.stepSeconds} s): ${dateTime(m.from)} to ${dateTime(m.to)}, ${m.measuredHours} h with samples.`,
+      `From ${s.url}${s.selector ? ` {${s.selector}}` : ''} (labels ${s.namespaceLabel}/${s.podLabel}, steps of ${s.stepSeconds} s): ${dateTime(m.from)} to ${dateTime(m.to)}, ${hoursText(m.measuredHours)} h with samples.`,
     ),
   ];
   if (m.gaps.length > 0) {
-    parts.push(el('p', { class: 'notice', id: 'measured-gaps' }, `No samples for ${m.gapHours} h (${m.gaps.map((g) => `${dateTime(g.from)} to ${dateTime(g.to)}`).join(', ')}): not counted as idle or busy.`));
+    parts.push(el('p', { class: 'notice', id: 'measured-gaps' }, `No samples for ${hoursText(m.gapHours)} h (${m.gaps.map((g) => `${dateTime(g.from)} to ${dateTime(g.to)}`).join(', ')}): not counted as idle or busy.`));
   }
   for (const warning of m.warnings) parts.push(el('p', { class: 'notice' }, `Prometheus warning: ${warning}`));
   return parts;

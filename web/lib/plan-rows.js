@@ -2,7 +2,7 @@
 // What-if pages.
 import { chartFigure, colour } from './charts.js';
 import { el } from './dom.js';
-import { round, scaleFor } from './format.js';
+import { changeText, quantityText, round, scaleFor } from './format.js';
 import { tableBlock } from './table.js';
 
 const BINDING_TEXT = { guarantee: 'guarantee', demand: 'demand', cap: 'cap', share: 'fair share' };
@@ -63,6 +63,9 @@ export function planChart({ id, title, rows, resource, series, description }) {
   });
 }
 
+/** A quantity column shown in the row's resource's units (exact text on hover and in the CSV). */
+const inUnits = (value, row) => quantityText(value, row.resource);
+
 export const PLAN_COLUMNS = [
   { key: 'teamIndented', label: 'Team', csv: 'team' },
   { key: 'resource', label: 'Resource' },
@@ -72,14 +75,14 @@ export const PLAN_COLUMNS = [
     label: 'Quota today',
     numeric: true,
     // A quota on only some of the team's namespaces says so; the CSV keeps the bare quantity.
-    format: (value, row) => (value !== '' && row.limitedNamespaces < row.namespaces ? `${value} (${row.limitedNamespaces} of ${row.namespaces} ns)` : value),
+    format: (value, row) => (value !== '' && row.limitedNamespaces < row.namespaces ? `${inUnits(value, row)} (${row.limitedNamespaces} of ${row.namespaces} ns)` : inUnits(value, row)),
   },
-  { key: 'proposed', label: 'Proposed', numeric: true },
-  { key: 'change', label: 'Change', numeric: true },
-  { key: 'used', label: 'Used', numeric: true },
-  { key: 'guarantee', label: 'Guarantee', numeric: true },
-  { key: 'demand', label: 'Demand', numeric: true },
-  { key: 'cap', label: 'Cap', numeric: true },
+  { key: 'proposed', label: 'Proposed', numeric: true, format: inUnits },
+  { key: 'change', label: 'Change', numeric: true, format: (value, row) => changeText(value, row.resource) },
+  { key: 'used', label: 'Used', numeric: true, format: inUnits },
+  { key: 'guarantee', label: 'Guarantee', numeric: true, format: inUnits },
+  { key: 'demand', label: 'Demand', numeric: true, format: inUnits },
+  { key: 'cap', label: 'Cap', numeric: true, format: inUnits },
   { key: 'bindingText', label: 'Bound by' },
   { key: 'explanation', label: 'Why', className: 'why' },
 ];
@@ -98,8 +101,10 @@ export function tableRowsOf(rows) {
   }));
 }
 
+/** The plan's table; the Flavor column only when some row is planned per flavor (GPU model). */
 export function planTable(rows, filename, caption = 'Allocations') {
-  return tableBlock({ caption, columns: PLAN_COLUMNS, rows: tableRowsOf(rows), filename });
+  const columns = rows.some((row) => row.flavor) ? PLAN_COLUMNS : PLAN_COLUMNS.filter((column) => column.key !== 'flavor');
+  return tableBlock({ caption, columns, rows: tableRowsOf(rows), filename });
 }
 
 export function warningsList(warnings) {

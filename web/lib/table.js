@@ -21,7 +21,9 @@ export function dataTable({ caption, columns, rows, className = 'data', rowClass
           columns.map((column, index) => {
             const value = row[column.key];
             const text = column.format ? column.format(value, row) : value ?? '';
-            return el(index === 0 ? 'th' : 'td', { scope: index === 0 ? 'row' : null, class: column.numeric ? 'num' : column.className ?? null }, text);
+            // A quantity shown in readable units keeps its exact canonical text on hover (and in the CSV).
+            const exact = typeof value === 'string' && typeof text === 'string' && text !== value && column.numeric ? value : null;
+            return el(index === 0 ? 'th' : 'td', { scope: index === 0 ? 'row' : null, class: column.numeric ? 'num' : column.className ?? null, title: exact }, text);
           }),
         ),
       ),
@@ -48,7 +50,15 @@ export function csvButton(filename, columns, rows, label = 'Download CSV') {
   return el('button', { type: 'button', class: 'small', 'data-csv': filename, onclick: () => download(filename, toCsv(columns, rows), 'text/csv') }, label);
 }
 
+/**
+ * The box a wide table scrolls in (not the page): focusable and named after the table, so keyboard users can
+ * scroll it too (axe `scrollable-region-focusable`).
+ */
+export function scrollBox(label, ...children) {
+  return el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': label }, ...children);
+}
+
 /** A table with its CSV download button. */
 export function tableBlock({ caption, columns, rows, filename, rowClass }) {
-  return el('div', { class: 'table-block' }, el('div', { class: 'scroll' }, dataTable({ caption, columns, rows, rowClass })), csvButton(filename, columns, rows));
+  return el('div', { class: 'table-block' }, scrollBox(caption, dataTable({ caption, columns, rows, rowClass })), csvButton(filename, columns, rows));
 }

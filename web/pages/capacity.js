@@ -3,7 +3,7 @@
 import { getJson } from '../lib/api.js';
 import { chartFigure, colour } from '../lib/charts.js';
 import { el } from '../lib/dom.js';
-import { dateTime, readableQuantity, round } from '../lib/format.js';
+import { dateTime, quantityText, round } from '../lib/format.js';
 import { tableBlock } from '../lib/table.js';
 
 function card(label, value, id) {
@@ -134,8 +134,8 @@ export async function render(root) {
         { key: 'plannableNodes', label: 'Plannable nodes', numeric: true },
         { key: 'modelList', label: 'Accelerator models' },
         { key: 'physicalAccelerators', label: 'Physical accelerators', numeric: true },
-        { key: 'cpu', label: 'Allocatable cpu', numeric: true },
-        { key: 'memory', label: 'Allocatable memory', numeric: true, format: (v) => readableQuantity(v) },
+        { key: 'cpu', label: 'Allocatable cpu (cores)', numeric: true, format: (v) => quantityText(v, 'cpu') },
+        { key: 'memory', label: 'Allocatable memory', numeric: true, format: (v) => quantityText(v, 'memory') },
       ],
       rows: data.pools.map((p) => ({ ...p, modelList: p.models.join(', ') })),
       filename: 'pools.csv',
@@ -147,7 +147,7 @@ export async function render(root) {
     el('h2', {}, 'Other resources'),
     tableBlock({
       caption: 'Cluster totals of non-accelerator resources',
-      columns: resourceColumns.map((c) => (c.numeric ? { ...c, format: (v) => readableQuantity(v) } : c)),
+      columns: resourceColumns.map((c) => (c.numeric ? { ...c, format: (v, row) => quantityText(v, row.resource) } : c)),
       rows: data.resources,
       filename: 'resources.csv',
     }),

@@ -1,9 +1,11 @@
 // History: capacity and per-team use over time from stored snapshots, as line charts with the allocation cycles'
-// boundaries drawn as vertical lines. Each chart's numbers are in its table and CSV.
+// boundaries drawn as vertical lines, over a chosen range (from/to, or the last 7/30/90 days of the stored ones).
+// Each team's line has its own colour and dash and can be hidden (checkboxes, or the legend); each team's quota
+// in force today is a dotted line of its colour. Each chart's numbers are in its table and CSV.
 import { getJson } from '../lib/api.js';
-import { chartFigure, colour, drawCharts } from '../lib/charts.js';
-import { el, replace } from '../lib/dom.js';
-import { dateTime, round, scaleFor, shortDate } from '../lib/format.js';
+import { chartFigure, colour } from '../lib/charts.js';
+import { el } from '../lib/dom.js';
+import { countText, dateTime, round, scaleFor } from '../lib/format.js';
 
 /** chart.js plugin: dashed vertical lines at the cycles' start and end times (x is a linear time axis in ms). */
 const cycleLines = {
@@ -30,29 +32,45 @@ const cycleLines = {
 };
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** A round tick interval (1 h ... 30 days) giving at most ~10 ticks over the range. */
 function tickStep(times) {
   const span = times[times.length - 1] - times[0];
-  for (const step of [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 7 * 24 * HOUR, 14 * 24 * HOUR]) {
+  for (const step of [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 7 * DAY, 14 * DAY]) {
     if (span / step <= 10) return step;
   }
-  return 30 * 24 * HOUR;
+  return 30 * DAY;
 }
 
-/** One line per boundary time: a cycle's start is labelled with its name; an end only where nothing starts. */
 /** Tick times at a round step, aligned to the step in UTC (days start at midnight), within the range. */
 function alignedTicks(times) {
   const first = times[0];
   const last = times[times.length - 1];
   const step = tickStep(times);
-  const unit = step >= 24 * HOUR ? 24 * HOUR : HOUR;
+  const unit = step >= DAY ? DAY : HOUR;
   const start = Math.ceil(first / unit) * unit;
   const ticks = [];
   for (let at = start; at <= last; at += step) ticks.push(at);
   return ticks;
 }
 
+/**
+ * Tick labels (UTC): the year when the range spans years or is not this year, the hour only when ticks are less
+ * than a day apart. `2025-12-01`, `07-01 12:00`, `2025-12-31 18:00`.
+ */
+function tickFormat(times, thisYear) {
+  const firstYear = new Date(times[0]).getUTCFullYear();
+  const withYear = firstYear !== new Date(times[times.length - 1]).getUTCFullYear() || firstYear !== thisYear;
+  const withHour = tickStep(times) < DAY;
+  return (ms) => {
+    const iso = new Date(ms).toISOString();
+    const date = withYear ? iso.slice(0, 10) : iso.slice(5, 10);
+    return withHour ? `${date} ${iso.slice(11, 16)}` : date;
+  };
+}
+
+/** One line per boundary time: a cycle's start is labelled with its name; an end only where nothing starts. */
 function boundariesOf(cycles) {
   const starts = new Map();
   for (const cycle of cycles) if (cycle.startsAt) starts.set(Date.parse(cycle.startsAt), cycle.name);
@@ -66,7 +84,10 @@ function boundariesOf(cycles) {
   return out.sort((a, b) => a.at - b.at);
 }
 
-function lineChart({ id, title, description, times, series, unit, factor, boundaries, filename }) {
+/** Dash patterns cycled with the colours, so two teams never differ by colour alone and a line under another shows. */
+const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4]];
+
+function lineChart({ id, title, description, times, series, unit, factor, boundaries, filename, extra = [] }) {
   const columns = [{ key: 'time', label: 'Time (UTC)' }, ...series.map((s, i) => ({ key: `s${i}`, label: s.label, numeric: true }))];
   const rows = times.map((t, index) => {
     const row = { time: new Date(t).toISOString() };
@@ -75,6 +96,7 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
     });
     return row;
   });
+  const label = tickFormat(times, new Date().getUTCFullYear());
   return chartFigure({
     id,
     title,
@@ -85,16 +107,22 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
     config: {
       type: 'line',
       data: {
-        datasets: series.map((s, i) => ({
-          label: s.label,
-          data: times.map((t, index) => ({ x: t, y: Number(round(s.values[index] * factor, 3)) })),
-          borderColor: s.colour ?? colour(i),
-          backgroundColor: s.colour ?? colour(i),
-          borderDash: s.dash,
-          pointRadius: times.length > 60 ? 0 : 2,
-          borderWidth: 2,
-          stepped: s.stepped ?? false,
-        })),
+        datasets: [
+          ...series.map((s, i) => ({
+            label: s.label,
+            data: times.map((t, index) => ({ x: t, y: Number(round(s.values[index] * factor, 3)) })),
+            borderColor: s.colour ?? colour(i),
+            backgroundColor: s.colour ?? colour(i),
+            borderDash: s.dash,
+            pointRadius: times.length > 60 ? 0 : 2,
+            pointStyle: s.pointStyle ?? 'circle',
+            borderWidth: 2,
+            stepped: s.stepped ?? false,
+            // chart.js draws a higher `order` first: the larger series go underneath, the small ones stay visible.
+            order: s.order ?? 0,
+          })),
+          ...extra,
+        ],
       },
       options: {
         parsing: false,
@@ -104,7 +132,7 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
             type: 'linear',
             min: times[0],
             max: times[times.length - 1],
-            ticks: { callback: (value) => shortDate(value), autoSkip: false },
+            ticks: { callback: (value) => label(value), autoSkip: false },
             // chart.js aligns a linear step to multiples from 0 (the epoch); align to UTC midnight/hours instead.
             afterBuildTicks: (scale) => {
               scale.ticks = alignedTicks(times).map((value) => ({ value }));
@@ -114,7 +142,8 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
           y: { beginAtZero: true, title: { display: true, text: unit } },
         },
         plugins: {
-          legend: { position: 'bottom' },
+          // Quota lines are toggled with their team (the checkboxes under the chart), not listed on their own.
+          legend: { position: 'bottom', labels: { filter: (item, data) => !data.datasets[item.datasetIndex]?.quotaOf, usePointStyle: false } },
           tooltip: { callbacks: { title: (items) => (items[0] ? new Date(items[0].parsed.x).toISOString().replace('T', ' ').slice(0, 16) : '') } },
           cycleLines: { boundaries },
         },
@@ -124,87 +153,193 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
   });
 }
 
+/** Leaf team -> resource -> quota in force today (drawing number), from the Teams view of the plan History groups by. */
+async function quotasOf(planId, resource) {
+  const quotas = new Map();
+  if (planId === null) return quotas;
+  const teams = await getJson(`/api/teams?plan=${encodeURIComponent(planId)}`);
+  const walk = (list) => {
+    for (const team of list) {
+      const r = team.resources.find((candidate) => candidate.resource === resource);
+      if (team.leaf && r && r.values.current !== null) quotas.set(team.team, r.values.current);
+      walk(team.teams);
+    }
+  };
+  walk(teams.teams);
+  return quotas;
+}
+
+/** Checkboxes showing and hiding each team's line (and its quota line): the legend, usable from the keyboard. */
+function teamToggles(figure, usage) {
+  const boxes = usage.map((u, i) =>
+    el(
+      'label',
+      { class: 'inline team-toggle' },
+      el('input', {
+        type: 'checkbox',
+        checked: true,
+        'data-team-toggle': u.team,
+        onchange: (event) => {
+          const chart = window.Chart.getChart(figure.querySelector('canvas'));
+          if (!chart) return;
+          chart.data.datasets.forEach((dataset, index) => {
+            if (index === i || dataset.quotaOf === u.team) chart.setDatasetVisibility(index, event.target.checked);
+          });
+          chart.update();
+        },
+      }),
+      ` ${u.team}`,
+    ),
+  );
+  return el('fieldset', { class: 'team-toggles' }, el('legend', {}, 'Teams shown'), boxes);
+}
+
+const dateOf = (iso) => iso.slice(0, 10);
+
+/** From/to (UTC dates) and the last 7/30/90 days of the stored snapshots; every choice is a page address. */
+function rangeControls({ data, resource, from, to, navigate }) {
+  const stored = data.stored;
+  const fromInput = el('input', { type: 'date', id: 'history-from', value: from ?? dateOf(stored.from), min: dateOf(stored.from), max: dateOf(stored.to) });
+  const toInput = el('input', { type: 'date', id: 'history-to', value: to ?? dateOf(stored.to), min: dateOf(stored.from), max: dateOf(stored.to) });
+  const go = (range) => navigate('history', { resource, ...range });
+  const lastDays = (days) => {
+    const end = Date.parse(stored.to);
+    return { from: dateOf(new Date(Math.max(Date.parse(stored.from), end - (days - 1) * DAY)).toISOString()), to: dateOf(stored.to) };
+  };
+  return [
+    el('div', { class: 'field' }, el('label', { for: 'history-from' }, 'From (UTC)'), fromInput),
+    el('div', { class: 'field' }, el('label', { for: 'history-to' }, 'To (UTC)'), toInput),
+    el('button', { type: 'button', id: 'history-apply', onclick: () => go({ from: fromInput.value, to: toInput.value }) }, 'Show range'),
+    el(
+      'div',
+      { class: 'range-presets', role: 'group', 'aria-label': 'Quick ranges' },
+      [7, 30, 90].map((days) => el('button', { type: 'button', class: 'small', 'data-range': String(days), onclick: () => go(lastDays(days)) }, `Last ${days} days`)),
+      el('button', { type: 'button', class: 'small', 'data-range': 'all', onclick: () => go({}) }, 'All'),
+    ),
+  ];
+}
+
 /** The resource drawn when none is asked for: GPUs when the cluster has them, else the first resource. */
 function preferred(resources) {
   return resources.includes('nvidia.com/gpu') ? 'nvidia.com/gpu' : resources[0];
 }
 
-const historyOf = (resource) => getJson(`/api/history?resource=${encodeURIComponent(resource)}`);
+/** `2026-07-01` (a day, UTC) as the API's from (its first instant) or to (its last). */
+const dayStart = (day) => `${day}T00:00:00Z`;
+const dayEnd = (day) => `${day}T23:59:59.999Z`;
+const validDay = (text) => (text && /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : null);
+
+function historyOf(resource, from, to) {
+  const query = new URLSearchParams({ resource });
+  if (from) query.set('from', dayStart(from));
+  if (to) query.set('to', dayEnd(to));
+  return getJson(`/api/history?${query}`);
+}
 
 export async function render(root, { params, navigate }) {
   // One resource per answer (a year of every resource is ~5 MB; one is 1-3 MB, GPUs under 1 MB). The answer lists
   // the resources to choose from; a resource the nodes never had is asked again as the preferred one.
   const asked = params.get('resource') ?? 'nvidia.com/gpu';
-  let data = await historyOf(asked);
+  const from = validDay(params.get('from'));
+  const to = validDay(params.get('to'));
+  let data = await historyOf(asked, from, to);
   const resources = data.resources.filter((r) => r !== 'pods');
-  if (!resources.includes(asked) && resources.length > 0) data = await historyOf(preferred(resources));
-  if (data.points.length === 0 || data.capacity.length === 0) {
-    root.append(el('h1', {}, 'History'), el('p', {}, data.points.length === 0 ? 'No snapshots stored yet.' : 'No resources in the stored snapshots.'));
+  if (!resources.includes(asked) && resources.length > 0) data = await historyOf(preferred(resources), from, to);
+  if (data.stored === null || data.capacity.length === 0) {
+    root.append(el('h1', {}, 'History'), el('p', {}, data.stored === null ? 'No snapshots stored yet.' : 'No resources in the stored snapshots.'));
+    return;
+  }
+  const resource = data.resource;
+  const select = el(
+    'select',
+    { id: 'history-resource', onchange: () => navigate('history', { resource: select.value, ...(from ? { from } : {}), ...(to ? { to } : {}) }) },
+    resources.map((r) => el('option', { value: r, selected: r === resource }, r)),
+  );
+  const toolbar = el(
+    'div',
+    { class: 'toolbar' },
+    el('div', { class: 'field' }, el('label', { for: 'history-resource' }, 'Resource'), select),
+    rangeControls({ data, resource, from, to, navigate }),
+  );
+  if (data.points.length === 0) {
+    root.append(el('h1', {}, 'History'), toolbar, el('p', { id: 'history-summary' }, `No snapshots between ${from ?? 'the first'} and ${to ?? 'the last'}.`));
     return;
   }
   const times = data.points.map((p) => Date.parse(p));
   const boundaries = boundariesOf(data.cycles);
-  const resource = data.resource;
-  const slot = el('div', { id: 'history-charts' });
-
-  const draw = () => {
-    const { factor, unit } = scaleFor(resource);
-    const capacity = data.capacity[0];
-    const usage = data.usage;
-    const safe = resource.replaceAll('/', '_');
-    replace(
-      slot,
-      lineChart({
-        id: 'history-capacity',
-        title: `Capacity over time: ${resource}`,
-        description: 'Capacity and allocatable of all nodes; plannable = allocatable of ready, schedulable, non-transitional nodes; requested = requests of pods bound to nodes.',
-        times,
-        unit,
-        factor,
-        boundaries,
-        filename: `capacity-${safe}.csv`,
-        series: [
-          { label: 'Capacity', values: capacity.capacity, colour: '#4b5563', dash: [6, 3] },
-          { label: 'Allocatable', values: capacity.allocatable, colour: '#16a34a' },
-          { label: 'Plannable', values: capacity.plannable, colour: '#2563eb' },
-          { label: 'Requested', values: capacity.requested, colour: '#dc2626' },
-        ],
-      }),
-      usage.length === 0
-        ? el('p', { class: 'muted' }, `No ${data.groupedBy} requests ${resource}.`)
-        : lineChart({
-            id: 'history-usage',
-            title: `Use per ${data.groupedBy} over time: ${resource}`,
-            description:
-              data.groupedBy === 'team'
-                ? `Requests of each leaf team's namespaces, teams as in plan ${data.planId}.`
-                : 'No plan stored yet: requests per namespace.',
-            times,
-            unit,
-            factor,
-            boundaries,
-            filename: `use-${safe}.csv`,
-            series: usage.map((u, i) => ({ label: u.team, values: u.used, colour: colour(i), stepped: true })),
-          }),
-    );
-    if (slot.isConnected) drawCharts(slot);
-  };
-
-  const select = el(
-    'select',
-    { id: 'history-resource', onchange: () => navigate('history', { resource: select.value }) },
-    resources.map((r) => el('option', { value: r, selected: r === resource }, r)),
+  const quotas = data.groupedBy === 'team' ? await quotasOf(data.planId, resource) : new Map();
+  const { factor, unit } = scaleFor(resource);
+  const capacity = data.capacity[0];
+  const usage = data.usage;
+  const safe = resource.replaceAll('/', '_');
+  // Larger teams are drawn first (underneath); ties keep the API's order.
+  const peakOf = (u) => u.used.reduce((max, v) => Math.max(max, v), 0);
+  const byPeak = [...usage].sort((a, b) => peakOf(b) - peakOf(a));
+  const usageFigure =
+    usage.length === 0
+      ? null
+      : lineChart({
+          id: 'history-usage',
+          title: `Use per ${data.groupedBy} over time: ${resource}`,
+          description:
+            data.groupedBy === 'team'
+              ? `Requests of each leaf team's namespaces, teams as in plan ${data.planId}. Dotted: each team's quota in force at the latest snapshot (as on the Teams page), in the team's colour.`
+              : 'No plan stored yet: requests per namespace.',
+          times,
+          unit,
+          factor,
+          boundaries,
+          filename: `use-${safe}.csv`,
+          series: usage.map((u, i) => ({ label: u.team, values: u.used, colour: colour(i), dash: DASHES[i % DASHES.length], stepped: true, order: byPeak.indexOf(u) })),
+          extra: usage.flatMap((u, i) =>
+            quotas.has(u.team)
+              ? [
+                  {
+                    label: `${u.team} quota`,
+                    quotaOf: u.team,
+                    data: [times[0], times[times.length - 1]].map((x) => ({ x, y: Number(round(quotas.get(u.team) * factor, 3)) })),
+                    borderColor: colour(i),
+                    backgroundColor: colour(i),
+                    borderDash: [1, 3],
+                    borderWidth: 2,
+                    pointRadius: 0,
+                    order: -1,
+                  },
+                ]
+              : [],
+          ),
+        });
+  const slot = el(
+    'div',
+    { id: 'history-charts' },
+    lineChart({
+      id: 'history-capacity',
+      title: `Capacity over time: ${resource}`,
+      description: 'Capacity and allocatable of all nodes; plannable = allocatable of ready, schedulable, non-transitional nodes; requested = requests of pods bound to nodes.',
+      times,
+      unit,
+      factor,
+      boundaries,
+      filename: `capacity-${safe}.csv`,
+      series: [
+        { label: 'Capacity', values: capacity.capacity, colour: '#4b5563', dash: [6, 3] },
+        { label: 'Allocatable', values: capacity.allocatable, colour: '#16a34a' },
+        { label: 'Plannable', values: capacity.plannable, colour: '#2563eb', dash: [2, 2] },
+        { label: 'Requested', values: capacity.requested, colour: '#dc2626' },
+      ],
+    }),
+    usageFigure === null ? el('p', { class: 'muted' }, `No ${data.groupedBy} requests ${resource}.`) : [usageFigure, teamToggles(usageFigure, usage)],
   );
+  const drawn = data.points.length;
   root.append(
     el('h1', {}, 'History'),
     el(
       'p',
-      { class: 'muted' },
-      `${data.points.length} snapshots of ${data.cluster} from ${dateTime(data.points[0])} to ${dateTime(data.points[data.points.length - 1])}.`,
+      { class: 'muted', id: 'history-summary' },
+      `${countText(data.snapshots)} snapshot${data.snapshots === 1 ? '' : 's'}${drawn < data.snapshots ? `, ${countText(drawn)} drawn (each group of snapshots by its lowest and highest value)` : ''} of ${data.cluster} from ${dateTime(data.points[0])} to ${dateTime(data.points[drawn - 1])}.`,
       data.cycles.length > 0 ? ` Cycles: ${data.cycles.map((c) => `${c.name} (${c.state})`).join(', ')}.` : ' No allocation cycles recorded.',
     ),
-    el('div', { class: 'toolbar' }, el('div', { class: 'field' }, el('label', { for: 'history-resource' }, 'Resource'), select)),
+    toolbar,
     slot,
   );
-  draw();
 }

@@ -5,7 +5,10 @@
 import { ApiError, getCluster, getJson, postJson } from '../lib/api.js';
 import { chartFigure, drawCharts } from '../lib/charts.js';
 import { el, replace, toast } from '../lib/dom.js';
-import { dateTime, shortDate } from '../lib/format.js';
+import { dateTime, hoursText, quantityText, shortDate } from '../lib/format.js';
+
+const inUnits = (value, row) => quantityText(value, row.resource);
+const inHours = (value) => hoursText(value);
 import { measuredSection } from '../lib/measured.js';
 import { tableBlock } from '../lib/table.js';
 
@@ -31,11 +34,11 @@ function capacitySection(data) {
   const columns = [
     { key: 'resource', label: 'Resource' },
     { key: 'gpuEquivalent', label: 'GPU per unit', numeric: true },
-    { key: 'previousPlan', label: `Plan ${data.previous?.cycle ?? '(previous)'}`, numeric: true },
-    { key: 'thisPlan', label: `Plan ${data.cycle.name}`, numeric: true },
-    { key: 'atStart', label: 'At cycle start', numeric: true },
-    { key: 'atEnd', label: 'At end of data', numeric: true },
-    { key: 'nextPlan', label: `Plan ${data.next?.cycle.name ?? '(next)'}`, numeric: true },
+    { key: 'previousPlan', label: `Plan ${data.previous?.cycle ?? '(previous)'}`, numeric: true, format: inUnits },
+    { key: 'thisPlan', label: `Plan ${data.cycle.name}`, numeric: true, format: inUnits },
+    { key: 'atStart', label: 'At cycle start', numeric: true, format: inUnits },
+    { key: 'atEnd', label: 'At end of data', numeric: true, format: inUnits },
+    { key: 'nextPlan', label: `Plan ${data.next?.cycle.name ?? '(next)'}`, numeric: true, format: inUnits },
   ];
   const rows = [...data.capacity, { resource: 'GPU-equivalents', gpuEquivalent: '', ...data.capacityGpus }];
   const parts = [el('h2', {}, 'Capacity change since the last cycle')];
@@ -119,24 +122,24 @@ function useSection(data) {
   const columns = [
     { key: 'team', label: 'Team', format: (v, r) => `${v}${r.leaf ? '' : ' (all sub-teams)'}${r.flavors.length > 0 ? ` [${r.flavors.join(', ')}]` : ''}` },
     { key: 'resource', label: 'Resource' },
-    { key: 'quota', label: 'Quota', numeric: true },
-    { key: 'demand', label: 'Demand', numeric: true, format: (v) => v ?? 'unlimited' },
-    { key: 'average', label: 'Average', numeric: true },
-    { key: 'p95', label: 'p95', numeric: true },
-    { key: 'peak', label: 'Peak', numeric: true },
+    { key: 'quota', label: 'Quota', numeric: true, format: inUnits },
+    { key: 'demand', label: 'Demand', numeric: true, format: (v, r) => (v === null || v === undefined ? 'unlimited' : inUnits(v, r)) },
+    { key: 'average', label: 'Average', numeric: true, format: inUnits },
+    { key: 'p95', label: 'p95', numeric: true, format: inUnits },
+    { key: 'peak', label: 'Peak', numeric: true, format: inUnits },
     { key: 'averageOfQuota', label: 'Avg % quota', numeric: true },
     { key: 'peakOfQuota', label: 'Peak % quota', numeric: true },
-    { key: 'hoursAboveQuota', label: 'h above quota', numeric: true },
-    { key: 'nextQuota', label: 'Next quota', numeric: true },
+    { key: 'hoursAboveQuota', label: 'h above quota', numeric: true, format: inHours },
+    { key: 'nextQuota', label: 'Next quota', numeric: true, format: inUnits },
   ];
   const gpuColumns = [
     { key: 'team', label: 'Team' },
     { key: 'resource', label: 'Resource' },
     { key: 'gpuEquivalent', label: 'GPU per unit', numeric: true },
-    { key: 'usedUnitHours', label: 'Unit-hours used', numeric: true },
-    { key: 'grantedUnitHours', label: 'Unit-hours granted', numeric: true },
-    { key: 'usedGpuHours', label: 'GPU-hours used', numeric: true },
-    { key: 'grantedGpuHours', label: 'GPU-hours granted', numeric: true },
+    { key: 'usedUnitHours', label: 'Unit-hours used', numeric: true, format: inHours },
+    { key: 'grantedUnitHours', label: 'Unit-hours granted', numeric: true, format: inHours },
+    { key: 'usedGpuHours', label: 'GPU-hours used', numeric: true, format: inHours },
+    { key: 'grantedGpuHours', label: 'GPU-hours granted', numeric: true, format: inHours },
   ];
   return [
     el('h2', {}, 'Use vs quota per team'),
@@ -242,7 +245,7 @@ export async function render(root, { params, navigate }) {
       data.previous ? el('li', {}, `Previous cycle ${data.previous.cycle} (plan ${data.previous.planId}).`) : null,
       el('li', {}, `Next cycle: ${cycleText(data.next?.cycle)}.`),
       c
-        ? el('li', {}, `Use measured from ${dateTime(c.from)} to ${dateTime(c.to)}: ${c.hours} h${c.cycleHours ? ` of ${c.cycleHours} h` : ''}, ${c.snapshots} snapshot${c.snapshots === 1 ? '' : 's'}; each snapshot's requests hold until the next one.`)
+        ? el('li', {}, `Use measured from ${dateTime(c.from)} to ${dateTime(c.to)}: ${hoursText(c.hours)} h${c.cycleHours ? ` of ${hoursText(c.cycleHours)} h` : ''}, ${c.snapshots} snapshot${c.snapshots === 1 ? '' : 's'}; each snapshot's requests hold until the next one.`)
         : el('li', {}, data.snapshotsInCycle === 0
           ? 'No snapshot taken in this cycle yet: no use to review (run quotaplan collect while it runs).'
           : `Only ${data.snapshotsInCycle} snapshot in this cycle so far: use over time needs a second one (run quotaplan collect again later).`),

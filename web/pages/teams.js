@@ -1,21 +1,54 @@
-// Teams: per team and resource, the quota in force today, current use and the planned quota, as bars; nested teams
-// expand and collapse. The same numbers are in the table below (and as CSV).
+// Teams: per team and resource, the quota in force today, current use and the planned quota, as bars on one scale
+// per resource (so teams compare), accelerators grouped apart from cpu and memory, a planned cut below current use
+// flagged; nested teams expand and collapse. The same numbers are in the table below (and as CSV).
 import { getJson } from '../lib/api.js';
 import { MEASURED_COLUMNS, measuredSummary } from '../lib/measured.js';
 import { el } from '../lib/dom.js';
-import { dateTime } from '../lib/format.js';
+import { dateTime, quantityNanos, quantityText } from '../lib/format.js';
 import { tableBlock } from '../lib/table.js';
+
+const inUnits = (value, row) => quantityText(value, row.resource);
 
 function percent(value, max) {
   return max <= 0 ? '0%' : `${Math.min(100, (value / max) * 100)}%`;
 }
 
-function barLine(team, resource) {
+/** Accelerators (GPUs, MIG slices, other devices) are drawn apart from cpu, memory and the rest. */
+function isAccelerator(resource) {
+  return resource.includes('/') && !resource.startsWith('hugepages-');
+}
+
+/**
+ * Per resource, the largest figure any team has (quota, planned or used): every team's bar of that resource is drawn
+ * on this one scale, so bars of different teams compare.
+ */
+function scales(teams, out = new Map()) {
+  for (const team of teams) {
+    for (const r of team.resources) {
+      const { current, used, planned } = r.values;
+      out.set(r.resource, Math.max(out.get(r.resource) ?? 0, current ?? 0, planned ?? 0, used));
+    }
+    scales(team.teams, out);
+  }
+  return out;
+}
+
+/** Whether the plan sets the quota below what the team uses now (exact, from the quantity strings). */
+function plannedBelowUse(resource) {
+  if (resource.planned === null) return false;
+  const planned = quantityNanos(resource.planned);
+  const used = quantityNanos(resource.used);
+  return planned !== null && used !== null && planned < used;
+}
+
+function barLine(team, resource, max) {
   const { current, used, planned } = resource.values;
-  const max = Math.max(current ?? 0, planned ?? 0, used, 1e-9);
   const over = resource.overQuota;
+  const cut = plannedBelowUse(resource);
   const partial = resource.current !== null && resource.limitedNamespaces < resource.namespaces;
-  const bar = el('div', { class: 'bar', role: 'img', 'aria-label': `${resource.resource}: used ${resource.used}, quota ${resource.current ?? 'none'}, planned ${resource.planned ?? 'none'}` });
+  const name = resource.resource;
+  const text = (value) => (value === null ? '—' : quantityText(value, name));
+  const bar = el('div', { class: 'bar', role: 'img', 'aria-label': `${name}: used ${text(resource.used)}, quota ${resource.current === null ? 'none' : text(resource.current)}, planned ${resource.planned === null ? 'none' : text(resource.planned)}${cut ? ', planned below use' : ''}` });
   if (current !== null) {
     const quota = el('div', { class: 'quota-area' });
     quota.style.width = percent(current, max);
@@ -25,24 +58,41 @@ function barLine(team, resource) {
   usedBar.style.width = percent(used, max);
   bar.append(usedBar);
   if (planned !== null) {
-    const mark = el('div', { class: 'planned' });
+    const mark = el('div', { class: cut ? 'planned cut' : 'planned' });
     mark.style.left = `calc(${percent(planned, max)} - 2px)`;
     bar.append(mark);
   }
   return el(
     'div',
-    { class: 'bar-line', 'data-team': team.team, 'data-resource': resource.resource },
-    el('span', {}, resource.resource),
+    { class: cut ? 'bar-line cut' : 'bar-line', 'data-team': team.team, 'data-resource': name },
+    el('span', { class: 'resource-name' }, name),
     bar,
     el(
       'span',
       { class: 'muted' },
-      `used ${resource.used} / quota ${resource.current ?? '—'}${partial ? ` (${resource.limitedNamespaces} of ${resource.namespaces} namespaces)` : ''} → planned ${resource.planned ?? '—'}`,
+      `used ${text(resource.used)} / quota ${text(resource.current)}${partial ? ` (${resource.limitedNamespaces} of ${resource.namespaces} namespaces)` : ''} → planned ${text(resource.planned)}`,
+      cut ? el('span', { class: 'badge bad' }, 'planned below use') : null,
     ),
   );
 }
 
-function teamItem(team, depth) {
+/** A team's bars: accelerators first, then cpu, memory and the rest, each group under its own small heading. */
+function teamBars(team, scale) {
+  if (team.resources.length === 0) return el('div', { class: 'bars' }, el('span', { class: 'muted' }, 'no resources'));
+  const groups = [
+    ['Accelerators', team.resources.filter((r) => isAccelerator(r.resource))],
+    ['cpu, memory and other', team.resources.filter((r) => !isAccelerator(r.resource))],
+  ].filter(([, resources]) => resources.length > 0);
+  return el(
+    'div',
+    { class: 'bars' },
+    groups.map(([title, resources]) =>
+      el('div', { class: 'bar-group', 'data-group': title }, el('div', { class: 'bar-group-title' }, title), resources.map((r) => barLine(team, r, scale.get(r.resource) || 1e-9))),
+    ),
+  );
+}
+
+function teamItem(team, depth, scale) {
   const children = team.teams.length > 0 ? el('ul', { class: 'team-tree', id: `children-${team.team.replaceAll('/', '--')}` }) : null;
   let toggle = null;
   if (children) {
@@ -60,7 +110,7 @@ function teamItem(team, depth) {
         children.hidden = open;
       },
     }, '▾');
-    for (const child of team.teams) children.append(teamItem(child, depth + 1));
+    for (const child of team.teams) children.append(teamItem(child, depth + 1, scale));
   }
   return el(
     'li',
@@ -74,7 +124,7 @@ function teamItem(team, depth) {
         el('div', { class: 'team-name' }, toggle, el('span', {}, team.name)),
         el('div', { class: 'muted small-text' }, team.namespaces.join(', ')),
       ),
-      el('div', { class: 'bars' }, team.resources.length === 0 ? el('span', { class: 'muted' }, 'no resources') : team.resources.map((r) => barLine(team, r))),
+      teamBars(team, scale),
     ),
     children,
   );
@@ -104,13 +154,14 @@ export async function render(root, { params }) {
   const columns = [
     { key: 'team', label: 'Team' },
     { key: 'resource', label: 'Resource' },
-    { key: 'current', label: 'Quota today', numeric: true },
+    { key: 'current', label: 'Quota today', numeric: true, format: inUnits },
     { key: 'limited', label: 'Namespaces limited' },
-    { key: 'used', label: 'Used', numeric: true },
+    { key: 'used', label: 'Used', numeric: true, format: inUnits },
     { key: 'overQuota', label: 'Use above quota' },
-    { key: 'planned', label: `Planned (plan ${data.plan.id})`, numeric: true },
+    { key: 'planned', label: `Planned (plan ${data.plan.id})`, numeric: true, format: inUnits },
   ];
-  const tree = el('ul', { class: 'team-tree', id: 'team-tree' }, data.teams.map((team) => teamItem(team, 0)));
+  const scale = scales(data.teams);
+  const tree = el('ul', { class: 'team-tree', id: 'team-tree' }, data.teams.map((team) => teamItem(team, 0, scale)));
   root.append(
     el('h1', {}, 'Teams'),
     el(
@@ -122,10 +173,13 @@ export async function render(root, { params }) {
       'div',
       { class: 'legend', 'aria-hidden': 'true' },
       el('span', {}, el('span', { class: 'swatch quota' }), 'quota in force'),
+      el('span', {}, el('span', { class: 'swatch track' }), 'no quota'),
       el('span', {}, el('span', { class: 'swatch used' }), 'used'),
       el('span', {}, el('span', { class: 'swatch over' }), 'used above quota'),
       el('span', {}, el('span', { class: 'swatch planned' }), 'planned quota'),
+      el('span', {}, el('span', { class: 'swatch planned cut' }), 'planned below use'),
     ),
+    el('p', { class: 'muted small-text' }, 'Each resource\u2019s bars share one scale across all teams (the largest quota, plan or use of any team), so teams compare.'),
     el('div', { class: 'panel' }, tree),
     el('h2', {}, 'Numbers'),
     tableBlock({ caption: 'Quota and use per team and resource', columns, rows: flatten(data.teams), filename: 'teams.csv' }),

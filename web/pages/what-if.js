@@ -5,7 +5,7 @@ import { ApiError, getJson, getToken, postJson } from '../lib/api.js';
 import { drawCharts } from '../lib/charts.js';
 import { el, replace, toast } from '../lib/dom.js';
 import { planChart, preferredResource, resourcePicker, resourcesOf, teamLabel, warningsList } from '../lib/plan-rows.js';
-import { tableBlock } from '../lib/table.js';
+import { scrollBox, tableBlock } from '../lib/table.js';
 
 const BOUNDS = [
   { key: 'demand', label: 'Demand', empty: 'unlimited' },
@@ -273,9 +273,8 @@ export async function render(root, { params, meta, navigate }) {
           { class: 'panel' },
           el('h2', {}, 'Teams'),
           el('p', { class: 'muted small-text' }, 'Quantities such as 8, 500m, 32Gi. Empty demand = unlimited, empty cap = none. Changes apply when you leave the field.'),
-          el(
-            'div',
-            { class: 'scroll' },
+          scrollBox(
+            'Team bounds',
             el(
               'table',
               { class: 'data', id: 'team-edits' },
