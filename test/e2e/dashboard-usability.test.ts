@@ -283,6 +283,7 @@ describe('Teams bars', suite, () => {
     const flagged = await page.$$eval('.bar-line.cut', (lines) => lines.map((l) => `${(l as HTMLElement).dataset.team} ${(l as HTMLElement).dataset.resource}`));
     assert.deepEqual(flagged.sort(), expectedCuts.sort());
     assert.match((await page.textContent('.bar-line.cut[data-team="research/nlp"][data-resource="nvidia.com/gpu"]')) ?? '', /planned below use$/);
+    assert.doesNotMatch((await page.textContent('main')) ?? '', /null/, 'no "null" printed under the measured-use note');
     await screenshot(page, 'teams-cut');
     assert.deepEqual(problems, []);
   });

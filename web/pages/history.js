@@ -170,7 +170,7 @@ async function quotasOf(planId, resource) {
 }
 
 /** Checkboxes showing and hiding each team's line (and its quota line): the legend, usable from the keyboard. */
-function teamToggles(figure, usage) {
+function teamToggles(figure, usage, groupedBy) {
   const boxes = usage.map((u, i) =>
     el(
       'label',
@@ -191,7 +191,7 @@ function teamToggles(figure, usage) {
       ` ${u.team}`,
     ),
   );
-  return el('fieldset', { class: 'team-toggles' }, el('legend', {}, 'Teams shown'), boxes);
+  return el('fieldset', { class: 'team-toggles' }, el('legend', {}, groupedBy === 'team' ? 'Teams shown' : 'Namespaces shown'), boxes);
 }
 
 const dateOf = (iso) => iso.slice(0, 10);
@@ -328,7 +328,7 @@ export async function render(root, { params, navigate }) {
         { label: 'Requested', values: capacity.requested, colour: '#dc2626' },
       ],
     }),
-    usageFigure === null ? el('p', { class: 'muted' }, `No ${data.groupedBy} requests ${resource}.`) : [usageFigure, teamToggles(usageFigure, usage)],
+    usageFigure === null ? el('p', { class: 'muted' }, `No ${data.groupedBy} requests ${resource}.`) : [usageFigure, teamToggles(usageFigure, usage, data.groupedBy)],
   );
   const drawn = data.points.length;
   root.append(

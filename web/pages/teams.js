@@ -203,6 +203,7 @@ async function measuredUse() {
   return [
     el('h2', {}, `Measured GPU use over ${review.cycle.name}`),
     ...measuredSummary(m),
-    m.available ? tableBlock({ caption: `GPU-hours per team over ${review.cycle.name}`, columns: MEASURED_COLUMNS, rows: m.teams, filename: `teams-measured-${review.cycle.name}.csv` }) : null,
+    // (root.append would print a null as the text "null")
+    ...(m.available ? [tableBlock({ caption: `GPU-hours per team over ${review.cycle.name}`, columns: MEASURED_COLUMNS, rows: m.teams, filename: `teams-measured-${review.cycle.name}.csv` })] : []),
   ];
 }
