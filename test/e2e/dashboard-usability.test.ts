@@ -5,8 +5,7 @@
  * socket; screenshots of every page at both sizes land in test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import axeCore from 'axe-core';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ClusterInventory } from '../../src/inventory/types.js';
@@ -404,7 +403,7 @@ describe('phone (390x844) and axe-core', suite, () => {
   });
 
   it('no serious or critical axe violation on any page at 1440x900 or 390x844', async () => {
-    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const axe = axeCore.source;
     const found: string[] = [];
     for (const viewport of [DESKTOP, PHONE]) {
       const context = await browser.newContext({ viewport });
