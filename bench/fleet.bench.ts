@@ -55,6 +55,8 @@ const round = (value: number): number => Math.round(value * 10) / 10;
 const load = (): number[] => loadavg().map((value) => Math.round(value * 100) / 100);
 const log = (message: string): void => void process.stderr.write(`[fleet bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
+let saved = 0;
+
 /** One collector: a cluster's hourly snapshots into its own store; each save's milliseconds. */
 async function collect(store: Store, name: string, seed: number, hours: number): Promise<number[]> {
   const cluster = new SyntheticCluster(random(seed), NODES);
@@ -65,6 +67,8 @@ async function collect(store: Store, name: string, seed: number, hours: number):
     const started = performance.now();
     await store.saveSnapshot({ cluster: { name }, takenAt: new Date(START + hour * HOUR), source: { kind: 'live', ref: name }, inventory });
     saves.push(performance.now() - started);
+    saved += 1;
+    if (saved % 100 === 0) log(`${saved} snapshots saved`);
   }
   return saves;
 }

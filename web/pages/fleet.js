@@ -1,7 +1,7 @@
 // Fleet: accelerator capacity and use of every cluster's newest snapshot, per cluster, per model and in total.
 import { getJson } from '../lib/api.js';
 import { el } from '../lib/dom.js';
-import { dateTime } from '../lib/format.js';
+import { dateTime, plural } from '../lib/format.js';
 import { tableBlock } from '../lib/table.js';
 
 const FIGURES = [
@@ -23,7 +23,7 @@ export async function render(root) {
     cluster.resources.map((row) => ({ cluster: cluster.cluster, snapshot: cluster.snapshotId, takenAt: dateTime(cluster.takenAt), nodes: cluster.nodes, ...row })),
   );
   root.append(
-    el('p', { class: 'muted' }, `${data.clusters.length} clusters, the newest snapshot of each. Free = allocatable - requested; plannable counts ready, schedulable, non-transitional nodes.`),
+    el('p', { class: 'muted' }, `${plural(data.clusters.length, 'cluster')}, the newest snapshot of each. Free = allocatable - requested; plannable counts ready, schedulable, non-transitional nodes.`),
     el('h2', {}, 'Fleet totals'),
     tableBlock({ caption: 'Accelerators across the fleet, per resource', columns: [...FIGURES, { key: 'clusters', label: 'Clusters', numeric: true }], rows: data.totals, filename: 'fleet-totals.csv' }),
     el('h2', {}, 'Per model'),
