@@ -99,7 +99,7 @@ export function parseDecimal(text: string): Rational | null {
 }
 
 /** Greatest common divisor of non-negative integers. */
-function gcd(a: bigint, b: bigint): bigint {
+export function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) {
     const t = a % b;
     a = b;

@@ -22,7 +22,7 @@ export interface ListTarget extends ListedAs {
 
 /** The list target of a registered kind. */
 export function listTargetOf(kind: AnyKind): ListTarget {
-  return { kind: kind.kind, ...kind.list, protobuf: kind.protobuf !== null };
+  return { kind: kind.apiKind ?? kind.kind, ...kind.list, protobuf: kind.protobuf !== null };
 }
 
 export interface ListSink {

@@ -50,7 +50,7 @@ export interface LiveCollection {
   counts: Record<string, number>;
   /** false when the Profile CRD is not installed. */
   profilesFound: boolean;
-  /** Optional resources whose CRD is not installed (their LIST answered 404), in listing order. */
+  /** Optional resources whose CRD is not installed (their LIST answered 404), in listing order: `queues.scheduling.run.ai`. */
   absent: string[];
 }
 
@@ -76,17 +76,24 @@ export async function collectLive(options: LiveCollectOptions): Promise<LiveColl
   const listOptions = { transport, pageSize, protobuf: (options.encoding ?? 'protobuf') === 'protobuf', retry, retryEnvironment };
   const counts: Record<string, number> = {};
 
+  const kinds = options.kinds ?? quotaplanKinds;
+  // Counted by resource name, or by resource.group where two kinds share the name (KAI's and Volcano's `queues`).
+  const resourceNames = kinds.listed.map((kind) => kind.list.resource);
+  const countKey = (listTarget: ListTarget): string =>
+    resourceNames.filter((name) => name === listTarget.resource).length > 1 ? `${listTarget.resource}.${listTarget.group}` : listTarget.resource;
+
   const list = async (listTarget: ListTarget, sink: ListSink): Promise<boolean> => {
-    counts[listTarget.resource] = 0;
+    const key = countKey(listTarget);
+    counts[key] = 0;
     const counted: ListSink = {
       restart: () => {
-        counts[listTarget.resource] = 0;
-        progress.restart(listTarget.resource);
+        counts[key] = 0;
+        progress.restart(key);
         sink.restart();
       },
       accept: (items) => {
-        counts[listTarget.resource] = (counts[listTarget.resource] ?? 0) + items.length;
-        progress.read(listTarget.resource, items.length);
+        counts[key] = (counts[key] ?? 0) + items.length;
+        progress.read(key, items.length);
         sink.accept(items);
       },
     };
@@ -106,7 +113,6 @@ export async function collectLive(options: LiveCollectOptions): Promise<LiveColl
   };
 
   const source = `cluster ${target.context} (${target.server})`;
-  const kinds = options.kinds ?? quotaplanKinds;
   const parse = (raw: Record<string, unknown>): KubeObject => parseObject(raw, { file: source }, kinds);
 
   try {
@@ -122,7 +128,7 @@ export async function collectLive(options: LiveCollectOptions): Promise<LiveColl
           for (const item of items) objects.push(parse(item));
         },
       });
-      if (!found) absent.push(kind.list.resource);
+      if (!found) absent.push(qualifiedResource(kind));
       held.push(...objects);
     }
 
@@ -139,14 +145,19 @@ export async function collectLive(options: LiveCollectOptions): Promise<LiveColl
           for (const item of items) builder.add(parse(item));
         },
       });
-      if (!found) absent.push(kind.list.resource);
+      if (!found) absent.push(qualifiedResource(kind));
     }
     const inventory = builder.build();
-    return { inventory, context: target.context, server: target.server, counts, profilesFound: !absent.includes('profiles'), absent };
+    return { inventory, context: target.context, server: target.server, counts, profilesFound: !absent.includes('profiles.kubeflow.org'), absent };
   } finally {
     progress.finish();
     if (options.transport === undefined) transport.close();
   }
+}
+
+/** `profiles.kubeflow.org`, `pods` (core). */
+function qualifiedResource(kind: KindRegistry['kinds'][number]): string {
+  return kind.list.group === '' ? kind.list.resource : `${kind.list.resource}.${kind.list.group}`;
 }
 
 function retryReason(error: unknown): string {

@@ -28,14 +28,19 @@ export function collectorRules(kinds: KindRegistry = quotaplanKinds): PolicyRule
 /**
  * What `quotaplan apply` needs: server-side apply of ResourceQuotas and LimitRanges (a PATCH; the API server
  * also checks `create` when the object does not exist yet, kubernetes#64892 and the API concepts page
- * "Patch and apply"), `get` to read the live object for the diff, and PATCH on existing Profiles (their
- * spec.resourceQuotaSpec, domain.md section 4: never the profile controller's kf-resource-quota).
+ * "Patch and apply"), `get` to read the live object for the diff, PATCH on existing Profiles (their
+ * spec.resourceQuotaSpec, domain.md section 4: never the profile controller's kf-resource-quota), and the same
+ * as for quotas on the Kueue, KAI Scheduler and Volcano objects of `apply --target`.
  */
 export function applyRules(): PolicyRule[] {
   return [
     { apiGroups: [''], resources: ['resourcequotas'], verbs: ['get', 'create', 'patch'] },
     { apiGroups: [''], resources: ['limitranges'], verbs: ['get', 'create', 'patch'] },
     { apiGroups: ['kubeflow.org'], resources: ['profiles'], verbs: ['get', 'patch'] },
+    // apply --target kueue|kai|volcano: the schedulers' quota objects, created or patched like quotas.
+    { apiGroups: ['kueue.x-k8s.io'], resources: ['resourceflavors', 'cohorts', 'clusterqueues', 'localqueues'], verbs: ['get', 'create', 'patch'] },
+    { apiGroups: ['scheduling.run.ai'], resources: ['queues'], verbs: ['get', 'create', 'patch'] },
+    { apiGroups: ['scheduling.volcano.sh'], resources: ['queues'], verbs: ['get', 'create', 'patch'] },
   ];
 }
 

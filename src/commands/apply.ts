@@ -8,15 +8,18 @@ import { applyManifests, describeObject, renderApplyReport, stoppedSummary, type
 import { createApplyApi } from '../apply/api.js';
 import { loadClusterTarget } from '../collect/kubeconfig.js';
 import { realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from '../collect/retry.js';
-import { buildManifests } from '../emit/manifests.js';
+import { emitTargets, inEmitOrder } from '../emit/manifests.js';
 import { ConflictError, ExternalError } from '../errors.js';
-import { addChangeSetOptions, loadEmitInputs, type ChangeSetFlags } from './emit.js';
+import type { TargetChoice } from '../emit/targets/target.js';
+import { addChangeSetOptions, loadEmitInputs, targetOption, type ChangeSetFlags } from './emit.js';
 import { escapeTerminalText } from '../terminal-text.js';
 
 export interface ApplyFlags extends ChangeSetFlags {
   dryRun?: boolean;
   yes?: boolean;
   forceConflicts?: boolean;
+  /** Which targets' objects to send (default resourcequota). */
+  target?: TargetChoice | 'all';
   kubeconfig?: string;
   context?: string;
 }
@@ -38,7 +41,8 @@ export function applyCommand(): Command {
     .option('--yes', 'apply after a clean dry run')
     .option('--force-conflicts', 'take over fields another field manager owns')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
-    .option('--context <name>', 'kubeconfig context (default: the current context)');
+    .option('--context <name>', 'kubeconfig context (default: the current context)')
+    .addOption(targetOption('what to apply'));
   addChangeSetOptions(command);
   return command
     .showHelpAfterError()
@@ -53,12 +57,13 @@ export function applyCommand(): Command {
 
 /** Runs the apply and prints the report; throws ConflictError / ExternalError when something stopped it. */
 export async function runApply(flags: ApplyFlags, output: ApplyOutput, retrying: ApplyRetry = {}): Promise<ApplyReport> {
-  const { changes, plan, inventory } = await loadEmitInputs(flags);
+  const { changes, plan, inventory, weights } = await loadEmitInputs(flags);
   const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context });
   if (target.context !== changes.cluster) {
     output.stderr(`apply: plan ${changes.planId} is of cluster "${changes.cluster}"; applying to context "${target.context}" (${target.server})\n`);
   }
-  for (const flag of changes.teams.flatMap((t) => t.flags)) output.stderr(`warning: ${flag.message}\n`);
+  const outputs = [...emitTargets({ changes, plan, inventory, weights, mode: 'apply' }, flags.target ?? 'resourcequota').values()];
+  for (const flag of [...changes.teams.flatMap((t) => t.flags), ...outputs.flatMap((o) => o.flags)]) output.stderr(`warning: ${flag.message}\n`);
 
   const environment = retrying.retryEnvironment ?? realRetryEnvironment;
   const api = createApplyApi(target.config);
@@ -66,7 +71,7 @@ export async function runApply(flags: ApplyFlags, output: ApplyOutput, retrying:
   try {
     report = await applyManifests({
       api,
-      manifests: buildManifests({ changes, plan, inventory, mode: 'apply' }),
+      manifests: inEmitOrder(outputs.flatMap((o) => o.manifests)),
       apply: flags.yes === true && flags.dryRun !== true,
       forceConflicts: flags.forceConflicts === true,
       ...(retrying.retry === undefined ? {} : { retry: retrying.retry }),

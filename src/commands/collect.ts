@@ -118,6 +118,11 @@ async function collectFromCluster(flags: CollectFlags): Promise<CollectedCluster
       encoding: flags.encoding,
       compression: flags.compress,
     });
+    // A scheduler or Kubeflow that is not installed is not an error: tell the person watching (as the progress
+    // line, only on a terminal and without --quiet) what was not there to read.
+    if (collection.absent.length > 0 && flags.quiet !== true && process.stderr.isTTY) {
+      process.stderr.write(`collect: not installed on this cluster, so not read: ${collection.absent.join(', ')}\n`);
+    }
     return {
       inventory: collection.inventory,
       defaultName: collection.context,

@@ -9,11 +9,12 @@ import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { parseQuantity } from '../quantity.js';
 import type { Plan } from '../plan/plan.js';
+import type { Rational } from '../rational.js';
 import { planFromJson } from '../plan/plan-json.js';
 import { parseTeamsFile } from '../plan/teams-file.js';
 import { buildQuotaChanges, type QuotaChangeSet } from '../emit/changes.js';
 import type { EmitOptions } from '../emit/emit-options.js';
-import { targetsFromTeamsFile } from '../emit/inputs.js';
+import { targetsFromTeamsFile, teamWeights } from '../emit/inputs.js';
 import { emitTargets, inEmitOrder } from '../emit/manifests.js';
 import { kueueTarget } from '../emit/targets/kueue.js';
 import type { TargetChoice } from '../emit/targets/target.js';
@@ -52,9 +53,7 @@ export function emitCommand(): Command {
     .option('--pr-body <file>', 'write the pull-request body (Markdown) to this file')
     .addOption(new Option('-o, --output <format>', 'print every manifest to stdout').choices(['yaml']))
     .addOption(
-      new Option('--target <target>', 'ResourceQuotas/Profiles/LimitRanges, Kueue ResourceFlavors/ClusterQueues/LocalQueues, or both')
-        .choices(['resourcequota', 'kueue', 'all'])
-        .default('resourcequota'),
+      targetOption('what to write'),
     );
   addChangeSetOptions(command);
   return command
@@ -64,14 +63,25 @@ export function emitCommand(): Command {
       if (flags.out === undefined && flags.output === undefined && flags.prBody === undefined) {
         throw new ValidationError('emit: give --out DIR, -o yaml, or --pr-body FILE', { field: '--out' });
       }
-      const { changes, plan, inventory } = await loadEmitInputs(flags);
-      const outputs = emitTargets({ changes, plan, inventory, mode: 'full' }, flags.target);
+      const { changes, plan, inventory, weights } = await loadEmitInputs(flags);
+      const outputs = emitTargets({ changes, plan, inventory, weights, mode: 'full' }, flags.target);
       const manifests = inEmitOrder([...outputs.values()].flatMap((output) => output.manifests));
       const kueue = outputs.get(kueueTarget.name);
       const prBody: ExtraFile[] =
         flags.prBody === undefined
           ? []
-          : [{ path: flags.prBody, field: '--pr-body', content: renderPrBody(changes, { ...(kueue === undefined ? {} : { kueue }), ...(inventory.dra === undefined ? {} : { dra: inventory.dra }) }) }];
+          : [
+              {
+                path: flags.prBody,
+                field: '--pr-body',
+                content: renderPrBody(changes, {
+                  ...(kueue === undefined ? {} : { kueue }),
+                  ...(inventory.dra === undefined ? {} : { dra: inventory.dra }),
+                  flags: [...outputs.values()].flatMap((o) => o.flags),
+                  inForce: inventory,
+                }),
+              },
+            ];
       if (flags.out !== undefined) {
         // The tree and the PR body are written together: all of them, or none.
         const files = buildTree(changes, flags.layout, manifests);
@@ -87,6 +97,16 @@ export function emitCommand(): Command {
       }
       if (flags.output === 'yaml') process.stdout.write(toMultiDocument(manifests));
     });
+}
+
+/** `--target`: which emit targets `emit` writes and `apply` sends (docs/emit.md). */
+export function targetOption(what: string): Option {
+  return new Option(
+    '--target <target>',
+    `${what}: ResourceQuotas/Profiles/LimitRanges, Kueue ResourceFlavors/Cohorts/ClusterQueues/LocalQueues, KAI Scheduler Queues, Volcano Queues, or all of them`,
+  )
+    .choices(['resourcequota', 'kueue', 'kai', 'volcano', 'all'])
+    .default('resourcequota');
 }
 
 /** Adds the flags `emit` and `apply` share. */
@@ -108,7 +128,9 @@ export async function loadQuotaChanges(flags: ChangeSetFlags): Promise<QuotaChan
 }
 
 /** The change set with the plan and inventory it was built from. */
-export async function loadEmitInputs(flags: ChangeSetFlags): Promise<{ changes: QuotaChangeSet; plan: Plan; inventory: ClusterInventory }> {
+export async function loadEmitInputs(
+  flags: ChangeSetFlags,
+): Promise<{ changes: QuotaChangeSet; plan: Plan; inventory: ClusterInventory; weights: Map<string, Rational> }> {
   const ref = parsePlanRef(flags.plan);
   const store = await openStore({ file: flags.db, create: false });
   let stored;
@@ -141,7 +163,7 @@ export async function loadEmitInputs(flags: ChangeSetFlags): Promise<{ changes: 
     },
   };
   if (flags.quotaName !== undefined) options.quotaName = flags.quotaName;
-  return { changes: buildQuotaChanges({ plan, teams: targetsFromTeamsFile(teams), inventory, options }), plan, inventory };
+  return { changes: buildQuotaChanges({ plan, teams: targetsFromTeamsFile(teams), inventory, options }), plan, inventory, weights: teamWeights(teams) };
 }
 
 function parsePlanRef(text: string): number | 'latest' {

@@ -26,6 +26,9 @@ export interface PlanAllocationInput {
   quota: Quantity;
   /** True when this quota is the one enforced on namespaces (no sub-team shares in the resource). */
   terminal?: boolean | undefined;
+  /** The effective guarantee and cap (src/plan); read by the scheduler targets' lending and borrowing limits. */
+  guarantee?: Quantity | undefined;
+  cap?: Quantity | null | undefined;
 }
 
 export type PlanWarningInput = string | { message: string };

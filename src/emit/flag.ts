@@ -1,4 +1,4 @@
-/** What emitting flags for a reviewer: read by changes, limit-range, kueue and the PR body. */
+/** What emitting flags for a reviewer: read by changes, limit-range, the scheduler targets and the PR body. */
 
 export type FlagKind =
   | 'use-above-quota'
@@ -11,7 +11,7 @@ export type FlagKind =
   | 'existing-limit-range'
   | 'zero-share'
   | 'synonym-key'
-  | 'parent-quota-not-in-kueue'
+  | 'scheduler-cannot-express'
   | 'flavor-without-node-label';
 
 /** Something a reviewer must see. `namespace` is absent for team-level flags; `team` is '' for cluster-wide ones. */

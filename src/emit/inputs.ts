@@ -3,6 +3,7 @@
  * with its members, its namespace weights and its limits settings.
  */
 import { ValidationError } from '../errors.js';
+import type { Rational } from '../rational.js';
 import type { TeamSpec, TeamsFile } from '../plan/teams-file.js';
 import type { TeamTarget } from './changes.js';
 import { compareText } from '../text-order.js';
@@ -33,6 +34,17 @@ export function targetsFromTeamsFile(teams: TeamsFile): TeamTarget[] {
   };
   teams.teams.forEach(visit);
   return out.sort((a, b) => compareText(a.team, b.team));
+}
+
+/** Every team's weight (parents too), by path: the schedulers' fair-sharing weights. */
+export function teamWeights(teams: TeamsFile): Map<string, Rational> {
+  const out = new Map<string, Rational>();
+  const visit = (team: TeamSpec): void => {
+    out.set(team.path, team.weight);
+    team.teams.forEach(visit);
+  };
+  teams.teams.forEach(visit);
+  return out;
 }
 
 /**

@@ -9,6 +9,7 @@ import { isPlannable } from '../inventory/node-facts.js';
 import type { ClusterInventory, NodeFacts } from '../inventory/types.js';
 import { compareText } from '../text-order.js';
 import { escapeTerminalText } from '../terminal-text.js';
+import { schedulerQuotaRows } from './scheduler-quotas-table.js';
 
 const NONE = '-';
 
@@ -23,11 +24,13 @@ const ROUNDED_NOTE = '~ rounded to a tenth of the unit shown; -o json prints exa
 
 export function inventoryTable(inv: ClusterInventory): string {
   const shown = { rounded: false };
+  const schedulers = schedulerQuotaRows(inv);
   const sections = [
     nodeGroupsTable(inv.nodes, shown),
     plannableTable(inv, shown),
     draTable(inv),
     shown.rounded ? `\n${ROUNDED_NOTE}\n` : '',
+    schedulers.length === 0 ? '' : `\nSCHEDULER QUOTAS (in force in Kueue, KAI Scheduler, Volcano)\n${align(schedulers)}`,
     warningsBlock(inv.warnings),
   ];
   return sections.join('');

@@ -20,7 +20,10 @@ export function emitTargets(input: TargetInput, choice: TargetChoice | 'all'): M
   return new Map(targetsOf(choice).map((target) => [target.name, target.emit(input)]));
 }
 
-/** Cluster-wide objects first, then by namespace, then kind (ResourceFlavor, ClusterQueue, Profile, ResourceQuota, LimitRange, LocalQueue), then name. */
+/**
+ * Cluster-wide objects first, then by namespace, then kind (ResourceFlavor, Cohort, ClusterQueue, Profile,
+ * ResourceQuota, LimitRange, LocalQueue, KAI and Volcano Queues), then name.
+ */
 export function inEmitOrder(manifests: readonly Manifest[]): Manifest[] {
   return sortManifests(manifests, EMIT_KINDS);
 }

@@ -8,6 +8,7 @@ import type { KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from '
 import type { Flag, FlagKind } from './flag.js';
 import type { TargetOutput } from './targets/target.js';
 import type { DraCapacity } from '../inventory/dra/types.js';
+import type { ClusterInventory } from '../inventory/types.js';
 import { escapeTerminalText } from '../terminal-text.js';
 
 const flagTitles: Record<FlagKind, string> = {
@@ -21,7 +22,7 @@ const flagTitles: Record<FlagKind, string> = {
   'existing-limit-range': 'Existing LimitRange defaults',
   'zero-share': 'Namespaces that get none of a resource',
   'synonym-key': 'Kept keys that limit the same requests',
-  'parent-quota-not-in-kueue': 'Quotas left out of the Kueue objects',
+  'scheduler-cannot-express': 'Quotas a scheduler cannot express as planned',
   'flavor-without-node-label': 'GPU models without a node label',
 };
 
@@ -36,15 +37,24 @@ const flagOrder: FlagKind[] = [
   'profile-not-found',
   'team-without-namespaces',
   'existing-limit-range',
-  'parent-quota-not-in-kueue',
+  'scheduler-cannot-express',
   'flavor-without-node-label',
 ];
 
 /**
- * `kueue`: the `--target kueue` objects, listed in their own section, their flags with the others. `dra`: the
- * inventory's DRA capacity (docs/inventory.md), shown in its own section when it has a DeviceClass.
+ * `kueue`: the `--target kueue` objects, listed in their own section, with `inForce` (the snapshot's Kueue objects:
+ * the nominal quotas in force now); `flags`: every written target's flags, with the others. `dra`: the inventory's
+ * DRA capacity (docs/inventory.md), shown in its own section when it has a DeviceClass.
  */
-export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetOutput; dra?: DraCapacity } = {}): string {
+export function renderPrBody(
+  changes: QuotaChangeSet,
+  options: {
+    kueue?: TargetOutput;
+    flags?: readonly Flag[];
+    inForce?: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>;
+    dra?: DraCapacity;
+  } = {},
+): string {
   const lines: string[] = [];
   const namespaces = changes.teams.flatMap((t) => t.namespaces);
   const counts = countChanges(namespaces);
@@ -56,7 +66,7 @@ export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetO
     '',
   );
 
-  const flags: Flag[] = [...changes.teams.flatMap((t) => t.flags), ...(options.kueue?.flags ?? [])];
+  const flags: Flag[] = [...changes.teams.flatMap((t) => t.flags), ...(options.flags ?? options.kueue?.flags ?? [])];
   lines.push('## Flags', '');
   if (flags.length === 0) lines.push('None.', '');
   for (const kind of flagOrder) {
@@ -72,7 +82,7 @@ export function renderPrBody(changes: QuotaChangeSet, options: { kueue?: TargetO
   else lines.push(...changes.planWarnings.map((w) => `- ${escapeText(w)}`), '');
 
   if (options.dra !== undefined && options.dra.classes.length > 0) lines.push(...draSection(options.dra));
-  if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue));
+  if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue, options.inForce ?? {}));
 
   lines.push('## Changes by team', '');
   for (const team of changes.teams) {
@@ -120,16 +130,34 @@ function draSection(dra: DraCapacity): string[] {
   return lines;
 }
 
-function kueueSection(kueue: TargetOutput): string[] {
+interface KueueGroup {
+  flavors: { name: string; resources: { name: string; nominalQuota: string; borrowingLimit?: string; lendingLimit?: string }[] }[];
+}
+
+/** The nominal quota in force now (from the snapshot's Kueue objects), '-' where the object or entry is new. */
+function nominalInForce(inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>, kind: string, name: string, flavor: string, resource: string): string {
+  const objects = kind === 'Cohort' ? (inForce.kueueCohorts ?? []) : (inForce.kueueClusterQueues ?? []);
+  const quota = objects.find((o) => o.name === name)?.quotas.find((q) => q.flavor === flavor && q.resource === resource);
+  return quota === undefined ? '-' : formatQuantity(quota.nominalQuota);
+}
+
+function kueueSection(kueue: TargetOutput, inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>): string[] {
   const lines = ['## Kueue', ''];
   const flavors = kueue.manifests.filter((m) => m.kind === 'ResourceFlavor');
   lines.push(`ResourceFlavors: ${flavors.map((m) => `\`${m.name}\``).join(', ') || 'none'}`, '');
-  lines.push('| ClusterQueue | Flavor | Resource | Nominal quota |', '|---|---|---|---:|');
-  for (const m of kueue.manifests.filter((x) => x.kind === 'ClusterQueue')) {
-    const groups = (m.object.spec.resourceGroups ?? []) as { flavors: { name: string; resources: { name: string; nominalQuota: string }[] }[] }[];
-    for (const group of groups) {
+  lines.push(
+    '| Object | Cohort | Flavor | Resource | Nominal quota now | Nominal quota | Borrowing limit | Lending limit |',
+    '|---|---|---|---|---:|---:|---:|---:|',
+  );
+  for (const m of kueue.manifests.filter((x) => x.kind === 'Cohort' || x.kind === 'ClusterQueue')) {
+    const spec = m.object.spec as { cohortName?: string; parentName?: string; resourceGroups?: KueueGroup[] };
+    const cohort = spec.cohortName ?? spec.parentName ?? '-';
+    for (const group of spec.resourceGroups ?? []) {
       for (const flavor of group.flavors) {
-        for (const r of flavor.resources) lines.push(`| ${m.name} | ${flavor.name} | \`${r.name}\` | ${r.nominalQuota} |`);
+        for (const r of flavor.resources) {
+          const now = nominalInForce(inForce, m.kind, m.name, flavor.name, r.name);
+          lines.push(`| ${m.kind} ${m.name} | ${cohort} | ${flavor.name} | \`${r.name}\` | ${now} | ${r.nominalQuota} | ${r.borrowingLimit ?? '-'} | ${r.lendingLimit ?? '-'} |`);
+        }
       }
     }
   }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { MANAGED_BY_LABEL, MANAGER } from './changes.js';
 import { strictYamlValue } from './strict-yaml.js';
-import { isManifestKind, emittedKindOf } from './targets/registry.js';
+import { emittedKindOfObject } from './targets/registry.js';
 import { objectPath, type Layout, type ObjectPlace } from './tree-paths.js';
 
 const objectSchema = z.object({
@@ -47,8 +47,9 @@ export function emittedObjectIn(text: string): ObjectPlace | null {
   const parsed = objectSchema.safeParse(value);
   if (!parsed.success) return null;
   const { apiVersion, kind, metadata } = parsed.data;
-  if (!isManifestKind(kind) || emittedKindOf(kind).apiVersion !== apiVersion) return null;
+  const emitted = emittedKindOfObject(apiVersion, kind);
+  if (emitted === undefined) return null;
   if (metadata.labels[MANAGED_BY_LABEL] !== MANAGER) return null;
-  if (emittedKindOf(kind).namespaced !== (metadata.namespace !== undefined)) return null;
-  return { kind, name: metadata.name, namespace: metadata.namespace ?? '' };
+  if (emitted.namespaced !== (metadata.namespace !== undefined)) return null;
+  return { kind: emitted.kind, name: metadata.name, namespace: metadata.namespace ?? '' };
 }

@@ -109,7 +109,20 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
   return {
     nodes,
     namespaces,
-    ...(listed as Pick<ClusterInventory, 'resourceQuotas' | 'limitRanges' | 'profiles' | 'deviceClasses' | 'resourceSlices' | 'resourceClaims'>),
+    ...(listed as Pick<
+      ClusterInventory,
+      | 'resourceQuotas'
+      | 'limitRanges'
+      | 'profiles'
+      | 'deviceClasses'
+      | 'resourceSlices'
+      | 'resourceClaims'
+      | 'kueueResourceFlavors'
+      | 'kueueCohorts'
+      | 'kueueClusterQueues'
+      | 'kaiQueues'
+      | 'volcanoQueues'
+    >),
     ...(dra === undefined ? {} : { dra: dra.capacity }),
     plannable: sortedList(plannable),
     plannableByFlavor,

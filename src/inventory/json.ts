@@ -17,6 +17,18 @@ import {
   resourceSliceJsonSchema,
   resourceSliceToJson,
 } from './dra/json.js';
+import {
+  clusterQueueJsonSchema,
+  clusterQueueToJson,
+  cohortJsonSchema,
+  cohortToJson,
+  kaiQueueJsonSchema,
+  kaiQueueToJson,
+  resourceFlavorJsonSchema,
+  resourceFlavorToJson,
+  volcanoQueueJsonSchema,
+  volcanoQueueToJson,
+} from './schedulers/json.js';
 import { formatPath } from './objects.js';
 import { rational, toRoundedNumber, type Rational } from '../rational.js';
 import type {
@@ -56,6 +68,12 @@ export function inventoryToJson(inv: ClusterInventory): Json {
     ...(inv.resourceSlices === undefined ? {} : { resourceSlices: inv.resourceSlices.map(resourceSliceToJson) }),
     ...(inv.resourceClaims === undefined ? {} : { resourceClaims: inv.resourceClaims.map(resourceClaimToJson) }),
     ...(inv.dra === undefined ? {} : { dra: draCapacityToJson(inv.dra) }),
+    // Likewise the schedulers' quota objects.
+    ...(inv.kueueResourceFlavors === undefined ? {} : { kueueResourceFlavors: inv.kueueResourceFlavors.map(resourceFlavorToJson) }),
+    ...(inv.kueueCohorts === undefined ? {} : { kueueCohorts: inv.kueueCohorts.map(cohortToJson) }),
+    ...(inv.kueueClusterQueues === undefined ? {} : { kueueClusterQueues: inv.kueueClusterQueues.map(clusterQueueToJson) }),
+    ...(inv.kaiQueues === undefined ? {} : { kaiQueues: inv.kaiQueues.map(kaiQueueToJson) }),
+    ...(inv.volcanoQueues === undefined ? {} : { volcanoQueues: inv.volcanoQueues.map(volcanoQueueToJson) }),
     plannable: formatResourceList(inv.plannable),
     plannableByFlavor: flavorsToJson(inv.plannableByFlavor),
     warnings: inv.warnings,
@@ -211,6 +229,11 @@ const inventorySchema = z.object({
   resourceSlices: z.array(resourceSliceJsonSchema).optional(),
   resourceClaims: z.array(resourceClaimJsonSchema).optional(),
   dra: draCapacityJsonSchema.optional(),
+  kueueResourceFlavors: z.array(resourceFlavorJsonSchema).optional(),
+  kueueCohorts: z.array(cohortJsonSchema).optional(),
+  kueueClusterQueues: z.array(clusterQueueJsonSchema).optional(),
+  kaiQueues: z.array(kaiQueueJsonSchema).optional(),
+  volcanoQueues: z.array(volcanoQueueJsonSchema).optional(),
   plannable: resourceList,
   plannableByFlavor: z.record(z.string(), resourceList),
   warnings: z.array(z.string()),

@@ -6,6 +6,7 @@ import type { Quantity } from '../quantity.js';
 import type { Rational } from '../rational.js';
 import type { ResourceList } from '../resources.js';
 import type { DeviceClassFacts, DraCapacity, ResourceClaimFacts, ResourceSliceFacts } from './dra/types.js';
+import type { ClusterQueueFacts, CohortFacts, KaiQueueFacts, ResourceFlavorFacts, VolcanoQueueFacts } from './schedulers/types.js';
 
 export type Vendor = 'nvidia' | 'amd' | 'intel' | 'habana' | 'aws' | 'google' | 'other';
 
@@ -160,6 +161,15 @@ export interface ClusterInventory {
    * has no DeviceClass and no ResourceSlice. Not part of `plannable` (yet).
    */
   dra?: DraCapacity;
+  /**
+   * The batch schedulers' quota objects in force (Kueue, KAI Scheduler, Volcano), sorted by name; [] where none
+   * was found (the CRD is not installed). Absent from an inventory taken before quotaplan read them.
+   */
+  kueueResourceFlavors?: ResourceFlavorFacts[];
+  kueueCohorts?: CohortFacts[];
+  kueueClusterQueues?: ClusterQueueFacts[];
+  kaiQueues?: KaiQueueFacts[];
+  volcanoQueues?: VolcanoQueueFacts[];
   /** Allocatable of ready, schedulable, non-transitional nodes, per resource. */
   plannable: ResourceList;
   /** The accelerator part of plannable split by model, for per-model (flavor) planning. */

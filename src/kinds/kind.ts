@@ -44,7 +44,13 @@ export interface InventoryForm<O, F> {
 }
 
 export interface ObjectKind<O extends { kind: string } = { kind: string }, F = unknown> {
+  /** quotaplan's name of the kind, unique in the registry (what its schema's output says). */
   kind: O['kind'];
+  /**
+   * The kind as the API and dumps name it, where two groups share one name (KAI's and Volcano's `Queue`: the
+   * registry calls them `KaiQueue` and `VolcanoQueue`); an object of it is told apart by its apiVersion's group.
+   */
+  apiKind?: string;
   list: ListedAs;
   protobuf: ProtobufForm | null;
   /** The parts of an object quotaplan reads, validated (zod); everything else is dropped. */

@@ -25,15 +25,19 @@ export function parseObject(raw: unknown, where: ObjectSource = {}, kinds: KindR
     throw invalid(where, identity, undefined, `expected an object, got ${describeValue(raw)}`, raw);
   }
   const kind = (raw as { kind?: unknown }).kind;
-  const objectKind = typeof kind === 'string' ? kinds.byKind(kind) : undefined;
+  const apiVersion = (raw as { apiVersion?: unknown }).apiVersion;
+  const objectKind = typeof kind === 'string' ? kinds.byApiKind(kind, typeof apiVersion === 'string' ? apiVersion : undefined) : undefined;
   if (objectKind === undefined) {
-    throw invalid(
-      where,
-      identity,
-      'kind',
-      `unknown kind ${JSON.stringify(kind ?? null)} (quotaplan reads ${kinds.kinds.map((k) => k.kind).join(', ')})`,
-      kind,
-    );
+    const groups = kinds.kinds.filter((k) => (k.apiKind ?? k.kind) === kind).map((k) => k.list.apiVersion);
+    throw groups.length > 1
+      ? invalid(where, identity, 'apiVersion', `a ${String(kind)} of which API? quotaplan reads ${groups.join(' and ')} (got ${JSON.stringify(apiVersion ?? null)})`, apiVersion)
+      : invalid(
+          where,
+          identity,
+          'kind',
+          `unknown kind ${JSON.stringify(kind ?? null)} (quotaplan reads ${[...new Set(kinds.kinds.map((k) => k.apiKind ?? k.kind))].join(', ')})`,
+          kind,
+        );
   }
   if (objectKind.read !== undefined) {
     const object = objectKind.read(raw as Record<string, unknown>);

@@ -52,16 +52,17 @@ describe('the permissions `quotaplan rbac` prints', await controlPlaneSuiteOptio
     const result = await collectAs(kubeconfig);
     assert.equal(result.profilesFound, false);
     assert.deepEqual(result.inventory.profiles, []);
-    assert.deepEqual(result.counts, { nodes: 16, namespaces: 9, resourcequotas: 3, limitranges: 1, profiles: 0, deviceclasses: 0, resourceslices: 0, resourceclaims: 0, pods: 9 });
+    assert.deepEqual(result.counts, { nodes: 16, namespaces: 9, resourcequotas: 3, limitranges: 1, profiles: 0, deviceclasses: 0, resourceslices: 0, resourceclaims: 0, resourceflavors: 0, cohorts: 0, clusterqueues: 0, 'queues.scheduling.run.ai': 0, 'queues.scheduling.volcano.sh': 0, pods: 9 });
   });
 
   test('without any one of its rules, collection fails naming the verb and resource that are missing', async () => {
     const rules = printedRules({});
-    assert.equal(rules.length, 9);
+    assert.equal(rules.length, 14);
     for (const [index, removed] of rules.entries()) {
       const resource = removed.resources?.[0] ?? '';
       const group = removed.apiGroups?.[0] ?? '';
-      const name = `minus-${resource}`;
+      // KAI's and Volcano's resource are both `queues`: the group tells the identities apart.
+      const name = `minus-${resource}${group.startsWith('scheduling.') ? `-${group.split('.')[1]}` : ''}`;
       const kubeconfig = await plane.createIdentity(name, rules.filter((_, i) => i !== index));
       const context = `${name}@quotaplan-test`;
       const groupText = group === '' ? '"" (core)' : `"${group}"`;
@@ -83,7 +84,7 @@ describe('the permissions `quotaplan rbac` prints', await controlPlaneSuiteOptio
     const rules = collectorRules(withPriorityClasses);
     const kubeconfig = await plane.createIdentity('with-priority-classes', rules);
     const result = await collectLive({ target: loadClusterTarget({ kubeconfig }), pageSize: 5, kinds: withPriorityClasses });
-    assert.deepEqual(result.counts, { nodes: 16, namespaces: 9, resourcequotas: 3, limitranges: 1, profiles: 0, deviceclasses: 0, resourceslices: 0, resourceclaims: 0, priorityclasses: 2, pods: 9 });
+    assert.deepEqual(result.counts, { nodes: 16, namespaces: 9, resourcequotas: 3, limitranges: 1, profiles: 0, deviceclasses: 0, resourceslices: 0, resourceclaims: 0, resourceflavors: 0, cohorts: 0, clusterqueues: 0, 'queues.scheduling.run.ai': 0, 'queues.scheduling.volcano.sh': 0, priorityclasses: 2, pods: 9 });
     // The two kube-apiserver creates at start (pkg/apis/scheduling: SystemCriticalPriority = 2e9, node-critical + 1000).
     assert.deepEqual((result.inventory as unknown as { priorityClasses: unknown }).priorityClasses, [
       { name: 'system-cluster-critical', value: 2_000_000_000, globalDefault: false },

@@ -45,7 +45,7 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
       const result = await collectLive({ target, pageSize: 4, transport });
       collected = result.inventory;
       assert.equal(result.profilesFound, true);
-      assert.deepEqual(result.counts, { nodes: 16, namespaces: 8, resourcequotas: 3, limitranges: 1, profiles: 2, deviceclasses: 0, resourceslices: 0, resourceclaims: 0, pods: 9 });
+      assert.deepEqual(result.counts, { nodes: 16, namespaces: 8, resourcequotas: 3, limitranges: 1, profiles: 2, deviceclasses: 0, resourceslices: 0, resourceclaims: 0, resourceflavors: 0, cohorts: 0, clusterqueues: 0, 'queues.scheduling.run.ai': 0, 'queues.scheduling.volcano.sh': 0, pods: 9 });
     } finally {
       transport.close();
     }
@@ -89,8 +89,18 @@ describe('collecting a live cluster', await controlPlaneSuiteOptions(), () => {
     assert.equal(requests.filter((r) => r.query.continue !== undefined).length, 3 + 1 + 2);
   });
 
-  test('asks for Kubernetes protobuf by default for every kind with a protobuf form, JSON for Profiles (a custom resource) and DRA kinds', () => {
-    const json = ['/apis/kubeflow.org/v1/profiles', '/apis/resource.k8s.io/v1/deviceclasses', '/apis/resource.k8s.io/v1/resourceslices', '/apis/resource.k8s.io/v1/resourceclaims'];
+  test('asks for Kubernetes protobuf by default for every kind with a protobuf form, JSON for Profiles, DRA kinds and the schedulers’ (custom resources)', () => {
+    const json = [
+      '/apis/kubeflow.org/v1/profiles',
+      '/apis/resource.k8s.io/v1/deviceclasses',
+      '/apis/resource.k8s.io/v1/resourceslices',
+      '/apis/resource.k8s.io/v1/resourceclaims',
+      '/apis/kueue.x-k8s.io/v1beta2/resourceflavors',
+      '/apis/kueue.x-k8s.io/v1beta2/cohorts',
+      '/apis/kueue.x-k8s.io/v1beta2/clusterqueues',
+      '/apis/scheduling.run.ai/v2/queues',
+      '/apis/scheduling.volcano.sh/v1beta1/queues',
+    ];
     assert.ok(json.every((path) => requests.some((r) => r.path === path)));
     assert.ok(requests.every((r) => r.protobuf === !json.includes(r.path)));
   });

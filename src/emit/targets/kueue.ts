@@ -1,25 +1,53 @@
 /**
- * Target Kueue (`--target kueue`): the plan as Kueue objects, for clusters where per-model GPU quotas must be enforced (a
- * ResourceQuota counts by resource name and cannot tell an H100 from an A100; domain.md section 2).
+ * Target Kueue (`--target kueue`): the plan as Kueue objects (`kueue.x-k8s.io/v1beta2`, the storage version since
+ * Kueue 0.16; checked against v0.17.0's apis/kueue/v1beta2 and its CRDs), for clusters where per-model GPU quotas must
+ * be enforced (a ResourceQuota counts by resource name and cannot tell an H100 from an A100).
  * - one ResourceFlavor per GPU model of the plan, selecting its nodes by a label whose value is the model;
- * - `default-flavor` (no node labels) for resources planned without flavors;
- * - one ClusterQueue per leaf team with namespaces, `nominalQuota` per flavor, its namespaces selected by name;
+ *   `default-flavor` (no node labels) for resources planned without flavors;
+ * - a Cohort per parent team (`parentName` its parent's, top-level ones under the root cohort `quotaplan-root`),
+ *   holding the parent's own (terminal) quotas, shared by its sub-teams;
+ * - one ClusterQueue per leaf team with namespaces, in its parent's cohort: `nominalQuota` = the plan,
+ *   `borrowingLimit` = cap - quota where the teams file gives a cap, `lendingLimit` = quota - guarantee where it
+ *   gives a guarantee, `fairSharing.weight` = the team's weight; its namespaces selected by name;
  * - one LocalQueue per namespace, named after the team's ClusterQueue.
- * Kueue `kueue.x-k8s.io/v1beta1`: a resource is in one resource group, and every flavor of a group lists every
- * covered resource (`nominalQuota: 0` where the team has none of that flavor). Pure.
+ * A resource is in one resource group, and every flavor of a group lists every covered resource (`nominalQuota: 0`
+ * where the team has none of that flavor). What Kueue cannot hold (its limits, below) is a ValidationError. Pure.
  */
-import { addQuantities, formatQuantity, type Quantity } from '../../quantity.js';
+import { formatQuantity, quantityFromNanos, subtractQuantities, type Quantity } from '../../quantity.js';
 import type { ClusterInventory } from '../../inventory/types.js';
+import { ValidationError } from '../../errors.js';
+import type { Rational } from '../../rational.js';
 import { compareText } from '../../text-order.js';
-import type { PlanInput, QuotaChangeSet } from '../changes.js';
 import type { Flag } from '../flag.js';
 import { metadataFor } from './object-metadata.js';
-import { sortManifests, type EmitTarget, type Manifest, type EmittedKind, type TargetOutput } from './target.js';
+import { sortManifests, type EmitTarget, type Manifest, type EmittedKind, type TargetInput, type TargetOutput } from './target.js';
+import { queueName, teamTree, uniqueNames, type SchedulerTeam } from './team-tree.js';
 
-export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta1';
+export { queueName } from './team-tree.js';
+
+export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta2';
 export const DEFAULT_FLAVOR = 'default-flavor';
+/** The cohort every top-level team's ClusterQueue or Cohort belongs to, so they lend to and borrow from each other. */
+export const ROOT_COHORT = 'quotaplan-root';
 /** Label quotaplan asks an administrator to put on nodes whose model no existing label names exactly. */
 export const MODEL_LABEL = 'quotaplan.io/gpu-model';
+
+/**
+ * Kueue's limits on what one ClusterQueue or Cohort holds: the CRD's `maxItems` (apis/kueue/v1beta2
+ * clusterqueue_types.go) and the webhook's totals (pkg/webhooks/clusterqueue_webhook.go, which a bare API server
+ * does not run, so quotaplan checks them itself).
+ */
+export const KUEUE_LIMITS = {
+  resourceGroups: 16,
+  coveredResourcesPerGroup: 64,
+  flavorsPerGroup: 64,
+  flavorResourcesPerGroup: 512,
+  flavorsInAll: 256,
+  coveredResourcesInAll: 256,
+  /** A LocalQueue is chosen by the label `kueue.x-k8s.io/queue-name`: its name is a label value. */
+  localQueueName: 63,
+  objectName: 253,
+} as const;
 
 /** Labels that name an accelerator model, in the order a flavor's node label is chosen from. */
 const modelLabelKeys = [
@@ -32,7 +60,8 @@ const modelLabelKeys = [
 ];
 
 const KINDS: readonly EmittedKind[] = [
-  { kind: 'ResourceFlavor', apiVersion: KUEUE_API_VERSION, resource: 'resourceflavors', namespaced: false, folder: 'kueue/resourceflavors', order: 0 },
+  { kind: 'ResourceFlavor', apiVersion: KUEUE_API_VERSION, resource: 'resourceflavors', namespaced: false, folder: 'kueue/resourceflavors', order: -1 },
+  { kind: 'Cohort', apiVersion: KUEUE_API_VERSION, resource: 'cohorts', namespaced: false, folder: 'kueue/cohorts', order: 0 },
   { kind: 'ClusterQueue', apiVersion: KUEUE_API_VERSION, resource: 'clusterqueues', namespaced: false, folder: 'kueue/clusterqueues', order: 1 },
   { kind: 'LocalQueue', apiVersion: KUEUE_API_VERSION, resource: 'localqueues', namespaced: true, order: 5 },
 ];
@@ -41,40 +70,67 @@ export const kueueTarget: EmitTarget = {
   name: 'Kueue',
   choice: 'kueue',
   kinds: KINDS,
-  emit: ({ plan, changes, inventory }) => buildKueueObjects({ plan, changes, inventory }),
+  emit: (input) => buildKueueObjects(input),
 };
 
-export function buildKueueObjects(input: { plan: PlanInput; changes: QuotaChangeSet; inventory: ClusterInventory }): TargetOutput {
-  const { plan, changes, inventory } = input;
+/** One (resource, flavor) of a ClusterQueue or Cohort. `flavor` null: `default-flavor`. */
+interface QuotaEntry {
+  resource: string;
+  flavor: string | null;
+  nominal: Quantity;
+  borrowingLimit: Quantity | null;
+  lendingLimit: Quantity | null;
+}
+
+export function buildKueueObjects(input: Pick<TargetInput, 'plan' | 'changes' | 'inventory' | 'weights'>): TargetOutput {
+  const { changes, inventory } = input;
   const flags: Flag[] = [];
   const manifests: Manifest[] = [];
   const metadata = (team: string): ReturnType<typeof metadataFor> => metadataFor(changes, team);
 
-  const leaves = changes.teams.filter((t) => t.namespaces.length > 0);
-  const leafNames = new Set(leaves.map((t) => t.team));
+  const teams = teamTree(input);
+  const byPath = new Map(teams.map((t) => [t.team, t]));
+  const queues = teams.filter((t) => t.leaf && t.namespaces.length > 0);
+  const cohorts = teams.filter((t) => !t.leaf);
+  const cohortNames = uniqueNames({
+    teams: cohorts,
+    scheduler: 'Kueue',
+    what: 'Cohort',
+    maxLength: KUEUE_LIMITS.objectName,
+    why: 'a Kubernetes object name',
+    reserved: new Map([[ROOT_COHORT, `(quotaplan's root cohort ${ROOT_COHORT})`]]),
+  });
+  const queueNames = uniqueNames({
+    teams: queues,
+    scheduler: 'Kueue',
+    what: 'ClusterQueue and LocalQueue',
+    maxLength: KUEUE_LIMITS.localQueueName,
+    why: "Kueue's label kueue.x-k8s.io/queue-name, whose value is the LocalQueue name,",
+  });
+  const cohortOf = (team: SchedulerTeam): string => (team.parent === null ? ROOT_COHORT : (cohortNames.get(team.parent) as string));
+
+  // Flavors: every model of an enforced quota (a leaf's, or a parent's own, held by its cohort).
   const models = new Set<string>();
   let needsDefault = false;
-  for (const allocation of plan.allocations) {
-    const terminal = allocation.terminal ?? leafNames.has(allocation.team);
-    if (!terminal) continue;
-    if (!leafNames.has(allocation.team)) {
-      flags.push({
-        kind: 'parent-quota-not-in-kueue',
-        team: allocation.team,
-        message: `${allocation.team}: its ${allocation.resource} quota covers several sub-teams; the Kueue output has one ClusterQueue per leaf and leaves it out`,
-      });
-      continue;
+  for (const team of [...queues, ...cohorts]) {
+    for (const a of team.allocations) {
+      if (!(a.terminal ?? team.leaf)) continue;
+      if (a.flavor === null || a.flavor === undefined) needsDefault = true;
+      else models.add(a.flavor);
     }
-    if (allocation.flavor === null || allocation.flavor === undefined) needsDefault = true;
-    else models.add(allocation.flavor);
   }
-
   const flavorNames = new Map<string, string>();
+  const modelOfFlavor = new Map<string, string>();
   if (needsDefault) {
     manifests.push(clusterManifest('ResourceFlavor', DEFAULT_FLAVOR, '', { apiVersion: KUEUE_API_VERSION, kind: 'ResourceFlavor', metadata: { name: DEFAULT_FLAVOR, ...metadata('') }, spec: {} }));
   }
   for (const model of [...models].sort(compareText)) {
     const name = flavorName(model);
+    const other = modelOfFlavor.get(name) ?? (name === DEFAULT_FLAVOR ? '(the default flavor)' : undefined);
+    if (other !== undefined) {
+      throw new ValidationError(`Kueue: GPU models ${other} and ${model} would both be the ResourceFlavor ${name}`, { field: 'flavor', value: model });
+    }
+    modelOfFlavor.set(name, model);
     flavorNames.set(model, name);
     const nodeLabels = nodeLabelsFor(model, inventory);
     if (nodeLabels.kind === 'missing') {
@@ -95,56 +151,58 @@ export function buildKueueObjects(input: { plan: PlanInput; changes: QuotaChange
       }),
     );
   }
+  const flavorOf = (model: string | null): string => (model === null ? DEFAULT_FLAVOR : (flavorNames.get(model) as string));
 
-  for (const team of leaves) {
-    const queue = queueName(team.team);
-    const allocations = plan.allocations.filter((a) => a.team === team.team && (a.terminal ?? true));
-    const plain = new Map<string, Quantity>();
-    const flavored = new Map<string, Map<string, Quantity>>();
-    for (const a of allocations) {
-      if (a.flavor === null || a.flavor === undefined) {
-        const current = plain.get(a.resource);
-        plain.set(a.resource, current === undefined ? a.quota : addQuantities(current, a.quota));
-      } else {
-        const byModel = flavored.get(a.flavor) ?? new Map<string, Quantity>();
-        byModel.set(a.resource, a.quota);
-        flavored.set(a.flavor, byModel);
+  manifests.push(
+    clusterManifest('Cohort', ROOT_COHORT, '', { apiVersion: KUEUE_API_VERSION, kind: 'Cohort', metadata: { name: ROOT_COHORT, ...metadata('') }, spec: {} }),
+  );
+  for (const team of cohorts) {
+    const name = cohortNames.get(team.team) as string;
+    const entries = team.allocations
+      .map((a) => entryOf(a, a.terminal ?? false))
+      .filter((e) => e.terminal || e.entry.borrowingLimit !== null || e.entry.lendingLimit !== null)
+      .map((e) => e.entry);
+    const resourceGroups = resourceGroupsOf(entries, flavorOf, `Cohort ${name} (team ${team.team})`);
+    manifests.push(
+      clusterManifest('Cohort', name, team.team, {
+        apiVersion: KUEUE_API_VERSION,
+        kind: 'Cohort',
+        metadata: { name, ...metadata(team.team) },
+        spec: {
+          fairSharing: { weight: kueueWeight(team) },
+          parentName: cohortOf(team),
+          ...(resourceGroups.length > 0 ? { resourceGroups } : {}),
+        },
+      }),
+    );
+  }
+
+  for (const team of queues) {
+    const queue = queueNames.get(team.team) as string;
+    const entries = team.allocations.filter((a) => a.terminal ?? true).map((a) => entryOf(a, true).entry);
+    // A parent's own quota is held by its cohort; the leaf must cover the resource to use it (nominal 0, borrowed).
+    for (let parent = team.parent; parent !== null; parent = byPath.get(parent)?.parent ?? null) {
+      for (const a of byPath.get(parent)?.allocations ?? []) {
+        if (!(a.terminal ?? false)) continue;
+        const flavor = a.flavor ?? null;
+        if (entries.some((e) => e.resource === a.resource && e.flavor === flavor)) continue;
+        entries.push({ resource: a.resource, flavor, nominal: quantityFromNanos(0n), borrowingLimit: null, lendingLimit: null });
       }
     }
-    const resourceGroups: Record<string, unknown>[] = [];
-    if (plain.size > 0) {
-      const covered = [...plain.keys()].sort(compareText);
-      resourceGroups.push({
-        coveredResources: covered,
-        flavors: [{ name: DEFAULT_FLAVOR, resources: covered.map((r) => ({ name: r, nominalQuota: formatQuantity(plain.get(r) as Quantity) })) }],
-      });
-    }
-    if (flavored.size > 0) {
-      const covered = [...new Set([...flavored.values()].flatMap((m) => [...m.keys()]))].sort(compareText);
-      resourceGroups.push({
-        coveredResources: covered,
-        flavors: [...flavored.keys()].sort(compareText).map((model) => ({
-          name: flavorNames.get(model) as string,
-          resources: covered.map((r) => {
-            const quota = flavored.get(model)?.get(r);
-            return { name: r, nominalQuota: quota === undefined ? '0' : formatQuantity(quota) };
-          }),
-        })),
-      });
-    }
-    const namespaces = team.namespaces.map((ns) => ns.namespace).sort(compareText);
     manifests.push(
       clusterManifest('ClusterQueue', queue, team.team, {
         apiVersion: KUEUE_API_VERSION,
         kind: 'ClusterQueue',
         metadata: { name: queue, ...metadata(team.team) },
         spec: {
-          namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: namespaces }] },
-          resourceGroups,
+          cohortName: cohortOf(team),
+          fairSharing: { weight: kueueWeight(team) },
+          namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: team.namespaces }] },
+          resourceGroups: resourceGroupsOf(entries, flavorOf, `ClusterQueue ${queue} (team ${team.team})`),
         },
       }),
     );
-    for (const ns of namespaces) {
+    for (const ns of team.namespaces) {
       manifests.push({
         kind: 'LocalQueue',
         name: queue,
@@ -162,7 +220,82 @@ export function buildKueueObjects(input: { plan: PlanInput; changes: QuotaChange
   return { manifests: sortManifests(manifests, KINDS), flags };
 }
 
-function clusterManifest(kind: 'ResourceFlavor' | 'ClusterQueue', name: string, team: string, object: Manifest['object']): Manifest {
+/** A plan allocation as Kueue quota: cap -> borrowingLimit, guarantee -> lendingLimit, each only where set. */
+function entryOf(
+  a: TargetInput['plan']['allocations'][number],
+  terminal: boolean,
+): { terminal: boolean; entry: QuotaEntry } {
+  const quota = a.quota;
+  const nominal = terminal ? quota : quantityFromNanos(0n, quota.format);
+  const borrowingLimit = a.cap === null || a.cap === undefined ? null : subtractQuantities(a.cap, quota);
+  const lendingLimit = a.guarantee === undefined || a.guarantee.nanos === 0n ? null : subtractQuantities(quota, a.guarantee);
+  return { terminal, entry: { resource: a.resource, flavor: a.flavor ?? null, nominal, borrowingLimit, lendingLimit } };
+}
+
+/**
+ * The resource groups of one ClusterQueue or Cohort: one for resources without flavors (`default-flavor`), one for
+ * per-model resources, every flavor listing every covered resource of its group. Throws where Kueue's limits are
+ * exceeded, naming the limit.
+ */
+function resourceGroupsOf(entries: readonly QuotaEntry[], flavorOf: (model: string | null) => string, owner: string): Record<string, unknown>[] {
+  const groups: Record<string, unknown>[] = [];
+  let flavorsInAll = 0;
+  let coveredInAll = 0;
+  for (const plain of [true, false]) {
+    const inGroup = entries.filter((e) => (e.flavor === null) === plain);
+    if (inGroup.length === 0) continue;
+    const covered = [...new Set(inGroup.map((e) => e.resource))].sort(compareText);
+    const models = [...new Set(inGroup.map((e) => e.flavor))].sort((a, b) => compareText(a ?? '', b ?? ''));
+    const where = `${owner}: ${plain ? 'resources without flavors' : `per-model resources ${covered.join(', ')}`}`;
+    refuseOver(covered.length, KUEUE_LIMITS.coveredResourcesPerGroup, `${where}: ${covered.length} resources in one resource group`, 'coveredResources (and resources per flavor)');
+    refuseOver(models.length, KUEUE_LIMITS.flavorsPerGroup, `${where}: ${models.length} flavors (GPU models) in one resource group`, 'flavors per resource group');
+    refuseOver(models.length * covered.length, KUEUE_LIMITS.flavorResourcesPerGroup, `${where}: ${models.length} flavors x ${covered.length} resources`, 'flavor-resource combinations per resource group');
+    flavorsInAll += models.length;
+    coveredInAll += covered.length;
+    groups.push({
+      coveredResources: covered,
+      flavors: models.map((model) => ({
+        name: flavorOf(model),
+        resources: covered.map((resource) => {
+          const entry = inGroup.find((e) => e.resource === resource && e.flavor === model);
+          if (entry === undefined) return { name: resource, nominalQuota: '0' };
+          return {
+            name: resource,
+            nominalQuota: formatQuantity(entry.nominal),
+            ...(entry.borrowingLimit === null ? {} : { borrowingLimit: formatQuantity(entry.borrowingLimit) }),
+            ...(entry.lendingLimit === null ? {} : { lendingLimit: formatQuantity(entry.lendingLimit) }),
+          };
+        }),
+      })),
+    });
+  }
+  refuseOver(flavorsInAll, KUEUE_LIMITS.flavorsInAll, `${owner}: ${flavorsInAll} flavors in all`, 'flavors across all resource groups');
+  refuseOver(coveredInAll, KUEUE_LIMITS.coveredResourcesInAll, `${owner}: ${coveredInAll} covered resources in all`, 'covered resources across all resource groups');
+  return groups;
+}
+
+function refuseOver(count: number, limit: number, what: string, limitName: string): void {
+  if (count <= limit) return;
+  throw new ValidationError(`Kueue cannot hold this plan: ${what}; Kueue allows at most ${limit} ${limitName}`, { field: limitName, value: count });
+}
+
+/**
+ * A team's weight as Kueue's `fairSharing.weight`, a quantity: exact to 10^-9 (a teams-file weight is a decimal),
+ * else refused. Kueue reads a weight other than 0 as at least 10^-9 (fairsharing_types.go).
+ */
+function kueueWeight(team: SchedulerTeam): string {
+  const w: Rational = team.weight;
+  const nanos = w.numerator * 1_000_000_000n;
+  if (nanos % w.denominator !== 0n) {
+    throw new ValidationError(
+      `Kueue cannot hold this plan: team ${team.team}'s weight ${w.numerator}/${w.denominator} has more than 9 decimals; Kueue's fairSharing.weight is a quantity, exact to 10^-9`,
+      { field: 'weight', value: team.team },
+    );
+  }
+  return formatQuantity(quantityFromNanos(nanos / w.denominator));
+}
+
+function clusterManifest(kind: 'ResourceFlavor' | 'Cohort' | 'ClusterQueue', name: string, team: string, object: Manifest['object']): Manifest {
   return { kind, name, namespace: '', team, object };
 }
 
@@ -170,11 +303,6 @@ function clusterManifest(kind: 'ResourceFlavor' | 'ClusterQueue', name: string, 
 export function flavorName(model: string): string {
   const name = model.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
   return name === '' ? 'model' : name;
-}
-
-/** A ClusterQueue name from a team path: `platform/fraud` -> `platform-fraud`. */
-export function queueName(team: string): string {
-  return team.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
 /** The label selecting the nodes of a model: the first model label whose value is the model on every such node. */
@@ -188,3 +316,4 @@ function nodeLabelsFor(model: string, inventory: ClusterInventory): { kind: 'fou
   }
   return { kind: 'missing', labels: { [MODEL_LABEL]: flavorName(model) } };
 }
+

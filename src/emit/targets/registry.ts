@@ -3,13 +3,15 @@
  * choice, `apply` those of `resourcequota`; the tree's paths, the tree's ownership check and apply's API paths read
  * the kinds from here.
  */
+import { kaiTarget } from './kai.js';
 import { kueueTarget } from './kueue.js';
 import { limitRangeTarget } from './limit-range.js';
 import { profileTarget } from './profile.js';
 import { resourceQuotaTarget } from './resource-quota.js';
+import { volcanoTarget } from './volcano.js';
 import type { EmitTarget, ManifestKind, EmittedKind, TargetChoice } from './target.js';
 
-export const EMIT_TARGETS: readonly EmitTarget[] = [resourceQuotaTarget, profileTarget, limitRangeTarget, kueueTarget];
+export const EMIT_TARGETS: readonly EmitTarget[] = [resourceQuotaTarget, profileTarget, limitRangeTarget, kueueTarget, kaiTarget, volcanoTarget];
 
 /** Every kind the targets write. */
 export const EMIT_KINDS: readonly EmittedKind[] = EMIT_TARGETS.flatMap((target) => target.kinds);
@@ -24,7 +26,7 @@ export function targetsOf(choice: TargetChoice | 'all'): EmitTarget[] {
   return EMIT_TARGETS.filter((target) => choice === 'all' || target.choice === choice);
 }
 
-/** A kind some target writes. */
-export function isManifestKind(kind: string): kind is ManifestKind {
-  return kindByName.has(kind);
+/** The kind quotaplan writes with this API version and API kind (`scheduling.run.ai/v2` `Queue`: KaiQueue), or undefined. */
+export function emittedKindOfObject(apiVersion: string, apiKind: string): EmittedKind | undefined {
+  return EMIT_KINDS.find((k) => k.apiVersion === apiVersion && (k.apiKind ?? k.kind) === apiKind);
 }

@@ -4,17 +4,32 @@
  * this shape and one line in the registry.
  */
 import type { ClusterInventory } from '../../inventory/types.js';
+import type { Rational } from '../../rational.js';
 import type { PlanInput, QuotaChangeSet } from '../changes.js';
 import type { Flag } from '../flag.js';
 import { compareText } from '../../text-order.js';
 
 export type ManifestMode = 'full' | 'apply';
 
-export type ManifestKind = 'Profile' | 'ResourceQuota' | 'LimitRange' | 'ResourceFlavor' | 'ClusterQueue' | 'LocalQueue';
+/**
+ * quotaplan's name of a kind it writes: the API kind, except where two targets write one kind name (KAI's and
+ * Volcano's `Queue`): `KaiQueue`, `VolcanoQueue` (`EmittedKind.apiKind` is the API's).
+ */
+export type ManifestKind =
+  | 'Profile'
+  | 'ResourceQuota'
+  | 'LimitRange'
+  | 'ResourceFlavor'
+  | 'Cohort'
+  | 'ClusterQueue'
+  | 'LocalQueue'
+  | 'KaiQueue'
+  | 'VolcanoQueue';
 
 export interface KubeManifest {
   apiVersion: string;
-  kind: ManifestKind;
+  /** The API kind (`Queue` for a KAI or Volcano queue). */
+  kind: string;
   metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations: Record<string, string> };
   spec: Record<string, unknown>;
 }
@@ -31,6 +46,8 @@ export interface Manifest {
 /** One kind a target writes: how it is applied and where its file goes in a tree. */
 export interface EmittedKind {
   kind: ManifestKind;
+  /** The kind as the API names it, where it differs from `kind` (`Queue`). */
+  apiKind?: string;
   apiVersion: string;
   /** The REST resource (`resourcequotas`): its API path is `/api[s]/<apiVersion>[/namespaces/<ns>]/<resource>/<name>`. */
   resource: string;
@@ -43,7 +60,7 @@ export interface EmittedKind {
 }
 
 /** `--target`: which targets `emit` writes. */
-export type TargetChoice = 'resourcequota' | 'kueue';
+export type TargetChoice = 'resourcequota' | 'kueue' | 'kai' | 'volcano';
 
 export interface TargetInput {
   changes: QuotaChangeSet;
@@ -52,6 +69,8 @@ export interface TargetInput {
   inventory: ClusterInventory;
   /** `full` for files, `apply` for server-side apply (only the keys quotaplan manages). */
   mode: ManifestMode;
+  /** Each team's weight from the teams file (absent: 1), for the schedulers' fair-sharing weights. */
+  weights?: ReadonlyMap<string, Rational>;
 }
 
 export interface TargetOutput {

@@ -19,6 +19,11 @@ describe('quotaplan rbac', () => {
       { apiGroups: ['resource.k8s.io'], resources: ['deviceclasses'], verbs: ['list'] },
       { apiGroups: ['resource.k8s.io'], resources: ['resourceslices'], verbs: ['list'] },
       { apiGroups: ['resource.k8s.io'], resources: ['resourceclaims'], verbs: ['list'] },
+      { apiGroups: ['kueue.x-k8s.io'], resources: ['resourceflavors'], verbs: ['list'] },
+      { apiGroups: ['kueue.x-k8s.io'], resources: ['cohorts'], verbs: ['list'] },
+      { apiGroups: ['kueue.x-k8s.io'], resources: ['clusterqueues'], verbs: ['list'] },
+      { apiGroups: ['scheduling.run.ai'], resources: ['queues'], verbs: ['list'] },
+      { apiGroups: ['scheduling.volcano.sh'], resources: ['queues'], verbs: ['list'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
     ]);
     assert.deepEqual([role?.kind, (role?.metadata as { name: string }).name], ['ClusterRole', 'quotaplan-collector']);
@@ -32,6 +37,9 @@ describe('quotaplan rbac', () => {
       { apiGroups: [''], resources: ['resourcequotas'], verbs: ['get', 'create', 'patch'] },
       { apiGroups: [''], resources: ['limitranges'], verbs: ['get', 'create', 'patch'] },
       { apiGroups: ['kubeflow.org'], resources: ['profiles'], verbs: ['get', 'patch'] },
+      { apiGroups: ['kueue.x-k8s.io'], resources: ['resourceflavors', 'cohorts', 'clusterqueues', 'localqueues'], verbs: ['get', 'create', 'patch'] },
+      { apiGroups: ['scheduling.run.ai'], resources: ['queues'], verbs: ['get', 'create', 'patch'] },
+      { apiGroups: ['scheduling.volcano.sh'], resources: ['queues'], verbs: ['get', 'create', 'patch'] },
     ]);
     assert.equal((role?.metadata as { name: string }).name, 'quotaplan-apply');
     assert.deepEqual(binding?.subjects, [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice@example.com' }]);

@@ -66,10 +66,16 @@ describe('objectPath', () => {
     assert.equal(objectPath({ kind: 'Profile', name: 'alice' }), '/apis/kubeflow.org/v1/profiles/alice');
   });
 
-  it('addresses the Kueue objects: cluster-scoped flavors and queues, namespaced local queues', () => {
-    assert.equal(objectPath({ kind: 'ResourceFlavor', name: 'h100' }), '/apis/kueue.x-k8s.io/v1beta1/resourceflavors/h100');
-    assert.equal(objectPath({ kind: 'ClusterQueue', name: 'ml' }), '/apis/kueue.x-k8s.io/v1beta1/clusterqueues/ml');
-    assert.equal(objectPath({ kind: 'LocalQueue', name: 'ml', namespace: 'ns' }), '/apis/kueue.x-k8s.io/v1beta1/namespaces/ns/localqueues/ml');
+  it('addresses the Kueue objects: cluster-scoped flavors, cohorts and queues, namespaced local queues', () => {
+    assert.equal(objectPath({ kind: 'ResourceFlavor', name: 'h100' }), '/apis/kueue.x-k8s.io/v1beta2/resourceflavors/h100');
+    assert.equal(objectPath({ kind: 'Cohort', name: 'ml' }), '/apis/kueue.x-k8s.io/v1beta2/cohorts/ml');
+    assert.equal(objectPath({ kind: 'ClusterQueue', name: 'ml' }), '/apis/kueue.x-k8s.io/v1beta2/clusterqueues/ml');
+    assert.equal(objectPath({ kind: 'LocalQueue', name: 'ml', namespace: 'ns' }), '/apis/kueue.x-k8s.io/v1beta2/namespaces/ns/localqueues/ml');
+  });
+
+  it('addresses the KAI Scheduler and Volcano queues, both cluster-scoped kind Queue in their own groups', () => {
+    assert.equal(objectPath({ kind: 'KaiQueue', name: 'ml' }), '/apis/scheduling.run.ai/v2/queues/ml');
+    assert.equal(objectPath({ kind: 'VolcanoQueue', name: 'ml' }), '/apis/scheduling.volcano.sh/v1beta1/queues/ml');
   });
 
   it('escapes names and namespaces as one path segment each', () => {

@@ -77,7 +77,7 @@ describe('dump reading', () => {
     const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } };
     rejects(
       JSON.stringify(aList(aNode('n1').build(), deployment)),
-      'dump.json: Deployment shop/web (items[1]): kind: unknown kind "Deployment" (quotaplan reads Node, Namespace, Pod, ResourceQuota, LimitRange, Profile, DeviceClass, ResourceSlice, ResourceClaim)',
+      'dump.json: Deployment shop/web (items[1]): kind: unknown kind "Deployment" (quotaplan reads Node, Namespace, Pod, ResourceQuota, LimitRange, Profile, DeviceClass, ResourceSlice, ResourceClaim, ResourceFlavor, Cohort, ClusterQueue, Queue)',
       'kind',
     );
   });

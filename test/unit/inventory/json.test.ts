@@ -30,6 +30,10 @@ describe('inventoryToJson', () => {
       JSON.stringify(json),
       JSON.stringify({
         deviceClasses: [],
+        kaiQueues: [],
+        kueueClusterQueues: [],
+        kueueCohorts: [],
+        kueueResourceFlavors: [],
         limitRanges: [],
         namespaces: [{ labels: { 'kubernetes.io/metadata.name': 'vision', team: 'vision' }, name: 'vision', pods: 1, requests: { cpu: '1500m', 'nvidia.com/mig-3g.40gb': '1' } }],
         nodes: [
@@ -90,6 +94,7 @@ describe('inventoryToJson', () => {
           },
         ],
         resourceSlices: [],
+        volcanoQueues: [],
         warnings: [],
       }),
     );

@@ -55,7 +55,7 @@ describe('a kind added as one module (test/support/priority-class-kind.ts)', () 
   it('is unknown to quotaplan without it', () => {
     assert.throws(() => parseObject(priorityClass('high', 1000), { file: 'dump.json' }), {
       name: 'ValidationError',
-      message: 'dump.json: PriorityClass high: kind: unknown kind "PriorityClass" (quotaplan reads Node, Namespace, Pod, ResourceQuota, LimitRange, Profile, DeviceClass, ResourceSlice, ResourceClaim)',
+      message: 'dump.json: PriorityClass high: kind: unknown kind "PriorityClass" (quotaplan reads Node, Namespace, Pod, ResourceQuota, LimitRange, Profile, DeviceClass, ResourceSlice, ResourceClaim, ResourceFlavor, Cohort, ClusterQueue, Queue)',
     });
   });
 
@@ -64,7 +64,23 @@ describe('a kind added as one module (test/support/priority-class-kind.ts)', () 
     assert.equal(listPath(target), '/apis/scheduling.k8s.io/v1/priorityclasses');
     assert.deepEqual(
       withPriorityClasses.listed.map((kind) => kind.kind),
-      ['Node', 'Namespace', 'ResourceQuota', 'LimitRange', 'Profile', 'DeviceClass', 'ResourceSlice', 'ResourceClaim', 'PriorityClass', 'Pod'],
+      [
+        'Node',
+        'Namespace',
+        'ResourceQuota',
+        'LimitRange',
+        'Profile',
+        'DeviceClass',
+        'ResourceSlice',
+        'ResourceClaim',
+        'ResourceFlavor',
+        'Cohort',
+        'ClusterQueue',
+        'KaiQueue',
+        'VolcanoQueue',
+        'PriorityClass',
+        'Pod',
+      ],
     );
     assert.equal(target.protobuf, false);
     assert.equal(listTargetOf(objectKinds[0]).protobuf, true);
@@ -81,10 +97,15 @@ describe('a kind added as one module (test/support/priority-class-kind.ts)', () 
       { apiGroups: ['resource.k8s.io'], resources: ['deviceclasses'], verbs: ['list'] },
       { apiGroups: ['resource.k8s.io'], resources: ['resourceslices'], verbs: ['list'] },
       { apiGroups: ['resource.k8s.io'], resources: ['resourceclaims'], verbs: ['list'] },
+      { apiGroups: ['kueue.x-k8s.io'], resources: ['resourceflavors'], verbs: ['list'] },
+      { apiGroups: ['kueue.x-k8s.io'], resources: ['cohorts'], verbs: ['list'] },
+      { apiGroups: ['kueue.x-k8s.io'], resources: ['clusterqueues'], verbs: ['list'] },
+      { apiGroups: ['scheduling.run.ai'], resources: ['queues'], verbs: ['list'] },
+      { apiGroups: ['scheduling.volcano.sh'], resources: ['queues'], verbs: ['list'] },
       { apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['list'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
     ]);
-    assert.equal(collectorRules().length, 9);
+    assert.equal(collectorRules().length, 14);
   });
 
   it('is kept by the inventory under its field, in key order, the last of one name replacing the first, with its warnings', () => {
@@ -99,7 +120,25 @@ describe('a kind added as one module (test/support/priority-class-kind.ts)', () 
     assert.deepEqual(inventory.warnings, ['priorityclass low: listed twice; the last one is kept', 'priorityclass low: the default for pods that name none']);
     assert.deepEqual(
       Object.keys(inventory),
-      ['nodes', 'namespaces', 'resourceQuotas', 'limitRanges', 'profiles', 'deviceClasses', 'resourceSlices', 'resourceClaims', 'priorityClasses', 'plannable', 'plannableByFlavor', 'warnings'],
+      [
+        'nodes',
+        'namespaces',
+        'resourceQuotas',
+        'limitRanges',
+        'profiles',
+        'deviceClasses',
+        'resourceSlices',
+        'resourceClaims',
+        'kueueResourceFlavors',
+        'kueueCohorts',
+        'kueueClusterQueues',
+        'kaiQueues',
+        'volcanoQueues',
+        'priorityClasses',
+        'plannable',
+        'plannableByFlavor',
+        'warnings',
+      ],
     );
   });
 });
