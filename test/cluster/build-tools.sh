@@ -4,7 +4,10 @@
 #   kubectl  from k8s.io/kubernetes/cmd/kubectl in go.mod (the API server's own release), for kubectl plugin discovery
 #   helm     from helm.sh/helm/v4/cmd/helm in helm/go.mod (a module of its own: Helm v4.3 brings k8s.io v0.37.x,
 #            the control plane's go.mod pins v0.36.x, and one go.mod keeps every k8s.io module at one release)
-# Usage: build-tools.sh [kubectl] [helm]   (default: both). Go's build cache makes an unchanged rebuild take seconds.
+#   kueue-crds  Kueue's CRDs (config/components/crd/bases/*.yaml) of sigs.k8s.io/kueue in kueue/go.mod (a module of
+#            its own for the same reason), copied out of the Go module cache into kueue-crds/; nothing is compiled
+# Usage: build-tools.sh [kubectl] [helm] [kueue-crds]   (default: kubectl and helm). Go's build cache makes an
+# unchanged rebuild take seconds.
 set -euo pipefail
 cd "$(dirname "$0")"
 out=${QUOTAPLAN_CLUSTER_BIN:-$PWD/.bin}
@@ -34,6 +37,20 @@ for tool in "${tools[@]}"; do
         helm.sh/helm/v4/cmd/helm)
       echo "helm $helm built in $out"
       ;;
-    *) echo "build-tools.sh: unknown tool $tool (kubectl, helm)" >&2; exit 2 ;;
+    kueue-crds)
+      kueue=$(cd kueue && go list -m -f '{{.Version}}' sigs.k8s.io/kueue)
+      # The module's folder in the cache (downloaded first when missing); its files are read-only there.
+      src=$(cd kueue && go mod download -json sigs.k8s.io/kueue | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+      [ -d "$src/config/components/crd/bases" ] || { echo "build-tools.sh: no config/components/crd/bases in sigs.k8s.io/kueue $kueue ($src)" >&2; exit 1; }
+      rm -rf "$out/.kueue-crds.new"
+      mkdir -p "$out/.kueue-crds.new"
+      cp "$src"/config/components/crd/bases/*.yaml "$out/.kueue-crds.new/"
+      chmod u+w "$out/.kueue-crds.new"/*.yaml
+      echo "sigs.k8s.io/kueue $kueue" >"$out/.kueue-crds.new/VERSION"
+      rm -rf "$out/kueue-crds"
+      mv "$out/.kueue-crds.new" "$out/kueue-crds"
+      echo "Kueue $kueue CRDs ($(ls "$out/kueue-crds" | grep -c '\.yaml$') files) copied into $out/kueue-crds"
+      ;;
+    *) echo "build-tools.sh: unknown tool $tool (kubectl, helm, kueue-crds)" >&2; exit 2 ;;
   esac
 done

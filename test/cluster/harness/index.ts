@@ -5,6 +5,7 @@ export type { BinaryLookup, ControlPlaneBinaries } from './binaries.js';
 export { connect, writeKubeconfig } from './clients.js';
 export type { KubeClients } from './clients.js';
 export { installProfileCrd, readerClusterRole, startControlPlane } from './control-plane.js';
+export { installCrdFolder } from './crds.js';
 export type { ControlPlane, ControlPlaneOptions, ControlPlaneTimings } from './control-plane.js';
 export { boundPodObject, limitRangeObject, namespaceObject, nodeObject, profileObject, resourceQuotaObject } from './objects.js';
 export type { BoundPodOptions, NodeOptions, ProfileObject, ResourceList } from './objects.js';

@@ -1,6 +1,7 @@
 /**
  * Finds (or builds) the command-line tools the deployment tests drive: kubectl (plugin discovery) and helm (the
- * chart), built from Go modules by test/cluster/build-tools.sh beside the control plane, in the same folder.
+ * chart), built from Go modules by test/cluster/build-tools.sh beside the control plane, in the same folder; and
+ * Kueue's CRDs, copied out of the sigs.k8s.io/kueue module by the same script.
  *
  * As for the control plane (binaries.ts): missing or older than the go.mod/go.sum it comes from (or the build
  * script) and Go on PATH: build it. No Go: CI fails; elsewhere the test is skipped, loudly.
@@ -11,12 +12,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { clusterModuleDir, goOnPath, inCi } from './binaries.js';
 
-export type ToolName = 'kubectl' | 'helm';
+/** `kueue-crds` is a folder: Kueue's CRD files copied out of its Go module. */
+export type ToolName = 'kubectl' | 'helm' | 'kueue-crds';
 
 export type ToolLookup = { kind: 'found'; path: string } | { kind: 'unavailable'; reason: string };
 
 /** The go.mod folder each tool is built from. */
-const moduleDir: Record<ToolName, string> = { kubectl: clusterModuleDir, helm: join(clusterModuleDir, 'helm') };
+const moduleDir: Record<ToolName, string> = { kubectl: clusterModuleDir, helm: join(clusterModuleDir, 'helm'), 'kueue-crds': join(clusterModuleDir, 'kueue') };
 
 const lookups = new Map<ToolName, Promise<ToolLookup>>();
 
