@@ -17,6 +17,7 @@ import {
   type Quantity,
 } from '../quantity.js';
 import { formatResourceList } from '../resources.js';
+import { classDevicesKey } from '../inventory/dra/claim-use.js';
 import { compareKeys, compareText } from '../text-order.js';
 
 export interface GpuEquivalents {
@@ -98,8 +99,27 @@ export interface CapacityJson {
   pools: PoolJson[];
   /** Sorted by name. */
   attention: NodeAttentionJson[];
+  /** DRA devices per DeviceClass (sorted by class; empty without DRA objects), labelled as DRA on the page. */
+  dra: DraClassJson[];
   plannable: Record<string, string>;
   warnings: string[];
+}
+
+/** One DeviceClass's DRA capacity (docs/inventory.md): plannable devices, per model, and what is in `plannable`. */
+export interface DraClassJson {
+  deviceClass: string;
+  extendedResourceName: string | null;
+  /** The `plannable` key its devices are counted under: the extended resource name, else `<class>.deviceclass.resource.k8s.io/devices`. */
+  plannableAs: string;
+  devices: number;
+  physical: number;
+  devicesByModel: Record<string, number>;
+  unplannable: number;
+  inPlannable: number;
+  /** Devices share counters: `devices` is an upper bound. */
+  partitionable: boolean;
+  /** Its selectors cannot be evaluated: no device is counted. */
+  unsupported: boolean;
 }
 
 const NO_POOL = '(no pool)';
@@ -228,13 +248,33 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
     resources: otherResources(inventory),
     pools: poolsOf(inventory),
     attention: inventory.nodes.filter(needsAttention).map(attentionOf),
+    dra: draClassesOf(inventory),
     plannable: formatResourceList(inventory.plannable),
     warnings: inventory.warnings,
   };
 }
 
+function draClassesOf(inventory: ClusterInventory): DraClassJson[] {
+  return (inventory.dra?.classes ?? []).map((c) => ({
+    deviceClass: c.name,
+    extendedResourceName: c.extendedResourceName,
+    plannableAs: c.extendedResourceName ?? classDevicesKey(c.name),
+    devices: c.devices,
+    physical: c.physical,
+    devicesByModel: { ...c.devicesByModel },
+    unplannable: c.unplannable,
+    inPlannable: c.inPlannable,
+    partitionable: c.partitionable,
+    unsupported: c.unsupported,
+  }));
+}
+
 function otherResources(inventory: ClusterInventory): CapacityJson['resources'] {
-  const accelerators = new Set(inventory.nodes.flatMap((node) => node.accelerators.map((a) => a.resource)));
+  // Accelerators, and what DRA adds to plannable (shown in the DRA table), are not "other" resources.
+  const accelerators = new Set([
+    ...inventory.nodes.flatMap((node) => node.accelerators.map((a) => a.resource)),
+    ...draClassesOf(inventory).map((c) => c.plannableAs),
+  ]);
   const totals = new Map<string, { capacity: Quantity; allocatable: Quantity; requested: Quantity; plannable: Quantity }>();
   const add = (resource: string, field: 'capacity' | 'allocatable' | 'requested' | 'plannable', amount: Quantity): void => {
     if (accelerators.has(resource)) return;

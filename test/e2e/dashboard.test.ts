@@ -12,6 +12,9 @@ import type { Store } from '../../src/store/open.js';
 import { openStore } from '../../src/store/open.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { DEMO_TEAMS, HOSTILE, demoInventory, seededStore } from '../unit/server/seed.js';
+import { dumpFileObjects } from '../../src/collect/dump.js';
+import { InventoryBuilder } from '../../src/inventory/builder.js';
+import { aNode } from '../builders/kube.js';
 import { browserSuiteOptions, gotoPage, launchBrowser, openPage, screenshot } from './browser.js';
 
 const TOKEN = 'e2e-token';
@@ -312,6 +315,39 @@ describe('several clusters in one database', suite, () => {
     } finally {
       await second.close();
       multi.close();
+    }
+  });
+});
+
+describe('a cluster with DRA', suite, () => {
+  it('the Capacity page shows the DRA devices by DeviceClass, labelled, beside the device-plugin figures', async () => {
+    const builder = new InventoryBuilder();
+    builder.add(aNode('dra-h100-0').withCapacity({ cpu: '64', memory: '512Gi' }).parsed());
+    builder.add(aNode('dra-h100-1').withCapacity({ cpu: '64', memory: '512Gi' }).parsed());
+    builder.add(aNode('a100-0').withLabels({ 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB', 'nvidia.com/gpu.count': '4' }).withCapacity({ cpu: '64', memory: '512Gi', 'nvidia.com/gpu': '4' }).parsed());
+    for await (const object of dumpFileObjects(new URL('../fixtures/dra/nvidia-cluster.json', import.meta.url).pathname)) builder.add(object);
+    const draStore = await openStore({ file: ':memory:' });
+    await draStore.saveSnapshot({ cluster: { name: 'dra' }, takenAt: new Date('2026-07-05T00:00:00Z'), source: { kind: 'file', ref: 'dra.json' }, inventory: builder.build() });
+    const draServer = await listen(createApp({ store: draStore, clock: () => new Date(0), log: () => {} }));
+    try {
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      await tab.goto(`${draServer.url}/#/capacity`);
+      await tab.waitForFunction(() => document.getElementById('main')?.dataset.rendered === '#/capacity');
+      assert.equal(await tab.textContent('main h2:has-text("DRA devices")'), 'DRA devices (ResourceSlices), by DeviceClass');
+      const rows = await tab.$$eval('table', (tables) => {
+        const dra = tables.find((t) => (t.querySelector('caption')?.textContent ?? '').startsWith('DRA devices by DeviceClass'));
+        return Array.from(dra?.querySelectorAll('tbody tr') ?? []).map((row) => Array.from(row.children).map((cell) => (cell.textContent ?? '').trim()));
+      });
+      assert.deepEqual(rows, [
+        ['gpu.nvidia.com', 'nvidia.com/gpu', 'NVIDIA-H100-80GB-HBM3: 3', '3', '3', '0', '3', ''],
+        ['mig.nvidia.com', 'mig.nvidia.com.deviceclass.resource.k8s.io/devices', 'NVIDIA-H100-80GB-HBM3: 3', '3', '1', '0', '3', 'at most: devices share counters'],
+      ]);
+      await screenshot(tab, 'capacity-dra');
+      await context.close();
+    } finally {
+      await draServer.close();
+      await draStore.close();
     }
   });
 });

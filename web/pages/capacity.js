@@ -140,6 +140,35 @@ export async function render(root) {
       rows: data.pools.map((p) => ({ ...p, modelList: p.models.join(', ') })),
       filename: 'pools.csv',
     }),
+    ...(data.dra.length === 0
+      ? []
+      : [
+          el('h2', {}, 'DRA devices (ResourceSlices), by DeviceClass'),
+          el(
+            'p',
+            { class: 'muted small-text' },
+            'Devices DRA drivers publish, beside the device-plugin figures above. In plannable: devices counted in plannable capacity under the class\'s extended resource name (on nodes without a device plugin for it) or as <class>.deviceclass.resource.k8s.io/devices.',
+          ),
+          tableBlock({
+            caption: 'DRA devices by DeviceClass: plannable devices, physical devices behind them, not plannable, counted in plannable',
+            columns: [
+              { key: 'deviceClass', label: 'DeviceClass' },
+              { key: 'plannableAs', label: 'Planned as' },
+              { key: 'modelList', label: 'Models' },
+              { key: 'devices', label: 'Devices', numeric: true },
+              { key: 'physical', label: 'Physical', numeric: true },
+              { key: 'unplannable', label: 'Not plannable', numeric: true },
+              { key: 'inPlannable', label: 'In plannable', numeric: true },
+              { key: 'note', label: 'Note' },
+            ],
+            rows: data.dra.map((c) => ({
+              ...c,
+              modelList: Object.entries(c.devicesByModel).map(([model, n]) => `${model}: ${n}`).join(', '),
+              note: c.unsupported ? 'selectors not evaluated (see warnings)' : c.partitionable ? 'at most: devices share counters' : '',
+            })),
+            filename: 'dra-device-classes.csv',
+          }),
+        ]),
     el('h2', {}, 'Nodes needing attention'),
     attentionRows.length === 0
       ? el('p', {}, 'None: every node is ready, schedulable and healthy.')

@@ -18,6 +18,7 @@ import type { ClusterInventory } from '../../../src/inventory/types.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
 import { parseTeamsFile } from '../../../src/plan/teams-file.js';
 import { formatQuantity } from '../../../src/quantity.js';
+import { capacityView } from '../../../src/server/capacity-view.js';
 import { aNamespaceObject, aNode } from '../../builders/kube.js';
 
 const fixture = new URL('../../fixtures/dra/nvidia-cluster.json', import.meta.url).pathname;
@@ -99,5 +100,37 @@ describe('a DRA cluster planned and emitted', () => {
       ].join('\n'),
     );
     assert.equal(renderPrBody(changes).includes('## DRA capacity'), false);
+  });
+
+  it("the dashboard's capacity view lists DRA devices by DeviceClass, labelled, and not among the other resources", async () => {
+    const view = capacityView(await cluster());
+    assert.deepEqual(view.dra, [
+      {
+        deviceClass: 'gpu.nvidia.com',
+        extendedResourceName: 'nvidia.com/gpu',
+        plannableAs: 'nvidia.com/gpu',
+        devices: 3,
+        physical: 3,
+        devicesByModel: { 'NVIDIA-H100-80GB-HBM3': 3 },
+        unplannable: 0,
+        inPlannable: 3,
+        partitionable: false,
+        unsupported: false,
+      },
+      {
+        deviceClass: 'mig.nvidia.com',
+        extendedResourceName: null,
+        plannableAs: MIG,
+        devices: 3,
+        physical: 1,
+        devicesByModel: { 'NVIDIA-H100-80GB-HBM3': 3 },
+        unplannable: 0,
+        inPlannable: 3,
+        partitionable: true,
+        unsupported: false,
+      },
+    ]);
+    assert.deepEqual(view.resources.map((r) => r.resource), ['cpu', 'memory']);
+    assert.equal(view.plannable['nvidia.com/gpu'], '7');
   });
 });
