@@ -383,11 +383,13 @@ describe('phone (390x844) and axe-core', suite, () => {
         await screenshot(tab, `phone-${hash.slice(2)}`);
         const layout = await tab.evaluate(() => {
           const header = document.querySelector('header.top') as HTMLElement;
-          return { header: header.getBoundingClientRect().height, position: getComputedStyle(header).position, width: document.documentElement.scrollWidth };
+          const nav = header.querySelector('nav') as HTMLElement;
+          return { header: header.getBoundingClientRect().height, position: getComputedStyle(header).position, width: document.documentElement.scrollWidth, navHidden: nav.scrollWidth - nav.clientWidth };
         });
         assert.ok(layout.header <= 100, `${hash}: header ${layout.header}px`);
         assert.equal(layout.position, 'static', hash);
         assert.ok(layout.width <= PHONE.width, `${hash}: page is ${layout.width}px wide`);
+        assert.ok(layout.navHidden <= 0, `${hash}: ${layout.navHidden}px of the navigation hidden`);
       }
       await gotoPage(tab, server.url, '#/what-if');
       const gap = await tab.evaluate(() => {
