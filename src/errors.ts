@@ -55,6 +55,21 @@ export class StoreBusyError extends ExternalError {
   }
 }
 
+/**
+ * A service a request reads through (Prometheus) failed: exit 3 to the CLI; over HTTP a 504 when it did not answer
+ * in time, else a 502 (unreachable, refused, or an answer that is not its API's).
+ */
+export class UpstreamError extends ExternalError {
+  override readonly name: string = 'UpstreamError';
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A state the user asked for cannot be reached (infeasible plan, approving an approved cycle, ...). */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';

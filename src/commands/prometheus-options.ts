@@ -15,6 +15,8 @@ export interface PrometheusFlags {
   prometheus?: string;
   prometheusToken?: string;
   prometheusTokenFile?: string;
+  prometheusUser?: string;
+  prometheusPasswordFile?: string;
   prometheusCa?: string;
   prometheusStep: string;
   prometheusTimeout: string;
@@ -33,6 +35,8 @@ export function addPrometheusOptions(command: Command): Command {
     .option('--prometheus <url>', 'Prometheus-compatible API with dcgm-exporter series: measured GPU use (see docs/review.md)')
     .addOption(new Option('--prometheus-token <token>', 'bearer token for --prometheus').env('QUOTAPLAN_PROMETHEUS_TOKEN'))
     .option('--prometheus-token-file <file>', 'file holding the bearer token (read at start)')
+    .option('--prometheus-user <name>', 'basic-auth user for --prometheus (with --prometheus-password-file)')
+    .option('--prometheus-password-file <file>', 'file holding the basic-auth password (read at start)')
     .option('--prometheus-ca <file>', 'PEM CA bundle the server certificate must chain to')
     .option('--prometheus-step <duration>', 'query resolution, at least the scrape interval: 1h, 15m, 300s', '1h')
     .option('--prometheus-timeout <duration>', 'per request', '60s')
@@ -64,7 +68,13 @@ export function measureUseFrom(flags: PrometheusFlags): MeasureUse {
   const stepSeconds = parseDuration(flags.prometheusStep, '--prometheus-step');
   if (stepSeconds < 60) throw new ValidationError(`--prometheus-step: ${flags.prometheusStep} is below 60 s; use at least the scrape interval`, { field: '--prometheus-step' });
   const timeoutMs = parseDuration(flags.prometheusTimeout, '--prometheus-timeout') * 1000;
-  const credentials = readPrometheusCredentials({ token: flags.prometheusToken, tokenFile: flags.prometheusTokenFile, ca: flags.prometheusCa });
+  const credentials = readPrometheusCredentials({
+    token: flags.prometheusToken,
+    tokenFile: flags.prometheusTokenFile,
+    user: flags.prometheusUser,
+    passwordFile: flags.prometheusPasswordFile,
+    ca: flags.prometheusCa,
+  });
   const labels = {
     namespace: parseLabelName(flags.prometheusNamespaceLabel, '--prometheus-namespace-label'),
     pod: parseLabelName(flags.prometheusPodLabel, '--prometheus-pod-label'),
@@ -74,7 +84,7 @@ export function measureUseFrom(flags: PrometheusFlags): MeasureUse {
   const idleForHours = rational(BigInt(parseDuration(flags.idleFor, '--idle-for')), 3600n);
   const url = flags.prometheus;
   return async (window) => {
-    const client = createPrometheusClient({ url, token: credentials.token, ca: credentials.ca, timeoutMs });
+    const client = createPrometheusClient({ url, token: credentials.token, basicAuth: credentials.basicAuth, ca: credentials.ca, timeoutMs });
     const source: MeasuredSource = { url: client.url, selector, namespaceLabel: labels.namespace, podLabel: labels.pod, stepSeconds, idleBelow, idleForHours };
     try {
       if (window === null) return { kind: 'no-series', source, reason: 'no snapshot covers the cycle, so there is no window to measure' };

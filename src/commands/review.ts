@@ -88,6 +88,10 @@ export async function runReview(flags: ReviewFlags): Promise<string> {
   const measure = measureUseFrom(flags as PrometheusFlags);
   const review = await withStore({ file: flags.db, create: false }, (store) => loadReview(store, { cluster: flags.cluster, cycle: flags.cycle }, rules, measure));
   if (review.measured.kind === 'none' && review.measured.source !== null) process.stderr.write(`quotaplan: ${review.measured.reason}\n`);
+  // Partial data: in the report, and said here too, where a report written to a file would not show it.
+  if (review.measured.kind === 'measured') {
+    for (const warning of review.measured.warnings) process.stderr.write(`quotaplan: Prometheus warning (partial data): ${escapeTerminalText(warning)}\n`);
+  }
   return renderReview(review, flags.output);
 }
 

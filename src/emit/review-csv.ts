@@ -6,7 +6,7 @@ const COLUMNS = [
   'average_of_quota', 'peak_of_quota', 'hours_above_quota', 'used_unit_hours', 'granted_unit_hours', 'gpu_per_unit',
   'used_gpu_hours', 'granted_gpu_hours', 'next_quota', 'next_demand', 'proposals', 'proposed_demand', 'reasons',
   'team_requested_gpu_hours', 'team_granted_gpu_hours', 'team_busy_gpu_hours', 'team_allocated_gpu_hours', 'team_busy_of_granted',
-  'team_busy_of_requested', 'measured_note',
+  'team_busy_of_requested', 'measured_note', 'team_memory_average_mib', 'team_memory_peak_mib', 'measured_warnings',
 ] as const;
 
 function csvCell(value: string | number | boolean | null): string {
@@ -32,6 +32,9 @@ export function reviewCsv(review: ReviewJson): string {
       // Measured use is per team (all its GPUs), repeated on each of its rows; the note says why it is empty.
       measured?.requestedGpuHours ?? null, measured?.grantedGpuHours ?? null, measured?.busyGpuHours ?? null, measured?.allocatedGpuHours ?? null,
       measured?.busyOfGranted ?? null, measured?.busyOfRequested ?? null, review.measured.note,
+      measured?.memoryAverageMib ?? null, measured?.memoryPeakMib ?? null,
+      // Prometheus's warnings (partial data) are the whole report's: repeated on every row so no reader misses them.
+      review.measured.warnings.join('; ') || null,
     ];
     lines.push(values.map(csvCell).join(','));
   }

@@ -4,7 +4,7 @@
  * table. All text, including names from the cluster and the teams file, is escaped.
  */
 import { parseQuantity } from '../quantity.js';
-import { cycleLine, mixedNote, noCoverage, snapshotCount } from './review-markdown.js';
+import { cycleLine, memoryText, mixedNote, noCoverage, snapshotCount } from './review-markdown.js';
 import type { ReviewJson, TeamUseJson } from './review-json.js';
 import { escapeHtml, horizontalBars, PALETTE, stepLines } from './review-svg.js';
 
@@ -140,24 +140,24 @@ function measuredHtml(review: ReviewJson): string {
     m.warnings.map((w) => `<p class="gap">Prometheus warning: ${escapeHtml(w)}</p>`).join('');
   const teams = table(
     'GPU-hours per team: granted, requested, measured',
-    ['Team', 'GPU-hours granted', 'GPU-hours requested', 'GPU-hours allocated (measured)', 'GPU-hours busy', 'Busy % granted', 'Busy % requested', 'Busy % allocated'],
-    m.teams.map((t) => [`${t.team}${t.leaf ? '' : ' (all sub-teams)'}`, t.grantedGpuHours, t.requestedGpuHours, t.allocatedGpuHours, t.busyGpuHours, t.busyOfGranted, t.busyOfRequested, t.busyOfAllocated]),
-    [false, true, true, true, true, true, true, true],
+    ['Team', 'GPU-hours granted', 'GPU-hours requested', 'GPU-hours allocated (measured)', 'GPU-hours busy', 'Busy % granted', 'Busy % requested', 'Busy % allocated', 'GPU memory used, MiB per device (average)', 'GPU memory used, MiB (peak)'],
+    m.teams.map((t) => [`${t.team}${t.leaf ? '' : ' (all sub-teams)'}`, t.grantedGpuHours, t.requestedGpuHours, t.allocatedGpuHours, t.busyGpuHours, t.busyOfGranted, t.busyOfRequested, t.busyOfAllocated, t.memoryAverageMib, t.memoryPeakMib]),
+    [false, true, true, true, true, true, true, true, true, true],
   );
   const unowned =
     m.unowned.length === 0
       ? ''
-      : `<p>Namespaces no team owns: ${m.unowned.map((n) => `${escapeHtml(n.namespace)} (${escapeHtml(n.busyGpuHours)} busy of ${escapeHtml(n.allocatedGpuHours)} GPU-hours)`).join(', ')}.</p>`;
+      : `<p>Namespaces no team owns: ${m.unowned.map((n) => `${escapeHtml(n.namespace)} (${escapeHtml(n.busyGpuHours)} busy of ${escapeHtml(n.allocatedGpuHours)} GPU-hours${escapeHtml(memoryText(n))})`).join(', ')}.</p>`;
   const idle =
     m.idle.length === 0
       ? '<p>No idle GPUs.</p>'
       : table(
           `Idle GPUs (below ${s?.idleBelow ?? '?'} activity for at least ${s?.idleForHours ?? '?'} h)`,
-          ['Team', 'Namespace', 'Pod', 'GPU model', 'MIG profile', 'Node', 'Device', 'Hours idle'],
-          m.idle.map((d) => [d.team ?? '(no team)', d.namespace, d.pod, d.model, d.profile, d.host, d.device, d.idleHours]),
-          [false, false, false, false, false, false, false, true],
+          ['Team', 'Namespace', 'Pod', 'GPU model', 'MIG profile', 'Node', 'Device', 'Hours idle', 'Memory used while idle, MiB (average)', 'Memory used while idle, MiB (peak)'],
+          m.idle.map((d) => [d.team ?? '(no team)', d.namespace, d.pod, d.model, d.profile, d.host, d.device, d.idleHours, d.idleMemoryAverageMib, d.idleMemoryPeakMib]),
+          [false, false, false, false, false, false, false, true, true, true],
         );
-  return `${head}${teams}<p class="muted">Granted and requested: NVIDIA resources only, over the snapshots' window. Busy: engine-active time, MIG instances by their share of a GPU.</p>${unowned}${idle}`;
+  return `${head}${teams}<p class="muted">Granted and requested: NVIDIA resources only, over the snapshots' window. Busy: engine-active time, MIG instances by their share of a GPU. Memory: DCGM_FI_DEV_FB_USED, MiB in use per device held, and the highest sample of one device.</p>${unowned}${idle}`;
 }
 
 export function reviewHtml(review: ReviewJson): string {

@@ -7,7 +7,7 @@ import { multiply, type Rational } from '../rational.js';
 import { formatQuantity, type Quantity } from '../quantity.js';
 import { formatAmount, formatFixed, formatPercent } from '../review/decimal.js';
 import { hoursOf, unitsOfNanos } from '../review/figures.js';
-import type { MeasuredReview } from '../review/measured.js';
+import { memoryOf, type MeasuredReview } from '../review/measured.js';
 import type { Review, TeamUse } from '../review/review.js';
 import type { Cycle, CycleEvent } from '../store/store.js';
 
@@ -102,9 +102,25 @@ export interface MeasuredJson {
     busyOfGranted: string | null;
     busyOfRequested: string | null;
     busyOfAllocated: string | null;
+    /** GPU memory used (DCGM_FI_DEV_FB_USED) per device held, MiB, 1 decimal; null without memory samples. */
+    memoryAverageMib: string | null;
+    /** The most MiB one device used, whole MiB; null without memory samples. */
+    memoryPeakMib: string | null;
   }[];
-  unowned: { namespace: string; busyGpuHours: string; allocatedGpuHours: string }[];
-  idle: { team: string | null; namespace: string; pod: string; model: string; profile: string; host: string; device: string; idleHours: string }[];
+  unowned: { namespace: string; busyGpuHours: string; allocatedGpuHours: string; memoryAverageMib: string | null; memoryPeakMib: string | null }[];
+  idle: {
+    team: string | null;
+    namespace: string;
+    pod: string;
+    model: string;
+    profile: string;
+    host: string;
+    device: string;
+    idleHours: string;
+    /** GPU memory used over its idle steps, MiB: average and peak. */
+    idleMemoryAverageMib: string | null;
+    idleMemoryPeakMib: string | null;
+  }[];
 }
 
 const DIGITS = 3;
@@ -116,6 +132,7 @@ export function formatAverage(resource: string, units: Rational): string {
 
 const quantity = (q: Quantity | null): string | null => (q === null ? null : formatQuantity(q));
 const fixed = (r: Rational | null): string | null => (r === null ? null : formatFixed(r, DIGITS));
+const mib = (r: Rational | null, digits: number): string | null => (r === null ? null : formatFixed(r, digits));
 const exact = (r: Rational): string => (r.denominator === 1n ? r.numerator.toString() : `${r.numerator}/${r.denominator}`);
 
 export function cycleToJson(cycle: Cycle, events: readonly CycleEvent[]): CycleJson {
@@ -256,8 +273,19 @@ export function measuredToJson(measured: MeasuredReview): MeasuredJson {
       busyOfGranted: t.busyOfGranted === null ? null : formatPercent(t.busyOfGranted),
       busyOfRequested: t.busyOfRequested === null ? null : formatPercent(t.busyOfRequested),
       busyOfAllocated: t.busyOfAllocated === null ? null : formatPercent(t.busyOfAllocated),
+      memoryAverageMib: mib(t.memoryAverageMib, 1),
+      memoryPeakMib: mib(t.memoryPeakMib, 0),
     })),
-    unowned: measured.unowned.map((n) => ({ namespace: n.namespace, busyGpuHours: formatFixed(n.busyGpuHours, DIGITS), allocatedGpuHours: formatFixed(n.allocatedGpuHours, DIGITS) })),
+    unowned: measured.unowned.map((n) => {
+      const memory = memoryOf([n.memory]);
+      return {
+        namespace: n.namespace,
+        busyGpuHours: formatFixed(n.busyGpuHours, DIGITS),
+        allocatedGpuHours: formatFixed(n.allocatedGpuHours, DIGITS),
+        memoryAverageMib: mib(memory.averageMib, 1),
+        memoryPeakMib: mib(memory.peakMib, 0),
+      };
+    }),
     idle: measured.idle.map((d) => ({
       team: d.team,
       namespace: d.namespace,
@@ -267,6 +295,8 @@ export function measuredToJson(measured: MeasuredReview): MeasuredJson {
       host: d.host,
       device: d.device,
       idleHours: formatFixed(d.idleHours, 1),
+      idleMemoryAverageMib: mib(d.idleMemoryAverageMib, 1),
+      idleMemoryPeakMib: mib(d.idleMemoryPeakMib, 0),
     })),
   };
 }

@@ -133,6 +133,11 @@ export function reviewMarkdown(review: ReviewJson): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `, memory 512.0 MiB per device, peak 1024 MiB` (nothing without memory samples). */
+export function memoryText(n: { memoryAverageMib: string | null; memoryPeakMib: string | null }): string {
+  return n.memoryAverageMib === null ? '' : `, memory ${n.memoryAverageMib} MiB per device, peak ${n.memoryPeakMib ?? '?'} MiB`;
+}
+
 /** The measured-use section: per team GPU-hours granted, requested and busy, gaps, idle devices; or why there are none. */
 function measuredMarkdown(review: ReviewJson): string[] {
   const m = review.measured;
@@ -149,25 +154,26 @@ function measuredMarkdown(review: ReviewJson): string[] {
   if (m.warnings.length > 0) lines.push('');
   lines.push(
     table(
-      ['Team', 'GPU-hours granted', 'GPU-hours requested', 'GPU-hours allocated (measured)', 'GPU-hours busy', 'Busy % granted', 'Busy % requested', 'Busy % allocated'],
-      m.teams.map((t) => [`${t.team}${t.leaf ? '' : ' (all sub-teams)'}`, t.grantedGpuHours, t.requestedGpuHours, t.allocatedGpuHours, t.busyGpuHours, t.busyOfGranted, t.busyOfRequested, t.busyOfAllocated]),
-      [false, true, true, true, true, true, true, true],
+      ['Team', 'GPU-hours granted', 'GPU-hours requested', 'GPU-hours allocated (measured)', 'GPU-hours busy', 'Busy % granted', 'Busy % requested', 'Busy % allocated', 'GPU memory used, MiB per device (average)', 'GPU memory used, MiB (peak)'],
+      m.teams.map((t) => [`${t.team}${t.leaf ? '' : ' (all sub-teams)'}`, t.grantedGpuHours, t.requestedGpuHours, t.allocatedGpuHours, t.busyGpuHours, t.busyOfGranted, t.busyOfRequested, t.busyOfAllocated, t.memoryAverageMib, t.memoryPeakMib]),
+      [false, true, true, true, true, true, true, true, true, true],
     ),
     '',
     'Granted and requested: NVIDIA resources only (what dcgm-exporter measures), over the snapshots\' window. Busy: engine-active time ' +
-      '(DCGM_FI_PROF_GR_ENGINE_ACTIVE, else DCGM_FI_DEV_GPU_UTIL), MIG instances by their share of a GPU. Percentages compare busy GPUs per measured hour with granted (requested) GPUs per covered hour.',
+      '(DCGM_FI_PROF_GR_ENGINE_ACTIVE, else DCGM_FI_DEV_GPU_UTIL), MIG instances by their share of a GPU. Percentages compare busy GPUs per measured hour with granted (requested) GPUs per covered hour. ' +
+      'Memory: DCGM_FI_DEV_FB_USED, MiB in use on each device held (GPU or MIG instance), averaged over the device-hours with samples; peak: the highest sample of one device.',
     '',
   );
   if (m.unowned.length > 0) {
-    lines.push(`Namespaces no team owns: ${m.unowned.map((n) => `${cell(n.namespace)} (${n.busyGpuHours} busy of ${n.allocatedGpuHours} GPU-hours)`).join(', ')}.`, '');
+    lines.push(`Namespaces no team owns: ${m.unowned.map((n) => `${cell(n.namespace)} (${n.busyGpuHours} busy of ${n.allocatedGpuHours} GPU-hours${memoryText(n)})`).join(', ')}.`, '');
   }
   lines.push(`### Idle GPUs (below ${s?.idleBelow ?? '?'} activity for at least ${s?.idleForHours ?? '?'} h): ${m.idle.length}`, '');
   if (m.idle.length > 0) {
     lines.push(
       table(
-        ['Team', 'Namespace', 'Pod', 'GPU model', 'MIG profile', 'Node', 'Device', 'Hours idle'],
-        m.idle.map((d) => [d.team ?? '(no team)', d.namespace, d.pod, d.model, d.profile, d.host, d.device, d.idleHours]),
-        [false, false, false, false, false, false, false, true],
+        ['Team', 'Namespace', 'Pod', 'GPU model', 'MIG profile', 'Node', 'Device', 'Hours idle', 'Memory used while idle, MiB (average)', 'Memory used while idle, MiB (peak)'],
+        m.idle.map((d) => [d.team ?? '(no team)', d.namespace, d.pod, d.model, d.profile, d.host, d.device, d.idleHours, d.idleMemoryAverageMib, d.idleMemoryPeakMib]),
+        [false, false, false, false, false, false, false, true, true, true],
       ),
     );
   } else {

@@ -10,9 +10,9 @@
  * window (whole Prometheus steps with samples). The ratios compare rates so that the two windows need not be the
  * same length: busy / granted = (busy GPU-hours / measured hours) / (granted GPU-hours / covered hours).
  */
-import type { IdleDevice, MeasuredUse, NamespaceMeasured } from '../collect/prometheus/dcgm.js';
+import type { IdleDevice, MeasuredUse, MemoryUse, NamespaceMeasured } from '../collect/prometheus/dcgm.js';
 import type { Plan } from '../plan/plan.js';
-import { add, divide, multiply, ZERO, type Rational } from '../rational.js';
+import { add, compare, divide, multiply, ZERO, type Rational } from '../rational.js';
 import { compareText } from '../text-order.js';
 import { hoursOf } from './figures.js';
 
@@ -49,6 +49,10 @@ export interface TeamMeasured {
   busyOfRequested: Rational | null;
   /** Busy over allocated, both measured. */
   busyOfAllocated: Rational | null;
+  /** GPU memory in use (MiB) per device held, averaged over the device-hours measured; null without memory samples. */
+  memoryAverageMib: Rational | null;
+  /** The most memory (MiB) one of its devices used; null without memory samples. */
+  memoryPeakMib: Rational | null;
 }
 
 export type MeasuredReview =
@@ -99,12 +103,15 @@ export function measuredReview(options: { input: MeasuredInput; plan: Plan; gpuH
     .map((team) => {
       let busy: Rational = ZERO;
       let allocated: Rational = ZERO;
+      const measuredNamespaces: NamespaceMeasured[] = [];
       for (const ns of team.namespaces) {
         const measured = byNamespace.get(ns);
         if (measured === undefined) continue;
         busy = add(busy, measured.busyGpuHours);
         allocated = add(allocated, measured.allocatedGpuHours);
+        measuredNamespaces.push(measured);
       }
+      const memory = memoryOf(measuredNamespaces.map((n) => n.memory));
       const granted = gpuHours.get(team.team)?.grantedGpuHours ?? ZERO;
       const requested = gpuHours.get(team.team)?.requestedGpuHours ?? ZERO;
       const busyRate = rate(busy, use.measuredHours);
@@ -118,6 +125,8 @@ export function measuredReview(options: { input: MeasuredInput; plan: Plan; gpuH
         busyOfGranted: ratio(busyRate, rate(granted, coveredHours)),
         busyOfRequested: ratio(busyRate, rate(requested, coveredHours)),
         busyOfAllocated: ratio(busy, allocated),
+        memoryAverageMib: memory.averageMib,
+        memoryPeakMib: memory.peakMib,
       };
     });
   return {
@@ -132,6 +141,19 @@ export function measuredReview(options: { input: MeasuredInput; plan: Plan; gpuH
     unowned: use.namespaces.filter((n) => !owner.has(n.namespace)),
     idle: use.idle.map((device) => ({ ...device, team: owner.get(device.namespace) ?? null })),
   };
+}
+
+/** Memory of several namespaces together: the average per device over all their device-hours, the highest peak. */
+export function memoryOf(parts: readonly MemoryUse[]): { averageMib: Rational | null; peakMib: Rational | null } {
+  let mibHours: Rational = ZERO;
+  let deviceHours: Rational = ZERO;
+  let peakMib: Rational | null = null;
+  for (const part of parts) {
+    mibHours = add(mibHours, part.mibHours);
+    deviceHours = add(deviceHours, part.deviceHours);
+    if (part.peakMib !== null && (peakMib === null || compare(part.peakMib, peakMib) > 0)) peakMib = part.peakMib;
+  }
+  return { averageMib: deviceHours.numerator === 0n ? null : divide(mibHours, deviceHours), peakMib };
 }
 
 /**

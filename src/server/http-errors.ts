@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ConflictError, ExternalError, InternalError, NotFoundError, StoreBusyError, ValidationError } from '../errors.js';
+import { ConflictError, ExternalError, InternalError, NotFoundError, StoreBusyError, UpstreamError, ValidationError } from '../errors.js';
 
 /** The body of every error response. `field` names the input at fault (`body.teams[0].weight`, `query.snapshot`). */
 export interface ErrorBody {
@@ -61,6 +61,11 @@ export function errorResponse(error: unknown, c: Context, log: (message: string)
     // about as long as this request was willing to wait.
     log(`quotaplan serve: ${error.message}`);
     return respond(503, error.message, null, { 'Retry-After': String(Math.max(1, Math.ceil(error.timeoutMs / 1000))) });
+  }
+  if (error instanceof UpstreamError) {
+    // The page asked for something read through another service (Prometheus), which failed: a gateway's answer.
+    log(`quotaplan serve: ${error.message}`);
+    return respond(error.timedOut ? 504 : 502, error.message, null);
   }
   if (error instanceof ExternalError) {
     log(`quotaplan serve: ${error.message}`);

@@ -144,9 +144,12 @@ describe('quotaplan review against the demo database', () => {
     assert.ok(html.includes(`<h2>Measured GPU use (dcgm-exporter)</h2>\n<p class="gap">${note}.</p>`));
     const [header, ...rows] = (await runCli(['review', '--db', db, '--cycle', '2026-Q4', '-o', 'csv'], { cwd: dir })).stdout.trimEnd().split('\r\n').map((line) => line.split(','));
     // Reasons before them may hold quoted commas: the measured columns are read from the end of the line.
-    assert.deepEqual(header!.slice(-7), ['team_requested_gpu_hours', 'team_granted_gpu_hours', 'team_busy_gpu_hours', 'team_allocated_gpu_hours', 'team_busy_of_granted', 'team_busy_of_requested', 'measured_note']);
+    assert.deepEqual(header!.slice(-10), [
+      'team_requested_gpu_hours', 'team_granted_gpu_hours', 'team_busy_gpu_hours', 'team_allocated_gpu_hours', 'team_busy_of_granted', 'team_busy_of_requested',
+      'measured_note', 'team_memory_average_mib', 'team_memory_peak_mib', 'measured_warnings',
+    ]);
     assert.ok(rows.length > 0);
-    for (const row of rows) assert.deepEqual(row.slice(-7), ['', '', '', '', '', '', note]);
+    for (const row of rows) assert.deepEqual(row.slice(-10), ['', '', '', '', '', '', note, '', '', '']);
   });
 
   it('names the cycle it cannot find, with exit code 2', async () => {

@@ -8,7 +8,7 @@ import { createPrometheusClient, PrometheusError, type PrometheusClient } from '
 import { readMeasuredUse, type DcgmQuery, type MeasuredUse } from '../../src/collect/prometheus/dcgm.js';
 import { rational } from '../../src/rational.js';
 import { formatFixed } from '../../src/review/decimal.js';
-import { GAP_FROM, GAP_HOURS, truth } from './dcgm-series.js';
+import { fixed, GAP_FROM, GAP_HOURS, truth } from './dcgm-series.js';
 import { closedPort, dcgmBlocks, startPrometheus, type RunningPrometheus } from './harness.js';
 
 const FROM = Date.UTC(2026, 9, 1);
@@ -32,6 +32,37 @@ function figures(use: MeasuredUse): Record<string, { busy: string; allocated: st
 
 function idleOf(use: MeasuredUse): Record<string, number> {
   return Object.fromEntries(use.idle.map((d) => [`${d.namespace}/${d.pod}/${d.device}`, Number(formatFixed(d.idleHours, 0))]));
+}
+
+/** Per namespace: MiB-hours (3 decimals), device-hours and the peak, as the truth states them. */
+function memoryOfUse(use: MeasuredUse): Record<string, { mibHours: string; deviceHours: string; peak: string | null }> {
+  return Object.fromEntries(
+    use.namespaces.map((n) => [
+      n.namespace,
+      { mibHours: formatFixed(n.memory.mibHours, 3), deviceHours: formatFixed(n.memory.deviceHours, 0), peak: n.memory.peakMib === null ? null : formatFixed(n.memory.peakMib, 0) },
+    ]),
+  );
+}
+
+function memoryTruth(t: ReturnType<typeof truth>): Record<string, { mibHours: string; deviceHours: string; peak: string | null }> {
+  return Object.fromEntries(
+    Object.keys(t.namespaces).map((ns) => {
+      const m = t.memory[ns];
+      return [ns, m === undefined ? { mibHours: '0.000', deviceHours: '0', peak: null } : { mibHours: fixed(m.mibHourThirds, 3n, 3), deviceHours: String(m.deviceHours), peak: String(m.peak) }];
+    }),
+  );
+}
+
+function idleMemoryOf(use: MeasuredUse): Record<string, { average: string | null; peak: string | null }> {
+  return Object.fromEntries(
+    use.idle.map((d) => [
+      `${d.namespace}/${d.pod}/${d.device}`,
+      {
+        average: d.idleMemoryAverageMib === null ? null : formatFixed(d.idleMemoryAverageMib, 1),
+        peak: d.idleMemoryPeakMib === null ? null : formatFixed(d.idleMemoryPeakMib, 0),
+      },
+    ]),
+  );
 }
 
 async function measured(client: PrometheusClient, q: DcgmQuery): Promise<MeasuredUse> {
@@ -92,6 +123,34 @@ describe('measured GPU use from a real Prometheus (dcgm-exporter series)', () =>
     const use = await measured(client, query({ selector: 'job="dcgm-sm"', labels: { namespace: 'exported_namespace', pod: 'exported_pod' } }));
     assert.deepEqual(figures(use), truth({ from: FROM, hours: HOURS, idleBelow: 5, idleForHours: 24, only: 'exported' }).namespaces);
     assert.deepEqual(Object.keys(figures(use)), ['nlp-train', 'recsys']);
+  });
+
+  it('GPU memory (DCGM_FI_DEV_FB_USED) per namespace: MiB-hours, device-hours and the peak of one device', async () => {
+    const use = await measured(client, query());
+    const expected = truth({ from: FROM, hours: HOURS, idleBelow: 5, idleForHours: 24 });
+    assert.deepEqual(memoryOfUse(use), memoryTruth(expected));
+    // Spot checks of the truth: fraud-serve's two 1g.10gb instances, each hour (8000+9000+9500)/3 and (7000+7000+7001)/3.
+    assert.equal(expected.memory['fraud-serve']?.peak, 9500);
+    assert.equal(expected.memory['fraud-serve']?.deviceHours, 2n * 1389n);
+    assert.equal(expected.memory['fraud-serve']?.mibHourThirds, (26_500n + 21_001n) * 1389n);
+  });
+
+  it('idle devices carry the memory they held while idle: average and peak over their idle hours', async () => {
+    const use = await measured(client, query({ idleBelow: rational(45n, 100n) }));
+    const expected = truth({ from: FROM, hours: HOURS, idleBelow: 45, idleForHours: 24 });
+    assert.deepEqual(idleMemoryOf(use), expected.idleMemory);
+    assert.deepEqual(expected.idleMemory['recsys/recsys-0/GPU-h100-b-1'], { average: '20480.7', peak: '20482' });
+  });
+
+  it('series with only the DRA labels (dcgm-exporter in DRA mode) count for the claim`s namespace, with no flag', async () => {
+    const use = await measured(client, query({ selector: 'job="dcgm-dra"' }));
+    const expected = truth({ from: FROM, hours: HOURS, idleBelow: 5, idleForHours: 24, only: 'dra' });
+    assert.deepEqual(figures(use), expected.namespaces);
+    assert.deepEqual(Object.keys(figures(use)), ['nlp-eval', 'vision']);
+    assert.deepEqual(memoryOfUse(use), memoryTruth(expected));
+    assert.deepEqual(idleOf(use), expected.idle);
+    assert.deepEqual(idleOf(use), { 'nlp-eval/resourceclaim/nlp-eval-gpu/GPU-h100-c-0': 1389 });
+    assert.deepEqual(idleMemoryOf(use), expected.idleMemory);
   });
 
   it('range queries longer than the points limit are split and joined: 20-minute steps over the whole quarter in requests of 1000 points', async () => {
@@ -165,6 +224,23 @@ describe('Prometheus failures', () => {
     } finally {
       await client.close();
       await limited.stop();
+    }
+  });
+});
+
+describe('Prometheus warnings (partial data)', () => {
+  it('a remote_read store that does not answer: every query succeeds with a warning, kept in the measured use beside exact figures', async () => {
+    const port = await closedPort();
+    const partial = await startPrometheus({ blocks: dcgmBlocks(), config: `remote_read:\n  - url: http://127.0.0.1:${port}/api/v1/read\n    read_recent: true\n` });
+    const client = createPrometheusClient({ url: partial.url, timeoutMs: 30_000 });
+    try {
+      const use = await measured(client, query());
+      assert.deepEqual(figures(use), truth({ from: FROM, hours: HOURS, idleBelow: 5, idleForHours: 24 }).namespaces);
+      // Prometheus's own text (storage/remote: the secondary querier's error), the same for each of the nine queries: once.
+      assert.deepEqual(use.warnings, [`remote_read: error sending request: Post "http://127.0.0.1:${port}/api/v1/read": dial tcp 127.0.0.1:${port}: connect: connection refused`]);
+    } finally {
+      await client.close();
+      await partial.stop();
     }
   });
 });

@@ -6,7 +6,9 @@
  * and promtool's version, so every test file of a run (and later runs) reuses them. promtool 2.42 writes 2-hour
  * blocks and reads its whole input once per block, so the input is written one UTC day per file (12 blocks each):
  * one pass over the quarter in all, instead of one per block. Each server gets its own copy of the blocks (it
- * writes a WAL and a lock beside them), a free port, and is stopped by its test.
+ * writes a WAL and a lock beside them), a free port, and is stopped by its test. A server can be given more
+ * configuration (a remote_read that answers nothing, so every query comes back with warnings) and a web
+ * configuration (TLS with a throwaway CA, basic auth).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
 import { openMetrics } from './dcgm-series.js';
 
 export const PROMETHEUS = process.env.QUOTAPLAN_PROMETHEUS ?? '/usr/bin/prometheus';
@@ -102,16 +105,41 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-/** Starts prometheus over a copy of the blocks; `args` are extra flags (e.g. `--query.max-samples=1000`). */
-export async function startPrometheus(options: { blocks: string; args?: string[] }): Promise<RunningPrometheus> {
+export interface PrometheusServerOptions {
+  blocks: string;
+  /** Extra flags (e.g. `--query.max-samples=1000`). */
+  args?: string[];
+  /** prometheus.yml beyond `global: {}` (e.g. a `remote_read` section). */
+  config?: string;
+  /**
+   * `--web.config.file` (Prometheus's exporter-toolkit): TLS and basic auth. `tls` serves https with this
+   * certificate; the readiness check then trusts `tls.ca` and takes a 401 as up.
+   */
+  web?: { tls?: { cert: string; key: string; ca: string }; basicAuthUsers?: Record<string, string> };
+}
+
+/** Starts prometheus over a copy of the blocks. */
+export async function startPrometheus(options: PrometheusServerOptions): Promise<RunningPrometheus> {
   requireBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'quotaplan-prometheus-'));
   const data = join(dir, 'data');
   cpSync(options.blocks, data, { recursive: true });
   const config = join(dir, 'prometheus.yml');
-  writeFileSync(config, 'global: {}\n');
+  writeFileSync(config, `global: {}\n${options.config ?? ''}`);
+  const webArgs: string[] = [];
+  if (options.web !== undefined) {
+    const web = join(dir, 'web.yml');
+    const lines: string[] = [];
+    if (options.web.tls !== undefined) lines.push('tls_server_config:', `  cert_file: ${JSON.stringify(options.web.tls.cert)}`, `  key_file: ${JSON.stringify(options.web.tls.key)}`);
+    if (options.web.basicAuthUsers !== undefined) {
+      lines.push('basic_auth_users:', ...Object.entries(options.web.basicAuthUsers).map(([user, hash]) => `  ${JSON.stringify(user)}: ${JSON.stringify(hash)}`));
+    }
+    writeFileSync(web, `${lines.join('\n')}\n`);
+    webArgs.push(`--web.config.file=${web}`);
+  }
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.web?.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+  const readiness = new Agent(options.web?.tls === undefined ? {} : { connect: { ca: readFileSync(options.web.tls.ca, 'utf8') } });
   let log = '';
   const child: ChildProcess = spawn(
     PROMETHEUS,
@@ -122,6 +150,7 @@ export async function startPrometheus(options: { blocks: string; args?: string[]
       '--storage.tsdb.retention.time=100y',
       '--storage.tsdb.max-block-duration=2h',
       `--web.listen-address=127.0.0.1:${port}`,
+      ...webArgs,
       ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -136,6 +165,7 @@ export async function startPrometheus(options: { blocks: string; args?: string[]
       child.kill('SIGTERM');
       await exited;
     }
+    await readiness.close();
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 120_000;
@@ -145,8 +175,10 @@ export async function startPrometheus(options: { blocks: string; args?: string[]
       throw new Error(`prometheus exited with ${child.exitCode}: ${log}`);
     }
     try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.ok) break;
+      const response = await request(`${url}/-/ready`, { dispatcher: readiness });
+      await response.body.text();
+      // Behind basic auth every path answers 401 to a request without credentials: the server is up.
+      if (response.statusCode === 200 || response.statusCode === 401) break;
     } catch {
       // not listening yet
     }

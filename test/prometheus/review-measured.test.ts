@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { seedDemoDatabase } from '../../src/commands/demo.js';
 import type { ReviewJson } from '../../src/emit/review-json.js';
 import { runCli } from '../support/cli.js';
-import { GAP_FROM, teamTruth, truth } from './dcgm-series.js';
+import { fixed3, GAP_FROM, teamMemoryTruth, teamTruth, TRUTH_UNIT, truth } from './dcgm-series.js';
 import { closedPort, dcgmBlocks, startPrometheus, type RunningPrometheus } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-review-measured-'));
@@ -69,7 +69,50 @@ describe('quotaplan review --prometheus (demo database, real Prometheus)', () =>
       Object.fromEntries(m.teams.map((t) => [t.team, { busy: t.busyGpuHours, allocated: t.allocatedGpuHours }])),
       Object.fromEntries(Object.entries(TEAMS).map(([team, namespaces]) => [team, teamTruth(expected, namespaces)])),
     );
-    assert.deepEqual(m.unowned, [{ namespace: 'scratch', ...mapKeys(expected.namespaces.scratch) }]);
+    const scratchMemory = teamMemoryTruth(expected, ['scratch']);
+    assert.deepEqual(m.unowned, [{ namespace: 'scratch', ...mapKeys(expected.namespaces.scratch), memoryAverageMib: scratchMemory.average, memoryPeakMib: scratchMemory.peak }]);
+  });
+
+  it('-o json: GPU memory per team (DCGM_FI_DEV_FB_USED): MiB per device held and the peak of one device; none where nothing was measured', async () => {
+    const json = await review();
+    assert.deepEqual(
+      Object.fromEntries(json.measured.teams.map((t) => [t.team, { average: t.memoryAverageMib, peak: t.memoryPeakMib }])),
+      Object.fromEntries(Object.entries(TEAMS).map(([team, namespaces]) => [team, teamMemoryTruth(expected, namespaces)])),
+    );
+    // The truth itself: research/nlp = nlp-train's two H100s ((512+512+1024)/3 MiB an hour) and nlp-eval's 3g.40gb
+    // instance ((30000+32000+34000)/3), 1389 hours each: (2 x 2048 + 96000) / 3 / 3 = 11121.8 MiB per device.
+    assert.deepEqual(teamMemoryTruth(expected, TEAMS['research/nlp'] ?? []), { average: '11121.8', peak: '34000' });
+    assert.deepEqual(teamMemoryTruth(expected, TEAMS['data/etl'] ?? []), { average: null, peak: null });
+    assert.deepEqual(
+      json.measured.idle.map((d) => [`${d.namespace}/${d.pod}/${d.device}`, { average: d.idleMemoryAverageMib, peak: d.idleMemoryPeakMib }]),
+      json.measured.idle.map((d) => [`${d.namespace}/${d.pod}/${d.device}`, expected.idleMemory[`${d.namespace}/${d.pod}/${d.device}`]]),
+    );
+  });
+
+  it('-o csv: each team row carries its memory figures', async () => {
+    const result = await runCli(['review', '--db', db, '--cycle', '2026-Q4', '-o', 'csv', '--prometheus', prometheus.url, '--prometheus-selector', 'job="dcgm"'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const [header, ...rows] = result.stdout.trimEnd().split('\r\n').map((line) => line.split(','));
+    assert.deepEqual(header!.slice(-3), ['team_memory_average_mib', 'team_memory_peak_mib', 'measured_warnings']);
+    const nlp = teamMemoryTruth(expected, TEAMS['research/nlp'] ?? []);
+    const nlpRows = rows.filter((row) => row[1] === 'research/nlp');
+    assert.ok(nlpRows.length > 0);
+    for (const row of nlpRows) assert.deepEqual(row.slice(-3), [nlp.average, nlp.peak, '']);
+  });
+
+  it('devices held through DRA claims (no pod labels) count for the team owning the claim`s namespace', async () => {
+    const json = await review(['--prometheus-selector', 'job=~"dcgm|dcgm-dra"']);
+    const dra = truth({ from: FROM, hours: 1395, idleBelow: 5, idleForHours: 24, only: 'dra' });
+    const busyOf = (namespaces: string[]): string =>
+      fixed3(namespaces.reduce((sum, ns) => sum + (expected.units[ns]?.busy ?? 0n) + (dra.units[ns]?.busy ?? 0n), 0n), TRUTH_UNIT);
+    assert.deepEqual(
+      Object.fromEntries(json.measured.teams.map((t) => [t.team, t.busyGpuHours])),
+      Object.fromEntries(Object.entries(TEAMS).map(([team, namespaces]) => [team, busyOf(namespaces)])),
+    );
+    assert.deepEqual(
+      json.measured.idle.filter((d) => d.pod.startsWith('resourceclaim/')).map((d) => [d.team, `${d.namespace}/${d.pod}/${d.device}`, d.idleHours]),
+      [['research/nlp', 'nlp-eval/resourceclaim/nlp-eval-gpu/GPU-h100-c-0', '1389.0']],
+    );
   });
 
   it('granted and requested GPU-hours of a team are those of its NVIDIA resource rows; an AMD-only team is granted none', async () => {
@@ -113,7 +156,14 @@ describe('quotaplan review --prometheus (demo database, real Prometheus)', () =>
     assert.ok(result.stdout.includes('## Measured GPU use (dcgm-exporter)'));
     assert.ok(result.stdout.includes('**no samples for 6.000 h** (2026-10-20 00:00 UTC to 2026-10-20 06:00 UTC)'), result.stdout);
     assert.ok(result.stdout.includes('| research/nlp | nlp-train | nlp-train-0 | NVIDIA H100 80GB HBM3 | – | h100-b | GPU-h100-b-2 | 1389.0 |'));
-    assert.ok(result.stdout.includes(`Namespaces no team owns: scratch (${expected.namespaces.scratch?.busy} busy of ${expected.namespaces.scratch?.allocated} GPU-hours).`));
+    const scratchMemory = teamMemoryTruth(expected, ['scratch']);
+    assert.ok(
+      result.stdout.includes(
+        `Namespaces no team owns: scratch (${expected.namespaces.scratch?.busy} busy of ${expected.namespaces.scratch?.allocated} GPU-hours, ` +
+          `memory ${scratchMemory.average} MiB per device, peak ${scratchMemory.peak} MiB).`,
+      ),
+      result.stdout,
+    );
   });
 
   it('a selector no series match: the report says so instead of zeros, and the command still succeeds', async () => {

@@ -13,6 +13,8 @@ export const MEASURED_COLUMNS = [
   { key: 'busyOfGranted', label: 'Busy % granted', numeric: true },
   { key: 'busyOfRequested', label: 'Busy % requested', numeric: true },
   { key: 'busyOfAllocated', label: 'Busy % allocated', numeric: true },
+  { key: 'memoryAverageMib', label: 'GPU memory used, MiB per device (average)', numeric: true },
+  { key: 'memoryPeakMib', label: 'GPU memory used, MiB (peak)', numeric: true },
 ];
 
 const IDLE_COLUMNS = [
@@ -24,6 +26,8 @@ const IDLE_COLUMNS = [
   { key: 'host', label: 'Node' },
   { key: 'device', label: 'Device' },
   { key: 'idleHours', label: 'Hours idle', numeric: true, format: hoursText },
+  { key: 'idleMemoryAverageMib', label: 'Memory used while idle, MiB (average)', numeric: true },
+  { key: 'idleMemoryPeakMib', label: 'Memory used while idle, MiB (peak)', numeric: true },
 ];
 
 /** The line under the heading: where the figures come from, the window, and any gap, in words. */
@@ -51,7 +55,7 @@ export function measuredSection(data) {
   if (!m.available) return parts;
   parts.push(tableBlock({ caption: 'GPU-hours per team: granted, requested, measured', columns: MEASURED_COLUMNS, rows: m.teams, filename: `review-${data.cycle.name}-measured.csv` }));
   if (m.unowned.length > 0) {
-    parts.push(el('p', {}, `Namespaces no team owns: ${m.unowned.map((n) => `${n.namespace} (${n.busyGpuHours} busy of ${n.allocatedGpuHours} GPU-hours)`).join(', ')}.`));
+    parts.push(el('p', {}, `Namespaces no team owns: ${m.unowned.map((n) => `${n.namespace} (${n.busyGpuHours} busy of ${n.allocatedGpuHours} GPU-hours${n.memoryAverageMib === null ? '' : `, memory ${n.memoryAverageMib} MiB per device, peak ${n.memoryPeakMib} MiB`})`).join(', ')}.`));
   }
   parts.push(el('h3', {}, `Idle GPUs (below ${m.source.idleBelow} activity for at least ${m.source.idleForHours} h): ${m.idle.length}`));
   parts.push(

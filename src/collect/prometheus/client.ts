@@ -1,25 +1,27 @@
 /**
  * A client for the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`), which Prometheus, Thanos, Mimir and
- * VictoriaMetrics all answer. Requests go through undici (Node's fetch engine) so a CA bundle and a bearer token can
- * be given; every failure becomes a PrometheusError (an ExternalError, exit 3) that says what failed: unreachable,
- * too slow, refused (4xx/5xx with Prometheus's own `errorType` and `error`), a query limit hit, or an answer that is
- * not the API's JSON. Sample values stay the strings Prometheus sent: the caller turns them into exact rationals.
+ * VictoriaMetrics all answer. Requests go through undici (Node's fetch engine) so a CA bundle, a bearer token or
+ * basic-auth credentials (Prometheus's own `--web.config.file` `basic_auth_users`) can be given; every failure
+ * becomes a PrometheusError (an UpstreamError: exit 3, HTTP 502/504) that says what failed: unreachable, an untrusted
+ * TLS certificate, too slow, refused (401/403, or 4xx/5xx with Prometheus's own `errorType` and `error`), a query
+ * limit hit, or an answer that is not the API's JSON. Sample values stay the strings Prometheus sent: the caller
+ * turns them into exact rationals.
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
-import { ExternalError, ValidationError } from '../../errors.js';
+import { UpstreamError, ValidationError } from '../../errors.js';
 import { compareKeys } from '../../text-order.js';
 
-export type PrometheusFailure = 'unreachable' | 'timeout' | 'http' | 'limit' | 'bad-response';
+export type PrometheusFailure = 'unreachable' | 'tls' | 'timeout' | 'unauthorized' | 'http' | 'limit' | 'bad-response';
 
-export class PrometheusError extends ExternalError {
+export class PrometheusError extends UpstreamError {
   override readonly name = 'PrometheusError';
   constructor(
     message: string,
     readonly failure: PrometheusFailure,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, failure === 'timeout', options);
   }
 }
 
@@ -28,6 +30,8 @@ export interface PrometheusOptions {
   url: string;
   /** Bearer token sent as `Authorization: Bearer ...`. */
   token?: string | undefined;
+  /** Basic-auth credentials sent as `Authorization: Basic ...` (not with a token). */
+  basicAuth?: { username: string; password: string } | undefined;
   /** PEM bundle of the CA(s) the server's certificate must chain to (added to Node's defaults). */
   ca?: string | undefined;
   /** Per request, client side; also sent as the API's `timeout` so Prometheus stops evaluating too. */
@@ -49,6 +53,9 @@ export interface PromResult {
   warnings: string[];
 }
 
+/** Node's codes for a certificate that does not chain to a trusted CA or does not name the host (tls.TLSSocket). */
+const TLS_TRUST = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_[A-Z_]+|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
 /** Prometheus refuses a range query of more than 11,000 points per series (web/api/v1/api.go, queryRange). */
 export const MAX_POINTS_PER_QUERY = 11_000;
 
@@ -64,11 +71,23 @@ export interface PrometheusClient {
 const apiShape = (body: unknown): body is { status: string; data?: { resultType?: string; result?: unknown }; errorType?: string; error?: string; warnings?: unknown } =>
   typeof body === 'object' && body !== null && typeof (body as { status?: unknown }).status === 'string';
 
-/** Reads the token and CA files named by flags; a file that cannot be read is bad input naming the flag. */
-export function readPrometheusCredentials(flags: { token?: string | undefined; tokenFile?: string | undefined; ca?: string | undefined }): {
+export interface PrometheusCredentials {
   token: string | undefined;
+  basicAuth: { username: string; password: string } | undefined;
   ca: string | undefined;
-} {
+}
+
+/**
+ * Reads the token, password and CA files named by flags; a file that cannot be read, or two ways to authenticate at
+ * once, is bad input naming the flag.
+ */
+export function readPrometheusCredentials(flags: {
+  token?: string | undefined;
+  tokenFile?: string | undefined;
+  user?: string | undefined;
+  passwordFile?: string | undefined;
+  ca?: string | undefined;
+}): PrometheusCredentials {
   const read = (file: string, flag: string): string => {
     try {
       return readFileSync(file, 'utf8');
@@ -80,8 +99,22 @@ export function readPrometheusCredentials(flags: { token?: string | undefined; t
   if (flags.token !== undefined && flags.tokenFile !== undefined) {
     throw new ValidationError('--prometheus-token and --prometheus-token-file: give one of them', { field: '--prometheus-token' });
   }
+  if ((flags.user === undefined) !== (flags.passwordFile === undefined)) {
+    throw new ValidationError('--prometheus-user and --prometheus-password-file: give both or neither', { field: flags.user === undefined ? '--prometheus-user' : '--prometheus-password-file' });
+  }
+  if (flags.user !== undefined && (flags.token !== undefined || flags.tokenFile !== undefined)) {
+    throw new ValidationError('--prometheus-user and --prometheus-token: give one way to authenticate', { field: '--prometheus-user' });
+  }
+  if (flags.user !== undefined && (flags.user === '' || flags.user.includes(':'))) {
+    // RFC 7617: the user-id of basic auth cannot hold a colon.
+    throw new ValidationError(`--prometheus-user: ${JSON.stringify(flags.user)} is not a user name (empty, or holds a ":")`, { field: '--prometheus-user', value: flags.user });
+  }
   const token = flags.tokenFile === undefined ? flags.token : read(flags.tokenFile, '--prometheus-token-file').trim();
-  return { token, ca: flags.ca === undefined ? undefined : read(flags.ca, '--prometheus-ca') };
+  const basicAuth =
+    flags.user === undefined || flags.passwordFile === undefined
+      ? undefined
+      : { username: flags.user, password: read(flags.passwordFile, '--prometheus-password-file').replace(/\r?\n$/, '') };
+  return { token, basicAuth, ca: flags.ca === undefined ? undefined : read(flags.ca, '--prometheus-ca') };
 }
 
 /** `http://host:9090/` -> a URL object; anything else is bad input naming `--prometheus`. */
@@ -96,7 +129,8 @@ export function parsePrometheusUrl(text: string): URL {
     throw new ValidationError(`--prometheus: ${JSON.stringify(text)} is not an http or https URL`, { field: '--prometheus', value: text });
   }
   if (url.username !== '' || url.password !== '') {
-    throw new ValidationError('--prometheus: put credentials in --prometheus-token-file, not in the URL', { field: '--prometheus' });
+    // A URL is printed in every message and report: credentials go in files instead.
+    throw new ValidationError('--prometheus: put credentials in --prometheus-user and --prometheus-password-file (or --prometheus-token-file), not in the URL', { field: '--prometheus' });
   }
   return url;
 }
@@ -109,6 +143,13 @@ export function createPrometheusClient(options: PrometheusOptions): PrometheusCl
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
+
+  const authorization =
+    options.token !== undefined
+      ? `Bearer ${options.token}`
+      : options.basicAuth === undefined
+        ? undefined
+        : `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`, 'utf8').toString('base64')}`;
 
   async function call(path: string, params: Record<string, string>): Promise<PromResult> {
     const url = new URL(`${base.pathname.replace(/\/$/, '')}/api/v1/${path}`, base);
@@ -123,7 +164,7 @@ export function createPrometheusClient(options: PrometheusOptions): PrometheusCl
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
-          ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+          ...(authorization === undefined ? {} : { authorization }),
         },
         body,
         signal: AbortSignal.timeout(options.timeoutMs),
@@ -138,7 +179,21 @@ export function createPrometheusClient(options: PrometheusOptions): PrometheusCl
         throw new PrometheusError(`${what}: no answer within ${options.timeoutMs / 1000} s (raise --prometheus-timeout, or a larger --prometheus-step reads fewer points)`, 'timeout', { cause: error });
       }
       const cause = (error as { cause?: { code?: string } }).cause?.code;
+      if (TLS_TRUST.test(cause ?? code)) {
+        throw new PrometheusError(
+          `${what}: the server's TLS certificate is not trusted (${cause ?? code}: ${(error as Error).message}); give the CA that signed it with --prometheus-ca`,
+          'tls',
+          { cause: error },
+        );
+      }
       throw new PrometheusError(`${what}: cannot connect: ${cause ?? code} ${(error as Error).message}`.trim(), 'unreachable', { cause: error });
+    }
+    if (status === 401 || status === 403) {
+      const given = options.token !== undefined ? 'the --prometheus-token given' : options.basicAuth !== undefined ? `user ${JSON.stringify(options.basicAuth.username)} and its --prometheus-password-file` : 'no credentials';
+      throw new PrometheusError(
+        `${what}: HTTP ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}: the server refused ${given} (--prometheus-user and --prometheus-password-file, or --prometheus-token[-file])`,
+        'unauthorized',
+      );
     }
     let parsed: unknown;
     try {

@@ -9,15 +9,24 @@
  * both exist (dcgm-exporter labels both alike). A MIG instance's activity is of its own slices, so it counts as
  * `<N>g / 7` (or `/ 4` on an A30) of a GPU: the same fraction the inventory gives the slice (src/inventory/mig.ts).
  * Values arrive as decimal text and are summed as exact rationals.
+ *
+ * GPU memory is `DCGM_FI_DEV_FB_USED` (framebuffer MiB in use, per GPU or MIG instance): per namespace its MiB-hours
+ * and device-hours (so an average per device held) and its peak on one device; per idle device the same over its
+ * idle steps only, to tell a GPU held with a model loaded from one held empty.
+ *
+ * A device is held when its series carries the pod labels, or, where they are absent, dcgm-exporter's DRA labels
+ * (`dra_claim_namespace`, `dra_claim_name`): the claim's namespace then stands for the pod's, and the pod is shown as
+ * `resourceclaim/<name>` (dra-and-schedulers.md, "GPU metrics"). Both are read by every query, with no flag.
  */
 import { ValidationError } from '../../errors.js';
 import { parseMigProfile, totalComputeSlices } from '../../inventory/mig.js';
-import { add, multiply, parseDecimal, rational, ZERO, type Rational } from '../../rational.js';
+import { add, compare, divide, multiply, parseDecimal, rational, ZERO, type Rational } from '../../rational.js';
 import { PrometheusError, type PrometheusClient, type PromSeries } from './client.js';
 import { compareText } from '../../text-order.js';
 
 export const ENGINE_ACTIVE = 'DCGM_FI_PROF_GR_ENGINE_ACTIVE';
 export const GPU_UTIL = 'DCGM_FI_DEV_GPU_UTIL';
+export const FB_USED = 'DCGM_FI_DEV_FB_USED';
 
 /** Label names in the stored series. Behind a ServiceMonitor without honorLabels: `exported_namespace`, `exported_pod`. */
 export interface DcgmLabels {
@@ -33,6 +42,9 @@ const PROFILE = 'GPU_I_PROFILE';
 const INSTANCE = 'GPU_I_ID';
 const UUID = 'UUID';
 const HOST = 'Hostname';
+/** DRA mode (dcgm-exporter with DRA claims): the claim holding the device. */
+const CLAIM_NAMESPACE = 'dra_claim_namespace';
+const CLAIM_NAME = 'dra_claim_name';
 
 export interface DcgmQuery {
   /** Evaluated at `from + k·step`, k = 1..n, each point averaging the samples of the step before it. */
@@ -54,6 +66,17 @@ export interface NamespaceMeasured {
   busyGpuHours: Rational;
   /** GPU-hours a pod of the namespace held a device, by the same weights. */
   allocatedGpuHours: Rational;
+  memory: MemoryUse;
+}
+
+/** GPU memory used (DCGM_FI_DEV_FB_USED), in MiB; devices counted alike, whole GPU or MIG instance. */
+export interface MemoryUse {
+  /** Sum over steps of the step's average MiB in use on each device, times the step in hours. */
+  mibHours: Rational;
+  /** Hours of devices with a memory sample (a device held for a step counts the step). */
+  deviceHours: Rational;
+  /** The most MiB any one device used at any sample; null without a memory sample. */
+  peakMib: Rational | null;
 }
 
 export interface IdleDevice {
@@ -66,6 +89,9 @@ export interface IdleDevice {
   /** `UUID` (and `/GPU_I_ID` for a MIG instance): which device. */
   device: string;
   idleHours: Rational;
+  /** MiB in use over its idle steps: the average of the steps' averages, and the peak sample; null without samples. */
+  idleMemoryAverageMib: Rational | null;
+  idleMemoryPeakMib: Rational | null;
 }
 
 export interface MeasuredUse {
@@ -111,20 +137,46 @@ export function parseSelector(text: string, flag = '--prometheus-selector'): str
     .join(',');
 }
 
+export interface DcgmQueries {
+  busy: string;
+  allocated: string;
+  idle: string;
+  present: string;
+  memory: string;
+  memoryDevices: string;
+  memoryPeak: string;
+  idleMemory: string;
+  idleMemoryPeak: string;
+}
+
 /** The PromQL of every query, exported for the docs and tests. */
-export function dcgmQueries(q: Pick<DcgmQuery, 'stepSeconds' | 'labels' | 'selector' | 'idleBelow'>): { busy: string; allocated: string; idle: string; present: string } {
+export function dcgmQueries(q: Pick<DcgmQuery, 'stepSeconds' | 'labels' | 'selector' | 'idleBelow'>): DcgmQueries {
   const extra = q.selector === '' ? '' : `,${q.selector}`;
-  const held = `{${q.labels.namespace}!="",${q.labels.pod}!=""${extra}}`;
+  const ns = q.labels.namespace;
+  const pod = q.labels.pod;
   const any = `{${q.selector}}`;
   const range = `[${q.stepSeconds}s]`;
-  const activity = (sel: string): string => `(avg_over_time(${ENGINE_ACTIVE}${sel}${range}) or avg_over_time(${GPU_UTIL}${sel}${range}) / 100)`;
-  const byNamespace = `${q.labels.namespace},${MODEL},${PROFILE}`;
-  const threshold = formatPromNumber(q.idleBelow);
+  // A held device's series over a step: by the pod labels, or by the DRA claim's where the pod labels are absent
+  // (its namespace and name copied into the namespace and pod labels, so every query groups both alike).
+  const held = (fn: string, metric: string): string =>
+    `(${fn}(${metric}{${ns}!="",${pod}!=""${extra}}${range}) or ` +
+    `label_replace(label_replace(${fn}(${metric}{${ns}="",${CLAIM_NAMESPACE}!=""${extra}}${range}), ` +
+    `"${ns}", "$1", "${CLAIM_NAMESPACE}", "(.+)"), "${pod}", "resourceclaim/$1", "${CLAIM_NAME}", "(.+)"))`;
+  const activity = `(${held('avg_over_time', ENGINE_ACTIVE)} or ${held('avg_over_time', GPU_UTIL)} / 100)`;
+  const anyActivity = `(avg_over_time(${ENGINE_ACTIVE}${any}${range}) or avg_over_time(${GPU_UTIL}${any}${range}) / 100)`;
+  const byNamespace = `${ns},${MODEL},${PROFILE}`;
+  const byDevice = `${ns},${pod},${MODEL},${PROFILE},${HOST},${UUID},${INSTANCE}`;
+  const idleSteps = `(${activity} < ${formatPromNumber(q.idleBelow)})`;
   return {
-    busy: `sum by (${byNamespace}) ${activity(held)}`,
-    allocated: `count by (${byNamespace}) ${activity(held)}`,
-    idle: `count by (${q.labels.namespace},${q.labels.pod},${MODEL},${PROFILE},${HOST},${UUID},${INSTANCE}) (${activity(held)} < ${threshold})`,
-    present: `count(${activity(any)})`,
+    busy: `sum by (${byNamespace}) ${activity}`,
+    allocated: `count by (${byNamespace}) ${activity}`,
+    idle: `count by (${byDevice}) ${idleSteps}`,
+    present: `count(${anyActivity})`,
+    memory: `sum by (${ns}) ${held('avg_over_time', FB_USED)}`,
+    memoryDevices: `count by (${ns}) ${held('avg_over_time', FB_USED)}`,
+    memoryPeak: `max by (${ns}) ${held('max_over_time', FB_USED)}`,
+    idleMemory: `avg by (${byDevice}) (${held('avg_over_time', FB_USED)} and on (${byDevice}) ${idleSteps})`,
+    idleMemoryPeak: `max by (${byDevice}) (${held('max_over_time', FB_USED)} and on (${byDevice}) ${idleSteps})`,
   };
 }
 
@@ -165,28 +217,46 @@ export async function readMeasuredUse(client: PrometheusClient, q: DcgmQuery): P
   const present = await client.queryRange(queries.present, range);
   const presentSteps = new Set((present.series[0]?.values ?? []).map(([t]) => Math.round(t * 1000)));
   if (presentSteps.size === 0) {
+    // Prometheus's warnings (a store that did not answer) may be why there is nothing: said, never dropped.
+    const warned = present.warnings.length === 0 ? '' : ` (Prometheus warned: ${present.warnings.join('; ')})`;
     return {
       kind: 'no-series',
-      reason: `no ${ENGINE_ACTIVE} or ${GPU_UTIL} series${selectorText} at ${client.url} between ${new Date(fromMs).toISOString()} and ${range.end.toISOString()}`,
+      reason: `no ${ENGINE_ACTIVE} or ${GPU_UTIL} series${selectorText} at ${client.url} between ${new Date(fromMs).toISOString()} and ${range.end.toISOString()}${warned}`,
     };
   }
   const busy = await client.queryRange(queries.busy, range);
   const allocated = await client.queryRange(queries.allocated, range);
   const idle = await client.queryRange(queries.idle, range);
+  const memory = await client.queryRange(queries.memory, range);
+  const memoryDevices = await client.queryRange(queries.memoryDevices, range);
+  const memoryPeak = await client.queryRange(queries.memoryPeak, range);
+  const idleMemory = await client.queryRange(queries.idleMemory, range);
+  const idleMemoryPeak = await client.queryRange(queries.idleMemoryPeak, range);
 
   const stepHours = rational(BigInt(q.stepSeconds), 3600n);
   const perNamespace = new Map<string, NamespaceMeasured>();
   const entry = (namespace: string): NamespaceMeasured => {
     let found = perNamespace.get(namespace);
-    if (found === undefined) perNamespace.set(namespace, (found = { namespace, busyGpuHours: ZERO, allocatedGpuHours: ZERO }));
+    if (found === undefined) {
+      perNamespace.set(namespace, (found = { namespace, busyGpuHours: ZERO, allocatedGpuHours: ZERO, memory: { mibHours: ZERO, deviceHours: ZERO, peakMib: null } }));
+    }
     return found;
   };
-  const gpuHours = (series: PromSeries, what: string): Rational => {
-    const share = gpuShareOf(series.metric[MODEL] ?? '', series.metric[PROFILE] ?? '');
+  const sumOf = (series: PromSeries, what: string): Rational => {
     let total: Rational = ZERO;
     for (const [, text] of series.values) total = add(total, sampleValue(text, what));
-    return multiply(multiply(total, share), stepHours);
+    return total;
   };
+  const peakOf = (series: PromSeries, what: string, start: Rational | null): Rational | null => {
+    let peak = start;
+    for (const [, text] of series.values) {
+      const value = sampleValue(text, what);
+      if (peak === null || compare(value, peak) > 0) peak = value;
+    }
+    return peak;
+  };
+  const gpuHours = (series: PromSeries, what: string): Rational =>
+    multiply(multiply(sumOf(series, what), gpuShareOf(series.metric[MODEL] ?? '', series.metric[PROFILE] ?? '')), stepHours);
   for (const series of busy.series) {
     const ns = entry(series.metric[q.labels.namespace] ?? '');
     ns.busyGpuHours = add(ns.busyGpuHours, gpuHours(series, queries.busy));
@@ -195,13 +265,33 @@ export async function readMeasuredUse(client: PrometheusClient, q: DcgmQuery): P
     const ns = entry(series.metric[q.labels.namespace] ?? '');
     ns.allocatedGpuHours = add(ns.allocatedGpuHours, gpuHours(series, queries.allocated));
   }
+  // Memory of namespaces with held devices only, like every other figure.
+  const heldNamespace = (series: PromSeries): NamespaceMeasured | undefined => perNamespace.get(series.metric[q.labels.namespace] ?? '');
+  for (const series of memory.series) {
+    const ns = heldNamespace(series);
+    if (ns !== undefined) ns.memory.mibHours = add(ns.memory.mibHours, multiply(sumOf(series, queries.memory), stepHours));
+  }
+  for (const series of memoryDevices.series) {
+    const ns = heldNamespace(series);
+    if (ns !== undefined) ns.memory.deviceHours = add(ns.memory.deviceHours, multiply(sumOf(series, queries.memoryDevices), stepHours));
+  }
+  for (const series of memoryPeak.series) {
+    const ns = heldNamespace(series);
+    if (ns !== undefined) ns.memory.peakMib = peakOf(series, queries.memoryPeak, ns.memory.peakMib);
+  }
 
+  const deviceKey = (m: Record<string, string>): string =>
+    JSON.stringify([q.labels.namespace, q.labels.pod, MODEL, PROFILE, HOST, UUID, INSTANCE].map((label) => m[label] ?? ''));
+  const idleMemoryOf = new Map(idleMemory.series.map((series) => [deviceKey(series.metric), series]));
+  const idlePeakOf = new Map(idleMemoryPeak.series.map((series) => [deviceKey(series.metric), series]));
   const idleDevices: IdleDevice[] = [];
   for (const series of idle.series) {
     const m = series.metric;
     const idleHours = multiply(rational(BigInt(series.values.length), 1n), stepHours);
     if (idleHours.numerator * q.idleForHours.denominator < q.idleForHours.numerator * idleHours.denominator) continue;
     const instance = m[INSTANCE] ?? '';
+    const memorySteps = idleMemoryOf.get(deviceKey(m));
+    const memoryPeakSteps = idlePeakOf.get(deviceKey(m));
     idleDevices.push({
       namespace: m[q.labels.namespace] ?? '',
       pod: m[q.labels.pod] ?? '',
@@ -210,6 +300,11 @@ export async function readMeasuredUse(client: PrometheusClient, q: DcgmQuery): P
       host: m[HOST] ?? '',
       device: instance === '' ? (m[UUID] ?? '') : `${m[UUID] ?? ''}/${instance}`,
       idleHours,
+      idleMemoryAverageMib:
+        memorySteps === undefined || memorySteps.values.length === 0
+          ? null
+          : divide(sumOf(memorySteps, queries.idleMemory), rational(BigInt(memorySteps.values.length), 1n)),
+      idleMemoryPeakMib: memoryPeakSteps === undefined ? null : peakOf(memoryPeakSteps, queries.idleMemoryPeak, null),
     });
   }
   idleDevices.sort((a, b) => {
@@ -236,7 +331,7 @@ export async function readMeasuredUse(client: PrometheusClient, q: DcgmQuery): P
       gaps,
       namespaces: [...perNamespace.values()].sort((a, b) => compareText(a.namespace, b.namespace)),
       idle: idleDevices,
-      warnings: [...new Set([...present.warnings, ...busy.warnings, ...allocated.warnings, ...idle.warnings])],
+      warnings: [...new Set([present, busy, allocated, idle, memory, memoryDevices, memoryPeak, idleMemory, idleMemoryPeak].flatMap((result) => result.warnings))],
     },
   };
 }

@@ -1,22 +1,34 @@
 /** The pure parts of reading dcgm-exporter series: flags at the edge, the PromQL sent, sample text, MIG shares. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dcgmQueries, gpuShareOf, parseLabelName, parseSelector, sampleValue } from '../../../src/collect/prometheus/dcgm.js';
-import { parsePrometheusUrl, PrometheusError } from '../../../src/collect/prometheus/client.js';
+import { parsePrometheusUrl, PrometheusError, readPrometheusCredentials } from '../../../src/collect/prometheus/client.js';
 import { parseDuration } from '../../../src/commands/prometheus-options.js';
 import { ValidationError } from '../../../src/errors.js';
 import { rational } from '../../../src/rational.js';
 
 describe('dcgm-exporter queries', () => {
-  it('aggregates server-side, engine-active first, GPU_UTIL / 100 where it is missing, held devices only', () => {
+  it('aggregates server-side, engine-active first, GPU_UTIL / 100 where it is missing, held devices only (pod labels, else DRA claim labels)', () => {
     const q = dcgmQueries({ stepSeconds: 3600, labels: { namespace: 'exported_namespace', pod: 'exported_pod' }, selector: 'cluster="prod"', idleBelow: rational(1n, 20n) });
-    const held = '{exported_namespace!="",exported_pod!="",cluster="prod"}';
-    const activity = `(avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE${held}[3600s]) or avg_over_time(DCGM_FI_DEV_GPU_UTIL${held}[3600s]) / 100)`;
+    const held = (fn: string, metric: string): string =>
+      `(${fn}(${metric}{exported_namespace!="",exported_pod!="",cluster="prod"}[3600s]) or ` +
+      `label_replace(label_replace(${fn}(${metric}{exported_namespace="",dra_claim_namespace!="",cluster="prod"}[3600s]), ` +
+      '"exported_namespace", "$1", "dra_claim_namespace", "(.+)"), "exported_pod", "resourceclaim/$1", "dra_claim_name", "(.+)"))';
+    const activity = `(${held('avg_over_time', 'DCGM_FI_PROF_GR_ENGINE_ACTIVE')} or ${held('avg_over_time', 'DCGM_FI_DEV_GPU_UTIL')} / 100)`;
+    const device = 'exported_namespace,exported_pod,modelName,GPU_I_PROFILE,Hostname,UUID,GPU_I_ID';
     assert.deepEqual(q, {
       busy: `sum by (exported_namespace,modelName,GPU_I_PROFILE) ${activity}`,
       allocated: `count by (exported_namespace,modelName,GPU_I_PROFILE) ${activity}`,
-      idle: `count by (exported_namespace,exported_pod,modelName,GPU_I_PROFILE,Hostname,UUID,GPU_I_ID) (${activity} < 0.05)`,
+      idle: `count by (${device}) (${activity} < 0.05)`,
       present: 'count((avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{cluster="prod"}[3600s]) or avg_over_time(DCGM_FI_DEV_GPU_UTIL{cluster="prod"}[3600s]) / 100))',
+      memory: `sum by (exported_namespace) ${held('avg_over_time', 'DCGM_FI_DEV_FB_USED')}`,
+      memoryDevices: `count by (exported_namespace) ${held('avg_over_time', 'DCGM_FI_DEV_FB_USED')}`,
+      memoryPeak: `max by (exported_namespace) ${held('max_over_time', 'DCGM_FI_DEV_FB_USED')}`,
+      idleMemory: `avg by (${device}) (${held('avg_over_time', 'DCGM_FI_DEV_FB_USED')} and on (${device}) (${activity} < 0.05))`,
+      idleMemoryPeak: `max by (${device}) (${held('max_over_time', 'DCGM_FI_DEV_FB_USED')} and on (${device}) (${activity} < 0.05))`,
     });
   });
 
@@ -49,8 +61,25 @@ describe('--prometheus flags', () => {
     assert.throws(() => parseLabelName('exported-namespace', '--prometheus-namespace-label'), ValidationError);
     assert.equal(parsePrometheusUrl('https://thanos.example/prefix/').pathname, '/prefix/');
     assert.throws(() => parsePrometheusUrl('prometheus:9090'), /is not an http or https URL/);
-    assert.throws(() => parsePrometheusUrl('http://user:pw@prometheus:9090'), /--prometheus-token-file, not in the URL/);
+    assert.throws(() => parsePrometheusUrl('http://user:pw@prometheus:9090'), /--prometheus-password-file \(or --prometheus-token-file\), not in the URL/);
     assert.deepEqual(['1h', '15m', '300', '2d'].map((d) => parseDuration(d, '--x')), [3600, 900, 300, 172_800]);
     assert.throws(() => parseDuration('1.5h', '--prometheus-step'), /--prometheus-step: "1.5h" is not a duration/);
+  });
+});
+
+describe('Prometheus credentials', () => {
+  it('basic auth: the user and the password file`s first line (its line end dropped); one way to authenticate at a time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quotaplan-prometheus-credentials-'));
+    try {
+      const file = join(dir, 'password');
+      writeFileSync(file, ' pass word \r\n');
+      assert.deepEqual(readPrometheusCredentials({ user: 'quotaplan', passwordFile: file }), { token: undefined, basicAuth: { username: 'quotaplan', password: ' pass word ' }, ca: undefined });
+      assert.throws(() => readPrometheusCredentials({ user: 'a:b', passwordFile: file }), (error: unknown) => error instanceof ValidationError && error.message === '--prometheus-user: "a:b" is not a user name (empty, or holds a ":")');
+      assert.throws(() => readPrometheusCredentials({ passwordFile: file }), /--prometheus-user and --prometheus-password-file: give both or neither/);
+      assert.throws(() => readPrometheusCredentials({ user: 'quotaplan', passwordFile: file, tokenFile: file }), /give one way to authenticate/);
+      assert.throws(() => readPrometheusCredentials({ user: 'quotaplan', passwordFile: join(dir, 'missing') }), /missing: cannot read --prometheus-password-file: no such file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
