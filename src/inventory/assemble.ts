@@ -19,14 +19,15 @@ import type { ClusterInventory, NamespaceFacts, NodeFacts, ResourceListByFlavor 
 import { UNKNOWN_MODEL } from './types.js';
 import { compareKeys, compareText } from '../text-order.js';
 
-/** Requests summed over pods, and how many. */
+/** Requests summed over pods, and how many; for queued pods, how many wait for each reason. */
 export interface PodTotals {
   requests: ResourceList;
   pods: number;
+  reasons?: Record<string, number>;
 }
 
-/** Adds one pod's requests to the totals under `key`. */
-export function foldPod(totals: Map<string, PodTotals>, key: string, requests: ResourceList): void {
+/** Adds one pod's requests to the totals under `key` (and, for a queued pod, its reason). */
+export function foldPod(totals: Map<string, PodTotals>, key: string, requests: ResourceList, reason?: string): void {
   let entry = totals.get(key);
   if (entry === undefined) {
     entry = { requests: {}, pods: 0 };
@@ -34,6 +35,10 @@ export function foldPod(totals: Map<string, PodTotals>, key: string, requests: R
   }
   addInto(entry.requests, requests);
   entry.pods += 1;
+  if (reason !== undefined) {
+    entry.reasons ??= {};
+    entry.reasons[reason] = (entry.reasons[reason] ?? 0) + 1;
+  }
 }
 
 export interface InventoryParts {
@@ -42,6 +47,8 @@ export interface InventoryParts {
   facts(kind: AnyKind): ReadonlyMap<string, unknown>;
   /** Pods' quota requests per namespace, scheduler requests per node. */
   namespaceTotals: ReadonlyMap<string, PodTotals>;
+  /** The quota requests of the pods not bound to a node yet, per namespace, with their reasons. */
+  queuedTotals: ReadonlyMap<string, PodTotals>;
   nodeTotals: ReadonlyMap<string, PodTotals>;
   /** Warnings of the way the parts were gathered (a node listed twice), first in the inventory. */
   warnings: readonly string[];
@@ -90,7 +97,13 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
   const namespaces: NamespaceFacts[] = [...namespaceNames].sort(compareText).map((name) => {
     const totals = namespaceTotals.get(name);
     const requests = withClaimCharges({ ...totals?.requests }, claimUse.get(name)?.quotaUsed);
-    return { name, labels: labels.get(name) ?? {}, requests, pods: totals?.pods ?? 0 };
+    const facts: NamespaceFacts = { name, labels: labels.get(name) ?? {}, requests, pods: totals?.pods ?? 0 };
+    const queued = parts.queuedTotals.get(name);
+    if (queued !== undefined) {
+      const reasons = Object.fromEntries(Object.entries(queued.reasons ?? {}).sort(compareKeys));
+      facts.queued = { requests: sortedList(queued.requests), pods: queued.pods, reasons };
+    }
+    return facts;
   });
 
   const plannableNodes = nodes.filter(isPlannable);

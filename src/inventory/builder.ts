@@ -69,16 +69,19 @@ export class InventoryBuilder {
   build(): ClusterInventory {
     const namespaceTotals = new Map<string, PodTotals>();
     const nodeTotals = new Map<string, PodTotals>();
+    const queuedTotals = new Map<string, PodTotals>();
     for (const entry of this.pods.values()) {
       if (entry === null) continue;
       foldPod(namespaceTotals, entry.namespace, entry.quota);
       if (entry.nodeName !== undefined) foldPod(nodeTotals, entry.nodeName, entry.scheduler);
+      else foldPod(queuedTotals, entry.namespace, entry.quota, entry.queuedReason);
     }
     return assembleInventory({
       kinds: this.kinds,
       facts: (kind) => this.facts.get(kind) ?? new Map(),
       namespaceTotals,
       nodeTotals,
+      queuedTotals,
       warnings: this.warnings,
     });
   }

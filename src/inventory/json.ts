@@ -45,7 +45,14 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export function inventoryToJson(inv: ClusterInventory): Json {
   return sortKeys({
     nodes: inv.nodes.map(nodeToJson),
-    namespaces: inv.namespaces.map((ns) => ({ name: ns.name, labels: ns.labels, requests: formatResourceList(ns.requests), pods: ns.pods })),
+    namespaces: inv.namespaces.map((ns) => ({
+      name: ns.name,
+      labels: ns.labels,
+      requests: formatResourceList(ns.requests),
+      pods: ns.pods,
+      // Absent when no pod waits (and in inventories taken before quotaplan kept queued pods).
+      ...(ns.queued === undefined ? {} : { queued: { requests: formatResourceList(ns.queued.requests), pods: ns.queued.pods, reasons: ns.queued.reasons } }),
+    })),
     resourceQuotas: inv.resourceQuotas.map((q) => ({
       namespace: q.namespace,
       name: q.name,
@@ -203,7 +210,21 @@ const limitItemSchema = z.object({
 
 const inventorySchema = z.object({
   nodes: z.array(nodeSchema),
-  namespaces: z.array(z.object({ name: z.string(), labels, requests: resourceList, pods: z.number().int().nonnegative() })),
+  namespaces: z.array(
+    z.object({
+      name: z.string(),
+      labels,
+      requests: resourceList,
+      pods: z.number().int().nonnegative(),
+      queued: z
+        .object({
+          requests: resourceList,
+          pods: z.number().int().nonnegative(),
+          reasons: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'expected a condition reason such as Unschedulable'), z.number().int().positive()),
+        })
+        .optional(),
+    }),
+  ),
   resourceQuotas: z.array(
     z.object({
       namespace: z.string(),

@@ -44,14 +44,17 @@ class PodGroups {
     this.changed.add(group);
   }
 
-  /** Sums again the groups whose pods changed; `requests` picks what a pod adds to this grouping. */
-  refresh(pods: ReadonlyMap<string, PodEntry>, requests: (pod: PodEntry) => PodTotals['requests']): void {
+  /** Sums again the groups whose pods changed; `requests` picks what a pod adds to this grouping (`reason`, why it waits). */
+  refresh(pods: ReadonlyMap<string, PodEntry>, requests: (pod: PodEntry) => PodTotals['requests'], reason?: (pod: PodEntry) => string | undefined): void {
     for (const group of this.changed) {
       this.totals.delete(group);
       const members = this.members.get(group);
       if (members === undefined) continue;
       const sums = new Map<string, PodTotals>();
-      for (const key of [...members].sort(compareText)) foldPod(sums, group, requests(pods.get(key) as PodEntry));
+      for (const key of [...members].sort(compareText)) {
+        const pod = pods.get(key) as PodEntry;
+        foldPod(sums, group, requests(pod), reason?.(pod));
+      }
       this.totals.set(group, sums.get(group) as PodTotals);
     }
     this.changed.clear();
@@ -63,6 +66,8 @@ export class LiveInventory {
   private readonly pods = new Map<string, PodEntry>();
   private readonly byNamespace = new PodGroups();
   private readonly byNode = new PodGroups();
+  /** Pods not bound to a node yet, by namespace: queued demand. */
+  private readonly queuedByNamespace = new PodGroups();
   private readonly podKind: AnyKind | undefined;
 
   constructor(private readonly kinds: KindRegistry = quotaplanKinds) {
@@ -95,11 +100,13 @@ export class LiveInventory {
   snapshot(): ClusterInventory {
     this.byNamespace.refresh(this.pods, (pod) => pod.quota);
     this.byNode.refresh(this.pods, (pod) => pod.scheduler);
+    this.queuedByNamespace.refresh(this.pods, (pod) => pod.quota, (pod) => pod.queuedReason);
     return assembleInventory({
       kinds: this.kinds,
       facts: (kind) => this.facts.get(kind) ?? new Map(),
       namespaceTotals: this.byNamespace.totals,
       nodeTotals: this.byNode.totals,
+      queuedTotals: this.queuedByNamespace.totals,
       warnings: [],
     });
   }
@@ -123,6 +130,7 @@ export class LiveInventory {
     this.pods.set(key, pod);
     this.byNamespace.add(pod.namespace, key);
     if (pod.nodeName !== undefined) this.byNode.add(pod.nodeName, key);
+    else this.queuedByNamespace.add(pod.namespace, key);
   }
 
   private removePod(key: string): void {
@@ -131,6 +139,7 @@ export class LiveInventory {
     this.pods.delete(key);
     this.byNamespace.delete(pod.namespace, key);
     if (pod.nodeName !== undefined) this.byNode.delete(pod.nodeName, key);
+    else this.queuedByNamespace.delete(pod.namespace, key);
   }
 }
 

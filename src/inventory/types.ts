@@ -87,6 +87,20 @@ export interface NamespaceFacts {
    */
   requests: ResourceList;
   pods: number;
+  /**
+   * The part of `requests` of pods not bound to a node yet (Pending without a nodeName): queued demand, with how
+   * many pods wait for each reason (their PodScheduled condition's: `Unschedulable`, `SchedulingGated`; `Pending`
+   * when none is recorded). Absent when none waits, and in inventories taken before quotaplan kept it.
+   */
+  queued?: QueuedPods;
+}
+
+export interface QueuedPods {
+  /** Resource names sorted. */
+  requests: ResourceList;
+  pods: number;
+  /** Reason -> pods, sorted by reason. */
+  reasons: Record<string, number>;
 }
 
 export interface ScopedResourceSelectorRequirement {

@@ -1,7 +1,8 @@
 /**
  * Pod (v1): only its effective request is kept (inventory/pod-requests.ts), summed into its namespace (what quota
- * charges) and, when bound, its node (what the scheduler counts). Terminal pods count for neither, and are not
- * listed (the field selector) or kept.
+ * charges) and, when bound, its node (what the scheduler counts); a pod not bound to a node yet is also summed as
+ * its namespace's queued demand, with why it waits (its PodScheduled condition's reason). Terminal pods count for
+ * neither, and are not listed (the field selector) or kept.
  */
 import { podSchema, readPod, type PodObject } from '../inventory/objects.js';
 import { effectivePodRequests, TERMINAL_PHASES } from '../inventory/pod-requests.js';
@@ -19,18 +20,31 @@ export interface PodEntry {
   quota: ResourceList;
   /** What the scheduler counts on its node. */
   scheduler: ResourceList;
+  /** While not bound to a node: why (`Unschedulable`, `SchedulingGated`, or `Pending` when no reason is recorded). */
+  queuedReason: string | undefined;
+}
+
+/** A condition reason is a CamelCase word (metav1.Condition); anything else from a dump is not shown as one. */
+const REASON = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+/** Why a pod is not on a node: the reason of its PodScheduled condition (the scheduler's), else `Pending`. */
+export function queuedReasonOf(pod: PodObject): string {
+  const reason = pod.status.conditions.find((c) => c.type === 'PodScheduled')?.reason;
+  if (reason === undefined) return 'Pending';
+  return REASON.test(reason) ? reason : 'Other';
 }
 
 /** The facts of a pod; null for a terminal one. */
 export function podEntry(pod: PodObject): PodEntry | null {
   if (pod.status.phase !== undefined && TERMINAL_PHASES.has(pod.status.phase)) return null;
   const requests = effectivePodRequests(pod);
-  const nodeName = pod.spec.nodeName;
+  const nodeName = pod.spec.nodeName === '' ? undefined : pod.spec.nodeName;
   return {
     namespace: pod.metadata.namespace,
-    nodeName: nodeName === undefined || nodeName === '' ? undefined : nodeName,
+    nodeName,
     quota: requests.quota,
     scheduler: requests.scheduler,
+    queuedReason: nodeName === undefined ? queuedReasonOf(pod) : undefined,
   };
 }
 
