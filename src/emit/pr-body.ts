@@ -10,6 +10,7 @@ import type { TargetOutput } from './targets/target.js';
 import type { DraCapacity } from '../inventory/dra/types.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import { escapeTerminalText } from '../terminal-text.js';
+import { markdownCode, markdownText } from './markdown-text.js';
 
 const flagTitles: Record<FlagKind, string> = {
   'use-above-quota': 'Use above the new quota',
@@ -58,7 +59,7 @@ export function renderPrBody(
   const lines: string[] = [];
   const namespaces = changes.teams.flatMap((t) => t.namespaces);
   const counts = countChanges(namespaces);
-  lines.push(`# Quotas for ${changes.cycle} (plan ${changes.planId}, cluster ${changes.cluster})`, '');
+  lines.push(`# Quotas for ${markdownText(changes.cycle)} (plan ${markdownText(changes.planId)}, cluster ${markdownText(changes.cluster)})`, '');
   lines.push(
     `${changes.teams.length} ${plural(changes.teams.length, 'team')}, ${namespaces.length} ` +
       `${plural(namespaces.length, 'namespace')}: ${counts.raised} raised, ${counts.lowered} lowered, ` +
@@ -73,20 +74,20 @@ export function renderPrBody(
     const ofKind = flags.filter((f) => f.kind === kind);
     if (ofKind.length === 0) continue;
     lines.push(`### ${flagTitles[kind]} (${ofKind.length})`, '');
-    for (const flag of ofKind) lines.push(`- ${escapeText(flag.message)}`);
+    for (const flag of ofKind) lines.push(`- ${markdownText(flag.message)}`);
     lines.push('');
   }
 
   lines.push('## Plan warnings', '');
   if (changes.planWarnings.length === 0) lines.push('None.', '');
-  else lines.push(...changes.planWarnings.map((w) => `- ${escapeText(w)}`), '');
+  else lines.push(...changes.planWarnings.map((w) => `- ${markdownText(w)}`), '');
 
   if (options.dra !== undefined && options.dra.classes.length > 0) lines.push(...draSection(options.dra));
   if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue, options.inForce ?? {}));
 
   lines.push('## Changes by team', '');
   for (const team of changes.teams) {
-    lines.push(`### ${escapeText(team.team)}`, '');
+    lines.push(`### ${markdownText(team.team)}`, '');
     if (team.namespaces.length === 0) {
       lines.push('No namespace: nothing written.', '');
       continue;
@@ -99,14 +100,14 @@ export function renderPrBody(
       lines.push('Split across namespaces:', '');
       lines.push('| Namespace | Key | Current hard | New hard | Change | Current use |', '|---|---|---:|---:|---:|---:|');
       for (const ns of team.namespaces) {
-        for (const key of ns.keys) lines.push(`| ${ns.namespace} ${keyRow(key.key, key, overQuota(key))}`);
+        for (const key of ns.keys) lines.push(`| ${markdownText(ns.namespace)} ${keyRow(key.key, key, overQuota(key))}`);
       }
       lines.push('');
     }
     const preserved = team.namespaces.filter((ns) => Object.keys(ns.preserved).length > 0);
     for (const ns of preserved) {
-      const kept = Object.entries(ns.preserved).map(([k, q]) => `\`${k}: ${formatQuantity(q)}\``);
-      lines.push(`Kept as they are in ${ns.namespace}: ${kept.join(', ')}`, '');
+      const kept = Object.entries(ns.preserved).map(([k, q]) => markdownCode(`${k}: ${formatQuantity(q)}`));
+      lines.push(`Kept as they are in ${markdownText(ns.namespace)}: ${kept.join(', ')}`, '');
     }
   }
   return escapeTerminalText(`${lines.join('\n').trimEnd()}\n`, { newlines: 'keep' });
@@ -144,7 +145,7 @@ function nominalInForce(inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueC
 function kueueSection(kueue: TargetOutput, inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>): string[] {
   const lines = ['## Kueue', ''];
   const flavors = kueue.manifests.filter((m) => m.kind === 'ResourceFlavor');
-  lines.push(`ResourceFlavors: ${flavors.map((m) => `\`${m.name}\``).join(', ') || 'none'}`, '');
+  lines.push(`ResourceFlavors: ${flavors.map((m) => markdownCode(m.name)).join(', ') || 'none'}`, '');
   lines.push(
     '| Object | Cohort | Flavor | Resource | Nominal quota now | Nominal quota | Borrowing limit | Lending limit |',
     '|---|---|---|---|---:|---:|---:|---:|',
@@ -156,7 +157,7 @@ function kueueSection(kueue: TargetOutput, inForce: Pick<ClusterInventory, 'kueu
       for (const flavor of group.flavors) {
         for (const r of flavor.resources) {
           const now = nominalInForce(inForce, m.kind, m.name, flavor.name, r.name);
-          lines.push(`| ${m.kind} ${m.name} | ${cohort} | ${flavor.name} | \`${r.name}\` | ${now} | ${r.nominalQuota} | ${r.borrowingLimit ?? '-'} | ${r.lendingLimit ?? '-'} |`);
+          lines.push(`| ${m.kind} ${markdownText(m.name)} | ${markdownText(cohort)} | ${markdownText(flavor.name)} | ${markdownCode(r.name, { inTable: true })} | ${now} | ${r.nominalQuota} | ${r.borrowingLimit ?? '-'} | ${r.lendingLimit ?? '-'} |`);
         }
       }
     }
@@ -166,14 +167,14 @@ function kueueSection(kueue: TargetOutput, inForce: Pick<ClusterInventory, 'kueu
 }
 
 function describeTarget(ns: NamespaceChange): string {
-  const what = ns.target.kind === 'Profile' ? `Profile ${ns.target.name}` : `ResourceQuota ${ns.target.name}`;
-  return `\`${ns.namespace}\` (${what}${ns.target.exists ? '' : ', new'})`;
+  const what = ns.target.kind === 'Profile' ? `Profile ${markdownText(ns.target.name)}` : `ResourceQuota ${markdownText(ns.target.name)}`;
+  return `${markdownCode(ns.namespace)} (${what}${ns.target.exists ? '' : ', new'})`;
 }
 
 function keyRow(key: string, change: KeyChange | TeamKeyChange, over: boolean): string {
   const previous = change.previous === null ? '-' : formatQuantity(change.previous);
   const used = change.used === null ? '-' : `${formatQuantity(change.used)}${over ? ' **over**' : ''}`;
-  return `| \`${key}\` | ${previous} | ${formatQuantity(change.next)} | ${changeText(change.previous, change.next)} | ${used} |`;
+  return `| ${markdownCode(key, { inTable: true })} | ${previous} | ${formatQuantity(change.next)} | ${changeText(change.previous, change.next)} | ${used} |`;
 }
 
 function changeText(previous: Quantity | null, next: Quantity): string {
@@ -204,9 +205,3 @@ function countChanges(namespaces: NamespaceChange[]): { raised: number; lowered:
 function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }
-
-/** Markdown-safe text: pipes would break a table, angle brackets would be read as HTML. */
-function escapeText(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-

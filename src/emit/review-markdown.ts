@@ -1,12 +1,15 @@
 /**
- * The review as Markdown, to paste into a PR or a wiki page: the same numbers as the JSON form it reads.
+ * The review as Markdown, to paste into a PR or a wiki page: the same numbers as the JSON form it reads. Every
+ * string from the cluster, the teams file, Prometheus or a person (cluster name, approver, note, teams, flavors,
+ * namespaces, pods, nodes, warnings) goes through markdownText (or markdownCode inside backticks).
  */
+import { markdownCode, markdownText } from './markdown-text.js';
 import type { CycleJson, ReviewJson, TeamUseJson } from './review-json.js';
 
-/** A table cell: pipes escaped, newlines flattened, empty shown as a dash. */
+/** A table cell: inert text (markdownText: pipes, markup and newlines escaped), empty shown as a dash. */
 function cell(text: string | number | null | undefined): string {
   if (text === null || text === undefined || text === '') return '–';
-  return String(text).replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+  return markdownText(String(text));
 }
 
 function table(header: readonly string[], rows: readonly (string | number | null)[][], numeric: readonly boolean[] = []): string {
@@ -17,12 +20,13 @@ function table(header: readonly string[], rows: readonly (string | number | null
 const day = (iso: string | null): string => (iso === null ? '?' : iso.slice(0, 10));
 const time = (iso: string | null): string => (iso === null ? '?' : `${iso.slice(0, 16).replace('T', ' ')} UTC`);
 
-export function cycleLine(cycle: CycleJson): string {
+/** The cycle in words; `text` escapes its names, approver and note for the format (identity: plain text). */
+export function cycleLine(cycle: CycleJson, text: (value: string) => string = (value) => value): string {
   const approval =
     cycle.state === 'approved'
-      ? `approved by ${cycle.approvedBy ?? '?'} on ${time(cycle.approvedAt)}${cycle.approvalNote ? ` ("${cycle.approvalNote}")` : ''}`
+      ? `approved by ${text(cycle.approvedBy ?? '?')} on ${time(cycle.approvedAt)}${cycle.approvalNote ? ` ("${text(cycle.approvalNote)}")` : ''}`
       : cycle.state;
-  return `${cycle.name} (${day(cycle.startsAt)} to ${day(cycle.endsAt)}), plan ${cycle.planId ?? 'none'}, ${approval}`;
+  return `${text(cycle.name)} (${day(cycle.startsAt)} to ${day(cycle.endsAt)}), plan ${cycle.planId ?? 'none'}, ${approval}`;
 }
 
 function teamLabel(row: Pick<TeamUseJson, 'team' | 'leaf' | 'flavors'>): string {
@@ -43,10 +47,10 @@ export function noCoverage(snapshotsInCycle: number): string {
 
 export function reviewMarkdown(review: ReviewJson): string {
   const lines: string[] = [];
-  lines.push(`# Allocation review: ${review.cycle.name} (cluster ${review.cluster})`, '');
-  lines.push(`- Cycle: ${cycleLine(review.cycle)}`);
-  if (review.previous) lines.push(`- Previous cycle: ${review.previous.cycle} (plan ${review.previous.planId})`);
-  lines.push(review.next ? `- Next cycle: ${cycleLine(review.next.cycle)}` : '- Next cycle: none started yet (`quotaplan cycle start --cycle NAME`)');
+  lines.push(`# Allocation review: ${markdownText(review.cycle.name)} (cluster ${markdownText(review.cluster)})`, '');
+  lines.push(`- Cycle: ${cycleLine(review.cycle, markdownText)}`);
+  if (review.previous) lines.push(`- Previous cycle: ${markdownText(review.previous.cycle)} (plan ${review.previous.planId})`);
+  lines.push(review.next ? `- Next cycle: ${cycleLine(review.next.cycle, markdownText)}` : '- Next cycle: none started yet (`quotaplan cycle start --cycle NAME`)');
   if (review.coverage) {
     const c = review.coverage;
     lines.push(
@@ -101,7 +105,7 @@ export function reviewMarkdown(review: ReviewJson): string {
       'Granted = quota x hours measured. MIG slices and shared (time-sliced / MPS) replicas count as their fraction of one physical GPU.',
       '',
     );
-    if (review.mixedGpuEquivalents.length > 0) lines.push(mixedNote(review.mixedGpuEquivalents), '');
+    if (review.mixedGpuEquivalents.length > 0) lines.push(mixedNote(review.mixedGpuEquivalents.map(markdownText)), '');
   }
 
   lines.push(...measuredMarkdown(review), '');
@@ -109,15 +113,20 @@ export function reviewMarkdown(review: ReviewJson): string {
   lines.push(`## Proposed changes (${review.proposals.length})`, '');
   if (review.proposals.length === 0) lines.push('None: every team used its quota within the rules.');
   for (const p of review.proposals) {
-    const change = p.kind === 'lower-demand' || p.kind === 'low-measured-use' ? `demand ${p.demand ?? 'unlimited'} -> **${p.proposedDemand}**` : p.kind === 'needs-more' ? 'flag: needs more' : '**over quota**';
-    const next = (p.kind === 'lower-demand' || p.kind === 'low-measured-use') && review.next ? ` (next draft demand: ${p.nextDemand ?? 'unlimited'})` : '';
-    lines.push(`- **${cell(p.team)}** ${p.resource}: ${change}${next}. ${p.reason}`);
+    const change =
+      p.kind === 'lower-demand' || p.kind === 'low-measured-use'
+        ? `demand ${cell(p.demand ?? 'unlimited')} -> **${cell(p.proposedDemand)}**`
+        : p.kind === 'needs-more'
+          ? 'flag: needs more'
+          : '**over quota**';
+    const next = (p.kind === 'lower-demand' || p.kind === 'low-measured-use') && review.next ? ` (next draft demand: ${cell(p.nextDemand ?? 'unlimited')})` : '';
+    lines.push(`- **${cell(p.team)}** ${cell(p.resource)}: ${change}${next}. ${markdownText(p.reason)}`);
   }
   lines.push('');
 
   lines.push(`## Warnings (${review.warnings.length})`, '');
   if (review.warnings.length === 0) lines.push(review.next ? 'None.' : 'No next plan to check.');
-  for (const w of review.warnings) lines.push(`- \`${w.kind}\`: ${w.message}`);
+  for (const w of review.warnings) lines.push(`- ${markdownCode(w.kind)}: ${markdownText(w.message)}`);
   lines.push('');
 
   if (review.next && review.next.cycle.state !== 'approved') {
@@ -125,8 +134,8 @@ export function reviewMarkdown(review: ReviewJson): string {
     lines.push('## Decision', '');
     lines.push(
       review.next.cycle.state === 'draft'
-        ? `Submit ${name} for review: \`quotaplan cycle submit --cycle ${name}${review.next.planId === null ? ' --plan ID' : ''}\``
-        : `Approve ${name}: \`quotaplan cycle approve --cycle ${name} --plan ${review.next.planId ?? 'ID'} --by WHO --note TEXT\``,
+        ? `Submit ${markdownText(name)} for review: ${markdownCode(`quotaplan cycle submit --cycle ${name}${review.next.planId === null ? ' --plan ID' : ''}`)}`
+        : `Approve ${markdownText(name)}: ${markdownCode(`quotaplan cycle approve --cycle ${name} --plan ${review.next.planId ?? 'ID'} --by WHO --note TEXT`)}`,
       '',
     );
   }
@@ -142,10 +151,10 @@ export function memoryText(n: { memoryAverageMib: string | null; memoryPeakMib: 
 function measuredMarkdown(review: ReviewJson): string[] {
   const m = review.measured;
   const lines = ['## Measured GPU use (dcgm-exporter)', ''];
-  if (!m.available) return [...lines, `${m.note ?? 'no measured use'}.`];
+  if (!m.available) return [...lines, `${markdownText(m.note ?? 'no measured use')}.`];
   const s = m.source;
   lines.push(
-    `From ${s?.url ?? '?'}${s?.selector ? ` {${s.selector}}` : ''}, labels ${s?.namespaceLabel ?? '?'}/${s?.podLabel ?? '?'}, in steps of ${s?.stepSeconds ?? '?'} s: ` +
+    `From ${markdownText(s?.url ?? '?')}${s?.selector ? ` ${markdownCode(`{${s.selector}}`)}` : ''}, labels ${markdownText(`${s?.namespaceLabel ?? '?'}/${s?.podLabel ?? '?'}`)}, in steps of ${s?.stepSeconds ?? '?'} s: ` +
       `${time(m.from)} to ${time(m.to)}, ${m.measuredHours} h with samples` +
       (m.gaps.length === 0 ? '.' : `; **no samples for ${m.gapHours} h** (${m.gaps.map((g) => `${time(g.from)} to ${time(g.to)}`).join(', ')}): not counted as idle or busy.`),
     '',
