@@ -58,8 +58,9 @@ export function checkApprove(cycle: Cycle, options: { by: string; expectedPlanId
 }
 
 /** The plan of a cycle can change until it is approved, and only to a plan made for that cycle. */
-export function checkSetPlan(cycle: Cycle, plan: { id: number; cycle: string }): void {
+export function checkSetPlan(cycle: Cycle, plan: { id: number; cycle: string; cluster: string }): void {
   refuseApproved(cycle, `its plan ${cycle.planId ?? '(none)'} cannot be replaced by plan ${plan.id}`);
+  if (plan.cluster !== cycle.cluster) throw new ConflictError(`plan ${plan.id} is a plan of cluster ${plan.cluster}, not ${cycle.cluster}`);
   if (plan.cycle !== cycle.name) {
     throw new ConflictError(`plan ${plan.id} was made for cycle ${plan.cycle}, not ${cycle.name}: plan with the teams file's cycle set to ${cycle.name}`);
   }

@@ -14,7 +14,7 @@ import { parseTeamsFile, type TeamSpec, type TeamsFile } from '../plan/teams-fil
 import type { SnapshotSummary, Store, StoredPlan } from '../store/store.js';
 import type { InventoryOf } from './inventory-cache.js';
 import { planRefOf, snapshotOf } from './lookups.js';
-import { drawingNumber, planRows, type PlanRowJson } from './team-view.js';
+import { drawingNumber, planRows, TeamFigureReader, type PlanRowJson } from './team-view.js';
 import { clusterName, planRef, snapshotRef } from './validate.js';
 import { applyNodeChanges, applyTeamChanges, nodeChangeSchema, teamChangeSchema } from './what-if.js';
 import { snapshotToJson, type SnapshotJson } from './routes/snapshots.js';
@@ -32,6 +32,11 @@ export const planRequestSchema = z.strictObject({
   nodes: z.array(nodeChangeSchema).max(100).default([]),
   /** As `quotaplan plan --strict`: refuse (400) a plan naming a resource or GPU model the cluster has none of. */
   strict: z.boolean().default(false),
+  /**
+   * `queued`: before `changes`, raise each leaf team's written demand to what its pods request (running and queued)
+   * where some of its pods are not scheduled yet and the demand is lower (queuedDemandChanges).
+   */
+  demandFrom: z.literal('queued').optional(),
 }).refine((body) => body.plan === undefined || body.teamsYaml === undefined, {
   message: 'give a stored plan or a teams file, not both',
   path: ['teamsYaml'],
@@ -71,6 +76,8 @@ export interface PlanRowWithBaseline extends Omit<PlanRowJson, 'values'> {
 }
 
 export interface PlanningResult {
+  /** The demands `demandFrom: queued` raised (empty without it). */
+  queuedDemand: QueuedDemandChange[];
   cluster: string;
   snapshot: SnapshotJson;
   /** The plan this one started from (null when a teams file was posted). */
@@ -93,18 +100,22 @@ export async function planRequest(store: Store, request: PlanRequest, inventoryO
   const snapshotRefText = request.snapshot ?? (base?.stored.snapshotId != null ? String(base.stored.snapshotId) : 'latest');
   const snapshot = await snapshotOf(store, snapshotRefText, request.cluster ?? base?.stored.cluster);
   const inventory = await inventoryOf(snapshot.id);
-  const teamsYaml = applyTeamChanges(baseYaml, request.changes);
   const file = request.teamsYaml === undefined ? `teams file of plan ${base?.stored.id}` : 'teams file';
-  const teams = parseTeamsFile(teamsYaml, file);
-  const changedInventory = applyNodeChanges(inventory, request.nodes);
   // The plan being edited, else (a posted teams file) the cluster's latest plan, as `quotaplan plan` does: the
   // baseline of the Alabama-paradox warning.
   const previous = base?.plan ?? (await latestPlanOf(store, snapshot.cluster));
+  // The teams file without the request's changes, planned on the same snapshot: the rows' baseline, and where queued
+  // demand finds each team's namespaces.
+  const baseTeams = parseTeamsFile(baseYaml, file);
+  let baselinePlan: Plan | null = null;
+  const baselineOf = (): Plan => (baselinePlan ??= buildPlan({ teams: baseTeams, inventory, previous }));
+  const queuedDemand = request.demandFrom === 'queued' ? queuedDemandChanges(baseTeams, baselineOf(), inventory) : [];
+  // The page's own edits come after, so an edited demand wins over the queued one.
+  const teamsYaml = applyTeamChanges(baseYaml, [...queuedDemand.map(({ team, resource, demand }) => ({ team, resource, demand })), ...request.changes]);
+  const teams = parseTeamsFile(teamsYaml, file);
+  const changedInventory = applyNodeChanges(inventory, request.nodes);
   const plan = buildPlan({ teams, inventory: changedInventory, previous, strict: request.strict });
-  const baseline =
-    request.changes.length === 0 && request.nodes.length === 0
-      ? plan
-      : buildPlan({ teams: parseTeamsFile(baseYaml, file), inventory, previous });
+  const baseline = request.changes.length === 0 && request.nodes.length === 0 && queuedDemand.length === 0 ? plan : baselineOf();
   const baselineQuota = new Map(baseline.allocations.map((a) => [`${a.team}\u0000${a.resource}\u0000${a.flavor ?? ''}`, a.quota]));
   const rows = planRows(plan, inventory).map((row): PlanRowWithBaseline => {
     const before = baselineQuota.get(`${row.team}\u0000${row.resource}\u0000${row.flavor ?? ''}`);
@@ -115,6 +126,7 @@ export async function planRequest(store: Store, request: PlanRequest, inventoryO
     };
   });
   return {
+    queuedDemand,
     cluster: snapshot.cluster,
     snapshot: snapshotToJson(snapshot),
     basePlanId: base?.stored.id ?? null,
@@ -123,6 +135,50 @@ export async function planRequest(store: Store, request: PlanRequest, inventoryO
     json: planToJson(plan),
     rows,
   };
+}
+
+/** A demand raised to the team's requests because some of its pods wait to be scheduled. */
+export interface QueuedDemandChange {
+  team: string;
+  resource: string;
+  /** The demand written in the teams file. */
+  from: string;
+  /** What the team's pods request: running plus queued. */
+  demand: string;
+  /** The queued part of it. */
+  queued: string;
+}
+
+/**
+ * Queued demand as the next plan's demand: for each leaf team and resource (not per flavor: a namespace's requests
+ * do not say which model a pod waits for) whose pods include some not bound to a node yet, and whose written demand
+ * is lower than what its pods request in all, that request becomes the demand. An unlimited demand stays unlimited
+ * (nothing to raise); a demand already above stays (queued pods fit in it). `plan` gives each team's namespaces.
+ * Kueue's pending workloads (their pods do not exist yet) are not counted here: a reader of them would add their
+ * requests to `queued` per namespace (NamespaceFacts.queued) and this follows.
+ */
+export function queuedDemandChanges(teams: TeamsFile, plan: Plan, inventory: ClusterInventory): QueuedDemandChange[] {
+  const reader = new TeamFigureReader(inventory);
+  const namespaces = new Map(plan.teams.map((team) => [team.team, team.namespaces]));
+  const out: QueuedDemandChange[] = [];
+  const visit = (team: TeamSpec): void => {
+    for (const child of team.teams) visit(child);
+    if (team.teams.length > 0) return;
+    for (const request of team.resources) {
+      if (request.flavor !== null || request.demand === null) continue;
+      const figures = reader.figures(namespaces.get(team.path) ?? [], request.resource);
+      if (figures.queued.nanos === 0n || figures.used.nanos <= request.demand.nanos) continue;
+      out.push({
+        team: team.path,
+        resource: request.resource,
+        from: formatQuantity(request.demand),
+        demand: formatQuantity(figures.used),
+        queued: formatQuantity(figures.queued),
+      });
+    }
+  };
+  for (const team of teams.teams) visit(team);
+  return out;
 }
 
 /** A team of the teams file as the what-if form edits it. */

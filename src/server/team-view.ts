@@ -7,7 +7,7 @@
  * hard of the Kubeflow Profile owning it. Only request keys count: `requests.<name>`, and bare `cpu` / `memory`
  * (which mean requests); `limits.*` and bare extended names are not what the planner divides.
  */
-import type { ClusterInventory } from '../inventory/types.js';
+import type { ClusterInventory, NamespaceFacts } from '../inventory/types.js';
 import type { Allocation, Plan } from '../plan/plan.js';
 import { addQuantities, formatQuantity, minQuantity, subtractQuantities, ZERO_QUANTITY, type Quantity } from '../quantity.js';
 import { compareKeys } from '../text-order.js';
@@ -56,33 +56,52 @@ export interface TeamFigures {
   limitedNamespaces: number;
   /** Requests of the namespaces `current` covers: what is compared with it. */
   usedInLimited: Quantity;
+  /** The part of `used` of pods not bound to a node yet (queued demand). */
+  queued: Quantity;
 }
 
 export class TeamFigureReader {
   private readonly hard: Map<string, Map<string, Quantity>>;
-  private readonly requests: Map<string, ClusterInventory['namespaces'][number]['requests']>;
+  private readonly namespaces: Map<string, NamespaceFacts>;
 
   constructor(inventory: ClusterInventory) {
     this.hard = effectiveHardByNamespace(inventory);
-    this.requests = new Map(inventory.namespaces.map((ns) => [ns.name, ns.requests]));
+    this.namespaces = new Map(inventory.namespaces.map((ns) => [ns.name, ns]));
   }
 
   figures(namespaces: readonly string[], resource: string): TeamFigures {
     let current: Quantity | null = null;
     let used: Quantity = ZERO_QUANTITY;
     let usedInLimited: Quantity = ZERO_QUANTITY;
+    let queued: Quantity = ZERO_QUANTITY;
     let limitedNamespaces = 0;
     for (const namespace of namespaces) {
       const limit = this.hard.get(namespace)?.get(resource);
-      const request = this.requests.get(namespace)?.[resource];
+      const facts = this.namespaces.get(namespace);
+      const request = facts?.requests[resource];
       if (limit !== undefined) {
         current = current === null ? limit : addQuantities(current, limit);
         limitedNamespaces += 1;
         if (request !== undefined) usedInLimited = addQuantities(usedInLimited, request);
       }
       if (request !== undefined) used = addQuantities(used, request);
+      const waiting = facts?.queued?.requests[resource];
+      if (waiting !== undefined) queued = addQuantities(queued, waiting);
     }
-    return { current, used, limitedNamespaces, usedInLimited };
+    return { current, used, limitedNamespaces, usedInLimited, queued };
+  }
+
+  /** Pods of these namespaces not bound to a node yet, by reason (sorted), and how many in all. */
+  queuedPods(namespaces: readonly string[]): { pods: number; reasons: Record<string, number> } {
+    let pods = 0;
+    const reasons: Record<string, number> = {};
+    for (const namespace of namespaces) {
+      const queued = this.namespaces.get(namespace)?.queued;
+      if (queued === undefined) continue;
+      pods += queued.pods;
+      for (const [reason, count] of Object.entries(queued.reasons)) reasons[reason] = (reasons[reason] ?? 0) + count;
+    }
+    return { pods, reasons: Object.fromEntries(Object.entries(reasons).sort(compareKeys)) };
   }
 }
 
@@ -166,10 +185,21 @@ export interface TeamResourceJson {
   /** Use in the covered namespaces above `current`. */
   overQuota: boolean;
   used: string;
+  /** The part of `used` of pods not bound to a node yet (queued demand); `used - queued` runs on nodes. */
+  queued: string;
   /** The plan's quota (summed over flavors); null when the plan gives this team none of it. */
   planned: string | null;
+  /**
+   * The approved plan's quota (the newest approved cycle's, summed over flavors; null without one or when it gives
+   * the team none of this resource) and how the quota in force compares with it: `applied` (equal, on every
+   * namespace of the team), `not-applied` (nothing in force), `differs` (another quota in force, or only on some of
+   * the team's namespaces). Null when no cycle is approved, for parent teams (quotas are emitted for the leaves'
+   * namespaces), and when neither the approved plan nor the cluster limits the resource.
+   */
+  approved: string | null;
+  applied: 'applied' | 'not-applied' | 'differs' | null;
   /** Numbers for drawing bars only (never fed back into quota arithmetic). */
-  values: { current: number | null; used: number; planned: number | null };
+  values: { current: number | null; used: number; queued: number; planned: number | null };
 }
 
 export interface TeamNodeJson {
@@ -177,6 +207,9 @@ export interface TeamNodeJson {
   name: string;
   leaf: boolean;
   namespaces: string[];
+  /** Pods of the team's namespaces not bound to a node yet, and why they wait (reason -> pods). */
+  queuedPods: number;
+  queuedReasons: Record<string, number>;
   resources: TeamResourceJson[];
   teams: TeamNodeJson[];
 }
@@ -186,9 +219,8 @@ export function drawingNumber(q: Quantity): number {
   return Number(q.nanos) / 1e9;
 }
 
-/** The team tree of a plan with, per resource the team shares in, today's quota, use and the planned quota. */
-export function teamTree(plan: Plan, inventory: ClusterInventory): TeamNodeJson[] {
-  const reader = new TeamFigureReader(inventory);
+/** team -> resource -> the plan's quota summed over flavors. */
+function quotasByTeam(plan: Plan): Map<string, Map<string, Quantity>> {
   const planned = new Map<string, Map<string, Quantity>>();
   for (const allocation of plan.allocations) {
     const byResource = planned.get(allocation.team) ?? new Map<string, Quantity>();
@@ -196,13 +228,34 @@ export function teamTree(plan: Plan, inventory: ClusterInventory): TeamNodeJson[
     byResource.set(allocation.resource, existing === undefined ? allocation.quota : addQuantities(existing, allocation.quota));
     planned.set(allocation.team, byResource);
   }
+  return planned;
+}
+
+/** How the quota in force compares with the approved plan's (see TeamResourceJson.applied). */
+function appliedState(approved: Quantity | null, figures: TeamFigures, namespaces: number): TeamResourceJson['applied'] {
+  // No ResourceQuota is no limit at all, which no approved quota (not even 0) is.
+  if (figures.current === null) return approved === null ? null : 'not-applied';
+  if (approved === null) return 'differs';
+  return figures.limitedNamespaces === namespaces && figures.current.nanos === approved.nanos ? 'applied' : 'differs';
+}
+
+/**
+ * The team tree of a plan with, per resource the team shares in, today's quota, use (and the queued part of it)
+ * and the planned quota; with `approved` (the newest approved cycle's plan), its quota and whether it is in force.
+ */
+export function teamTree(plan: Plan, inventory: ClusterInventory, approvedPlan: Plan | null = null): TeamNodeJson[] {
+  const reader = new TeamFigureReader(inventory);
+  const planned = quotasByTeam(plan);
+  const approved = approvedPlan === null ? null : quotasByTeam(approvedPlan);
   const nodes = new Map<string, TeamNodeJson>();
   const roots: TeamNodeJson[] = [];
   for (const team of plan.teams) {
     const resources = [...(planned.get(team.team) ?? new Map<string, Quantity>()).entries()]
       .sort(compareKeys)
       .map(([resource, quota]): TeamResourceJson => {
-        const { current, used, limitedNamespaces, usedInLimited } = reader.figures(team.namespaces, resource);
+        const figures = reader.figures(team.namespaces, resource);
+        const { current, used, limitedNamespaces, usedInLimited, queued } = figures;
+        const approvedQuota = approved === null ? null : (approved.get(team.team)?.get(resource) ?? null);
         return {
           resource,
           current: current === null ? null : formatQuantity(current),
@@ -210,12 +263,30 @@ export function teamTree(plan: Plan, inventory: ClusterInventory): TeamNodeJson[
           limitedNamespaces,
           overQuota: current !== null && usedInLimited.nanos > current.nanos,
           used: formatQuantity(used),
+          queued: formatQuantity(queued),
           planned: formatQuantity(quota),
-          values: { current: current === null ? null : drawingNumber(current), used: drawingNumber(used), planned: drawingNumber(quota) },
+          approved: approvedQuota === null ? null : formatQuantity(approvedQuota),
+          applied: approved === null || !team.leaf ? null : appliedState(approvedQuota, figures, team.namespaces.length),
+          values: {
+            current: current === null ? null : drawingNumber(current),
+            used: drawingNumber(used),
+            queued: drawingNumber(queued),
+            planned: drawingNumber(quota),
+          },
         };
       });
     const name = team.team.split('/').pop() ?? team.team;
-    const node: TeamNodeJson = { team: team.team, name, leaf: team.leaf, namespaces: [...team.namespaces], resources, teams: [] };
+    const waiting = reader.queuedPods(team.namespaces);
+    const node: TeamNodeJson = {
+      team: team.team,
+      name,
+      leaf: team.leaf,
+      namespaces: [...team.namespaces],
+      queuedPods: waiting.pods,
+      queuedReasons: waiting.reasons,
+      resources,
+      teams: [],
+    };
     nodes.set(team.team, node);
     const parentPath = team.team.includes('/') ? team.team.slice(0, team.team.lastIndexOf('/')) : null;
     const parent = parentPath === null ? undefined : nodes.get(parentPath);

@@ -39,7 +39,12 @@ export const teamChangeSchema = z.strictObject({
   demand: quantityText.nullable().optional(),
   guarantee: quantityText.nullable().optional(),
   cap: quantityText.nullable().optional(),
-  weight: z.number().positive().max(1_000_000).optional(),
+  // A weight of 0 would leave a team out of the sharing altogether: the teams file refuses it, and so does this.
+  weight: z
+    .number()
+    .positive({ error: 'a weight must be above 0 (teams share by weight; to give a team no more than its guarantee, set its demand to the guarantee)' })
+    .max(1_000_000)
+    .optional(),
 });
 
 export const nodeChangeSchema = z.strictObject({

@@ -123,7 +123,8 @@ describe('dashboard pages', suite, () => {
     const rows = await tableRows('.table-block table');
     assert.deepEqual(
       rows.find((r) => r[0] === 'platform/fraud' && r[1] === 'nvidia.com/gpu'),
-      ['platform/fraud', 'nvidia.com/gpu', gpu.current, '1 of 2', gpu.used, gpu.overQuota ? 'yes' : '', gpu.planned],
+      // No cycle is approved here: nothing to reconcile with.
+      ['platform/fraud', 'nvidia.com/gpu', gpu.current, '1 of 2', gpu.used, gpu.overQuota ? 'yes' : '', gpu.planned, gpu.queued, '', ''],
     );
     const toggle = page.locator('[data-team-item="platform"] > .team-row button.toggle');
     await toggle.focus();

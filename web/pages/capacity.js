@@ -23,6 +23,13 @@ export async function render(root) {
   const groups = data.groups;
   const drawn = groups.filter((g) => g.gpuEquivalent.capacity > 0);
   const label = (g) => `${g.pool} · ${g.model} · ${g.resource}`;
+  // The cards add up as shown: each figure in tenths, and what is neither requested nor free (allocatable left over
+  // on nodes that take no new pods) is the difference of the shown figures, so the sum on the page is exact.
+  const tenths = (value) => Math.round(value * 10);
+  const shown = (t) => (t / 10).toFixed(1);
+  const eq = totals.gpuEquivalent;
+  const terms = { allocatable: tenths(eq.allocatable), requested: tenths(eq.requested), free: tenths(eq.free) };
+  terms.unavailable = terms.allocatable - terms.requested - terms.free;
 
   const chartRows = drawn.map((g) => ({
     group: label(g),
@@ -117,9 +124,18 @@ export async function render(root) {
       { class: 'cards' },
       card('Nodes (plannable)', `${totals.nodes} (${totals.plannableNodes})`, 'nodes'),
       card('Physical accelerators', String(totals.physicalAccelerators), 'physical'),
-      card('Allocatable, GPU-equivalents', round(totals.gpuEquivalent.allocatable, 1), 'allocatable'),
-      card('Requested, GPU-equivalents', round(totals.gpuEquivalent.requested, 1), 'requested'),
-      card('Free, GPU-equivalents', round(totals.gpuEquivalent.free, 1), 'free'),
+      card('Allocatable, GPU-equivalents', shown(terms.allocatable), 'allocatable'),
+      card('− requested', shown(terms.requested), 'requested'),
+      card('− left on nodes taking no new pods', shown(terms.unavailable), 'unavailable'),
+      card('= free, GPU-equivalents', shown(terms.free), 'free'),
+      card('Plannable, GPU-equivalents', shown(tenths(eq.plannable)), 'plannable'),
+    ),
+    el(
+      'p',
+      { class: 'muted small-text', id: 'capacity-terms' },
+      `Free = allocatable − requested − what is left on nodes that take no new pods: ${shown(terms.allocatable)} − ${shown(terms.requested)} − ${shown(terms.unavailable)} = ${shown(terms.free)}. ` +
+        `Nodes taking no new pods are not ready, cordoned (unschedulable) or transitional (a MIG or partition change in progress, a paused device plugin): ${totals.nodes - totals.plannableNodes} of ${totals.nodes} here, listed under "Nodes needing attention". ` +
+        'Plannable is what the planner divides: the allocatable of the other nodes, requested or not. Devices the plugin reports but does not offer (failed GPUs) are not allocatable: they are in the Capacity and Unhealthy columns below.',
     ),
     figure,
     el('h2', {}, 'Accelerators by pool, model and resource'),
@@ -169,6 +185,17 @@ export async function render(root) {
             filename: 'dra-device-classes.csv',
           }),
         ]),
+    el('h2', {}, 'Plannable capacity'),
+    el('p', { class: 'muted small-text' }, 'What a plan divides among teams, per resource: the allocatable of ready, schedulable, non-transitional nodes (the same figures the Plan and Review pages use).'),
+    tableBlock({
+      caption: 'Plannable capacity per resource',
+      columns: [
+        { key: 'resource', label: 'Resource' },
+        { key: 'plannable', label: 'Plannable', numeric: true, format: (v, row) => quantityText(v, row.resource) },
+      ],
+      rows: Object.entries(data.plannable).map(([resource, plannable]) => ({ resource, plannable })),
+      filename: 'plannable.csv',
+    }),
     el('h2', {}, 'Nodes needing attention'),
     attentionRows.length === 0
       ? el('p', {}, 'None: every node is ready, schedulable and healthy.')

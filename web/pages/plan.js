@@ -5,14 +5,17 @@ import { drawCharts } from '../lib/charts.js';
 import { el, replace } from '../lib/dom.js';
 import { dateTime } from '../lib/format.js';
 import { planChart, planTable, preferredResource, resourcePicker, resourcesOf, warningsList } from '../lib/plan-rows.js';
+import { defaultPlanId, planOptionText, planStatusBanner } from '../lib/plan-status.js';
 
 export async function render(root, { params, navigate }) {
-  const { plans } = await getJson('/api/plans');
+  const list = await getJson('/api/plans');
+  const { plans } = list;
   if (plans.length === 0) {
     root.append(el('h1', {}, 'Plan'), el('p', {}, 'No plan stored yet. Run `quotaplan plan --teams FILE --save`, or save one from the What-if page.'));
     return;
   }
-  const ref = params.get('id') ?? 'latest';
+  // Without an id: the current cycle's plan (what Review decides), not merely the newest saved draft.
+  const ref = params.get('id') ?? String(defaultPlanId(list));
   const data = await getJson(`/api/plans/${encodeURIComponent(ref)}`);
   const resources = resourcesOf(data.rows);
   let resource = params.get('resource') ?? preferredResource(resources);
@@ -39,10 +42,16 @@ export async function render(root, { params, navigate }) {
   const planSelect = el(
     'select',
     { id: 'plan-select', onchange: () => navigate('plan', { id: planSelect.value }) },
-    [...plans].reverse().map((p) => el('option', { value: String(p.id), selected: p.id === data.id }, `Plan ${p.id} · ${p.cycle} · ${dateTime(p.createdAt)}`)),
+    [...plans].reverse().map((p) => el('option', { value: String(p.id), selected: p.id === data.id }, planOptionText(p))),
   );
+  const status = plans.find((p) => p.id === data.id)?.status;
+  // A draft made for a cycle not approved yet: say where to attach it (an approved cycle's plan is final).
+  const cycleApproved = plans.some((p) => p.status.relation === 'approved' && p.status.cycle === data.cycle);
+  const attachable =
+    status?.relation === 'draft' && !cycleApproved ? el('a', { href: '#/review', id: 'attach-on-review' }, `Attach it to cycle ${data.cycle} on the Review page.`) : null;
   root.append(
     el('h1', {}, `Plan ${data.id}: ${data.cycle}`),
+    planStatusBanner(list, data.id, attachable),
     el('p', { class: 'muted' }, `Cluster ${data.cluster}; planned on snapshot ${data.snapshot.id} (${dateTime(data.snapshot.takenAt)}); saved ${dateTime(data.createdAt)}. Policy ${data.plan.policy}, surplus ${data.plan.surplus}.`),
     el(
       'div',

@@ -10,6 +10,7 @@ import { dateTime, hoursText, quantityText, shortDate } from '../lib/format.js';
 const inUnits = (value, row) => quantityText(value, row.resource);
 const inHours = (value) => hoursText(value);
 import { measuredSection } from '../lib/measured.js';
+import { planOptionText, planStatusBanner } from '../lib/plan-status.js';
 import { tableBlock } from '../lib/table.js';
 
 const KIND_BADGE = { 'lower-demand': 'info', 'low-measured-use': 'info', 'needs-more': 'warn', 'over-quota': 'bad', 'use-above-new-quota': 'bad', 'use-above-quota': 'bad', 'alabama-paradox': 'bad' };
@@ -161,10 +162,51 @@ function listSection(title, items, render, empty) {
   ];
 }
 
-function decisionPanel(data, rerender) {
+/** Why the buttons are off on this server, or null when changes are possible. */
+function readOnlyReason(meta) {
+  if (meta.writers.length > 0) return null;
+  return 'This server is read-only: it was started without --token or --trusted-auth-header, so it refuses every change. Attaching a plan, submitting and approving are off; run them with quotaplan cycle plan / submit / approve, or restart the server with a token.';
+}
+
+/** Makes a saved draft (made for this cycle) the cycle's plan; recorded in the cycle's history. */
+function attachForm(cycle, plans, act, readOnly) {
+  const candidates = plans.filter((p) => p.cycle === cycle.name && p.id !== cycle.planId && p.status.relation === 'draft');
+  if (candidates.length === 0) {
+    return el('p', { class: 'muted small-text', id: 'review-attach-none' }, `No other saved plan is made for ${cycle.name}: save one from the What-if page (its teams file's cycle must be ${cycle.name}) to attach it here.`);
+  }
+  const select = el('select', { id: 'review-attach-plan' }, [...candidates].reverse().map((p) => el('option', { value: String(p.id) }, planOptionText(p))));
+  const by = el('input', { id: 'review-attach-by', type: 'text', autocomplete: 'name', placeholder: 'name or e-mail' });
+  return el(
+    'div',
+    { id: 'review-attach' },
+    el('h3', {}, `Attach a draft to ${cycle.name}`),
+    el('p', { class: 'small-text' }, `The cycle's plan is what is submitted and approved. ${cycle.planId === null ? 'It has none yet.' : `Now: plan ${cycle.planId}.`} The change is recorded in the cycle's history. Needs the token.`),
+    el(
+      'div',
+      { class: 'toolbar' },
+      el('div', { class: 'field' }, el('label', { for: 'review-attach-plan' }, 'Draft'), select),
+      el('div', { class: 'field' }, el('label', { for: 'review-attach-by' }, 'Attached by'), by),
+      el(
+        'button',
+        {
+          type: 'button',
+          id: 'review-attach-button',
+          disabled: readOnly,
+          'aria-describedby': readOnly ? 'review-readonly' : null,
+          onclick: () => act('plan', { planId: Number(select.value), by: by.value.trim() || undefined }, (c) => `${c.name} now reviews plan ${c.planId}.`),
+        },
+        `Make it the plan of ${cycle.name}`,
+      ),
+    ),
+  );
+}
+
+function decisionPanel(data, rerender, { meta, plans }) {
   const next = data.next;
   if (!next) return el('div', { class: 'panel' }, el('h2', {}, 'Decision'), el('p', {}, 'No next cycle yet. Start one with `quotaplan cycle start --cycle NAME`.'));
   const cycle = next.cycle;
+  const reason = readOnlyReason(meta);
+  const readOnly = reason !== null;
   const status = el('p', { id: 'review-action-status', role: 'status' });
   const act = async (path, body, done) => {
     status.className = '';
@@ -180,7 +222,13 @@ function decisionPanel(data, rerender) {
     }
   };
   const history = el('ul', { class: 'muted small-text' }, cycle.events.map((e) => el('li', {}, `${dateTime(e.at)}: ${e.from ?? 'created'} → ${e.to}${e.actor ? ` by ${e.actor}` : ''}${e.note ? ` (${e.note})` : ''}`)));
-  const parts = [el('h2', {}, `Decision: ${cycle.name}`), el('p', {}, `Next cycle ${cycleText(cycle)}.`), history];
+  const parts = [
+    el('h2', {}, `Decision: ${cycle.name}`),
+    el('p', {}, `Next cycle ${cycleText(cycle)}.`),
+    next.planId === null ? null : planStatusBanner(plans, next.planId, null, 'next-plan-status'),
+    history,
+    readOnly ? el('p', { class: 'notice', id: 'review-readonly' }, reason) : null,
+  ];
   if (cycle.state === 'approved') {
     parts.push(el('p', {}, el('span', { class: 'badge ok' }, 'approved'), ' This cycle and its plan are final.'));
   } else if (cycle.state === 'draft') {
@@ -190,9 +238,17 @@ function decisionPanel(data, rerender) {
       el('div', { class: 'toolbar' }, el('div', { class: 'field' }, el('label', { for: 'review-submitter' }, 'Submitted by'), by)),
       el(
         'button',
-        { type: 'button', id: 'review-submit', disabled: next.planId === null, onclick: () => act('submit', { by: by.value.trim() || undefined }, (c) => `${c.name} is now ${c.state}.`) },
+        {
+          type: 'button',
+          id: 'review-submit',
+          disabled: next.planId === null || readOnly,
+          'aria-describedby': readOnly ? 'review-readonly' : next.planId === null ? 'review-no-plan' : null,
+          onclick: () => act('submit', { by: by.value.trim() || undefined }, (c) => `${c.name} is now ${c.state}.`),
+        },
         `Submit ${cycle.name} for review`,
       ),
+      next.planId === null ? el('p', { class: 'muted small-text', id: 'review-no-plan' }, `${cycle.name} has no plan yet: attach one below to submit it.`) : null,
+      attachForm(cycle, plans.plans, act, readOnly),
     );
   } else {
     const by = el('input', { id: 'review-by', type: 'text', autocomplete: 'name', placeholder: 'name or e-mail' });
@@ -201,20 +257,33 @@ function decisionPanel(data, rerender) {
       el('div', { class: 'toolbar' }, el('div', { class: 'field' }, el('label', { for: 'review-by' }, 'Approved by'), by), el('div', { class: 'field' }, el('label', { for: 'review-note' }, 'Note'), note)),
       el(
         'button',
-        { type: 'button', id: 'review-approve', onclick: () => act('approve', { planId: next.planId, by: by.value.trim() || undefined, note: note.value.trim() || undefined }, (c) => `${c.name} approved by ${c.approvedBy}.`) },
+        {
+          type: 'button',
+          id: 'review-approve',
+          disabled: readOnly,
+          'aria-describedby': readOnly ? 'review-readonly' : null,
+          onclick: () => act('approve', { planId: next.planId, by: by.value.trim() || undefined, note: note.value.trim() || undefined }, (c) => `${c.name} approved by ${c.approvedBy}.`),
+        },
         `Approve plan ${next.planId} for ${cycle.name}`,
       ),
       el('p', { class: 'muted small-text' }, 'Approval is final: the plan cannot change afterwards. Needs the token (Token button above).'),
+      attachForm(cycle, plans.plans, act, readOnly),
     );
   }
   parts.push(status);
   return el('div', { class: 'panel', id: 'review-decision', 'data-state': cycle.state }, parts);
 }
 
-export async function render(root, { params, navigate }) {
+export async function render(root, { params, navigate, meta }) {
   const list = await getJson('/api/reviews');
+  const plans = await getJson('/api/plans');
   if (list.cycles.length === 0 || list.latest === null) {
     root.append(el('h1', {}, 'Review'), el('p', {}, 'No cycle with a plan has begun yet: nothing to review. Start one on a stored plan: `quotaplan cycle start --cycle NAME --plan ID`.'));
+    // A cycle started without a plan still takes one here, and can then be submitted.
+    const open = list.cycles.filter((c) => c.state !== 'approved');
+    for (const cycle of open) {
+      root.append(decisionPanel({ next: { cycle, planId: cycle.planId } }, () => navigate('review', { t: Date.now() }), { meta, plans }));
+    }
     return;
   }
   const name = params.get('cycle') ?? list.latest;
@@ -230,6 +299,7 @@ export async function render(root, { params, navigate }) {
   const c = data.coverage;
   root.append(
     el('h1', {}, `Review: ${data.cycle.name}`),
+    el('div', { id: 'review-plan-status' }, planStatusBanner(plans, data.cycle.planId)),
     el(
       'div',
       { class: 'toolbar' },
@@ -273,6 +343,6 @@ export async function render(root, { params, navigate }) {
       'None: every team used its quota within the rules.',
     ),
     ...listSection('Warnings', data.warnings, (w) => el('li', {}, el('span', { class: `badge ${KIND_BADGE[w.kind] ?? 'warn'}` }, w.kind), ' ', w.message), data.next ? 'None.' : 'No next plan to check.'),
-    decisionPanel(data, () => navigate('review', { cycle: data.cycle.name, t: Date.now() })),
+    decisionPanel(data, () => navigate('review', { cycle: data.cycle.name, t: Date.now() }), { meta, plans }),
   );
 }

@@ -5,9 +5,18 @@ import { getJson } from '../lib/api.js';
 import { MEASURED_COLUMNS, measuredSummary } from '../lib/measured.js';
 import { el } from '../lib/dom.js';
 import { dateTime, quantityNanos, quantityText } from '../lib/format.js';
+import { defaultPlanId, planOptionText, planStatusBanner } from '../lib/plan-status.js';
 import { tableBlock } from '../lib/table.js';
 
 const inUnits = (value, row) => quantityText(value, row.resource);
+
+const APPLIED_TEXT = { applied: 'in force', 'not-applied': 'approved, not yet applied', differs: 'in force differs from approved' };
+
+function queuedText(team) {
+  if (team.queuedPods === 0) return null;
+  const reasons = Object.entries(team.queuedReasons).map(([reason, pods]) => `${pods} ${reason}`).join(', ');
+  return `${team.queuedPods} pod${team.queuedPods === 1 ? '' : 's'} not scheduled yet (${reasons})`;
+}
 
 function percent(value, max) {
   return max <= 0 ? '0%' : `${Math.min(100, (value / max) * 100)}%`;
@@ -70,7 +79,7 @@ function barLine(team, resource, max) {
     el(
       'span',
       { class: 'muted' },
-      `used ${text(resource.used)} / quota ${text(resource.current)}${partial ? ` (${resource.limitedNamespaces} of ${resource.namespaces} namespaces)` : ''} → planned ${text(resource.planned)}`,
+      `used ${text(resource.used)}${resource.queued !== '0' ? ` (${text(resource.queued)} queued)` : ''} / quota ${text(resource.current)}${partial ? ` (${resource.limitedNamespaces} of ${resource.namespaces} namespaces)` : ''} → planned ${text(resource.planned)}`,
       cut ? el('span', { class: 'badge bad' }, 'planned below use') : null,
     ),
   );
@@ -123,6 +132,7 @@ function teamItem(team, depth, scale) {
         {},
         el('div', { class: 'team-name' }, toggle, el('span', {}, team.name)),
         el('div', { class: 'muted small-text' }, team.namespaces.join(', ')),
+        queuedText(team) ? el('div', { class: 'small-text queued', 'data-queued': team.team }, queuedText(team)) : null,
       ),
       teamBars(team, scale),
     ),
@@ -139,8 +149,11 @@ function flatten(teams, out = []) {
         current: r.current ?? '',
         limited: r.current === null ? '' : `${r.limitedNamespaces} of ${r.namespaces}`,
         used: r.used,
+        queued: r.queued,
         planned: r.planned ?? '',
         overQuota: r.overQuota ? 'yes' : '',
+        approved: r.approved ?? '',
+        applied: r.applied === null ? '' : APPLIED_TEXT[r.applied],
       });
     }
     flatten(team.teams, out);
@@ -148,27 +161,80 @@ function flatten(teams, out = []) {
   return out;
 }
 
-export async function render(root, { params }) {
-  const plan = params.get('plan') ?? 'latest';
+/** Leaf rows whose quota in force is not the approved plan's, and a one-line count of all. */
+function reconciliation(data) {
+  if (data.approved === null) {
+    return [el('h2', {}, 'Approved plan vs quotas in force'), el('p', { class: 'muted', id: 'reconciliation' }, 'No cycle is approved yet: there is no approved quota to compare with the quotas in force.')];
+  }
+  const rows = flatten(data.teams).filter((r) => r.applied !== '');
+  const count = (state) => rows.filter((r) => r.applied === APPLIED_TEXT[state]).length;
+  const open = rows.filter((r) => r.applied !== APPLIED_TEXT.applied);
+  const a = data.approved;
+  return [
+    el('h2', {}, `Approved plan ${a.planId} (${a.cycle}) vs quotas in force`),
+    el(
+      'p',
+      { id: 'reconciliation', class: open.length === 0 ? 'muted' : 'notice', 'data-open': String(open.length) },
+      `Per leaf team and resource, the quota of the approved plan ${a.planId} against the ResourceQuotas in snapshot ${data.snapshot.id}: ` +
+        `${count('applied')} in force, ${count('not-applied')} approved but not yet applied, ${count('differs')} in force differ from the approved quota.` +
+        (open.length > 0 ? ' Apply the approved plan (quotaplan emit / apply --plan ' + a.planId + ') to bring them in line.' : ''),
+    ),
+    open.length === 0
+      ? null
+      : tableBlock({
+          caption: `Approved quotas of plan ${a.planId} not in force`,
+          columns: [
+            { key: 'team', label: 'Team' },
+            { key: 'resource', label: 'Resource' },
+            { key: 'approved', label: `Approved (plan ${a.planId})`, numeric: true },
+            { key: 'current', label: 'In force', numeric: true },
+            { key: 'limited', label: 'Namespaces limited' },
+            { key: 'applied', label: 'State' },
+          ],
+          rows: open,
+          filename: 'teams-not-applied.csv',
+        }),
+  ];
+}
+
+export async function render(root, { params, navigate }) {
+  const list = await getJson('/api/plans');
+  if (list.plans.length === 0) {
+    root.append(el('h1', {}, 'Teams'), el('p', {}, 'No plan stored yet: the team tree comes from a plan. Run `quotaplan plan --teams FILE --save`.'));
+    return;
+  }
+  // Without a plan named: the current cycle's plan (what Review decides), not merely the newest saved draft.
+  const plan = params.get('plan') ?? String(defaultPlanId(list));
   const data = await getJson(`/api/teams?plan=${encodeURIComponent(plan)}`);
   const columns = [
     { key: 'team', label: 'Team' },
     { key: 'resource', label: 'Resource' },
-    { key: 'current', label: 'Quota today', numeric: true, format: inUnits },
+    { key: 'current', label: 'Quota in force', numeric: true, format: inUnits },
     { key: 'limited', label: 'Namespaces limited' },
     { key: 'used', label: 'Used', numeric: true, format: inUnits },
     { key: 'overQuota', label: 'Use above quota' },
     { key: 'planned', label: `Planned (plan ${data.plan.id})`, numeric: true, format: inUnits },
+    { key: 'queued', label: 'Of which queued', numeric: true, format: inUnits },
+    { key: 'approved', label: data.approved ? `Approved (plan ${data.approved.planId})` : 'Approved', numeric: true, format: inUnits },
+    { key: 'applied', label: 'Approved in force?' },
   ];
+  const planSelect = el(
+    'select',
+    { id: 'teams-plan', onchange: () => navigate('teams', { plan: planSelect.value }) },
+    [...list.plans].reverse().map((p) => el('option', { value: String(p.id), selected: p.id === data.plan.id }, planOptionText(p))),
+  );
   const scale = scales(data.teams);
   const tree = el('ul', { class: 'team-tree', id: 'team-tree' }, data.teams.map((team) => teamItem(team, 0, scale)));
   root.append(
     el('h1', {}, 'Teams'),
+    planStatusBanner(list, data.plan.id),
     el(
       'p',
       { class: 'muted' },
-      `Use and quota in force from snapshot ${data.snapshot.id} (${dateTime(data.snapshot.takenAt)}); planned quotas from plan ${data.plan.id} (${data.plan.cycle}).`,
+      `Use and quota in force: the ResourceQuotas and pods in snapshot ${data.snapshot.id} (${dateTime(data.snapshot.takenAt)}); planned quotas: plan ${data.plan.id} (${data.plan.cycle}). ` +
+        'Used counts every pod that is not finished, scheduled or not; "queued" is the part of it not on a node yet.',
     ),
+    el('div', { class: 'toolbar' }, el('div', { class: 'field' }, el('label', { for: 'teams-plan' }, 'Planned quotas from'), planSelect)),
     el(
       'div',
       { class: 'legend', 'aria-hidden': 'true' },
@@ -183,6 +249,7 @@ export async function render(root, { params }) {
     el('div', { class: 'panel' }, tree),
     el('h2', {}, 'Numbers'),
     tableBlock({ caption: 'Quota and use per team and resource', columns, rows: flatten(data.teams), filename: 'teams.csv' }),
+    ...reconciliation(data),
     ...(await measuredUse()),
   );
 }

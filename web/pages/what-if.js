@@ -5,6 +5,7 @@ import { ApiError, getJson, getToken, postJson } from '../lib/api.js';
 import { drawCharts } from '../lib/charts.js';
 import { el, replace, toast } from '../lib/dom.js';
 import { planChart, preferredResource, resourcePicker, resourcesOf, teamLabel, warningsList } from '../lib/plan-rows.js';
+import { defaultPlanId, planStatusBanner } from '../lib/plan-status.js';
 import { scrollBox, tableBlock } from '../lib/table.js';
 
 const BOUNDS = [
@@ -18,35 +19,93 @@ function keyOf(team, resource, flavor) {
 }
 
 export async function render(root, { params, meta, navigate }) {
-  const { plans } = await getJson('/api/plans');
-  if (plans.length === 0) {
+  const list = await getJson('/api/plans');
+  if (list.plans.length === 0) {
     root.append(el('h1', {}, 'What-if'), el('p', {}, 'A what-if starts from a stored plan; none is stored yet.'));
     return;
   }
-  const base = await getJson(`/api/plans/${encodeURIComponent(params.get('plan') ?? 'latest')}`);
+  // Without a plan named: the current cycle's plan (what Review decides), not merely the newest saved draft.
+  const base = await getJson(`/api/plans/${encodeURIComponent(params.get('plan') ?? String(defaultPlanId(list)))}`);
   const { shapes } = await getJson(`/api/what-if/shapes?snapshot=${base.snapshot.id}`);
   const specs = base.teamSpecs;
   const edits = new Map(); // key -> { team, resource, flavor, demand?, guarantee?, cap? }
-  const weights = new Map(); // team -> number
+  const weights = new Map(); // team -> { value, input }
   const nodes = []; // { like, count }
   let resource = preferredResource(resourcesOf(base.rows));
   let sequence = 0;
   let lastResult = null;
+  let lastEdited = null; // the input whose change was sent last: where an error that names no field belongs
+  let fromQueued = false;
 
   const status = el('p', { id: 'whatif-status', class: 'muted', role: 'status', 'aria-live': 'polite' }, 'The plan as stored.');
   const result = el('div', { id: 'whatif-result' });
+  const staleNote = el('p', { id: 'whatif-stale', class: 'notice', hidden: true }, 'Out of date: the last change could not be planned, so the chart and tables below still show the last plan that worked, not the inputs as they are now.');
+  const queuedNote = el('div', { id: 'whatif-queued' });
+  // Change i of the request body came from inputs[i]: an error naming `changes[i]` is shown beside it.
+  let inputsOfChanges = [];
+
+  /** The error beside the input that caused it, announced and scrolled to; the results marked stale. */
+  function showInputError(input, message) {
+    clearInputError();
+    const note = el('p', { id: 'whatif-input-error', class: 'error field-error', role: 'alert', 'aria-live': 'assertive' }, message);
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', 'whatif-input-error');
+      // Inside a table cell the note goes in the cell (nothing may sit between cells); else right after the field.
+      const cell = input.closest('td');
+      const field = input.closest('.field');
+      if (cell) cell.append(note);
+      else if (field) field.after(note);
+      else input.after(note);
+    } else {
+      status.after(note);
+    }
+    note.scrollIntoView({ block: 'center' });
+    staleNote.hidden = false;
+    result.classList.add('stale');
+    result.dataset.stale = 'true';
+  }
+
+  function clearInputError() {
+    document.getElementById('whatif-input-error')?.remove();
+    for (const invalid of root.querySelectorAll('[aria-invalid="true"]')) {
+      invalid.removeAttribute('aria-invalid');
+      invalid.removeAttribute('aria-describedby');
+    }
+  }
+
+  function markCurrent() {
+    clearInputError();
+    staleNote.hidden = true;
+    result.classList.remove('stale');
+    result.dataset.stale = 'false';
+  }
+
   const nodeList = el('ul', { id: 'node-changes' });
 
   function requestBody() {
     const changes = [];
-    for (const [team, weight] of weights) changes.push({ team, weight });
+    inputsOfChanges = [];
+    for (const [team, { value, input }] of weights) {
+      changes.push({ team, weight: value });
+      inputsOfChanges.push(input);
+    }
     for (const edit of edits.values()) {
       const change = { team: edit.team, resource: edit.resource };
       if (edit.flavor) change.flavor = edit.flavor;
       for (const bound of BOUNDS) if (bound.key in edit) change[bound.key] = edit[bound.key];
       changes.push(change);
+      inputsOfChanges.push(edit.input);
     }
-    return { plan: String(base.id), snapshot: String(base.snapshot.id), changes, nodes: nodes.map((n) => ({ ...n })) };
+    const body = { plan: String(base.id), snapshot: String(base.snapshot.id), changes, nodes: nodes.map((n) => ({ ...n })) };
+    if (fromQueued) body.demandFrom = 'queued';
+    return body;
+  }
+
+  /** The input an error belongs to: the change its field names (`changes[2].weight`), else the last one edited. */
+  function inputOf(error) {
+    const match = /^changes\[(\d+)\]/.exec(error.field ?? '');
+    return (match && inputsOfChanges[Number(match[1])]) || lastEdited;
   }
 
   function showResult(data) {
@@ -118,12 +177,16 @@ export async function render(root, { params, meta, navigate }) {
       if (mine !== sequence) return;
       const changed = data.rows.filter((row) => row.baseline !== row.proposed).length;
       status.textContent = `Recomputed: ${changed} allocation${changed === 1 ? '' : 's'} differ from plan ${base.id}.`;
+      markCurrent();
+      showQueued(data.queuedDemand);
       showResult(data);
       root.dataset.whatif = `done-${mine}`;
     } catch (error) {
       if (mine !== sequence) return;
+      const message = error instanceof ApiError ? `${error.message}${error.field ? ` (field: ${error.field})` : ''}` : String(error);
       status.className = 'error';
-      status.textContent = error instanceof ApiError ? `${error.message}${error.field ? ` (field: ${error.field})` : ''}` : String(error);
+      status.textContent = `Not recomputed: ${message}`;
+      showInputError(error instanceof ApiError ? inputOf(error) : lastEdited, message);
       root.dataset.whatif = `error-${mine}`;
     }
   }
@@ -142,7 +205,9 @@ export async function render(root, { params, meta, navigate }) {
       onchange: () => {
         const value = input.value.trim();
         const original = r[bound.key] ?? '';
-        const edit = edits.get(key) ?? { team: spec.team, resource: r.resource, flavor: r.flavor };
+        const edit = edits.get(key) ?? { team: spec.team, resource: r.resource, flavor: r.flavor, input };
+        edit.input = input;
+        lastEdited = input;
         if (value === original) delete edit[bound.key];
         else edit[bound.key] = value === '' ? null : value;
         if (BOUNDS.some((b) => b.key in edit)) edits.set(key, edit);
@@ -164,9 +229,15 @@ export async function render(root, { params, meta, navigate }) {
         'aria-label': `${spec.team} weight`,
         'data-weight': spec.team,
         onchange: () => {
-          const value = Number(weight.value);
-          if (weight.value === spec.weight || !(value > 0)) weights.delete(spec.team);
-          else weights.set(spec.team, value);
+          // Empty goes back to the file's weight. Anything else is sent as typed, 0 included: the server refuses a
+          // weight that is not above 0 and the page says so beside this input (never dropped while it shows 0).
+          const text = weight.value.trim();
+          lastEdited = weight;
+          if (text === '' || text === spec.weight) weights.delete(spec.team);
+          else if (!Number.isFinite(Number(text))) {
+            showInputError(weight, `${spec.team} weight: "${text}" is not a number`);
+            return;
+          } else weights.set(spec.team, { value: Number(text), input: weight });
           recompute();
         },
       });
@@ -230,6 +301,7 @@ export async function render(root, { params, meta, navigate }) {
           return;
         }
         nodes.push({ like: shapeSelect.value, count });
+        lastEdited = countInput;
         renderNodes();
         recompute();
       },
@@ -245,7 +317,7 @@ export async function render(root, { params, meta, navigate }) {
       onclick: async () => {
         try {
           const saved = await postJson('/api/plans', requestBody(), { auth: true });
-          toast(`Saved as plan ${saved.id}.`);
+          toast(`Saved as plan ${saved.id}: a draft until a cycle takes it (Review).`);
           navigate('plan', { id: saved.id });
         } catch (error) {
           const message = error instanceof ApiError ? error.message : String(error);
@@ -259,9 +331,37 @@ export async function render(root, { params, meta, navigate }) {
   );
   const canSave = meta.writers.length > 0;
 
+  /** The demands queued pods raised (demandFrom: queued), or why there are none. */
+  function showQueued(raised) {
+    if (!fromQueued) {
+      replace(queuedNote);
+      return;
+    }
+    replace(
+      queuedNote,
+      raised.length === 0
+        ? el('p', { class: 'muted small-text' }, 'No team has pods waiting beyond its demand: no demand raised.')
+        : el(
+            'ul',
+            { class: 'small-text', 'data-raised': String(raised.length) },
+            raised.map((r) => el('li', { 'data-team': r.team, 'data-resource': r.resource }, `${r.team} ${r.resource}: demand ${r.from} \u2192 ${r.demand} (${r.queued} queued)`)),
+          ),
+    );
+  }
+  const queuedBox = el('input', {
+    type: 'checkbox',
+    id: 'queued-demand',
+    onchange: () => {
+      fromQueued = queuedBox.checked;
+      lastEdited = queuedBox;
+      recompute();
+    },
+  });
+
   root.append(
     el('h1', {}, 'What-if'),
-    el('p', { class: 'muted' }, `Starting from plan ${base.id} (${base.cycle}) on snapshot ${base.snapshot.id}. Changes are planned at once and stored only when saved.`),
+    planStatusBanner(list, base.id),
+    el('p', { class: 'muted' }, `Starting from plan ${base.id} (${base.cycle}) on snapshot ${base.snapshot.id}. Changes are planned at once and stored only when saved, as a new draft plan: saving changes neither the cycle\u2019s plan nor the quotas in force.`),
     el(
       'div',
       { class: 'whatif' },
@@ -282,6 +382,18 @@ export async function render(root, { params, meta, navigate }) {
               el('tbody', {}, teamRows()),
             ),
           ),
+        ),
+        el(
+          'section',
+          { class: 'panel' },
+          el('h2', {}, 'Queued demand'),
+          el(
+            'p',
+            { class: 'small-text' },
+            el('label', { for: 'queued-demand', class: 'inline' }, queuedBox, ' Raise each team\u2019s demand to what its pods request, running and queued, where some of its pods are not scheduled yet'),
+          ),
+          el('p', { class: 'muted small-text' }, 'Queued: pods of the team\u2019s namespaces not on a node yet (Pending), in snapshot ' + base.snapshot.id + '. Unlimited demands stay unlimited; your own edits win.'),
+          queuedNote,
         ),
         el(
           'section',
@@ -307,7 +419,7 @@ export async function render(root, { params, meta, navigate }) {
           ? el('p', { class: 'muted small-text' }, getToken() ? 'Saving uses the token set in this tab.' : 'Saving needs the server token: set it with the Token button.')
           : el('p', { class: 'muted small-text' }, 'This server is read-only (no token configured): saving will be refused.'),
       ),
-      el('section', { class: 'panel', 'aria-label': 'Result' }, el('h2', {}, 'Result'), status, result),
+      el('section', { class: 'panel', 'aria-label': 'Result' }, el('h2', {}, 'Result'), status, staleNote, result),
     ),
   );
   renderNodes();

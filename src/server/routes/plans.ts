@@ -1,7 +1,8 @@
 /**
  * Plans: `GET /api/plans` (list), `GET /api/plans/:ref` (`latest` or an id: the plan with today's quota and use per
  * team), `GET /api/plans/:ref/manifests.yaml` and `/pr-body.md` (the same files `quotaplan emit` writes), and
- * `POST /api/plans` (plan with the what-if body's changes and store it; needs a writer).
+ * `POST /api/plans` (plan with the what-if body's changes and store it; needs a writer). The list says of each plan
+ * whether it is a draft, a cycle's plan or approved (plan-status.ts); a saved plan is a draft until a cycle takes it.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ import { guardOptions } from '../deps.js';
 import { requireWriter, type GuardVariables } from '../guard.js';
 import { loadPlan, planRequest, planRequestSchema, quotaChangesOf, snapshotOfPlan, teamSpecsJson } from '../planning.js';
 import { parseTeamsFile } from '../../plan/teams-file.js';
+import { cyclePlans, planStatuses, type PlanStatusJson } from '../plan-status.js';
 import { planRows } from '../team-view.js';
 import { findPlanSummary } from '../lookups.js';
 import { viewResponse } from '../view-cache.js';
@@ -31,8 +33,20 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
   routes.get('/', validate('query', clusterQuery), async (c) => {
     const { cluster } = c.req.valid('query');
     const plans = await store.listPlans(cluster === undefined ? {} : { cluster });
+    const clusters = [...new Set(plans.map((p) => p.cluster))];
+    const cycles = (await Promise.all(clusters.map((name) => store.listCycles({ cluster: name })))).flat();
+    const statuses = planStatuses(plans, cycles);
     return c.json({
-      plans: plans.map((p) => ({ id: p.id, cluster: p.cluster, cycle: p.cycle, snapshotId: p.snapshotId, createdAt: p.createdAt.toISOString() })),
+      plans: plans.map((p) => ({
+        id: p.id,
+        cluster: p.cluster,
+        cycle: p.cycle,
+        snapshotId: p.snapshotId,
+        createdAt: p.createdAt.toISOString(),
+        status: statuses.get(p.id) as PlanStatusJson,
+      })),
+      // Only meaningful for one cluster: the plans of several are listed without it.
+      ...(clusters.length === 1 ? cyclePlans(cycles) : { approved: null, current: null }),
     });
   });
 

@@ -3,6 +3,8 @@
  * - `GET /` the cluster's cycles (oldest first) and the one `latest` reviews;
  * - `GET /:cycle` (`latest` or a name; `underUseBelow`, `flagPeakAbove` in percent) the review as JSON, the same
  *   value `quotaplan review -o json` prints; `GET /:cycle/report.{md,html,csv}` the CLI's files as downloads;
+ * - `POST /:cycle/plan` `{ planId, note?, by?, cluster? }`: makes a saved plan (a draft made for that cycle) the
+ *   cycle's plan, recorded in its history (`plan 3 -> 5`); refused (409) once the cycle is approved;
  * - `POST /:cycle/submit` `{ planId?, note?, by?, cluster? }` and `POST /:cycle/approve` `{ planId, note?, by?, cluster? }`: the lifecycle,
  *   behind the writer guard. An approval names the plan the approver reviewed and records who: the trusted proxy's
  *   user, or `by` from the body when the bearer token is used (required then).
@@ -14,7 +16,7 @@ import { reviewCsv } from '../../emit/review-csv.js';
 import { reviewHtml } from '../../emit/review-html.js';
 import { reviewMarkdown } from '../../emit/review-markdown.js';
 import { ValidationError } from '../../errors.js';
-import { approveCycle, loadReview, reviewedCycle, submitCycle } from '../../review/cycle-store.js';
+import { approveCycle, loadReview, reviewedCycle, setPlanOfCycle, submitCycle } from '../../review/cycle-store.js';
 import { withFlagOverrides, DEFAULT_RULES } from '../../review/rules.js';
 import type { RouteDeps } from '../deps.js';
 import { guardOptions } from '../deps.js';
@@ -34,6 +36,7 @@ const note = z.string().max(2000);
 const by = z.string().trim().min(1).max(200);
 const submitBody = z.strictObject({ planId: planId.optional(), note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
 const approveBody = z.strictObject({ planId, note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
+const attachBody = z.strictObject({ planId, note: note.optional(), by: by.optional(), cluster: clusterName.optional() });
 
 /** A body sent once and not kept (a one-entry cache of its own). */
 function uncached(text: string): Promise<View> {
@@ -103,6 +106,16 @@ export function reviewRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables 
     const cluster = body.cluster ?? c.req.valid('query').cluster;
     const updated = await submitCycle(store, { cluster, cycle, planId: body.planId, at: deps.clock(), actor, note: body.note ?? null });
     deps.log?.(`quotaplan serve: cycle ${updated.name} submitted by ${actor}`);
+    return c.json(await withEvents(updated));
+  });
+
+  routes.post('/:cycle/plan', requireWriter(guardOptions(deps)), validate('param', cycleParam), validate('query', clusterQuery), validate('json', attachBody), async (c) => {
+    const { cycle } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const actor = c.get('actor') === 'token' && body.by !== undefined ? body.by : c.get('actor');
+    const cluster = body.cluster ?? c.req.valid('query').cluster;
+    const updated = await setPlanOfCycle(store, { cluster, cycle, planId: body.planId, at: deps.clock(), actor, note: body.note ?? null });
+    deps.log?.(`quotaplan serve: cycle ${updated.name} now has plan ${body.planId}, set by ${actor}`);
     return c.json(await withEvents(updated));
   });
 

@@ -27,6 +27,7 @@ export function whatIfRoutes(deps: RouteDeps): Hono {
       teamsYaml: result.teamsYaml,
       plan: planToJson(result.plan),
       rows: result.rows,
+      queuedDemand: result.queuedDemand,
     });
   });
   return routes;

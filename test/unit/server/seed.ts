@@ -37,6 +37,26 @@ export function demoList(hour: number, hours: number): Raw {
   return { ...list, items };
 }
 
+/** A pod that is not on a node: no nodeName, its PodScheduled condition saying why (when `reason` is given). */
+export function waitingPod(name: string, reason: string | null, gpus: string): Raw {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'recsys', uid: `uid-${name}` },
+    spec: { containers: [{ name: 'main', resources: { requests: { cpu: '1', 'nvidia.com/gpu': gpus }, limits: { 'nvidia.com/gpu': gpus } } }] },
+    status: { phase: 'Pending', conditions: reason === null ? [] : [{ type: 'PodScheduled', status: 'False', reason }] },
+  };
+}
+
+/** Queued demand: four pods Unschedulable and one held by a scheduling gate, 2 GPUs and 1 cpu each, in recsys. */
+export const WAITING_PODS: readonly Raw[] = [...[0, 1, 2, 3].map((i) => waitingPod(`train-${i}`, 'Unschedulable', '2')), waitingPod('gated-0', 'SchedulingGated', '2')];
+
+/** demoList with the waiting pods (recsys: 10 GPUs queued). */
+export function demoListWithWaiting(hour: number, hours: number): Raw {
+  const list = demoList(hour, hours) as { items: Raw[] };
+  return { ...list, items: [...list.items, ...WAITING_PODS] };
+}
+
 export function demoInventory(hour: number, hours: number): ClusterInventory {
   const builder = new InventoryBuilder();
   for (const object of dumpObjects(JSON.stringify(demoList(hour, hours)))) builder.add(object);
