@@ -124,8 +124,8 @@ function draSection(dra: DraCapacity): string[] {
   lines.push('| DeviceClass | Extended resource | Devices | Physical | Not plannable | In plannable |', '|---|---|---:|---:|---:|---:|');
   for (const c of dra.classes) {
     const devices = c.unsupported ? 'unsupported' : `${c.devices}${c.partitionable ? ' (at most)' : ''}`;
-    const extended = c.extendedResourceName === null ? '-' : `\`${escapeText(c.extendedResourceName)}\``;
-    lines.push(`| \`${c.name}\` | ${extended} | ${devices} | ${c.physical} | ${c.unplannable} | ${c.inPlannable} |`);
+    const extended = c.extendedResourceName === null ? '-' : markdownCode(c.extendedResourceName, { inTable: true });
+    lines.push(`| ${markdownCode(c.name, { inTable: true })} | ${extended} | ${devices} | ${c.physical} | ${c.unplannable} | ${c.inPlannable} |`);
   }
   lines.push('');
   return lines;
