@@ -86,7 +86,8 @@ function splitByDay(text: string): Map<number, string> {
   return new Map([...days].map(([day, entry]) => [day, `${entry.lines.join('\n')}\n# EOF\n`]));
 }
 
-async function freePort(): Promise<number> {
+/** A free port on 127.0.0.1 (bound, then closed) for a server to listen on. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
