@@ -1,61 +1,39 @@
 /**
  * The quota change set: what a plan means for every namespace of every leaf team, computed once and printed by
- * every output (GitOps tree, flat files, `-o yaml`, PR body, `quotaplan apply`). Pure: no I/O, no clock.
+ * every output (GitOps tree, flat files, `-o yaml`, PR body, `quotaplan apply`). Which object carries a
+ * namespace's quota, and what it holds today, the emit targets say (targets/registry.ts: QUOTA_HOLDERS); its shape
+ * is change-set.ts. Pure: no I/O, no clock.
  */
 import type { Quantity } from '../quantity.js';
 import { addQuantities, compareQuantities, formatQuantity, ZERO_QUANTITY } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
 import { sortedNames } from '../resources.js';
-import type { ClusterInventory, NamespaceFacts, ResourceQuotaFacts } from '../inventory/types.js';
-import { ValidationError } from '../errors.js';
+import type { ClusterInventory, NamespaceFacts } from '../inventory/types.js';
+import { InternalError, ValidationError } from '../errors.js';
 import { namespaceOwnership, type LeafClaim } from '../plan/namespace-owners.js';
+import type {
+  KeyChange,
+  NamespaceChange,
+  PlanAllocationInput,
+  PlanInput,
+  QuotaChangeSet,
+  QuotaHolderInput,
+  QuotaHolding,
+  TeamChange,
+  TeamKeyChange,
+  TeamTarget,
+} from './change-set.js';
 import { limitsKeyOf, requestsKeyOf, resourceOfKey, unenforcedReason } from './quota-keys.js';
 import { splitQuota, splitUnitOf } from './split.js';
 import type { EmitOptions } from './emit-options.js';
 import type { Flag } from './flag.js';
-import { limitRangeFor, type LimitRangeChange, type LimitRangeSettings } from './limit-range.js';
-import { compareKeys, compareText } from '../text-order.js';
+import { limitRangeFor } from './limit-range.js';
+import { QUOTA_HOLDERS } from './targets/registry.js';
+import { compareText } from '../text-order.js';
 
 export type { LimitRangeChange, LimitRangeSettings } from './limit-range.js';
-
-/** One allocation of the plan, as `src/plan` produces it. */
-export interface PlanAllocationInput {
-  team: string;
-  resource: string;
-  flavor?: string | null | undefined;
-  quota: Quantity;
-  /** True when this quota is the one enforced on namespaces (no sub-team shares in the resource). */
-  terminal?: boolean | undefined;
-  /** The effective guarantee and cap (src/plan); read by the scheduler targets' lending and borrowing limits. */
-  guarantee?: Quantity | undefined;
-  cap?: Quantity | null | undefined;
-}
-
-export type PlanWarningInput = string | { message: string };
-
-/** The parts of a plan that emitting reads. */
-export interface PlanInput {
-  cycle: string;
-  allocations: readonly PlanAllocationInput[];
-  warnings: readonly PlanWarningInput[];
-}
-
-/** A leaf team and where its quota goes. Built from the teams file by `targetsFromTeams`. */
-export interface TeamTarget {
-  /** Team path as the plan names it: `platform/fraud`. */
-  team: string;
-  namespaces?: readonly string[];
-  profiles?: readonly string[];
-  /** Namespaces whose labels include all of these. */
-  selector?: Readonly<Record<string, string>>;
-  /** Name of the ResourceQuota to write in plain namespaces (default: see `quotaNameFor`). */
-  quotaName?: string;
-  /** How to split the team's quota across its namespaces: weight per namespace (default: current use). */
-  split?: Readonly<Record<string, bigint>>;
-  /** Resources whose limits are quota'd too (`limits.cpu` = the requests quota). Only cpu, memory, storage. */
-  limits?: readonly string[];
-  limitRange?: LimitRangeSettings;
-}
+export type { KeyChange, NamespaceChange, PlanAllocationInput, PlanInput, PlanWarningInput, QuotaChangeSet, TeamKeyChange, TeamTarget } from './change-set.js';
+export { MANAGED_BY_LABEL, MANAGER } from './change-set.js';
 
 export interface BuildQuotaChangesInput {
   plan: PlanInput;
@@ -63,60 +41,6 @@ export interface BuildQuotaChangesInput {
   inventory: ClusterInventory;
   options: EmitOptions;
 }
-
-/** One quota key of one namespace: before, after, and what is in use now. */
-export interface KeyChange {
-  key: string;
-  /** spec.hard before (null when the key is not set today). */
-  previous: Quantity | null;
-  next: Quantity;
-  /** Current requests in the namespace (null when the inventory cannot tell, e.g. limits). */
-  used: Quantity | null;
-}
-
-export type QuotaTarget =
-  | { kind: 'ResourceQuota'; name: string; exists: boolean }
-  /** A Kubeflow Profile: its `spec.resourceQuotaSpec.hard`, never `kf-resource-quota` (the controller reverts it). */
-  | { kind: 'Profile'; name: string; exists: boolean };
-
-export interface NamespaceChange {
-  namespace: string;
-  team: string;
-  target: QuotaTarget;
-  /** Keys quotaplan sets, sorted. */
-  keys: KeyChange[];
-  /** Keys of the existing quota quotaplan does not manage, kept as they are (sorted). */
-  preserved: ResourceList;
-  limitRange: LimitRangeChange | null;
-}
-
-/** Per team and key: the sums over the team's namespaces. */
-export interface TeamKeyChange {
-  key: string;
-  previous: Quantity | null;
-  next: Quantity;
-  used: Quantity | null;
-}
-
-export interface TeamChange {
-  team: string;
-  namespaces: NamespaceChange[];
-  keys: TeamKeyChange[];
-  flags: Flag[];
-}
-
-export interface QuotaChangeSet {
-  cluster: string;
-  cycle: string;
-  planId: string;
-  /** Sorted by team path. */
-  teams: TeamChange[];
-  planWarnings: string[];
-}
-
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGER = 'quotaplan';
-export const DEFAULT_QUOTA_NAME = 'quotaplan';
 
 /**
  * Builds the change set. A quota is written where the plan says it is enforced: allocations marked `terminal`
@@ -129,7 +53,6 @@ export function buildQuotaChanges(input: BuildQuotaChangesInput): QuotaChangeSet
   const targets = [...input.teams].sort((a, b) => compareText(a.team, b.team));
   const targetsByTeam = new Map(targets.map((t) => [t.team, t]));
   const namespacesByName = new Map(inventory.namespaces.map((ns) => [ns.name, ns]));
-  const profilesByNamespace = new Map(inventory.profiles.map((p) => [p.namespace, p]));
   const owners = namespaceOwners(targets, inventory);
 
   const flagsOf = new Map<string, Flag[]>();
@@ -145,7 +68,7 @@ export function buildQuotaChanges(input: BuildQuotaChangesInput): QuotaChangeSet
   for (const ns of [...desired.keys()].sort(compareText)) {
     const owner = owners.ownerOf.get(ns) as TeamTarget;
     const wanted = new Map([...(desired.get(ns) as DesiredKeys)].map(([key, value]) => [key, value.quota]));
-    namespaceChanges.push(namespaceChange({ ns, owner, wanted, inventory, options, namespacesByName, profilesByNamespace, flag }));
+    namespaceChanges.push(namespaceChange({ ns, owner, wanted, inventory, options, namespacesByName, flag }));
   }
 
   const teams: TeamChange[] = [];
@@ -285,50 +208,16 @@ interface NamespaceChangeInput {
   inventory: ClusterInventory;
   options: EmitOptions;
   namespacesByName: Map<string, NamespaceFacts>;
-  profilesByNamespace: Map<string, ClusterInventory['profiles'][number]>;
   flag: (f: Flag) => void;
 }
 
-/** One namespace: which object carries its quota, before/after per key, what is kept, its LimitRange, its flags. */
+/** One namespace: which object carries its quota (the registry's holders say), before/after per key, what is kept, its LimitRange, its flags. */
 function namespaceChange(input: NamespaceChangeInput): NamespaceChange {
   const { ns, owner, wanted, inventory, options, flag } = input;
   const team = owner.team;
   const facts = input.namespacesByName.get(ns);
-  const profile = input.profilesByNamespace.get(ns);
-  const isProfile = profile !== undefined || (owner.profiles ?? []).includes(ns);
-  if (isProfile && profile === undefined) {
-    flag({ kind: 'profile-not-found', team, namespace: ns, message: `${ns}: Profile ${ns} is not in the snapshot; the patch fails until it exists` });
-  } else if (!isProfile && facts === undefined) {
-    flag({ kind: 'namespace-not-found', team, namespace: ns, message: `${ns}: namespace is not in the snapshot; applying fails until it exists` });
-  }
-  const quotas = inventory.resourceQuotas.filter((q) => q.namespace === ns);
-  let target: QuotaTarget;
-  let previous: ResourceList;
-  if (isProfile) {
-    target = { kind: 'Profile', name: profile?.name ?? ns, exists: profile !== undefined };
-    previous = profile?.hard ?? {};
-  } else {
-    const managed = managedQuotaOf(quotas, [...wanted.keys()], owner.quotaName ?? options.quotaName ?? null, options.defaultQuotaName);
-    target = { kind: 'ResourceQuota', name: managed.name, exists: managed.existing !== undefined };
-    previous = managed.existing?.hard ?? {};
-    for (const other of quotas) {
-      if (other.name === managed.name || isScoped(other)) continue;
-      for (const [key, next] of [...wanted].sort(compareKeys)) {
-        const hard = other.hard[key];
-        if (hard !== undefined && compareQuantities(hard, next) < 0) {
-          flag({
-            kind: 'other-quota-limits',
-            team,
-            namespace: ns,
-            key,
-            message:
-              `${ns}: ResourceQuota ${other.name} also sets ${key}: ${formatQuantity(hard)}, below the new ` +
-              `${formatQuantity(next)}; the lower limit is the one enforced`,
-          });
-        }
-      }
-    }
-  }
+  const holding = holdingOf({ namespace: ns, owner, wanted, facts, inventory, options, flag });
+  const { target, previous } = holding;
 
   const keys: KeyChange[] = [...wanted.keys()].sort(compareText).map((key) => ({
     key,
@@ -392,6 +281,15 @@ function namespaceChange(input: NamespaceChangeInput): NamespaceChange {
   return { namespace: ns, team, target, keys, preserved, limitRange };
 }
 
+/** The first quota holder of the registry, by precedence, that carries the namespace's quota. */
+function holdingOf(input: QuotaHolderInput): QuotaHolding {
+  for (const holder of QUOTA_HOLDERS) {
+    const holding = holder.holderOf(input);
+    if (holding !== null) return holding;
+  }
+  throw new InternalError(`no emit target holds the quota of namespace ${input.namespace}`);
+}
+
 /** The team's quota per resource (flavors summed) and which flavors each resource had. */
 function teamTotals(allocations: readonly PlanAllocationInput[]): { quota: Map<string, Quantity>; flavors: Map<string, Set<string>> } {
   const quota = new Map<string, Quantity>();
@@ -421,37 +319,8 @@ function usedOfKey(facts: NamespaceFacts | undefined, key: string): Quantity | n
   return facts.requests[resource] ?? ZERO_QUANTITY;
 }
 
-/**
- * The ResourceQuota quotaplan writes in a plain namespace: the team's configured name; else the quota already
- * labelled managed-by quotaplan; else the one unscoped quota already holding a key quotaplan sets (so the old limit
- * does not keep binding beside the new one; first by name when several); else the default name.
- */
-export function managedQuotaOf(
-  quotas: readonly ResourceQuotaFacts[],
-  keys: readonly string[],
-  configured: string | null,
-  fallback: string | undefined,
-): { name: string; existing: ResourceQuotaFacts | undefined } {
-  const byName = [...quotas].sort((a, b) => compareText(a.name, b.name));
-  const pick = (name: string): { name: string; existing: ResourceQuotaFacts | undefined } => ({
-    name,
-    existing: byName.find((q) => q.name === name),
-  });
-  if (configured !== null) return pick(configured);
-  const fallbackName = fallback ?? DEFAULT_QUOTA_NAME;
-  const own = byName.find((q) => q.name === fallbackName);
-  if (own !== undefined) return { name: own.name, existing: own };
-  const holding = byName.find((q) => !isScoped(q) && keys.some((key) => q.hard[key] !== undefined));
-  if (holding !== undefined) return { name: holding.name, existing: holding };
-  return pick(fallbackName);
-}
-
 /** Quota keys that are another name for `requests.<key>` (core/v1 ResourceQuota: `cpu` = `requests.cpu`). */
 const bareRequestKeys = new Set(['cpu', 'memory', 'ephemeral-storage']);
-
-function isScoped(quota: ResourceQuotaFacts): boolean {
-  return quota.scopes.length > 0 || quota.scopeSelector.length > 0;
-}
 
 /** Sums per key; previous/used stay null only when no part had a value. */
 function sumKeys(parts: readonly KeyChange[]): TeamKeyChange[] {

@@ -2,7 +2,7 @@
 import { formatQuantity, type Quantity } from '../../quantity.js';
 import { sortedNames, type ResourceList } from '../../resources.js';
 import { compareText } from '../../text-order.js';
-import { MANAGED_BY_LABEL, MANAGER, type QuotaChangeSet } from '../changes.js';
+import { MANAGED_BY_LABEL, MANAGER, type QuotaChangeSet } from '../change-set.js';
 
 const CYCLE_LABEL = 'quotaplan.io/cycle';
 const CYCLE_ANNOTATION = 'quotaplan.io/cycle';

@@ -1,6 +1,7 @@
 /**
  * Every emit target, and what is known of each kind they write. `emit` writes the targets of its `--target`
- * choice, `apply` those of `resourcequota`; the tree's paths, the tree's ownership check and apply's API paths read
+ * choice, `apply` those of `resourcequota`; the change set asks the quota holders among them which object carries
+ * each namespace's quota; the tree's paths, the tree's ownership check and apply's API paths read
  * the kinds from here.
  */
 import { kaiTarget } from './kai.js';
@@ -9,9 +10,15 @@ import { limitRangeTarget } from './limit-range.js';
 import { profileTarget } from './profile.js';
 import { resourceQuotaTarget } from './resource-quota.js';
 import { volcanoTarget } from './volcano.js';
+import type { QuotaHolder } from '../change-set.js';
 import type { EmitTarget, ManifestKind, EmittedKind, TargetChoice } from './target.js';
 
 export const EMIT_TARGETS: readonly EmitTarget[] = [resourceQuotaTarget, profileTarget, limitRangeTarget, kueueTarget, kaiTarget, volcanoTarget];
+
+/** The targets that can carry a namespace's quota, in the order the change set asks them (changes.ts). */
+export const QUOTA_HOLDERS: readonly QuotaHolder[] = EMIT_TARGETS.flatMap((target) => (target.quotaHolder === undefined ? [] : [target.quotaHolder])).sort(
+  (a, b) => a.precedence - b.precedence,
+);
 
 /** Every kind the targets write. */
 export const EMIT_KINDS: readonly EmittedKind[] = EMIT_TARGETS.flatMap((target) => target.kinds);

@@ -1,11 +1,12 @@
 /**
  * The shape every emit target has (registry.ts lists them): the kinds it writes, with what `apply` and the tree
- * need to know of each, and what it writes for a plan's change set. Adding a target (KAI, Volcano) is one module of
+ * need to know of each, which namespaces' quota it carries (the change set asks), and what it writes for a plan's
+ * change set. Adding a target (KAI, Volcano) is one module of
  * this shape and one line in the registry.
  */
 import type { ClusterInventory } from '../../inventory/types.js';
 import type { Rational } from '../../rational.js';
-import type { PlanInput, QuotaChangeSet } from '../changes.js';
+import type { PlanInput, QuotaChangeSet, QuotaHolder } from '../change-set.js';
 import type { Flag } from '../flag.js';
 import { compareText } from '../../text-order.js';
 
@@ -84,6 +85,8 @@ export interface EmitTarget {
   /** The `--target` choice that includes it. */
   choice: TargetChoice;
   kinds: readonly EmittedKind[];
+  /** A target that can carry a namespace's quota says here which namespaces' and what they hold today. */
+  quotaHolder?: QuotaHolder;
   emit(input: TargetInput): TargetOutput;
 }
 

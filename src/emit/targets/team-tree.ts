@@ -6,7 +6,7 @@
 import { ValidationError } from '../../errors.js';
 import { ONE, type Rational } from '../../rational.js';
 import { compareText } from '../../text-order.js';
-import type { PlanAllocationInput } from '../changes.js';
+import type { PlanAllocationInput } from '../change-set.js';
 import type { TargetInput } from './target.js';
 
 export interface SchedulerTeam {
