@@ -31,8 +31,7 @@ import { limitRangeFor } from './limit-range.js';
 import { QUOTA_HOLDERS } from './targets/registry.js';
 import { compareText } from '../text-order.js';
 
-export type { LimitRangeChange, LimitRangeSettings } from './limit-range.js';
-export type { KeyChange, NamespaceChange, PlanAllocationInput, PlanInput, PlanWarningInput, QuotaChangeSet, TeamKeyChange, TeamTarget } from './change-set.js';
+export type { KeyChange, NamespaceChange, PlanAllocationInput, PlanInput, QuotaChangeSet, TeamKeyChange, TeamTarget } from './change-set.js';
 export { MANAGED_BY_LABEL, MANAGER } from './change-set.js';
 
 export interface BuildQuotaChangesInput {
