@@ -44,7 +44,8 @@ export interface ListOptions {
   maxRestarts?: number;
 }
 
-export type ListOutcome = { found: true; pages: number; restarts: number } | { found: false };
+/** `resourceVersion`: the list's (a streamed list's; what a watch starts from). */
+export type ListOutcome = { found: true; pages: number; restarts: number; resourceVersion?: string } | { found: false };
 
 /** The URL path of a cluster-wide list of `target`. */
 export function listPath(target: Pick<ListTarget, 'apiVersion' | 'resource'>): string {
@@ -181,7 +182,8 @@ async function streamAll(target: ListTarget, sink: ListSink, options: ListOption
   if (typeof list.kind === 'string' && list.kind !== `${target.kind}List`) {
     throw new ExternalError(`GET ${path} did not return a ${target.kind}List (got ${list.kind})`);
   }
-  return { found: true, pages: 1, restarts };
+  const resourceVersion = (list.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+  return typeof resourceVersion === 'string' && resourceVersion !== '' ? { found: true, pages: 1, restarts, resourceVersion } : { found: true, pages: 1, restarts };
 }
 
 function wantsProtobuf(target: ListTarget, options: ListOptions): boolean {

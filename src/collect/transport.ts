@@ -82,6 +82,30 @@ export interface StreamOptions {
   onItems: (items: Record<string, unknown>[]) => void;
 }
 
+/** One event of a JSON watch stream (`?watch=1`): ADDED, MODIFIED, DELETED, BOOKMARK or ERROR (object: a Status). */
+export interface WatchEvent {
+  type: string;
+  object: Record<string, unknown>;
+}
+
+export interface WatchOptions {
+  /** Each event as its line arrives, in order. An error thrown here ends the watch and is the rejection, as is. */
+  onEvent: (event: WatchEvent) => void;
+  /** Socket inactivity timeout for this request (a watch is quiet between events and bookmarks). */
+  timeoutMs: number;
+  /** Ends the watch: the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** A transport that can also watch (createTransport's); the LIST-only seam (ApiTransport) stays as it was. */
+export interface WatchTransport extends ApiTransport {
+  /**
+   * GET `path` with `watch=1` in `query`: a stream of JSON watch events, one per line, handed to `onEvent` as they
+   * arrive. Resolves when the server ends the stream (its `timeoutSeconds`), rejects like `get` otherwise.
+   */
+  watch(path: string, query: Record<string, string>, options: WatchOptions): Promise<void>;
+}
+
 export interface ApiTransport {
   /** The API server URL (no trailing slash). */
   readonly server: string;
@@ -108,7 +132,7 @@ export interface TransportOptions {
 }
 
 /** A transport using `config`'s current context. */
-export function createTransport(config: KubeConfig, options: TransportOptions = {}): ApiTransport {
+export function createTransport(config: KubeConfig, options: TransportOptions = {}): WatchTransport {
   const cluster = config.getCurrentCluster();
   if (cluster === null) throw new Error('kubeconfig has no current cluster');
   const server = cluster.server.replace(/\/+$/, '');
@@ -117,7 +141,14 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
   let agent: http.Agent | undefined;
 
   /** GETs `path` and hands a 2xx body to `consumer` chunk by chunk; an error answer becomes ApiResponseError. */
-  async function send<T>(path: string, query: Record<string, string>, protobuf: boolean, consumer: (contentType: string | undefined) => BodyConsumer<T>): Promise<T> {
+  async function send<T>(
+    path: string,
+    query: Record<string, string>,
+    protobuf: boolean,
+    consumer: (contentType: string | undefined) => BodyConsumer<T>,
+    control: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const requestTimeoutMs = control.timeoutMs ?? timeoutMs;
     const url = new URL(server + path);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     // Credentials are applied per request: exec plugins and token files may rotate them.
@@ -140,7 +171,7 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
       const refuse = (error: unknown): void => once(() => reject(error));
       /** No complete answer: the connection failed, was reset, timed out, or the body was cut short. */
       const fail = (error: unknown): void => once(() => reject(toNetworkError(url.href, error)));
-      const req = sendRequest(url, { method: 'GET', agent, headers, auth: request.auth, timeout: timeoutMs }, (res) => {
+      const req = sendRequest(url, { method: 'GET', agent, headers, auth: request.auth, timeout: requestTimeoutMs }, (res) => {
         const statusCode = res.statusCode ?? 0;
         const contentType = res.headers['content-type'];
         const body: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
@@ -183,8 +214,20 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
           refuse(new ApiResponseError(url.href, statusCode, status, retryAfterOf(res.headers['retry-after'], status)));
         });
       });
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${requestTimeoutMs} ms`), { code: 'ETIMEDOUT' })));
       req.on('error', fail);
+      const { signal } = control;
+      if (signal !== undefined) {
+        const abort = (): void => {
+          refuse(signal.reason);
+          req.destroy();
+        };
+        if (signal.aborted) abort();
+        else {
+          signal.addEventListener('abort', abort, { once: true });
+          req.on('close', () => signal.removeEventListener('abort', abort));
+        }
+      }
       req.end();
     });
   }
@@ -195,10 +238,14 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
   const stream = (path: string, query: Record<string, string>, options: StreamOptions): Promise<Record<string, unknown>> =>
     send(path, query, options.protobuf ?? false, (contentType) => streamedList(contentType, options.onItems));
 
+  const watch = (path: string, query: Record<string, string>, options: WatchOptions): Promise<void> =>
+    send(path, query, false, () => watchEvents(options.onEvent), { timeoutMs: options.timeoutMs, signal: options.signal });
+
   return {
     server,
     get,
     stream,
+    watch,
     close: () => agent?.destroy(),
   };
 }
@@ -276,6 +323,35 @@ function streamedList(contentType: string | undefined, onItems: (items: Record<s
       return scanner.end() as Record<string, unknown>;
     },
   };
+}
+
+/** A JSON watch stream: one event per line (the API server's JSON framer), parsed as each line completes. */
+function watchEvents(onEvent: (event: WatchEvent) => void): BodyConsumer<void> {
+  const text = new StringDecoder('utf8');
+  let pending = '';
+  const feed = (chunk: string): void => {
+    pending += chunk;
+    let newline = pending.indexOf('\n');
+    while (newline !== -1) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      if (line !== '') onEvent(parseWatchEvent(line));
+      newline = pending.indexOf('\n');
+    }
+  };
+  return {
+    chunk: (chunk) => feed(text.write(chunk)),
+    end: () => feed(`${text.end()}\n`),
+  };
+}
+
+function parseWatchEvent(line: string): WatchEvent {
+  const event: unknown = JSON.parse(line);
+  const { type, object } = (event ?? {}) as { type?: unknown; object?: unknown };
+  if (typeof type !== 'string' || object === null || typeof object !== 'object' || Array.isArray(object)) {
+    throw new SyntaxError(`a watch event must be {"type": string, "object": object}, got ${line.slice(0, 200)}`);
+  }
+  return { type, object: object as Record<string, unknown> };
 }
 
 /** localhost, 127.0.0.0/8 and ::1. */

@@ -92,7 +92,18 @@ export class LiveInventory {
   /** Removes the object of `object`'s kind with its key; nothing when there is none. */
   remove(object: KubeObject): void {
     const kind = this.kindOf(object);
-    const key = kind.inventory.key(object) as string;
+    this.removeKey(kind.kind, kind.inventory.key(object) as string);
+  }
+
+  /** The keys of the objects of kind `kindName` held, in no particular order (a re-list drops those it did not see). */
+  keysOf(kindName: string): string[] {
+    const kind = this.kindNamed(kindName);
+    return [...(kind === this.podKind ? this.pods.keys() : this.factsOf(kind).keys())];
+  }
+
+  /** Removes the object of kind `kindName` with `key`; nothing when there is none. */
+  removeKey(kindName: string, key: string): void {
+    const kind = this.kindNamed(kindName);
     if (kind === this.podKind) this.removePod(key);
     else this.factsOf(kind).delete(key);
   }
@@ -112,8 +123,12 @@ export class LiveInventory {
   }
 
   private kindOf(object: KubeObject): AnyKind {
-    const kind = this.kinds.byKind(object.kind);
-    if (kind === undefined) throw new InternalError(`the inventory has no kind ${object.kind}`);
+    return this.kindNamed(object.kind);
+  }
+
+  private kindNamed(name: string): AnyKind {
+    const kind = this.kinds.byKind(name);
+    if (kind === undefined) throw new InternalError(`the inventory has no kind ${name}`);
     return kind;
   }
 

@@ -150,4 +150,19 @@ describe('LiveInventory', () => {
     assert.deepEqual(snapshot.nodes.map((n) => [n.name, n.capacity.cpu?.nanos]), [['n1', 16_000_000_000n]]);
     assert.deepEqual(snapshot.warnings, []);
   });
+
+  it('lists the keys of a kind and removes by key, as a re-list that no longer sees an object does', () => {
+    const live = new LiveInventory();
+    const node = aNode('n1').withCapacity({ cpu: '8' }).parsed();
+    const kept = aPod('team-a', 'p1').onNode('n1').container({ cpu: '1' }).parsed();
+    const gone = aPod('team-b', 'p2').onNode('n1').container({ cpu: '2' }).parsed();
+    for (const object of [node, kept, gone]) live.upsert(object);
+    assert.deepEqual([live.keysOf('Pod').sort(), live.keysOf('Node')], [['team-a/p1', 'team-b/p2'], ['n1']]);
+    live.removeKey('Pod', 'team-b/p2');
+    live.removeKey('Pod', 'team-c/unknown');
+    const builder = new InventoryBuilder();
+    for (const object of [node, kept]) builder.add(object);
+    assert.deepStrictEqual(live.snapshot(), builder.build());
+    assert.deepEqual(live.keysOf('Pod'), ['team-a/p1']);
+  });
 });
