@@ -3,6 +3,8 @@
  *
  *   quotaplan collect --from-file DUMP [--cluster C] [--db F] [--taken-at ISO]
  *   quotaplan collect [--kubeconfig F] [--context C | --in-cluster] [--cluster C] [--db F] [--taken-at ISO] [--quiet]
+ *   quotaplan collect --watch --every DURATION [--kubeconfig F] [--context C | --in-cluster] [--cluster C] [--db F]
+ *     (collect-watch.ts: a snapshot at once and every DURATION, until SIGTERM)
  *
  * Both sources produce the same `CollectedCluster`, which `storeCollected` saves in one transaction. Everything
  * that can fail on bad input (flags, the dump, the kubeconfig, the API server) happens before the database is
@@ -33,6 +35,8 @@ export interface CollectFlags {
   pageSize?: number;
   encoding?: WireEncoding;
   compress?: Compression;
+  watch?: boolean;
+  every?: string;
 }
 
 /** What a source hands to the store: live collection and dump files both produce this. */
@@ -76,11 +80,19 @@ export function collectCommand(): Command {
         .choices(['auto', 'always', 'never'])
         .default('auto'),
     )
+    .addOption(new Option('--watch', 'keep watching the cluster and store a snapshot every --every').conflicts(['fromFile']))
+    .option('--every <duration>', 'with --watch: how often to store a snapshot (30s, 15m, 1h)')
     .addOption(dbOption())
     // addCommand does not copy the program's settings: without these a bad flag would exit 1 from commander.
     .showHelpAfterError()
     .exitOverride()
     .action(async (flags: CollectFlags) => {
+      if (flags.watch === true) {
+        const { runCollectWatch } = await import('./collect-watch.js');
+        await runCollectWatch(flags);
+        return;
+      }
+      if (flags.every !== undefined) throw new ValidationError('--every needs --watch', { field: '--every', value: flags.every });
       const summary = await runCollect(flags, { now: new Date() });
       process.stdout.write(`${escapeTerminalText(describeSnapshot(summary))}
 `);

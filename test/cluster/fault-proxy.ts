@@ -18,7 +18,9 @@ export type Fault =
   | { kind: 'expired' }
   | { kind: 'drop' }
   /** Cut after half the first chunk of the body, or after `afterBytes` of it. */
-  | { kind: 'truncate'; afterBytes?: number };
+  | { kind: 'truncate'; afterBytes?: number }
+  /** Forwarded with these query parameters replaced (e.g. a watch's resourceVersion made stale), once `after` resolves. */
+  | { kind: 'rewrite'; query: Record<string, string>; after?: Promise<void> };
 
 export interface FaultRule {
   /** Which requests: method, path and query of the request as the proxy sees it. */
@@ -45,6 +47,8 @@ export interface FaultProxy {
   inject(...rules: FaultRule[]): void;
   /** Removes all rules and forgets seen requests. */
   reset(): void;
+  /** Drops every open client connection (a watch in progress breaks off); returns how many were open. */
+  cut(): number;
   /** A copy of `kubeconfigPath` (token auth) whose server is this proxy. */
   kubeconfigFor(kubeconfigPath: string, outPath: string): string;
   close(): Promise<void>;
@@ -86,6 +90,11 @@ export async function startFaultProxy(options: { upstream: string; caFile: strin
       rules.length = 0;
       seen.length = 0;
     },
+    cut: () => {
+      const open = sockets.size;
+      for (const socket of sockets) socket.destroy();
+      return open;
+    },
     kubeconfigFor: (kubeconfigPath, outPath) => {
       const config = parse(readFileSync(kubeconfigPath, 'utf8')) as {
         clusters: { cluster: Record<string, unknown> }[];
@@ -104,10 +113,10 @@ export async function startFaultProxy(options: { upstream: string; caFile: strin
   };
 }
 
-function forward(req: http.IncomingMessage, res: http.ServerResponse, upstream: URL, agent: https.Agent): void {
+function forward(req: http.IncomingMessage, res: http.ServerResponse, upstream: URL, agent: https.Agent, path = req.url): void {
   const headers = { ...req.headers, host: upstream.host };
   const out = https.request(
-    { protocol: 'https:', hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers, agent },
+    { protocol: 'https:', hostname: upstream.hostname, port: upstream.port, path, method: req.method, headers, agent },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -144,6 +153,12 @@ function inflict(fault: Fault, req: http.IncomingMessage, res: http.ServerRespon
     case 'drop':
       req.socket.destroy();
       return;
+    case 'rewrite': {
+      const url = new URL(req.url ?? '/', 'http://proxy');
+      for (const [key, value] of Object.entries(fault.query)) url.searchParams.set(key, value);
+      void (fault.after ?? Promise.resolve()).then(() => forward(req, res, upstream, agent, `${url.pathname}${url.search}`));
+      return;
+    }
     case 'truncate': {
       // Forward, but cut the connection after the headers and the first bytes of the body.
       const headers = { ...req.headers, host: upstream.host, 'accept-encoding': 'identity' };

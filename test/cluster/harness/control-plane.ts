@@ -63,6 +63,8 @@ export interface ControlPlane {
   dir: string;
   /** CA bundle that verifies the API server's serving certificate. */
   caFile: string;
+  /** etcd's client URL (plain HTTP on loopback), e.g. for a test that compacts its history. */
+  etcdUrl: string;
   /** Kubeconfig of `quotaplan-admin` (group system:masters). */
   kubeconfigPath: string;
   /** Kubeconfig of `quotaplan-reader`, bound to the ClusterRole `quotaplan:reader` (`readOnlyRules`). */
@@ -237,6 +239,7 @@ async function startOnce(binaries: ControlPlaneBinaries, options: ControlPlaneOp
       server,
       dir,
       caFile,
+      etcdUrl: `http://127.0.0.1:${etcdClientPort}`,
       kubeconfigPath,
       readerKubeconfigPath,
       timings: { apiServerReadyMs: Math.round(apiServerReadyMs), totalMs: Math.round(totalMs) },

@@ -1,0 +1,99 @@
+/**
+ * `quotaplan collect --watch --every DURATION`: follows the cluster (collect/watch.ts) and stores a snapshot at once,
+ * then every DURATION, each in one transaction (storeCollected). SIGTERM or SIGINT ends it: a snapshot being written
+ * is finished (its transaction commits or rolls back whole), none is started, and the command returns (exit 0).
+ */
+import { ValidationError } from '../errors.js';
+import { escapeTerminalText } from '../terminal-text.js';
+import { describeSnapshot, storeCollected, type CollectFlags } from './collect.js';
+
+const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `--every`: a whole number of seconds, minutes or hours (`30s`, `15m`, `1h`), at least one second. */
+export function parseEvery(text: string): number {
+  const match = /^([1-9]\d{0,6})(s|m|h)$/.exec(text);
+  if (match === null) {
+    throw new ValidationError(`--every must be a whole number of seconds, minutes or hours, e.g. 30s, 15m, 1h; got ${JSON.stringify(text)}`, {
+      field: '--every',
+      value: text,
+    });
+  }
+  return Number(match[1]) * (units[match[2] as string] as number);
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function shutdownSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+export interface WatchRun {
+  /** Resolves when the collection should end (SIGTERM/SIGINT in the CLI). */
+  stop?: Promise<void>;
+  /** A line per stored snapshot (stdout in the CLI). */
+  out?: (line: string) => void;
+  /** Warnings, re-lists and resumed watches (stderr in the CLI). */
+  err?: (line: string) => void;
+  now?: () => Date;
+}
+
+export async function runCollectWatch(flags: CollectFlags, run: WatchRun = {}): Promise<void> {
+  if (flags.every === undefined) throw new ValidationError('--watch needs --every DURATION (e.g. --every 1h)', { field: '--every' });
+  if (flags.pageSize !== undefined) throw new ValidationError('--page-size cannot be used with --watch (a watch starts from one streamed LIST)', { field: '--page-size' });
+  if (flags.takenAt !== undefined) throw new ValidationError('--taken-at cannot be used with --watch (each snapshot is taken when it is written)', { field: '--taken-at' });
+  const everyMs = parseEvery(flags.every);
+  const out = run.out ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const err = run.err ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const now = run.now ?? (() => new Date());
+  const stop = run.stop ?? shutdownSignal();
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+
+  const [{ loadClusterTarget }, { WatchCollector }] = await Promise.all([import('../collect/kubeconfig.js'), import('../collect/watch.js')]);
+  const target = loadClusterTarget({ kubeconfig: flags.kubeconfig, context: flags.context, inCluster: flags.inCluster });
+  const collector = new WatchCollector({
+    target,
+    encoding: flags.encoding,
+    compression: flags.compress,
+    log: (line) => err(escapeTerminalText(line)),
+  });
+  /** Waits `ms`, or less when stopped; true when stopped. */
+  const pause = async (ms: number): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stop, collector.failed, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+    return stopped;
+  };
+  try {
+    const started = collector.start();
+    // Stopped during the first lists: their outcome no longer matters.
+    started.catch(() => undefined);
+    await Promise.race([started, stop]);
+    if (stopped) return;
+    let warnings = '';
+    let next = now().getTime();
+    for (;;) {
+      const inventory = await Promise.race([collector.snapshot(), stop.then(() => undefined)]);
+      if (inventory === undefined) return;
+      const takenAt = now();
+      const summary = await storeCollected({
+        db: flags.db,
+        collected: { inventory, defaultName: target.context, server: target.server, context: target.context, source: { kind: 'live', ref: target.context } },
+        cluster: flags.cluster,
+        takenAt,
+      });
+      out(escapeTerminalText(describeSnapshot(summary)));
+      // The same warnings every interval say nothing new: printed when they change.
+      const current = inventory.warnings.join('\n');
+      if (current !== warnings) for (const warning of inventory.warnings) err(`warning: ${escapeTerminalText(warning)}`);
+      warnings = current;
+      // Fixed rate from the first snapshot; an interval that a slow snapshot overran is skipped, not caught up.
+      next += everyMs;
+      while (next <= now().getTime()) next += everyMs;
+      if (await pause(next - now().getTime())) return;
+    }
+  } finally {
+    await collector.stop();
+  }
+}
