@@ -73,6 +73,14 @@ describe('createTransport against a loopback server', () => {
             code: 403,
           }),
         );
+      } else if (url.pathname === '/api/v1/watched') {
+        // Two events, the second split across writes, then a bookmark; `hold=1` keeps the stream open after them.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"5"}}}\n{"type":"DELE');
+        setImmediate(() => {
+          res.write('TED","object":{"metadata":{"name":"a","resourceVersion":"6"}}}\n{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"7"}}}\n');
+          if (url.searchParams.get('hold') !== '1') res.end();
+        });
       } else if (url.pathname === '/api/v1/cut') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
         res.write('{"items": [');
@@ -224,6 +232,22 @@ describe('createTransport against a loopback server', () => {
     } finally {
       transport.close();
     }
+  });
+
+  it('reads a JSON watch stream event by event, until the server ends it or the signal aborts it', async () => {
+    const transport = createTransport(configFor(base));
+    const events: string[] = [];
+    await transport.watch('/api/v1/watched', { watch: '1' }, { timeoutMs: 5_000, onEvent: (e) => void events.push(`${e.type} ${JSON.stringify(e.object)}`) });
+    assert.deepEqual(events, [
+      'ADDED {"metadata":{"name":"a","resourceVersion":"5"}}',
+      'DELETED {"metadata":{"name":"a","resourceVersion":"6"}}',
+      'BOOKMARK {"metadata":{"resourceVersion":"7"}}',
+    ]);
+    const stop = new AbortController();
+    const reason = new Error('stopped');
+    const held = transport.watch('/api/v1/watched', { watch: '1', hold: '1' }, { timeoutMs: 5_000, signal: stop.signal, onEvent: (e) => (e.type === 'BOOKMARK' ? stop.abort(reason) : undefined) });
+    await assert.rejects(held, (error) => error === reason);
+    transport.close();
   });
 
   it('reports a body cut short as a reset connection', async () => {
