@@ -1,11 +1,31 @@
 /**
  * `quotaplan collect --watch --every DURATION`: follows the cluster (collect/watch.ts) and stores a snapshot at once,
- * then every DURATION, each in one transaction (storeCollected). SIGTERM or SIGINT ends it: a snapshot being written
+ * then every DURATION, each in one transaction (collect.ts's storeCollected, handed in as a SnapshotWriter). SIGTERM or SIGINT ends it: a snapshot being written
  * is finished (its transaction commits or rolls back whole), none is started, and the command returns (exit 0).
  */
+import type { Compression, WireEncoding } from '../collect/live.js';
 import { ValidationError } from '../errors.js';
+import type { ClusterInventory } from '../inventory/types.js';
+import type { SnapshotSummary } from '../store/store.js';
 import { escapeTerminalText } from '../terminal-text.js';
-import { describeSnapshot, storeCollected, type CollectFlags } from './collect.js';
+
+/** The flags of `collect` that `--watch` reads (collect.ts's CollectFlags). */
+export interface WatchFlags {
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
+  every?: string;
+  pageSize?: number;
+  takenAt?: string;
+  encoding?: WireEncoding;
+  compress?: Compression;
+}
+
+/** How a snapshot is stored and described: collect.ts's storeCollected and describeSnapshot (one transaction). */
+export interface SnapshotWriter {
+  save(snapshot: { inventory: ClusterInventory; server: string; context: string; takenAt: Date }): Promise<SnapshotSummary>;
+  describe(summary: SnapshotSummary): string;
+}
 
 const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -39,7 +59,7 @@ export interface WatchRun {
   now?: () => Date;
 }
 
-export async function runCollectWatch(flags: CollectFlags, run: WatchRun = {}): Promise<void> {
+export async function runCollectWatch(flags: WatchFlags, writer: SnapshotWriter, run: WatchRun = {}): Promise<void> {
   if (flags.every === undefined) throw new ValidationError('--watch needs --every DURATION (e.g. --every 1h)', { field: '--every' });
   if (flags.pageSize !== undefined) throw new ValidationError('--page-size cannot be used with --watch (a watch starts from one streamed LIST)', { field: '--page-size' });
   if (flags.takenAt !== undefined) throw new ValidationError('--taken-at cannot be used with --watch (each snapshot is taken when it is written)', { field: '--taken-at' });
@@ -77,13 +97,8 @@ export async function runCollectWatch(flags: CollectFlags, run: WatchRun = {}): 
       const inventory = await Promise.race([collector.snapshot(), stop.then(() => undefined)]);
       if (inventory === undefined) return;
       const takenAt = now();
-      const summary = await storeCollected({
-        db: flags.db,
-        collected: { inventory, defaultName: target.context, server: target.server, context: target.context, source: { kind: 'live', ref: target.context } },
-        cluster: flags.cluster,
-        takenAt,
-      });
-      out(escapeTerminalText(describeSnapshot(summary)));
+      const summary = await writer.save({ inventory, server: target.server, context: target.context, takenAt });
+      out(escapeTerminalText(writer.describe(summary)));
       // The same warnings every interval say nothing new: printed when they change.
       const current = inventory.warnings.join('\n');
       if (current !== warnings) for (const warning of inventory.warnings) err(`warning: ${escapeTerminalText(warning)}`);

@@ -89,7 +89,11 @@ export function collectCommand(): Command {
     .action(async (flags: CollectFlags) => {
       if (flags.watch === true) {
         const { runCollectWatch } = await import('./collect-watch.js');
-        await runCollectWatch(flags);
+        await runCollectWatch(flags, {
+          save: ({ inventory, server, context, takenAt }) =>
+            storeCollected({ db: flags.db, collected: { inventory, defaultName: context, server, context, source: { kind: 'live', ref: context } }, cluster: flags.cluster, takenAt }),
+          describe: describeSnapshot,
+        });
         return;
       }
       if (flags.every !== undefined) throw new ValidationError('--every needs --watch', { field: '--every', value: flags.every });
