@@ -118,7 +118,9 @@ describe('review --prometheus when Prometheus answers with warnings (partial dat
       [teamTruth(expected, ['nlp-train', 'nlp-eval']).busy],
     );
     const md = await runCli(reviewArgs(prometheus.url, '-o', 'md'), { cwd: dir });
-    assert.ok(md.stdout.includes(`- Prometheus warning: ${warning}\n`), md.stdout);
+    // Markdown: the warning quotes Prometheus (untrusted text), so its one markup character, the `_` of remote_read,
+    // is escaped (src/emit/markdown-text.ts); nothing else in it is markup.
+    assert.ok(md.stdout.includes(`- Prometheus warning: ${warning.replace('remote_read', 'remote\\_read')}\n`), md.stdout);
     const html = await runCli(reviewArgs(prometheus.url, '-o', 'html'), { cwd: dir });
     const htmlText = warning.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
     assert.ok(html.stdout.includes(`<p class="gap">Prometheus warning: ${htmlText}</p>`), html.stdout);
