@@ -17,8 +17,8 @@ import type { EmitOptions } from '../emit/emit-options.js';
 import { targetsFromTeamsFile, teamWeights } from '../emit/inputs.js';
 import { emitTargets, inEmitOrder } from '../emit/manifests.js';
 import { kueueTarget } from '../emit/targets/kueue.js';
-import type { TargetChoice } from '../emit/targets/target.js';
-import { renderPrBody } from '../emit/pr-body.js';
+import type { TargetChoice, TargetOutput } from '../emit/targets/target.js';
+import { renderPrBody, type PrBodyOptions } from '../emit/pr-body.js';
 import { buildTree, toMultiDocument, type Layout } from '../emit/tree.js';
 import { writeNamedFiles, writeTree, type ExtraFile } from '../files/write-tree.js';
 import { openStore } from '../store/open.js';
@@ -66,7 +66,6 @@ export function emitCommand(): Command {
       const { changes, plan, inventory, weights } = await loadEmitInputs(flags);
       const outputs = emitTargets({ changes, plan, inventory, weights, mode: 'full' }, flags.target);
       const manifests = inEmitOrder([...outputs.values()].flatMap((output) => output.manifests));
-      const kueue = outputs.get(kueueTarget.name);
       const prBody: ExtraFile[] =
         flags.prBody === undefined
           ? []
@@ -74,12 +73,7 @@ export function emitCommand(): Command {
               {
                 path: flags.prBody,
                 field: '--pr-body',
-                content: renderPrBody(changes, {
-                  ...(kueue === undefined ? {} : { kueue }),
-                  ...(inventory.dra === undefined ? {} : { dra: inventory.dra }),
-                  flags: [...outputs.values()].flatMap((o) => o.flags),
-                  inForce: inventory,
-                }),
+                content: renderPrBody(changes, prBodyOptions(outputs, inventory)),
               },
             ];
       if (flags.out !== undefined) {
@@ -97,6 +91,17 @@ export function emitCommand(): Command {
       }
       if (flags.output === 'yaml') process.stdout.write(toMultiDocument(manifests));
     });
+}
+
+/** What the PR body shows beside the change set: the Kueue objects and the ones in force, every target's flags, DRA capacity. */
+export function prBodyOptions(outputs: ReadonlyMap<string, TargetOutput>, inventory: ClusterInventory): PrBodyOptions {
+  const kueue = outputs.get(kueueTarget.name);
+  return {
+    ...(kueue === undefined ? {} : { kueue }),
+    ...(inventory.dra === undefined ? {} : { dra: inventory.dra }),
+    flags: [...outputs.values()].flatMap((o) => o.flags),
+    inForce: inventory,
+  };
 }
 
 /** `--target`: which emit targets `emit` writes and `apply` sends (docs/emit.md). */

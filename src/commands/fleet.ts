@@ -4,14 +4,17 @@
  *   model and in total;
  * - `fleet plan --teams F [--save]`: the fleet teams file divided among clusters and each cluster planned on its
  *   newest snapshot; `--save` stores every cluster's plan in one transaction (all or none);
- * - `fleet emit --out DIR`: each cluster's latest plan (of `--cycle`) as its own GitOps tree, `DIR/clusters/<name>/`.
+ * - `fleet emit --out DIR`: each cluster's latest plan (of `--cycle`) as its own GitOps tree, `DIR/clusters/<name>/`,
+ *   and the PR body of them all, `DIR/quotaplan-pr-body.md`.
  */
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { buildQuotaChanges } from '../emit/changes.js';
 import type { EmitOptions } from '../emit/emit-options.js';
 import { fleetPlanTable } from '../emit/fleet-plan-table.js';
 import { fleetTable } from '../emit/fleet-table.js';
-import { targetsFromTeamsFile } from '../emit/inputs.js';
+import { fleetPrBodyFile, renderFleetPrBody, type FleetBodyCluster } from '../emit/fleet-pr-body.js';
+import { targetsFromTeamsFile, teamWeights } from '../emit/inputs.js';
 import { emitTargets, inEmitOrder } from '../emit/manifests.js';
 import type { TargetChoice } from '../emit/targets/target.js';
 import { buildTree } from '../emit/tree.js';
@@ -21,7 +24,7 @@ import { fleetPlanToJson } from '../fleet/fleet-plan-json.js';
 import { buildFleetPlan, type FleetPlan } from '../fleet/fleet-plan.js';
 import { fleetViewToJson } from '../fleet/fleet-json.js';
 import { readClusterPart, readFleetView } from '../fleet/read-fleet.js';
-import { writeTree } from '../files/write-tree.js';
+import { writeTree, type ExtraFile } from '../files/write-tree.js';
 import { planFromJson, planToJson } from '../plan/plan-json.js';
 import { parseTeamsFile } from '../plan/teams-file.js';
 import { parseQuantity } from '../quantity.js';
@@ -30,6 +33,7 @@ import type { Store } from '../store/store.js';
 import { escapeTerminalText } from '../terminal-text.js';
 import { compareText } from '../text-order.js';
 import { busyTimeoutFromEnvironment, dbOption, outputOption } from './options.js';
+import { prBodyOptions } from './emit.js';
 import { previousPlan, readTeamsText } from './plan.js';
 
 export interface FleetFlags {
@@ -139,7 +143,7 @@ export async function runFleetPlan(flags: FleetPlanFlags, clock: { now: Date }):
  */
 export async function runFleetEmit(flags: FleetEmitFlags): Promise<string[]> {
   const trees = await withStore({ file: flags.db, create: false }, async (store) => {
-    const built: Array<{ cluster: string; planId: number; files: ReturnType<typeof buildTree> }> = [];
+    const built: Array<{ cluster: string; planId: number; files: ReturnType<typeof buildTree>; body: FleetBodyCluster }> = [];
     for (const cluster of await store.listClusterNames()) {
       const planRef = await latestPlanOf(store, cluster, flags.cycle);
       if (planRef === null) continue;
@@ -159,9 +163,9 @@ export async function runFleetEmit(flags: FleetEmitFlags): Promise<string[]> {
         defaultRequests: { cpu: parseQuantity('100m'), memory: parseQuantity('128Mi') },
       };
       const changes = buildQuotaChanges({ plan, teams: targetsFromTeamsFile(teams), inventory, options });
-      const outputs = emitTargets({ changes, plan, inventory, mode: 'full' }, flags.target);
+      const outputs = emitTargets({ changes, plan, inventory, weights: teamWeights(teams), mode: 'full' }, flags.target);
       const manifests = inEmitOrder([...outputs.values()].flatMap((output) => output.manifests));
-      built.push({ cluster, planId: stored.id, files: buildTree(changes, 'gitops', manifests) });
+      built.push({ cluster, planId: stored.id, files: buildTree(changes, 'gitops', manifests), body: { changes, options: prBodyOptions(outputs, inventory) } });
     }
     return built;
   });
@@ -180,13 +184,18 @@ export async function runFleetEmit(flags: FleetEmitFlags): Promise<string[]> {
     }
     folders.set(folder, cluster);
   }
+  const sorted = [...trees].sort((a, b) => compareText(a.cluster, b.cluster));
+  const bodyPath = join(flags.out, fleetPrBodyFile);
+  // The body goes with the last tree: written only when every tree before it was.
+  const body: ExtraFile = { path: bodyPath, field: '--out', content: renderFleetPrBody(sorted.map((tree) => tree.body)) };
   const lines: string[] = [];
-  for (const tree of [...trees].sort((a, b) => compareText(a.cluster, b.cluster))) {
-    const result = writeTree({ out: flags.out, files: tree.files, layout: 'gitops', cluster: tree.cluster });
+  for (const [i, tree] of sorted.entries()) {
+    const result = writeTree({ out: flags.out, files: tree.files, layout: 'gitops', cluster: tree.cluster, extra: i === sorted.length - 1 ? [body] : [] });
     lines.push(
       `fleet emit: cluster ${tree.cluster} (plan ${tree.planId}): ${result.written.length} written, ${result.unchanged} unchanged, ${result.removed.length} removed in ${flags.out}/clusters/${pathSegment(tree.cluster)}`,
     );
   }
+  lines.push(`fleet emit: PR body of ${sorted.length} ${sorted.length === 1 ? 'cluster' : 'clusters'} in ${bodyPath}`);
   return lines;
 }
 

@@ -45,21 +45,23 @@ const flagOrder: FlagKind[] = [
 /**
  * `kueue`: the `--target kueue` objects, listed in their own section, with `inForce` (the snapshot's Kueue objects:
  * the nominal quotas in force now); `flags`: every written target's flags, with the others. `dra`: the inventory's
- * DRA capacity (docs/inventory.md), shown in its own section when it has a DeviceClass.
+ * DRA capacity (docs/inventory.md), shown in its own section when it has a DeviceClass. `depth`: how many levels
+ * below the top the body's headings start (the fleet's PR body holds each cluster's one level down).
  */
-export function renderPrBody(
-  changes: QuotaChangeSet,
-  options: {
-    kueue?: TargetOutput;
-    flags?: readonly Flag[];
-    inForce?: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>;
-    dra?: DraCapacity;
-  } = {},
-): string {
+export interface PrBodyOptions {
+  kueue?: TargetOutput;
+  flags?: readonly Flag[];
+  inForce?: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>;
+  dra?: DraCapacity;
+  depth?: number;
+}
+
+export function renderPrBody(changes: QuotaChangeSet, options: PrBodyOptions = {}): string {
   const lines: string[] = [];
+  const h = (level: number): string => '#'.repeat(level + (options.depth ?? 0));
   const namespaces = changes.teams.flatMap((t) => t.namespaces);
   const counts = countChanges(namespaces);
-  lines.push(`# Quotas for ${markdownText(changes.cycle)} (plan ${markdownText(changes.planId)}, cluster ${markdownText(changes.cluster)})`, '');
+  lines.push(`${h(1)} Quotas for ${markdownText(changes.cycle)} (plan ${markdownText(changes.planId)}, cluster ${markdownText(changes.cluster)})`, '');
   lines.push(
     `${changes.teams.length} ${plural(changes.teams.length, 'team')}, ${namespaces.length} ` +
       `${plural(namespaces.length, 'namespace')}: ${counts.raised} raised, ${counts.lowered} lowered, ` +
@@ -67,27 +69,27 @@ export function renderPrBody(
     '',
   );
 
-  const flags: Flag[] = [...changes.teams.flatMap((t) => t.flags), ...(options.flags ?? options.kueue?.flags ?? [])];
-  lines.push('## Flags', '');
+  const flags = prBodyFlags(changes, options);
+  lines.push(`${h(2)} Flags`, '');
   if (flags.length === 0) lines.push('None.', '');
   for (const kind of flagOrder) {
     const ofKind = flags.filter((f) => f.kind === kind);
     if (ofKind.length === 0) continue;
-    lines.push(`### ${flagTitles[kind]} (${ofKind.length})`, '');
+    lines.push(`${h(3)} ${flagTitles[kind]} (${ofKind.length})`, '');
     for (const flag of ofKind) lines.push(`- ${markdownText(flag.message)}`);
     lines.push('');
   }
 
-  lines.push('## Plan warnings', '');
+  lines.push(`${h(2)} Plan warnings`, '');
   if (changes.planWarnings.length === 0) lines.push('None.', '');
   else lines.push(...changes.planWarnings.map((w) => `- ${markdownText(w)}`), '');
 
-  if (options.dra !== undefined && options.dra.classes.length > 0) lines.push(...draSection(options.dra));
-  if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue, options.inForce ?? {}));
+  if (options.dra !== undefined && options.dra.classes.length > 0) lines.push(...draSection(options.dra, h(2)));
+  if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue, options.inForce ?? {}, h(2)));
 
-  lines.push('## Changes by team', '');
+  lines.push(`${h(2)} Changes by team`, '');
   for (const team of changes.teams) {
-    lines.push(`### ${markdownText(team.team)}`, '');
+    lines.push(`${h(3)} ${markdownText(team.team)}`, '');
     if (team.namespaces.length === 0) {
       lines.push('No namespace: nothing written.', '');
       continue;
@@ -113,9 +115,14 @@ export function renderPrBody(
   return escapeTerminalText(`${lines.join('\n').trimEnd()}\n`, { newlines: 'keep' });
 }
 
+/** Every flag a body lists: the change set's, then the written targets' (or the Kueue target's). */
+export function prBodyFlags(changes: QuotaChangeSet, options: PrBodyOptions): Flag[] {
+  return [...changes.teams.flatMap((t) => t.flags), ...(options.flags ?? options.kueue?.flags ?? [])];
+}
+
 /** DRA capacity per DeviceClass: labelled as DRA, and what of it the plan divided (`in plannable`). */
-function draSection(dra: DraCapacity): string[] {
-  const lines = ['## DRA capacity (ResourceSlices, by DeviceClass)', ''];
+function draSection(dra: DraCapacity, heading: string): string[] {
+  const lines = [`${heading} DRA capacity (ResourceSlices, by DeviceClass)`, ''];
   lines.push(
     'Devices the DRA drivers publish, beside the device-plugin capacity. *In plannable*: devices the plan divided, under the ' +
       'extended resource name (on nodes without a device plugin for it) or as `<class>.deviceclass.resource.k8s.io/devices`.',
@@ -142,8 +149,8 @@ function nominalInForce(inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueC
   return quota === undefined ? '-' : formatQuantity(quota.nominalQuota);
 }
 
-function kueueSection(kueue: TargetOutput, inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>): string[] {
-  const lines = ['## Kueue', ''];
+function kueueSection(kueue: TargetOutput, inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>, heading: string): string[] {
+  const lines = [`${heading} Kueue`, ''];
   const flavors = kueue.manifests.filter((m) => m.kind === 'ResourceFlavor');
   lines.push(`ResourceFlavors: ${flavors.map((m) => markdownCode(m.name)).join(', ') || 'none'}`, '');
   lines.push(
@@ -189,7 +196,8 @@ function overQuota(change: KeyChange | TeamKeyChange): boolean {
   return change.used !== null && change.used.nanos > change.next.nanos;
 }
 
-function countChanges(namespaces: NamespaceChange[]): { raised: number; lowered: number; added: number; unchanged: number } {
+/** How many keys of these namespaces are raised, lowered, new and unchanged (the body's first line; the fleet's table). */
+export function countChanges(namespaces: readonly NamespaceChange[]): { raised: number; lowered: number; added: number; unchanged: number } {
   const counts = { raised: 0, lowered: 0, added: 0, unchanged: 0 };
   for (const ns of namespaces) {
     for (const key of ns.keys) {

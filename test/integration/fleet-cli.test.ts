@@ -45,5 +45,6 @@ describe('quotaplan fleet', () => {
     assert.equal(emitted.code, 0, emitted.stderr);
     assert.ok(existsSync(join(out, 'clusters/east/quotaplan-tree.txt')));
     assert.ok(existsSync(join(out, 'clusters/west/quotaplan-tree.txt')));
+    assert.ok(existsSync(join(out, 'quotaplan-pr-body.md')));
   });
 });
