@@ -4,7 +4,7 @@
  * table. All text, including names from the cluster and the teams file, is escaped.
  */
 import { parseQuantity } from '../quantity.js';
-import { cycleLine, memoryText, mixedNote, noCoverage, snapshotCount } from './review-markdown.js';
+import { cycleLine, draDevicesText, DRA_NOTE, memoryText, mixedNote, noCoverage, snapshotCount, transitionalPoolsText } from './review-markdown.js';
 import type { ReviewJson, TeamUseJson } from './review-json.js';
 import { escapeHtml, horizontalBars, PALETTE, stepLines } from './review-svg.js';
 
@@ -160,6 +160,26 @@ function measuredHtml(review: ReviewJson): string {
   return `${head}${teams}<p class="muted">Granted and requested: NVIDIA resources only, over the snapshots' window. Busy: engine-active time, MIG instances by their share of a GPU. Memory: DCGM_FI_DEV_FB_USED, MiB in use per device held, and the highest sample of one device.</p>${unowned}${idle}`;
 }
 
+/** The DRA section: per DeviceClass and model, physical GPUs, transitional pools; nothing without DRA. */
+function draHtml(review: ReviewJson): string {
+  const dra = review.dra;
+  if (dra === null) return '';
+  const rows = table(
+    'DRA devices (ResourceSlices) by DeviceClass and model',
+    ['DeviceClass', 'Model', 'Devices', 'Physical GPUs', 'Allocated (claims)', 'Quota key'],
+    dra.classes.map((c) => [c.deviceClass, c.model, draDevicesText(c), c.physicalGpus, c.allocated, c.quotaKey]),
+    [false, false, true, true, true, false],
+  );
+  const pools =
+    dra.transitionalPools.length === 0
+      ? 'Transitional pools: none.'
+      : `Transitional pools, not counted until their driver has published every slice: ${transitionalPoolsText(dra.transitionalPools)}.`;
+  return (
+    `<h2>DRA devices (ResourceSlices), by DeviceClass</h2>\n${rows}\n` +
+    `<p>Physical GPUs behind all DeviceClasses, each counted once: ${dra.physicalGpus}.</p>\n<p>${escapeHtml(pools)}</p>\n<p class="muted">${escapeHtml(DRA_NOTE)}</p>\n`
+  );
+}
+
 export function reviewHtml(review: ReviewJson): string {
   const c = review.coverage;
   const summary = [
@@ -224,7 +244,7 @@ export function reviewHtml(review: ReviewJson): string {
 <h2>Capacity change since the last cycle</h2>
 ${capacityChart(review)}
 ${capacity}
-<h2>Use vs quota per team</h2>
+${draHtml(review)}<h2>Use vs quota per team</h2>
 ${useCharts(review)}
 ${use}
 <h2>GPU-hours used vs granted</h2>

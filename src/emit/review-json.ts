@@ -8,6 +8,7 @@ import { formatQuantity, type Quantity } from '../quantity.js';
 import { formatAmount, formatFixed, formatPercent } from '../review/decimal.js';
 import { hoursOf, unitsOfNanos } from '../review/figures.js';
 import { memoryOf, type MeasuredReview } from '../review/measured.js';
+import type { DraReview } from '../review/dra-review.js';
 import type { Review, TeamUse } from '../review/review.js';
 import type { Cycle, CycleEvent } from '../store/store.js';
 
@@ -78,6 +79,25 @@ export interface ReviewJson {
   next: { cycle: CycleJson; planId: number | null } | null;
   capacityTrace: { resource: string; points: { at: string; plannable: string; requested: string }[] }[];
   measured: MeasuredJson;
+  /** DRA devices (ResourceSlices) at the cycle's last snapshot, beside the device-plugin capacity; null without DRA. */
+  dra: DraReviewJson | null;
+}
+
+/** The review's DRA section (src/review/dra-review.ts): per DeviceClass and model, counts as JSON numbers. */
+export interface DraReviewJson {
+  classes: {
+    deviceClass: string;
+    extendedResourceName: string | null;
+    quotaKey: string;
+    model: string;
+    devices: number;
+    physicalGpus: number;
+    allocated: number;
+    partitionable: boolean;
+    unsupported: boolean;
+  }[];
+  physicalGpus: number;
+  transitionalPools: { driver: string; pool: string; generation: number; published: number; expected: number }[];
 }
 
 /** Measured GPU use (dcgm-exporter via Prometheus); `available: false` with the reason when there is none. */
@@ -236,6 +256,16 @@ export function reviewToJson(review: Review): ReviewJson {
       points: trace.points.map((p) => ({ at: p.at.toISOString(), plannable: formatQuantity(p.plannable), requested: formatQuantity(p.requested) })),
     })),
     measured: measuredToJson(review.measured),
+    dra: draToJson(review.dra),
+  };
+}
+
+function draToJson(dra: DraReview | null): DraReviewJson | null {
+  if (dra === null) return null;
+  return {
+    classes: dra.rows.map((r) => ({ ...r })),
+    physicalGpus: dra.physicalGpus,
+    transitionalPools: dra.transitionalPools.map((p) => ({ driver: p.driver, pool: p.name, generation: p.generation, published: p.published, expected: p.expected })),
   };
 }
 

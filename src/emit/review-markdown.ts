@@ -81,6 +81,7 @@ export function reviewMarkdown(review: ReviewJson): string {
     'Plan columns: plannable capacity each plan divided (allocatable of ready, schedulable, non-transitional nodes).',
     '',
   );
+  lines.push(...draMarkdown(review));
 
   lines.push('## Use vs quota per team', '');
   lines.push(
@@ -140,6 +141,47 @@ export function reviewMarkdown(review: ReviewJson): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `3`, or `3 (at most)` for a class whose devices share counters. */
+export function draDevicesText(row: { devices: number; partitionable: boolean; unsupported: boolean }): string {
+  if (row.unsupported) return `${row.devices} (selectors not evaluated)`;
+  return row.partitionable ? `${row.devices} (at most)` : String(row.devices);
+}
+
+/** The transitional pools in words: `gpu.nvidia.com/node-2 (generation 2: 1 of 2 slices)`; `text` escapes names. */
+export function transitionalPoolsText(pools: NonNullable<ReviewJson['dra']>['transitionalPools'], text: (value: string) => string = (value) => value): string {
+  return pools.map((p) => `${text(`${p.driver}/${p.pool}`)} (generation ${p.generation}: ${p.published} of ${p.expected} slices)`).join(', ');
+}
+
+/** The note under the DRA table: what the columns count. */
+export const DRA_NOTE =
+  'DRA: devices DRA drivers publish in ResourceSlices, at the cycle\'s last snapshot, beside the device-plugin capacity above. Devices: plannable devices the class selects ' +
+  '(a node that is ready, schedulable and not transitional; no NoSchedule/NoExecute taint). Physical GPUs: the GPUs behind them, a dynamic-MIG GPU once however many placements it publishes. ' +
+  'Allocated: devices allocated to ResourceClaims (admin access left out). Quota key: the ResourceQuota key that limits them.';
+
+/** The DRA section: per DeviceClass and model, physical GPUs, transitional pools; nothing without DRA. */
+function draMarkdown(review: ReviewJson): string[] {
+  const dra = review.dra;
+  if (dra === null) return [];
+  return [
+    '## DRA devices (ResourceSlices), by DeviceClass',
+    '',
+    table(
+      ['DeviceClass', 'Model', 'Devices', 'Physical GPUs', 'Allocated (claims)', 'Quota key'],
+      dra.classes.map((c) => [c.deviceClass, c.model, draDevicesText(c), c.physicalGpus, c.allocated, c.quotaKey]),
+      [false, false, true, true, true, false],
+    ),
+    '',
+    `Physical GPUs behind all DeviceClasses, each counted once: ${dra.physicalGpus}.`,
+    '',
+    dra.transitionalPools.length === 0
+      ? 'Transitional pools: none.'
+      : `Transitional pools, not counted until their driver has published every slice: ${transitionalPoolsText(dra.transitionalPools, markdownText)}.`,
+    '',
+    DRA_NOTE,
+    '',
+  ];
 }
 
 /** `, memory 512.0 MiB per device, peak 1024 MiB` (nothing without memory samples). */

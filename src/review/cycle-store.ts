@@ -9,10 +9,11 @@ import { ConflictError, ValidationError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import { planFromJson } from '../plan/plan-json.js';
 import type { Cycle, Store, StoreReads, StoreTransaction } from '../store/store.js';
-import { gpuEquivalentsOf, mixedGpuEquivalents } from './gpu-equivalents.js';
+import { gpuEquivalentsOf, mixedGpuEquivalents, totalGpuEquivalentsOf } from './gpu-equivalents.js';
 import { checkApprove, checkSetPlan, checkStart, checkSubmit, cyclesInOrder, quarterWindow } from './lifecycle.js';
 import type { TimeWindow } from './figures.js';
 import type { MeasuredInput } from './measured.js';
+import { draReviewOf } from './dra-review.js';
 import { buildReview, reviewWindow, type Review } from './review.js';
 import { DEFAULT_RULES, type ReviewRules } from './rules.js';
 
@@ -75,7 +76,8 @@ export async function loadReview(store: Store, ref: CycleRef, rules: ReviewRules
   );
   const range = inRange.length === 0 ? null : { cluster: cycle.cluster, from: (inRange[0] as (typeof inRange)[0]).takenAt, to: (inRange.at(-1) as (typeof inRange)[0]).takenAt };
   const lastInCycle = inRange.filter((s) => s.takenAt.getTime() < end).at(-1) ?? inRange.at(-1);
-  const nodes = lastInCycle === undefined ? [] : (await store.loadInventory(lastInCycle.id)).nodes;
+  const inventory = lastInCycle === undefined ? null : await store.loadInventory(lastInCycle.id);
+  const gpuInput = { nodes: inventory?.nodes ?? [], dra: inventory?.dra };
 
   // Measured use is read over the window the snapshots cover, so that its figures sit beside theirs.
   const measured = measure === undefined ? undefined : await measure(reviewWindow(cycle, inRange.map((s) => s.takenAt)));
@@ -103,8 +105,10 @@ export async function loadReview(store: Store, ref: CycleRef, rules: ReviewRules
     usage: range === null ? [] : await store.namespaceUsageSeries(range),
     capacity: range === null ? [] : await store.capacitySeries(range),
     // GPU sizes from the cycle's last snapshot: the node shapes a review describes.
-    gpuEquivalents: gpuEquivalentsOf(nodes),
-    mixedGpuEquivalents: mixedGpuEquivalents(nodes),
+    gpuEquivalents: gpuEquivalentsOf(gpuInput),
+    totalGpuEquivalents: totalGpuEquivalentsOf(gpuInput),
+    mixedGpuEquivalents: mixedGpuEquivalents(gpuInput),
+    dra: inventory === null ? null : draReviewOf(inventory),
     rules,
   });
 }

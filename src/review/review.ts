@@ -12,6 +12,7 @@ import { formatAmount, formatFixed, formatPercent } from './decimal.js';
 import { grantedUnitHours, hoursOf, quantityAsRational, ratioOf, unitsOfNanos, useFigures, type TimeWindow, type UseFigures, type UseSample } from './figures.js';
 import { measuredReview, teamGpuHours, type MeasuredInput, type MeasuredReview } from './measured.js';
 import type { ReviewRules } from './rules.js';
+import type { DraReview } from './dra-review.js';
 import { compareText } from '../text-order.js';
 
 export interface ReviewInput {
@@ -32,11 +33,18 @@ export interface ReviewInput {
   capacity: readonly CapacityPoint[];
   /** GPUs per unit of each accelerator resource (src/review/gpu-equivalents.ts). */
   gpuEquivalents: Record<string, Rational>;
+  /**
+   * GPUs per unit in the capacity totals, where each physical GPU counts once (gpu-equivalents.ts
+   * totalGpuEquivalentsOf: a DRA GPU counted under two resources weighs in one); `gpuEquivalents` when absent.
+   */
+  totalGpuEquivalents?: Record<string, Rational>;
   /** Accelerator resources whose GPU-equivalent differs between nodes: their GPU-hours per team are estimates. */
   mixedGpuEquivalents?: readonly string[];
   rules: ReviewRules;
   /** GPU use measured by dcgm-exporter (read from Prometheus); `not-given` when no Prometheus was named. */
   measured?: MeasuredInput;
+  /** DRA capacity of the cycle's last snapshot (dra-review.ts); null or absent when it had no DRA object. */
+  dra?: DraReview | null;
 }
 
 export interface Coverage {
@@ -138,6 +146,8 @@ export interface Review {
   next: { cycle: Cycle; events: CycleEvent[]; planId: number | null } | null;
   /** Measured GPU use per team, or why there is none. */
   measured: MeasuredReview;
+  /** DRA devices per DeviceClass and model at the cycle's last snapshot; null without DRA. */
+  dra: DraReview | null;
 }
 
 
@@ -293,6 +303,7 @@ export function buildReview(input: ReviewInput): Review {
     previous: input.previous === null ? null : { cycle: input.previous.cycle.name, planId: input.previous.planId },
     next: input.next === null ? null : { cycle: input.next.cycle, events: input.next.events, planId: input.next.planId },
     measured,
+    dra: input.dra ?? null,
   };
 }
 
@@ -365,9 +376,10 @@ function capacityOf(input: ReviewInput, window: TimeWindow | null): Pick<Review,
     let any = false;
     for (const row of capacity) {
       const value = pick(row);
-      if (row.gpuEquivalent === null || value === null) continue;
+      const perUnit = input.totalGpuEquivalents?.[row.resource] ?? row.gpuEquivalent;
+      if (perUnit === null || value === null) continue;
       any = true;
-      total = add(total, multiply(quantityAsRational(value), row.gpuEquivalent));
+      total = add(total, multiply(quantityAsRational(value), perUnit));
     }
     return any ? total : null;
   };

@@ -5,7 +5,8 @@
  * Pure: the route loads the inventory and passes it in.
  */
 import { countedByAnother } from '../inventory/same-devices.js';
-import { ZERO, add, rational, toRoundedNumber, type Rational } from '../rational.js';
+import { ONE, ZERO, add, rational, subtract, toRoundedNumber, type Rational } from '../rational.js';
+import { draPhysicalDevices, type DraPhysicalDevice } from '../inventory/dra/physical.js';
 import { isPlannable } from '../inventory/node-facts.js';
 import type { AcceleratorFacts, ClusterInventory, NodeFacts, } from '../inventory/types.js';
 import {
@@ -198,6 +199,22 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
       equivalents.plannable = add(equivalents.plannable, gpuEquivalentOf(planned, perUnit));
     }
   }
+  // DRA GPUs (dra/physical.ts): each physical GPU once, whatever it publishes; those a device plugin serves on
+  // their node (KEP-5004) are already in the node's figures above.
+  const draNodes = new Set<string>();
+  for (const gpu of draPhysicalDevices(inventory)) {
+    if (gpu.countedByDevicePlugin) continue;
+    physicalTotal += 1;
+    for (const node of gpu.nodes) draNodes.add(node);
+    equivalents.capacity = add(equivalents.capacity, ONE);
+    if (gpu.allocatable) equivalents.allocatable = add(equivalents.allocatable, ONE);
+    equivalents.requested = add(equivalents.requested, gpu.allocated);
+    if (gpu.plannable) {
+      equivalents.plannable = add(equivalents.plannable, ONE);
+      equivalents.free = add(equivalents.free, subtract(ONE, gpu.allocated));
+    }
+  }
+  acceleratorNodes += inventory.nodes.filter((node) => node.accelerators.length === 0 && draNodes.has(node.name)).length;
   const groupList = [...groups.values()]
     .sort((a, b) => compareText(a.pool, b.pool) || compareText(a.model, b.model) || compareText(a.facts.resource, b.facts.resource))
     .map((group): AcceleratorGroupJson => {
@@ -246,7 +263,7 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
     },
     groups: groupList,
     resources: otherResources(inventory),
-    pools: poolsOf(inventory),
+    pools: poolsOf(inventory, draPhysicalDevices(inventory)),
     attention: inventory.nodes.filter(needsAttention).map(attentionOf),
     dra: draClassesOf(inventory),
     plannable: formatResourceList(inventory.plannable),
@@ -299,7 +316,16 @@ function otherResources(inventory: ClusterInventory): CapacityJson['resources'] 
     }));
 }
 
-function poolsOf(inventory: ClusterInventory): PoolJson[] {
+/** Node pools; a DRA GPU not counted by a device plugin adds to the pool of the (first) node it is used from. */
+function poolsOf(inventory: ClusterInventory, draGpus: readonly DraPhysicalDevice[]): PoolJson[] {
+  const draByNode = new Map<string, number>();
+  const draModels = new Map<string, Set<string>>();
+  for (const gpu of draGpus) {
+    const node = gpu.nodes[0];
+    if (gpu.countedByDevicePlugin || node === undefined) continue;
+    draByNode.set(node, (draByNode.get(node) ?? 0) + 1);
+    if (gpu.model !== null) draModels.set(node, (draModels.get(node) ?? new Set<string>()).add(gpu.model));
+  }
   const pools = new Map<string, { nodes: NodeFacts[] }>();
   for (const node of inventory.nodes) {
     const pool = node.pool ?? NO_POOL;
@@ -320,8 +346,10 @@ function poolsOf(inventory: ClusterInventory): PoolJson[] {
         pool,
         nodes: nodes.length,
         plannableNodes: nodes.filter(isPlannable).length,
-        models: [...new Set(nodes.map((node) => node.model).filter((model): model is string => model !== null))].sort(compareText),
-        physicalAccelerators: nodes.reduce((sum, node) => sum + node.physicalAccelerators, 0),
+        models: [
+          ...new Set([...nodes.map((node) => node.model).filter((model): model is string => model !== null), ...nodes.flatMap((node) => [...(draModels.get(node.name) ?? [])])]),
+        ].sort(compareText),
+        physicalAccelerators: nodes.reduce((sum, node) => sum + node.physicalAccelerators + (draByNode.get(node.name) ?? 0), 0),
         cpu: formatQuantity(cpu),
         memory: formatQuantity(memory),
       };

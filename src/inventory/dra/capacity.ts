@@ -12,7 +12,7 @@ import { reachableNodes, reachOf, type NodeLabels } from './node-selection.js';
 import { physicalGroups, readPools, stringAttribute } from './pools.js';
 import { claimUseByNamespace, classDevicesKey } from './claim-use.js';
 import { draExtendedResourceDevices, type NodeAllocatable } from './extended-resources.js';
-import type { DeviceClassFacts, DraCapacity, DraClassCapacity, DraDeviceFacts, ResourceClaimFacts, ResourceSliceFacts } from './types.js';
+import type { DeviceClassFacts, DeviceTaint, DraCapacity, DraClassCapacity, DraDeviceFacts, ResourceClaimFacts, ResourceSliceFacts } from './types.js';
 import { UNKNOWN_MODEL } from '../types.js';
 
 export interface DraCapacityInput {
@@ -44,6 +44,11 @@ export function modelOf(productName: string | null): string | null {
 
 const BLOCKING_TAINTS: ReadonlySet<string> = new Set(['NoSchedule', 'NoExecute']);
 
+/** A NoSchedule or NoExecute taint: the scheduler allocates the device to no claim that does not tolerate it. */
+export function blocksAllocation(taints: readonly DeviceTaint[]): boolean {
+  return taints.some((t) => BLOCKING_TAINTS.has(t.effect));
+}
+
 export function readDraCapacity(input: DraCapacityInput): DraCapacityRead {
   const pools = readPools(input.slices);
   const warnings = [...pools.warnings];
@@ -63,7 +68,7 @@ export function readDraCapacity(input: DraCapacityInput): DraCapacityRead {
         const key = deviceKey(pool.driver, pool.name, device.name);
         const classes = [...matched.members].filter(([, keys]) => keys.has(key)).map(([name]) => name);
         const attribute = (name: string): string | null => stringAttribute(device, pool.driver, name);
-        const tainted = device.taints.some((t) => BLOCKING_TAINTS.has(t.effect));
+        const tainted = blocksAllocation(device.taints);
         devices.push({
           driver: pool.driver,
           pool: pool.name,

@@ -83,8 +83,16 @@ export function claimQuotaCharge(claim: ResourceClaimFacts, extendedResourceOf: 
   return charge;
 }
 
+/**
+ * The ResourceQuota key that limits a class's devices as quotaplan plans them: `requests.<extendedResourceName>`
+ * where it has one (it counts device-plugin and DRA devices alike), else `<class>.deviceclass.resource.k8s.io/devices`.
+ */
+export function draQuotaKey(deviceClass: { name: string; extendedResourceName: string | null }): string {
+  return deviceClass.extendedResourceName === null ? classDevicesKey(deviceClass.name) : `requests.${deviceClass.extendedResourceName}`;
+}
+
 /** The class of an allocation result's request (`<request>` or `<request>/<subrequest>`); null when the spec has none. */
-function classOfResult(claim: ResourceClaimFacts, requestName: string): string | null {
+export function classOfResult(claim: ResourceClaimFacts, requestName: string): string | null {
   const [name, sub] = requestName.split('/');
   const request = claim.requests.find((r) => r.name === name);
   if (request === undefined) return null;

@@ -19,8 +19,19 @@ export interface DevicePool {
 export interface PoolsRead {
   /** Sorted by driver, then pool name. */
   complete: DevicePool[];
+  /** The incomplete pools (transitional), in the same order. */
+  transitional: TransitionalPool[];
   /** One per incomplete pool, in the same order. */
   warnings: string[];
+}
+
+/** A pool whose highest generation is not all published yet: not counted. */
+export interface TransitionalPool {
+  driver: string;
+  name: string;
+  generation: number;
+  published: number;
+  expected: number;
 }
 
 export function readPools(slices: readonly ResourceSliceFacts[]): PoolsRead {
@@ -32,6 +43,7 @@ export function readPools(slices: readonly ResourceSliceFacts[]): PoolsRead {
     else list.push(slice);
   }
   const complete: DevicePool[] = [];
+  const transitional: TransitionalPool[] = [];
   const warnings: string[] = [];
   for (const key of [...byPool.keys()].sort(compare)) {
     const all = byPool.get(key) as ResourceSliceFacts[];
@@ -41,6 +53,7 @@ export function readPools(slices: readonly ResourceSliceFacts[]): PoolsRead {
     const expected = Math.max(...current.map((s) => s.pool.resourceSliceCount));
     const where = `resource pool ${first.driver}/${first.pool.name}`;
     if (current.length < expected) {
+      transitional.push({ driver: first.driver, name: first.pool.name, generation, published: current.length, expected });
       warnings.push(
         `${where}: ${current.length} of ${expected} slice(s) of generation ${generation} published; its devices are not counted until the driver has published them all (transitional)`,
       );
@@ -48,7 +61,7 @@ export function readPools(slices: readonly ResourceSliceFacts[]): PoolsRead {
     }
     complete.push({ driver: first.driver, name: first.pool.name, generation, slices: current });
   }
-  return { complete, warnings };
+  return { complete, transitional, warnings };
 }
 
 /** An attribute's value as a string: a name without a domain belongs to the slice's driver (`uuid` = `<driver>/uuid`). */

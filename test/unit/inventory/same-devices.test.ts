@@ -59,7 +59,7 @@ describe('Neuron devices advertised under two names count once', () => {
     ]);
     // One unit of each is what it is: a device, a device, half a device (the review's per-unit figures).
     assert.deepEqual(
-      Object.entries(gpuEquivalentsOf(inventoryOfNode.nodes)).map(([resource, r]) => [resource, `${r.numerator}/${r.denominator}`]),
+      Object.entries(gpuEquivalentsOf({ nodes: inventoryOfNode.nodes })).map(([resource, r]) => [resource, `${r.numerator}/${r.denominator}`]),
       [[NEURON, '1/1'], [NEURONCORE, '1/2'], [NEURONDEVICE, '1/1']],
     );
   });

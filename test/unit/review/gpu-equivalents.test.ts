@@ -18,8 +18,8 @@ describe('GPU-equivalents per resource', () => {
       aNode('a100').withLabels(gfd('NVIDIA-A100-SXM4-80GB', 1, { 'nvidia.com/mig.strategy': 'mixed' })).withCapacity({ 'nvidia.com/mig-3g.40gb': '2' }),
       aNode('h100').withLabels(gfd('NVIDIA-H100-80GB-HBM3', 8)).withCapacity({ 'nvidia.com/gpu': '8' }),
     );
-    assert.deepEqual(gpuEquivalentsOf(list), { 'nvidia.com/gpu': rational(1n), 'nvidia.com/mig-3g.40gb': rational(3n, 7n) });
-    assert.deepEqual(mixedGpuEquivalents(list), []);
+    assert.deepEqual(gpuEquivalentsOf({ nodes: list }), { 'nvidia.com/gpu': rational(1n), 'nvidia.com/mig-3g.40gb': rational(3n, 7n) });
+    assert.deepEqual(mixedGpuEquivalents({ nodes: list }), []);
   });
 
   it('whole GPUs on one node and time-sliced x4 on another under one name: capacity-weighted, and reported as mixed', () => {
@@ -30,7 +30,7 @@ describe('GPU-equivalents per resource', () => {
         .withCapacity({ 'nvidia.com/gpu': '16' }),
     );
     // (8 x 1 + 16 x 1/4) GPUs over 24 units.
-    assert.deepEqual(gpuEquivalentsOf(list), { 'nvidia.com/gpu': rational(1n, 2n) });
-    assert.deepEqual(mixedGpuEquivalents(list), ['nvidia.com/gpu']);
+    assert.deepEqual(gpuEquivalentsOf({ nodes: list }), { 'nvidia.com/gpu': rational(1n, 2n) });
+    assert.deepEqual(mixedGpuEquivalents({ nodes: list }), ['nvidia.com/gpu']);
   });
 });
