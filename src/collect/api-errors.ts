@@ -41,7 +41,8 @@ function describeResponse(error: ApiResponseError, where: FailureContext): Exter
     return new ExternalError(
       `forbidden: the identity of context "${where.context}" may not ${missing.verb} ${missing.resource} ` +
         `(API group ${group}) at ${where.server}${detail ? `: ${detail}` : ''}; ` +
-        'grant the read-only ClusterRole printed by `quotaplan rbac`',
+        // Only `collect --watch` watches; its role is the one-shot role plus `watch`.
+        `grant the read-only ClusterRole printed by \`quotaplan rbac${missing.verb === 'watch' ? ' --watch' : ''}\``,
       { cause: error },
     );
   }

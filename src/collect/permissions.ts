@@ -11,17 +11,24 @@ export interface PolicyRule {
   verbs: string[];
 }
 
+export interface CollectorRulesOptions {
+  /** For `collect --watch`, which watches every kind it lists: `list` and `watch`. Default: `list` only. */
+  watch?: boolean;
+}
+
 /**
  * One rule per kind the collector lists (kinds/registry.ts), in the order it lists them, each with only `list` (the
- * collector never GETs a single object, never watches). Optional kinds (Profiles) are granted even where their CRD
- * is absent: authorization runs before routing, so without the rule a cluster without Kubeflow answers 403
- * instead of 404.
+ * collector never GETs a single object), and `watch` beside it for `collect --watch` only (a one-shot collection
+ * never watches, so its role does not grant it). Optional kinds (Profiles) are granted even where their CRD is
+ * absent: authorization runs before routing, so without the rule a cluster without Kubeflow answers 403 instead of
+ * 404 (and a watching collector lists an absent kind again before every snapshot, and watches it once it appears).
  */
-export function collectorRules(kinds: KindRegistry = quotaplanKinds): PolicyRule[] {
+export function collectorRules(kinds: KindRegistry = quotaplanKinds, options: CollectorRulesOptions = {}): PolicyRule[] {
+  const verbs = options.watch === true ? ['list', 'watch'] : ['list'];
   return kinds.listed.map((kind) => ({
     apiGroups: [kind.list.group],
     resources: [kind.list.resource],
-    verbs: ['list'],
+    verbs: [...verbs],
   }));
 }
 
@@ -55,6 +62,8 @@ export interface RbacManifestOptions {
   subject: RbacSubject;
   /** The kinds the collector reads (default: quotaplan's). */
   kinds?: KindRegistry;
+  /** The collect role for `collect --watch` (`list` and `watch`); ignored for `apply`. */
+  watch?: boolean;
 }
 
 /** Names of the ClusterRole and ClusterRoleBinding. */
@@ -65,7 +74,7 @@ export function rbacRoleName(role: RbacManifestOptions['role']): string {
 /** A ClusterRole and a ClusterRoleBinding granting it to `subject`, as plain objects ready for YAML. */
 export function rbacManifests(options: RbacManifestOptions): Record<string, unknown>[] {
   const name = rbacRoleName(options.role);
-  const rules = options.role === 'collect' ? collectorRules(options.kinds) : applyRules();
+  const rules = options.role === 'collect' ? collectorRules(options.kinds, { watch: options.watch }) : applyRules();
   const labels = { 'app.kubernetes.io/name': 'quotaplan', 'app.kubernetes.io/component': options.role };
   const subject =
     options.subject.kind === 'ServiceAccount'

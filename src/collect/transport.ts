@@ -95,6 +95,8 @@ export interface WatchOptions {
   timeoutMs: number;
   /** Ends the watch: the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Called when the API server accepts the watch (a 2xx answer's headers), before any event. */
+  onOpen?: () => void;
 }
 
 /** A transport that can also watch (createTransport's); the LIST-only seam (ApiTransport) stays as it was. */
@@ -239,7 +241,16 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
     send(path, query, options.protobuf ?? false, (contentType) => streamedList(contentType, options.onItems));
 
   const watch = (path: string, query: Record<string, string>, options: WatchOptions): Promise<void> =>
-    send(path, query, false, () => watchEvents(options.onEvent), { timeoutMs: options.timeoutMs, signal: options.signal });
+    send(
+      path,
+      query,
+      false,
+      () => {
+        options.onOpen?.();
+        return watchEvents(options.onEvent);
+      },
+      { timeoutMs: options.timeoutMs, signal: options.signal },
+    );
 
   return {
     server,

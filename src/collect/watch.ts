@@ -104,12 +104,18 @@ export class WatchCollector {
     this.failed.catch(() => undefined);
   }
 
-  /** Lists every kind in the registry's order, then starts their watches. */
+  /**
+   * Lists every kind in the registry's order, starting each one's watch after its list, and resolves once the API
+   * server has accepted every watch: a watch it refuses (403 without the `watch` verb) fails here, before any
+   * snapshot.
+   */
   async start(): Promise<void> {
+    const opened: Promise<void>[] = [];
     for (const followed of this.followed) {
       await this.relist(followed);
-      if (!followed.absent) this.follow(followed);
+      if (!followed.absent) opened.push(this.follow(followed));
     }
+    await Promise.race([Promise.all(opened), this.failed]);
   }
 
   /** The last resourceVersion seen of `resource` (e.g. `pods`): a test waits until the watch has seen a change. */
@@ -129,7 +135,7 @@ export class WatchCollector {
   async snapshot(): Promise<ClusterInventory> {
     for (const followed of this.followed.filter((f) => f.absent && f.listing === undefined)) {
       await this.relist(followed);
-      if (!followed.absent) this.follow(followed);
+      if (!followed.absent) void this.follow(followed);
     }
     for (;;) {
       this.throwIfFailed();
@@ -152,8 +158,11 @@ export class WatchCollector {
     if (this.failure !== undefined) throw this.failure.error;
   }
 
-  private follow(followed: Followed): void {
-    followed.watching = this.watch(followed).then(
+  /** Starts the kind's watch loop; resolves when the API server first accepts its watch (or the loop ends). */
+  private follow(followed: Followed): Promise<void> {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    followed.watching = this.watch(followed, open).then(
       () => undefined,
       (error: unknown) => {
         if (this.stopping.signal.aborted) return;
@@ -163,6 +172,8 @@ export class WatchCollector {
         }
       },
     );
+    void followed.watching.finally(open);
+    return opened;
   }
 
   /** One streamed LIST of the kind: its objects replace the ones held, and the watch goes on from its version. */
@@ -208,7 +219,7 @@ export class WatchCollector {
   }
 
   /** Watches the kind until the collector stops: resumes after a watch ends, re-lists when its version expired. */
-  private async watch(followed: Followed): Promise<void> {
+  private async watch(followed: Followed, onOpen: () => void): Promise<void> {
     const { target } = followed;
     const signal = this.stopping.signal;
     let failures = 0;
@@ -227,6 +238,7 @@ export class WatchCollector {
           // The server ends the watch after timeoutSeconds; a socket quiet for longer than that is dead.
           timeoutMs: (timeoutSeconds + 30) * 1000,
           signal,
+          onOpen,
           onEvent: (event) => {
             this.apply(followed, event);
             events++;

@@ -36,7 +36,7 @@ export const commandCatalog: readonly CommandEntry[] = [
   },
   {
     name: 'rbac',
-    description: 'print the ClusterRole and ClusterRoleBinding quotaplan needs (read-only for collect; --write for apply)',
+    description: 'print the ClusterRole and ClusterRoleBinding quotaplan needs (read-only for collect; --watch for collect --watch; --write for apply)',
     load: async () => (await import('./rbac.js')).rbacCommand(),
   },
   {

@@ -1,7 +1,8 @@
 /**
- * `quotaplan rbac [--write] [--service-account NS/NAME | --user NAME | --group NAME]`: prints the least
+ * `quotaplan rbac [--write | --watch] [--service-account NS/NAME | --user NAME | --group NAME]`: prints the least
  * privilege quotaplan needs as a ClusterRole + ClusterRoleBinding (YAML, ready for `kubectl apply -f -`).
- * Without --write: the read-only role `collect` needs. With --write: the role `apply` needs, on its own.
+ * Without --write: the read-only role `collect` needs (`list`); with --watch, the one `collect --watch` needs
+ * (`list` and `watch`). With --write: the role `apply` needs, on its own.
  */
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
@@ -10,6 +11,7 @@ import { rbacManifests, type RbacManifestOptions, type RbacSubject } from '../co
 
 export interface RbacFlags {
   write?: boolean;
+  watch?: boolean;
   serviceAccount?: string;
   user?: string;
   group?: string;
@@ -20,7 +22,8 @@ export const defaultServiceAccount = 'quotaplan/quotaplan';
 
 export function rbacCommand(): Command {
   return new Command('rbac')
-    .option('--write', 'print the permissions `quotaplan apply` needs instead of the read-only ones', false)
+    .addOption(new Option('--write', 'print the permissions `quotaplan apply` needs instead of the read-only ones').default(false).conflicts('watch'))
+    .addOption(new Option('--watch', 'the read-only permissions of `collect --watch`: `watch` beside `list` on every resource').default(false))
     .addOption(
       new Option('--service-account <namespace/name>', `bind to this ServiceAccount (default ${defaultServiceAccount})`).conflicts([
         'user',
@@ -39,11 +42,14 @@ export function rbacCommand(): Command {
 
 /** The YAML `quotaplan rbac` prints for `flags`. */
 export function renderRbac(flags: RbacFlags): string {
-  const options: RbacManifestOptions = { role: flags.write ? 'apply' : 'collect', subject: subjectOf(flags) };
+  if (flags.write === true && flags.watch === true) throw new ValidationError('--write and --watch are two different roles: print one at a time', { field: '--watch' });
+  const options: RbacManifestOptions = { role: flags.write ? 'apply' : 'collect', subject: subjectOf(flags), watch: flags.watch };
   const purpose =
-    options.role === 'collect'
-      ? '# Read-only permissions for `quotaplan collect`: one list rule per resource it reads.'
-      : '# Write permissions for `quotaplan apply`: server-side apply of quotas and limit ranges, patch of Profiles.';
+    options.role === 'apply'
+      ? '# Write permissions for `quotaplan apply`: server-side apply of quotas and limit ranges, patch of Profiles.'
+      : flags.watch
+        ? '# Read-only permissions for `quotaplan collect --watch`: one list and watch rule per resource it reads.'
+        : '# Read-only permissions for `quotaplan collect` (one-shot): one list rule per resource it reads.';
   const documents = rbacManifests(options).map((manifest) => stringify(manifest, { lineWidth: 0 }));
   return `${purpose}\n${documents.join('---\n')}`;
 }

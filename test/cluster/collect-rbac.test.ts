@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PatchStrategy, setHeaderOptions, type V1PolicyRule } from '@kubernetes/client-node';
@@ -8,7 +8,9 @@ import { collectLive, type LiveCollection } from '../../src/collect/live.js';
 import { loadClusterTarget, serviceAccountTokenPath } from '../../src/collect/kubeconfig.js';
 import { collectorRules } from '../../src/collect/permissions.js';
 import { renderRbac } from '../../src/commands/rbac.js';
+import { WatchCollector } from '../../src/collect/watch.js';
 import { ExternalError } from '../../src/errors.js';
+import { runCli } from '../support/cli.js';
 import { withPriorityClasses } from '../support/priority-class-kind.js';
 import { clusterNodes, clusterWorkloads } from './collect-cluster.js';
 import {
@@ -22,7 +24,7 @@ import {
 } from './harness/index.js';
 
 /** The rules of the ClusterRole in `quotaplan rbac` output, exactly as printed. */
-function printedRules(flags: { write?: boolean }): V1PolicyRule[] {
+function printedRules(flags: { write?: boolean; watch?: boolean }): V1PolicyRule[] {
   const documents = parseAllDocuments(renderRbac(flags)).map((doc) => doc.toJS() as { kind: string; rules?: V1PolicyRule[] });
   const role = documents.find((doc) => doc.kind === 'ClusterRole');
   assert.ok(role?.rules, 'quotaplan rbac prints a ClusterRole with rules');
@@ -78,6 +80,65 @@ describe('the permissions `quotaplan rbac` prints', await controlPlaneSuiteOptio
         return true;
       });
     }
+  });
+
+  test('`quotaplan rbac --watch` is enough for collect --watch, whose snapshot equals a fresh collect', async () => {
+    const kubeconfig = await plane.createIdentity('watcher', printedRules({ watch: true }));
+    const collector = new WatchCollector({ target: loadClusterTarget({ kubeconfig }) });
+    try {
+      await collector.start();
+      // No CRD of Kubeflow or of a scheduler here: those kinds are listed (404) and not watched.
+      assert.deepEqual(collector.absent(), ['profiles', 'resourceflavors', 'cohorts', 'clusterqueues', 'queues', 'queues']);
+      assert.deepStrictEqual(await collector.snapshot(), (await collectAs(kubeconfig)).inventory);
+    } finally {
+      await collector.stop();
+    }
+  });
+
+  test('collect --watch without `watch` on a resource it watches fails at start, naming the verb and the role to grant', async () => {
+    const rules = printedRules({ watch: true });
+    const absent = new Set(['profiles', 'resourceflavors', 'cohorts', 'clusterqueues', 'queues']);
+    const refused: string[] = [];
+    for (const [index, rule] of rules.entries()) {
+      const resource = rule.resources?.[0] ?? '';
+      const group = rule.apiGroups?.[0] ?? '';
+      const name = `unwatched-${resource}${group.startsWith('scheduling.') ? `-${group.split('.')[1]}` : ''}`;
+      const kubeconfig = await plane.createIdentity(name, rules.map((r, i) => (i === index ? { ...r, verbs: ['list'] } : r)));
+      const collector = new WatchCollector({ target: loadClusterTarget({ kubeconfig }) });
+      try {
+        if (absent.has(resource)) {
+          // A kind whose CRD is absent is never watched: its missing `watch` shows only once the CRD appears.
+          await collector.start();
+          continue;
+        }
+        const groupText = group === '' ? '"" (core)' : `"${group}"`;
+        await assert.rejects(collector.start(), (error) => {
+          assert.ok(error instanceof ExternalError, `an ExternalError without watch on ${resource}`);
+          assert.equal(
+            error.message,
+            `forbidden: the identity of context "${name}@quotaplan-test" may not watch ${resource} (API group ${groupText}) at ${plane.server}: ` +
+              `${resource}${group === '' ? '' : `.${group}`} is forbidden: User "system:serviceaccount:${identityNamespace}:${name}" ` +
+              `cannot watch resource "${resource}" in API group "${group}" at the cluster scope; ` +
+              'grant the read-only ClusterRole printed by `quotaplan rbac --watch`',
+          );
+          return true;
+        });
+        refused.push(resource);
+      } finally {
+        await collector.stop();
+      }
+    }
+    assert.deepEqual(refused, ['nodes', 'namespaces', 'resourcequotas', 'limitranges', 'deviceclasses', 'resourceslices', 'resourceclaims', 'pods']);
+
+    // The CLI with the one-shot role (`list` only): exit 3, that message, and no snapshot stored.
+    const listOnly = await plane.createIdentity('list-only-watcher', printedRules({}));
+    const db = join(plane.dir, 'list-only-watch.db');
+    const run = await runCli(['collect', '--watch', '--every', '1h', '--kubeconfig', listOnly, '--db', db], { cwd: plane.dir });
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /may not watch nodes \(API group "" \(core\)\) at .*; grant the read-only ClusterRole printed by `quotaplan rbac --watch`\n$/);
+    // Nothing stored: the database is opened only to write a snapshot.
+    assert.equal(existsSync(db), false);
   });
 
   test('a kind added as one module is listed, granted by the role it adds to and kept in the inventory', async () => {

@@ -31,6 +31,31 @@ describe('quotaplan rbac', () => {
     assert.deepEqual(binding?.subjects, [{ kind: 'ServiceAccount', name: 'quotaplan', namespace: 'quotaplan' }]);
   });
 
+  it('grants `watch` beside `list` on every resource for `collect --watch` (--watch), and only then', () => {
+    const [role, binding] = documents(renderRbac({ watch: true }));
+    const [oneShot] = documents(renderRbac({}));
+    const rules = role?.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    assert.deepEqual(
+      rules.map((rule) => rule.verbs),
+      Array.from({ length: 14 }, () => ['list', 'watch']),
+    );
+    assert.deepEqual(
+      rules.map((rule) => ({ ...rule, verbs: ['list'] })),
+      oneShot?.rules,
+    );
+    assert.equal((role?.metadata as { name: string }).name, 'quotaplan-collector');
+    assert.deepEqual(binding?.subjects, [{ kind: 'ServiceAccount', name: 'quotaplan', namespace: 'quotaplan' }]);
+    assert.match(renderRbac({ watch: true }), /^# Read-only permissions for `quotaplan collect --watch`: one list and watch rule per resource it reads\.\n/);
+    assert.match(renderRbac({}), /^# Read-only permissions for `quotaplan collect` \(one-shot\): one list rule per resource it reads\.\n/);
+  });
+
+  it('refuses --watch with --write (two different roles)', () => {
+    assert.throws(() => renderRbac({ write: true, watch: true }), {
+      name: 'ValidationError',
+      message: '--write and --watch are two different roles: print one at a time',
+    });
+  });
+
   it('prints the apply permissions on their own with --write', () => {
     const [role, binding] = documents(renderRbac({ write: true, user: 'alice@example.com' }));
     assert.deepEqual(role?.rules, [
