@@ -2,6 +2,7 @@
  * `quotaplan collect --watch --every DURATION`: follows the cluster (collect/watch.ts) and stores a snapshot at once,
  * then every DURATION, each in one transaction (collect.ts's storeCollected, handed in as a SnapshotWriter). SIGTERM or SIGINT ends it: a snapshot being written
  * is finished (its transaction commits or rolls back whole), none is started, and the command returns (exit 0).
+ * Each snapshot line states the process's RSS and heap; the run ends (stopped or failed) with a line of their peaks.
  */
 import type { Compression, WireEncoding } from '../collect/live.js';
 import { ValidationError } from '../errors.js';
@@ -49,6 +50,27 @@ function shutdownSignal(): Promise<void> {
   });
 }
 
+/** The process's memory, in bytes. */
+export interface MemoryUse {
+  /** Resident set size now. */
+  rss: number;
+  /** V8 heap in use now. */
+  heapUsed: number;
+  /** The kernel's high-water mark of the resident set since the process started (getrusage ru_maxrss). */
+  maxRss: number;
+}
+
+/** This process's memory (process.memoryUsage, process.resourceUsage's maxRSS in KiB). */
+export function processMemory(): MemoryUse {
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed, maxRss: process.resourceUsage().maxRSS * 1024 };
+}
+
+/** `123.4 MiB`: memory for a person reading a log (bytes are not a Kubernetes quantity). */
+export function formatMiB(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
 export interface WatchRun {
   /** Resolves when the collection should end (SIGTERM/SIGINT in the CLI). */
   stop?: Promise<void>;
@@ -57,6 +79,8 @@ export interface WatchRun {
   /** Warnings, re-lists and resumed watches (stderr in the CLI). */
   err?: (line: string) => void;
   now?: () => Date;
+  /** The memory stated on each snapshot line and, as the peak, at the end (processMemory in the CLI). */
+  memory?: () => MemoryUse;
 }
 
 export async function runCollectWatch(flags: WatchFlags, writer: SnapshotWriter, run: WatchRun = {}): Promise<void> {
@@ -68,6 +92,10 @@ export async function runCollectWatch(flags: WatchFlags, writer: SnapshotWriter,
   const err = run.err ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const now = run.now ?? (() => new Date());
   const stop = run.stop ?? shutdownSignal();
+  const memory = run.memory ?? processMemory;
+  let snapshots = 0;
+  /** The largest heap in use seen (after the first lists, and at each snapshot). */
+  let peakHeap = 0;
   let stopped = false;
   void stop.then(() => (stopped = true));
 
@@ -91,6 +119,7 @@ export async function runCollectWatch(flags: WatchFlags, writer: SnapshotWriter,
     started.catch(() => undefined);
     await Promise.race([started, stop]);
     if (stopped) return;
+    peakHeap = Math.max(peakHeap, memory().heapUsed);
     let warnings = '';
     let next = now().getTime();
     for (;;) {
@@ -98,7 +127,11 @@ export async function runCollectWatch(flags: WatchFlags, writer: SnapshotWriter,
       if (inventory === undefined) return;
       const takenAt = now();
       const summary = await writer.save({ inventory, server: target.server, context: target.context, takenAt });
-      out(escapeTerminalText(writer.describe(summary)));
+      snapshots++;
+      // Each snapshot line states the memory the collector holds then: an operator sees it stay flat (or not).
+      const use = memory();
+      peakHeap = Math.max(peakHeap, use.heapUsed);
+      out(`${escapeTerminalText(writer.describe(summary))}; memory: rss ${formatMiB(use.rss)}, heap ${formatMiB(use.heapUsed)}`);
       // The same warnings every interval say nothing new: printed when they change.
       const current = inventory.warnings.join('\n');
       if (current !== warnings) for (const warning of inventory.warnings) err(`warning: ${escapeTerminalText(warning)}`);
@@ -110,5 +143,10 @@ export async function runCollectWatch(flags: WatchFlags, writer: SnapshotWriter,
     }
   } finally {
     await collector.stop();
+    const end = memory();
+    err(
+      `collect --watch: ended after ${snapshots} snapshot${snapshots === 1 ? '' : 's'}; peak memory: rss ${formatMiB(Math.max(end.maxRss, end.rss))} ` +
+        `(the kernel's high-water mark), heap ${formatMiB(Math.max(peakHeap, end.heapUsed))} (the most seen at a snapshot)`,
+    );
   }
 }

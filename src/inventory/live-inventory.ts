@@ -101,6 +101,15 @@ export class LiveInventory {
     return [...(kind === this.podKind ? this.pods.keys() : this.factsOf(kind).keys())];
   }
 
+  /**
+   * What is held of kind `kindName`, by key: each object's facts (a pod's PodEntry: namespace, node, requests, why it
+   * waits), never the object itself. Read it, never change it (memory accounting and tests).
+   */
+  held(kindName: string): ReadonlyMap<string, unknown> {
+    const kind = this.kindNamed(kindName);
+    return kind === this.podKind ? this.pods : this.factsOf(kind);
+  }
+
   /** Removes the object of kind `kindName` with `key`; nothing when there is none. */
   removeKey(kindName: string, key: string): void {
     const kind = this.kindNamed(kindName);

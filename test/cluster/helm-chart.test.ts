@@ -6,7 +6,8 @@
  * the chart's ClusterRole must be enough, and the token must be refused everything the collector does not need.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,8 @@ import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { inClusterRootVariable, serviceAccountTokenPath } from '../../src/collect/kubeconfig.js';
 import { printedCollectorRules } from '../../scripts/chart-rbac.js';
-import { REPO_ROOT, runCli } from '../support/cli.js';
+import { CLI_BIN, cliEnvironment, ensureBuilt, REPO_ROOT, runCli } from '../support/cli.js';
+import { waitUntil } from './harness/wait.js';
 import { clusterNodes, clusterWorkloads } from './collect-cluster.js';
 import {
   connect,
@@ -32,6 +34,7 @@ import {
 const exec = promisify(execFile);
 const CHART = join(REPO_ROOT, 'deploy/helm/quotaplan');
 const NAMESPACE = 'quotaplan-system';
+const WATCHING_NAMESPACE = 'quotaplan-watching';
 
 interface RenderedObject {
   apiVersion: string;
@@ -68,6 +71,32 @@ const everythingSet = {
   nodeSelector: { 'kubernetes.io/os': 'linux' },
   tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'tools', effect: 'NoSchedule' }],
 };
+
+/** The watching collector (a Deployment running `collect --watch`) instead of the CronJob. */
+const watchingSet = {
+  collector: {
+    extraArgs: ['--encoding', 'json'],
+    watch: { enabled: true, every: '15m', terminationGracePeriodSeconds: 90, resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
+  },
+};
+
+interface CollectorDeployment extends RenderedObject {
+  spec: {
+    replicas: number;
+    strategy: unknown;
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        serviceAccountName: string;
+        automountServiceAccountToken: boolean;
+        terminationGracePeriodSeconds: number;
+        affinity?: unknown;
+        containers: { name: string; args: string[]; resources: unknown; [field: string]: unknown }[];
+      };
+    };
+  };
+}
 
 async function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -140,10 +169,12 @@ describe('the Helm chart', helmSuite, () => {
   });
   after(() => rmSync(helmHome, { recursive: true, force: true }));
 
-  test('helm lint --strict passes with the default values and with every value set', async () => {
+  test('helm lint --strict passes with the default values, with every value set and with the watching collector', async () => {
     const values = join(helmHome, 'lint-values.yaml');
     writeFileSync(values, stringify(everythingSet));
-    for (const args of [[], ['--values', values]]) {
+    const watching = join(helmHome, 'lint-watching.yaml');
+    writeFileSync(watching, stringify(watchingSet));
+    for (const args of [[], ['--values', values], ['--values', watching]]) {
       const lint = await helm(['lint', '--strict', CHART, ...args]);
       assert.equal(lint.code, 0, `${lint.stdout}${lint.stderr}`);
       assert.match(lint.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
@@ -158,6 +189,56 @@ describe('the Helm chart', helmSuite, () => {
     const typo = await helm(['template', 'bad', CHART, '--set', 'collector.shedule=@daily']);
     assert.notEqual(typo.code, 0);
     assert.match(typo.stderr, /shedule/);
+    const every = await helm(['template', 'bad', CHART, '--set', 'collector.watch.every=90min']);
+    assert.notEqual(every.code, 0);
+    assert.match(every.stderr, /collector\.watch\.every|\/collector\/watch\/every/);
+  });
+
+  test('collector.watch.enabled: a watching Deployment instead of the CronJob, and `watch` in the ClusterRole', async () => {
+    const objects = await render('w', NAMESPACE, watchingSet);
+    assert.deepEqual(objects.map((object) => `${object.kind} ${object.metadata.name}`).sort(), [
+      'ClusterRole w-quotaplan-collector',
+      'ClusterRoleBinding w-quotaplan-collector',
+      'Deployment w-quotaplan-collector',
+      'Deployment w-quotaplan-dashboard',
+      'PersistentVolumeClaim w-quotaplan-data',
+      'Secret w-quotaplan-token',
+      'Service w-quotaplan-dashboard',
+      'ServiceAccount w-quotaplan-collector',
+      'ServiceAccount w-quotaplan-dashboard',
+    ]);
+    const role = objects.find((object) => object.kind === 'ClusterRole') as RenderedObject & { rules: PolicyRule[] };
+    assert.deepEqual(role.rules, printedCollectorRules({ watch: true }));
+    const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'w-quotaplan-collector') as CollectorDeployment;
+    assert.equal(deployment.metadata.namespace, NAMESPACE);
+    assert.equal(deployment.spec.replicas, 1);
+    assert.deepEqual(deployment.spec.strategy, { type: 'Recreate' });
+    assert.deepEqual(deployment.spec.selector.matchLabels, { 'app.kubernetes.io/name': 'quotaplan', 'app.kubernetes.io/instance': 'w', 'app.kubernetes.io/component': 'collector' });
+    const pod = deployment.spec.template.spec;
+    assert.deepEqual(deployment.spec.template.metadata.labels, deployment.spec.selector.matchLabels);
+    assert.deepEqual([pod.serviceAccountName, pod.automountServiceAccountToken, pod.terminationGracePeriodSeconds], ['w-quotaplan-collector', true, 90]);
+    assert.deepEqual(pod.affinity, {
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'quotaplan', 'app.kubernetes.io/instance': 'w', 'app.kubernetes.io/component': 'dashboard' } } },
+        ],
+      },
+    });
+    assert.equal(pod.containers.length, 1);
+    const [container] = pod.containers;
+    assert.deepEqual(container?.args, ['collect', '--watch', '--every', '15m', '--in-cluster', '--cluster', 'in-cluster', '--db', '/data/quotaplan.db', '--encoding', 'json']);
+    assert.deepEqual(container?.resources, { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } });
+    // It serves no HTTP: no probes (a watch that keeps failing ends the process, and the kubelet restarts it).
+    assert.deepEqual(Object.keys(container ?? {}).filter((field) => field.endsWith('Probe')), []);
+    // Without the dashboard it runs anywhere.
+    const alone = await render('w', NAMESPACE, { ...watchingSet, dashboard: { enabled: false } });
+    const aloneDeployment = alone.find((object) => object.kind === 'Deployment') as CollectorDeployment;
+    assert.equal(aloneDeployment.metadata.name, 'w-quotaplan-collector');
+    assert.equal(aloneDeployment.spec.template.spec.affinity, undefined);
+    // The default stays the CronJob, with `list` only.
+    const defaults = await render('d', NAMESPACE);
+    assert.deepEqual(defaults.filter((object) => object.kind === 'CronJob' || object.kind === 'Deployment').map((object) => `${object.kind} ${object.metadata.name}`), ['Deployment d-quotaplan-dashboard', 'CronJob d-quotaplan-collector']);
+    assert.deepEqual((defaults.find((object) => object.kind === 'ClusterRole') as RenderedObject & { rules: PolicyRule[] }).rules, printedCollectorRules());
   });
 
   test("the ClusterRole grants exactly the rules `quotaplan rbac` prints, to the collector's ServiceAccount only", async () => {
@@ -173,6 +254,7 @@ describe('the Helm chart', helmSuite, () => {
     let plane: ControlPlane;
     let objects: RenderedObject[];
     let everything: RenderedObject[];
+    let watching: RenderedObject[];
     /** `kind name: status body` of each server-side apply, in order. */
     const applied: { object: RenderedObject; status: number; body: string }[] = [];
 
@@ -181,8 +263,9 @@ describe('the Helm chart', helmSuite, () => {
       await seedObjects(plane.admin, [...clusterNodes(), ...clusterWorkloads()]);
       objects = await render('qp', NAMESPACE);
       everything = await render('all', 'quotaplan-everything', everythingSet);
+      watching = await render('w', WATCHING_NAMESPACE, watchingSet);
       // helm install --create-namespace would make these; the chart itself does not.
-      for (const namespace of [NAMESPACE, 'quotaplan-everything']) {
+      for (const namespace of [NAMESPACE, 'quotaplan-everything', WATCHING_NAMESPACE]) {
         const created = await plane.admin.request('/api/v1/namespaces', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
@@ -190,13 +273,13 @@ describe('the Helm chart', helmSuite, () => {
         });
         assert.equal(created.status, 201, created.body);
       }
-      for (const object of [...objects, ...everything]) applied.push({ object, ...(await serverSideApply(plane.admin, object)) });
+      for (const object of [...objects, ...everything, ...watching]) applied.push({ object, ...(await serverSideApply(plane.admin, object)) });
     });
     after(async () => {
       await plane?.stop();
     });
 
-    test('every rendered object, with the default values and with every value set, is accepted by server-side apply', async () => {
+    test('every rendered object, with the default values, with every value set and with the watching collector, is accepted by server-side apply', async () => {
       assert.deepEqual(objects.map((object) => object.kind).sort(), [
         'ClusterRole',
         'ClusterRoleBinding',
@@ -210,7 +293,8 @@ describe('the Helm chart', helmSuite, () => {
       ]);
       // existingSecret and existingClaim: the chart makes neither.
       assert.deepEqual(everything.map((object) => object.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'CronJob', 'Deployment', 'Service', 'ServiceAccount', 'ServiceAccount']);
-      assert.equal(applied.length, objects.length + everything.length);
+      assert.equal(watching.length, 9);
+      assert.equal(applied.length, objects.length + everything.length + watching.length);
       for (const { object, status, body } of applied) assert.equal(status, 201, `${object.kind} ${object.metadata.name}: ${body}`);
       const cronJob = await plane.admin.request(`/apis/batch/v1/namespaces/quotaplan-everything/cronjobs/all-quotaplan-collector`, { method: 'GET' });
       assert.equal((JSON.parse(cronJob.body) as { spec: { timeZone: string } }).spec.timeZone, 'Europe/Berlin');
@@ -246,6 +330,50 @@ describe('the Helm chart', helmSuite, () => {
       assert.match(run.stdout, new RegExp(`^snapshot 1 of cluster in-cluster taken at \\S+: ${nodes} nodes, ${namespaces} namespaces, ${pods} pods, ${warnings.length} warnings\n$`));
     });
 
+    test("the watching collector runs in-cluster as its Deployment runs it, with a token for its ServiceAccount, and stops on SIGTERM", async () => {
+      const deployment = watching.find((object) => object.kind === 'Deployment' && object.metadata.name === 'w-quotaplan-collector') as CollectorDeployment;
+      const pod = deployment.spec.template.spec;
+      const token = await tokenFor(plane, pod.serviceAccountName, WATCHING_NAMESPACE);
+      const root = join(plane.dir, 'watching-collector-pod');
+      const folder = join(root, serviceAccountTokenPath, '..');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'token'), token);
+      copyFileSync(plane.caFile, join(folder, 'ca.crt'));
+      writeFileSync(join(folder, 'namespace'), WATCHING_NAMESPACE);
+      const db = join(plane.dir, 'watching-collector.db');
+      const args = pod.containers[0]!.args.map((arg) => (arg === '/data/quotaplan.db' ? db : arg));
+      ensureBuilt();
+      const child = spawn(process.execPath, [CLI_BIN, ...args], {
+        cwd: plane.dir,
+        env: cliEnvironment({ KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: new URL(plane.server).port, [inClusterRootVariable]: root, KUBECONFIG: join(root, 'ignored') }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const exited = once(child, 'exit');
+      await waitUntil('the first snapshot line', 60_000, async () => stdout.includes('\n') || child.exitCode !== null, { lastSeen: () => `${stdout} / ${stderr}` });
+      child.kill('SIGTERM');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      assert.deepEqual([code, signal], [0, null], stderr);
+      const count = async (path: string): Promise<number> => (JSON.parse((await plane.admin.request(path, { method: 'GET' })).body) as { items: unknown[] }).items.length;
+      const [nodes, namespaces, pods] = [await count('/api/v1/nodes'), await count('/api/v1/namespaces'), await count('/api/v1/pods?fieldSelector=status.phase!%3DSucceeded,status.phase!%3DFailed')];
+      // The first snapshot's warnings, one line each (later ones only when they change), then the peak memory line.
+      const lines = stderr.split('\n').filter((line) => line !== '');
+      const warnings = lines.slice(0, -1);
+      for (const line of warnings) assert.match(line, /^warning: /);
+      assert.match(lines.at(-1) ?? '', /^collect --watch: ended after 1 snapshot; peak memory: rss \d+\.\d MiB /);
+      assert.match(stdout, new RegExp(`^snapshot 1 of cluster in-cluster taken at \\S+: ${nodes} nodes, ${namespaces} namespaces, ${pods} pods, ${warnings.length} warnings; memory: rss \\S+ MiB, heap \\S+ MiB\n$`));
+      // Its token may list and watch what it reads, and nothing else.
+      const clients = connect(writeKubeconfig({ path: join(plane.dir, 'watching-collector.kubeconfig'), server: plane.server, caFile: plane.caFile, user: 'watching-collector', token }));
+      try {
+        assert.deepEqual(sortedRules(await rulesOf(clients)), sortedRules([...(printedCollectorRules({ watch: true }) as PolicyRule[]), ...selfReviews]));
+      } finally {
+        clients.close();
+      }
+    });
+
     test("the collector's token is refused everything the collector does not need", async () => {
       const token = await tokenFor(plane, 'qp-quotaplan-collector');
       const clients = connect(writeKubeconfig({ path: join(plane.dir, 'collector.kubeconfig'), server: plane.server, caFile: plane.caFile, user: 'collector', token }));
@@ -267,19 +395,7 @@ describe('the Helm chart', helmSuite, () => {
         }
         // Everything the token may do, as the API server's authorizer sees it: the chart's rules and the self-reviews
         // every authenticated identity has (system:basic-user), nothing else.
-        const review = await clients.request('/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'default' } }),
-        });
-        assert.equal(review.status, 201, review.body);
-        const { status } = JSON.parse(review.body) as { status: { resourceRules: PolicyRule[]; incomplete: boolean } };
-        assert.equal(status.incomplete, false);
-        const selfReviews: PolicyRule[] = [
-          { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
-          { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
-        ];
-        assert.deepEqual(sortedRules(status.resourceRules), sortedRules([...(printedCollectorRules() as PolicyRule[]), ...selfReviews]));
+        assert.deepEqual(sortedRules(await rulesOf(clients)), sortedRules([...(printedCollectorRules() as PolicyRule[]), ...selfReviews]));
       } finally {
         clients.close();
       }
@@ -287,9 +403,28 @@ describe('the Helm chart', helmSuite, () => {
   });
 });
 
+/** The self-reviews every authenticated identity may create (system:basic-user). */
+const selfReviews: PolicyRule[] = [
+  { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
+  { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
+];
+
+/** Everything an identity may do, as the API server's authorizer sees it (SelfSubjectRulesReview). */
+async function rulesOf(clients: KubeClients): Promise<PolicyRule[]> {
+  const review = await clients.request('/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'default' } }),
+  });
+  assert.equal(review.status, 201, review.body);
+  const { status } = JSON.parse(review.body) as { status: { resourceRules: PolicyRule[]; incomplete: boolean } };
+  assert.equal(status.incomplete, false);
+  return status.resourceRules;
+}
+
 /** A token the API server issues for the chart's ServiceAccount (TokenRequest), as the kubelet asks for one. */
-async function tokenFor(plane: ControlPlane, serviceAccount: string): Promise<string> {
-  const answer = await plane.admin.request(`/api/v1/namespaces/${NAMESPACE}/serviceaccounts/${serviceAccount}/token`, {
+async function tokenFor(plane: ControlPlane, serviceAccount: string, namespace = NAMESPACE): Promise<string> {
+  const answer = await plane.admin.request(`/api/v1/namespaces/${namespace}/serviceaccounts/${serviceAccount}/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } }),

@@ -224,6 +224,21 @@ describe('collect --watch', await controlPlaneSuiteOptions(), () => {
     assert.deepEqual([code, signal], [0, null], stderr);
 
     const lines = stdout.split('\n').filter((line) => line !== '');
+    // Each snapshot line states the collector's memory then; the run ends with the peaks, no smaller than any of them.
+    const mib = (text: string | undefined): number => Number(text);
+    const used = lines.map((line) => {
+      const match = /; memory: rss (\d+\.\d) MiB, heap (\d+\.\d) MiB$/.exec(line);
+      assert.ok(match, line);
+      return { rss: mib(match[1]), heap: mib(match[2]) };
+    });
+    const peak = /^collect --watch: ended after (\d+) snapshots; peak memory: rss (\d+\.\d) MiB \(the kernel's high-water mark\), heap (\d+\.\d) MiB \(the most seen at a snapshot\)$/m.exec(stderr);
+    assert.ok(peak, stderr);
+    assert.equal(Number(peak[1]), lines.length);
+    for (const { rss, heap } of used) {
+      // Plausible: a Node process holds more than 10 MiB resident and some heap; the heap fits in the resident set.
+      assert.ok(rss > 10 && heap > 0 && heap < rss, `rss ${rss} MiB, heap ${heap} MiB`);
+      assert.ok(mib(peak[2]) >= rss && mib(peak[3]) >= heap, `peak ${peak[2]}/${peak[3]} below ${rss}/${heap}`);
+    }
     const store = await openStore({ file: db });
     try {
       const snapshots = await store.listSnapshots({ cluster: 'cli' });

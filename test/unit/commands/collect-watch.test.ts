@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseEvery } from '../../../src/commands/collect-watch.js';
+import { formatMiB, parseEvery, processMemory } from '../../../src/commands/collect-watch.js';
 import { ValidationError } from '../../../src/errors.js';
 
 describe('--every', () => {
@@ -17,5 +17,17 @@ describe('--every', () => {
           error.message === `--every must be a whole number of seconds, minutes or hours, e.g. 30s, 15m, 1h; got ${JSON.stringify(text)}`,
       );
     }
+  });
+});
+
+describe('the memory a watching collector states', () => {
+  it('is written in MiB with one decimal', () => {
+    assert.deepEqual([0, 2 ** 20, 1.5 * 2 ** 20, 123_456_789].map(formatMiB), ['0.0 MiB', '1.0 MiB', '1.5 MiB', '117.7 MiB']);
+  });
+
+  it("is this process's: RSS and maxRSS in bytes (maxRSS at least the RSS measured before it), the heap within the RSS", () => {
+    const use = processMemory();
+    assert.ok(use.heapUsed > 0 && use.heapUsed < use.rss, JSON.stringify(use));
+    assert.ok(use.maxRss >= use.rss, JSON.stringify(use));
   });
 });
