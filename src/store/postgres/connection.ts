@@ -21,6 +21,8 @@ export const MIGRATIONS_FOLDER = packageFile('migrations/postgres');
 /** Advisory lock keys (64-bit, chosen once): one for migrating, one for the write path (pg-store.ts). */
 export const MIGRATE_LOCK = 7_119_001;
 export const WRITE_LOCK = 7_119_002;
+/** The first half of every cluster's lock key (two 32-bit halves: a space of its own), the name's hash the second. */
+export const CLUSTER_LOCKS = 7_119;
 
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {

@@ -6,13 +6,22 @@
  * series) sees one committed state of the database, never a write half-way, and never waits for writers (MVCC).
  *
  * Writes: `write(work)` runs `work` in one transaction on one pooled client. It first takes a transaction-level
- * advisory lock (`pg_advisory_xact_lock`), the same for every writer of the database, in every process: write
- * transactions run one after another, as on SQLite. Their reads-then-writes (the newest seq of a cluster, the
- * open usage intervals, a cycle name already taken, a blob hash already stored) need that: under READ COMMITTED
- * alone two collectors could number two snapshots alike; SERIALIZABLE would refuse one of them at commit and every
- * writer would need a retry loop. The lock is released by COMMIT or ROLLBACK, so a killed writer frees it with its
- * connection. Waiting for it is bounded by `lock_timeout` = the busy timeout: past it the server cancels the wait
- * (SQLSTATE 55P03) and that is a StoreBusyError, as on SQLite. In one process, writes also queue in the order asked.
+ * advisory lock (`pg_advisory_xact_lock`), the same for every writer of the database, in every process: such write
+ * transactions run one after another, as on SQLite. Their reads-then-writes (a cycle name already taken, the plan
+ * a cycle points at) need that: under READ COMMITTED alone two could both pass a check; SERIALIZABLE would refuse
+ * one at commit and every writer would need a retry loop.
+ *
+ * A collector's save (`saveSnapshot` on the store, the fleet's hot path) needs less, and 20 collectors queueing
+ * on one lock waited for each other's whole save: it takes that lock *shared* (saves of different clusters run at
+ * once; a `write` waits for them and they for it) and the cluster's own lock exclusively
+ * (`pg_advisory_xact_lock(CLUSTER_LOCKS, hashtext(name))`: two saves of one cluster still run one after another,
+ * so their reads-then-writes (the newest seq, the open usage intervals, the cluster row) stay right; two names
+ * with one hash merely share a lock). Snapshot ids come from the table's identity sequence, which needs no lock.
+ * Blobs, which clusters share, are written outside the transaction, idempotently (blobs.ts).
+ *
+ * A lock is released by COMMIT or ROLLBACK, so a killed writer frees it with its connection. Waiting for one is
+ * bounded by `lock_timeout` = the busy timeout: past it the server cancels the wait (SQLSTATE 55P03) and that is a
+ * StoreBusyError, as on SQLite. In one process, writes also queue in the order asked.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq, sql } from 'drizzle-orm';
@@ -20,9 +29,9 @@ import { InternalError, NotFoundError, StoreBusyError } from '../../errors.js';
 import type { Grouping } from '../history-totals.js';
 import { RepositoryStore, RepositoryTransaction, type Eventually, type Repository } from '../repository.js';
 import type { HistoryTotalsView, SaveSnapshotInput, SnapshotSummary, StoreTransaction } from '../store.js';
-import { PgBlobReader, PgBlobWriter, type BlobMemo } from './blobs.js';
+import { emptyBlobMemo, PgBlobReader, PgBlobWriter, type BlobMemo } from './blobs.js';
 import { listClusterNames, lookupCluster } from './clusters.js';
-import { openPgConnection, WRITE_LOCK, type Db, type PgConnection } from './connection.js';
+import { CLUSTER_LOCKS, openPgConnection, WRITE_LOCK, type Db, type PgConnection } from './connection.js';
 import * as cycles from './cycles.js';
 import { PgHistoryTotals } from './history-totals.js';
 import * as plans from './plans.js';
@@ -58,7 +67,7 @@ const pgRepository: Repository<Db> = {
 
 class PgTransaction extends RepositoryTransaction<Db> {
   private open = true;
-  /** Blob ids this transaction stored or found, for the store's memo once it commits. */
+  /** What this transaction's last save knew, for the store's memo once it commits. */
   known: BlobMemo | null = null;
 
   constructor(
@@ -77,15 +86,20 @@ class PgTransaction extends RepositoryTransaction<Db> {
     this.open = false;
   }
 
+  /** Runs `use` on the transaction's handle (the store's own saves). */
+  useDb<T>(use: (db: Db) => Promise<T>): Promise<T> {
+    return this.use(use);
+  }
+
   saveSnapshot(input: SaveSnapshotInput): Promise<SnapshotSummary> {
     return this.use(async (db) => {
-      const { summary, known } = await snapshots.saveSnapshot(db, input, this.known ?? this.memo);
-      this.known = new Map([...(this.known ?? []), ...known]);
+      const { summary, memo } = await snapshots.saveSnapshot(db, input, this.known ?? this.memo);
+      this.known = memo;
       return summary;
     });
   }
   putBlob(value: unknown): Promise<number> {
-    return this.use((db) => new PgBlobWriter(db, this.memo).putValue(value));
+    return this.use((db) => new PgBlobWriter(db, emptyBlobMemo()).putValue(value));
   }
 }
 
@@ -101,8 +115,8 @@ export class PostgresStore extends RepositoryStore<Db> {
   readonly location: string;
   private queue: Promise<void> = Promise.resolve();
   private readonly inWrite = new AsyncLocalStorage<true>();
-  /** Blob ids the last committed snapshot write stored or found: the next one skips looking them up. */
-  private memo: BlobMemo = new Map();
+  /** What the last committed snapshot write stored or found: the next one skips that work (blobs.ts). */
+  private memo: BlobMemo = emptyBlobMemo();
 
   private constructor(
     private readonly connection: PgConnection,
@@ -123,6 +137,35 @@ export class PostgresStore extends RepositoryStore<Db> {
   }
 
   write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.transaction(async (db) => {
+      await db.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+    }, work);
+  }
+
+  /** One collection: the shared write lock and the cluster's own, so saves of different clusters run at once. */
+  override saveSnapshot(input: SaveSnapshotInput): Promise<SnapshotSummary> {
+    let memo: BlobMemo | null = null;
+    return this.transaction(
+      async (db) => {
+        await db.execute(sql`SELECT pg_advisory_xact_lock_shared(${WRITE_LOCK})`);
+        await db.execute(sql`SELECT pg_advisory_xact_lock(${CLUSTER_LOCKS}, hashtext(${input.cluster.name}))`);
+      },
+      async (tx) => {
+        const saved = await (tx as PgTransaction).useDb((db) => snapshots.saveSnapshot(db, input, this.memo, this.connection.db));
+        memo = saved.memo;
+        return saved.summary;
+      },
+      () => {
+        if (memo !== null) this.memo = memo;
+      },
+    );
+  }
+
+  /**
+   * `work` in one transaction, after `lock` took the locks it needs (waiting at most the busy timeout); then
+   * `committed`, or the memo of the transaction's saves, becomes the store's.
+   */
+  private transaction<T>(lock: (db: Db) => Promise<void>, work: (tx: StoreTransaction) => Promise<T>, committed?: () => void): Promise<T> {
     if (this.inWrite.getStore() !== undefined) {
       return Promise.reject(new InternalError('a store write was started inside another: use the transaction the first one gave'));
     }
@@ -132,7 +175,7 @@ export class PostgresStore extends RepositoryStore<Db> {
       try {
         const result = await this.connection.db.transaction(async (db) => {
           await db.execute(sql.raw(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.busyTimeoutMs))}`));
-          await db.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+          await lock(db);
           await db.execute(sql.raw('SET LOCAL lock_timeout = 0'));
           const tx = new PgTransaction(db, this.memo);
           handle = tx;
@@ -144,6 +187,7 @@ export class PostgresStore extends RepositoryStore<Db> {
         });
         const known = (handle as PgTransaction | null)?.known;
         if (known != null) this.memo = known;
+        committed?.();
         return result;
       } catch (error) {
         if (handle === null && isLockTimeout(error)) {

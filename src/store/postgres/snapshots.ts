@@ -43,11 +43,15 @@ import { capacityPoints, clusters, namespaceUsage, snapshots } from './schema.js
 /** Rows per INSERT: 8 columns each, well under PostgreSQL's 65,535 parameters. */
 const ROWS = 1000;
 
-/** Writes one snapshot inside a write transaction; `memo` is the blob ids the store's last committed write knew. */
-export async function saveSnapshot(db: Db, input: SaveSnapshotInput, memo: BlobMemo): Promise<{ summary: SnapshotSummary; known: BlobMemo }> {
+/**
+ * Writes one snapshot inside a write transaction that holds the cluster's lock (pg-store.ts); `memo` is what the
+ * store's last committed save knew. Blobs are written through `blobDb`: the pool (each statement commits at once)
+ * when writers of other clusters may insert the same values meanwhile, else the transaction itself.
+ */
+export async function saveSnapshot(db: Db, input: SaveSnapshotInput, memo: BlobMemo, blobDb: Db = db): Promise<{ summary: SnapshotSummary; memo: BlobMemo }> {
   checkSnapshotInput(input);
   const name = input.cluster.name;
-  const writer = new PgBlobWriter(db, memo);
+  const writer = new PgBlobWriter(blobDb, memo);
   const reader = new PgBlobReader(db);
   const cluster = await ensureCluster(db, name, input.takenAt);
   const [newest] = await db.select().from(snapshots).where(eq(snapshots.clusterId, cluster.id)).orderBy(desc(snapshots.seq)).limit(1);
@@ -76,6 +80,7 @@ export async function saveSnapshot(db: Db, input: SaveSnapshotInput, memo: BlobM
       keyOf: set.keyOf,
       storedValue: set.storedValue,
       previousRoot: previous?.[set.column] ?? null,
+      slot: `${cluster.id}/${set.slot}`,
     });
   }
   const restBlob = await writer.putValue(storedRestOf(inventory));
@@ -96,12 +101,12 @@ export async function saveSnapshot(db: Db, input: SaveSnapshotInput, memo: BlobM
     .returning();
   if (snapshot === undefined) throw new InternalError('the snapshot insert returned no row');
 
-  const usage = await usageRowsOf(writer, inventory.namespaces);
+  const usage = await usageRowsOf(writer, `${cluster.id}/namespaces`, inventory.namespaces);
   if (appended) await appendNamespaceUsage(db, { clusterId: cluster.id, seq, previousSeq: newest?.seq ?? null, usage });
   else await insertNamespaceUsage(db, { clusterId: cluster.id, seq, usage });
   const rows = capacityRows(inventory).map((row) => ({ snapshotId: snapshot.id, ...row }));
   if (rows.length > 0) await db.insert(capacityPoints).values(rows);
-  return { summary: snapshotSummary(snapshot, name), known: writer.known };
+  return { summary: snapshotSummary(snapshot, name), memo: writer.memo };
 }
 
 /** Moves the cluster's snapshots from `seq` on, and their usage intervals, up by one seq. */
@@ -121,9 +126,9 @@ async function makeRoomAt(db: Db, clusterId: number, seq: number): Promise<void>
     .where(and(eq(namespaceUsage.clusterId, clusterId), gte(namespaceUsage.firstSeq, seq)));
 }
 
-/** Each namespace's usage row, its facts blobs stored in one batch. */
-async function usageRowsOf(writer: PgBlobWriter, namespaces: readonly NamespaceFacts[]): Promise<Map<string, UsageRow>> {
-  const facts = await writer.putValues(namespaces.map(namespaceFactsValue));
+/** Each namespace's usage row, its facts blobs stored in one batch (`group`: the cluster's namespaces). */
+async function usageRowsOf(writer: PgBlobWriter, group: string, namespaces: readonly NamespaceFacts[]): Promise<Map<string, UsageRow>> {
+  const facts = await writer.putSlots(group, namespaces.map((ns) => [ns.name, namespaceFactsValue(ns)] as const));
   return new Map(namespaces.map((ns, i) => [ns.name, { factsBlob: facts[i] as number, requests: encodedRequests(ns), pods: ns.pods }]));
 }
 
