@@ -82,9 +82,33 @@ const addSums = (sums: Sums, row: { allocatable: Quantity; requested: Quantity; 
   sums.plannable = addQuantities(sums.plannable, row.plannable);
 };
 
+/**
+ * What the fleet view needs of one snapshot, without the snapshot's identity: its node count, figures per resource
+ * and per model. Small (a few rows), so the store keeps it with each snapshot when it is saved
+ * (`Store.clusterFigures`) and the fleet view never reads a whole inventory of a snapshot stored since.
+ */
+export interface ClusterFigures {
+  nodes: number;
+  /** Accelerator resources, sorted. */
+  resources: ResourceFigures[];
+  models: Array<ResourceFigures & { model: string; nodes: number }>;
+}
+
 /** A cluster's row and per-model figures from its snapshot. */
 export function clusterPart(snapshot: ClusterSnapshot): ClusterPart {
-  const { inventory } = snapshot;
+  return partOf(snapshot, clusterFigures(snapshot.inventory));
+}
+
+/** The part of a snapshot (its cluster, id and time) whose figures are known. */
+export function partOf(snapshot: Omit<ClusterSnapshot, 'inventory'>, figures: ClusterFigures): ClusterPart {
+  return {
+    cluster: { cluster: snapshot.cluster, snapshotId: snapshot.snapshotId, takenAt: snapshot.takenAt, nodes: figures.nodes, resources: figures.resources },
+    models: figures.models.map((row) => ({ ...row, clusters: [snapshot.cluster] })),
+  };
+}
+
+/** The figures of one inventory (see ClusterFigures). */
+export function clusterFigures(inventory: ClusterInventory): ClusterFigures {
   const byResource = new Map<string, Sums>();
   const byModel = new Map<string, { model: string; resource: string; sums: Sums; nodes: number }>();
   for (const node of inventory.nodes) {
@@ -127,14 +151,9 @@ export function clusterPart(snapshot: ClusterSnapshot): ClusterPart {
   }
   for (const [resource, sums] of byResource) sums.plannable = inventory.plannable[resource] ?? ZERO_QUANTITY;
   return {
-    cluster: {
-      cluster: snapshot.cluster,
-      snapshotId: snapshot.snapshotId,
-      takenAt: snapshot.takenAt,
-      nodes: inventory.nodes.length,
-      resources: [...byResource.entries()].sort(([a], [b]) => compareText(a, b)).map(([resource, sums]) => figures(resource, sums)),
-    },
-    models: [...byModel.values()].map((entry) => ({ model: entry.model, ...figures(entry.resource, entry.sums), clusters: [snapshot.cluster], nodes: entry.nodes })),
+    nodes: inventory.nodes.length,
+    resources: [...byResource.entries()].sort(([a], [b]) => compareText(a, b)).map(([resource, sums]) => figures(resource, sums)),
+    models: [...byModel.values()].map((entry) => ({ model: entry.model, ...figures(entry.resource, entry.sums), nodes: entry.nodes })),
   };
 }
 

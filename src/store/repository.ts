@@ -4,6 +4,7 @@
  * (`use`) and how a write's transaction runs (`write`); these classes turn the interface's methods into those
  * calls, once for both stores.
  */
+import type { ClusterFigures } from '../fleet/fleet-view.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import type { Grouping } from './history-totals.js';
 import type {
@@ -41,6 +42,7 @@ export interface Repository<H> {
   newestSnapshots(handle: H): Eventually<SnapshotSummary[]>;
   resolveSnapshot(handle: H, options: { ref: string | number; cluster?: string }): Eventually<SnapshotSummary>;
   loadInventory(handle: H, snapshotId: number): Eventually<ClusterInventory>;
+  clusterFigures(handle: H, snapshotId: number): Eventually<ClusterFigures | null>;
   listPlans(handle: H, query: PlanQuery): Eventually<PlanSummary[]>;
   getPlan(handle: H, ref: number | 'latest', query: PlanQuery): Eventually<StoredPlan>;
   getCycle(handle: H, options: { cluster?: string; name: string | 'latest' }): Eventually<Cycle>;
@@ -87,6 +89,9 @@ export abstract class RepositoryReads<H> implements StoreReads {
   }
   loadInventory(snapshotId: number): Promise<ClusterInventory> {
     return this.use((h) => this.repository.loadInventory(h, snapshotId));
+  }
+  clusterFigures(snapshotId: number): Promise<ClusterFigures | null> {
+    return this.use((h) => this.repository.clusterFigures(h, snapshotId));
   }
   listPlans(query: PlanQuery = {}): Promise<PlanSummary[]> {
     return this.use((h) => this.repository.listPlans(h, query));

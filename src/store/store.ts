@@ -12,6 +12,7 @@
  * longer than the busy timeout is a `StoreBusyError`; a rule of the data (a snapshot of another cluster, a second
  * cycle of one name) is a `ValidationError` or `ConflictError`.
  */
+import type { ClusterFigures } from '../fleet/fleet-view.js';
 import type { ClusterInventory } from '../inventory/types.js';
 import type { Quantity } from '../quantity.js';
 import type { ResourceList } from '../resources.js';
@@ -211,6 +212,11 @@ export interface StoreReads {
   resolveSnapshot(options: { ref: string | number; cluster?: string }): Promise<SnapshotSummary>;
   /** The inventory exactly as it was saved. */
   loadInventory(snapshotId: number): Promise<ClusterInventory>;
+  /**
+   * The fleet view's figures of a snapshot (src/fleet/fleet-view.ts), kept when it was saved: a few rows, where the
+   * inventory is thousands of nodes. Null for a snapshot saved before they were kept.
+   */
+  clusterFigures(snapshotId: number): Promise<ClusterFigures | null>;
 
   /** Plans oldest first (by creation time, then id). */
   listPlans(query?: PlanQuery): Promise<PlanSummary[]>;

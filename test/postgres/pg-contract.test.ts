@@ -4,6 +4,7 @@
  */
 import { after } from 'node:test';
 import { openStore } from '../../src/store/open.js';
+import { fleetFiguresContract } from '../unit/store/contract/fleet-figures.js';
 import type { StoreFactory } from '../unit/store/contract/factory.js';
 import { notFoundContract } from '../unit/store/contract/not-found.js';
 import { overlappingContract } from '../unit/store/contract/overlapping.js';
@@ -23,3 +24,4 @@ plansAndCyclesContract(factory);
 notFoundContract(factory);
 writePathContract(factory);
 overlappingContract(factory);
+fleetFiguresContract(factory);

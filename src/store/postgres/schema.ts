@@ -65,6 +65,8 @@ export const snapshots = pgTable(
     restBlob: ref('rest_blob')
       .notNull()
       .references(() => blobs.id),
+    /** The fleet view's figures of the snapshot (src/fleet/fleet-view.ts ClusterFigures), kept when it is saved; null for a snapshot saved before. */
+    figuresBlob: ref('figures_blob').references(() => blobs.id),
     nodeCount: integer('node_count').notNull(),
     namespaceCount: integer('namespace_count').notNull(),
     podCount: integer('pod_count').notNull(),

@@ -6,6 +6,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, lt, lte, max, sql } from 'drizzle-orm';
 import { InternalError } from '../../errors.js';
+import { clusterFigures as figuresOf, type ClusterFigures } from '../../fleet/fleet-view.js';
 import type { ClusterInventory, NamespaceFacts } from '../../inventory/types.js';
 import { capacityRows } from '../capacity-rows.js';
 import {
@@ -84,6 +85,7 @@ export async function saveSnapshot(db: Db, input: SaveSnapshotInput, memo: BlobM
     });
   }
   const restBlob = await writer.putValue(storedRestOf(inventory));
+  const figuresBlob = await writer.putValue(figuresOf(inventory));
   const [snapshot] = await db
     .insert(snapshots)
     .values({
@@ -96,6 +98,7 @@ export async function saveSnapshot(db: Db, input: SaveSnapshotInput, memo: BlobM
       sourceRef: input.source.ref,
       ...roots,
       restBlob,
+      figuresBlob,
       ...snapshotCounts(inventory),
     })
     .returning();
@@ -208,6 +211,13 @@ export async function loadInventory(db: Db, snapshotId: number): Promise<Cluster
     limitRanges: await readKeyedSet(reader, snapshot.limitRangesBlob),
     profiles: await readKeyedSet(reader, snapshot.profilesBlob),
   });
+}
+
+/** The fleet view's figures kept when the snapshot was saved; null for a snapshot saved before they were kept. */
+export async function clusterFigures(db: Db, snapshotId: number): Promise<ClusterFigures | null> {
+  const [row] = await db.select({ figuresBlob: snapshots.figuresBlob }).from(snapshots).where(eq(snapshots.id, snapshotId));
+  if (row === undefined) throw snapshotNotFound(snapshotId);
+  return row.figuresBlob === null ? null : ((await new PgBlobReader(db).getValue(row.figuresBlob)) as ClusterFigures);
 }
 
 export async function listSnapshots(db: Db, options: { cluster?: string } = {}): Promise<SnapshotSummary[]> {

@@ -10,6 +10,7 @@
  * blob, and blobs never change).
  */
 import { and, asc, desc, eq, gte, inArray, lte, lt, max, sql } from 'drizzle-orm';
+import { clusterFigures as figuresOf, type ClusterFigures } from '../../fleet/fleet-view.js';
 import type { ClusterInventory } from '../../inventory/types.js';
 import { capacityRows } from '../capacity-rows.js';
 import {
@@ -85,6 +86,7 @@ export function saveSnapshot(connection: Connection, input: SaveSnapshotInput, o
     });
   }
   const restBlob = writer.putValue(storedRestOf(inventory));
+  const figuresBlob = writer.putValue(figuresOf(inventory));
   const snapshot = db
     .insert(snapshots)
     .values({
@@ -97,6 +99,7 @@ export function saveSnapshot(connection: Connection, input: SaveSnapshotInput, o
       sourceRef: input.source.ref,
       ...roots,
       restBlob,
+      figuresBlob,
       ...snapshotCounts(inventory),
     })
     .returning()
@@ -218,6 +221,13 @@ export function loadInventory(connection: Connection, snapshotId: number): Clust
     limitRanges: readKeyedSet(reader, snapshot.limitRangesBlob),
     profiles: readKeyedSet(reader, snapshot.profilesBlob),
   });
+}
+
+/** The fleet view's figures kept when the snapshot was saved; null for a snapshot saved before they were kept. */
+export function clusterFigures(connection: Connection, snapshotId: number): ClusterFigures | null {
+  const row = connection.db.select({ figuresBlob: snapshots.figuresBlob }).from(snapshots).where(eq(snapshots.id, snapshotId)).get();
+  if (row === undefined) throw snapshotNotFound(snapshotId);
+  return row.figuresBlob === null ? null : (new BlobReader(connection).getValue(row.figuresBlob) as ClusterFigures);
 }
 
 /** Snapshots in cluster-name then time order; only one cluster's with `cluster`. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runFleet } from '../../../src/commands/fleet.js';
 import { createApp } from '../../../src/server/app.js';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { eastWestFleetJson, fleetInventory, fleetStore, gpuNode } from './builders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quotaplan-fleet-'));
@@ -18,6 +19,17 @@ describe('the fleet view of a store', () => {
   it('quotaplan fleet -o json shows the newest snapshot of each cluster with a snapshot', async () => {
     const file = join(dir, 'cli.db');
     await (await fleetStore(file)).close();
+    assert.deepEqual(JSON.parse(await runFleet({ db: file, output: 'json' })), EXPECTED);
+  });
+
+  it('computes the figures of a snapshot saved before the store kept them from its inventory', async () => {
+    const file = join(dir, 'before.db');
+    const store = await fleetStore(file);
+    assert.ok(store instanceof SqliteStore);
+    // As a database written before migration 0001 (figures_blob): no figures kept for any snapshot.
+    store.sqlite.prepare('UPDATE snapshots SET figures_blob = NULL').run();
+    assert.equal(await store.clusterFigures(3), null);
+    await store.close();
     assert.deepEqual(JSON.parse(await runFleet({ db: file, output: 'json' })), EXPECTED);
   });
 

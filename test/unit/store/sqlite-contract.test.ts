@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { openStore } from '../../../src/store/open.js';
+import { fleetFiguresContract } from './contract/fleet-figures.js';
 import type { StoreFactory } from './contract/factory.js';
 import { notFoundContract } from './contract/not-found.js';
 import { overlappingContract } from './contract/overlapping.js';
@@ -28,4 +29,5 @@ for (const factory of factories) {
   notFoundContract(factory);
   writePathContract(factory);
   overlappingContract(factory);
+  fleetFiguresContract(factory);
 }

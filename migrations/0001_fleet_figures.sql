@@ -1,0 +1,1 @@
+ALTER TABLE `snapshots` ADD `figures_blob` integer REFERENCES blobs(id);

@@ -1,0 +1,2 @@
+ALTER TABLE "snapshots" ADD COLUMN "figures_blob" bigint;--> statement-breakpoint
+ALTER TABLE "snapshots" ADD CONSTRAINT "snapshots_figures_blob_blobs_id_fk" FOREIGN KEY ("figures_blob") REFERENCES "public"."blobs"("id") ON DELETE no action ON UPDATE no action;
