@@ -417,17 +417,47 @@ function quantityRecord(value: unknown): Record<string, Quantity> | undefined {
   if (!isRecord(value)) return undefined;
   const out: Record<string, Quantity> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (!isQualifiedName(k)) return undefined;
+    if (!isResourceName(k)) return undefined;
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
-    try {
-      const parsed = parseQuantity(String(v));
-      if (parsed.nanos < 0n) return undefined;
-      out[k] = parsed;
-    } catch {
-      return undefined;
-    }
+    const parsed = nonNegativeQuantity(String(v));
+    if (parsed === undefined) return undefined;
+    out[k] = parsed;
   }
   return out;
+}
+
+/**
+ * A streamed LIST of 150,000 pods names a handful of resources (`cpu`, `memory`, `nvidia.com/gpu`) and a few dozen
+ * distinct quantities (`250m`, `512Mi`): each text is checked or parsed once and remembered (a Quantity is frozen,
+ * so one value can be shared). A memo is emptied when it reaches this many entries: a list of all-different values
+ * costs what it did without it, and the memory stays bounded.
+ */
+const MEMO_LIMIT = 4096;
+/** null: not a non-negative quantity (the reader then gives up, and zod names the problem). */
+const quantityMemo = new Map<string, Quantity | null>();
+const resourceNameMemo = new Map<string, boolean>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+function isResourceName(name: string): boolean {
+  return resourceNameMemo.get(name) ?? remember(resourceNameMemo, name, isQualifiedName(name));
+}
+
+function nonNegativeQuantity(text: string): Quantity | undefined {
+  let parsed = quantityMemo.get(text);
+  if (parsed === undefined) {
+    try {
+      const quantity = parseQuantity(text);
+      parsed = remember(quantityMemo, text, quantity.nanos < 0n ? null : quantity);
+    } catch {
+      parsed = remember(quantityMemo, text, null);
+    }
+  }
+  return parsed ?? undefined;
 }
 
 function requirements(value: unknown): ContainerSpec['resources'] | undefined {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { podSchema } from '../../../src/inventory/objects.js';
+import { podSchema, type PodObject } from '../../../src/inventory/objects.js';
 import { parseObject } from '../../../src/kinds/parse.js';
 import { aPod } from '../../builders/kube.js';
 import { quantityErrorMessage } from '../../builders/quantity-errors.js';
@@ -80,6 +80,37 @@ describe('parseObject for pods', () => {
     assert.throws(() => parseObject({ kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { containers: [{ name: 'c', restartPolicy: 7 }] } }), {
       message: 'Pod a/p: spec.containers[0].restartPolicy: Invalid input: expected string, received number',
     });
+  });
+});
+
+describe('parseObject for pods: quantities and resource names read once', () => {
+  const cpuOf = (raw: unknown): unknown => (parseObject(raw) as PodObject).spec.containers[0]!.resources.requests.cpu;
+
+  it('pods that request the same text share one parsed Quantity', () => {
+    const first = cpuOf(aPod('a', 'p').container({ cpu: '250m' }).build());
+    const second = cpuOf(aPod('b', 'q').container({ cpu: '250m' }).build());
+    assert.deepEqual(first, { nanos: 250_000_000n, format: 'DecimalSI' });
+    assert.ok(Object.isFrozen(first));
+    assert.equal(second, first);
+  });
+
+  it('a quantity or resource name refused once is refused again, with the field named', () => {
+    for (let round = 0; round < 2; round++) {
+      assert.throws(() => parseObject(aPod('a', 'p').container({ cpu: 'one' }).build(), { file: 'f' }), {
+        message: `f: Pod a/p: spec.containers[0].resources.requests.cpu: ${quantityErrorMessage('one')}`,
+      });
+      assert.throws(() => parseObject(aPod('a', 'p').container({ cpu: '-1' }).build(), { file: 'f' }), {
+        message: 'f: Pod a/p: spec.containers[0].resources.requests.cpu: must not be negative (got "-1")',
+      });
+      assert.throws(() => parseObject(aPod('a', 'p').container({ 'bad/name/x': '1' }).build(), { file: 'f' }), /spec\.containers\[0\]\.resources\.requests/);
+    }
+  });
+
+  it('more distinct quantities than the memo holds are each read exactly', () => {
+    for (let milli = 1; milli <= 5000; milli++) {
+      assert.deepEqual(cpuOf(aPod('a', 'p').container({ cpu: `${milli}m` }).build()), { nanos: BigInt(milli) * 1_000_000n, format: 'DecimalSI' });
+    }
+    assert.deepEqual(cpuOf(aPod('a', 'p').container({ cpu: '1m' }).build()), { nanos: 1_000_000n, format: 'DecimalSI' });
   });
 });
 
