@@ -3,7 +3,7 @@
  * LISTs of the same objects, then the watch under pod churn, each of its snapshots compared with a fresh collect.
  *
  *   node --import tsx bench/watch.bench.ts [--kubeconfig K | --nodes 200 --pods 6000 --namespaces 100]
- *       [--quotaplan-root CHECKOUT] [--compare-root OTHER_CHECKOUT] [--runs 5] [--every 120s] [--snapshots 4]
+ *       [--quotaplan-root CHECKOUT] [--compare-root OTHER_CHECKOUT,...] [--runs 5] [--every 120s] [--snapshots 4]
  *       [--churn 3000] [--churn-seconds 60] [--quiet-intervals 1] [--skip-oneshot] [--skip-watch]
  *
  * `--kubeconfig` measures a cluster already seeded (bench/hold-cluster.ts); without it a control plane is started and
@@ -12,8 +12,8 @@
  *
  * 1. One-shot, RUNS rounds after one unmeasured warm-up, alternating:
  *      quotaplan collect       node CHECKOUT/bin/quotaplan.js collect --kubeconfig K --db <fresh> --quiet
- *      (OTHER_CHECKOUT's)      the same, when --compare-root is given (an A/B of two commits)
- *      raw protobuf LISTs      one curl process reading, one after the other over one connection, every LIST collect
+ *      (OTHER_CHECKOUT's)      the same for each --compare-root (an A/B of commits)
+ *      raw protobuf LISTs      one curl process (HTTP/1.1) reading, one after the other over one connection, every LIST collect
  *                              makes (the kinds registry's order, paths and field selectors; Accept protobuf, JSON
  *                              for custom resources, as collect asks), bodies to /dev/null
  *    each under /usr/bin/time: wall (measured here), CPU (user + system, %U + %S), peak RSS (%M); and the API server's
@@ -78,7 +78,8 @@ const churnPerInterval = values.churn === undefined ? Math.round(pods * 0.02) : 
 const churnMs = Number(values['churn-seconds']) * 1000;
 const quietIntervals = Number(values['quiet-intervals']);
 const quotaplanRoot = values['quotaplan-root'] ?? root;
-const compareRoot = values['compare-root'];
+/** Other checkouts measured beside QUOTAPLAN_ROOT (comma-separated). */
+const compareRoots = (values['compare-root'] ?? '').split(',').filter(Boolean);
 const podsPerNode = pods / nodes;
 
 const clockTick = 100; // USER_HZ on Linux: /proc/PID/stat counts CPU time in 1/100 s.
@@ -125,7 +126,7 @@ mkdirSync(results, { recursive: true });
 const work = join(results, 'watch-work');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
-const header = { started: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadBefore: loadavg(), quotaplanRoot, compareRoot };
+const header = { started: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadBefore: loadavg(), quotaplanRoot, compareRoots };
 console.log(JSON.stringify(header));
 
 let stopPlane = async (): Promise<void> => undefined;
@@ -195,7 +196,8 @@ function curlArgv(): string[] {
   if (user.token === undefined) throw new Error('the raw LIST baseline needs a token user in the kubeconfig');
   const headerFile = join(work, 'curl-headers');
   writeFileSync(headerFile, `Authorization: Bearer ${user.token}\nAccept: application/vnd.kubernetes.protobuf, application/json\n`, { mode: 0o600 });
-  const argv = ['curl', '--silent', '--show-error', '-H', `@${headerFile}`, '-w', '%{http_code} %{size_download} %{content_type} %{url}\\n'];
+  // HTTP/1.1 as collect speaks it (Node's https); curl would otherwise negotiate HTTP/2 with the API server.
+  const argv = ['curl', '--http1.1', '--silent', '--show-error', '-H', `@${headerFile}`, '-w', '%{http_code} %{size_download} %{content_type} %{url}\\n'];
   if (cluster.caFile !== undefined) argv.push('--cacert', cluster.caFile);
   for (const kind of registry.listed) {
     const target = listTargetOf(kind);
@@ -212,7 +214,7 @@ if (!values['skip-oneshot']) {
   const tools: { name: string; argv: (run: string) => string[]; cleanup: (run: string) => string[] }[] = [
     { name: 'quotaplan collect', argv: (run) => collectArgv(quotaplanRoot, join(work, `oneshot-${run}.db`), 'bench'), cleanup: (run) => [join(work, `oneshot-${run}.db`)] },
   ];
-  if (compareRoot !== undefined) {
+  for (const compareRoot of compareRoots) {
     tools.push({ name: `quotaplan collect @${compareRoot}`, argv: (run) => collectArgv(compareRoot, join(work, `compare-${run}.db`), 'bench'), cleanup: (run) => [join(work, `compare-${run}.db`)] });
   }
   tools.push({ name: 'raw protobuf LISTs (curl)', argv: () => curlArgv(), cleanup: () => [] });
@@ -221,7 +223,7 @@ if (!values['skip-oneshot']) {
       const id = `${round}-${tool.name.replace(/[^a-z0-9]+/gi, '_')}`;
       const result = await measure(tool.argv(id), join(work, `${id}.out`));
       process.stderr.write(
-        `  ${round === 0 ? 'warm-up' : `run ${round}`} ${tool.name}: ${Math.round(result.wallMs)} ms wall, ${Math.round(result.cpuMs)} ms CPU, ${Math.round(result.peakRssKiB / 1024)} MiB, API server ${Math.round(result.apiServerCpuMs)} ms CPU, exit ${result.exitCode}, load ${load()}\n`,
+        `  ${new Date().toISOString().slice(11, 19)} ${round === 0 ? 'warm-up' : `run ${round}`} ${tool.name}: ${Math.round(result.wallMs)} ms wall, ${Math.round(result.cpuMs)} ms CPU, ${Math.round(result.peakRssKiB / 1024)} MiB, API server ${Math.round(result.apiServerCpuMs)} ms CPU, exit ${result.exitCode}, load ${load()}\n`,
       );
       if (result.exitCode !== 0) process.stderr.write(`    stderr: ${result.stderr.trim()}\n`);
       if (tool.name.startsWith('raw') && curlReport === '') curlReport = result.stdout.trim();
@@ -459,7 +461,7 @@ if (!values['skip-watch']) {
       }
       for (const suffix of ['', '-wal', '-shm']) rmSync(fresh + suffix, { force: true });
       intervals.push(interval);
-      process.stderr.write(`  snapshot ${k}: ${JSON.stringify(interval)}, load ${load()}\n`);
+      process.stderr.write(`  ${new Date().toISOString().slice(11, 19)} snapshot ${k}: ${JSON.stringify(interval)}, load ${load()}\n`);
       // The API server measured from the churn's start: the fresh collect above is not the watcher's.
       cpuBefore = cpu;
       apiBefore = cpuMs(apiServer);
