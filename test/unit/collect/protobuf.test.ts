@@ -99,7 +99,7 @@ describe('ProtobufListStream', () => {
     for (const file of ['pods-page', 'nodes-page', 'namespaces-page', 'resourcequotas-empty']) {
       const whole = body(`${file}.pb`);
       const expected = decodeProtobuf(whole);
-      for (const size of [1, 2, 3, 7, 17, 64, 1000, 3001, 4096, 16384, whole.length]) {
+      for (const size of [1, 2, 3, 7, 64, 1000, 4096, whole.length]) {
         const stream = new ProtobufListStream();
         const items: unknown[] = [];
         for (let at = 0; at < whole.length; at += size) items.push(...stream.push(whole.subarray(at, at + size)));
