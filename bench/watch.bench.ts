@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/watch.bench.ts [--kubeconfig K | --nodes 200 --pods 6000 --namespaces 100]
  *       [--quotaplan-root CHECKOUT] [--compare-root OTHER_CHECKOUT,...] [--runs 5] [--every 120s] [--snapshots 4]
- *       [--churn 3000] [--churn-seconds 60] [--quiet-intervals 1] [--skip-oneshot] [--skip-watch]
+ *       [--churn 3000] [--churn-seconds 60] [--quiet-intervals 1] [--skip-oneshot] [--skip-watch] [--cpu-prof DIR]
  *
  * `--kubeconfig` measures a cluster already seeded (bench/hold-cluster.ts); without it a control plane is started and
  * seeded here (bench/synthetic-cluster.ts) and stopped at the end. CHECKOUT's `bin/quotaplan.js` runs its compiled
@@ -63,6 +63,8 @@ const { values } = parseArgs({
     'quiet-intervals': { type: 'string', default: '1' },
     'skip-oneshot': { type: 'boolean', default: false },
     'skip-watch': { type: 'boolean', default: false },
+    /** Write a CPU profile of the watcher (and of each fresh collect) into this folder (`node --cpu-prof`). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const [nodes, pods, namespaces] = [Number(values.nodes), Number(values.pods), Number(values.namespaces)];
@@ -189,7 +191,8 @@ async function measure(argv: string[], stdoutFile: string): Promise<Omit<Run, 't
   return { wallMs, cpuMs: (user! + system!) * 1000, peakRssKiB: rss!, apiServerCpuMs, exitCode, load: loadavg()[0]!, stdout, stderr };
 }
 
-const collectArgv = (checkout: string, db: string, cluster: string): string[] => ['node', join(checkout, 'bin', 'quotaplan.js'), 'collect', '--kubeconfig', kubeconfigPath, '--db', db, '--quiet', '--cluster', cluster];
+const profile = values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`];
+const collectArgv = (checkout: string, db: string, cluster: string): string[] => ['node', ...profile, join(checkout, 'bin', 'quotaplan.js'), 'collect', '--kubeconfig', kubeconfigPath, '--db', db, '--quiet', '--cluster', cluster];
 
 /** Every LIST `collect` makes, in its order, as curl arguments (one process, one connection, bodies discarded). */
 function curlArgv(): string[] {
@@ -357,6 +360,13 @@ async function loadInventory(db: string, cluster: string): Promise<ClusterInvent
   }
 }
 
+/** The paths where two inventories differ (`resourceQuotas.22.used.requests.cpu.nanos: 271000000000 / 269200000000`). */
+function differences(a: unknown, b: unknown, path = ''): string[] {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b ? [] : [`${path.slice(1)}: ${String(a)} / ${String(b)}`];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].flatMap((key) => differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`));
+}
+
 interface Interval {
   snapshot: number;
   line: string;
@@ -400,7 +410,7 @@ if (!values['skip-watch']) {
   }
 
   const db = join(work, 'watch.db');
-  const child = spawn('node', [join(quotaplanRoot, 'bin', 'quotaplan.js'), 'collect', '--watch', '--every', values.every, '--kubeconfig', kubeconfigPath, '--db', db, '--cluster', 'watched'], {
+  const child = spawn('node', [...profile, join(quotaplanRoot, 'bin', 'quotaplan.js'), 'collect', '--watch', '--every', values.every, '--kubeconfig', kubeconfigPath, '--db', db, '--cluster', 'watched'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const watcher = child.pid!;
@@ -456,7 +466,8 @@ if (!values['skip-watch']) {
         interval.equalsFreshCollect = isDeepStrictEqual(watched, collected);
         if (!interval.equalsFreshCollect) {
           const totals = (inventory: ClusterInventory): string => `${inventory.nodes.length} nodes, ${inventory.namespaces.length} namespaces, ${inventory.namespaces.reduce((sum, ns) => sum + ns.pods, 0)} pods`;
-          interval.difference = `watched: ${totals(watched)}; fresh collect: ${totals(collected)}`;
+          const paths = differences(watched, collected);
+          interval.difference = `watched: ${totals(watched)}; fresh collect: ${totals(collected)}; ${paths.length} fields differ, e.g. ${paths.slice(0, 5).join('; ')}`;
         }
       }
       for (const suffix of ['', '-wal', '-shm']) rmSync(fresh + suffix, { force: true });
