@@ -423,7 +423,7 @@ if (!values['skip-watch']) {
     buffered += chunk;
     const parts = buffered.split('\n');
     buffered = parts.pop()!;
-    lines.push(...parts.filter((line) => line !== ''));
+    lines.push(...parts.filter((line) => line.startsWith('snapshot ')));
     wake?.();
   });
   const nextLine = async (index: number): Promise<string> => {
