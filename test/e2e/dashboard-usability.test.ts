@@ -19,7 +19,7 @@ import { browserSuiteOptions, gotoPage, launchBrowser, openPage, screenshot } fr
 const TOKEN = 'e2e-usability-token';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
-const PAGES = ['#/capacity', '#/teams', '#/plan', '#/what-if', '#/history', '#/review'];
+const PAGES = ['#/capacity', '#/teams', '#/plan', '#/what-if', '#/history', '#/review', '#/fleet'];
 
 let store: Store;
 let server: RunningServer;
@@ -95,6 +95,41 @@ function contrast(a: string, b: string): number {
   };
   const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
   return (high + 0.05) / (low + 0.05);
+}
+
+/** The phone layout facts issue 18 item 6 is about: the header's height and position, page width, hidden navigation. */
+async function phoneLayout(tab: Page): Promise<{ header: number; position: string; width: number; navHidden: number; hiddenLinks: string[] }> {
+  return tab.evaluate(() => {
+    const header = document.querySelector('header.top') as HTMLElement;
+    const nav = header.querySelector('nav') as HTMLElement;
+    const box = nav.getBoundingClientRect();
+    const hiddenLinks = Array.from(nav.querySelectorAll('a'))
+      .filter((a) => {
+        const r = a.getBoundingClientRect();
+        return r.width === 0 || r.left < box.left - 0.5 || r.right > box.right + 0.5;
+      })
+      .map((a) => a.textContent ?? '');
+    return { header: header.getBoundingClientRect().height, position: getComputedStyle(header).position, width: document.documentElement.scrollWidth, navHidden: nav.scrollWidth - nav.clientWidth, hiddenLinks };
+  });
+}
+
+function assertPhoneLayout(layout: Awaited<ReturnType<typeof phoneLayout>>, hash: string): void {
+  assert.ok(layout.header <= 100, `${hash}: header ${layout.header}px`);
+  assert.equal(layout.position, 'static', hash);
+  assert.ok(layout.width <= PHONE.width, `${hash}: page is ${layout.width}px wide`);
+  assert.ok(layout.navHidden <= 0, `${hash}: ${layout.navHidden}px of the navigation hidden`);
+  assert.deepEqual(layout.hiddenLinks, [], `${hash}: navigation links not visible`);
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousAxeViolations(tab: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') does not block it.
+  await tab.evaluate(axeCore.source);
+  return tab.evaluate(async () => {
+    type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> };
+    const result = (await (window as unknown as { axe: { run(): Promise<Result> } }).axe.run()) as Result;
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }
 
 describe('keyboard', suite, () => {
@@ -381,15 +416,7 @@ describe('phone (390x844) and axe-core', suite, () => {
       for (const hash of PAGES) {
         await gotoPage(tab, server.url, hash);
         await screenshot(tab, `phone-${hash.slice(2)}`);
-        const layout = await tab.evaluate(() => {
-          const header = document.querySelector('header.top') as HTMLElement;
-          const nav = header.querySelector('nav') as HTMLElement;
-          return { header: header.getBoundingClientRect().height, position: getComputedStyle(header).position, width: document.documentElement.scrollWidth, navHidden: nav.scrollWidth - nav.clientWidth };
-        });
-        assert.ok(layout.header <= 100, `${hash}: header ${layout.header}px`);
-        assert.equal(layout.position, 'static', hash);
-        assert.ok(layout.width <= PHONE.width, `${hash}: page is ${layout.width}px wide`);
-        assert.ok(layout.navHidden <= 0, `${hash}: ${layout.navHidden}px of the navigation hidden`);
+        assertPhoneLayout(await phoneLayout(tab), hash);
       }
       await gotoPage(tab, server.url, '#/what-if');
       const gap = await tab.evaluate(() => {
@@ -405,7 +432,6 @@ describe('phone (390x844) and axe-core', suite, () => {
   });
 
   it('no serious or critical axe violation on any page at 1440x900 or 390x844', async () => {
-    const axe = axeCore.source;
     const found: string[] = [];
     for (const viewport of [DESKTOP, PHONE]) {
       const context = await browser.newContext({ viewport });
@@ -414,18 +440,63 @@ describe('phone (390x844) and axe-core', suite, () => {
         for (const hash of PAGES) {
           await gotoPage(tab, server.url, hash);
           if (viewport === DESKTOP) await screenshot(tab, `desktop-${hash.slice(2)}`);
-          // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') does not block it.
-          await tab.evaluate(axe);
-          const violations = await tab.evaluate(async () => {
-            type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> };
-            const result = (await (window as unknown as { axe: { run(): Promise<Result> } }).axe.run()) as Result;
-            return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-          });
-          for (const v of violations) found.push(`${viewport.width}x${viewport.height} ${hash}: ${v}`);
+          for (const v of await seriousAxeViolations(tab)) found.push(`${viewport.width}x${viewport.height} ${hash}: ${v}`);
         }
       } finally {
         await context.close();
       }
+    }
+    assert.deepEqual(found, []);
+  });
+});
+
+describe('Fleet page', suite, () => {
+  it('with three clusters (a cluster select in the header): phone layout as the other pages, no serious or critical axe violation at either size', async () => {
+    const fleet = await openStore({ file: ':memory:' });
+    const names = ['gpu-prod-us-east-1', 'gpu-prod-europe-west4', 'research-lab'];
+    for (const [index, name] of names.entries()) {
+      await fleet.saveSnapshot({ cluster: { name }, takenAt: new Date(Date.parse('2026-07-02T00:00:00Z') + index * 60_000), source: { kind: 'file', ref: `${name}.json` }, inventory: demoInventory(index, 3) });
+    }
+    const running = await listen(createApp({ store: fleet, clock: () => new Date('2026-07-03T00:00:00Z'), log: () => {} }));
+    const found: string[] = [];
+    try {
+      const body = await (await fetch(`${running.url}/api/fleet`)).json();
+      for (const viewport of [DESKTOP, PHONE]) {
+        const context = await browser.newContext({ viewport });
+        const tab = await context.newPage();
+        const tabProblems: string[] = [];
+        tab.on('pageerror', (error) => tabProblems.push(error.message));
+        try {
+          await gotoPage(tab, running.url, '#/fleet');
+          await screenshot(tab, `fleet-3-clusters-${viewport === PHONE ? 'phone' : 'desktop'}`);
+          assert.deepEqual(await tab.$$eval('#cluster-select option', (options) => options.map((o) => o.textContent)), [...names].sort());
+          const clusterCells = await tab.$$eval('table', (tables) => {
+            const table = tables.find((t) => t.caption?.textContent === 'Accelerators per cluster and resource') as HTMLTableElement;
+            return Array.from(table.querySelectorAll('tbody tr')).map((row) => row.children[0]?.textContent);
+          });
+          assert.deepEqual(clusterCells, body.clusters.flatMap((c: { cluster: string; resources: unknown[] }) => c.resources.map(() => c.cluster)));
+          // Cluster names are not broken at their hyphens (a line per word on a phone): one line per name.
+          // (No named functions inside the page callback: tsx would wrap them in a helper the page does not have.)
+          const lines = await tab.$$eval('table', (tables) =>
+            ['Accelerators per cluster and resource', 'Accelerators per model and resource across clusters'].map((caption, index) =>
+              Array.from((tables.find((t) => t.caption?.textContent === caption) as HTMLTableElement).querySelectorAll('tbody tr')).map((row) => {
+                const range = document.createRange();
+                range.selectNodeContents((index === 0 ? row.firstElementChild : row.lastElementChild) as Element);
+                return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+              }),
+            ),
+          );
+          assert.deepEqual(lines, [clusterCells.map(() => 1), body.models.map((m: { clusters: string[] }) => m.clusters.length)]);
+          if (viewport === PHONE) assertPhoneLayout(await phoneLayout(tab), '#/fleet (3 clusters)');
+          for (const v of await seriousAxeViolations(tab)) found.push(`${viewport.width}x${viewport.height}: ${v}`);
+          assert.deepEqual(tabProblems, []);
+        } finally {
+          await context.close();
+        }
+      }
+    } finally {
+      await running.close();
+      fleet.close();
     }
     assert.deepEqual(found, []);
   });

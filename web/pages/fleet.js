@@ -29,7 +29,13 @@ export async function render(root) {
     el('h2', {}, 'Per model'),
     tableBlock({
       caption: 'Accelerators per model and resource across clusters',
-      columns: [{ key: 'model', label: 'Model' }, ...FIGURES, { key: 'nodes', label: 'Nodes', numeric: true }, { key: 'clusterList', label: 'Clusters' }],
+      columns: [
+        { key: 'model', label: 'Model' },
+        ...FIGURES,
+        { key: 'nodes', label: 'Nodes', numeric: true },
+        // One cluster name a line: names break at their hyphens otherwise, a line per word on a phone.
+        { key: 'clusterList', label: 'Clusters', className: 'names', format: (_, model) => model.clusters.join('\n') },
+      ],
       rows: data.models.map((model) => ({ ...model, clusterList: model.clusters.join(', ') })),
       filename: 'fleet-models.csv',
     }),
@@ -37,9 +43,9 @@ export async function render(root) {
     tableBlock({
       caption: 'Accelerators per cluster and resource',
       columns: [
-        { key: 'cluster', label: 'Cluster' },
+        { key: 'cluster', label: 'Cluster', className: 'names' },
         { key: 'snapshot', label: 'Snapshot', numeric: true },
-        { key: 'takenAt', label: 'Taken' },
+        { key: 'takenAt', label: 'Taken', className: 'names' },
         { key: 'nodes', label: 'Nodes', numeric: true },
         ...FIGURES,
       ],
