@@ -1,6 +1,6 @@
 /**
- * The dashboard's static files: everything under `web/` plus chart.js's UMD bundle from node_modules (no CDN,
- * no build step). The set of files is read once when the app is built; a request can only ever name one of them,
+ * The dashboard's static files: everything under `web/` plus chart.js's and chartjs-plugin-zoom's UMD bundles from
+ * node_modules (no CDN, no build step). The set of files is read once when the app is built; a request can only ever name one of them,
  * so no path from a URL reaches the file system.
  *
  * Each file is sent compressed (brotli, else gzip, as the request accepts; compressed once, on first use, then kept)
@@ -34,6 +34,23 @@ export function webRoot(): string {
 export function chartJsBundle(): string {
   const entry = createRequire(import.meta.url).resolve('chart.js');
   return join(dirname(entry), 'chart.umd.js');
+}
+
+/**
+ * chartjs-plugin-zoom's minified UMD bundle (History's drag-zoom). Loaded after chart.js as a classic script, it
+ * registers itself with `window.Chart`; without `window.Hammer` it has no pinch or pan, and drag needs neither.
+ */
+export function chartZoomBundle(): string {
+  const entry = createRequire(import.meta.url).resolve('chartjs-plugin-zoom');
+  return join(dirname(entry), 'chartjs-plugin-zoom.min.js');
+}
+
+/** Files served from node_modules: URL path -> file. No other file outside web/ is ever served. */
+function vendorFiles(): ReadonlyMap<string, string> {
+  return new Map([
+    ['/vendor/chart.umd.js', chartJsBundle()],
+    ['/vendor/chartjs-plugin-zoom.min.js', chartZoomBundle()],
+  ]);
 }
 
 function listFiles(root: string): string[] {
@@ -71,7 +88,7 @@ function loadAssets(root: string): Map<string, SentAsset> {
   }
   const index = files.get('/index.html');
   if (index) files.set('/', index);
-  files.set('/vendor/chart.umd.js', { body: readFileSync(chartJsBundle()), contentType: CONTENT_TYPES['.js']! });
+  for (const [urlPath, file] of vendorFiles()) files.set(urlPath, { body: readFileSync(file), contentType: CONTENT_TYPES['.js']! });
   const assets = new Map<string, SentAsset>();
   for (const [path, asset] of files) {
     const etag = `"${createHash('sha256').update(asset.body).digest('base64url').slice(0, 22)}"`;

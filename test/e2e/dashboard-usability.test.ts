@@ -194,6 +194,59 @@ describe('History', suite, () => {
     assert.deepEqual(problems, []);
   });
 
+  it('a range dragged across the chart becomes the page\u2019s from/to and is fetched; Reset zoom goes back', async () => {
+    const start = '#/history?resource=nvidia.com%2Fgpu';
+    await gotoPage(page, server.url, start);
+    assert.equal(await page.$('#history-reset-zoom'), null, 'nothing to reset before a drag');
+    const fetched: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/history') fetched.push(new URL(request.url()).search);
+    });
+    // Where 2026-07-01 06:00 and 18:00 are on the capacity chart.
+    const target = await page.evaluate(() => {
+      type ChartLike = { chartArea: { top: number; bottom: number }; scales: { x: { getPixelForValue(v: number): number } } };
+      const canvas = document.getElementById('history-capacity-canvas') as HTMLCanvasElement;
+      const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): ChartLike } }).Chart.getChart(canvas);
+      const box = canvas.getBoundingClientRect();
+      return {
+        y: box.top + (chart.chartArea.top + chart.chartArea.bottom) / 2,
+        x1: box.left + chart.scales.x.getPixelForValue(Date.parse('2026-07-01T06:00:00Z')),
+        x2: box.left + chart.scales.x.getPixelForValue(Date.parse('2026-07-01T18:00:00Z')),
+      };
+    });
+    await page.mouse.move(target.x1, target.y);
+    await page.mouse.down();
+    await page.mouse.move((target.x1 + target.x2) / 2, target.y, { steps: 4 });
+    await page.mouse.move(target.x2, target.y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() => /&from=.*&to=/.test(document.getElementById('main')?.dataset.rendered ?? ''));
+    const params = new URLSearchParams((await page.evaluate(() => location.hash)).split('?')[1]);
+    const [from, to] = [params.get('from') as string, params.get('to') as string];
+    // To the minute, within two minutes of the times aimed at (a mouse lands on whole pixels, about 2 minutes here).
+    assert.match(from, /^2026-07-01T0[56]:\d\d$/);
+    assert.ok(Math.abs(Date.parse(`${from}:00Z`) - Date.parse('2026-07-01T06:00:00Z')) <= 120_000, from);
+    assert.ok(Math.abs(Date.parse(`${to}:00Z`) - Date.parse('2026-07-01T18:00:00Z')) <= 120_000, to);
+    const zoomed = `#/history?resource=nvidia.com%2Fgpu&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+    await page.waitForFunction((hash) => document.getElementById('main')?.dataset.rendered === hash, zoomed);
+    assert.deepEqual(fetched, [`?resource=nvidia.com%2Fgpu&from=${encodeURIComponent(`${from}:00Z`)}&to=${encodeURIComponent(`${to}:00Z`)}`]);
+    // The seeded snapshots are hourly from 2026-07-01 00:00: those in [from, to].
+    const hours = Array.from({ length: 48 }, (_, h) => Date.parse('2026-07-01T00:00:00Z') + h * 3_600_000).filter((t) => t >= Date.parse(`${from}:00Z`) && t <= Date.parse(`${to}:00Z`));
+    assert.equal(
+      await page.textContent('#history-summary'),
+      `${hours.length} snapshots of demo from ${new Date(hours[0] as number).toISOString().slice(0, 16).replace('T', ' ')} UTC to ${new Date(hours.at(-1) as number).toISOString().slice(0, 16).replace('T', ' ')} UTC. Cycles: 2026-Q3 (draft).`,
+    );
+    const chart = await chartOf('history-capacity-canvas');
+    assert.deepEqual(chart.datasets.find((d) => d.label === 'Requested')?.data.map((p) => p.x), hours);
+    assert.deepEqual([await page.inputValue('#history-from'), await page.inputValue('#history-to')], ['2026-07-01', '2026-07-01']);
+    await screenshot(page, 'history-dragged');
+    await page.click('#history-reset-zoom');
+    await page.waitForFunction((hash) => document.getElementById('main')?.dataset.rendered === hash, start);
+    assert.equal(fetched.at(-1), '?resource=nvidia.com%2Fgpu');
+    assert.equal(await page.$('#history-reset-zoom'), null);
+    page.removeAllListeners('request');
+    assert.deepEqual(problems, []);
+  });
+
   it('team lines differ by colour and dash, hide from checkboxes, and each team has its quota line', async () => {
     await gotoPage(page, server.url, '#/history');
     const history = await (await api('/api/history?resource=nvidia.com/gpu')).json();
@@ -268,6 +321,42 @@ describe('History', suite, () => {
     } finally {
       await running.close();
       long.close();
+    }
+  });
+});
+
+describe('Review', suite, () => {
+  it('labels the capacity chart\u2019s ticks with the year when its cycle crosses the turn of the year', async () => {
+    // Snapshots every 6 hours from 2025-12-20 00:00 to 2026-01-09 18:00 UTC, a cycle over them: 20.75 days, so
+    // ticks a week apart from the first UTC midnight, each with its year.
+    const start = Date.parse('2025-12-20T00:00:00Z');
+    const count = 84;
+    const crossing = await openStore({ file: ':memory:' });
+    for (let i = 0; i < count; i += 1) {
+      await crossing.saveSnapshot({ cluster: { name: 'demo' }, takenAt: new Date(start + i * 6 * 3_600_000), source: { kind: 'file', ref: 'demo.json' }, inventory: demoInventory(i, count) });
+    }
+    const running = await listen(createApp({ store: crossing, clock: () => new Date('2026-01-10T00:00:00Z'), token: TOKEN, log: () => {} }));
+    try {
+      const saved = await fetch(`${running.url}/api/plans`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ teamsYaml: DEMO_TEAMS }) });
+      assert.equal(saved.status, 201, await saved.clone().text());
+      await crossing.createCycle({ cluster: 'demo', name: 'winter', createdAt: new Date(start), startsAt: new Date(start), endsAt: new Date('2026-01-10T00:00:00Z'), planId: 1 });
+      const review = await (await fetch(`${running.url}/api/reviews/winter`)).json();
+      const points = review.capacityTrace[0].points.map((p: { at: string }) => p.at);
+      assert.deepEqual([points[0], points.at(-1), points.length], ['2025-12-20T00:00:00.000Z', '2026-01-09T18:00:00.000Z', count]);
+      const { page: tab, problems: tabProblems } = await openPage(browser);
+      await gotoPage(tab, running.url, '#/review?cycle=winter');
+      const chart = await tab.evaluate(() => {
+        type ChartLike = { scales: { x: { min: number; max: number; ticks: Array<{ label: string }> } } };
+        const found = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): ChartLike } }).Chart.getChart(document.getElementById('review-capacity-canvas') as HTMLCanvasElement);
+        return { min: found.scales.x.min, max: found.scales.x.max, ticks: found.scales.x.ticks.map((t) => t.label) };
+      });
+      assert.deepEqual(chart, { min: Date.parse(points[0]), max: Date.parse(points.at(-1)), ticks: ['2025-12-20', '2025-12-27', '2026-01-03'] });
+      await screenshot(tab, 'review-year-ticks');
+      assert.deepEqual(tabProblems, []);
+      await tab.context().close();
+    } finally {
+      await running.close();
+      crossing.close();
     }
   });
 });

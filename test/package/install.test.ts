@@ -154,13 +154,13 @@ describe('the npm package', () => {
     assert.deepEqual(inventory, checkout);
   });
 
-  test('the installed CLI finds its migrations, demo teams, web assets, chart.js, History worker and .proto files', async () => {
+  test('the installed CLI finds its migrations, demo teams, web assets, chart.js, chartjs-plugin-zoom, History worker and .proto files', async () => {
     const bin = join(prefix, 'lib/node_modules/quotaplan/bin/quotaplan.js');
     const db = join(dir, 'demo.db');
     const demo = await runIn(process.execPath, [bin, 'demo', '--no-serve', '--db', db], { cwd: dir });
     assert.equal(demo.code, 0, demo.stderr);
 
-    const { bodies, stderr } = await serveAndFetch(bin, db, ['/', '/vendor/chart.umd.js', '/api/history?maxPoints=10']);
+    const { bodies, stderr } = await serveAndFetch(bin, db, ['/', '/vendor/chart.umd.js', '/vendor/chartjs-plugin-zoom.min.js', '/api/history?maxPoints=10']);
     // The installed package's own files (npm install -g may resolve a newer chart.js 4.x than the checkout's lock).
     const installed = join(prefix, 'lib/node_modules/quotaplan');
     const servedAs = (path: string, file: string): { status: number; sameBytes: boolean } => ({
@@ -169,6 +169,7 @@ describe('the npm package', () => {
     });
     assert.deepEqual(servedAs('/', 'web/index.html'), { status: 200, sameBytes: true });
     assert.deepEqual(servedAs('/vendor/chart.umd.js', 'node_modules/chart.js/dist/chart.umd.js'), { status: 200, sameBytes: true });
+    assert.deepEqual(servedAs('/vendor/chartjs-plugin-zoom.min.js', 'node_modules/chartjs-plugin-zoom/dist/chartjs-plugin-zoom.min.js'), { status: 200, sameBytes: true });
     assert.equal(bodies.get('/api/history?maxPoints=10')?.status, 200);
     // The History totals are built in the worker (dist/history-totals-worker.js); a failed worker would say so here.
     assert.match(stderr, /^quotaplan: dashboard at http:\/\/127\.0\.0\.1:\d+\/ \(database .*demo\.db; read-only: no --token\)\n$/);

@@ -12,10 +12,6 @@ export function dateTime(iso) {
   return new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
-export function shortDate(ms) {
-  return new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
-}
-
 /** Memory-like drawing values (bytes) in GiB, other resources as they are. */
 export function scaleFor(resource) {
   if (resource === 'memory' || resource === 'ephemeral-storage' || resource.startsWith('hugepages-')) {

@@ -6,6 +6,7 @@ import { getJson } from '../lib/api.js';
 import { chartFigure, colour } from '../lib/charts.js';
 import { el } from '../lib/dom.js';
 import { countText, dateTime, round, scaleFor } from '../lib/format.js';
+import { DAY, HOUR, timeAxis } from '../lib/time-axis.js';
 
 /** chart.js plugin: dashed vertical lines at the cycles' start and end times (x is a linear time axis in ms). */
 const cycleLines = {
@@ -31,45 +32,6 @@ const cycleLines = {
   },
 };
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** A round tick interval (1 h ... 30 days) giving at most ~10 ticks over the range. */
-function tickStep(times) {
-  const span = times[times.length - 1] - times[0];
-  for (const step of [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 7 * DAY, 14 * DAY]) {
-    if (span / step <= 10) return step;
-  }
-  return 30 * DAY;
-}
-
-/** Tick times at a round step, aligned to the step in UTC (days start at midnight), within the range. */
-function alignedTicks(times) {
-  const first = times[0];
-  const last = times[times.length - 1];
-  const step = tickStep(times);
-  const unit = step >= DAY ? DAY : HOUR;
-  const start = Math.ceil(first / unit) * unit;
-  const ticks = [];
-  for (let at = start; at <= last; at += step) ticks.push(at);
-  return ticks;
-}
-
-/**
- * Tick labels (UTC): the year when the range spans years or is not this year, the hour only when ticks are less
- * than a day apart. `2025-12-01`, `07-01 12:00`, `2025-12-31 18:00`.
- */
-function tickFormat(times, thisYear) {
-  const firstYear = new Date(times[0]).getUTCFullYear();
-  const withYear = firstYear !== new Date(times[times.length - 1]).getUTCFullYear() || firstYear !== thisYear;
-  const withHour = tickStep(times) < DAY;
-  return (ms) => {
-    const iso = new Date(ms).toISOString();
-    const date = withYear ? iso.slice(0, 10) : iso.slice(5, 10);
-    return withHour ? `${date} ${iso.slice(11, 16)}` : date;
-  };
-}
-
 /** One line per boundary time: a cycle's start is labelled with its name; an end only where nothing starts. */
 function boundariesOf(cycles) {
   const starts = new Map();
@@ -87,7 +49,25 @@ function boundariesOf(cycles) {
 /** Dash patterns cycled with the colours, so two teams never differ by colour alone and a line under another shows. */
 const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4]];
 
-function lineChart({ id, title, description, times, series, unit, factor, boundaries, filename, extra = [] }) {
+/** Minutes in the page address (`2026-07-01T06:00`, UTC) for a range dragged on a chart: the start floored, the end raised. */
+const MINUTE = 60_000;
+const minuteOf = (ms) => new Date(ms).toISOString().slice(0, 16);
+
+/**
+ * chartjs-plugin-zoom's drag mode on the time axis: the dragged range becomes the page's from/to (so it is fetched,
+ * drawn with its own thinning, and is a page address). No wheel or pinch zoom: the page scrolls as usual.
+ */
+function dragToRange(onRange) {
+  return {
+    zoom: {
+      mode: 'x',
+      drag: { enabled: true, threshold: 8, backgroundColor: 'rgba(29, 78, 216, 0.15)', borderColor: '#1d4ed8', borderWidth: 1 },
+      onZoomComplete: ({ chart }) => onRange(Math.floor(chart.scales.x.min / MINUTE) * MINUTE, Math.ceil(chart.scales.x.max / MINUTE) * MINUTE),
+    },
+  };
+}
+
+function lineChart({ id, title, description, times, series, unit, factor, boundaries, filename, extra = [], onRange }) {
   const columns = [{ key: 'time', label: 'Time (UTC)' }, ...series.map((s, i) => ({ key: `s${i}`, label: s.label, numeric: true }))];
   const rows = times.map((t, index) => {
     const row = { time: new Date(t).toISOString() };
@@ -96,7 +76,6 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
     });
     return row;
   });
-  const label = tickFormat(times, new Date().getUTCFullYear());
   return chartFigure({
     id,
     title,
@@ -128,17 +107,7 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
         parsing: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: {
-            type: 'linear',
-            min: times[0],
-            max: times[times.length - 1],
-            ticks: { callback: (value) => label(value), autoSkip: false },
-            // chart.js aligns a linear step to multiples from 0 (the epoch); align to UTC midnight/hours instead.
-            afterBuildTicks: (scale) => {
-              scale.ticks = alignedTicks(times).map((value) => ({ value }));
-            },
-            title: { display: true, text: 'UTC' },
-          },
+          x: timeAxis(times),
           y: { beginAtZero: true, title: { display: true, text: unit } },
         },
         plugins: {
@@ -146,6 +115,7 @@ function lineChart({ id, title, description, times, series, unit, factor, bounda
           legend: { position: 'bottom', labels: { filter: (item, data) => !data.datasets[item.datasetIndex]?.quotaOf, usePointStyle: false } },
           tooltip: { callbacks: { title: (items) => (items[0] ? new Date(items[0].parsed.x).toISOString().replace('T', ' ').slice(0, 16) : '') } },
           cycleLines: { boundaries },
+          zoom: dragToRange(onRange),
         },
       },
       plugins: [cycleLines],
@@ -199,8 +169,9 @@ const dateOf = (iso) => iso.slice(0, 10);
 /** From/to (UTC dates) and the last 7/30/90 days of the stored snapshots; every choice is a page address. */
 function rangeControls({ data, resource, from, to, navigate }) {
   const stored = data.stored;
-  const fromInput = el('input', { type: 'date', id: 'history-from', value: from ?? dateOf(stored.from), min: dateOf(stored.from), max: dateOf(stored.to) });
-  const toInput = el('input', { type: 'date', id: 'history-to', value: to ?? dateOf(stored.to), min: dateOf(stored.from), max: dateOf(stored.to) });
+  // A dragged range (minutes) shows its days here; "Show range" then shows those whole days.
+  const fromInput = el('input', { type: 'date', id: 'history-from', value: dateOf(from ?? stored.from), min: dateOf(stored.from), max: dateOf(stored.to) });
+  const toInput = el('input', { type: 'date', id: 'history-to', value: dateOf(to ?? stored.to), min: dateOf(stored.from), max: dateOf(stored.to) });
   const go = (range) => navigate('history', { resource, ...range });
   const lastDays = (days) => {
     const end = Date.parse(stored.to);
@@ -224,15 +195,22 @@ function preferred(resources) {
   return resources.includes('nvidia.com/gpu') ? 'nvidia.com/gpu' : resources[0];
 }
 
-/** `2026-07-01` (a day, UTC) as the API's from (its first instant) or to (its last). */
-const dayStart = (day) => `${day}T00:00:00Z`;
-const dayEnd = (day) => `${day}T23:59:59.999Z`;
-const validDay = (text) => (text && /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : null);
+/**
+ * A range bound in the page address: a UTC day (`2026-07-01`, from the inputs and quick ranges) or a UTC minute
+ * (`2026-07-01T06:00`, from a range dragged on a chart). As the API's from, its first instant; as its to, a day's
+ * last instant or the minute itself.
+ */
+const validBound = (text) => (text && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/.test(text) ? text : null);
+const boundStart = (bound) => (bound.length === 10 ? `${bound}T00:00:00Z` : `${bound}:00Z`);
+const boundEnd = (bound) => (bound.length === 10 ? `${bound}T23:59:59.999Z` : `${bound}:00Z`);
+
+/** The range shown before the first of a series of drags (what "Reset zoom" goes back to), or null. */
+let beforeDrags = null;
 
 function historyOf(resource, from, to) {
   const query = new URLSearchParams({ resource });
-  if (from) query.set('from', dayStart(from));
-  if (to) query.set('to', dayEnd(to));
+  if (from) query.set('from', boundStart(from));
+  if (to) query.set('to', boundEnd(to));
   return getJson(`/api/history?${query}`);
 }
 
@@ -240,8 +218,10 @@ export async function render(root, { params, navigate }) {
   // One resource per answer (a year of every resource is ~5 MB; one is 1-3 MB, GPUs under 1 MB). The answer lists
   // the resources to choose from; a resource the nodes never had is asked again as the preferred one.
   const asked = params.get('resource') ?? 'nvidia.com/gpu';
-  const from = validDay(params.get('from'));
-  const to = validDay(params.get('to'));
+  const from = validBound(params.get('from'));
+  const to = validBound(params.get('to'));
+  const dragged = (at) => at !== null && at.length > 10;
+  if (!dragged(from) && !dragged(to)) beforeDrags = null;
   let data = await historyOf(asked, from, to);
   const resources = data.resources.filter((r) => r !== 'pods');
   if (!resources.includes(asked) && resources.length > 0) data = await historyOf(preferred(resources), from, to);
@@ -250,6 +230,16 @@ export async function render(root, { params, navigate }) {
     return;
   }
   const resource = data.resource;
+  const range = (bounds) => ({ resource, ...(bounds.from ? { from: bounds.from } : {}), ...(bounds.to ? { to: bounds.to } : {}) });
+  const onRange = (min, max) => {
+    beforeDrags ??= { from, to };
+    navigate('history', range({ from: minuteOf(min), to: minuteOf(max) }));
+  };
+  const resetZoom = () => {
+    const back = beforeDrags ?? {};
+    beforeDrags = null;
+    navigate('history', range(back));
+  };
   const select = el(
     'select',
     { id: 'history-resource', onchange: () => navigate('history', { resource: select.value, ...(from ? { from } : {}), ...(to ? { to } : {}) }) },
@@ -260,6 +250,7 @@ export async function render(root, { params, navigate }) {
     { class: 'toolbar' },
     el('div', { class: 'field' }, el('label', { for: 'history-resource' }, 'Resource'), select),
     rangeControls({ data, resource, from, to, navigate }),
+    dragged(from) || dragged(to) ? el('button', { type: 'button', class: 'small', id: 'history-reset-zoom', onclick: resetZoom }, 'Reset zoom') : null,
   );
   if (data.points.length === 0) {
     root.append(el('h1', {}, 'History'), toolbar, el('p', { id: 'history-summary' }, `No snapshots between ${from ?? 'the first'} and ${to ?? 'the last'}.`));
@@ -289,6 +280,7 @@ export async function render(root, { params, navigate }) {
           unit,
           factor,
           boundaries,
+          onRange,
           filename: `use-${safe}.csv`,
           series: usage.map((u, i) => ({ label: u.team, values: u.used, colour: colour(i), dash: DASHES[i % DASHES.length], stepped: true, order: byPeak.indexOf(u) })),
           extra: usage.flatMap((u, i) =>
@@ -320,6 +312,7 @@ export async function render(root, { params, navigate }) {
       unit,
       factor,
       boundaries,
+      onRange,
       filename: `capacity-${safe}.csv`,
       series: [
         { label: 'Capacity', values: capacity.capacity, colour: '#4b5563', dash: [6, 3] },
@@ -340,6 +333,7 @@ export async function render(root, { params, navigate }) {
       data.cycles.length > 0 ? ` Cycles: ${data.cycles.map((c) => `${c.name} (${c.state})`).join(', ')}.` : ' No allocation cycles recorded.',
     ),
     toolbar,
+    el('p', { class: 'muted small-text', id: 'history-drag-hint' }, 'Drag across a chart to show that time range (From/To and the quick ranges do the same from the keyboard).'),
     slot,
   );
 }

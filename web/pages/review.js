@@ -5,13 +5,14 @@
 import { ApiError, getCluster, getJson, postJson } from '../lib/api.js';
 import { chartFigure, drawCharts } from '../lib/charts.js';
 import { el, replace, toast } from '../lib/dom.js';
-import { dateTime, hoursText, quantityText, shortDate } from '../lib/format.js';
+import { dateTime, hoursText, quantityText } from '../lib/format.js';
 
 const inUnits = (value, row) => quantityText(value, row.resource);
 const inHours = (value) => hoursText(value);
 import { measuredSection } from '../lib/measured.js';
 import { planOptionText, planStatusBanner } from '../lib/plan-status.js';
 import { tableBlock } from '../lib/table.js';
+import { timeAxis } from '../lib/time-axis.js';
 
 const KIND_BADGE = { 'lower-demand': 'info', 'low-measured-use': 'info', 'needs-more': 'warn', 'over-quota': 'bad', 'use-above-new-quota': 'bad', 'use-above-quota': 'bad', 'alabama-paradox': 'bad' };
 
@@ -71,7 +72,7 @@ function capacitySection(data) {
           },
           options: {
             parsing: false,
-            scales: { x: { type: 'linear', min: times[0], max: times[times.length - 1], ticks: { callback: (v) => shortDate(v), maxTicksLimit: 8 } }, y: { beginAtZero: true, title: { display: true, text: 'GPU-equivalents' } } },
+            scales: { x: timeAxis(times), y: { beginAtZero: true, title: { display: true, text: 'GPU-equivalents' } } },
             plugins: { legend: { position: 'bottom' } },
           },
         },

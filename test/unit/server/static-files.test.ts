@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createApp } from '../../../src/server/app.js';
-import { chartJsBundle } from '../../../src/server/web-assets.js';
+import { chartJsBundle, chartZoomBundle } from '../../../src/server/web-assets.js';
 import { seededStore } from './seed.js';
 
 const store = await seededStore();
@@ -52,5 +52,17 @@ describe('static files', () => {
     const changed = await get('/app.css', { 'If-None-Match': '"not-this-one"' });
     assert.equal(changed.status, 200);
     assert.notEqual((await get('/app.js')).headers.get('etag'), etag, 'each file has its own ETag');
+  });
+
+  it('serves chartjs-plugin-zoom from node_modules beside chart.js, and nothing else from node_modules', async () => {
+    const zoom = await get('/vendor/chartjs-plugin-zoom.min.js');
+    assert.equal(zoom.status, 200);
+    assert.equal(zoom.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.deepEqual(Buffer.from(await zoom.arrayBuffer()), readFileSync(chartZoomBundle()));
+    assert.match(chartZoomBundle(), /node_modules\/chartjs-plugin-zoom\/dist\/chartjs-plugin-zoom\.min\.js$/);
+    // Its dependency hammerjs (pinch and pan, not used) and the plugin's other builds are not served.
+    for (const path of ['/vendor/hammer.min.js', '/vendor/chartjs-plugin-zoom.js', '/node_modules/chartjs-plugin-zoom/dist/chartjs-plugin-zoom.min.js', '/vendor/../package.json']) {
+      assert.equal((await get(path)).status, 404, path);
+    }
   });
 });
