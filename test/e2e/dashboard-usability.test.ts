@@ -121,6 +121,36 @@ function assertPhoneLayout(layout: Awaited<ReturnType<typeof phoneLayout>>, hash
   assert.deepEqual(layout.hiddenLinks, [], `${hash}: navigation links not visible`);
 }
 
+/**
+ * Category labels of horizontal bar charts that do not fit beside their bars (chart.js then draws them cut at the
+ * canvas's left edge; each line measured in the axis's tick font against the axis's width less the tick padding),
+ * or not above one another (chart.js then leaves some out).
+ */
+async function cutChartLabels(tab: Page): Promise<string[]> {
+  return tab.evaluate(() => {
+    type Scale = { type: string; axis: string; width: number; ticks: unknown[]; options: { ticks: { padding: number; font: unknown } }; getLabels(): Array<string | string[]> };
+    type ChartLike = { scales: Record<string, Scale>; ctx: CanvasRenderingContext2D };
+    const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): ChartLike | undefined; helpers: { toFont(f: unknown): { string: string } } } }).Chart;
+    const cut: string[] = [];
+    for (const canvas of Array.from(document.querySelectorAll('canvas'))) {
+      const chart = Chart.getChart(canvas);
+      if (!chart) continue;
+      for (const scale of Object.values(chart.scales).filter((s) => s.type === 'category' && s.axis === 'y')) {
+        chart.ctx.save();
+        chart.ctx.font = Chart.helpers.toFont(scale.options.ticks.font).string;
+        for (const label of scale.getLabels()) {
+          const widest = Math.max(...(Array.isArray(label) ? label : [label]).map((line) => chart.ctx.measureText(line).width));
+          if (widest + scale.options.ticks.padding > scale.width + 0.5) cut.push(`${canvas.id}: ${String(label)} (${Math.round(widest)}px beside a ${Math.round(scale.width)}px axis)`);
+        }
+        chart.ctx.restore();
+        // chart.js leaves labels out (autoSkip) when they do not fit one above the other.
+        if (scale.ticks.length < scale.getLabels().length) cut.push(`${canvas.id}: ${scale.getLabels().length - scale.ticks.length} of ${scale.getLabels().length} labels left out`);
+      }
+    }
+    return cut;
+  });
+}
+
 /** axe-core's serious and critical violations on the page as it is now. */
 async function seriousAxeViolations(tab: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') does not block it.
@@ -506,6 +536,7 @@ describe('phone (390x844) and axe-core', suite, () => {
         await gotoPage(tab, server.url, hash);
         await screenshot(tab, `phone-${hash.slice(2)}`);
         assertPhoneLayout(await phoneLayout(tab), hash);
+        assert.deepEqual(await cutChartLabels(tab), [], `${hash}: chart labels cut`);
       }
       await gotoPage(tab, server.url, '#/what-if');
       const gap = await tab.evaluate(() => {

@@ -23,6 +23,9 @@ export async function render(root) {
   const groups = data.groups;
   const drawn = groups.filter((g) => g.gpuEquivalent.capacity > 0);
   const label = (g) => `${g.pool} · ${g.model} · ${g.resource}`;
+  // On a phone one line per bar does not fit beside the bars (chart.js cut it at the left): pool, model and
+  // resource on lines of their own.
+  const narrow = window.matchMedia('(max-width: 640px)').matches;
   // The cards add up as shown: each figure in tenths, and what is neither requested nor free (allocatable left over
   // on nodes that take no new pods) is the difference of the shown figures, so the sum on the page is exact.
   const tenths = (value) => Math.round(value * 10);
@@ -51,12 +54,12 @@ export async function render(root) {
     description:
       'Requested and free on each pool; free counts only ready, schedulable, non-transitional nodes. A MIG slice counts as its share of a GPU (3g = 3/7), a time-sliced replica as 1/replicas.',
     filename: 'capacity-by-pool.csv',
-    height: Math.max(240, drawn.length * 34 + 60),
+    height: Math.max(240, drawn.length * (narrow ? 64 : 34) + 60),
     table: { columns: chartColumns, rows: chartRows },
     config: {
       type: 'bar',
       data: {
-        labels: chartRows.map((r) => r.group),
+        labels: narrow ? drawn.map((g) => [g.pool, g.model, g.resource]) : chartRows.map((r) => r.group),
         datasets: [
           { label: 'Requested', data: chartRows.map((r) => r.requested), backgroundColor: colour(0) },
           { label: 'Free', data: chartRows.map((r) => r.free), backgroundColor: colour(2) },
@@ -65,14 +68,14 @@ export async function render(root) {
       },
       options: {
         indexAxis: 'y',
-        scales: { x: { stacked: true, title: { display: true, text: 'GPU-equivalents' } }, y: { stacked: true } },
+        scales: { x: { stacked: true, title: { display: true, text: 'GPU-equivalents' } }, y: { stacked: true, ticks: { autoSkip: false } } },
         plugins: { legend: { position: 'bottom' } },
       },
     },
   });
 
   const groupColumns = [
-    { key: 'pool', label: 'Pool' },
+    { key: 'pool', label: 'Pool', className: 'names' },
     { key: 'model', label: 'Model' },
     { key: 'resource', label: 'Resource' },
     { key: 'sharingText', label: 'Unit' },
@@ -101,7 +104,7 @@ export async function render(root) {
 
   const attentionColumns = [
     { key: 'name', label: 'Node' },
-    { key: 'pool', label: 'Pool' },
+    { key: 'pool', label: 'Pool', className: 'names' },
     { key: 'model', label: 'Model' },
     { key: 'physicalAccelerators', label: 'Physical accelerators', numeric: true },
     { key: 'why', label: 'Why' },
@@ -145,7 +148,7 @@ export async function render(root) {
     tableBlock({
       caption: 'Node pools: nodes, plannable nodes, accelerator models, allocatable cpu and memory',
       columns: [
-        { key: 'pool', label: 'Pool' },
+        { key: 'pool', label: 'Pool', className: 'names' },
         { key: 'nodes', label: 'Nodes', numeric: true },
         { key: 'plannableNodes', label: 'Plannable nodes', numeric: true },
         { key: 'modelList', label: 'Accelerator models' },
