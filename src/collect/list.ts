@@ -42,6 +42,8 @@ export interface ListOptions {
   retryEnvironment?: RetryEnvironment;
   /** How often an expired continue token may restart one list before giving up. */
   maxRestarts?: number;
+  /** Ends a streamed list (not retried): the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** `resourceVersion`: the list's (a streamed list's; what a watch starts from). */
@@ -170,7 +172,7 @@ async function streamAll(target: ListTarget, sink: ListSink, options: ListOption
       delivered = false;
       sink.restart();
     }
-    return options.transport.stream(path, query, { protobuf: wantsProtobuf(target, options), onItems });
+    return options.transport.stream(path, query, { protobuf: wantsProtobuf(target, options), onItems, signal: options.signal });
   };
   let list: Record<string, unknown>;
   try {

@@ -80,6 +80,8 @@ export interface StreamOptions {
   protobuf?: boolean;
   /** Items of the list as they arrive (in the JSON shape, without kind), in order; may be called many times. */
   onItems: (items: Record<string, unknown>[]) => void;
+  /** Ends the request: the promise rejects with the signal's reason (a watching collector that stops mid-list). */
+  signal?: AbortSignal;
 }
 
 /** One event of a JSON watch stream (`?watch=1`): ADDED, MODIFIED, DELETED, BOOKMARK or ERROR (object: a Status). */
@@ -238,7 +240,7 @@ export function createTransport(config: KubeConfig, options: TransportOptions = 
     send(path, query, options.protobuf ?? false, (contentType) => wholeBody(contentType, options.onListHead));
 
   const stream = (path: string, query: Record<string, string>, options: StreamOptions): Promise<Record<string, unknown>> =>
-    send(path, query, options.protobuf ?? false, (contentType) => streamedList(contentType, options.onItems));
+    send(path, query, options.protobuf ?? false, (contentType) => streamedList(contentType, options.onItems), { signal: options.signal });
 
   const watch = (path: string, query: Record<string, string>, options: WatchOptions): Promise<void> =>
     send(

@@ -42,6 +42,8 @@ export interface WatchCollectorOptions {
    * client-go's reflector does, so many collectors' watches do not all end at once.
    */
   watchTimeoutSeconds?: () => number;
+  /** How long `start` waits for the API server to accept the watches; default 10 s. */
+  openTimeoutMs?: number;
   /** Told about every re-list and every resumed watch (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -106,16 +108,22 @@ export class WatchCollector {
 
   /**
    * Lists every kind in the registry's order, starting each one's watch after its list, and resolves once the API
-   * server has accepted every watch: a watch it refuses (403 without the `watch` verb) fails here, before any
-   * snapshot.
+   * server has accepted every watch (or after `openTimeoutMs`): a watch it refuses (403 without the `watch` verb)
+   * fails here, before any snapshot.
    */
   async start(): Promise<void> {
     const opened: Promise<void>[] = [];
     for (const followed of this.followed) {
+      // Stopped during the first lists: no further list is started (the one in flight was aborted).
+      if (this.stopping.signal.aborted) return;
       await this.relist(followed);
       if (!followed.absent) opened.push(this.follow(followed));
     }
-    await Promise.race([Promise.all(opened), this.failed]);
+    // Bounded: a proxy that holds back the answer's headers until the first event would otherwise hold the start
+    // (a refusal still ends the collection, through `failed`, when it comes).
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.openTimeoutMs ?? 10_000)));
+    await Promise.race([Promise.all(opened), this.failed, patience]).finally(() => clearTimeout(timer));
   }
 
   /** The last resourceVersion seen of `resource` (e.g. `pods`): a test waits until the watch has seen a change. */
@@ -135,7 +143,9 @@ export class WatchCollector {
   async snapshot(): Promise<ClusterInventory> {
     for (const followed of this.followed.filter((f) => f.absent && f.listing === undefined)) {
       await this.relist(followed);
-      if (!followed.absent) void this.follow(followed);
+      if (followed.absent) continue;
+      this.options.log?.(`${resourceName(followed.target)}: now served by the API server; listed ${this.live.keysOf(followed.kind.kind).length}, watching them`);
+      void this.follow(followed);
     }
     for (;;) {
       this.throwIfFailed();
@@ -202,13 +212,15 @@ export class WatchCollector {
             }
           },
         },
-        { transport: this.transport, protobuf: this.protobuf, retry: this.retry, retryEnvironment: this.environment },
+        { transport: this.transport, protobuf: this.protobuf, retry: this.retry, retryEnvironment: this.environment, signal: this.stopping.signal },
       );
     } catch (error) {
       throw this.describe(error, 'list', target);
     }
     for (const key of this.live.keysOf(kind.kind)) if (!seen.has(key)) this.live.removeKey(kind.kind, key);
     if (!outcome.found) {
+      // Served before (it had a version), 404 now: said once, whichever way it was found (a watch's 404, a re-list).
+      if (followed.resourceVersion !== undefined) this.options.log?.(`${resourceName(target)}: no longer served by the API server (its CRD was removed?); its objects are dropped`);
       followed.absent = true;
       followed.resourceVersion = undefined;
       return;
@@ -256,7 +268,7 @@ export class WatchCollector {
           continue;
         }
         if (target.optional === true && error instanceof ApiResponseError && error.statusCode === 404) {
-          this.options.log?.(`watch ${target.resource}: the API server no longer serves ${target.resource}; dropping them`);
+          // The CRD was removed: the re-list answers 404 too and drops its objects (listKind says so).
           await this.relist(followed);
           if (followed.absent) return;
           continue;
@@ -305,6 +317,11 @@ export class WatchCollector {
       attempts: this.retry.attempts,
     });
   }
+}
+
+/** `pods`, `profiles.kubeflow.org`: KAI's and Volcano's `queues` differ only by their group. */
+function resourceName(target: ListTarget): string {
+  return target.group === '' ? target.resource : `${target.resource}.${target.group}`;
 }
 
 function describeError(error: unknown): string {

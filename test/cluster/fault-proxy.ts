@@ -119,6 +119,8 @@ function forward(req: http.IncomingMessage, res: http.ServerResponse, upstream: 
     { protocol: 'https:', hostname: upstream.hostname, port: upstream.port, path, method: req.method, headers, agent },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
+      // As the API server does for a watch: the headers go out before the first event.
+      res.flushHeaders();
       answer.pipe(res);
     },
   );
@@ -156,7 +158,10 @@ function inflict(fault: Fault, req: http.IncomingMessage, res: http.ServerRespon
     case 'rewrite': {
       const url = new URL(req.url ?? '/', 'http://proxy');
       for (const [key, value] of Object.entries(fault.query)) url.searchParams.set(key, value);
-      void (fault.after ?? Promise.resolve()).then(() => forward(req, res, upstream, agent, `${url.pathname}${url.search}`));
+      // A client that gave up while its request was held gets nothing (a collector stopped mid-list).
+      void (fault.after ?? Promise.resolve()).then(() => {
+        if (!req.socket.destroyed) forward(req, res, upstream, agent, `${url.pathname}${url.search}`);
+      });
       return;
     }
     case 'truncate': {

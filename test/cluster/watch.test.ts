@@ -10,8 +10,10 @@
  * holds for etcd's revisions, which this test's API server uses.)
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -27,7 +29,7 @@ import { openStore } from '../../src/store/open.js';
 import { CLI_BIN, cliEnvironment, ensureBuilt, REPO_ROOT } from '../support/cli.js';
 import { clusterNodes, clusterWorkloads, quotasSettled } from './collect-cluster.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { boundPodObject, controlPlaneSuiteOptions, namespaceObject, seedObjects, startControlPlane, type ControlPlane } from './harness/index.js';
+import { boundPodObject, controlPlaneSuiteOptions, installProfileCrd, namespaceObject, seedObjects, startControlPlane, type ControlPlane } from './harness/index.js';
 import { waitUntil } from './harness/wait.js';
 
 const quickRetry: RetryPolicy = { attempts: 6, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 1_000 };
@@ -89,13 +91,13 @@ describe('collect --watch', await controlPlaneSuiteOptions(), () => {
   };
 
   /** The collector's snapshot and a fresh collect's, each stored and read back. */
-  const storedPair = async (): Promise<{ watched: ClusterInventory; fresh: ClusterInventory }> => {
+  const storedPair = async (watcher: WatchCollector = collector): Promise<{ watched: ClusterInventory; fresh: ClusterInventory }> => {
     const db = join(plane.dir, 'watch.db');
     const now = new Date(Date.UTC(2026, 0, 1) + ++stored * 60_000);
     const target = loadClusterTarget({ kubeconfig: plane.kubeconfigPath });
     const watched = await storeCollected({
       db,
-      collected: { inventory: await collector.snapshot(), defaultName: 'watched', server: null, context: null, source: { kind: 'live', ref: 'watch' } },
+      collected: { inventory: await watcher.snapshot(), defaultName: 'watched', server: null, context: null, source: { kind: 'live', ref: 'watch' } },
       cluster: 'watched',
       takenAt: now,
     });
@@ -111,6 +113,18 @@ describe('collect --watch', await controlPlaneSuiteOptions(), () => {
     } finally {
       await store.close();
     }
+  };
+
+
+  /** `quotaplan collect --watch` in a child process, its output gathered. */
+  const startCli = (args: string[]): { child: ChildProcessByStdio<null, Readable, Readable>; out: { stdout: string; stderr: string }; exited: Promise<[number | null, NodeJS.Signals | null]> } => {
+    ensureBuilt();
+    const child = spawn(process.execPath, [CLI_BIN, 'collect', '--watch', ...args], { cwd: REPO_ROOT, env: cliEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString('utf8')));
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    return { child, out, exited };
   };
 
   const cpuOf = (requests: ResourceList | undefined): string | undefined => (requests?.cpu === undefined ? undefined : formatQuantity(requests.cpu));
@@ -203,6 +217,99 @@ describe('collect --watch', await controlPlaneSuiteOptions(), () => {
     const pair = await storedPair();
     assert.deepStrictEqual(pair.watched, pair.fresh);
     assert.deepEqual(churnRequests(pair.watched), [['churn', '4725m', 4]]);
+  });
+
+  test('a CRD removed while watching: its objects leave the snapshot, a line says so; installed again: listed at the next snapshot and watched', async () => {
+    const crdLog: string[] = [];
+    // Watches the API server ends every 2 s: the resumed Profile watch meets the removed CRD (404) without waiting minutes.
+    const watcher = new WatchCollector({ target: loadClusterTarget({ kubeconfig: plane.kubeconfigPath }), watchTimeoutSeconds: () => 2, log: (line) => crdLog.push(line) });
+    const profileNames = (inventory: ClusterInventory): string[] => inventory.profiles.map((profile) => profile.name);
+    try {
+      await watcher.start();
+      assert.equal(watcher.absent().includes('profiles'), false);
+      const before = await storedPair(watcher);
+      assert.deepStrictEqual(before.watched, before.fresh);
+      assert.ok(before.watched.profiles.length > 0, 'the seeded Profiles');
+
+      await request('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/profiles.kubeflow.org');
+      await waitUntil('the collector to find the Profile CRD gone', 120_000, async () => watcher.absent().includes('profiles'), { lastSeen: () => crdLog.join(' | ') });
+      assert.ok(crdLog.includes('profiles.kubeflow.org: no longer served by the API server (its CRD was removed?); its objects are dropped'), crdLog.join('\n'));
+      const gone = await storedPair(watcher);
+      assert.deepStrictEqual(gone.watched, gone.fresh);
+      assert.deepEqual(profileNames(gone.watched), []);
+
+      await waitUntil('the Profile CRD to be deleted', 60_000, async () => (await plane.admin.request('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/profiles.kubeflow.org', { method: 'GET' })).status === 404);
+      await installProfileCrd(plane.admin, 30_000);
+      const profile = (name: string): unknown => ({ apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name }, spec: { owner: { kind: 'User', name: `${name}@example.com` } } });
+      await request('POST', '/apis/kubeflow.org/v1/profiles', profile('team-back'));
+      // The next snapshot lists the kinds that were absent: the Profile is in it, and its watch starts.
+      const back = await storedPair(watcher);
+      assert.deepStrictEqual(back.watched, back.fresh);
+      assert.deepEqual(profileNames(back.watched), ['team-back']);
+      assert.ok(crdLog.includes('profiles.kubeflow.org: now served by the API server; listed 1, watching them'), crdLog.join('\n'));
+      assert.equal(watcher.absent().includes('profiles'), false);
+      const created = (await request('POST', '/apis/kubeflow.org/v1/profiles', profile('team-later'))) as { metadata: { resourceVersion: string } };
+      await waitUntil('the Profile watch to see the new Profile', 30_000, async () => BigInt(watcher.resourceVersion('profiles') ?? '0') >= BigInt(created.metadata.resourceVersion));
+      const watched = await storedPair(watcher);
+      assert.deepStrictEqual(watched.watched, watched.fresh);
+      assert.deepEqual(profileNames(watched.watched), ['team-back', 'team-later']);
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  test('SIGTERM during the first lists: exit 0 at once, nothing stored, not waiting for the list in flight', async () => {
+    proxy.reset();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The pods' LIST (the last of the first lists) is held at the proxy until the test ends.
+    proxy.inject({ match: (r) => r.path === '/api/v1/pods' && r.query.get('watch') === null, fault: { kind: 'rewrite', query: {}, after: held }, times: 1 });
+    const db = join(plane.dir, 'sigterm-while-listing.db');
+    try {
+      const cli = startCli(['--every', '1s', '--kubeconfig', proxyKubeconfig, '--cluster', 'listing', '--db', db]);
+      await waitUntil('the pods LIST to be held', 60_000, async () => proxy.seen.some((r) => r.path === '/api/v1/pods' && r.outcome === 'rewrite'), { lastSeen: () => cli.out.stderr });
+      cli.child.kill('SIGTERM');
+      await waitUntil('the CLI to exit while its pods LIST is still held', 30_000, async () => cli.child.exitCode !== null || cli.child.signalCode !== null);
+      assert.deepEqual(await cli.exited, [0, null], cli.out.stderr);
+      assert.equal(cli.out.stdout, '');
+      assert.match(cli.out.stderr, /^collect --watch: ended after 0 snapshots; peak memory: rss \d+\.\d MiB \(the kernel's high-water mark\), heap \d+\.\d MiB \(the most seen at a snapshot\)\n$/);
+      assert.equal(existsSync(db), false);
+    } finally {
+      release();
+    }
+  });
+
+  test('a watch failing 6 times in a row ends collect --watch: exit 3, the last failure named, the snapshots stored before intact', async () => {
+    // The suite's collector watches through the same proxy: stopped, so only the CLI's watch meets the failures.
+    await collector.stop();
+    proxy.reset();
+    const db = join(plane.dir, 'failing.db');
+    const cli = startCli(['--every', '1h', '--kubeconfig', proxyKubeconfig, '--cluster', 'failing', '--db', db]);
+    await waitUntil('the first snapshot line', 60_000, async () => cli.out.stdout.includes('\n'), { lastSeen: () => cli.out.stderr });
+    const isPodWatch = (r: { path: string; query: URLSearchParams }): boolean => r.path === '/api/v1/pods' && r.query.get('watch') === '1';
+    proxy.inject({ match: isPodWatch, fault: { kind: 'status', status: 500 }, times: Infinity });
+    assert.ok(proxy.cut() > 0);
+    const [code, signal] = await cli.exited;
+    assert.deepEqual([code, signal], [3, null], cli.out.stderr);
+    // The cut is failure 1; every resumed watch is answered 500, with no event between them: the sixth failure ends it.
+    assert.equal(proxy.seen.filter((r) => r.path === '/api/v1/pods' && r.query.watch === '1' && r.outcome === 'status').length, 5);
+    const stderr = cli.out.stderr.split('\n').filter((line) => line !== '');
+    const podLines = stderr.filter((line) => line.startsWith('watch pods: ')).map((line) => line.replace(/resourceVersion \d+ in \d+ ms$/, 'resourceVersion V in N ms'));
+    assert.equal(podLines.length, 5, stderr.join('\n'));
+    assert.match(podLines[0] ?? '', /^watch pods: E[A-Z]+; resuming from resourceVersion V in N ms$/);
+    assert.deepEqual(podLines.slice(1), Array.from({ length: 4 }, () => 'watch pods: HTTP 500; resuming from resourceVersion V in N ms'));
+    assert.equal(stderr.at(-1), `quotaplan: watch pods at ${proxy.url} failed after 6 attempts: HTTP 500 InternalError: injected by the fault proxy`);
+    assert.match(stderr.at(-2) ?? '', /^collect --watch: ended after 1 snapshot; peak memory: /);
+    const store = await openStore({ file: db });
+    try {
+      const snapshots = await store.listSnapshots({ cluster: 'failing' });
+      assert.deepEqual(snapshots.map((s) => String(s.id)), [/^snapshot (\d+) of cluster failing taken at /.exec(cli.out.stdout)?.[1]]);
+      const fresh = (await collectLive({ target: loadClusterTarget({ kubeconfig: plane.kubeconfigPath }) })).inventory;
+      assert.deepStrictEqual(await store.loadInventory(snapshots[0]!.id), fresh);
+    } finally {
+      await store.close();
+      proxy.reset();
+    }
   });
 
   test('the CLI stores a snapshot at once and every interval; SIGTERM exits 0 and leaves only complete snapshots', async () => {
