@@ -10,6 +10,7 @@ import type { AnyKind } from '../kinds/kind.js';
 import type { NamespaceEntry } from '../kinds/namespace.js';
 import type { KindRegistry } from '../kinds/registry.js';
 import type { NodeFactsResult } from './node-facts.js';
+import type { PodEntry } from '../kinds/pod.js';
 import { readDraCapacity, type DraCapacityRead } from './dra/capacity.js';
 import { chargedResourceOf } from './dra/claim-use.js';
 import { isPlannable } from './node-facts.js';
@@ -52,6 +53,31 @@ export interface InventoryParts {
   nodeTotals: ReadonlyMap<string, PodTotals>;
   /** Warnings of the way the parts were gathered (a node listed twice), first in the inventory. */
   warnings: readonly string[];
+  /** Per namespace, the ResourceClaims its non-terminal pods use (claimsInUse); none when absent. */
+  claimsInUse?: ReadonlyMap<string, ClaimsInUse>;
+}
+
+/** The ResourceClaims a namespace's pods use, by name, and those the scheduler made for their extended-resource requests. */
+export interface ClaimsInUse {
+  used: Set<string>;
+  extended: Set<string>;
+}
+
+/**
+ * Joins pods to ResourceClaims through the pods' status (`resourceClaimStatuses`, `extendedResourceClaimStatus`):
+ * per namespace, the claims its non-terminal pods name. A claim generated from a ResourceClaimTemplate is named
+ * there too (its generated name), so the join needs no template.
+ */
+export function claimsInUse(pods: Iterable<PodEntry | null>): Map<string, ClaimsInUse> {
+  const out = new Map<string, ClaimsInUse>();
+  for (const pod of pods) {
+    if (pod === null || pod.claims.length === 0) continue;
+    let entry = out.get(pod.namespace);
+    if (entry === undefined) out.set(pod.namespace, (entry = { used: new Set(), extended: new Set() }));
+    for (const claim of pod.claims) entry.used.add(claim);
+    if (pod.extendedResourceClaim !== null) entry.extended.add(pod.extendedResourceClaim);
+  }
+  return out;
 }
 
 export function assembleInventory(parts: InventoryParts): ClusterInventory {
@@ -88,6 +114,7 @@ export function assembleInventory(parts: InventoryParts): ClusterInventory {
     slices: (listed.resourceSlices ?? []) as ResourceSliceFacts[],
     claims: (listed.resourceClaims ?? []) as ResourceClaimFacts[],
     nodes,
+    claimsInUse: parts.claimsInUse ?? new Map(),
   });
   if (dra !== undefined) warnings.push(...dra.warnings);
 
@@ -162,6 +189,7 @@ function draCapacityOf(parts: {
   slices: ResourceSliceFacts[];
   claims: ResourceClaimFacts[];
   nodes: readonly NodeFacts[];
+  claimsInUse: ReadonlyMap<string, ClaimsInUse>;
 }): DraCapacityRead | undefined {
   const { classes, slices, claims, nodes } = parts;
   if (classes.length === 0 && slices.length === 0 && claims.length === 0) return undefined;
@@ -169,6 +197,7 @@ function draCapacityOf(parts: {
     classes,
     slices,
     claims,
+    claimsInUse: parts.claimsInUse,
     nodes: nodes.map((n) => ({
       name: n.name,
       labels: n.labels,

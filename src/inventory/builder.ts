@@ -8,7 +8,7 @@ import type { AnyKind } from '../kinds/kind.js';
 import { podEntry, type PodEntry } from '../kinds/pod.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
 import { InternalError } from '../errors.js';
-import { assembleInventory, foldPod, type PodTotals } from './assemble.js';
+import { assembleInventory, claimsInUse, foldPod, type PodTotals } from './assemble.js';
 import type { PodObject } from './objects.js';
 import type { ClusterInventory } from './types.js';
 
@@ -82,6 +82,7 @@ export class InventoryBuilder {
       namespaceTotals,
       nodeTotals,
       queuedTotals,
+      claimsInUse: claimsInUse(this.pods.values()),
       warnings: this.warnings,
     });
   }

@@ -16,7 +16,7 @@ import { InternalError } from '../errors.js';
 import type { AnyKind } from '../kinds/kind.js';
 import type { PodEntry } from '../kinds/pod.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
-import { assembleInventory, foldPod, type PodTotals } from './assemble.js';
+import { assembleInventory, claimsInUse, foldPod, type PodTotals } from './assemble.js';
 import type { ClusterInventory } from './types.js';
 import { compareText } from '../text-order.js';
 
@@ -127,6 +127,8 @@ export class LiveInventory {
       namespaceTotals: this.byNamespace.totals,
       nodeTotals: this.byNode.totals,
       queuedTotals: this.queuedByNamespace.totals,
+      // Pods joined to their ResourceClaims: only pods that name a claim do any work here.
+      claimsInUse: claimsInUse(this.pods.values()),
       warnings: [],
     });
   }

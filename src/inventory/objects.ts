@@ -167,6 +167,13 @@ export interface PodStatus {
   allocatedResources?: Record<string, Quantity>;
   /** Pod-level resources the kubelet actuated. */
   resources?: ReportedRequirements;
+  /**
+   * DRA: the ResourceClaims the pod uses, from `resourceClaimStatuses[].resourceClaimName` (its claims, those
+   * generated from ResourceClaimTemplates included), in order; absent when none.
+   */
+  resourceClaims?: string[];
+  /** KEP-5004: the ResourceClaim the scheduler made for its extended-resource requests (`extendedResourceClaimStatus`). */
+  extendedResourceClaim?: string;
 }
 
 const reportedRequirements = z.object({
@@ -196,6 +203,8 @@ export const podStatusSchema = z
     initContainerStatuses: z.array(containerStatus).nullish(),
     allocatedResources: resourceList.nullish(),
     resources: reportedRequirements.nullish(),
+    resourceClaimStatuses: z.array(z.object({ name: z.string(), resourceClaimName: z.string().nullish() })).nullish(),
+    extendedResourceClaimStatus: z.object({ resourceClaimName: z.string() }).nullish(),
   })
   .transform((raw): PodStatus => {
     const status: PodStatus = {
@@ -206,6 +215,10 @@ export const podStatusSchema = z
     if (raw.phase !== undefined) status.phase = raw.phase;
     if (raw.allocatedResources !== undefined && raw.allocatedResources !== null) status.allocatedResources = raw.allocatedResources;
     if (raw.resources !== undefined && raw.resources !== null) status.resources = raw.resources;
+    const claims = (raw.resourceClaimStatuses ?? []).flatMap((c) => (typeof c.resourceClaimName === 'string' && c.resourceClaimName !== '' ? [c.resourceClaimName] : []));
+    if (claims.length > 0) status.resourceClaims = claims;
+    const extended = raw.extendedResourceClaimStatus?.resourceClaimName;
+    if (extended !== undefined && extended !== '') status.extendedResourceClaim = extended;
     return status;
   });
 
@@ -364,6 +377,20 @@ function podStatus(value: unknown): PodStatus | undefined {
     const reported = requirements(value.resources);
     if (reported === undefined) return undefined;
     status.resources = reported;
+  }
+  const claimStatuses = listOf(value.resourceClaimStatuses, (item): string | null | undefined => {
+    if (!isRecord(item) || typeof item.name !== 'string') return undefined;
+    const name = item.resourceClaimName;
+    if (name === undefined || name === null) return null;
+    return typeof name === 'string' ? name : undefined;
+  });
+  if (claimStatuses === undefined) return undefined;
+  const claims = claimStatuses.filter((name): name is string => name !== null && name !== '');
+  if (claims.length > 0) status.resourceClaims = claims;
+  const extended = value.extendedResourceClaimStatus;
+  if (extended !== undefined && extended !== null) {
+    if (!isRecord(extended) || typeof extended.resourceClaimName !== 'string') return undefined;
+    if (extended.resourceClaimName !== '') status.extendedResourceClaim = extended.resourceClaimName;
   }
   return status;
 }

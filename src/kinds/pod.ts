@@ -7,6 +7,7 @@
 import { podSchema, readPod, type PodObject } from '../inventory/objects.js';
 import { effectivePodRequests, TERMINAL_PHASES } from '../inventory/pod-requests.js';
 import type { ResourceList } from '../resources.js';
+import { compareText } from '../text-order.js';
 import { objectKind } from './kind.js';
 
 /** Pods in phases Succeeded and Failed count for neither quota nor the scheduler (domain.md section 2). */
@@ -22,6 +23,10 @@ export interface PodEntry {
   scheduler: ResourceList;
   /** While not bound to a node: why (`Unschedulable`, `SchedulingGated`, or `Pending` when no reason is recorded). */
   queuedReason: string | undefined;
+  /** DRA: the ResourceClaims (of its namespace) it uses, from its status, sorted; the extended-resource claim too. */
+  claims: string[];
+  /** KEP-5004: the claim the scheduler made for its extended-resource requests; null when none. */
+  extendedResourceClaim: string | null;
 }
 
 /** A condition reason is a CamelCase word (metav1.Condition); anything else from a dump is not shown as one. */
@@ -45,6 +50,8 @@ export function podEntry(pod: PodObject): PodEntry | null {
     quota: requests.quota,
     scheduler: requests.scheduler,
     queuedReason: nodeName === undefined ? queuedReasonOf(pod) : undefined,
+    claims: [...new Set([...(pod.status.resourceClaims ?? []), ...(pod.status.extendedResourceClaim === undefined ? [] : [pod.status.extendedResourceClaim])])].sort(compareText),
+    extendedResourceClaim: pod.status.extendedResourceClaim ?? null,
   };
 }
 

@@ -191,6 +191,81 @@ describe('DRA on a real control plane (Kubernetes 1.36 default gates)', await co
     assert.equal(vision?.claims, 1);
   });
 
+  test("pods' status joins them to their claims (a template's generated claim, the scheduler's KEP-5004 claim): devices in use, each GPU requested once as the quota controller counts", async () => {
+    await seedObjects(plane.admin, [resourceQuotaObject({ namespace: 'vision', name: 'gpus', hard: { 'requests.nvidia.com/gpu': '100', [classDevices]: '100' } })]);
+    const podsPath = '/api/v1/namespaces/vision/pods';
+    const image = 'registry.invalid/workload:1';
+    // trainer-0 takes its GPUs from a ResourceClaimTemplate; the claim made from it is trainer-0-gpus (the test above).
+    await send('POST', podsPath, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'trainer-0', namespace: 'vision' },
+      spec: {
+        nodeName: 'dra-h100-0',
+        resourceClaims: [{ name: 'gpus', resourceClaimTemplateName: 'two-gpus' }],
+        containers: [{ name: 'main', image, resources: { requests: { cpu: '1' }, claims: [{ name: 'gpus' }] } }],
+      },
+    });
+    const trainer0 = await send('GET', `${podsPath}/trainer-0`);
+    await send('PUT', `${podsPath}/trainer-0/status`, { ...trainer0, status: { ...(trainer0.status as object), resourceClaimStatuses: [{ name: 'gpus', resourceClaimName: 'trainer-0-gpus' }] } });
+    // trainer-1 asks for nvidia.com/gpu: 1 on a node without the device plugin: the scheduler makes a claim for it.
+    const trainer1 = await send('POST', podsPath, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'trainer-1', namespace: 'vision' },
+      spec: { nodeName: 'dra-h100-1', containers: [{ name: 'main', image, resources: { requests: { cpu: '1', 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }] },
+    });
+    const uid = (trainer1.metadata as { uid: string }).uid;
+    await send('POST', claimsPath('vision'), {
+      ...claim('vision', 'trainer-1-extended', [exactly('container-0-request-0', 'gpu.nvidia.com', 1)]),
+      metadata: {
+        name: 'trainer-1-extended',
+        namespace: 'vision',
+        annotations: { 'resource.kubernetes.io/extended-resource-claim': 'true' },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'trainer-1', uid, controller: true, blockOwnerDeletion: true }],
+      },
+    });
+    const extended = await send('GET', `${claimsPath('vision')}/trainer-1-extended`);
+    await send('PUT', `${claimsPath('vision')}/trainer-1-extended/status`, {
+      ...extended,
+      status: {
+        allocation: {
+          devices: { results: [{ request: 'container-0-request-0', driver: 'gpu.nvidia.com', pool: 'dra-h100-1', device: 'gpu-0' }] },
+          nodeSelector: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['dra-h100-1'] }] }] },
+        },
+      },
+    });
+    const current = await send('GET', `${podsPath}/trainer-1`);
+    await send('PUT', `${podsPath}/trainer-1/status`, {
+      ...current,
+      status: {
+        ...(current.status as object),
+        extendedResourceClaimStatus: {
+          requestMappings: [{ containerName: 'main', resourceName: 'nvidia.com/gpu', requestName: 'container-0-request-0' }],
+          resourceClaimName: 'trainer-1-extended',
+        },
+      },
+    });
+
+    // Pods are listed as protobuf: the claim names come through the .proto messages.
+    const inventory = await collect();
+    const vision = inventory.dra?.namespaces.find((n) => n.namespace === 'vision');
+    assert.deepEqual([vision?.claims, vision?.allocated, vision?.inUse, vision?.inUseByExtendedResourceRequests], [
+      2,
+      { 'gpu.nvidia.com': 3 },
+      { 'gpu.nvidia.com': 3 },
+      { 'gpu.nvidia.com': 1 },
+    ]);
+    // 3 GPUs held (trainer-0's claim of 2, trainer-1's 1): requests.nvidia.com/gpu is 3, the quota controller's figure.
+    const requests = formatResourceList(inventory.namespaces.find((n) => n.name === 'vision')?.requests ?? {});
+    assert.equal(requests['nvidia.com/gpu'], '3');
+    const quota = await waitUntil('ResourceQuota vision/gpus status.used to count both pods and both claims', 30_000, async () => {
+      const q = await plane.admin.core.readNamespacedResourceQuota({ namespace: 'vision', name: 'gpus' });
+      return q.status?.used?.[classDevices] === '3' ? q : undefined;
+    });
+    assert.deepEqual(quantityValues(quota.status?.used), quantityValues({ 'requests.nvidia.com/gpu': requests['nvidia.com/gpu'] as string, [classDevices]: requests[classDevices] as string }));
+  });
+
   test('collect, plan, emit and apply quotas for a DRA plan: admission then holds claims to them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quotaplan-dra-'));
     try {

@@ -21,6 +21,8 @@ export interface DraCapacityInput {
   claims: readonly ResourceClaimFacts[];
   /** Every node of the inventory, with whether it is plannable and which resources its device plugins serve. */
   nodes: readonly (NodeLabels & NodeAllocatable)[];
+  /** Per namespace, the claims its pods use (assemble.ts claimsInUse); none when absent. */
+  claimsInUse?: ReadonlyMap<string, { used: ReadonlySet<string>; extended: ReadonlySet<string> }>;
 }
 
 export interface DraCapacityRead {
@@ -113,7 +115,7 @@ export function readDraCapacity(input: DraCapacityInput): DraCapacityRead {
   }
   warnings.push(...extended.warnings);
   return {
-    capacity: { devices, classes, namespaces: claimUseByNamespace(input.claims, input.classes) },
+    capacity: { devices, classes, namespaces: claimUseByNamespace(input.claims, input.classes, input.claimsInUse ?? new Map()) },
     plannable: { ...extended.byResource, ...classResources(classes) },
     warnings,
   };

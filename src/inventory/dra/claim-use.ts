@@ -112,19 +112,47 @@ export function allocatedDevicesByClass(claim: ResourceClaimFacts): Map<string, 
 }
 
 /** Per namespace (sorted), the quota charge and allocated devices of its ResourceClaims. */
-export function claimUseByNamespace(claims: readonly ResourceClaimFacts[], classes: readonly DeviceClassFacts[]): DraNamespaceUse[] {
+export function claimUseByNamespace(
+  claims: readonly ResourceClaimFacts[],
+  classes: readonly DeviceClassFacts[],
+  inUse: ReadonlyMap<string, { used: ReadonlySet<string>; extended: ReadonlySet<string> }> = new Map(),
+): DraNamespaceUse[] {
   const extendedOf = new Map(classes.map((c) => [c.name, c.extendedResourceName]));
-  const byNamespace = new Map<string, { claims: number; quotaUsed: ResourceList; allocated: Map<string, number> }>();
+  interface Entry {
+    claims: number;
+    quotaUsed: ResourceList;
+    allocated: Map<string, number>;
+    inUse: Map<string, number>;
+    inUseByExtendedResourceRequests: Map<string, number>;
+  }
+  const byNamespace = new Map<string, Entry>();
+  const add = (counts: Map<string, number>, className: string, n: number): void => {
+    counts.set(className, (counts.get(className) ?? 0) + n);
+  };
   for (const claim of claims) {
     let entry = byNamespace.get(claim.namespace);
-    if (entry === undefined) byNamespace.set(claim.namespace, (entry = { claims: 0, quotaUsed: {}, allocated: new Map() }));
+    if (entry === undefined) {
+      byNamespace.set(claim.namespace, (entry = { claims: 0, quotaUsed: {}, allocated: new Map(), inUse: new Map(), inUseByExtendedResourceRequests: new Map() }));
+    }
     entry.claims += 1;
     addInto(entry.quotaUsed, claimQuotaCharge(claim, (name) => extendedOf.get(name) ?? null));
-    for (const [className, n] of allocatedDevicesByClass(claim)) entry.allocated.set(className, (entry.allocated.get(className) ?? 0) + n);
+    const pods = inUse.get(claim.namespace);
+    for (const [className, n] of allocatedDevicesByClass(claim)) {
+      add(entry.allocated, className, n);
+      if (pods?.used.has(claim.name) === true) add(entry.inUse, className, n);
+      if (pods?.extended.has(claim.name) === true) add(entry.inUseByExtendedResourceRequests, className, n);
+    }
   }
   return [...byNamespace.keys()].sort(compareText).map((namespace) => {
-    const entry = byNamespace.get(namespace) as { claims: number; quotaUsed: ResourceList; allocated: Map<string, number> };
-    return { namespace, claims: entry.claims, quotaUsed: sortedList(entry.quotaUsed), allocated: sortedCounts(entry.allocated) };
+    const entry = byNamespace.get(namespace) as Entry;
+    return {
+      namespace,
+      claims: entry.claims,
+      quotaUsed: sortedList(entry.quotaUsed),
+      allocated: sortedCounts(entry.allocated),
+      inUse: sortedCounts(entry.inUse),
+      inUseByExtendedResourceRequests: sortedCounts(entry.inUseByExtendedResourceRequests),
+    };
   });
 }
 

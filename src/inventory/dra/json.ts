@@ -78,7 +78,7 @@ export function draCapacityToJson(c: DraCapacity): Json {
   return {
     devices: c.devices.map((d) => ({ ...d, memory: d.memory === null ? null : formatQuantity(d.memory), taints: d.taints.map(taintToJson) })),
     classes: c.classes.map((k) => ({ ...k, devicesByModel: { ...k.devicesByModel } })),
-    namespaces: c.namespaces.map((n) => ({ ...n, quotaUsed: quantities(n.quotaUsed), allocated: { ...n.allocated } })),
+    namespaces: c.namespaces.map((n) => ({ ...n, quotaUsed: quantities(n.quotaUsed), allocated: { ...n.allocated }, inUse: { ...n.inUse }, inUseByExtendedResourceRequests: { ...n.inUseByExtendedResourceRequests } })),
   };
 }
 
@@ -190,7 +190,10 @@ const draNamespace = z.object({
   claims: count,
   quotaUsed: quantityList,
   allocated: z.record(z.string(), count),
-}) satisfies z.ZodType<DraNamespaceUse>;
+  // Absent from an inventory JSON written before quotaplan joined pods to claims.
+  inUse: z.record(z.string(), count).optional().transform((v) => v ?? {}),
+  inUseByExtendedResourceRequests: z.record(z.string(), count).optional().transform((v) => v ?? {}),
+}) satisfies z.ZodType<DraNamespaceUse, unknown>;
 
 export const draCapacityJsonSchema = z.object({
   devices: z.array(draDevice),

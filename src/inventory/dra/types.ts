@@ -193,6 +193,16 @@ export interface DraNamespaceUse {
   quotaUsed: ResourceList;
   /** Devices allocated to them per DeviceClass, admin access left out; sorted. */
   allocated: Record<string, number>;
+  /**
+   * The part of `allocated` held by claims a non-terminal pod of the namespace names in its status
+   * (`resourceClaimStatuses`, `extendedResourceClaimStatus`): devices in use by pods; the rest is reserved for none.
+   */
+  inUse: Record<string, number>;
+  /**
+   * The part of `inUse` held by claims the scheduler made for pods' extended-resource requests (KEP-5004): the same
+   * devices as those pods' `<extendedResourceName>` requests, which the namespace's `requests` already count.
+   */
+  inUseByExtendedResourceRequests: Record<string, number>;
 }
 
 /** DRA capacity and use: every device of the complete pools, per DeviceClass, and per namespace. */

@@ -5,6 +5,12 @@ import { allocatedDevicesByClass, claimQuotaCharge } from '../../../src/inventor
 import type { ResourceClaimFacts } from '../../../src/inventory/dra/types.js';
 import { parseObject } from '../../../src/kinds/parse.js';
 import { formatResourceList } from '../../../src/resources.js';
+import { readFileSync } from 'node:fs';
+import { InventoryBuilder } from '../../../src/inventory/builder.js';
+import { inventoryFromJson, inventoryToJson } from '../../../src/inventory/json.js';
+import { LiveInventory } from '../../../src/inventory/live-inventory.js';
+import { podSchema, readPod } from '../../../src/inventory/objects.js';
+import { aNode, aPod } from '../../builders/kube.js';
 
 const cluster = new URL('../../fixtures/dra/nvidia-cluster.json', import.meta.url).pathname;
 
@@ -49,6 +55,9 @@ describe('ResourceClaims: quota charge and allocated devices per namespace', () 
             'requests.nvidia.com/gpu': '32',
           },
           allocated: {},
+          // No pod in the fixture: nothing in use.
+          inUse: {},
+          inUseByExtendedResourceRequests: {},
         },
         {
           namespace: 'vision',
@@ -60,6 +69,8 @@ describe('ResourceClaims: quota charge and allocated devices per namespace', () 
             'requests.nvidia.com/gpu': '2',
           },
           allocated: { 'gpu.nvidia.com': 2 },
+          inUse: {},
+          inUseByExtendedResourceRequests: {},
         },
       ],
     );
@@ -121,5 +132,71 @@ describe('ResourceClaims: quota charge and allocated devices per namespace', () 
       'requests.deviceclass.resource.kubernetes.io/mig.nvidia.com': '1',
       'requests.nvidia.com/gpu': '33',
     });
+  });
+});
+
+describe('pods joined to their ResourceClaims through their status', () => {
+  /** The fixture (vision's claim of 2 GPUs on dra-h100-0, research's unallocated claim), the scheduler's claim for trainer-1, and pods. */
+  function objects(): unknown[] {
+    const fixture = (JSON.parse(readFileSync(cluster, 'utf8')) as { items: unknown[] }).items;
+    // trainer-0 uses a claim generated from a ResourceClaimTemplate: its status names the generated claim.
+    const trainer0 = aPod('vision', 'trainer-0').onNode('dra-h100-0').container({ cpu: '1' }).build();
+    trainer0.status = { ...(trainer0.status as object), resourceClaimStatuses: [{ name: 'gpus', resourceClaimName: 'trainer-0-gpus-x7k2p' }] };
+    // trainer-1 asks for nvidia.com/gpu: 1, served by DRA (KEP-5004): the scheduler's claim is named in its status.
+    const trainer1 = aPod('vision', 'trainer-1').onNode('dra-h100-1').container({ cpu: '1', 'nvidia.com/gpu': '1' }).build();
+    trainer1.status = {
+      ...(trainer1.status as object),
+      extendedResourceClaimStatus: {
+        requestMappings: [{ containerName: 'c0', resourceName: 'nvidia.com/gpu', requestName: 'container-0-request-0' }],
+        resourceClaimName: 'trainer-1-extended-resources-8xq2z',
+      },
+      // A pod claim whose claim is not needed has no resourceClaimName.
+      resourceClaimStatuses: [{ name: 'optional' }],
+    };
+    // A pod that ended names research's claim: it is not in use.
+    const done = aPod('research', 'old').onNode('dra-h100-0').container({ cpu: '1' }).build();
+    done.status = { ...(done.status as object), phase: 'Succeeded', resourceClaimStatuses: [{ name: 'mig', resourceClaimName: 'notebook-mig' }] };
+    const nodes = ['dra-h100-0', 'dra-h100-1', 'dra-h100-2'].map((name) => aNode(name).withCapacity({ cpu: '64', memory: '512Gi', pods: '110' }).build());
+    return [...nodes, ...fixture, extendedClaim, trainer0, trainer1, done];
+  }
+
+  it('counts the devices of claims pods use per namespace, and those serving extended-resource requests apart; requests count each GPU once', () => {
+    const b = new InventoryBuilder();
+    for (const raw of objects()) b.add(parseObject(raw));
+    const inv = b.build();
+    const vision = inv.dra?.namespaces.find((n) => n.namespace === 'vision');
+    assert.deepEqual([vision?.claims, vision?.allocated, vision?.inUse, vision?.inUseByExtendedResourceRequests], [
+      2,
+      // trainer-0's 2 GPUs and trainer-1's 1
+      { 'gpu.nvidia.com': 3 },
+      { 'gpu.nvidia.com': 3 },
+      { 'gpu.nvidia.com': 1 },
+    ]);
+    assert.deepEqual(inv.dra?.namespaces.find((n) => n.namespace === 'research')?.inUse, {});
+    // trainer-1's nvidia.com/gpu: 1 (its pod request) + trainer-0's claim of 2: three GPUs held, three counted.
+    assert.deepEqual(formatResourceList(inv.namespaces.find((n) => n.name === 'vision')?.requests ?? {}), {
+      cpu: '2',
+      'gpu.nvidia.com.deviceclass.resource.k8s.io/devices': '3',
+      'nvidia.com/gpu': '3',
+    });
+  });
+
+  it('the live inventory (objects in any order) and the inventory JSON give the same join', () => {
+    const b = new InventoryBuilder();
+    const live = new LiveInventory();
+    for (const raw of objects()) b.add(parseObject(raw));
+    for (const raw of objects().reverse()) live.upsert(parseObject(raw));
+    const built = b.build();
+    assert.deepEqual(live.snapshot().dra, built.dra);
+    assert.deepEqual(inventoryFromJson(JSON.parse(JSON.stringify(inventoryToJson(built)))).dra, built.dra);
+  });
+
+  it('reads the claim names alike on the schema path and the fast path', () => {
+    const pod = aPod('vision', 'p').container({ cpu: '1' }).build();
+    pod.status = { resourceClaimStatuses: [{ name: 'a', resourceClaimName: 'a-1' }, { name: 'b', resourceClaimName: null }], extendedResourceClaimStatus: { resourceClaimName: 'x', requestMappings: [] } };
+    const fast = readPod(pod);
+    const slow = podSchema.parse(pod);
+    assert.deepEqual([fast?.status.resourceClaims, fast?.status.extendedResourceClaim], [['a-1'], 'x']);
+    assert.deepEqual(fast?.status, slow.status);
   });
 });
