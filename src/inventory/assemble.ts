@@ -71,11 +71,11 @@ export interface ClaimsInUse {
 export function claimsInUse(pods: Iterable<PodEntry | null>): Map<string, ClaimsInUse> {
   const out = new Map<string, ClaimsInUse>();
   for (const pod of pods) {
-    if (pod === null || pod.claims.length === 0) continue;
+    if (pod === null || pod.claims === undefined) continue;
     let entry = out.get(pod.namespace);
     if (entry === undefined) out.set(pod.namespace, (entry = { used: new Set(), extended: new Set() }));
     for (const claim of pod.claims) entry.used.add(claim);
-    if (pod.extendedResourceClaim !== null) entry.extended.add(pod.extendedResourceClaim);
+    if (pod.extendedResourceClaim !== undefined) entry.extended.add(pod.extendedResourceClaim);
   }
   return out;
 }

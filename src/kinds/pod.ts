@@ -23,10 +23,13 @@ export interface PodEntry {
   scheduler: ResourceList;
   /** While not bound to a node: why (`Unschedulable`, `SchedulingGated`, or `Pending` when no reason is recorded). */
   queuedReason: string | undefined;
-  /** DRA: the ResourceClaims (of its namespace) it uses, from its status, sorted; the extended-resource claim too. */
-  claims: string[];
-  /** KEP-5004: the claim the scheduler made for its extended-resource requests; null when none. */
-  extendedResourceClaim: string | null;
+  /**
+   * DRA: the ResourceClaims (of its namespace) it uses, from its status, sorted; the extended-resource claim too.
+   * Absent when none (most pods: a watched inventory keeps one entry per pod).
+   */
+  claims?: string[];
+  /** KEP-5004: the claim the scheduler made for its extended-resource requests; absent when none. */
+  extendedResourceClaim?: string;
 }
 
 /** A condition reason is a CamelCase word (metav1.Condition); anything else from a dump is not shown as one. */
@@ -44,15 +47,18 @@ export function podEntry(pod: PodObject): PodEntry | null {
   if (pod.status.phase !== undefined && TERMINAL_PHASES.has(pod.status.phase)) return null;
   const requests = effectivePodRequests(pod);
   const nodeName = pod.spec.nodeName === '' ? undefined : pod.spec.nodeName;
-  return {
+  const entry: PodEntry = {
     namespace: pod.metadata.namespace,
     nodeName,
     quota: requests.quota,
     scheduler: requests.scheduler,
     queuedReason: nodeName === undefined ? queuedReasonOf(pod) : undefined,
-    claims: [...new Set([...(pod.status.resourceClaims ?? []), ...(pod.status.extendedResourceClaim === undefined ? [] : [pod.status.extendedResourceClaim])])].sort(compareText),
-    extendedResourceClaim: pod.status.extendedResourceClaim ?? null,
   };
+  const extended = pod.status.extendedResourceClaim;
+  const claims = [...new Set([...(pod.status.resourceClaims ?? []), ...(extended === undefined ? [] : [extended])])].sort(compareText);
+  if (claims.length > 0) entry.claims = claims;
+  if (extended !== undefined) entry.extendedResourceClaim = extended;
+  return entry;
 }
 
 export const podKind = objectKind<PodObject, PodEntry>({
