@@ -259,9 +259,12 @@ describe('DRA on a real control plane (Kubernetes 1.36 default gates)', await co
     // 3 GPUs held (trainer-0's claim of 2, trainer-1's 1): requests.nvidia.com/gpu is 3, the quota controller's figure.
     const requests = formatResourceList(inventory.namespaces.find((n) => n.name === 'vision')?.requests ?? {});
     assert.equal(requests['nvidia.com/gpu'], '3');
-    const quota = await waitUntil('ResourceQuota vision/gpus status.used to count both pods and both claims', 30_000, async () => {
+    // The controller may first see the scheduler's claim before it can verify the pod owning it (and charge it
+    // requests.nvidia.com/gpu once more): its figure settles once the pod's status names the claim.
+    const quota = await waitUntil('ResourceQuota vision/gpus status.used to settle on quotaplan\'s figures', 60_000, async () => {
       const q = await plane.admin.core.readNamespacedResourceQuota({ namespace: 'vision', name: 'gpus' });
-      return q.status?.used?.[classDevices] === '3' ? q : undefined;
+      const used = q.status?.used ?? {};
+      return used[classDevices] === requests[classDevices] && used['requests.nvidia.com/gpu'] === requests['nvidia.com/gpu'] ? q : undefined;
     });
     assert.deepEqual(quantityValues(quota.status?.used), quantityValues({ 'requests.nvidia.com/gpu': requests['nvidia.com/gpu'] as string, [classDevices]: requests[classDevices] as string }));
   });
