@@ -4,7 +4,20 @@
  * table. All text, including names from the cluster and the teams file, is escaped.
  */
 import { parseQuantity } from '../quantity.js';
-import { cycleLine, draDevicesText, DRA_NOTE, memoryText, mixedNote, noCoverage, snapshotCount, transitionalPoolsText } from './review-markdown.js';
+import {
+  cycleLine,
+  draDevicesText,
+  DRA_NOTE,
+  memoryText,
+  mixedNote,
+  noCoverage,
+  QUOTAS_IN_FORCE_HEADER,
+  QUOTAS_IN_FORCE_NUMERIC,
+  quotaInForceCells,
+  quotasInForceIntro,
+  snapshotCount,
+  transitionalPoolsText,
+} from './review-markdown.js';
 import type { ReviewJson, TeamUseJson } from './review-json.js';
 import { escapeHtml, horizontalBars, PALETTE, stepLines } from './review-svg.js';
 
@@ -160,6 +173,18 @@ function measuredHtml(review: ReviewJson): string {
   return `${head}${teams}<p class="muted">Granted and requested: NVIDIA resources only, over the snapshots' window. Busy: engine-active time, MIG instances by their share of a GPU. Memory: DCGM_FI_DEV_FB_USED, MiB in use per device held, and the highest sample of one device.</p>${unowned}${idle}`;
 }
 
+/** ResourceQuotas and the schedulers' quotas in force at the cycle's last snapshot. */
+function quotasInForceHtml(review: ReviewJson): string {
+  const quotas = review.quotasInForce;
+  if (quotas === null) return '<h2>Quotas in force</h2>\n<p>No snapshot in this cycle: nothing to show.</p>';
+  const intro = quotasInForceIntro(quotas);
+  const body =
+    quotas.rows.length === 0
+      ? '<p>None: no ResourceQuota, Kueue, KAI Scheduler or Volcano quota in that snapshot.</p>'
+      : table('Quotas in force per object and resource', QUOTAS_IN_FORCE_HEADER, quotas.rows.map(quotaInForceCells), QUOTAS_IN_FORCE_NUMERIC);
+  return `<h2>${escapeHtml(intro.title)}</h2>\n<p class="muted">${escapeHtml(intro.note)}</p>\n${body}`;
+}
+
 /** The DRA section: per DeviceClass and model, physical GPUs, transitional pools; nothing without DRA. */
 function draHtml(review: ReviewJson): string {
   const dra = review.dra;
@@ -247,6 +272,7 @@ ${capacity}
 ${draHtml(review)}<h2>Use vs quota per team</h2>
 ${useCharts(review)}
 ${use}
+${quotasInForceHtml(review)}
 <h2>GPU-hours used vs granted</h2>
 ${gpuHoursChart(review)}
 ${gpuTable}

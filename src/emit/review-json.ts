@@ -9,6 +9,7 @@ import { formatAmount, formatFixed, formatPercent } from '../review/decimal.js';
 import { hoursOf, unitsOfNanos } from '../review/figures.js';
 import { memoryOf, type MeasuredReview } from '../review/measured.js';
 import type { DraReview } from '../review/dra-review.js';
+import type { QuotaInForce } from '../inventory/schedulers/in-force.js';
 import type { Review, TeamUse } from '../review/review.js';
 import type { Cycle, CycleEvent } from '../store/store.js';
 
@@ -81,6 +82,11 @@ export interface ReviewJson {
   measured: MeasuredJson;
   /** DRA devices (ResourceSlices) at the cycle's last snapshot, beside the device-plugin capacity; null without DRA. */
   dra: DraReviewJson | null;
+  /**
+   * ResourceQuotas and the batch schedulers' quotas (Kueue, KAI Scheduler, Volcano) in force at the cycle's last
+   * snapshot, one row per object and resource; null when no snapshot falls in the cycle.
+   */
+  quotasInForce: { snapshot: number; takenAt: string; rows: QuotaInForce[] } | null;
 }
 
 /** The review's DRA section (src/review/dra-review.ts): per DeviceClass and model, counts as JSON numbers. */
@@ -257,6 +263,10 @@ export function reviewToJson(review: Review): ReviewJson {
     })),
     measured: measuredToJson(review.measured),
     dra: draToJson(review.dra),
+    quotasInForce:
+      review.quotasInForce === null
+        ? null
+        : { snapshot: review.quotasInForce.snapshotId, takenAt: review.quotasInForce.takenAt.toISOString(), rows: review.quotasInForce.rows.map((row) => ({ ...row })) },
   };
 }
 

@@ -93,6 +93,8 @@ export function reviewMarkdown(review: ReviewJson): string {
     '',
   );
 
+  lines.push(...quotasInForceMarkdown(review), '');
+
   const gpuRows = review.teams.filter((t) => t.gpuEquivalent !== null);
   if (gpuRows.length > 0) {
     lines.push('## GPU-hours used vs granted', '');
@@ -141,6 +143,46 @@ export function reviewMarkdown(review: ReviewJson): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+export const QUOTAS_IN_FORCE_HEADER = ['Enforced by', 'Object', 'Namespace / parent', 'Flavor', 'Resource', 'Guarantee', 'Quota', 'Limit', 'Weight', 'In use', 'Pending'];
+export const QUOTAS_IN_FORCE_NUMERIC = [false, false, false, false, false, true, true, true, true, true, true];
+
+/** The section's title and what its columns mean, for the Markdown and HTML forms. */
+export function quotasInForceIntro(quotas: NonNullable<ReviewJson['quotasInForce']>): { title: string; note: string } {
+  return {
+    title: `Quotas in force (snapshot ${quotas.snapshot}, ${time(quotas.takenAt)})`,
+    note:
+      'What enforced the quotas as the cycle ends: ResourceQuotas (hard as admission enforces it, and used) beside the batch schedulers\' ' +
+      'quota objects. Kueue: guarantee = nominal quota - lending limit, limit = nominal quota + borrowing limit, in use and pending from the ' +
+      'ClusterQueue\'s status; KAI Scheduler: quota, limit and overQuotaWeight (-1: unlimited); Volcano: guarantee, deserved, capability, ' +
+      'weight, allocated.',
+  };
+}
+
+/** The row's cells, in QUOTAS_IN_FORCE_HEADER's order. */
+export function quotaInForceCells(row: NonNullable<ReviewJson['quotasInForce']>['rows'][number]): (string | number | null)[] {
+  return [ENFORCERS[row.enforcer], row.object, row.parent, row.flavor, row.resource, row.guarantee, row.quota, row.limit, row.weight, row.inUse, row.pending];
+}
+
+const ENFORCERS: Record<NonNullable<ReviewJson['quotasInForce']>['rows'][number]['enforcer'], string> = {
+  resourcequota: 'ResourceQuota',
+  kueue: 'Kueue',
+  kai: 'KAI Scheduler',
+  volcano: 'Volcano',
+};
+
+function quotasInForceMarkdown(review: ReviewJson): string[] {
+  const quotas = review.quotasInForce;
+  if (quotas === null) return ['## Quotas in force', '', 'No snapshot in this cycle: nothing to show.'];
+  const intro = quotasInForceIntro(quotas);
+  return [
+    `## ${intro.title}`,
+    '',
+    intro.note,
+    '',
+    quotas.rows.length === 0 ? 'None: no ResourceQuota, Kueue, KAI Scheduler or Volcano quota in that snapshot.' : table(QUOTAS_IN_FORCE_HEADER, quotas.rows.map(quotaInForceCells), QUOTAS_IN_FORCE_NUMERIC),
+  ];
 }
 
 /** `3`, or `3 (at most)` for a class whose devices share counters. */

@@ -16,6 +16,7 @@ import type { MeasuredInput } from './measured.js';
 import { draReviewOf } from './dra-review.js';
 import { buildReview, reviewWindow, type Review } from './review.js';
 import { DEFAULT_RULES, type ReviewRules } from './rules.js';
+import { quotasInForce } from '../inventory/schedulers/in-force.js';
 
 export interface CycleRef {
   cluster?: string | undefined;
@@ -110,6 +111,8 @@ export async function loadReview(store: Store, ref: CycleRef, rules: ReviewRules
     mixedGpuEquivalents: mixedGpuEquivalents(gpuInput),
     dra: inventory === null ? null : draReviewOf(inventory),
     rules,
+    // The quotas in force as the cycle ends (or at its last snapshot so far): what the plan was enforced by.
+    ...(inventory === null || lastInCycle === undefined ? {} : { quotasInForce: { snapshotId: lastInCycle.id, takenAt: lastInCycle.takenAt, rows: quotasInForce(inventory) } }),
   });
 }
 

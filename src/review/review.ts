@@ -14,6 +14,7 @@ import { measuredReview, teamGpuHours, type MeasuredInput, type MeasuredReview }
 import type { ReviewRules } from './rules.js';
 import type { DraReview } from './dra-review.js';
 import { compareText } from '../text-order.js';
+import type { QuotaInForce } from '../inventory/schedulers/in-force.js';
 
 export interface ReviewInput {
   cluster: string;
@@ -45,6 +46,15 @@ export interface ReviewInput {
   measured?: MeasuredInput;
   /** DRA capacity of the cycle's last snapshot (dra-review.ts); null or absent when it had no DRA object. */
   dra?: DraReview | null;
+  /** The quotas in force (ResourceQuotas, schedulers' queues) at the cycle's last snapshot; absent without one. */
+  quotasInForce?: QuotasInForce;
+}
+
+/** The quotas in force in one snapshot (src/inventory/schedulers/in-force.ts). */
+export interface QuotasInForce {
+  snapshotId: number;
+  takenAt: Date;
+  rows: QuotaInForce[];
 }
 
 export interface Coverage {
@@ -148,6 +158,8 @@ export interface Review {
   measured: MeasuredReview;
   /** DRA devices per DeviceClass and model at the cycle's last snapshot; null without DRA. */
   dra: DraReview | null;
+  /** ResourceQuotas and the batch schedulers' quotas in force at the cycle's last snapshot; null without one. */
+  quotasInForce: QuotasInForce | null;
 }
 
 
@@ -304,6 +316,7 @@ export function buildReview(input: ReviewInput): Review {
     next: input.next === null ? null : { cycle: input.next.cycle, events: input.next.events, planId: input.next.planId },
     measured,
     dra: input.dra ?? null,
+    quotasInForce: input.quotasInForce ?? null,
   };
 }
 

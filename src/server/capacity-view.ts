@@ -20,6 +20,7 @@ import {
 import { formatResourceList } from '../resources.js';
 import { classDevicesKey } from '../inventory/dra/claim-use.js';
 import { compareKeys, compareText } from '../text-order.js';
+import { quotasInForce, type QuotaInForce } from '../inventory/schedulers/in-force.js';
 
 export interface GpuEquivalents {
   capacity: number;
@@ -103,6 +104,8 @@ export interface CapacityJson {
   /** DRA devices per DeviceClass (sorted by class; empty without DRA objects), labelled as DRA on the page. */
   dra: DraClassJson[];
   plannable: Record<string, string>;
+  /** ResourceQuotas and the batch schedulers' quotas (Kueue, KAI Scheduler, Volcano) in force in the snapshot. */
+  quotasInForce: QuotaInForce[];
   warnings: string[];
 }
 
@@ -267,6 +270,7 @@ export function capacityView(inventory: ClusterInventory): CapacityJson {
     attention: inventory.nodes.filter(needsAttention).map(attentionOf),
     dra: draClassesOf(inventory),
     plannable: formatResourceList(inventory.plannable),
+    quotasInForce: quotasInForce(inventory),
     warnings: inventory.warnings,
   };
 }

@@ -12,7 +12,7 @@ import type { Store } from '../../src/store/open.js';
 import { openStore } from '../../src/store/open.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { DEMO_TEAMS, HOSTILE, demoInventory, seededStore } from '../unit/server/seed.js';
-import { dumpFileObjects } from '../../src/collect/dump.js';
+import { dumpFileObjects, dumpObjects } from '../../src/collect/dump.js';
 import { InventoryBuilder } from '../../src/inventory/builder.js';
 import { aNode } from '../builders/kube.js';
 import { browserSuiteOptions, gotoPage, launchBrowser, openPage, screenshot } from './browser.js';
@@ -349,6 +349,56 @@ describe('a cluster with DRA', suite, () => {
     } finally {
       await draServer.close();
       await draStore.close();
+    }
+  });
+});
+
+describe('a cluster whose quotas Kueue, KAI Scheduler and Volcano enforce', suite, () => {
+  it('the Capacity page shows the quotas in force: ResourceQuotas beside each scheduler’s figures', async () => {
+    const builder = new InventoryBuilder();
+    const items = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cv' } },
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'quotaplan', namespace: 'cv' }, spec: { hard: { 'requests.nvidia.com/gpu': '6' } }, status: { hard: { 'requests.nvidia.com/gpu': '6' }, used: { 'requests.nvidia.com/gpu': '4' } } },
+      {
+        apiVersion: 'kueue.x-k8s.io/v1beta2',
+        kind: 'ClusterQueue',
+        metadata: { name: 'ml-cv' },
+        spec: {
+          cohortName: 'ml',
+          fairSharing: { weight: '3' },
+          resourceGroups: [{ coveredResources: ['nvidia.com/gpu'], flavors: [{ name: 'nvidia-h100-80gb-hbm3', resources: [{ name: 'nvidia.com/gpu', nominalQuota: '6', borrowingLimit: '2', lendingLimit: '1' }] }] }],
+        },
+        status: { flavorsUsage: [{ name: 'nvidia-h100-80gb-hbm3', resources: [{ name: 'nvidia.com/gpu', total: '4', borrowed: '0' }] }], pendingWorkloads: 1, admittedWorkloads: 1 },
+      },
+      { apiVersion: 'scheduling.run.ai/v2', kind: 'Queue', metadata: { name: 'ml-cv' }, spec: { parentQueue: 'ml', resources: { gpu: { quota: 6, limit: 8, overQuotaWeight: 3 } } } },
+      { apiVersion: 'scheduling.volcano.sh/v1beta1', kind: 'Queue', metadata: { name: 'ml-cv' }, spec: { parent: 'ml', weight: 3, deserved: { 'nvidia.com/gpu': '6' }, guarantee: { resource: { 'nvidia.com/gpu': '5' } }, capability: { 'nvidia.com/gpu': '8' } }, status: { allocated: { 'nvidia.com/gpu': '4' } } },
+    ];
+    for (const object of dumpObjects(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }))) builder.add(object);
+    const quotaStore = await openStore({ file: ':memory:' });
+    await quotaStore.saveSnapshot({ cluster: { name: 'queues' }, takenAt: new Date('2026-07-05T00:00:00Z'), source: { kind: 'file', ref: 'queues.json' }, inventory: builder.build() });
+    const quotaServer = await listen(createApp({ store: quotaStore, clock: () => new Date(0), log: () => {} }));
+    try {
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      await tab.goto(`${quotaServer.url}/#/capacity`);
+      await tab.waitForFunction(() => document.getElementById('main')?.dataset.rendered === '#/capacity');
+      const rows = await tab.$$eval('table', (tables) => {
+        const table = tables.find((t) => (t.querySelector('caption')?.textContent ?? '').startsWith('Quotas in force'));
+        return Array.from(table?.querySelectorAll('tbody tr') ?? []).map((row) => Array.from(row.children).map((cell) => (cell.textContent ?? '').trim()));
+      });
+      // Enforced by, object, namespace / parent, flavor, resource, guarantee, quota, limit, weight, in use, pending.
+      assert.deepEqual(rows, [
+        ['ResourceQuota', 'ResourceQuota cv/quotaplan', 'cv', '–', 'requests.nvidia.com/gpu', '–', '6', '–', '–', '4', '–'],
+        // Kueue: guarantee 6 - lending 1 = 5, limit 6 + borrowing 2 = 8.
+        ['Kueue', 'ClusterQueue ml-cv', 'ml', 'nvidia-h100-80gb-hbm3', 'nvidia.com/gpu', '5', '6', '8', '3', '4', '1'],
+        ['KAI Scheduler', 'Queue ml-cv', 'ml', '–', 'gpu (GPUs)', '–', '6', '8', '3', '–', '–'],
+        ['Volcano', 'Queue ml-cv', 'ml', '–', 'nvidia.com/gpu', '5', '6', '8', '3', '4', '–'],
+      ]);
+      await screenshot(tab, 'capacity-quotas-in-force');
+      await context.close();
+    } finally {
+      await quotaServer.close();
+      await quotaStore.close();
     }
   });
 });

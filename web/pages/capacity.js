@@ -10,6 +10,8 @@ function card(label, value, id) {
   return el('div', { class: 'card', 'data-card': id }, el('div', { class: 'value' }, value), el('div', { class: 'label' }, label));
 }
 
+const ENFORCERS = { resourcequota: 'ResourceQuota', kueue: 'Kueue', kai: 'KAI Scheduler', volcano: 'Volcano' };
+
 function sharingText(group) {
   if (group.sharing === 'mig') return `MIG ${group.migProfile ?? ''}`.trim();
   if (group.sharing === 'time-slicing' || group.sharing === 'mps') return `${group.sharing} ×${group.replicas}`;
@@ -210,6 +212,36 @@ export async function render(root) {
       rows: data.resources,
       filename: 'resources.csv',
     }),
+    el('h2', {}, 'Quotas in force'),
+    el(
+      'p',
+      { class: 'muted small-text' },
+      data.quotasInForce.length === 0
+        ? 'No ResourceQuota and no Kueue, KAI Scheduler or Volcano quota object in this snapshot.'
+        : 'What enforces team quotas in this snapshot: ResourceQuotas (hard as admission enforces it, and used) beside the batch schedulers\u2019 quota objects. ' +
+            'Kueue: guarantee = nominal quota \u2212 lending limit, limit = nominal quota + borrowing limit, in use and pending workloads from the ClusterQueue\u2019s status; ' +
+            'KAI Scheduler: quota, limit and overQuotaWeight; Volcano: guarantee, deserved, capability, weight and allocated.',
+    ),
+    data.quotasInForce.length === 0
+      ? ''
+      : tableBlock({
+          caption: 'Quotas in force: ResourceQuotas, Kueue, KAI Scheduler and Volcano',
+          columns: [
+            { key: 'enforcedBy', label: 'Enforced by' },
+            { key: 'object', label: 'Object' },
+            { key: 'parent', label: 'Namespace / parent' },
+            { key: 'flavor', label: 'Flavor' },
+            { key: 'resource', label: 'Resource' },
+            { key: 'guarantee', label: 'Guarantee', numeric: true },
+            { key: 'quota', label: 'Quota', numeric: true },
+            { key: 'limit', label: 'Limit', numeric: true },
+            { key: 'weight', label: 'Weight', numeric: true },
+            { key: 'inUse', label: 'In use', numeric: true },
+            { key: 'pending', label: 'Pending', numeric: true },
+          ].map((c) => ({ ...c, format: (v) => v ?? '\u2013' })),
+          rows: data.quotasInForce.map((q) => ({ ...q, enforcedBy: ENFORCERS[q.enforcer] })),
+          filename: 'quotas-in-force.csv',
+        }),
     data.warnings.length > 0
       ? el('section', {}, el('h2', {}, `Inventory warnings (${data.warnings.length})`), el('ul', { class: 'warnings' }, data.warnings.map((w) => el('li', {}, w))))
       : '',

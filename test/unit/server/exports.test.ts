@@ -103,7 +103,9 @@ describe('page-level exports escape every cluster-provided string', () => {
     const csv = await (await app.request(`/api/reviews/2026-Q3/report.csv${query}`)).text();
     const records = csv.trimEnd().split('\r\n');
     const review = await (await app.request(`/api/reviews/2026-Q3${query}`)).json();
-    assert.equal(records.length, review.teams.length + 1);
+    // The header, a row per team and resource, then a row per quota in force at the cycle's last snapshot (no DRA here).
+    assert.ok(review.quotasInForce.rows.length > 0);
+    assert.equal(records.length, 1 + review.teams.length + review.quotasInForce.rows.length);
   });
 
   it('the PR body of a plan: cluster and cycle as text', async () => {
