@@ -16,7 +16,9 @@ import { buildQuotaChanges, type QuotaChangeSet } from '../emit/changes.js';
 import type { EmitOptions } from '../emit/emit-options.js';
 import { targetsFromTeamsFile, teamWeights } from '../emit/inputs.js';
 import { emitTargets, inEmitOrder } from '../emit/manifests.js';
+import { kaiTarget } from '../emit/targets/kai.js';
 import { kueueTarget } from '../emit/targets/kueue.js';
+import { volcanoTarget } from '../emit/targets/volcano.js';
 import type { TargetChoice, TargetOutput } from '../emit/targets/target.js';
 import { renderPrBody, type PrBodyOptions } from '../emit/pr-body.js';
 import { buildTree, toMultiDocument, type Layout } from '../emit/tree.js';
@@ -93,11 +95,18 @@ export function emitCommand(): Command {
     });
 }
 
-/** What the PR body shows beside the change set: the Kueue objects and the ones in force, every target's flags, DRA capacity. */
+/**
+ * What the PR body shows beside the change set: the Kueue, KAI Scheduler and Volcano objects and the ones in force,
+ * every target's flags, DRA capacity.
+ */
 export function prBodyOptions(outputs: ReadonlyMap<string, TargetOutput>, inventory: ClusterInventory): PrBodyOptions {
   const kueue = outputs.get(kueueTarget.name);
+  const kai = outputs.get(kaiTarget.name);
+  const volcano = outputs.get(volcanoTarget.name);
   return {
     ...(kueue === undefined ? {} : { kueue }),
+    ...(kai === undefined ? {} : { kai }),
+    ...(volcano === undefined ? {} : { volcano }),
     ...(inventory.dra === undefined ? {} : { dra: inventory.dra }),
     flags: [...outputs.values()].flatMap((o) => o.flags),
     inForce: inventory,

@@ -9,6 +9,8 @@ import type { Flag, FlagKind } from './flag.js';
 import type { TargetOutput } from './targets/target.js';
 import type { DraCapacity } from '../inventory/dra/types.js';
 import type { ClusterInventory } from '../inventory/types.js';
+import type { ResourceList } from '../resources.js';
+import { compareText } from '../text-order.js';
 import { escapeTerminalText } from '../terminal-text.js';
 import { markdownCode, markdownText } from './markdown-text.js';
 
@@ -43,15 +45,18 @@ const flagOrder: FlagKind[] = [
 ];
 
 /**
- * `kueue`: the `--target kueue` objects, listed in their own section, with `inForce` (the snapshot's Kueue objects:
- * the nominal quotas in force now); `flags`: every written target's flags, with the others. `dra`: the inventory's
+ * `kueue`, `kai`, `volcano`: the objects of those targets, each listed in its own section beside the figure in force
+ * now, read from `inForce` (the snapshot's Kueue ClusterQueues and Cohorts, KAI Scheduler Queues, Volcano Queues);
+ * `flags`: every written target's flags, with the others. `dra`: the inventory's
  * DRA capacity (docs/inventory.md), shown in its own section when it has a DeviceClass. `depth`: how many levels
  * below the top the body's headings start (the fleet's PR body holds each cluster's one level down).
  */
 export interface PrBodyOptions {
   kueue?: TargetOutput;
+  kai?: TargetOutput;
+  volcano?: TargetOutput;
   flags?: readonly Flag[];
-  inForce?: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>;
+  inForce?: SchedulersInForce;
   dra?: DraCapacity;
   depth?: number;
 }
@@ -86,6 +91,8 @@ export function renderPrBody(changes: QuotaChangeSet, options: PrBodyOptions = {
 
   if (options.dra !== undefined && options.dra.classes.length > 0) lines.push(...draSection(options.dra, h(2)));
   if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue, options.inForce ?? {}, h(2)));
+  if (options.kai !== undefined) lines.push(...kaiSection(options.kai, options.inForce ?? {}, h(2)));
+  if (options.volcano !== undefined) lines.push(...volcanoSection(options.volcano, options.inForce ?? {}, h(2)));
 
   lines.push(`${h(2)} Changes by team`, '');
   for (const team of changes.teams) {
@@ -143,16 +150,24 @@ interface KueueGroup {
 }
 
 /** The nominal quota in force now (from the snapshot's Kueue objects), '-' where the object or entry is new. */
-function nominalInForce(inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>, kind: string, name: string, flavor: string, resource: string): string {
+function nominalInForce(inForce: SchedulersInForce, kind: string, name: string, flavor: string, resource: string): string {
   const objects = kind === 'Cohort' ? (inForce.kueueCohorts ?? []) : (inForce.kueueClusterQueues ?? []);
   const quota = objects.find((o) => o.name === name)?.quotas.find((q) => q.flavor === flavor && q.resource === resource);
   return quota === undefined ? '-' : formatQuantity(quota.nominalQuota);
 }
 
-function kueueSection(kueue: TargetOutput, inForce: Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues'>, heading: string): string[] {
+/** The schedulers' objects of the snapshot: the figures in force now. */
+export type SchedulersInForce = Pick<ClusterInventory, 'kueueCohorts' | 'kueueClusterQueues' | 'kaiQueues' | 'volcanoQueues'>;
+
+function kueueSection(kueue: TargetOutput, inForce: SchedulersInForce, heading: string): string[] {
   const lines = [`${heading} Kueue`, ''];
   const flavors = kueue.manifests.filter((m) => m.kind === 'ResourceFlavor');
   lines.push(`ResourceFlavors: ${flavors.map((m) => markdownCode(m.name)).join(', ') || 'none'}`, '');
+  lines.push(
+    '*Now*: the `nominalQuota` of that flavor and resource in the Cohort or ClusterQueue of the same name (`kueue.x-k8s.io/v1beta2`) ' +
+      'in the snapshot; `-` where the object or the entry is new.',
+    '',
+  );
   lines.push(
     '| Object | Cohort | Flavor | Resource | Nominal quota now | Nominal quota | Borrowing limit | Lending limit |',
     '|---|---|---|---|---:|---:|---:|---:|',
@@ -167,6 +182,69 @@ function kueueSection(kueue: TargetOutput, inForce: Pick<ClusterInventory, 'kueu
           lines.push(`| ${m.kind} ${markdownText(m.name)} | ${markdownText(cohort)} | ${markdownText(flavor.name)} | ${markdownCode(r.name, { inTable: true })} | ${now} | ${r.nominalQuota} | ${r.borrowingLimit ?? '-'} | ${r.lendingLimit ?? '-'} |`);
         }
       }
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
+type KaiFigures = Record<string, { quota: number; limit: number; overQuotaWeight: number }>;
+
+/** KAI's numbers as its API has them (float64: GPUs, millicores, 10^6 bytes); -1 is "none". */
+const kaiText = (n: number | undefined): string => (n === undefined ? '-' : n === -1 ? 'unlimited' : String(n));
+
+function kaiSection(kai: TargetOutput, inForce: SchedulersInForce, heading: string): string[] {
+  const lines = [`${heading} KAI Scheduler`, ''];
+  lines.push(
+    '*Now*: `spec.resources.<resource>` of the KAI Scheduler Queue of the same name (`scheduling.run.ai/v2`) in the snapshot; ' +
+      '`-` where the queue is new. GPUs, millicores and megabytes (10^6 bytes); -1 (unlimited) is KAI\'s "no quota" or "no limit".',
+    '',
+  );
+  lines.push(
+    '| Queue | Parent | Resource | Quota now | Quota | Limit now | Limit | Over-quota weight now | Over-quota weight |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const m of kai.manifests) {
+    const spec = m.object.spec as { parentQueue?: string; resources?: KaiFigures };
+    const now = (inForce.kaiQueues ?? []).find((q) => q.name === m.name);
+    for (const [resource, figures] of Object.entries(spec.resources ?? {})) {
+      const current = now?.resources.find((r) => r.resource === resource);
+      lines.push(
+        `| ${markdownText(m.name)} | ${markdownText(spec.parentQueue ?? '-')} | ${markdownCode(resource, { inTable: true })} | ` +
+          `${kaiText(current?.quota)} | ${kaiText(figures.quota)} | ${kaiText(current?.limit)} | ${kaiText(figures.limit)} | ` +
+          `${current === undefined ? '-' : String(current.overQuotaWeight)} | ${String(figures.overQuotaWeight)} |`,
+      );
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
+function volcanoSection(volcano: TargetOutput, inForce: SchedulersInForce, heading: string): string[] {
+  const lines = [`${heading} Volcano`, ''];
+  lines.push(
+    '*Now*: `spec.deserved`, `spec.guarantee.resource` and `spec.capability` of the Volcano Queue of the same name ' +
+      '(`scheduling.volcano.sh/v1beta1`) in the snapshot; `-` where the queue or the figure is new.',
+    '',
+  );
+  lines.push(
+    '| Queue | Parent | Resource | Deserved now | Deserved | Guarantee now | Guarantee | Capability now | Capability |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const m of volcano.manifests) {
+    const spec = m.object.spec as { parent?: string; deserved?: Record<string, string>; guarantee?: { resource?: Record<string, string> }; capability?: Record<string, string> };
+    const now = (inForce.volcanoQueues ?? []).find((q) => q.name === m.name);
+    const resources = [...new Set([...Object.keys(spec.deserved ?? {}), ...Object.keys(spec.guarantee?.resource ?? {}), ...Object.keys(spec.capability ?? {})])].sort(compareText);
+    const current = (list: ResourceList | undefined, resource: string): string => {
+      const q = list?.[resource];
+      return q === undefined ? '-' : formatQuantity(q);
+    };
+    for (const resource of resources) {
+      lines.push(
+        `| ${markdownText(m.name)} | ${markdownText(spec.parent ?? '-')} | ${markdownCode(resource, { inTable: true })} | ` +
+          `${current(now?.deserved, resource)} | ${spec.deserved?.[resource] ?? '-'} | ${current(now?.guarantee, resource)} | ${spec.guarantee?.resource?.[resource] ?? '-'} | ` +
+          `${current(now?.capability, resource)} | ${spec.capability?.[resource] ?? '-'} |`,
+      );
     }
   }
   lines.push('');

@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../../src/errors.js';
+import { renderPrBody } from '../../../src/emit/pr-body.js';
 import { buildKaiQueues, kaiNumber } from '../../../src/emit/targets/kai.js';
 import { rational } from '../../../src/rational.js';
 import { allocation, plan } from './builders.js';
@@ -76,5 +77,40 @@ describe('buildKaiQueues', () => {
           "KAI Scheduler cannot hold this plan: t memory quota in megabytes is 1234567890123456789/1000000, which KAI's float64 fields cannot hold exactly (at most 15 significant decimal digits)",
     );
     assert.throws(() => kaiNumber(rational(1n, 3n), 'w'), /w is 1\/3, which KAI's float64 fields cannot hold exactly/);
+  });
+});
+
+describe('the PR body’s KAI Scheduler section', () => {
+  it('shows per Queue and resource the quota, limit and over-quota weight in force now (the snapshot’s Queue of that name) beside the new ones', () => {
+    const kai = buildKaiQueues(nestedInput);
+    // In force now: ml-cv with 4 GPUs, no GPU limit, weight 1, and no cpu entry; no other queue.
+    const inForce = { kaiQueues: [{ name: 'ml-cv', parent: 'ml', resources: [{ resource: 'gpu' as const, quota: 4, limit: -1, overQuotaWeight: 1 }], allocated: {} }] };
+    const body = renderPrBody(nestedInput.changes, { kai, inForce });
+    const start = body.indexOf('## KAI Scheduler');
+    const section = body.slice(start, body.indexOf('\n\n## ', start) + 1);
+    assert.equal(
+      section,
+      [
+        '## KAI Scheduler',
+        '',
+        '*Now*: `spec.resources.<resource>` of the KAI Scheduler Queue of the same name (`scheduling.run.ai/v2`) in the snapshot; `-` where the queue is new. GPUs, millicores and megabytes (10^6 bytes); -1 (unlimited) is KAI\'s "no quota" or "no limit".',
+        '',
+        '| Queue | Parent | Resource | Quota now | Quota | Limit now | Limit | Over-quota weight now | Over-quota weight |',
+        '|---|---|---|---:|---:|---:|---:|---:|---:|',
+        '| data | - | `cpu` | - | 32000 | - | unlimited | - | 1 |',
+        '| data | - | `gpu` | - | unlimited | - | unlimited | - | 1 |',
+        '| data | - | `memory` | - | unlimited | - | unlimited | - | 1 |',
+        '| data-etl | data | `cpu` | - | 32000 | - | unlimited | - | 0.5 |',
+        '| data-etl | data | `gpu` | - | unlimited | - | unlimited | - | 0.5 |',
+        '| data-etl | data | `memory` | - | unlimited | - | unlimited | - | 0.5 |',
+        '| ml | - | `cpu` | - | 16000 | - | 40000 | - | 2 |',
+        '| ml | - | `gpu` | - | 8 | - | unlimited | - | 2 |',
+        '| ml | - | `memory` | - | 549755.813888 | - | unlimited | - | 2 |',
+        '| ml-cv | ml | `cpu` | - | 16000 | - | 24000 | - | 3 |',
+        '| ml-cv | ml | `gpu` | 4 | 8 | unlimited | unlimited | 1 | 3 |',
+        '| ml-cv | ml | `memory` | - | unlimited | - | unlimited | - | 3 |',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -275,6 +275,8 @@ describe('the PR body’s Kueue section', () => {
         '',
         'ResourceFlavors: `default-flavor`, `nvidia-h100-80gb-hbm3`, `nvidia-h200`',
         '',
+        '*Now*: the `nominalQuota` of that flavor and resource in the Cohort or ClusterQueue of the same name (`kueue.x-k8s.io/v1beta2`) in the snapshot; `-` where the object or the entry is new.',
+        '',
         '| Object | Cohort | Flavor | Resource | Nominal quota now | Nominal quota | Borrowing limit | Lending limit |',
         '|---|---|---|---|---:|---:|---:|---:|',
         '| Cohort ml | quotaplan-root | default-flavor | `cpu` | - | 0 | 24 | 8 |',

@@ -2,7 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../../src/errors.js';
+import { renderPrBody } from '../../../src/emit/pr-body.js';
 import { buildVolcanoQueues } from '../../../src/emit/targets/volcano.js';
+import { parseQuantity } from '../../../src/quantity.js';
 import { rational } from '../../../src/rational.js';
 import { nestedInput } from './scheduler-scenario.js';
 
@@ -62,5 +64,39 @@ describe('buildVolcanoQueues', () => {
   it('refuses a team named like Volcano’s own root queue', () => {
     const input = { ...nestedInput, plan: { ...nestedInput.plan, allocations: [{ ...nestedInput.plan.allocations[0]!, team: 'root' }] } };
     assert.throws(() => buildVolcanoQueues(input), /Volcano: teams \(Volcano's root queue\) and root would both be the Queue root; rename one of them/);
+  });
+});
+
+describe('the PR body’s Volcano section', () => {
+  it('shows per Queue and resource the deserved, guarantee and capability in force now (the snapshot’s Queue of that name) beside the new ones', () => {
+    const volcano = buildVolcanoQueues(nestedInput);
+    // In force now: ml-cv deserves 12 cpu, guaranteed 4, capped at 20; no other queue.
+    const inForce = {
+      volcanoQueues: [
+        { name: 'ml-cv', parent: 'ml', weight: 1, deserved: { cpu: parseQuantity('12') }, guarantee: { cpu: parseQuantity('4') }, capability: { cpu: parseQuantity('20') }, allocated: {} },
+      ],
+    };
+    const body = renderPrBody(nestedInput.changes, { volcano, inForce });
+    const start = body.indexOf('## Volcano');
+    const section = body.slice(start, body.indexOf('\n\n## ', start) + 1);
+    assert.equal(
+      section,
+      [
+        '## Volcano',
+        '',
+        '*Now*: `spec.deserved`, `spec.guarantee.resource` and `spec.capability` of the Volcano Queue of the same name (`scheduling.volcano.sh/v1beta1`) in the snapshot; `-` where the queue or the figure is new.',
+        '',
+        '| Queue | Parent | Resource | Deserved now | Deserved | Guarantee now | Guarantee | Capability now | Capability |',
+        '|---|---|---|---:|---:|---:|---:|---:|---:|',
+        '| data | root | `cpu` | - | 32 | - | - | - | - |',
+        '| data-etl | data | `cpu` | - | 32 | - | - | - | - |',
+        '| ml | root | `cpu` | - | 16 | - | 8 | - | 40 |',
+        '| ml | root | `memory` | - | 512Gi | - | - | - | - |',
+        '| ml | root | `nvidia.com/gpu` | - | 8 | - | 2 | - | - |',
+        '| ml-cv | ml | `cpu` | 12 | 16 | 4 | 8 | 20 | 24 |',
+        '| ml-cv | ml | `nvidia.com/gpu` | - | 8 | - | 2 | - | - |',
+        '',
+      ].join('\n'),
+    );
   });
 });
