@@ -6,7 +6,9 @@
 #            the control plane's go.mod pins v0.36.x, and one go.mod keeps every k8s.io module at one release)
 #   kueue-crds  Kueue's CRDs (config/components/crd/bases/*.yaml) of sigs.k8s.io/kueue in kueue/go.mod (a module of
 #            its own for the same reason), copied out of the Go module cache into kueue-crds/; nothing is compiled
-# Usage: build-tools.sh [kubectl] [helm] [kueue-crds]   (default: kubectl and helm). Go's build cache makes an
+#   kueue-manager  Kueue's controllers and scheduler without its webhook, metrics and health servers
+#            (kueue/cmd/kueue-manager, built from the same sigs.k8s.io/kueue), for the admission test
+# Usage: build-tools.sh [kubectl] [helm] [kueue-crds] [kueue-manager]   (default: kubectl and helm). Go's build cache makes an
 # unchanged rebuild take seconds.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -51,6 +53,12 @@ for tool in "${tools[@]}"; do
       mv "$out/.kueue-crds.new" "$out/kueue-crds"
       echo "Kueue $kueue CRDs ($(ls "$out/kueue-crds" | grep -c '\.yaml$') files) copied into $out/kueue-crds"
       ;;
-    *) echo "build-tools.sh: unknown tool $tool (kubectl, helm, kueue-crds)" >&2; exit 2 ;;
+    kueue-manager)
+      kueue=$(cd kueue && go list -m -f '{{.Version}}' sigs.k8s.io/kueue)
+      started=$SECONDS
+      (cd kueue && link kueue-manager "-s -w" ./cmd/kueue-manager)
+      echo "kueue-manager (sigs.k8s.io/kueue $kueue) built in $out in $((SECONDS - started))s"
+      ;;
+    *) echo "build-tools.sh: unknown tool $tool (kubectl, helm, kueue-crds, kueue-manager)" >&2; exit 2 ;;
   esac
 done

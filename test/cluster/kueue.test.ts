@@ -2,7 +2,9 @@
  * `quotaplan apply --target kueue` against a real control plane with Kueue's own CRDs (sigs.k8s.io/kueue, the
  * version pinned in test/cluster/kueue/go.mod, copied out of the module by build-tools.sh kueue-crds): the API server
  * validates every emitted object against the CRDs' schemas and CEL rules; a second apply changes nothing; `collect`
- * reads the same quotas back.
+ * reads the same quotas back. Then Kueue's own controllers and scheduler (kueue-manager, built from the same module
+ * by build-tools.sh kueue-manager; no webhooks) admit a workload within an emitted quota and leave the next pending,
+ * and `collect` reads the queue's usage and pending count from its status.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { ExternalError } from '../../src/errors.js';
 import { formatQuantity } from '../../src/quantity.js';
 import type { ClusterInventory } from '../../src/inventory/types.js';
 import { openStore } from '../../src/store/open.js';
+import { schedulerQuotaRows } from '../../src/emit/scheduler-quotas-table.js';
 import { gfd } from '../builders/kube.js';
 import {
   controlPlaneSuiteOptions,
@@ -29,6 +32,7 @@ import {
   startControlPlane,
   toolPath,
   toolSuiteOptions,
+  waitUntil,
   type ControlPlane,
 } from './harness/index.js';
 
@@ -65,7 +69,7 @@ teams:
           cpu: { demand: "32" }
 `;
 
-const crdSuite = await toolSuiteOptions('kueue-crds');
+const crdSuite = await toolSuiteOptions('kueue-crds', 'kueue-manager');
 const planeSuite = await controlPlaneSuiteOptions();
 
 describe('Kueue objects on a real control plane with Kueue’s CRDs', crdSuite.skip === false ? planeSuite : crdSuite, () => {
@@ -250,6 +254,126 @@ describe('Kueue objects on a real control plane with Kueue’s CRDs', crdSuite.s
     );
     // No KAI or Volcano CRD here: nothing read, and not an error.
     assert.deepEqual([inventory.kaiQueues, inventory.volcanoQueues], [[], []]);
+  });
+
+  /** A complete Workload (no defaulting webhook here): one pod of `gpus` GPUs, in `namespace`'s LocalQueue ml-cv. */
+  function workload(namespace: string, name: string, gpus: string): Record<string, unknown> {
+    const gpu = { 'nvidia.com/gpu': gpus };
+    return {
+      apiVersion: 'kueue.x-k8s.io/v1beta2',
+      kind: 'Workload',
+      metadata: { name, namespace },
+      spec: {
+        queueName: 'ml-cv',
+        active: true,
+        podSets: [
+          {
+            name: 'main',
+            count: 1,
+            template: { spec: { restartPolicy: 'Never', containers: [{ name: 'train', image: 'registry.k8s.io/pause:3.10', resources: { requests: gpu, limits: gpu } }] } },
+          },
+        ],
+      },
+    };
+  }
+
+  interface WorkloadStatus {
+    conditions?: Array<{ type: string; status: string; reason: string; message: string }>;
+    admission?: { clusterQueue: string; podSetAssignments: Array<{ name: string; flavors: Record<string, string>; resourceUsage: Record<string, string> }> };
+  }
+
+  async function workloadStatus(namespace: string, name: string): Promise<WorkloadStatus> {
+    const object = (await plane.admin.customObjects.getNamespacedCustomObject({ group: 'kueue.x-k8s.io', version: 'v1beta2', namespace, plural: 'workloads', name })) as {
+      status?: WorkloadStatus;
+    };
+    return object.status ?? {};
+  }
+
+  const conditions = (status: WorkloadStatus): string[] => (status.conditions ?? []).map((c) => `${c.type}=${c.status} ${c.reason}`).sort();
+
+  test("Kueue's manager admits a workload within the emitted quota and leaves the next one pending; collect reads the queue's usage and pending count", async () => {
+    plane.startComponent('kueue-manager', await toolPath('kueue-manager'), [`--kubeconfig=${plane.kubeconfigPath}`]);
+    // The ClusterQueue becomes Active once Kueue has read it and its flavors: its manager is running.
+    await waitUntil(
+      'ClusterQueue ml-cv Active',
+      60_000,
+      async () => {
+        plane.assertRunning();
+        const queue = (await kueueObject('clusterqueues', 'ml-cv')) as { status?: { conditions?: Array<{ type: string; status: string }> } };
+        return (queue.status?.conditions ?? []).some((c) => c.type === 'Active' && c.status === 'True');
+      },
+      { intervalMs: 250 },
+    );
+
+    // ml-cv: A100 nominal 2 (first flavor), H100 nominal 6 that may borrow 2, but nobody else has H100s to lend.
+    // A: 4 GPUs -> not on A100 (2), on H100 (6): admitted. B: 4 more -> H100 has 2 left: pending.
+    const create = (body: Record<string, unknown>): Promise<unknown> =>
+      plane.admin.customObjects.createNamespacedCustomObject({ group: 'kueue.x-k8s.io', version: 'v1beta2', namespace: 'cv', plural: 'workloads', body });
+    await create(workload('cv', 'a', '4'));
+    const a = await waitUntil('workload a admitted', 60_000, async () => {
+      plane.assertRunning();
+      const status = await workloadStatus('cv', 'a');
+      return conditions(status).includes('Admitted=True Admitted') ? status : undefined;
+    });
+    assert.deepEqual(conditions(a), ['Admitted=True Admitted', 'QuotaReserved=True QuotaReserved']);
+    assert.equal(a.admission?.clusterQueue, 'ml-cv');
+    assert.deepEqual(
+      a.admission?.podSetAssignments.map((p) => ({ name: p.name, flavors: p.flavors, resourceUsage: p.resourceUsage })),
+      [{ name: 'main', flavors: { 'nvidia.com/gpu': 'nvidia-h100-80gb-hbm3' }, resourceUsage: { 'nvidia.com/gpu': '4' } }],
+    );
+
+    await create(workload('cv', 'b', '4'));
+    let last: WorkloadStatus = {};
+    const b = await waitUntil(
+      'workload b considered by the scheduler',
+      60_000,
+      async () => {
+        plane.assertRunning();
+        last = await workloadStatus('cv', 'b');
+        return (last.conditions ?? []).some((c) => c.type === 'QuotaReserved') ? last : undefined;
+      },
+      { lastSeen: () => JSON.stringify(last) },
+    );
+    assert.deepEqual(conditions(b), ['QuotaReserved=False Pending']);
+    assert.equal(b.admission, undefined);
+    // Kueue's own explanation (pkg/scheduler/flavorassigner, reasons sorted): A100's quota is 2 in all, H100 has 2 left.
+    assert.equal(
+      b.conditions?.find((c) => c.type === 'QuotaReserved')?.message,
+      "couldn't assign flavors to pod set main: " +
+        'insufficient quota for nvidia.com/gpu in flavor nvidia-a100-sxm4-80gb, previously considered podsets requests (0) + current podset request (4) > maximum capacity (2), ' +
+        'insufficient unused quota for nvidia.com/gpu in flavor nvidia-h100-80gb-hbm3, 2 more needed',
+    );
+
+    // Kueue writes the queue's usage and pending count into its status; collect reads them.
+    let seen = '';
+    await waitUntil(
+      'ClusterQueue ml-cv status: 1 admitted, 1 pending',
+      60_000,
+      async () => {
+        const queue = (await kueueObject('clusterqueues', 'ml-cv')) as { status?: { admittedWorkloads?: number; pendingWorkloads?: number } };
+        seen = JSON.stringify(queue.status);
+        return queue.status?.admittedWorkloads === 1 && queue.status.pendingWorkloads === 1;
+      },
+      { lastSeen: () => seen },
+    );
+    await runCollect({ kubeconfig: plane.kubeconfigPath, cluster: 'test', db, quiet: true }, { now: new Date('2026-11-28T06:00:00Z') });
+    const inventory = await latestInventory();
+    const cv = (inventory.kueueClusterQueues ?? []).find((q) => q.name === 'ml-cv');
+    assert.deepEqual([cv?.admittedWorkloads, cv?.pendingWorkloads], [1, 1]);
+    assert.deepEqual(
+      (cv?.usage ?? []).filter((u) => u.total.nanos !== 0n).map((u) => `${u.flavor} ${u.resource} ${formatQuantity(u.total)} borrowed ${formatQuantity(u.borrowed)}`),
+      ['nvidia-h100-80gb-hbm3 nvidia.com/gpu 4 borrowed 0'],
+    );
+    // As `quotaplan inventory` prints it: GUARANTEE, QUOTA, LIMIT, IN-USE, PENDING.
+    assert.deepEqual(
+      schedulerQuotaRows(inventory).filter((row) => row[1] === 'ClusterQueue ml-cv'),
+      [
+        ['kueue', 'ClusterQueue ml-cv', 'ml', 'default-flavor', 'cpu', '8', '16', '24', '0', '1'],
+        ['kueue', 'ClusterQueue ml-cv', 'ml', 'default-flavor', 'memory', '-', '0', '-', '0', ''],
+        ['kueue', 'ClusterQueue ml-cv', 'ml', 'nvidia-a100-sxm4-80gb', 'nvidia.com/gpu', '2', '2', '-', '0', ''],
+        ['kueue', 'ClusterQueue ml-cv', 'ml', 'nvidia-h100-80gb-hbm3', 'nvidia.com/gpu', '-', '6', '8', '4', ''],
+      ],
+    );
   });
 
   test("the CRDs' own CEL rules refuse what Kueue does not allow (a borrowing limit without a cohort, a flavor missing a resource)", async () => {

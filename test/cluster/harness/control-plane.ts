@@ -79,6 +79,11 @@ export interface ControlPlane {
    * cluster-wide. Returns the path of its kubeconfig.
    */
   createIdentity(name: string, rules: V1PolicyRule[]): Promise<string>;
+  /**
+   * Starts another component (e.g. a scheduler's manager) in the plane's folder, logging to `<name>.log`; stop()
+   * kills it with the rest, assertRunning() checks it too.
+   */
+  startComponent(name: string, command: string, args: string[]): { pid: number; logFile: string };
   /** Fails with the components' logs if one of them has exited. */
   assertRunning(): void;
   /** The last lines of every component's log. */
@@ -248,6 +253,11 @@ async function startOnce(binaries: ControlPlaneBinaries, options: ControlPlaneOp
       createIdentity: async (name, rules) => {
         const token = await createServiceAccountIdentity(admin, { name, rules });
         return writeKubeconfig({ path: join(dir, `${name}.kubeconfig`), server, caFile, user: name, token });
+      },
+      startComponent: (name, command, args) => {
+        const started = group.start(name, command, args);
+        components.push(started);
+        return { pid: started.child.pid ?? -1, logFile: started.logFile };
       },
       assertRunning: () => assertAlive(components, group),
       logTails: (lines) => group.logTails(lines),

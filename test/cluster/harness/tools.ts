@@ -12,13 +12,24 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { clusterModuleDir, goOnPath, inCi } from './binaries.js';
 
-/** `kueue-crds` is a folder: Kueue's CRD files copied out of its Go module. */
-export type ToolName = 'kubectl' | 'helm' | 'kueue-crds';
+/**
+ * `kueue-crds` is a folder: Kueue's CRD files copied out of its Go module; `kueue-manager` Kueue's controllers and
+ * scheduler (test/cluster/kueue/cmd/kueue-manager) built from the same module.
+ */
+export type ToolName = 'kubectl' | 'helm' | 'kueue-crds' | 'kueue-manager';
 
 export type ToolLookup = { kind: 'found'; path: string } | { kind: 'unavailable'; reason: string };
 
 /** The go.mod folder each tool is built from. */
-const moduleDir: Record<ToolName, string> = { kubectl: clusterModuleDir, helm: join(clusterModuleDir, 'helm'), 'kueue-crds': join(clusterModuleDir, 'kueue') };
+const moduleDir: Record<ToolName, string> = {
+  kubectl: clusterModuleDir,
+  helm: join(clusterModuleDir, 'helm'),
+  'kueue-crds': join(clusterModuleDir, 'kueue'),
+  'kueue-manager': join(clusterModuleDir, 'kueue'),
+};
+
+/** Source files of a tool beyond its go.mod and go.sum. */
+const ownSources: Partial<Record<ToolName, string[]>> = { 'kueue-manager': [join(clusterModuleDir, 'kueue', 'cmd', 'kueue-manager', 'main.go')] };
 
 const lookups = new Map<ToolName, Promise<ToolLookup>>();
 
@@ -56,7 +67,7 @@ function locateNow(name: ToolName): ToolLookup {
 }
 
 function isOlderThanSources(path: string, name: ToolName): boolean {
-  const sources = [join(moduleDir[name], 'go.mod'), join(moduleDir[name], 'go.sum'), join(clusterModuleDir, 'build-tools.sh')];
+  const sources = [join(moduleDir[name], 'go.mod'), join(moduleDir[name], 'go.sum'), join(clusterModuleDir, 'build-tools.sh'), ...(ownSources[name] ?? [])];
   return Math.max(...sources.map((file) => statSync(file).mtimeMs)) > statSync(path).mtimeMs;
 }
 
