@@ -13,7 +13,7 @@
  *   nice -n 10 node --import tsx bench/fleet.bench.ts [--clusters 20] [--nodes 1000] [--hours 72]
  *        [--stop-at ISO] [--sqlite-hours N] [--requests 50] [--json FILE]
  *
- * `--stop-at`: no collector starts a save after that time, so a run that cannot write every hour stops when told
+ * `--stop-at`: no PostgreSQL collector starts a save after that time (the SQLite one is not stopped), so a run that cannot write every hour stops when told
  * and reports exactly what it wrote (each cluster's hours written, the fewest and the most). `--sqlite-hours`: the
  * SQLite cluster's hours (default `--hours`). Reports write throughput (snapshots/s, and each save's p50/p99),
  * database size (pg_database_size; the SQLite file with its WAL), API latency p50/p99 (ms), the load average at
@@ -68,10 +68,10 @@ const log = (message: string): void => void process.stderr.write(`[fleet bench $
 let saved = 0;
 
 /** One collector: a cluster's hourly snapshots into its own store; each save's milliseconds. */
-async function collect(store: Store, name: string, seed: number, hours: number): Promise<number[]> {
+async function collect(store: Store, name: string, seed: number, hours: number, stopAt = Infinity): Promise<number[]> {
   const cluster = new SyntheticCluster(random(seed), NODES);
   const saves: number[] = [];
-  for (let hour = 0; hour < hours && Date.now() < STOP_AT; hour += 1) {
+  for (let hour = 0; hour < hours && Date.now() < stopAt; hour += 1) {
     if (hour > 0) cluster.churn(typical);
     const inventory = cluster.inventory();
     const started = performance.now();
@@ -125,7 +125,7 @@ async function postgresFleet() {
   });
   log(`postgres: ${CLUSTERS} collectors x ${HOURS} hours x ${NODES} nodes`);
   const started = performance.now();
-  const perCluster = await Promise.all(collectors.map((store, i) => collect(store, `cluster-${String(i + 1).padStart(2, '0')}`, 1000 + i, HOURS)));
+  const perCluster = await Promise.all(collectors.map((store, i) => collect(store, `cluster-${String(i + 1).padStart(2, '0')}`, 1000 + i, HOURS, STOP_AT)));
   const saves = perCluster.flat();
   const hoursWritten = perCluster.map((times) => times.length);
   const seconds = (performance.now() - started) / 1000;
@@ -187,6 +187,8 @@ const commit = `${git(['rev-parse', 'HEAD'])}${git(['status', '--porcelain', '--
 // The server stops when told; nothing else keeps this process alive while it does (its pipes are unref'd).
 const keepAlive = setInterval(() => undefined, 1000);
 try {
+  const postgres = await postgresFleet();
+  process.stderr.write(`${JSON.stringify({ commit, postgres })}\n`);
   const result = {
     commit,
     startedAt: new Date().toISOString(),
@@ -196,7 +198,7 @@ try {
     sqliteHours: SQLITE_HOURS,
     stopAt: values['stop-at'] ?? null,
     requests: REQUESTS,
-    postgres: await postgresFleet(),
+    postgres,
     sqliteOneCluster: await sqliteCluster(),
     endedAt: '',
   };
