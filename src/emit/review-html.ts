@@ -4,6 +4,7 @@
  * table. All text, including names from the cluster and the teams file, is escaped.
  */
 import { parseQuantity } from '../quantity.js';
+import { quantityTextInText } from '../review/decimal.js';
 import {
   cycleLine,
   draDevicesText,
@@ -220,7 +221,7 @@ export function reviewHtml(review: ReviewJson): string {
     'Capacity (plannable) per resource',
     ['Resource', 'GPU per unit', `Plan ${review.previous?.cycle ?? '(previous)'}`, `Plan ${review.cycle.name}`, 'At cycle start', 'At end of data', `Plan ${review.next?.cycle.name ?? '(next)'}`],
     [
-      ...review.capacity.map((r) => [r.resource, r.gpuEquivalent, r.previousPlan, r.thisPlan, r.atStart, r.atEnd, r.nextPlan]),
+      ...review.capacity.map((r) => [r.resource, r.gpuEquivalent, ...[r.previousPlan, r.thisPlan, r.atStart, r.atEnd, r.nextPlan].map((v) => quantityTextInText(r.resource, v))]),
       ['GPU-equivalents', '', review.capacityGpus.previousPlan, review.capacityGpus.thisPlan, review.capacityGpus.atStart, review.capacityGpus.atEnd, review.capacityGpus.nextPlan],
     ],
     [false, true, true, true, true, true, true],
@@ -228,7 +229,7 @@ export function reviewHtml(review: ReviewJson): string {
   const use = table(
     'Use vs quota per team and resource',
     ['Team', 'Resource', 'Quota', 'Demand', 'Average', 'p95', 'Peak', 'Avg % quota', 'Peak % quota', 'h above quota', 'Next quota'],
-    review.teams.map((t) => [`${teamLabel(t)}${t.leaf ? '' : ' (all sub-teams)'}`, t.resource, t.quota, t.demand ?? 'unlimited', t.average, t.p95, t.peak, t.averageOfQuota, t.peakOfQuota, t.hoursAboveQuota, t.nextQuota]),
+    review.teams.map((t) => [`${teamLabel(t)}${t.leaf ? '' : ' (all sub-teams)'}`, t.resource, quantityTextInText(t.resource, t.quota), quantityTextInText(t.resource, t.demand ?? 'unlimited'), t.average, quantityTextInText(t.resource, t.p95), quantityTextInText(t.resource, t.peak), t.averageOfQuota, t.peakOfQuota, t.hoursAboveQuota, quantityTextInText(t.resource, t.nextQuota)]),
     [false, false, true, true, true, true, true, true, true, true, true],
   );
   const gpuRows = review.teams.filter((t) => t.gpuEquivalent !== null);
@@ -245,7 +246,7 @@ export function reviewHtml(review: ReviewJson): string {
           .map(
             (p) =>
               `<li><span class="kind ${escapeHtml(p.kind)}">${escapeHtml(p.kind)}</span> <strong>${escapeHtml(p.team)}</strong> ${escapeHtml(p.resource)}` +
-              (p.proposedDemand ? `: demand ${escapeHtml(p.demand ?? 'unlimited')} → <strong>${escapeHtml(p.proposedDemand)}</strong>` : '') +
+              (p.proposedDemand ? `: demand ${escapeHtml(quantityTextInText(p.resource, p.demand ?? 'unlimited'))} → <strong>${escapeHtml(quantityTextInText(p.resource, p.proposedDemand))}</strong>` : '') +
               ((p.kind === 'lower-demand' || p.kind === 'low-measured-use') && review.next ? ` <span class="muted">(next draft demand: ${escapeHtml(p.nextDemand ?? 'unlimited')})</span>` : '') +
               `<br><span class="muted">${escapeHtml(p.reason)}</span></li>`,
           )

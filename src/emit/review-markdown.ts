@@ -4,6 +4,7 @@
  * namespaces, pods, nodes, warnings) goes through markdownText (or markdownCode inside backticks).
  */
 import { markdownCode, markdownText } from './markdown-text.js';
+import { quantityTextInText } from '../review/decimal.js';
 import type { CycleJson, ReviewJson, TeamUseJson } from './review-json.js';
 
 /** A table cell: inert text (markdownText: pipes, markup and newlines escaped), empty shown as a dash. */
@@ -72,7 +73,7 @@ export function reviewMarkdown(review: ReviewJson): string {
     table(
       ['Resource', 'GPU per unit', `Plan ${review.previous?.cycle ?? '(previous)'}`, `Plan ${review.cycle.name}`, 'At cycle start', 'At end of data', `Plan ${review.next?.cycle.name ?? '(next)'}`],
       [
-        ...review.capacity.map((c) => [c.resource, c.gpuEquivalent, c.previousPlan, c.thisPlan, c.atStart, c.atEnd, c.nextPlan]),
+        ...review.capacity.map((c) => [c.resource, c.gpuEquivalent, ...[c.previousPlan, c.thisPlan, c.atStart, c.atEnd, c.nextPlan].map((v) => quantityTextInText(c.resource, v))]),
         ['GPU-equivalents', '', review.capacityGpus.previousPlan, review.capacityGpus.thisPlan, review.capacityGpus.atStart, review.capacityGpus.atEnd, review.capacityGpus.nextPlan],
       ],
       [false, true, true, true, true, true, true],
@@ -87,7 +88,7 @@ export function reviewMarkdown(review: ReviewJson): string {
   lines.push(
     table(
       ['Team', 'Resource', 'Quota', 'Demand', 'Average', 'p95', 'Peak', 'Avg % quota', 'Peak % quota', 'h above quota', `Next quota`],
-      review.teams.map((t) => [teamLabel(t), t.resource, t.quota, t.demand ?? 'unlimited', t.average, t.p95, t.peak, t.averageOfQuota, t.peakOfQuota, t.hoursAboveQuota, t.nextQuota]),
+      review.teams.map((t) => [teamLabel(t), t.resource, quantityTextInText(t.resource, t.quota), quantityTextInText(t.resource, t.demand ?? 'unlimited'), t.average, quantityTextInText(t.resource, t.p95), quantityTextInText(t.resource, t.peak), t.averageOfQuota, t.peakOfQuota, t.hoursAboveQuota, quantityTextInText(t.resource, t.nextQuota)]),
       [false, false, true, true, true, true, true, true, true, true, true],
     ),
     '',
@@ -118,7 +119,7 @@ export function reviewMarkdown(review: ReviewJson): string {
   for (const p of review.proposals) {
     const change =
       p.kind === 'lower-demand' || p.kind === 'low-measured-use'
-        ? `demand ${cell(p.demand ?? 'unlimited')} -> **${cell(p.proposedDemand)}**`
+        ? `demand ${cell(quantityTextInText(p.resource, p.demand ?? 'unlimited'))} -> **${cell(quantityTextInText(p.resource, p.proposedDemand))}**`
         : p.kind === 'needs-more'
           ? 'flag: needs more'
           : '**over quota**';

@@ -1,4 +1,5 @@
 /** Exact rationals shown as fixed decimals: the one place a review figure becomes text. */
+import { formatBytesReadably, formatQuantity, parseQuantity, type Quantity } from '../quantity.js';
 import { rational, type Rational } from '../rational.js';
 
 /** `r` rounded half away from zero to `digits` decimals: 28/5 -> "5.60" with 2 digits. */
@@ -31,4 +32,25 @@ export function isByteResource(resource: string): boolean {
 export function formatAmount(resource: string, units: Rational, digits = 3): string {
   if (isByteResource(resource)) return `${formatFixed(rational(units.numerator, units.denominator * GIB), digits)}Gi`;
   return formatFixed(units, digits);
+}
+
+/**
+ * A quantity of `resource` in a sentence or a change heading: bytes as the tables show them (`864Gi`, `~8.7Ti`,
+ * never `927712935936`), everything else in its canonical text. JSON, YAML and CSV keep the exact canonical text.
+ */
+export function quantityInText(resource: string, q: Quantity): string {
+  return isByteResource(resource) ? formatBytesReadably(q).text : formatQuantity(q);
+}
+
+/**
+ * quantityInText for a canonical text from a review's JSON, for the Markdown and HTML reports (`null` stays null;
+ * a text that is not a quantity comes back unchanged).
+ */
+export function quantityTextInText<T extends string | null>(resource: string, text: T): T | string {
+  if (text === null || !isByteResource(resource)) return text;
+  try {
+    return formatBytesReadably(parseQuantity(text)).text;
+  } catch {
+    return text;
+  }
 }

@@ -8,7 +8,7 @@ import { add, compare, multiply, ZERO, type Rational } from '../rational.js';
 import { addQuantities, compareQuantities, formatQuantity, maxQuantity, multiplyQuantity, unitsOf, type Quantity } from '../quantity.js';
 import type { Cycle, CycleEvent } from '../store/store.js';
 import type { CapacityPoint, NamespaceUsagePoint } from '../store/store.js';
-import { formatAmount, formatFixed, formatPercent } from './decimal.js';
+import { formatAmount, formatFixed, formatPercent, quantityInText } from './decimal.js';
 import { grantedUnitHours, hoursOf, quantityAsRational, ratioOf, unitsOfNanos, useFigures, type TimeWindow, type UseFigures, type UseSample } from './figures.js';
 import { measuredReview, teamGpuHours, type MeasuredInput, type MeasuredReview } from './measured.js';
 import type { ReviewRules } from './rules.js';
@@ -436,14 +436,15 @@ function proposalsOf(teams: readonly TeamUse[], input: ReviewInput): Proposal[] 
     const f = row.figures;
     if (!row.leaf || f === null) continue;
     const base = { team: row.team, resource: row.resource, demand: row.demand, nextDemand: row.nextDemand };
-    const quota = formatQuantity(row.quota);
+    const amount = (q: Quantity): string => quantityInText(row.resource, q);
+    const quota = amount(row.quota);
     if (compareQuantities(f.peak, row.quota) > 0) {
       proposals.push({
         ...base,
         kind: 'over-quota',
         proposedDemand: null,
         reason:
-          `requests were above the quota ${quota} for ${hours(f.msAboveLimit)} of ${hours(f.coveredMs)} (peak ${formatQuantity(f.peak)}): ` +
+          `requests were above the quota ${quota} for ${hours(f.msAboveLimit)} of ${hours(f.coveredMs)} (peak ${amount(f.peak)}): ` +
           `pods admitted before the quota, or a quota not enforced on this resource; raise the demand or check enforcement`,
       });
       continue;
@@ -454,7 +455,7 @@ function proposalsOf(teams: readonly TeamUse[], input: ReviewInput): Proposal[] 
         ...base,
         kind: 'needs-more',
         proposedDemand: null,
-        reason: `peak ${formatQuantity(f.peak)} was ${formatPercent(row.peakOfQuota)} of the quota ${quota}, above the ${formatPercent(rules.needsMore.peakAbove)} threshold: flagged for more`,
+        reason: `peak ${amount(f.peak)} was ${formatPercent(row.peakOfQuota)} of the quota ${quota}, above the ${formatPercent(rules.needsMore.peakAbove)} threshold: flagged for more`,
       });
     }
     if (row.averageOfQuota !== null && compare(row.averageOfQuota, rules.underUse.averageBelow) < 0) {
@@ -462,15 +463,15 @@ function proposalsOf(teams: readonly TeamUse[], input: ReviewInput): Proposal[] 
       const step = granularityOf(input.plan, row.resource);
       const proposed = maxQuantity(ceilTo(basis, step), row.guarantee);
       if (row.demand !== null && compareQuantities(proposed, row.demand) >= 0) continue;
-      const floorNote = compareQuantities(proposed, ceilTo(basis, step)) > 0 ? `, raised to the guarantee ${formatQuantity(row.guarantee)}` : '';
+      const floorNote = compareQuantities(proposed, ceilTo(basis, step)) > 0 ? `, raised to the guarantee ${amount(row.guarantee)}` : '';
       proposals.push({
         ...base,
         kind: 'lower-demand',
         proposedDemand: proposed,
         reason:
           `average ${formatAmount(row.resource, unitsOfNanos(f.averageNanos), 2)} was ${formatPercent(row.averageOfQuota)} of the quota ${quota} over ${hours(f.coveredMs)}, ` +
-          `below the ${formatPercent(rules.underUse.averageBelow)} threshold: demand ${row.demand === null ? 'unlimited' : formatQuantity(row.demand)} -> ` +
-          `${formatQuantity(proposed)} (${rules.underUse.proposeFrom} ${formatQuantity(basis)}, rounded up in steps of ${formatQuantity(step)}${floorNote})`,
+          `below the ${formatPercent(rules.underUse.averageBelow)} threshold: demand ${row.demand === null ? 'unlimited' : amount(row.demand)} -> ` +
+          `${amount(proposed)} (${rules.underUse.proposeFrom} ${amount(basis)}, rounded up in steps of ${amount(step)}${floorNote})`,
       });
     }
   }
@@ -497,8 +498,8 @@ function warningsOf(teams: readonly TeamUse[], input: ReviewInput): ReviewWarnin
         resource: row.resource,
         source: 'review',
         message:
-          `${row.team}: p95 requests of ${row.resource} over ${input.cycle.name} were ${formatQuantity(row.figures.p95)} (peak ${formatQuantity(row.figures.peak)}), ` +
-          `above its quota ${formatQuantity(row.nextQuota)} in the ${input.next?.cycle.name ?? nextPlan.cycle} plan: at that use new pods would be rejected`,
+          `${row.team}: p95 requests of ${row.resource} over ${input.cycle.name} were ${quantityInText(row.resource, row.figures.p95)} (peak ${quantityInText(row.resource, row.figures.peak)}), ` +
+          `above its quota ${quantityInText(row.resource, row.nextQuota)} in the ${input.next?.cycle.name ?? nextPlan.cycle} plan: at that use new pods would be rejected`,
       });
     }
   }

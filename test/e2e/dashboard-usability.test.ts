@@ -506,6 +506,10 @@ describe('numbers', suite, () => {
       keys.map((key) => shown(memory[key])),
       'memory in the same units as on Capacity, not raw Ki',
     );
+    // Proposed memory changes in binary units too (before: `demand 1073741824k → 927712935936`, `quota 9612721577984`).
+    const memoryProposals = await page.$$eval('li[data-resource="memory"]', (items) => items.map((li) => li.textContent ?? ''));
+    assert.ok(memoryProposals.length > 0, 'the review proposes a memory change');
+    for (const text of memoryProposals) assert.doesNotMatch(text, /\d{7,}|\d+k\b/, `memory in binary units in a proposal: ${text}`);
     const gpuHours = await tableCells('GPU-hours (granted = quota x hours measured)');
     assert.ok(gpuHours.length > 0);
     for (const row of gpuHours) {

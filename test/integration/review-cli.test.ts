@@ -82,6 +82,9 @@ describe('quotaplan review against the demo database', () => {
     const next = await recsysGpu(3);
     assert.ok(md.includes(`| platform/recsys | nvidia.com/gpu | 8 | 12 | 2.000 | 2 | 2 | 25.0% | 25.0% | 0.0 | ${next.quota} |`), md);
     assert.ok(md.includes('- **platform/recsys** nvidia.com/gpu: demand 12 -> **2**'));
+    // Memory reads as on every page (issue 18 item 10): the demo's 9353868984Ki of capacity is 8.71 Ti, not raw Ki.
+    assert.ok(md.includes('| memory | – | \\~8.7Ti | \\~8.7Ti | \\~8.7Ti | \\~8.7Ti | \\~8.7Ti |'), md);
+    assert.ok(!md.includes('9353868984Ki'));
     assert.ok(md.includes('`quotaplan cycle submit --cycle 2027-Q1`'));
   });
 

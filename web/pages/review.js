@@ -336,7 +336,7 @@ export async function render(root, { params, navigate, meta }) {
           ' ',
           el('strong', {}, p.team),
           ` ${p.resource}`,
-          p.proposedDemand ? `: demand ${p.demand ?? 'unlimited'} → ${p.proposedDemand}` : '',
+          p.proposedDemand ? `: demand ${p.demand === null ? 'unlimited' : quantityText(p.demand, p.resource)} → ${quantityText(p.proposedDemand, p.resource)}` : '',
           (p.kind === 'lower-demand' || p.kind === 'low-measured-use') && data.next ? ` (next draft demand: ${p.nextDemand ?? 'unlimited'})` : '',
           el('br'),
           el('span', { class: 'muted small-text' }, p.reason),
