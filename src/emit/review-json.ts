@@ -8,7 +8,7 @@ import { formatQuantity, type Quantity } from '../quantity.js';
 import { formatAmount, formatFixed, formatPercent } from '../review/decimal.js';
 import { hoursOf, unitsOfNanos } from '../review/figures.js';
 import { memoryOf, type MeasuredReview } from '../review/measured.js';
-import type { DraReview } from '../review/dra-review.js';
+import type { DraReview, DraReviewRow } from '../review/dra-review.js';
 import type { QuotaInForce } from '../inventory/schedulers/in-force.js';
 import type { Review, TeamUse } from '../review/review.js';
 import type { Cycle, CycleEvent } from '../store/store.js';
@@ -91,17 +91,7 @@ export interface ReviewJson {
 
 /** The review's DRA section (src/review/dra-review.ts): per DeviceClass and model, counts as JSON numbers. */
 export interface DraReviewJson {
-  classes: {
-    deviceClass: string;
-    extendedResourceName: string | null;
-    quotaKey: string;
-    model: string;
-    devices: number;
-    physicalGpus: number;
-    allocated: number;
-    partitionable: boolean;
-    unsupported: boolean;
-  }[];
+  classes: DraReviewRow[];
   physicalGpus: number;
   transitionalPools: { driver: string; pool: string; generation: number; published: number; expected: number }[];
 }
