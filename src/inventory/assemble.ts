@@ -12,7 +12,7 @@ import type { KindRegistry } from '../kinds/registry.js';
 import type { NodeFactsResult } from './node-facts.js';
 import type { PodEntry } from '../kinds/pod.js';
 import { readDraCapacity, type DraCapacityRead } from './dra/capacity.js';
-import { chargedResourceOf } from './dra/claim-use.js';
+import { chargedResourceOf, type ClaimOwnerPod } from './dra/claim-use.js';
 import { isPlannable } from './node-facts.js';
 import { aliasOf } from './same-devices.js';
 import type { DeviceClassFacts, ResourceClaimFacts, ResourceSliceFacts } from './dra/types.js';
@@ -57,25 +57,33 @@ export interface InventoryParts {
   claimsInUse?: ReadonlyMap<string, ClaimsInUse>;
 }
 
-/** The ResourceClaims a namespace's pods use, by name, and those the scheduler made for their extended-resource requests. */
+/**
+ * The ResourceClaims a namespace's pods use, by name, and those the scheduler made for their extended-resource
+ * requests; and its pods that request an extended resource, by name (those whose own charge may cover a claim
+ * the scheduler made for them: dra/claim-use.ts verifiedPodUsage).
+ */
 export interface ClaimsInUse {
   used: Set<string>;
   extended: Set<string>;
+  extendedResourcePods: Map<string, ClaimOwnerPod>;
 }
 
 /**
  * Joins pods to ResourceClaims through the pods' status (`resourceClaimStatuses`, `extendedResourceClaimStatus`):
  * per namespace, the claims its non-terminal pods name. A claim generated from a ResourceClaimTemplate is named
- * there too (its generated name), so the join needs no template.
+ * there too (its generated name), so the join needs no template. `pods` are the entries by key (`namespace/name`).
  */
-export function claimsInUse(pods: Iterable<PodEntry | null>): Map<string, ClaimsInUse> {
+export function claimsInUse(pods: Iterable<readonly [string, PodEntry | null]>): Map<string, ClaimsInUse> {
   const out = new Map<string, ClaimsInUse>();
-  for (const pod of pods) {
-    if (pod === null || pod.claims === undefined) continue;
+  for (const [key, pod] of pods) {
+    if (pod === null || (pod.claims === undefined && pod.uid === undefined)) continue;
     let entry = out.get(pod.namespace);
-    if (entry === undefined) out.set(pod.namespace, (entry = { used: new Set(), extended: new Set() }));
-    for (const claim of pod.claims) entry.used.add(claim);
+    if (entry === undefined) out.set(pod.namespace, (entry = { used: new Set(), extended: new Set(), extendedResourcePods: new Map() }));
+    for (const claim of pod.claims ?? []) entry.used.add(claim);
     if (pod.extendedResourceClaim !== undefined) entry.extended.add(pod.extendedResourceClaim);
+    if (pod.uid !== undefined) {
+      entry.extendedResourcePods.set(key.slice(pod.namespace.length + 1), { uid: pod.uid, extendedResourceClaim: pod.extendedResourceClaim ?? null, quota: pod.quota });
+    }
   }
   return out;
 }

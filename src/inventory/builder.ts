@@ -82,7 +82,7 @@ export class InventoryBuilder {
       namespaceTotals,
       nodeTotals,
       queuedTotals,
-      claimsInUse: claimsInUse(this.pods.values()),
+      claimsInUse: claimsInUse(this.pods),
       warnings: this.warnings,
     });
   }

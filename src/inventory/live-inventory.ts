@@ -127,8 +127,8 @@ export class LiveInventory {
       namespaceTotals: this.byNamespace.totals,
       nodeTotals: this.byNode.totals,
       queuedTotals: this.queuedByNamespace.totals,
-      // Pods joined to their ResourceClaims: only pods that name a claim do any work here.
-      claimsInUse: claimsInUse(this.pods.values()),
+      // Pods joined to their ResourceClaims: only pods that name a claim or request an extended resource do any work here.
+      claimsInUse: claimsInUse(this.pods),
       warnings: [],
     });
   }

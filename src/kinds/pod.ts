@@ -30,6 +30,19 @@ export interface PodEntry {
   claims?: string[];
   /** KEP-5004: the claim the scheduler made for its extended-resource requests; absent when none. */
   extendedResourceClaim?: string;
+  /**
+   * KEP-5004: its uid ('' when the object has none), kept only when it requests an extended resource (a name with a
+   * domain): only such a pod's own charge can cover a claim the scheduler made for it, and the quota evaluator
+   * checks the claim's owner uid against it (dra/claim-use.ts verifiedPodUsage). Absent for other pods, so a
+   * watched inventory's CPU pods stay as small as before.
+   */
+  uid?: string;
+}
+
+/** Whether a pod's requests name an extended resource (`nvidia.com/gpu`, `deviceclass.resource.kubernetes.io/<class>`): any name with a domain. */
+function requestsExtendedResource(requests: ResourceList): boolean {
+  for (const name in requests) if (name.includes('/')) return true;
+  return false;
 }
 
 /** A condition reason is a CamelCase word (metav1.Condition); anything else from a dump is not shown as one. */
@@ -58,6 +71,7 @@ export function podEntry(pod: PodObject): PodEntry | null {
   const claims = [...new Set([...(pod.status.resourceClaims ?? []), ...(extended === undefined ? [] : [extended])])].sort(compareText);
   if (claims.length > 0) entry.claims = claims;
   if (extended !== undefined) entry.extendedResourceClaim = extended;
+  if (requestsExtendedResource(requests.quota)) entry.uid = pod.metadata.uid ?? '';
   return entry;
 }
 

@@ -18,6 +18,7 @@ export const resourceClaimKind = objectKind<ResourceClaimObject, ResourceClaimFa
       namespace: claim.metadata.namespace,
       name: claim.metadata.name,
       extendedResourceClaimOf: claim.extendedResourceClaimOf,
+      extendedResourceClaimOwner: claim.extendedResourceClaimOwner,
       requests: claim.requests,
       allocation: claim.allocation,
     }),

@@ -104,6 +104,7 @@ export class PodBuilder {
   private conditions: { type: string; status: string; reason?: string }[] = [];
   private containerStatuses: Raw[] = [];
   private podStatus: { allocatedResources?: Resources; resources?: { requests: Resources } } = {};
+  private uid: string | undefined;
 
   constructor(
     private readonly namespace: string,
@@ -171,6 +172,12 @@ export class PodBuilder {
     return this;
   }
 
+  /** metadata.uid, as the API server sets it. */
+  withUid(uid: string): this {
+    this.uid = uid;
+    return this;
+  }
+
   inPhase(phase: string): this {
     this.phase = phase;
     return this;
@@ -180,7 +187,7 @@ export class PodBuilder {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: this.name, namespace: this.namespace },
+      metadata: { name: this.name, namespace: this.namespace, ...(this.uid === undefined ? {} : { uid: this.uid }) },
       spec: {
         ...(this.nodeName === undefined ? {} : { nodeName: this.nodeName }),
         containers: this.containers.map((c) => ({ image: 'img', ...c })),

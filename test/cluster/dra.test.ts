@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import type { V1PolicyRule } from '@kubernetes/client-node';
 import { loadClusterTarget } from '../../src/collect/kubeconfig.js';
 import { collectLive } from '../../src/collect/live.js';
@@ -267,6 +268,98 @@ describe('DRA on a real control plane (Kubernetes 1.36 default gates)', await co
       return used[classDevices] === requests[classDevices] && used['requests.nvidia.com/gpu'] === requests['nvidia.com/gpu'] ? q : undefined;
     });
     assert.deepEqual(quantityValues(quota.status?.used), quantityValues({ 'requests.nvidia.com/gpu': requests['nvidia.com/gpu'] as string, [classDevices]: requests[classDevices] as string }));
+  });
+
+  test("a scheduler-made claim is covered by its pod's charge only when the quota controller verifies the pod: pod deleted, pod naming another claim, pod naming none yet (the older claim covered)", async () => {
+    const implicitKey = 'requests.deviceclass.resource.kubernetes.io/gpu.nvidia.com';
+    const hard = { 'count/resourceclaims.resource.k8s.io': '100', 'requests.nvidia.com/gpu': '100', [classDevices]: '100', [implicitKey]: '100' };
+    await seedObjects(plane.admin, [namespaceObject('kep5004'), resourceQuotaObject({ namespace: 'kep5004', name: 'gpus', hard })]);
+    await waitUntil('ResourceQuota kep5004/gpus status.used', 30_000, async () => {
+      const quota = await plane.admin.core.readNamespacedResourceQuota({ namespace: 'kep5004', name: 'gpus' });
+      return quota.status?.used?.[classDevices] !== undefined ? quota : undefined;
+    });
+    const podsPath = '/api/v1/namespaces/kep5004/pods';
+    /** A pod asking for nvidia.com/gpu: 1 on a DRA node; its uid. */
+    async function gpuPod(name: string): Promise<string> {
+      const pod = await send('POST', podsPath, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'kep5004' },
+        spec: { nodeName: 'dra-h100-1', containers: [{ name: 'main', image: 'registry.invalid/workload:1', resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }] },
+      });
+      return (pod.metadata as { uid: string }).uid;
+    }
+    /** A claim as the scheduler makes it for pod `pod` (uid `uid`); allocated claims keep the delete-protection finalizer. */
+    async function schedulerClaim(name: string, pod: string, uid: string): Promise<void> {
+      await send('POST', claimsPath('kep5004'), {
+        ...claim('kep5004', name, [exactly('container-0-request-0', 'gpu.nvidia.com', 1)]),
+        metadata: {
+          name,
+          namespace: 'kep5004',
+          annotations: { 'resource.kubernetes.io/extended-resource-claim': 'true' },
+          finalizers: ['resource.kubernetes.io/delete-protection'],
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: pod, uid, controller: true, blockOwnerDeletion: true }],
+        },
+      });
+    }
+    async function namesClaim(pod: string, claimName: string): Promise<void> {
+      const current = await send('GET', `${podsPath}/${pod}`);
+      await send('PUT', `${podsPath}/${pod}/status`, {
+        ...current,
+        status: {
+          ...(current.status as object),
+          extendedResourceClaimStatus: {
+            requestMappings: [{ containerName: 'main', resourceName: 'nvidia.com/gpu', requestName: 'container-0-request-0' }],
+            resourceClaimName: claimName,
+          },
+        },
+      });
+    }
+    // gone: its claim outlives it (the finalizer holds the claim the garbage collector deletes after the pod).
+    const gone = await gpuPod('gone');
+    await schedulerClaim('gone-gpu', 'gone', gone);
+    await namesClaim('gone', 'gone-gpu');
+    await send('DELETE', `${podsPath}/gone`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+    await waitUntil('pod kep5004/gone deleted', 30_000, async () =>
+      send('GET', `${podsPath}/gone`).then(
+        () => undefined,
+        (error: { code?: number }) => (error.code === 404 ? true : undefined),
+      ),
+    );
+    // twin: two claims made for it, its status names twin-b.
+    const twin = await gpuPod('twin');
+    await schedulerClaim('twin-a', 'twin', twin);
+    await schedulerClaim('twin-b', 'twin', twin);
+    await namesClaim('twin', 'twin-b');
+    // early: its status names none yet; pending-a, made first, is covered, pending-b is not.
+    const early = await gpuPod('early');
+    await schedulerClaim('pending-a', 'early', early);
+    await schedulerClaim('pending-b', 'early', early);
+
+    const inventory = await collect();
+    const requests = formatResourceList(inventory.namespaces.find((n) => n.name === 'kep5004')?.requests ?? {});
+    const quotaUsed = formatResourceList(inventory.dra?.namespaces.find((n) => n.namespace === 'kep5004')?.quotaUsed ?? {});
+    const ours = {
+      'count/resourceclaims.resource.k8s.io': quotaUsed['count/resourceclaims.resource.k8s.io'] ?? '0',
+      'requests.nvidia.com/gpu': requests['nvidia.com/gpu'] ?? '0',
+      [classDevices]: quotaUsed[classDevices] ?? '0',
+      [implicitKey]: quotaUsed[implicitKey] ?? '0',
+    };
+    // By hand: 5 claims of 1 GPU; requests.nvidia.com/gpu = twin's 1 + early's 1 (pods) + gone-gpu, twin-a and
+    // pending-b in full (3); twin-b and pending-a are covered by their pods.
+    assert.deepEqual(ours, { 'count/resourceclaims.resource.k8s.io': '5', 'requests.nvidia.com/gpu': '5', [classDevices]: '5', [implicitKey]: '5' });
+    let lastUsed: Record<string, string> | undefined;
+    const quota = await waitUntil(
+      "ResourceQuota kep5004/gpus status.used to settle on quotaplan's figures",
+      60_000,
+      async () => {
+        const q = await plane.admin.core.readNamespacedResourceQuota({ namespace: 'kep5004', name: 'gpus' });
+        lastUsed = q.status?.used;
+        return isDeepStrictEqual(quantityValues(lastUsed), quantityValues(ours)) ? q : undefined;
+      },
+      { lastSeen: () => JSON.stringify(lastUsed) },
+    );
+    assert.deepEqual(quantityValues(quota.status?.used), quantityValues(ours));
   });
 
   test('collect, plan, emit and apply quotas for a DRA plan: admission then holds claims to them', async () => {

@@ -10,7 +10,7 @@ import { compareText } from '../../text-order.js';
 import { deviceKey, matchDeviceClasses } from './device-classes.js';
 import { reachableNodes, reachOf, type NodeLabels } from './node-selection.js';
 import { physicalGroups, readPools, stringAttribute } from './pools.js';
-import { claimUseByNamespace, classDevicesKey } from './claim-use.js';
+import { claimUseByNamespace, classDevicesKey, type ClaimsOfPods } from './claim-use.js';
 import { draExtendedResourceDevices, type NodeAllocatable } from './extended-resources.js';
 import type { DeviceClassFacts, DeviceTaint, DraCapacity, DraClassCapacity, DraDeviceFacts, ResourceClaimFacts, ResourceSliceFacts } from './types.js';
 import { UNKNOWN_MODEL } from '../types.js';
@@ -22,7 +22,7 @@ export interface DraCapacityInput {
   /** Every node of the inventory, with whether it is plannable and which resources its device plugins serve. */
   nodes: readonly (NodeLabels & NodeAllocatable)[];
   /** Per namespace, the claims its pods use (assemble.ts claimsInUse); none when absent. */
-  claimsInUse?: ReadonlyMap<string, { used: ReadonlySet<string>; extended: ReadonlySet<string> }>;
+  claimsInUse?: ReadonlyMap<string, ClaimsOfPods>;
 }
 
 export interface DraCapacityRead {

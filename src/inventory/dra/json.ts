@@ -65,6 +65,7 @@ export function resourceClaimToJson(c: ResourceClaimFacts): Json {
     namespace: c.namespace,
     name: c.name,
     extendedResourceClaimOf: c.extendedResourceClaimOf,
+    extendedResourceClaimOwner: c.extendedResourceClaimOwner === null ? null : { ...c.extendedResourceClaimOwner },
     requests: c.requests.map((r) => ({
       name: r.name,
       exactly: r.exactly === null ? null : { ...r.exactly },
@@ -140,6 +141,11 @@ export const resourceClaimJsonSchema = z.object({
   name: z.string(),
   // Absent from an inventory JSON written before quotaplan read it.
   extendedResourceClaimOf: z.string().nullable().optional().transform((v) => v ?? null),
+  extendedResourceClaimOwner: z
+    .object({ uid: z.string(), createdAt: z.string().nullable() })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
   requests: z.array(
     z.object({
       name: z.string(),

@@ -177,7 +177,9 @@ const allocationResult = z
   .object({ request: z.string().min(1), driver: dnsSubdomain, pool: poolName, device: dnsLabel, adminAccess: z.boolean().nullish() })
   .transform((r) => ({ request: r.request, driver: r.driver, pool: r.pool, device: r.device, adminAccess: r.adminAccess ?? false }));
 
-const ownerReference = z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), controller: z.boolean().nullish() });
+const ownerReference = z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), uid: z.string().nullish(), controller: z.boolean().nullish() });
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** The annotation the scheduler puts on a claim it made for a pod's extended-resource request (k8s.io/api resource/v1). */
 export const EXTENDED_RESOURCE_CLAIM_ANNOTATION = 'resource.kubernetes.io/extended-resource-claim';
@@ -189,6 +191,8 @@ export const resourceClaimSchema = z
       namespace: dnsLabel,
       annotations: z.record(z.string(), z.string()).nullish(),
       ownerReferences: z.array(ownerReference).nullish(),
+      // metav1.Time reads RFC 3339 (fractional seconds allowed); anything else is refused as the API client would.
+      creationTimestamp: z.string().regex(RFC3339, 'must be an RFC 3339 time').nullish(),
     }),
     spec: z.object({ devices: z.object({ requests: z.array(deviceRequest).nullish() }).nullish() }),
     status: z
@@ -197,14 +201,16 @@ export const resourceClaimSchema = z
   })
   .transform((c) => {
     const allocation = c.status?.allocation;
-    // resource_claims.go getVerifiedPodUsage: the annotation and a controller reference to a v1 Pod.
+    // resource_claims.go getVerifiedPodUsage: the annotation and a controller reference to a v1 Pod; the pod's uid
+    // and the claim's creation time are checked against the pods and the pod's other claims (claim-use.ts).
     const controller = (c.metadata.ownerReferences ?? []).find((o) => o.controller === true);
     const ownerPod =
       c.metadata.annotations?.[EXTENDED_RESOURCE_CLAIM_ANNOTATION] === 'true' && controller !== undefined && controller.kind === 'Pod' && controller.apiVersion === 'v1'
-        ? controller.name
+        ? controller
         : null;
     const facts: Omit<ResourceClaimFacts, 'name' | 'namespace'> = {
-      extendedResourceClaimOf: ownerPod,
+      extendedResourceClaimOf: ownerPod?.name ?? null,
+      extendedResourceClaimOwner: ownerPod === null ? null : { uid: ownerPod.uid ?? '', createdAt: c.metadata.creationTimestamp ?? null },
       requests: c.spec.devices?.requests ?? [],
       allocation: allocation === undefined || allocation === null ? null : { devices: allocation.devices?.results ?? [] },
     };

@@ -117,6 +117,14 @@ export interface DeviceAllocationFacts {
   adminAccess: boolean;
 }
 
+/** The controlling pod of a claim the scheduler made for that pod's extended-resource request (KEP-5004). */
+export interface ExtendedResourceClaimOwner {
+  /** The uid in the controller reference ('' when absent, as Go reads it). */
+  uid: string;
+  /** The claim's metadata.creationTimestamp; null when absent (Go's zero time). */
+  createdAt: string | null;
+}
+
 export interface ResourceClaimFacts {
   namespace: string;
   name: string;
@@ -125,6 +133,13 @@ export interface ResourceClaimFacts {
    * (annotation `resource.kubernetes.io/extended-resource-claim: "true"`, controlled by a v1 Pod); null otherwise.
    */
   extendedResourceClaimOf: string | null;
+  /**
+   * With extendedResourceClaimOf: the pod uid its controller reference names and the claim's creationTimestamp
+   * (RFC 3339; null when absent), what the quota evaluator checks before it lets the pod's own charge cover the
+   * claim (claim-use.ts verifiedPodUsage); null for any other claim, and in an inventory written before quotaplan
+   * read them.
+   */
+  extendedResourceClaimOwner: ExtendedResourceClaimOwner | null;
   requests: DeviceRequestFacts[];
   /** null while the claim is not allocated. */
   allocation: { devices: DeviceAllocationFacts[] } | null;

@@ -10,7 +10,7 @@ import { parseObject } from '../../../src/kinds/parse.js';
 import { parseQuantity } from '../../../src/quantity.js';
 
 /** Strings that appear only in fields the inventory does not need: none may be held. */
-const noise = ['managedFields', 'kubectl-client-side-apply', 'last-applied', 'ownerReferences', 'replicaset-7d9f', 'NOISE_ENV', 'registry.example/trainer', 'creationTimestamp', 'uid-', 'Kubelet is posting'];
+const noise = ['managedFields', 'kubectl-client-side-apply', 'last-applied', 'ownerReferences', 'replicaset-7d9f', 'NOISE_ENV', 'registry.example/trainer', 'creationTimestamp', 'uid-rs', 'uid-machine', 'Kubelet is posting'];
 
 const managedFields = [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }];
 const metadataNoise = {
@@ -69,7 +69,7 @@ describe('the live inventory holds facts, not objects', () => {
   const live = new LiveInventory();
   for (const object of [namespace, node, pod]) live.upsert(parseObject(structuredClone(object), { file: 'test' }));
 
-  it('a pod: its namespace, node and effective requests, nothing else', () => {
+  it('a pod: its namespace, node and effective requests, and (asking for an extended resource) its uid, nothing else', () => {
     assert.deepEqual([...live.held('Pod')], [
       [
         'team-a/trainer-0',
@@ -80,21 +80,32 @@ describe('the live inventory holds facts, not objects', () => {
           quota: { cpu: parseQuantity('2'), memory: parseQuantity('8Gi'), 'nvidia.com/gpu': parseQuantity('1') },
           scheduler: { cpu: parseQuantity('2'), memory: parseQuantity('8Gi'), 'nvidia.com/gpu': parseQuantity('1') },
           queuedReason: undefined,
+          // It asks for nvidia.com/gpu: a claim the scheduler made for it is covered only by a pod of this uid (KEP-5004).
+          uid: 'uid-1234',
         },
       ],
     ]);
+  });
+
+  it('a pod asking for no extended resource keeps no uid', () => {
+    const cpuOnly = new LiveInventory();
+    const spec = { ...pod.spec, containers: [{ ...pod.spec.containers[0], resources: { requests: { cpu: '2' } } }] };
+    cpuOnly.upsert(parseObject(structuredClone({ ...pod, spec }), { file: 'test' }));
+    const held = [...cpuOnly.held('Pod').values()] as Record<string, unknown>[];
+    assert.deepEqual(held.map((entry) => 'uid' in entry), [false]);
   });
 
   it('a namespace: its name and labels', () => {
     assert.deepEqual([...live.held('Namespace')], [['team-a', { name: 'team-a', labels: { team: 'a' } }]]);
   });
 
-  it('no kind holds managedFields, annotations, owner references, env, images, conditions or timestamps', () => {
+  it('no kind holds managedFields, annotations, owner references, env, images, conditions or timestamps; only the GPU pod its uid', () => {
     for (const kind of ['Pod', 'Namespace', 'Node']) {
       const held = [...live.held(kind).values()];
       assert.equal(held.length, 1, kind);
       const text = JSON.stringify(held, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
       assert.deepEqual(noise.filter((word) => text.includes(word)), [], `${kind} holds ${text}`);
+      assert.equal(text.includes('uid-1234'), kind === 'Pod', `${kind} holds ${text}`);
     }
   });
 });

@@ -129,6 +129,7 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
         namespace: 'research',
         name: 'notebook-mig',
         extendedResourceClaimOf: null,
+        extendedResourceClaimOwner: null,
         requests: [
           {
             name: 'mig',
@@ -146,6 +147,7 @@ describe('DRA kinds (resource.k8s.io/v1)', () => {
         namespace: 'vision',
         name: 'trainer-0-gpus-x7k2p',
         extendedResourceClaimOf: null,
+        extendedResourceClaimOwner: null,
         requests: [{ name: 'gpus', exactly: { deviceClassName: 'gpu.nvidia.com', allocationMode: 'ExactCount', count: 2, adminAccess: false }, firstAvailable: [] }],
         allocation: {
           devices: [
