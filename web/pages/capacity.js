@@ -23,6 +23,10 @@ export async function render(root) {
   const data = await getJson('/api/capacity?snapshot=latest');
   const totals = data.totals;
   const groups = data.groups;
+  // With DRA, the pool/model/resource groups are the device plugins' (the nodes' allocatable) while the cards, the
+  // node pools and plannable capacity count DRA devices too: each says which it shows.
+  const hasDra = data.dra.length > 0;
+  const pluginOnly = hasDra ? 'Device-plugin accelerators' : 'Accelerators';
   const drawn = groups.filter((g) => g.gpuEquivalent.capacity > 0);
   const label = (g) => `${g.pool} · ${g.model} · ${g.resource}`;
   // On a phone one line per bar does not fit beside the bars (chart.js cut it at the left): pool, model and
@@ -52,9 +56,10 @@ export async function render(root) {
   ];
   const figure = chartFigure({
     id: 'capacity-chart',
-    title: 'Accelerators by pool and model, in GPU-equivalents',
+    title: `${pluginOnly} by pool and model, in GPU-equivalents`,
     description:
-      'Requested and free on each pool; free counts only ready, schedulable, non-transitional nodes. A MIG slice counts as its share of a GPU (3g = 3/7), a time-sliced replica as 1/replicas.',
+      'Requested and free on each pool; free counts only ready, schedulable, non-transitional nodes. A MIG slice counts as its share of a GPU (3g = 3/7), a time-sliced replica as 1/replicas.' +
+      (hasDra ? ' Device plugins only (the nodes\' allocatable): DRA devices are under "DRA devices (ResourceSlices), by DeviceClass" below.' : ''),
     filename: 'capacity-by-pool.csv',
     height: Math.max(240, drawn.length * (narrow ? 64 : 34) + 60),
     table: { columns: chartColumns, rows: chartRows },
@@ -140,12 +145,18 @@ export async function render(root) {
       { class: 'muted small-text', id: 'capacity-terms' },
       `Free = allocatable − requested − what is left on nodes that take no new pods: ${shown(terms.allocatable)} − ${shown(terms.requested)} − ${shown(terms.unavailable)} = ${shown(terms.free)}. ` +
         `Nodes taking no new pods are not ready, cordoned (unschedulable) or transitional (a MIG or partition change in progress, a paused device plugin): ${totals.nodes - totals.plannableNodes} of ${totals.nodes} here, listed under "Nodes needing attention". ` +
-        'Plannable is what the planner divides: the allocatable of the other nodes, requested or not. Devices the plugin reports but does not offer (failed GPUs) are not allocatable: they are in the Capacity and Unhealthy columns below.',
+        'Plannable is what the planner divides: the allocatable of the other nodes, requested or not. Devices the plugin reports but does not offer (failed GPUs) are not allocatable: they are in the Capacity and Unhealthy columns below.' +
+        (hasDra ? ' The cards count device-plugin accelerators and DRA GPUs (ResourceSlices) together, each physical GPU once.' : ''),
     ),
     figure,
-    el('h2', {}, 'Accelerators by pool, model and resource'),
-    el('p', { class: 'muted small-text' }, 'Each resource in its own unit (whole GPUs, MIG slices, time-sliced replicas) and as GPU-equivalents.'),
-    tableBlock({ caption: 'Accelerators by pool, model and resource', columns: groupColumns, rows: groupRows, filename: 'accelerators.csv' }),
+    el('h2', {}, `${pluginOnly} by pool, model and resource`),
+    el(
+      'p',
+      { class: 'muted small-text' },
+      'Each resource in its own unit (whole GPUs, MIG slices, time-sliced replicas) and as GPU-equivalents.' +
+        (hasDra ? ' Device plugins only (the nodes\' allocatable): DRA devices are in their own table, "DRA devices (ResourceSlices), by DeviceClass", below.' : ''),
+    ),
+    tableBlock({ caption: `${pluginOnly} by pool, model and resource`, columns: groupColumns, rows: groupRows, filename: 'accelerators.csv' }),
     el('h2', {}, 'Node pools'),
     tableBlock({
       caption: 'Node pools: nodes, plannable nodes, accelerator models, allocatable cpu and memory',
@@ -191,7 +202,12 @@ export async function render(root) {
           }),
         ]),
     el('h2', {}, 'Plannable capacity'),
-    el('p', { class: 'muted small-text' }, 'What a plan divides among teams, per resource: the allocatable of ready, schedulable, non-transitional nodes (the same figures the Plan and Review pages use).'),
+    el(
+      'p',
+      { class: 'muted small-text' },
+      'What a plan divides among teams, per resource: the allocatable of ready, schedulable, non-transitional nodes (the same figures the Plan and Review pages use).' +
+        (hasDra ? ' Device-plugin resources and the DRA devices counted in plannable together: a DRA class under its extended resource name or as <class>.deviceclass.resource.k8s.io/devices.' : ''),
+    ),
     tableBlock({
       caption: 'Plannable capacity per resource',
       columns: [

@@ -1,7 +1,8 @@
 // Review: the quarterly allocation review of a cycle, the same value `quotaplan review -o json` prints (from
 // GET /api/reviews/:cycle): capacity change, use vs quota per team (average, p95, peak from snapshot history),
 // GPU-hours, proposed changes and the next draft plan's warnings; and the next cycle's submit / approve actions,
-// which need the token. Every chart has its numbers in a table and CSV.
+// which need the token. On a cluster with DRA, its devices by DeviceClass and model beside the capacity table, as in
+// the downloads. Every chart has its numbers in a table and CSV.
 import { ApiError, getCluster, getJson, postJson } from '../lib/api.js';
 import { chartFigure, drawCharts } from '../lib/charts.js';
 import { el, replace, toast } from '../lib/dom.js';
@@ -81,6 +82,57 @@ function capacitySection(data) {
   }
   parts.push(tableBlock({ caption: 'Plannable capacity per resource', columns, rows, filename: `review-${data.cycle.name}-capacity-change.csv` }));
   return parts;
+}
+
+/** `3`, `3 (at most)` for devices sharing counters, `0 (selectors not evaluated)`: the downloads' Devices cell. */
+function draDevicesText(row) {
+  if (row.unsupported) return `${row.devices} (selectors not evaluated)`;
+  return row.partitionable ? `${row.devices} (at most)` : String(row.devices);
+}
+
+/**
+ * The DRA section (review JSON `dra`, null without DRA objects): per DeviceClass and model the plannable devices,
+ * the physical GPUs behind them, the devices allocated to claims and the quota key, then the physical GPUs of all
+ * classes and the transitional pools; the same figures as the Markdown, HTML and CSV reports. Every name is text.
+ */
+function draSection(data) {
+  const dra = data.dra;
+  if (!dra) return [];
+  const columns = [
+    { key: 'deviceClass', label: 'DeviceClass' },
+    { key: 'model', label: 'Model', className: 'wrap-anywhere' },
+    { key: 'devicesText', csv: 'devices', label: 'DRA devices', numeric: true },
+    { key: 'physicalGpus', label: 'Physical GPUs', numeric: true },
+    { key: 'allocated', label: 'Allocated (claims)', numeric: true },
+    { key: 'quotaKey', label: 'Quota key', className: 'wrap-anywhere' },
+  ];
+  const rows = dra.classes.map((c) => ({ ...c, devicesText: draDevicesText(c) }));
+  const pools = dra.transitionalPools;
+  return [
+    el('h2', { id: 'review-dra-heading' }, 'DRA devices (ResourceSlices), by DeviceClass'),
+    el(
+      'p',
+      { class: 'muted small-text' },
+      'Dynamic Resource Allocation: devices that DRA drivers publish in ResourceSlices, at the cycle\'s last snapshot. ' +
+        'The plannable capacity above is device-plugin resources (the nodes\' allocatable) and the DRA devices counted in plannable together, under the class\'s extended resource name or <class>.deviceclass.resource.k8s.io/devices; this is the DRA part. ' +
+        'DRA devices: plannable devices the class selects (on a ready, schedulable, not transitional node; no NoSchedule/NoExecute taint). Physical GPUs: the GPUs behind them, a dynamic-MIG GPU once. ' +
+        'Allocated: devices allocated to ResourceClaims (admin access left out). Quota key: the ResourceQuota key that limits them.',
+    ),
+    el(
+      'div',
+      { id: 'review-dra' },
+      tableBlock({ caption: 'DRA devices by DeviceClass and model', columns, rows, filename: `review-${data.cycle.name}-dra.csv` }),
+      el('p', { id: 'review-dra-physical' }, `Physical GPUs behind all DeviceClasses, each counted once: ${dra.physicalGpus}.`),
+      pools.length === 0
+        ? el('p', { id: 'review-dra-pools' }, 'Transitional pools: none.')
+        : el(
+          'div',
+          { id: 'review-dra-pools' },
+          el('p', {}, `Transitional pools, not counted until their driver has published every slice (${pools.length}):`),
+          el('ul', {}, pools.map((p) => el('li', {}, `${p.driver}/${p.pool} (generation ${p.generation}: ${p.published} of ${p.expected} slices)`))),
+        ),
+    ),
+  ];
 }
 
 function useChart(data, resource) {
@@ -323,6 +375,7 @@ export async function render(root, { params, navigate, meta }) {
       el('li', { class: 'muted' }, `Rules: average below ${data.rules.underUseAverageBelow} of quota → propose demand = ${data.rules.proposeFrom} rounded up; peak above ${data.rules.needsMorePeakAbove} → flag for more; measured busy below ${data.rules.measuredBusyBelow} of GPU-hours granted → propose a cut.`),
     ),
     ...capacitySection(data),
+    ...draSection(data),
     ...useSection(data),
     ...measuredSection(data),
     ...listSection(
