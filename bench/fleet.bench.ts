@@ -189,7 +189,7 @@ async function postgresFleet() {
   const app = createApp({ store: dashboard, clock: () => new Date(START + HOURS * HOUR), log: () => {} });
   // While they write, the dashboard reads the fleet view on its own thread (fleet-dashboard-worker.ts).
   const reader = tsWorker('./fleet-dashboard-worker.ts', { url, clusters: CLUSTERS, now: START + HOURS * HOUR, rate: READ_RATE });
-  const during = new Promise<{ times: number[]; seconds: number }>((resolve, reject) => {
+  const during = new Promise<{ times: number[]; seconds: number; nice: number }>((resolve, reject) => {
     reader.once('message', resolve);
     reader.once('error', reject);
   });
@@ -238,7 +238,7 @@ async function postgresFleet() {
     save: summary(saves),
     databaseBytes: size,
     bytesPerSnapshot: Math.round(size / saves.length),
-    fleetWhileWriting: { ...summary(fleetWhileWriting.times), reads: fleetWhileWriting.times.length, rate: READ_RATE, readsPerSecond: round(fleetWhileWriting.times.length / fleetWhileWriting.seconds) },
+    fleetWhileWriting: { ...summary(fleetWhileWriting.times), reads: fleetWhileWriting.times.length, rate: READ_RATE, readerNice: fleetWhileWriting.nice, readsPerSecond: round(fleetWhileWriting.times.length / fleetWhileWriting.seconds) },
     afterWriting: after,
     load: { before: loadBefore, written: loadWritten, after: load() },
   };
