@@ -9,6 +9,7 @@ import { ApiResponseError, type ApiTransport } from './transport.js';
 import { realRetryEnvironment, withRetry, type RetryEnvironment, type RetryPolicy } from './retry.js';
 import { ExternalError } from '../errors.js';
 import type { AnyKind, ListedAs } from '../kinds/kind.js';
+import { ValidatedObject } from '../kinds/validated.js';
 
 /**
  * A resource the collector lists, cluster-wide: a kind and how it is listed (kinds/kind.ts); `protobuf` when the
@@ -160,6 +161,8 @@ async function streamAll(target: ListTarget, sink: ListSink, options: ListOption
   let delivered = false;
   const onItems = (items: Record<string, unknown>[]): void => {
     for (const item of items) {
+      // An object its kind's protobuf reader made is already the schema's value (protobuf.ts): left as it is.
+      if (item instanceof ValidatedObject) continue;
       item.kind = target.kind;
       item.apiVersion = target.apiVersion;
     }

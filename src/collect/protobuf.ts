@@ -12,11 +12,13 @@
  * the object (k8s.io/apimachinery/pkg/runtime/serializer/protobuf). JSON and protobuf differ in what is left out:
  * Go's protobuf encoder writes the zero value of every non-pointer field ("", false, 0), JSON leaves them out
  * (`omitempty` on every field read here). Zero values and empty maps and lists are dropped so that both decode to
- * the same object.
+ * the same object. A LIST's items of a kind with a reader of its own (pods: inventory/pod-protobuf.ts) skip this JSON
+ * shape and come as validated objects (ProtobufListStream).
  */
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { registry } from '../kinds/registry.js';
+import type { ValidatedObject } from '../kinds/validated.js';
 import { packageFile } from '../package-files.js';
 
 const magic = Buffer.from('k8s\u0000', 'latin1');
@@ -49,6 +51,12 @@ for (const kind of registry.kinds) {
   for (const name of [kind.kind, `${kind.kind}List`]) {
     messageTypes.set(`${kind.list.apiVersion} ${name}`, root.lookupType(`${kind.protobuf.package}.${name}`));
   }
+}
+
+/** Readers of one item straight from its bytes (kinds/kind.ts `ProtobufForm.read`), by `apiVersion kind` of the list. */
+const itemReaders = new Map<string, (buffer: Buffer, start: number, end: number) => ValidatedObject | undefined>();
+for (const kind of registry.kinds) {
+  if (kind.protobuf?.read !== undefined) itemReaders.set(`${kind.list.apiVersion} ${kind.kind}List`, kind.protobuf.read);
 }
 
 /** The message type of a `kind` in a protobuf body of `apiVersion`, if a registered kind (or Status) is it. */
@@ -154,6 +162,9 @@ export function peekListContinue(prefix: Uint8Array): ListHead {
  * Decodes a protobuf LIST body as it arrives: `push` each chunk and get the items completed so far (in the JSON
  * shape, as `decodeProtobuf` gives them), `end` when the body is complete for the list's kind and metadata. Only the
  * unconsumed tail (at most one object and a chunk) is held, so a list of any size is read in bounded memory.
+ *
+ * Items of a kind with a reader of its own (`ProtobufForm.read`: pods) come as that reader makes them, already
+ * validated (kinds/validated.ts: parseObject returns them as they are); an item it leaves is decoded here.
  */
 export class ProtobufListStream {
   private buffer: Buffer = Buffer.alloc(0);
@@ -161,6 +172,7 @@ export class ProtobufListStream {
   /** Bytes of the envelope's raw field (the list) not consumed yet. */
   private listRemaining = 0;
   private itemType: protobuf.Type | undefined;
+  private readItem: ((buffer: Buffer, start: number, end: number) => ValidatedObject | undefined) | undefined;
   private kind = '';
   private apiVersion = '';
   private metadata: Record<string, unknown> = {};
@@ -171,6 +183,21 @@ export class ProtobufListStream {
     let pos = 0;
     try {
       while (pos < buf.length) {
+        if (this.state === 'list') {
+          // The list's fields one after another (nearly all items): read here without a protobufjs Reader each.
+          // Anything else (a cut tag or length, another wire type) takes the general way below.
+          const tag = shortVarint(buf, pos);
+          const length = tag >= 0 && (tag & 7) === 2 ? shortVarint(buf, varintEnd) : -1;
+          const start = varintEnd;
+          if (length >= 0 && start + length <= buf.length) {
+            const field = tag >>> 3;
+            if (field === 2) items.push(this.item(buf, start, start + length));
+            else if (field === 1) this.metadata = plain(decodeMessage(listMetaType, buf.subarray(start, start + length)));
+            this.consumeList(start + length - pos);
+            pos = start + length;
+            continue;
+          }
+        }
         if (this.state === 'magic') {
           if (buf.length - pos < magic.length) break;
           if (!magic.equals(buf.subarray(pos, pos + magic.length))) throw new ProtobufBodyError('body does not start with the Kubernetes protobuf magic "k8s\\0"');
@@ -187,7 +214,7 @@ export class ProtobufListStream {
           const start = pos + reader.pos;
           const bytes = buf.subarray(start, start + length);
           if (field === 1) this.metadata = plain(decodeMessage(listMetaType, bytes));
-          else if (field === 2) items.push(plain(decodeMessage(this.itemType!, bytes)));
+          else if (field === 2) items.push(this.item(buf, start, start + length));
           this.consumeList(reader.pos + length);
           pos = start + length;
           continue;
@@ -195,6 +222,7 @@ export class ProtobufListStream {
         if (this.state === 'envelope' && field === 2 && wire === 2) {
           this.listRemaining = reader.uint32();
           this.itemType = itemTypeOf(this.apiVersion, this.kind);
+          this.readItem = itemReaders.get(`${this.apiVersion} ${this.kind}`);
           pos += reader.pos;
           this.state = this.listRemaining === 0 ? 'after' : 'list';
           continue;
@@ -225,11 +253,39 @@ export class ProtobufListStream {
     return { kind: this.kind, apiVersion: this.apiVersion, metadata: this.metadata };
   }
 
+  /** The item in `buf[start, end)`: by its kind's reader, else decoded into the JSON shape. */
+  private item(buf: Buffer, start: number, end: number): Record<string, unknown> {
+    const object = this.readItem?.(buf, start, end);
+    // A ValidatedObject in place of a raw item: parseObject and the list know it (kinds/validated.ts).
+    if (object !== undefined) return object as unknown as Record<string, unknown>;
+    return plain(decodeMessage(this.itemType!, buf.subarray(start, end)));
+  }
+
   private consumeList(bytes: number): void {
     this.listRemaining -= bytes;
     if (this.listRemaining < 0) throw new ProtobufBodyError('malformed protobuf body: a field runs past the end of the list');
     if (this.listRemaining === 0) this.state = 'after';
   }
+}
+
+/** Where the varint shortVarint read ends. */
+let varintEnd = 0;
+
+/**
+ * The varint at `buf[pos]` if it is complete there and at most 4 bytes long (below 2^28: every tag and item length
+ * of a list), its end in varintEnd; else -1 (the caller takes the general way).
+ */
+function shortVarint(buf: Buffer, pos: number): number {
+  let value = 0;
+  for (let i = 0; i < 4 && pos + i < buf.length; i++) {
+    const byte = buf[pos + i]!;
+    value |= (byte & 0x7f) << (7 * i);
+    if (byte < 0x80) {
+      varintEnd = pos + i + 1;
+      return value;
+    }
+  }
+  return -1;
 }
 
 /** The item message of a list kind (`PodList` -> `Pod`). */

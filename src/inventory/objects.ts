@@ -470,11 +470,13 @@ function remember<V>(memo: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-function isResourceName(name: string): boolean {
+/** Whether `name` is a resource name (a qualified name), remembered. */
+export function isResourceName(name: string): boolean {
   return resourceNameMemo.get(name) ?? remember(resourceNameMemo, name, isQualifiedName(name));
 }
 
-function nonNegativeQuantity(text: string): Quantity | undefined {
+/** `text` as a non-negative Quantity, remembered; undefined when it is not one. */
+export function nonNegativeQuantity(text: string): Quantity | undefined {
   let parsed = quantityMemo.get(text);
   if (parsed === undefined) {
     try {

@@ -5,6 +5,7 @@
  * new kind is one module here (docs/architecture.md, "Adding a kind").
  */
 import type { z } from 'zod';
+import type { ValidatedObject } from './validated.js';
 
 /** How the collector lists a kind: one cluster-wide LIST, granted by one RBAC rule with the verb `list`. */
 export interface ListedAs {
@@ -24,9 +25,16 @@ export interface ListedAs {
  * proto package, e.g. `k8s.io.api.core.v1`), messages `<Kind>` and `<Kind>List`. Custom resources have no protobuf
  * form: the API server answers them in JSON.
  */
-export interface ProtobufForm {
+export interface ProtobufForm<O = unknown> {
   file: string;
   package: string;
+  /**
+   * A reader of one object (an item of a LIST) straight from its bytes, `buffer[start, end)`: it returns exactly
+   * what decoding those bytes by the .proto and validating them by `read` or `schema` would, or undefined to leave
+   * the object to that path (which then accepts it or says what is wrong); marked as validated (validated.ts). Pods
+   * have one: most of a cluster's bytes.
+   */
+  read?(buffer: Buffer, start: number, end: number): (O & ValidatedObject) | undefined;
 }
 
 /**
@@ -52,7 +60,7 @@ export interface ObjectKind<O extends { kind: string } = { kind: string }, F = u
    */
   apiKind?: string;
   list: ListedAs;
-  protobuf: ProtobufForm | null;
+  protobuf: ProtobufForm<O> | null;
   /** The parts of an object quotaplan reads, validated (zod); everything else is dropped. */
   schema: z.ZodType<O>;
   /** A faster reader that accepts exactly what `schema` accepts and gives up (undefined) on anything else. */

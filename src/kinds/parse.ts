@@ -7,6 +7,7 @@ import { ValidationError } from '../errors.js';
 import { formatPath } from '../inventory/objects.js';
 import { escapeTerminalText } from '../terminal-text.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from './registry.js';
+import { ValidatedObject } from './validated.js';
 
 /** Where an object came from: the file, and its position in the file (`items[12]`, `document 3`). */
 export interface ObjectSource {
@@ -20,6 +21,7 @@ export interface ObjectSource {
  * `kinds`: the registry to read by (quotaplan's; a test may pass one with a kind of its own).
  */
 export function parseObject(raw: unknown, where: ObjectSource = {}, kinds: KindRegistry = quotaplanKinds): KubeObject {
+  if (raw instanceof ValidatedObject) return raw as unknown as KubeObject;
   const identity = describeRaw(raw, where.position);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw invalid(where, identity, undefined, `expected an object, got ${describeValue(raw)}`, raw);

@@ -5,6 +5,7 @@
  * neither, and are not listed (the field selector) or kept.
  */
 import { podSchema, readPod, type PodObject } from '../inventory/objects.js';
+import { readPodProtobuf } from '../inventory/pod-protobuf.js';
 import { effectivePodRequests, TERMINAL_PHASES } from '../inventory/pod-requests.js';
 import type { ResourceList } from '../resources.js';
 import { compareText } from '../text-order.js';
@@ -78,7 +79,7 @@ export function podEntry(pod: PodObject): PodEntry | null {
 export const podKind = objectKind<PodObject, PodEntry>({
   kind: 'Pod',
   list: { apiVersion: 'v1', group: '', resource: 'pods', namespaced: true, fieldSelector: nonTerminalPods },
-  protobuf: { file: 'core', package: 'k8s.io.api.core.v1' },
+  protobuf: { file: 'core', package: 'k8s.io.api.core.v1', read: readPodProtobuf },
   schema: podSchema,
   read: readPod,
   streamed: true,
