@@ -4,10 +4,10 @@
  * objects it holds (like Kueue's cache and its `Snapshot()`; pkg/cache/scheduler). Each kind's key and facts come
  * from the registry (kinds/registry.ts).
  *
- * Pods are kept one by one (a removal must take back exactly what the pod added). A namespace's or node's sum is
- * taken again at the next snapshot only when one of its pods changed, in pod key order (`namespace/name`): the
- * order the API server lists them, so a sum's quantity format (Go's Add keeps the left operand's) is the one a
- * collection gives whatever order the events came in.
+ * Pods are kept one by one (a removal must take back exactly what the pod added), and each namespace's and node's
+ * sum is kept current pod by pod (pod-sums.ts): a snapshot costs what changed, not a fold of every pod. A sum is
+ * the value a fold in pod key order (`namespace/name`, the order the API server lists them) gives, so its quantity
+ * formats (Go's Add keeps the left operand's) are the ones a collection gives whatever order the events came in.
  *
  * A snapshot shares the facts of unchanged objects with the inventory and with earlier snapshots: read it, never
  * change it.
@@ -16,58 +16,19 @@ import { InternalError } from '../errors.js';
 import type { AnyKind } from '../kinds/kind.js';
 import type { PodEntry } from '../kinds/pod.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
-import { assembleInventory, claimsInUse, foldPod, type PodTotals } from './assemble.js';
+import { assembleInventory, claimsInUse } from './assemble.js';
+import { PodSums } from './pod-sums.js';
 import type { ClusterInventory } from './types.js';
-import { compareText } from '../text-order.js';
-
-/** Pods grouped by namespace or node, with the sum taken at the last snapshot. */
-class PodGroups {
-  readonly members = new Map<string, Set<string>>();
-  readonly totals = new Map<string, PodTotals>();
-  private readonly changed = new Set<string>();
-
-  add(group: string, podKey: string): void {
-    let members = this.members.get(group);
-    if (members === undefined) {
-      members = new Set();
-      this.members.set(group, members);
-    }
-    members.add(podKey);
-    this.changed.add(group);
-  }
-
-  delete(group: string, podKey: string): void {
-    const members = this.members.get(group);
-    if (members === undefined) return;
-    members.delete(podKey);
-    if (members.size === 0) this.members.delete(group);
-    this.changed.add(group);
-  }
-
-  /** Sums again the groups whose pods changed; `requests` picks what a pod adds to this grouping (`reason`, why it waits). */
-  refresh(pods: ReadonlyMap<string, PodEntry>, requests: (pod: PodEntry) => PodTotals['requests'], reason?: (pod: PodEntry) => string | undefined): void {
-    for (const group of this.changed) {
-      this.totals.delete(group);
-      const members = this.members.get(group);
-      if (members === undefined) continue;
-      const sums = new Map<string, PodTotals>();
-      for (const key of [...members].sort(compareText)) {
-        const pod = pods.get(key) as PodEntry;
-        foldPod(sums, group, requests(pod), reason?.(pod));
-      }
-      this.totals.set(group, sums.get(group) as PodTotals);
-    }
-    this.changed.clear();
-  }
-}
 
 export class LiveInventory {
   private readonly facts = new Map<AnyKind, Map<string, unknown>>();
   private readonly pods = new Map<string, PodEntry>();
-  private readonly byNamespace = new PodGroups();
-  private readonly byNode = new PodGroups();
-  /** Pods not bound to a node yet, by namespace: queued demand. */
-  private readonly queuedByNamespace = new PodGroups();
+  /** The pods that name a ResourceClaim or keep their uid (an extended resource), in the order of `pods`: the only ones claimsInUse reads. */
+  private readonly claimingPods = new Map<string, PodEntry>();
+  private readonly byNamespace = new PodSums({ pods: this.pods, requests: (pod) => pod.quota });
+  private readonly byNode = new PodSums({ pods: this.pods, requests: (pod) => pod.scheduler });
+  /** Pods not bound to a node yet, by namespace: queued demand, with why they wait. */
+  private readonly queuedByNamespace = new PodSums({ pods: this.pods, requests: (pod) => pod.quota, reason: (pod) => pod.queuedReason });
   private readonly podKind: AnyKind | undefined;
 
   constructor(private readonly kinds: KindRegistry = quotaplanKinds) {
@@ -118,17 +79,17 @@ export class LiveInventory {
   }
 
   snapshot(): ClusterInventory {
-    this.byNamespace.refresh(this.pods, (pod) => pod.quota);
-    this.byNode.refresh(this.pods, (pod) => pod.scheduler);
-    this.queuedByNamespace.refresh(this.pods, (pod) => pod.quota, (pod) => pod.queuedReason);
+    this.byNamespace.refresh();
+    this.byNode.refresh();
+    this.queuedByNamespace.refresh();
     return assembleInventory({
       kinds: this.kinds,
       facts: (kind) => this.facts.get(kind) ?? new Map(),
       namespaceTotals: this.byNamespace.totals,
       nodeTotals: this.byNode.totals,
       queuedTotals: this.queuedByNamespace.totals,
-      // Pods joined to their ResourceClaims: only pods that name a claim or request an extended resource do any work here.
-      claimsInUse: claimsInUse(this.pods),
+      // Pods joined to their ResourceClaims: only the pods that name a claim or request an extended resource.
+      claimsInUse: claimsInUse(this.claimingPods),
       warnings: [],
     });
   }
@@ -154,18 +115,20 @@ export class LiveInventory {
 
   private addPod(key: string, pod: PodEntry): void {
     this.pods.set(key, pod);
-    this.byNamespace.add(pod.namespace, key);
-    if (pod.nodeName !== undefined) this.byNode.add(pod.nodeName, key);
-    else this.queuedByNamespace.add(pod.namespace, key);
+    if (pod.claims !== undefined || pod.uid !== undefined) this.claimingPods.set(key, pod);
+    this.byNamespace.add(pod.namespace, key, pod);
+    if (pod.nodeName !== undefined) this.byNode.add(pod.nodeName, key, pod);
+    else this.queuedByNamespace.add(pod.namespace, key, pod);
   }
 
   private removePod(key: string): void {
     const pod = this.pods.get(key);
     if (pod === undefined) return;
+    this.byNamespace.delete(pod.namespace, key, pod);
+    if (pod.nodeName !== undefined) this.byNode.delete(pod.nodeName, key, pod);
+    else this.queuedByNamespace.delete(pod.namespace, key, pod);
     this.pods.delete(key);
-    this.byNamespace.delete(pod.namespace, key);
-    if (pod.nodeName !== undefined) this.byNode.delete(pod.nodeName, key);
-    else this.queuedByNamespace.delete(pod.namespace, key);
+    this.claimingPods.delete(key);
   }
 }
 
