@@ -10,7 +10,7 @@
  *   node --import tsx bench/watch-live.bench.ts [--nodes 5000 --pods 150000 --namespaces 1000] [--changes 3000]
  *       [--intervals 3] [--reopen] [--no-check]
  *
- * `--reopen` opens the store for each snapshot (as `collect --watch` does). Every
+ * `--reopen` opens the store for each snapshot (as `collect --watch` did before it kept one store open). Every
  * interval the live snapshot is compared whole with the fresh fold's inventory (isDeepStrictEqual), and both
  * stored inventories read back are compared too, unless `--no-check`. CPU is process.cpuUsage (user + system, all
  * threads); GC is the sum of the `gc` performance entries. Run under `node --cpu-prof` for a profile of it all

@@ -1,6 +1,6 @@
 /**
  * `quotaplan collect --watch --every DURATION`: follows the cluster (collect/watch.ts) and stores a snapshot at once,
- * then every DURATION, each in one transaction (collect.ts's storeCollected, handed in as a SnapshotWriter). SIGTERM or SIGINT ends it: a snapshot being written
+ * then every DURATION, each in one transaction (collect.ts's saveCollected into one store kept open for the whole watch, handed in as a SnapshotWriter). SIGTERM or SIGINT ends it: a snapshot being written
  * is finished (its transaction commits or rolls back whole), none is started, and the command returns (exit 0).
  * Each snapshot line states the process's RSS and heap; the run ends (stopped or failed) with a line of their peaks.
  */
@@ -22,7 +22,7 @@ export interface WatchFlags {
   compress?: Compression;
 }
 
-/** How a snapshot is stored and described: collect.ts's storeCollected and describeSnapshot (one transaction). */
+/** How a snapshot is stored and described: collect.ts's saveCollected and describeSnapshot (one transaction each). */
 export interface SnapshotWriter {
   save(snapshot: { inventory: ClusterInventory; server: string; context: string; takenAt: Date }): Promise<SnapshotSummary>;
   describe(summary: SnapshotSummary): string;

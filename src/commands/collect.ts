@@ -18,7 +18,7 @@ import type { Compression, WireEncoding } from '../collect/live.js';
 import { progressFor } from '../collect/progress.js';
 import { ValidationError } from '../errors.js';
 import type { ClusterInventory } from '../inventory/types.js';
-import { withStore } from '../store/open.js';
+import { openStore, withStore, type Store } from '../store/open.js';
 import type { SnapshotSource, SnapshotSummary } from '../store/store.js';
 import { busyTimeoutFromEnvironment, dbOption } from './options.js';
 import { escapeTerminalText } from '../terminal-text.js';
@@ -89,11 +89,21 @@ export function collectCommand(): Command {
     .action(async (flags: CollectFlags) => {
       if (flags.watch === true) {
         const { runCollectWatch } = await import('./collect-watch.js');
-        await runCollectWatch(flags, {
-          save: ({ inventory, server, context, takenAt }) =>
-            storeCollected({ db: flags.db, collected: { inventory, defaultName: context, server, context, source: { kind: 'live', ref: context } }, cluster: flags.cluster, takenAt }),
-          describe: describeSnapshot,
-        });
+        // One store for the whole watch, opened at the first snapshot (a watch that fails before it creates no
+        // database): the store's memo of the last save then spares each snapshot the encoding and hashing of every
+        // node, quota and namespace that did not change (sqlite/blobs.ts), which a store opened per snapshot redid.
+        let store: Store | undefined;
+        try {
+          await runCollectWatch(flags, {
+            save: async ({ inventory, server, context, takenAt }) => {
+              store ??= await openStore({ file: flags.db, ...busyTimeoutFromEnvironment() });
+              return saveCollected(store, { collected: { inventory, defaultName: context, server, context, source: { kind: 'live', ref: context } }, cluster: flags.cluster, takenAt });
+            },
+            describe: describeSnapshot,
+          });
+        } finally {
+          await store?.close();
+        }
         return;
       }
       if (flags.every !== undefined) throw new ValidationError('--every needs --watch', { field: '--every', value: flags.every });
@@ -157,16 +167,25 @@ export async function storeCollected(options: {
   cluster: string | undefined;
   takenAt: Date;
 }): Promise<SnapshotSummary> {
+  clusterNameOf(options);
+  return withStore({ file: options.db, ...busyTimeoutFromEnvironment() }, (store) => saveCollected(store, options));
+}
+
+/** Stores one collection in an open store (one transaction). */
+async function saveCollected(store: Store, options: { collected: CollectedCluster; cluster: string | undefined; takenAt: Date }): Promise<SnapshotSummary> {
+  return store.saveSnapshot({
+    cluster: { name: clusterNameOf(options), server: options.collected.server, context: options.collected.context },
+    takenAt: options.takenAt,
+    source: options.collected.source,
+    inventory: options.collected.inventory,
+  });
+}
+
+/** The name the collection is stored under: `--cluster`, else the context's or the dump's (checked either way). */
+function clusterNameOf(options: { collected: CollectedCluster; cluster: string | undefined }): string {
   const name = options.cluster ?? options.collected.defaultName;
   validateClusterName(name, options.cluster === undefined ? 'default cluster name' : '--cluster');
-  return withStore({ file: options.db, ...busyTimeoutFromEnvironment() }, (store) =>
-    store.saveSnapshot({
-      cluster: { name, server: options.collected.server, context: options.collected.context },
-      takenAt: options.takenAt,
-      source: options.collected.source,
-      inventory: options.collected.inventory,
-    }),
-  );
+  return name;
 }
 
 function parsePageSize(text: string): number {
