@@ -211,6 +211,7 @@ function draCapacityOf(parts: {
       labels: n.labels,
       plannable: isPlannable(n),
       serves: (resource: string) => (n.allocatable[resource]?.nanos ?? 0n) > 0n,
+      accelerators: n.accelerators,
     })),
   });
 }

@@ -12,6 +12,7 @@ import { reachableNodes, reachOf, type NodeLabels } from './node-selection.js';
 import { physicalGroups, readPools, stringAttribute } from './pools.js';
 import { claimUseByNamespace, classDevicesKey, type ClaimsOfPods } from './claim-use.js';
 import { draExtendedResourceDevices, type NodeAllocatable } from './extended-resources.js';
+import { devicePluginResourcesBeside, type DevicePluginAccelerators } from './device-plugin-overlap.js';
 import type { DeviceClassFacts, DeviceTaint, DraCapacity, DraClassCapacity, DraDeviceFacts, ResourceClaimFacts, ResourceSliceFacts } from './types.js';
 import { UNKNOWN_MODEL } from '../types.js';
 
@@ -19,8 +20,11 @@ export interface DraCapacityInput {
   classes: readonly DeviceClassFacts[];
   slices: readonly ResourceSliceFacts[];
   claims: readonly ResourceClaimFacts[];
-  /** Every node of the inventory, with whether it is plannable and which resources its device plugins serve. */
-  nodes: readonly (NodeLabels & NodeAllocatable)[];
+  /**
+   * Every node of the inventory, with whether it is plannable, which resources its device plugins serve and its
+   * accelerator resources (none when absent: device-plugin-overlap.ts).
+   */
+  nodes: readonly (NodeLabels & NodeAllocatable & { accelerators?: DevicePluginAccelerators })[];
   /** Per namespace, the claims its pods use (assemble.ts claimsInUse); none when absent. */
   claimsInUse?: ReadonlyMap<string, ClaimsOfPods>;
 }
@@ -59,6 +63,9 @@ export function readDraCapacity(input: DraCapacityInput): DraCapacityRead {
 
   const plannableNodes = new Set(input.nodes.filter((n) => n.plannable).map((n) => n.name));
   const knownNodes = new Set(input.nodes.map((n) => n.name));
+  const acceleratorsOf = new Map(input.nodes.map((n) => [n.name, n.accelerators ?? []]));
+  /** The node's device-plugin resources of the vendor whose GPUs `driver` publishes (device-plugin-overlap.ts). */
+  const pluginResources = (node: string, driver: string): string[] => devicePluginResourcesBeside(driver, acceleratorsOf.get(node) ?? []);
   const unknownNodes = new Map<string, number>();
   const devices: DraDeviceFacts[] = [];
   for (const pool of pools.complete) {
@@ -71,6 +78,7 @@ export function readDraCapacity(input: DraCapacityInput): DraCapacityRead {
         const classes = [...matched.members].filter(([, keys]) => keys.has(key)).map(([name]) => name);
         const attribute = (name: string): string | null => stringAttribute(device, pool.driver, name);
         const tainted = blocksAllocation(device.taints);
+        const known = nodes.filter((n) => knownNodes.has(n));
         devices.push({
           driver: pool.driver,
           pool: pool.name,
@@ -88,6 +96,7 @@ export function readDraCapacity(input: DraCapacityInput): DraCapacityRead {
           taints: device.taints.map((t) => ({ ...t })),
           classes,
           plannable: !tainted && nodes.some((n) => plannableNodes.has(n)),
+          alsoByDevicePlugin: known.length > 0 && known.every((n) => pluginResources(n, pool.driver).length > 0),
         });
       }
     }
@@ -101,9 +110,13 @@ export function readDraCapacity(input: DraCapacityInput): DraCapacityRead {
     .sort((a, b) => compareText(a.name, b.name))
     .map((deviceClass) => classCapacity(deviceClass, devices, matched.unsupported.has(deviceClass.name)));
   const extended = draExtendedResourceDevices({ devices, classes: counted }, input.nodes);
+  const own = classResources(counted, devices);
   const classes = counted.map((c) => ({
     ...c,
-    inPlannable: c.extendedResourceName === null ? (c.unsupported ? 0 : c.devices) : (extended.byClass.get(c.name) ?? 0),
+    inPlannable:
+      c.extendedResourceName === null
+        ? Object.values(own[classDevicesKey(c.name)] ?? {}).reduce((sum, n) => sum + n, 0)
+        : (extended.byClass.get(c.name) ?? 0),
   }));
   for (const c of classes) {
     if (c.partitionable && c.devices > 0) {
@@ -114,11 +127,39 @@ export function readDraCapacity(input: DraCapacityInput): DraCapacityRead {
     }
   }
   warnings.push(...extended.warnings);
+  warnings.push(...overlapWarnings(devices, input.nodes, pluginResources));
   return {
     capacity: { devices, classes, namespaces: claimUseByNamespace(input.claims, input.classes, input.claimsInUse ?? new Map()) },
-    plannable: { ...extended.byResource, ...classResources(classes) },
+    plannable: { ...extended.byResource, ...own },
     warnings,
   };
+}
+
+/**
+ * Per node (sorted) and DRA driver: a node whose device plugin advertises the GPUs of the vendor whose DRA driver
+ * publishes GPUs for it too (device-plugin-overlap.ts), with how many physical GPUs the driver publishes there.
+ */
+function overlapWarnings(devices: readonly DraDeviceFacts[], nodes: readonly { name: string }[], pluginResources: (node: string, driver: string) => string[]): string[] {
+  const out: string[] = [];
+  for (const node of [...nodes].sort((a, b) => compareText(a.name, b.name))) {
+    const physicalByDriver = new Map<string, Set<string>>();
+    for (const d of devices) {
+      if (!d.nodes.includes(node.name)) continue;
+      const set = physicalByDriver.get(d.driver) ?? new Set<string>();
+      set.add(deviceKey(d.driver, d.pool, d.physical));
+      physicalByDriver.set(d.driver, set);
+    }
+    for (const [driver, physical] of [...physicalByDriver].sort((a, b) => compareText(a[0], b[0]))) {
+      const resources = pluginResources(node.name, driver);
+      if (resources.length === 0) continue;
+      out.push(
+        `node ${node.name}: its device plugin advertises ${resources.join(', ')} and the DRA driver ${driver} publishes ${physical.size} physical GPU(s) for it too: ` +
+          'the same GPUs twice, which the two would allocate without knowing of each other (run one of them per node); ' +
+          'counted once, from the device plugin: the DRA devices only such nodes can use are left out of plannable and the physical GPU totals',
+      );
+    }
+  }
+  return out;
 }
 
 function classCapacity(deviceClass: DeviceClassFacts, devices: readonly DraDeviceFacts[], unsupported: boolean): Omit<DraClassCapacity, 'inPlannable'> {
@@ -153,12 +194,24 @@ function sharesCounters(devices: readonly DraDeviceFacts[]): boolean {
   return false;
 }
 
-/** Classes without an extendedResourceName, as the plannable resource their quota key names (devices per model). */
-function classResources(classes: readonly DraClassCapacity[]): Record<string, Record<string, number>> {
+/**
+ * Classes without an extendedResourceName, as the plannable resource their quota key names (devices per model):
+ * their plannable devices but those a device plugin publishes too (device-plugin-overlap.ts).
+ */
+function classResources(classes: readonly Omit<DraClassCapacity, 'inPlannable'>[], devices: readonly DraDeviceFacts[]): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const c of classes) {
-    if (c.extendedResourceName !== null || c.unsupported || c.devices === 0) continue;
-    out[classDevicesKey(c.name)] = { ...c.devicesByModel };
+    if (c.extendedResourceName !== null || c.unsupported) continue;
+    const byModel = new Map<string, number>();
+    for (const d of devices) {
+      if (!d.plannable || d.alsoByDevicePlugin || !d.classes.includes(c.name)) continue;
+      const model = d.model ?? UNKNOWN_MODEL;
+      byModel.set(model, (byModel.get(model) ?? 0) + 1);
+    }
+    if (byModel.size === 0) continue;
+    const sorted: Record<string, number> = {};
+    for (const model of [...byModel.keys()].sort(compareText)) sorted[model] = byModel.get(model) as number;
+    out[classDevicesKey(c.name)] = sorted;
   }
   return out;
 }

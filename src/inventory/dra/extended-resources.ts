@@ -68,7 +68,8 @@ export function draExtendedResourceDevices(
         servedByPlugin.set(key, served);
         continue;
       }
-      if (usable.length === 0) continue;
+      // The same GPUs a device plugin of its vendor publishes there too (device-plugin-overlap.ts): counted from it.
+      if (usable.length === 0 || device.alsoByDevicePlugin) continue;
       const model = device.model ?? UNKNOWN_MODEL;
       const byModel = counts.get(resource) ?? new Map<string, number>();
       byModel.set(model, (byModel.get(model) ?? 0) + 1);

@@ -177,7 +177,9 @@ const draDevice = z.object({
   taints: z.array(taint),
   classes: z.array(z.string()),
   plannable: z.boolean(),
-}) satisfies z.ZodType<DraDeviceFacts>;
+  // Absent from an inventory JSON written before quotaplan looked for GPUs a device plugin publishes too.
+  alsoByDevicePlugin: z.boolean().optional().transform((v) => v ?? false),
+}) satisfies z.ZodType<DraDeviceFacts, unknown>;
 
 const draClass = z.object({
   name: z.string(),

@@ -7,7 +7,8 @@
  * Beside a device plugin (KEP-5004): where every node a GPU can be used from has a device plugin serving the
  * extendedResourceName of a class that selects it, the scheduler uses the device plugin there
  * (extended-resources.ts), and the node's own `physicalAccelerators` already count that GPU: it is marked
- * `countedByDevicePlugin` and left out of totals that add nodes' figures.
+ * `countedByDevicePlugin` and left out of totals that add nodes' figures. So is a GPU on a node whose device plugin
+ * advertises its vendor's GPUs at all, whatever the class (device-plugin-overlap.ts): the node's figures count it.
  */
 import { add, compare, ONE, rational, ZERO, type Rational } from '../../rational.js';
 import { compareText } from '../../text-order.js';
@@ -33,7 +34,11 @@ export interface DraPhysicalDevice {
   plannable: boolean;
   /** GPU-equivalents of it allocated to ResourceClaims (gpuShareOf each allocated device, admin access left out), at most 1. */
   allocated: Rational;
-  /** Its GPU is served by a device plugin on every node it can be used from (KEP-5004): nodes' figures count it. */
+  /**
+   * Nodes' figures count it: a device plugin serves the extendedResourceName of its class on every node it can be
+   * used from (KEP-5004), or advertises its vendor's GPUs there (one of its devices `alsoByDevicePlugin`:
+   * device-plugin-overlap.ts, whatever the class).
+   */
   countedByDevicePlugin: boolean;
 }
 
@@ -96,7 +101,7 @@ export function draPhysicalDevices(inventory: DraPhysicalInput): DraPhysicalDevi
       allocatable: devices.some((d) => !blocksAllocation(d.taints)),
       plannable: devices.some((d) => d.plannable),
       allocated: compare(allocated, ONE) > 0 ? ONE : allocated,
-      countedByDevicePlugin: [...extended].some(served),
+      countedByDevicePlugin: [...extended].some(served) || devices.some((d) => d.alsoByDevicePlugin),
     });
   }
   return out.sort((a, b) => compareText(a.driver, b.driver) || compareText(a.pool, b.pool) || compareText(a.name, b.name));
@@ -111,7 +116,8 @@ export interface DraPlannableInput {
  * The DRA devices counted in the inventory's `plannable`, per resource (sorted): a class's plannable devices under
  * `<class>.deviceclass.resource.k8s.io/devices`, or under its extendedResourceName those usable from a plannable
  * node whose device plugin does not serve it (the rule of extended-resources.ts, device by device; a name two
- * classes claim counts none). The same counts as `DraClassCapacity.inPlannable`.
+ * classes claim counts none), none of them `alsoByDevicePlugin` (device-plugin-overlap.ts). The same counts as
+ * `DraClassCapacity.inPlannable`.
  */
 export function draPlannableDevices(inventory: DraPlannableInput): Map<string, DraDeviceFacts[]> {
   const out = new Map<string, DraDeviceFacts[]>();
@@ -125,7 +131,7 @@ export function draPlannableDevices(inventory: DraPlannableInput): Map<string, D
     const resource = c.extendedResourceName;
     if (resource !== null && (claimants.get(resource) ?? 0) > 1) continue;
     const counted = dra.devices.filter((d) => {
-      if (!d.plannable || !d.classes.includes(c.name)) return false;
+      if (!d.plannable || d.alsoByDevicePlugin || !d.classes.includes(c.name)) return false;
       if (resource === null) return true;
       const usable = d.nodes.map((n) => nodes.get(n)).filter((n): n is NonNullable<typeof n> => n !== undefined && isPlannable(n));
       return usable.length > 0 && !usable.every((n) => (n.allocatable[resource]?.nanos ?? 0n) > 0n);

@@ -174,6 +174,12 @@ export interface DraDeviceFacts {
   classes: string[];
   /** Counted as plannable: usable from a plannable node and without a NoSchedule or NoExecute taint. */
   plannable: boolean;
+  /**
+   * Every node it can be used from has a device plugin advertising its vendor's GPUs (device-plugin-overlap.ts):
+   * the same GPU published twice, counted from the device plugin, so this device counts in no plannable resource
+   * and no physical-GPU total. False in an inventory written before quotaplan looked.
+   */
+  alsoByDevicePlugin: boolean;
 }
 
 /** What one DeviceClass has to give out: its plannable devices, per model, and the physical devices behind them. */
@@ -194,8 +200,8 @@ export interface DraClassCapacity {
   unsupported: boolean;
   /**
    * Devices counted in the inventory's `plannable`: with an extendedResourceName, under it, those usable from a
-   * plannable node whose device plugin does not provide that resource (KEP-5004); without one, all its plannable
-   * devices, as `<class>.deviceclass.resource.k8s.io/devices`.
+   * plannable node whose device plugin does not provide that resource (KEP-5004); without one, its plannable
+   * devices, as `<class>.deviceclass.resource.k8s.io/devices`; in both cases none `alsoByDevicePlugin`.
    */
   inPlannable: number;
 }

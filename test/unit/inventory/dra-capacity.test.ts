@@ -3,10 +3,12 @@ import { describe, it } from 'node:test';
 import { dumpFileObjects } from '../../../src/collect/dump.js';
 import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import { readDraCapacity } from '../../../src/inventory/dra/capacity.js';
+import { draPhysicalDevices, draPlannableDevices } from '../../../src/inventory/dra/physical.js';
 import { nodeSelectorMatches } from '../../../src/inventory/dra/node-selection.js';
 import type { DeviceFacts, NodeSelector, ResourceSliceFacts } from '../../../src/inventory/dra/types.js';
 import { inventoryFromJson, inventoryToJson } from '../../../src/inventory/json.js';
-import type { ClusterInventory } from '../../../src/inventory/types.js';
+import type { ClusterInventory, Vendor } from '../../../src/inventory/types.js';
+import type { KubeObject } from '../../../src/kinds/registry.js';
 import { inventoryTable } from '../../../src/emit/inventory-table.js';
 import { parseQuantity as q } from '../../../src/quantity.js';
 import { formatResourceList } from '../../../src/resources.js';
@@ -240,5 +242,115 @@ describe('DRA node selectors (as the scheduler matches a NodeSelector)', () => {
       cases.map(([selector]) => nodeSelectorMatches(selector, node)),
       cases.map(([, expected]) => expected),
     );
+  });
+});
+
+describe("GPUs a vendor's device plugin and its DRA driver both publish for one node: counted once, from the device plugin", () => {
+  /** The NVIDIA fixture's objects, gpu.nvidia.com's extendedResourceName removed when `withoutExtendedResourceName`. */
+  async function fixtureObjects(withoutExtendedResourceName: boolean): Promise<KubeObject[]> {
+    const out: KubeObject[] = [];
+    for await (const object of dumpFileObjects(cluster)) {
+      if (withoutExtendedResourceName && object.kind === 'DeviceClass' && object.metadata.name === 'gpu.nvidia.com') {
+        out.push({ ...object, spec: { ...object.spec, extendedResourceName: null } });
+      } else out.push(object);
+    }
+    return out;
+  }
+  const h100 = { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' };
+
+  it('a class without an extendedResourceName: the node running the device plugin too adds its GPUs once, with a warning naming it', async () => {
+    const b = new InventoryBuilder();
+    // dra-h100-0 runs NVIDIA's device plugin (2 GPUs) and its DRA driver (the same 2 GPUs as gpu-0 and gpu-1).
+    b.add(aNode('dra-h100-0').withLabels({ ...h100, 'nvidia.com/gpu.count': '2' }).withCapacity({ cpu: '64', memory: '512Gi', 'nvidia.com/gpu': '2' }).parsed());
+    b.add(aNode('dra-h100-1').withCapacity({ cpu: '64', memory: '512Gi' }).parsed());
+    for (const object of await fixtureObjects(true)) b.add(object);
+    const inv = b.build();
+    // nvidia.com/gpu: the device plugin's 2; gpu.nvidia.com's devices: only dra-h100-1's GPU (before: 3, the 2 again).
+    assert.equal(formatResourceList(inv.plannable)['nvidia.com/gpu'], '2');
+    assert.equal(formatResourceList(inv.plannable)['gpu.nvidia.com.deviceclass.resource.k8s.io/devices'], '1');
+    const gpu = inv.dra?.classes.find((c) => c.name === 'gpu.nvidia.com');
+    assert.deepEqual([gpu?.devices, gpu?.inPlannable], [3, 1]);
+    assert.deepEqual(
+      inv.dra?.devices.filter((d) => d.alsoByDevicePlugin).map((d) => `${d.pool}/${d.name}`),
+      ['dra-h100-0/gpu-0', 'dra-h100-0/gpu-1'],
+    );
+    // Physical GPUs: the nodes' own figures (2) plus the DRA GPUs no node figure counts (dra-h100-1's 1): 3 GPUs.
+    const physical = draPhysicalDevices(inv);
+    assert.deepEqual(physical.map((p) => [p.pool, p.name, p.countedByDevicePlugin]), [
+      ['dra-h100-0', 'gpu-0', true],
+      ['dra-h100-0', 'gpu-1', true],
+      ['dra-h100-1', 'gpu-0', false],
+    ]);
+    assert.equal(inv.nodes.reduce((sum, n) => sum + n.physicalAccelerators, 0) + physical.filter((p) => !p.countedByDevicePlugin).length, 3);
+    // The devices the review and dashboard add to plannable are the ones inPlannable counts.
+    assert.deepEqual([...draPlannableDevices(inv)].map(([resource, devices]) => [resource, devices.map((d) => `${d.pool}/${d.name}`)]), [
+      ['gpu.nvidia.com.deviceclass.resource.k8s.io/devices', ['dra-h100-1/gpu-0']],
+      ['mig.nvidia.com.deviceclass.resource.k8s.io/devices', ['dra-h100-1/gpu-0-mig-1g10gb-9-0', 'dra-h100-1/gpu-0-mig-3g40gb-1-4', 'dra-h100-1/gpu-0-mig-3g40gb-2-0']],
+    ]);
+    assert.deepEqual(
+      inv.warnings.filter((w) => w.includes('device plugin')),
+      [
+        'node dra-h100-0: its device plugin advertises nvidia.com/gpu and the DRA driver gpu.nvidia.com publishes 2 physical GPU(s) for it too: ' +
+          'the same GPUs twice, which the two would allocate without knowing of each other (run one of them per node); ' +
+          'counted once, from the device plugin: the DRA devices only such nodes can use are left out of plannable and the physical GPU totals',
+      ],
+    );
+    // Kept through the inventory JSON (and false when read from one written before).
+    const json = inventoryToJson(inv) as { dra: { devices: Record<string, unknown>[] } };
+    assert.deepEqual(inventoryFromJson(JSON.parse(JSON.stringify(json))).dra, inv.dra);
+    for (const d of json.dra.devices) delete d.alsoByDevicePlugin;
+    assert.deepEqual(inventoryFromJson(JSON.parse(JSON.stringify(json))).dra?.devices.map((d) => d.alsoByDevicePlugin), [false, false, false, false, false, false]);
+  });
+
+  it('a MIG device plugin beside the DRA driver: its dynamic-MIG GPU counts in neither nvidia.com/gpu nor mig.nvidia.com (KEP-5004 alone would count it: the node has no nvidia.com/gpu)', async () => {
+    const b = new InventoryBuilder();
+    b.add(aNode('dra-h100-0').withCapacity({ cpu: '64', memory: '512Gi' }).parsed());
+    // dra-h100-1's GPU in MIG (mixed strategy) through the device plugin; the DRA driver publishes it and its placements.
+    b.add(
+      aNode('dra-h100-1')
+        .withLabels({ ...h100, 'nvidia.com/gpu.count': '1', 'nvidia.com/mig.strategy': 'mixed', 'nvidia.com/mig-1g.10gb.count': '7' })
+        .withCapacity({ cpu: '64', memory: '512Gi', 'nvidia.com/mig-1g.10gb': '7' })
+        .parsed(),
+    );
+    for (const object of await fixtureObjects(false)) b.add(object);
+    const inv = b.build();
+    assert.equal(formatResourceList(inv.plannable)['nvidia.com/gpu'], '2');
+    assert.equal(formatResourceList(inv.plannable)['mig.nvidia.com.deviceclass.resource.k8s.io/devices'], undefined);
+    assert.deepEqual(inv.dra?.classes.map((c) => [c.name, c.devices, c.inPlannable]), [
+      ['gpu.nvidia.com', 3, 2],
+      ['mig.nvidia.com', 3, 0],
+    ]);
+    assert.deepEqual(draPhysicalDevices(inv).map((p) => [p.pool, p.name, p.countedByDevicePlugin]), [
+      ['dra-h100-0', 'gpu-0', false],
+      ['dra-h100-0', 'gpu-1', false],
+      ['dra-h100-1', 'gpu-0', true],
+    ]);
+    assert.ok(inv.warnings.some((w) => w.startsWith('node dra-h100-1: its device plugin advertises nvidia.com/mig-1g.10gb and the DRA driver gpu.nvidia.com publishes 1 physical GPU(s) for it too')));
+  });
+
+  it("matches a driver to its vendor's device plugin only: AMD's, not another vendor's nor an unknown driver's", () => {
+    const node = (resource: string, vendor: Vendor) => ({ name: 'n1', labels: {}, plannable: true, serves: (): boolean => false, accelerators: [{ resource, vendor, capacity: q('1') }] });
+    const read = (driver: string, resource: string, vendor: Vendor) =>
+      readDraCapacity({
+        classes: [{ name: 'accel', selectors: [], extendedResourceName: null }],
+        slices: [slice('n1', { driver, nodeName: 'n1', devices: [device('d0')] })],
+        claims: [],
+        nodes: [node(resource, vendor)],
+      });
+    const amd = read('gpu.amd.com', 'amd.com/gpu', 'amd');
+    assert.deepEqual([amd.plannable, amd.capacity.devices.map((d) => d.alsoByDevicePlugin)], [{}, [true]]);
+    assert.equal(amd.warnings.length, 1);
+    assert.match(amd.warnings[0] ?? '', /^node n1: its device plugin advertises amd\.com\/gpu and the DRA driver gpu\.amd\.com publishes 1 physical GPU\(s\)/);
+    for (const [driver, resource, vendor] of [
+      ['gpu.amd.com', 'nvidia.com/gpu', 'nvidia'],
+      ['accel.example.com', 'example.com/gpu', 'other'],
+    ] as const) {
+      const other = read(driver, resource, vendor);
+      assert.deepEqual([other.plannable, other.capacity.devices.map((d) => d.alsoByDevicePlugin), other.warnings], [
+        { 'accel.deviceclass.resource.k8s.io/devices': { 'Example-Accelerator-9000': 1 } },
+        [false],
+        [],
+      ]);
+    }
   });
 });
