@@ -107,7 +107,7 @@ export function prBodyOptions(outputs: ReadonlyMap<string, TargetOutput>, invent
     ...(kueue === undefined ? {} : { kueue }),
     ...(kai === undefined ? {} : { kai }),
     ...(volcano === undefined ? {} : { volcano }),
-    ...(inventory.dra === undefined ? {} : { dra: inventory.dra }),
+    ...(inventory.dra === undefined ? {} : { dra: inventory.dra, capacity: inventory }),
     flags: [...outputs.values()].flatMap((o) => o.flags),
     inForce: inventory,
   };

@@ -1,9 +1,13 @@
 /**
  * The pull-request body for a quota change set: what a reviewer needs to approve the tree. Per team and key:
  * current hard -> new hard, the change, current use; then everything flagged; then the plan's own warnings; and,
- * for a cluster with DRA, its capacity by DeviceClass beside the device-plugin figures.
+ * for a cluster with DRA, per accelerator resource the device plugins' plannable capacity beside the DRA devices
+ * counted in it, then the DRA capacity by DeviceClass.
  */
-import { formatQuantity, subtractQuantities, type Quantity } from '../quantity.js';
+import { classDevicesKey } from '../inventory/dra/claim-use.js';
+import { isAcceleratorResource } from '../inventory/accelerators.js';
+import { isPlannable } from '../inventory/node-facts.js';
+import { addQuantities, formatQuantity, quantityFromUnits, subtractQuantities, ZERO_QUANTITY, type Quantity } from '../quantity.js';
 import type { KeyChange, NamespaceChange, QuotaChangeSet, TeamKeyChange } from './changes.js';
 import type { Flag, FlagKind } from './flag.js';
 import type { TargetOutput } from './targets/target.js';
@@ -48,7 +52,8 @@ const flagOrder: FlagKind[] = [
  * `kueue`, `kai`, `volcano`: the objects of those targets, each listed in its own section beside the figure in force
  * now, read from `inForce` (the snapshot's Kueue ClusterQueues and Cohorts, KAI Scheduler Queues, Volcano Queues);
  * `flags`: every written target's flags, with the others. `dra`: the inventory's
- * DRA capacity (docs/inventory.md), shown in its own section when it has a DeviceClass. `depth`: how many levels
+ * DRA capacity (docs/inventory.md), shown in its own section when it has a DeviceClass; `capacity`: the inventory's
+ * nodes, whose device-plugin capacity that section shows beside the DRA devices. `depth`: how many levels
  * below the top the body's headings start (the fleet's PR body holds each cluster's one level down).
  */
 export interface PrBodyOptions {
@@ -58,6 +63,7 @@ export interface PrBodyOptions {
   flags?: readonly Flag[];
   inForce?: SchedulersInForce;
   dra?: DraCapacity;
+  capacity?: Pick<ClusterInventory, 'nodes'>;
   depth?: number;
 }
 
@@ -89,7 +95,7 @@ export function renderPrBody(changes: QuotaChangeSet, options: PrBodyOptions = {
   if (changes.planWarnings.length === 0) lines.push('None.', '');
   else lines.push(...changes.planWarnings.map((w) => `- ${markdownText(w)}`), '');
 
-  if (options.dra !== undefined && options.dra.classes.length > 0) lines.push(...draSection(options.dra, h(2)));
+  if (options.dra !== undefined && options.dra.classes.length > 0) lines.push(...draSection(options.dra, options.capacity, h(2), h(3)));
   if (options.kueue !== undefined) lines.push(...kueueSection(options.kueue, options.inForce ?? {}, h(2)));
   if (options.kai !== undefined) lines.push(...kaiSection(options.kai, options.inForce ?? {}, h(2)));
   if (options.volcano !== undefined) lines.push(...volcanoSection(options.volcano, options.inForce ?? {}, h(2)));
@@ -127,9 +133,44 @@ export function prBodyFlags(changes: QuotaChangeSet, options: PrBodyOptions): Fl
   return [...changes.teams.flatMap((t) => t.flags), ...(options.flags ?? options.kueue?.flags ?? [])];
 }
 
-/** DRA capacity per DeviceClass: labelled as DRA, and what of it the plan divided (`in plannable`). */
-function draSection(dra: DraCapacity, heading: string): string[] {
-  const lines = [`${heading} DRA capacity (ResourceSlices, by DeviceClass)`, ''];
+/**
+ * Accelerator capacity with DRA: per resource the plan divides, the device plugins' part (allocatable of plannable
+ * nodes) beside the DRA devices counted in it (a class's `inPlannable`, under its extended resource name or
+ * `<class>.deviceclass.resource.k8s.io/devices`), and their sum; then the DRA capacity per DeviceClass, labelled as DRA.
+ */
+function draSection(dra: DraCapacity, capacity: Pick<ClusterInventory, 'nodes'> | undefined, heading: string, subheading: string): string[] {
+  const lines = [`${heading} Accelerator capacity: device plugins and DRA`, ''];
+  if (capacity !== undefined) {
+    const plugins = new Map<string, Quantity>();
+    for (const node of capacity.nodes.filter(isPlannable)) {
+      for (const [resource, quantity] of Object.entries(node.allocatable)) {
+        if (isAcceleratorResource(resource)) plugins.set(resource, addQuantities(plugins.get(resource) ?? ZERO_QUANTITY, quantity));
+      }
+    }
+    const draDevices = new Map<string, bigint>();
+    for (const c of dra.classes) {
+      const key = c.extendedResourceName ?? classDevicesKey(c.name);
+      draDevices.set(key, (draDevices.get(key) ?? 0n) + BigInt(c.inPlannable));
+    }
+    lines.push(
+      'What the plan divides, per resource: the device plugins\' capacity (allocatable of ready, schedulable, non-transitional nodes) ' +
+        'and the DRA devices counted in it (under the class\'s extended resource name on nodes without a device plugin for it, else as ' +
+        '`<class>.deviceclass.resource.k8s.io/devices`).',
+      '',
+      '| Resource | Device plugins | DRA devices | Plannable |',
+      '|---|---:|---:|---:|',
+    );
+    for (const resource of [...new Set([...plugins.keys(), ...draDevices.keys()])].sort(compareText)) {
+      const plugin = plugins.get(resource);
+      const devices = draDevices.get(resource);
+      const total = addQuantities(plugin ?? ZERO_QUANTITY, quantityFromUnits(devices ?? 0n));
+      lines.push(
+        `| ${markdownCode(resource, { inTable: true })} | ${plugin === undefined ? '-' : formatQuantity(plugin)} | ${devices === undefined ? '-' : devices} | ${formatQuantity(total)} |`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push(`${subheading} DRA capacity (ResourceSlices, by DeviceClass)`, '');
   lines.push(
     'Devices the DRA drivers publish, beside the device-plugin capacity. *In plannable*: devices the plan divided, under the ' +
       'extended resource name (on nodes without a device plugin for it) or as `<class>.deviceclass.resource.k8s.io/devices`.',

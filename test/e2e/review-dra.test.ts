@@ -4,7 +4,8 @@
  * 4 x nvidia.com/gpu) and the NVIDIA-shaped DRA fixture the review's DRA tests use (test/fixtures/dra), with
  * dra-h100-1's productName made hostile (a DeviceClass name is a DNS subdomain, validated where it enters; a
  * productName is any string) and research's MIG claim allocated. Every cell is checked against figures counted from
- * the fixture by hand; axe-core at 1440x900 and 390x844; screenshots land in test-artifacts/ (review-dra-*).
+ * the fixture by hand, on the Review and Capacity pages and in the PR body the Plan page downloads; axe-core at
+ * 1440x900 and 390x844; screenshots land in test-artifacts/ (review-dra-*).
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -256,6 +257,24 @@ describe('Review page: DRA devices beside the device-plugin capacity', suite, ()
     } finally {
       await close();
     }
+  });
+
+  it('the PR body download (Plan page): the device plugins\' capacity beside the DRA devices per resource, labelled', async () => {
+    const body = await (await fetch(`${url}/api/plans/1/pr-body.md`)).text();
+    const section = body.slice(body.indexOf('## Accelerator capacity'), body.indexOf('### DRA capacity'));
+    assert.ok(section.startsWith('## Accelerator capacity: device plugins and DRA\n'), body);
+    assert.deepEqual(
+      section.split('\n').filter((line) => line.startsWith('|')),
+      [
+        '| Resource | Device plugins | DRA devices | Plannable |',
+        '|---|---:|---:|---:|',
+        // dra-h100-1's three MIG placements, under the MIG class's own key (it names no extended resource).
+        `| \`${MIG_KEY}\` | - | 3 | 3 |`,
+        // a100-0's 4 from its device plugin; dra-h100-0's 2 and dra-h100-1's 1 through gpu.nvidia.com's extendedResourceName.
+        '| `nvidia.com/gpu` | 4 | 3 | 7 |',
+      ],
+    );
+    assert.ok(body.includes('### DRA capacity (ResourceSlices, by DeviceClass)'), body);
   });
 
   it('reads at 1440x900 and 390x844: the table scrolls in its own box, not the page; no serious or critical axe violation (Review and Capacity)', async () => {

@@ -87,7 +87,7 @@ export function planRoutes(deps: RouteDeps): Hono<{ Variables: GuardVariables }>
     const loaded = await loadPlan(store, c.req.valid('param').ref, c.req.valid('query').cluster);
     const inventory = await deps.inventory((await snapshotOfPlan(store, loaded.stored)).id);
     const changes = quotaChangesOf(loaded, inventory);
-    return c.body(renderPrBody(changes, inventory.dra === undefined ? {} : { dra: inventory.dra }), 200, {
+    return c.body(renderPrBody(changes, inventory.dra === undefined ? {} : { dra: inventory.dra, capacity: inventory }), 200, {
       'Content-Type': 'text/markdown; charset=utf-8',
       'Content-Disposition': `attachment; filename="plan-${loaded.stored.id}-pr-body.md"`,
     });

@@ -17,7 +17,7 @@ import { InventoryBuilder } from '../../../src/inventory/builder.js';
 import type { ClusterInventory } from '../../../src/inventory/types.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
 import { parseTeamsFile } from '../../../src/plan/teams-file.js';
-import { formatQuantity } from '../../../src/quantity.js';
+import { formatQuantity, ZERO_QUANTITY } from '../../../src/quantity.js';
 import { capacityView } from '../../../src/server/capacity-view.js';
 import { aNamespaceObject, aNode } from '../../builders/kube.js';
 
@@ -77,16 +77,29 @@ describe('a DRA cluster planned and emitted', () => {
     assert.deepEqual(hard('research'), { [MIG]: '2', 'requests.nvidia.com/gpu': '3' });
   });
 
-  it('the PR body shows the DRA capacity by DeviceClass, labelled as DRA', async () => {
+  it('the PR body shows the device-plugin capacity beside the DRA devices per resource, then the DRA capacity by DeviceClass, labelled', async () => {
     const inventory = await cluster();
     const plan = buildPlan({ teams: parseTeamsFile(teamsYaml, 'teams.yaml'), inventory });
     const changes = buildQuotaChanges({ plan, teams: targetsFromTeamsFile(parseTeamsFile(teamsYaml, 'teams.yaml')), inventory, options: { cluster: 'dra', planId: '1' } });
     assert.ok(inventory.dra !== undefined);
-    const body = renderPrBody(changes, { dra: inventory.dra });
+    const body = renderPrBody(changes, { dra: inventory.dra, capacity: inventory });
     assert.equal(
-      body.slice(body.indexOf('## DRA capacity'), body.indexOf('## Changes by team')),
+      body.slice(body.indexOf('## Accelerator capacity'), body.indexOf('## Changes by team')),
       [
-        '## DRA capacity (ResourceSlices, by DeviceClass)',
+        '## Accelerator capacity: device plugins and DRA',
+        '',
+        'What the plan divides, per resource: the device plugins\' capacity (allocatable of ready, schedulable, non-transitional nodes) ' +
+          'and the DRA devices counted in it (under the class\'s extended resource name on nodes without a device plugin for it, else as ' +
+          '`<class>.deviceclass.resource.k8s.io/devices`).',
+        '',
+        '| Resource | Device plugins | DRA devices | Plannable |',
+        '|---|---:|---:|---:|',
+        // The MIG class has no extended resource name: dra-h100-1's 3 placements under its own key, no device plugin.
+        `| \`${MIG}\` | - | 3 | 3 |`,
+        // a100-0's 4 from its device plugin; dra-h100-0's 2 GPUs and dra-h100-1's 1 through gpu.nvidia.com's extendedResourceName.
+        '| `nvidia.com/gpu` | 4 | 3 | 7 |',
+        '',
+        '### DRA capacity (ResourceSlices, by DeviceClass)',
         '',
         'Devices the DRA drivers publish, beside the device-plugin capacity. *In plannable*: devices the plan divided, under the ' +
           'extended resource name (on nodes without a device plugin for it) or as `<class>.deviceclass.resource.k8s.io/devices`.',
@@ -99,7 +112,9 @@ describe('a DRA cluster planned and emitted', () => {
         '',
       ].join('\n'),
     );
-    assert.equal(renderPrBody(changes).includes('## DRA capacity'), false);
+    // The sum is what the plan divided.
+    assert.deepEqual([formatQuantity(inventory.plannable['nvidia.com/gpu'] ?? ZERO_QUANTITY), formatQuantity(inventory.plannable[MIG] ?? ZERO_QUANTITY)], ['7', '3']);
+    assert.equal(renderPrBody(changes).includes('## Accelerator capacity'), false);
   });
 
   it("the dashboard's capacity view lists DRA devices by DeviceClass, labelled, and not among the other resources", async () => {
