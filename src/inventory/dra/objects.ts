@@ -4,7 +4,8 @@
  * (device configs, claim status devices, reservedFor) is dropped on parse.
  */
 import { z } from 'zod';
-import { metadata, quantity } from '../objects.js';
+import { OBJECT_NAME_RULES } from '../../kube-names.js';
+import { kubeName, metadata, quantity } from '../objects.js';
 import type {
   DeviceAttribute,
   DeviceClassFacts,
@@ -38,6 +39,12 @@ const qualifiedName = z
 /** The owning metadata of a DRA object: its name a DNS-1123 subdomain. */
 const draMetadata = metadata.extend({ name: dnsSubdomain });
 
+/**
+ * A slice's or device's `nodeName`: a Node's name, as the API validates it (resource validation validateNodeName),
+ * so a name from a dump reaches no warning or table unchecked.
+ */
+const nodeName = kubeName(OBJECT_NAME_RULES.Node);
+
 const values = z.array(z.string()).nullish().transform((v) => v ?? []);
 const requirement = z.object({ key: z.string(), operator: z.string(), values });
 const requirements = z.array(requirement).nullish().transform((v) => v ?? []);
@@ -70,7 +77,7 @@ const device = z
     attributes: z.record(qualifiedName, attribute).nullish(),
     capacity: capacities.nullish(),
     consumesCounters: z.array(z.object({ counterSet: dnsLabel, counters })).nullish(),
-    nodeName: z.string().min(1).nullish(),
+    nodeName: nodeName.nullish(),
     nodeSelector: nodeSelector.nullish(),
     allNodes: z.boolean().nullish(),
     taints: z.array(taint).nullish(),
@@ -97,7 +104,7 @@ export const resourceSliceSchema = z
     spec: z.object({
       driver: dnsSubdomain,
       pool: z.object({ name: poolName, generation: z.number().int().nonnegative(), resourceSliceCount: z.number().int().positive() }),
-      nodeName: z.string().min(1).nullish(),
+      nodeName: nodeName.nullish(),
       nodeSelector: nodeSelector.nullish(),
       allNodes: z.boolean().nullish(),
       perDeviceNodeSelection: z.boolean().nullish(),

@@ -79,6 +79,25 @@ describe('names where a dump enters', () => {
     assert.deepEqual([...dumpObjects(JSON.stringify(aList(pending)), { file: 'dump.json' })].map((o) => o.kind), ['Pod']);
   });
 
+  it("refuses a ResourceSlice's or its device's nodeName that is not a node name (a DNS-1123 subdomain), escaped", () => {
+    const slice = (spec: Record<string, unknown>): Record<string, unknown> => ({
+      apiVersion: 'resource.k8s.io/v1',
+      kind: 'ResourceSlice',
+      metadata: { name: 's' },
+      spec: { driver: 'gpu.nvidia.com', pool: { name: 'p', generation: 1, resourceSliceCount: 1 }, ...spec },
+    });
+    refused(slice({ nodeName: 'x\u001b[2J', devices: [{ name: 'gpu-0' }] }), {
+      message: `dump.json: ResourceSlice s (items[1]): spec.nodeName: ${SUBDOMAIN} (got "x\\u001b[2J")`,
+      field: 'spec.nodeName',
+      value: 'x\u001b[2J',
+    });
+    refused(slice({ perDeviceNodeSelection: true, devices: [{ name: 'gpu-0', nodeName: '../n' }] }), {
+      message: `dump.json: ResourceSlice s (items[1]): spec.devices[0].nodeName: ${SUBDOMAIN} (got "../n")`,
+      field: 'spec.devices[0].nodeName',
+      value: '../n',
+    });
+  });
+
   it('refuses a resource name that is not a qualified name, naming the key quoted and escaped', () => {
     refused(aNode('n1').withCapacity({ cpu: '8', 'nvidia.com/gpu\u001b[2J': '1' }).build(), {
       message: `dump.json: Node n1 (items[1]): status.capacity["nvidia.com/gpu\\u001b[2J"]: ${QUALIFIED} (got "nvidia.com/gpu\\u001b[2J")`,
