@@ -9,16 +9,18 @@
  * the value a fold in pod key order (`namespace/name`, the order the API server lists them) gives, so its quantity
  * formats (Go's Add keeps the left operand's) are the ones a collection gives whatever order the events came in.
  *
- * A snapshot shares the facts of unchanged objects with the inventory and with earlier snapshots: read it, never
- * change it.
+ * A snapshot shares the facts of unchanged objects with the inventory and with earlier snapshots, frozen
+ * (frozen-facts.ts): a node or namespace that did not change is the very object of the last snapshot, which the
+ * store recognises without encoding it. Read a snapshot, never change it.
  */
 import { InternalError } from '../errors.js';
 import type { AnyKind } from '../kinds/kind.js';
 import type { PodEntry } from '../kinds/pod.js';
 import { registry as quotaplanKinds, type KindRegistry, type KubeObject } from '../kinds/registry.js';
 import { assembleInventory, claimsInUse } from './assemble.js';
+import { freezeFacts, KeptFacts } from './frozen-facts.js';
 import { PodSums } from './pod-sums.js';
-import type { ClusterInventory } from './types.js';
+import type { ClusterInventory, NamespaceFacts, NodeFacts } from './types.js';
 
 export class LiveInventory {
   private readonly facts = new Map<AnyKind, Map<string, unknown>>();
@@ -30,6 +32,9 @@ export class LiveInventory {
   /** Pods not bound to a node yet, by namespace: queued demand, with why they wait. */
   private readonly queuedByNamespace = new PodSums({ pods: this.pods, requests: (pod) => pod.quota, reason: (pod) => pod.queuedReason });
   private readonly podKind: AnyKind | undefined;
+  /** The nodes and namespaces of the last snapshot, handed out again while they did not change. */
+  private readonly keptNodes = new KeptFacts<NodeFacts>((node) => node.name);
+  private readonly keptNamespaces = new KeptFacts<NamespaceFacts>((ns) => ns.name);
 
   constructor(private readonly kinds: KindRegistry = quotaplanKinds) {
     this.podKind = kinds.byKind('Pod');
@@ -47,7 +52,11 @@ export class LiveInventory {
     }
     const byKey = this.factsOf(kind);
     if (facts === null) byKey.delete(key);
-    else byKey.set(key, facts);
+    else {
+      // Snapshots share it until its next event: frozen, so nothing changes it meanwhile.
+      freezeFacts(facts);
+      byKey.set(key, facts);
+    }
   }
 
   /** Removes the object of `object`'s kind with its key; nothing when there is none. */
@@ -82,7 +91,7 @@ export class LiveInventory {
     this.byNamespace.refresh();
     this.byNode.refresh();
     this.queuedByNamespace.refresh();
-    return assembleInventory({
+    const inventory = assembleInventory({
       kinds: this.kinds,
       facts: (kind) => this.facts.get(kind) ?? new Map(),
       namespaceTotals: this.byNamespace.totals,
@@ -92,6 +101,7 @@ export class LiveInventory {
       claimsInUse: claimsInUse(this.claimingPods),
       warnings: [],
     });
+    return { ...inventory, nodes: this.keptNodes.keep(inventory.nodes), namespaces: this.keptNamespaces.keep(inventory.namespaces) };
   }
 
   private kindOf(object: KubeObject): AnyKind {

@@ -21,19 +21,13 @@ import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { inArray } from 'drizzle-orm';
 import { InternalError } from '../../errors.js';
-import { decodeValue, encodesAsTree, encodeValue, parseEncoded, type EncodedTree } from '../codec.js';
+import { decodeValue, encodeValue } from '../codec.js';
+import { slotEntry, unchangedSlot, type SlotEntry } from '../slot-memo.js';
 import type { Db } from './connection.js';
 import { blobs } from './schema.js';
 
 const HASH_BYTES = 16;
 const BATCH = 1000;
-
-interface Stored {
-  text: string;
-  id: number;
-  /** parseEncoded(text), made the first time a later save compares a value with it. */
-  tree?: EncodedTree;
-}
 
 /**
  * What a store's last committed snapshot write stored or found: text -> id, decoded set roots by id, and by group
@@ -42,7 +36,7 @@ interface Stored {
 export interface BlobMemo {
   ids: Map<string, number>;
   values: Map<number, unknown>;
-  slots: Map<string, Map<string, Stored>>;
+  slots: Map<string, Map<string, SlotEntry>>;
 }
 
 export const emptyBlobMemo = (): BlobMemo => ({ ids: new Map(), values: new Map(), slots: new Map() });
@@ -52,7 +46,7 @@ export class PgBlobWriter {
   /** What this save stored or found; the store's memo once it commits (`memo`). */
   private readonly known = new Map<string, number>();
   private readonly values = new Map<number, unknown>();
-  private readonly slots = new Map<string, Map<string, Stored>>();
+  private readonly slots = new Map<string, Map<string, SlotEntry>>();
 
   constructor(
     private readonly db: Db,
@@ -72,31 +66,28 @@ export class PgBlobWriter {
    * Stores items with a stable key within `group` (a node's name within one cluster's node set): an item
    * that encodes to the text the last committed save stored under its key reuses that id without being encoded.
    */
-  async putSlots(group: string, items: ReadonlyArray<readonly [key: string, value: unknown]>): Promise<number[]> {
+  async putSlots(group: string, items: ReadonlyArray<readonly [key: string, value: unknown, item?: object]>): Promise<number[]> {
     const previous = this.previous.slots.get(group);
-    const current = new Map<string, Stored>();
+    const current = new Map<string, SlotEntry>();
     this.slots.set(group, current);
     const ids: Array<number | undefined> = [];
-    const pending: Array<{ index: number; key: string; text: string }> = [];
-    for (const [index, [key, value]] of items.entries()) {
+    const pending: Array<{ index: number; key: string; text: string; value: unknown; item: object | undefined }> = [];
+    for (const [index, [key, value, item]] of items.entries()) {
       const stored = previous?.get(key);
-      if (stored !== undefined) {
-        stored.tree ??= parseEncoded(stored.text);
-        if (encodesAsTree(value, stored.tree)) {
-          this.known.set(stored.text, stored.id);
-          current.set(key, stored);
-          ids.push(stored.id);
-          continue;
-        }
+      if (stored !== undefined && unchangedSlot(stored, value, item)) {
+        this.known.set(stored.text, stored.id);
+        current.set(key, stored);
+        ids.push(stored.id);
+        continue;
       }
       ids.push(undefined);
-      pending.push({ index, key, text: encodeValue(value) });
+      pending.push({ index, key, text: encodeValue(value), value, item });
     }
     const stored = await this.putTexts(pending.map((item) => item.text));
     for (const [i, item] of pending.entries()) {
       const id = stored[i] as number;
       ids[item.index] = id;
-      current.set(item.key, { text: item.text, id });
+      current.set(item.key, slotEntry(item.text, id, item.value, item.item));
     }
     return ids as number[];
   }

@@ -23,7 +23,7 @@ export async function writeKeyedSet<T>(writer: PgBlobWriter, reader: PgBlobReade
   const keys = options.items.map((item) => options.keyOf(item));
   const ids = await writer.putSlots(
     options.slot,
-    options.items.map((item, i) => [keys[i] as string, storedValue(item)] as const),
+    options.items.map((item, i) => [keys[i] as string, storedValue(item), typeof item === 'object' && item !== null ? item : undefined] as const),
   );
   const entries: Entry[] = keys.map((key, i) => [key, ids[i] as number]);
   if (options.previousRoot === null || !strictlyAscending(keys)) return putRoot(writer, fullRoot(entries));

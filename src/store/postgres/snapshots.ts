@@ -131,7 +131,7 @@ async function makeRoomAt(db: Db, clusterId: number, seq: number): Promise<void>
 
 /** Each namespace's usage row, its facts blobs stored in one batch (`group`: the cluster's namespaces). */
 async function usageRowsOf(writer: PgBlobWriter, group: string, namespaces: readonly NamespaceFacts[]): Promise<Map<string, UsageRow>> {
-  const facts = await writer.putSlots(group, namespaces.map((ns) => [ns.name, namespaceFactsValue(ns)] as const));
+  const facts = await writer.putSlots(group, namespaces.map((ns) => [ns.name, namespaceFactsValue(ns), ns] as const));
   return new Map(namespaces.map((ns, i) => [ns.name, { factsBlob: facts[i] as number, requests: encodedRequests(ns), pods: ns.pods }]));
 }
 

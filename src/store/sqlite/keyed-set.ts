@@ -25,7 +25,7 @@ export function writeKeyedSet<T>(writer: BlobWriter, reader: BlobReader, options
   const entries: Entry[] = options.items.map((item) => {
     const key = options.keyOf(item);
     const value = storedValue(item);
-    return [key, slot === undefined ? writer.putValue(value) : writer.putSlot(slot, key, value)];
+    return [key, slot === undefined ? writer.putValue(value) : writer.putSlot(slot, key, value, typeof item === 'object' && item !== null ? item : undefined)];
   });
   // Order that is not strictly ascending by key (or repeats a key) is kept verbatim in a full root.
   if (options.previousRoot === null || !strictlyAscending(entries.map(([key]) => key))) return putRoot(writer, fullRoot(entries));

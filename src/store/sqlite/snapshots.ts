@@ -107,7 +107,7 @@ export function saveSnapshot(connection: Connection, input: SaveSnapshotInput, o
 
   const usage = new Map<string, UsageRow>();
   for (const ns of inventory.namespaces) {
-    usage.set(ns.name, { factsBlob: writer.putSlot(`${cluster.id}/namespaces`, ns.name, namespaceFactsValue(ns)), requests: encodedRequests(ns), pods: ns.pods });
+    usage.set(ns.name, { factsBlob: writer.putSlot(`${cluster.id}/namespaces`, ns.name, namespaceFactsValue(ns), ns), requests: encodedRequests(ns), pods: ns.pods });
   }
   if (appended) appendNamespaceUsage(db, { clusterId: cluster.id, seq, previousSeq: newest?.seq ?? null, usage });
   else insertNamespaceUsage(db, { clusterId: cluster.id, seq, usage });

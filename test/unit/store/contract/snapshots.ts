@@ -90,6 +90,29 @@ export function snapshotsContract(factory: StoreFactory): void {
       for (const [id, inv] of saved) assert.deepStrictEqual(await store.loadInventory(id), inv, `snapshot ${id}`);
     });
 
+    it('stores a node changed in place between two saves as changed; a frozen node saved again, as it is', async () => {
+      // The store recognises an item saved last time by identity only when it is frozen (store/slot-memo.ts): an
+      // object a caller changes in place is compared by its value.
+      const store = await factory.open();
+      const changing = node('n1', { requested: { cpu: '1' }, pods: 1, labels: { zone: 'a' } });
+      const frozen = Object.freeze(node('n2', { requested: { cpu: '2' }, pods: 2, labels: { zone: 'b' } }));
+      Object.freeze(frozen.labels);
+      const first = inventory({ nodes: [changing, frozen], namespaces: [namespace('a', { cpu: '3' }, 3)] });
+      await save(store, first, '2026-10-01T00:00:00Z');
+      changing.labels.zone = 'c';
+      (changing.requested as Record<string, unknown>).cpu = list({ cpu: '5' }).cpu;
+      const second = inventory({ nodes: [changing, frozen], namespaces: [namespace('a', { cpu: '7' }, 3)] });
+      const loaded = await store.loadInventory(await save(store, second, '2026-10-01T01:00:00Z'));
+      assert.deepEqual(
+        loaded.nodes.map((n) => [n.name, n.labels.zone, n.requested.cpu?.nanos]),
+        [
+          ['n1', 'c', 5_000_000_000n],
+          ['n2', 'b', 2_000_000_000n],
+        ],
+      );
+      assert.deepStrictEqual(loaded, second);
+    });
+
     it('keeps the format of quantities whose canonical string does not imply it, in namespaces and quotas', async () => {
       const store = await factory.open();
       const inv = inventory({
