@@ -424,11 +424,11 @@ function listOf<T>(value: unknown, read: (item: unknown) => T | undefined): T[] 
   return out;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function stringRecord(value: unknown): Record<string, string> | undefined {
+export function stringRecord(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return {};
   if (!isRecord(value)) return undefined;
   const out: Record<string, string> = {};
@@ -439,7 +439,7 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
   return out;
 }
 
-function quantityRecord(value: unknown): Record<string, Quantity> | undefined {
+export function quantityRecord(value: unknown): Record<string, Quantity> | undefined {
   if (value === undefined || value === null) return {};
   if (!isRecord(value)) return undefined;
   const out: Record<string, Quantity> = {};
