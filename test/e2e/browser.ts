@@ -40,9 +40,15 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page that records console errors, page errors and CSP violations, so a test can assert there were none. */
-export async function openPage(browser: Browser): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+/**
+ * A page (its own context, at `viewport`) that records console errors, page errors, CSP violations and dialogs (an
+ * alert would be one), so a test can assert there were none; `close` closes its context.
+ */
+export async function openPage(
+  browser: Browser,
+  viewport = { width: 1360, height: 900 },
+): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -53,7 +59,7 @@ export async function openPage(browser: Browser): Promise<{ page: Page; problems
     problems.push(`dialog: ${dialog.message()}`);
     void dialog.dismiss();
   });
-  return { page, problems };
+  return { page, problems, close: () => context.close() };
 }
 
 /** Navigates to a dashboard page (`#/capacity`) and waits until the router says it has rendered. */

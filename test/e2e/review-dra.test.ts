@@ -25,7 +25,7 @@ import { openStore } from '../../src/store/open.js';
 import { aNamespace, aNode, gfd } from '../builders/kube.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { FIXTURE, MIG_KEY } from '../unit/review/dra-mixed.js';
-import { ARTIFACTS, browserSuiteOptions, gotoPage, launchBrowser, screenshot } from './browser.js';
+import { ARTIFACTS, browserSuiteOptions, gotoPage, launchBrowser, openPage, screenshot } from './browser.js';
 
 /** A productName without spaces (a model is the productName with its spaces as `-`), markup if ever parsed as HTML. */
 const HOSTILE = `<svg/onload=alert(1)>&amp;"q'|*x*|`;
@@ -114,19 +114,8 @@ after(async () => {
 });
 
 /** A tab at a size that records page errors, console errors and dialogs (an alert would be one). */
-async function tab(width: number, height: number): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  return { page, problems, close: () => context.close() };
+function tab(width: number, height: number): ReturnType<typeof openPage> {
+  return openPage(browser, { width, height });
 }
 
 /** The cells' text of the table with this caption, row by row (no functions declared in the page: tsx names them). */
