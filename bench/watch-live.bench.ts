@@ -28,6 +28,7 @@ import { parseObject } from '../src/kinds/parse.js';
 import type { KubeObject } from '../src/kinds/registry.js';
 import { openStore, type Store } from '../src/store/open.js';
 import { nodeName, syntheticNamespace, syntheticNode, syntheticPod, syntheticPolicyObjects } from './synthetic-cluster.js';
+import { random } from './synthetic-inventory.js';
 
 const { values } = parseArgs({
   options: {
@@ -64,17 +65,6 @@ async function measure<T>(work: () => T | Promise<T>): Promise<{ value: T; cpuMs
   const used = process.cpuUsage(before);
   await settled();
   return { value, cpuMs: (used.user + used.system) / 1000, gcMs: gcMs - gcBefore };
-}
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 const rand = random(20);
 

@@ -42,6 +42,7 @@ import { registry } from '../src/kinds/registry.js';
 import { openStore } from '../src/store/open.js';
 import { connect, seedObjects, startControlPlane, type KubeClients } from '../test/cluster/harness/index.js';
 import { nodeName, syntheticNamespace, syntheticNode, syntheticPod, syntheticPolicyObjects } from './synthetic-cluster.js';
+import { random } from './synthetic-inventory.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const results = join(root, 'bench', 'results');
@@ -239,17 +240,6 @@ if (!values['skip-oneshot']) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // 2. Watch under churn
-
-/** A deterministic pseudo-random sequence (mulberry32): the same churn in every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface LivePod {
   name: string;
